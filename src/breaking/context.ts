@@ -1,0 +1,125 @@
+import type { Spec } from './spec/load.js';
+import type { Loc } from './spec/loc.js';
+
+export interface EngineOptions {
+  /** Match `/pets/{id}` and `/pets/{petId}` as different endpoints. */
+  includePathParams?: boolean;
+  deprecationDaysBeta?: number;
+  deprecationDaysStable?: number;
+  /** Only operations whose path matches this regex. */
+  matchPath?: RegExp;
+  /** Skip operations whose path matches this regex. */
+  unmatchPath?: RegExp;
+  /** The day sunset dates are judged against. */
+  today?: Date;
+}
+
+/** A change a rule reports; its level comes from the rule registry (and the user's overrides). */
+export interface Change {
+  id: string;
+  message: string;
+  /** The node it is about: in the revision, or in the base for removals. */
+  at?: Loc;
+  operation?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface Emitter {
+  /** Report `id` (must be a registered rule id). */
+  emit(id: string, message: string, at?: Loc, data?: Record<string, unknown>): void;
+}
+
+/** What every hook can see. */
+export interface Scope extends Emitter {
+  readonly base: Spec;
+  readonly rev: Spec;
+  readonly options: Required<Pick<EngineOptions, 'deprecationDaysBeta' | 'deprecationDaysStable'>> & { today: Date };
+}
+
+export type Method = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
+export const METHODS: readonly Method[] = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/** A pair of the same element in base and revision; one side is missing when it was added or removed. */
+export interface Pair {
+  readonly base?: Loc;
+  readonly rev?: Loc;
+}
+
+export interface OperationPair extends Pair {
+  readonly method: Method;
+  /** Path as written in the revision (base when removed). */
+  readonly path: string;
+  readonly basePath?: string;
+  readonly basePathItem?: Loc;
+  readonly revPathItem?: Loc;
+  /** `GET /pets/{id}` */
+  readonly operation: string;
+}
+
+export interface ParameterPair extends Pair {
+  readonly op: OperationPair;
+  readonly in: string;
+  readonly name: string;
+}
+
+export interface MediaTypePair extends Pair {
+  readonly op: OperationPair;
+  readonly mediaType: string;
+  /** Request body media type, or the response status it belongs to. */
+  readonly status?: string;
+}
+
+export interface ResponsePair extends Pair {
+  readonly op: OperationPair;
+  readonly status: string;
+}
+
+export interface HeaderPair extends Pair {
+  readonly op: OperationPair;
+  readonly status: string;
+  readonly name: string;
+}
+
+export type Side = 'request' | 'response';
+
+/** Where a schema pair sits, which decides rule ids (`request-property-…`, `response-body-…`). */
+export interface SchemaPlace {
+  readonly side: Side;
+  /** What holds the top schema. */
+  readonly holder: 'parameter' | 'body' | 'header';
+  readonly op: OperationPair;
+  /** For parameters: `query`, `path`…; for bodies: the media type; for headers: the header name. */
+  readonly holderName: string;
+  readonly status?: string;
+  readonly param?: ParameterPair;
+}
+
+export interface SchemaPair {
+  /** Dereferenced schemas; `v` is undefined on a side where it does not exist. */
+  readonly base: Loc;
+  readonly rev: Loc;
+  readonly place: SchemaPlace;
+  /** Property path from the top schema, e.g. ['data', 'items', 'name']; empty at the top. */
+  readonly propPath: readonly string[];
+  /**
+   * Rule-id prefix for this position: `request-parameter`, `request-body`, `response-header`
+   * at the top; `request-parameter-property`, `request-property`, `response-property` below it.
+   */
+  readonly prefix: string;
+  /** Deref a subschema of either side. */
+  deref(loc: Loc): Loc;
+}
+
+/** A family of rules: the hooks it needs. */
+export interface RuleFamily {
+  readonly name: string;
+  spec?(s: Scope): void;
+  operation?(p: OperationPair, s: Scope): void;
+  parameter?(p: ParameterPair, s: Scope): void;
+  requestBody?(p: Pair & { op: OperationPair }, s: Scope): void;
+  mediaType?(p: MediaTypePair, s: Scope): void;
+  response?(p: ResponsePair, s: Scope): void;
+  header?(p: HeaderPair, s: Scope): void;
+  /** Called for every matched schema pair, top and nested; emit through `e` so results can be reused. */
+  schema?(p: SchemaPair, e: Emitter, s: Scope): void;
+}

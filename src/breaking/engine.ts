@@ -1,0 +1,115 @@
+import type { FailOn, Finding, GateResult, Level } from '../kit/result.js';
+import { countByLevel, sortFindings, verdictFor } from '../kit/result.js';
+import type { Change, EngineOptions, Scope } from './context.js';
+import { applyIgnores, type IgnoreEntry } from './ignore.js';
+import { FAMILIES } from './rules/index.js';
+import { isRule, RULES } from './rules/registry.js';
+import { loadSpec, type LoadOptions, type Spec } from './spec/load.js';
+import { locId, type Loc } from './spec/loc.js';
+import { walkSpecs } from './walk.js';
+
+export type Semver = 'major' | 'minor' | 'patch';
+
+export interface BreakingOptions extends EngineOptions, LoadOptions {
+  failOn?: FailOn;
+  /** oasdiff-style overrides: rule id → level, or null to drop the rule. */
+  severity?: Map<string, Level | null>;
+  ignores?: IgnoreEntry[];
+}
+
+export interface BreakingResult extends GateResult {
+  gate: 'breaking';
+  semver: Semver;
+  base: string;
+  revision: string;
+}
+
+/** Load both specs and compare them. */
+export function checkBreaking(baseSource: string, revSource: string, opts: BreakingOptions = {}): BreakingResult {
+  const base = loadSpec(baseSource, opts);
+  const rev = loadSpec(revSource, opts);
+  return compareSpecs(base, rev, opts);
+}
+
+/** Raw changes, before overrides, ignores and levels. */
+export function diffSpecs(base: Spec, rev: Spec, opts: EngineOptions = {}): Change[] {
+  const changes: Change[] = [];
+  const seen = new Set<string>();
+  const push = (c: Change) => {
+    const key = `${c.operation ?? ''}\u0000${c.id}\u0000${c.at ? locId(c.at) : c.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    changes.push(c);
+  };
+  const scope: Scope = {
+    base,
+    rev,
+    options: {
+      deprecationDaysBeta: opts.deprecationDaysBeta ?? 31,
+      deprecationDaysStable: opts.deprecationDaysStable ?? 180,
+      today: opts.today ?? new Date(),
+    },
+    emit(id, message, at, data) {
+      if (!isRule(id)) throw new Error(`internal: unknown rule id '${id}'`);
+      push({ id, message, at, data });
+    },
+  };
+  walkSpecs(base, rev, FAMILIES, scope, opts, push);
+  return changes;
+}
+
+export function compareSpecs(base: Spec, rev: Spec, opts: BreakingOptions = {}): BreakingResult {
+  const changes = diffSpecs(base, rev, opts);
+  const findings: Finding[] = [];
+  const located = resolveLines(changes);
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    const override = opts.severity?.get(c.id);
+    if (override === null) continue;
+    const level = override ?? RULES[c.id]!.level;
+    const f: Finding = { id: c.id, level, message: c.message };
+    if (c.operation) f.operation = c.operation;
+    const loc = located[i];
+    if (loc) f.location = loc;
+    if (c.data && Object.keys(c.data).length) f.data = c.data;
+    findings.push(f);
+  }
+  const kept = applyIgnores(findings, opts.ignores ?? [], opts.today ?? new Date());
+  const sorted = sortFindings(kept);
+  const counts = countByLevel(sorted);
+  return {
+    gate: 'breaking',
+    verdict: verdictFor(sorted, opts.failOn ?? 'error'),
+    semver: semverFor(sorted),
+    base: base.root.name,
+    revision: rev.root.name,
+    findings: sorted,
+    metrics: { errors: counts.error, warnings: counts.warning, infos: counts.info, findings: sorted.length },
+  };
+}
+
+/** A breaking change is a major bump; any other change a minor one; nothing reported, a patch. */
+export function semverFor(findings: readonly Finding[]): Semver {
+  if (findings.some((f) => f.level === 'error')) return 'major';
+  return findings.length > 0 ? 'minor' : 'patch';
+}
+
+/** Source lines for all changes, one pass per file. */
+function resolveLines(changes: readonly Change[]): ({ file: string; line?: number } | undefined)[] {
+  const byDoc = new Map<Loc['doc'], number[]>();
+  changes.forEach((c, i) => {
+    if (!c.at) return;
+    const list = byDoc.get(c.at.doc) ?? [];
+    list.push(i);
+    byDoc.set(c.at.doc, list);
+  });
+  const out: ({ file: string; line?: number } | undefined)[] = new Array(changes.length).fill(undefined);
+  for (const [doc, idxs] of byDoc) {
+    const lines = doc.lines(idxs.map((i) => changes[i]!.at!.path));
+    idxs.forEach((ci, k) => {
+      const line = lines[k];
+      out[ci] = line === undefined ? { file: doc.name } : { file: doc.name, line };
+    });
+  }
+  return out;
+}

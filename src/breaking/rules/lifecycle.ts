@@ -1,0 +1,5 @@
+import type { RuleFamily } from '../context.js';
+
+export const lifecycleFamily: RuleFamily = {
+  name: 'lifecycle',
+};

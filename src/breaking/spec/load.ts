@@ -1,0 +1,315 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../../kit/errors.js';
+import { parseDoc, type Doc } from './doc.js';
+import { isObj, own, ownKeys, unescapePointer, type Loc } from './loc.js';
+import { convertSwagger2 } from './swagger2.js';
+
+export interface LoadOptions {
+  /** Directory that relative paths and git revisions are read from. */
+  cwd?: string;
+  /** Fetching `$ref: http…` is refused unless this is true. */
+  allowExternalRefs?: boolean;
+  /** Largest file accepted, in bytes. */
+  maxBytes?: number;
+  /** Texts of external URLs, fetched beforehand (see prefetch in the CLI); only used when allowed. */
+  urlTexts?: Map<string, string>;
+}
+
+export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+
+/** A loaded OpenAPI document and every file it reaches through `$ref`. */
+export interface Spec {
+  readonly root: Doc;
+  readonly docs: Map<string, Doc>;
+  readonly version: '2.0' | '3.0' | '3.1';
+  /** Follow `$ref`s from `loc` until a non-reference node. */
+  deref(loc: Loc): Loc;
+}
+
+type Source = { kind: 'file'; abs: string } | { kind: 'git'; rev: string; rel: string } | { kind: 'url'; url: string };
+
+const GIT_SOURCE = /^([^:]+):(.+)$/;
+
+/**
+ * Load `source`: a file path, or `REV:path` read with `git show` (e.g. `origin/main:openapi.yaml`).
+ * Every `$ref` in the document and the files it reaches is checked here, so a broken reference is an
+ * input error even where no diff walks.
+ */
+export function loadSpec(source: string, opts: LoadOptions = {}): Spec {
+  const cwd = opts.cwd ?? process.cwd();
+  const loader = new Loader(cwd, opts);
+  const rootSource = parseSource(source, cwd);
+  const root = loader.load(rootSource, source);
+  const { doc, version } = checkOpenApi(root);
+  loader.replace(doc);
+  loader.checkAllRefs();
+  return {
+    root: doc,
+    docs: loader.docs,
+    version,
+    deref: (loc) => loader.deref(loc),
+  };
+}
+
+function parseSource(source: string, cwd: string): Source {
+  if (/^https?:\/\//i.test(source)) return { kind: 'url', url: source };
+  const abs = path.resolve(cwd, source);
+  if (existsSync(abs)) return { kind: 'file', abs };
+  const m = GIT_SOURCE.exec(source);
+  if (m && !/^[a-zA-Z]$/.test(m[1]!)) return { kind: 'git', rev: m[1]!, rel: path.posix.normalize(m[2]!.replace(/^\.\//, '')) };
+  return { kind: 'file', abs };
+}
+
+function checkOpenApi(doc: Doc): { doc: Doc; version: Spec['version'] } {
+  const v = doc.value;
+  if (!isObj(v)) {
+    throw new InputError(`${doc.name}: not an OpenAPI document: expected a mapping at the top level`, { file: doc.name });
+  }
+  const openapi = own(v, 'openapi');
+  const swagger = own(v, 'swagger');
+  if (typeof openapi === 'string' && /^3\.0(\.|$)/.test(openapi)) return { doc, version: '3.0' };
+  if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi)) return { doc, version: '3.1' };
+  if (swagger === '2.0' || swagger === 2) {
+    return { doc: { ...doc, value: convertSwagger2(v) }, version: '2.0' };
+  }
+  if (openapi !== undefined) {
+    throw new InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
+      file: doc.name,
+      field: 'openapi',
+    });
+  }
+  throw new InputError(`${doc.name}: not an OpenAPI document: expected a top-level 'openapi: 3.x' or 'swagger: "2.0"' field`, {
+    file: doc.name,
+    field: 'openapi',
+  });
+}
+
+class Loader {
+  readonly docs = new Map<string, Doc>();
+  private readonly sources = new Map<string, Source>();
+
+  constructor(
+    private readonly cwd: string,
+    private readonly opts: LoadOptions,
+  ) {}
+
+  replace(doc: Doc): void {
+    this.docs.set(doc.id, doc);
+  }
+
+  load(src: Source, shownAs?: string): Doc {
+    const id = sourceId(src);
+    const known = this.docs.get(id);
+    if (known) return known;
+    const name = shownAs ?? this.displayName(src);
+    const text = this.read(src, name);
+    const doc = parseDoc(text, name, id);
+    this.docs.set(id, doc);
+    this.sources.set(id, src);
+    return doc;
+  }
+
+  private displayName(src: Source): string {
+    if (src.kind === 'file') return path.relative(this.cwd, src.abs) || src.abs;
+    if (src.kind === 'git') return `${src.rev}:${src.rel}`;
+    return src.url;
+  }
+
+  private read(src: Source, name: string): string {
+    const max = this.opts.maxBytes ?? DEFAULT_MAX_BYTES;
+    const tooBig = (size: number) =>
+      new InputError(
+        `${name}: ${(size / 1048576).toFixed(1)} MB is over the ${(max / 1048576).toFixed(0)} MB limit for one spec file (raise it with --max-spec-size)`,
+        { file: name },
+      );
+    if (src.kind === 'file') {
+      let st;
+      try {
+        st = statSync(src.abs);
+      } catch {
+        throw new InputError(`${name}: file not found`, { file: name });
+      }
+      if (st.isDirectory()) throw new InputError(`${name}: is a directory, expected an OpenAPI file`, { file: name });
+      if (st.size > max) throw tooBig(st.size);
+      return readFileSync(src.abs, 'utf8');
+    }
+    if (src.kind === 'git') {
+      let out: Buffer;
+      try {
+        out = execFileSync('git', ['show', `${src.rev}:./${src.rel}`], {
+          cwd: this.cwd,
+          maxBuffer: max + 1,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+      } catch (e) {
+        const err = e as { code?: string; stderr?: Buffer };
+        if (err.code === 'ENOBUFS') throw tooBig(max + 1);
+        const why = err.stderr?.toString().trim().split('\n')[0] ?? (e as Error).message;
+        throw new InputError(`${name}: cannot read from git: ${why}`, { file: name });
+      }
+      return out.toString('utf8');
+    }
+    const text = this.opts.urlTexts?.get(src.url);
+    if (!this.opts.allowExternalRefs) {
+      throw new InputError(`${name}: external reference not fetched (pass --allow-external-refs to allow URLs)`, { file: name });
+    }
+    if (text === undefined) throw new InputError(`${name}: external reference could not be fetched`, { file: name });
+    if (text.length > max) throw tooBig(text.length);
+    return text;
+  }
+
+  /** Resolve a `$ref` string written in `from`. */
+  resolveRef(from: Loc, ref: string): Loc {
+    const hash = ref.indexOf('#');
+    const target = hash < 0 ? ref : ref.slice(0, hash);
+    const fragment = hash < 0 ? '' : ref.slice(hash + 1);
+    let doc = from.doc;
+    if (target !== '') {
+      const src = this.relativeSource(from, target, ref);
+      try {
+        doc = this.load(src);
+      } catch (e) {
+        if (e instanceof InputError) {
+          throw new InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
+        }
+        throw e;
+      }
+    }
+    const parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+    let v: unknown = doc.value;
+    for (const p of parts) {
+      v = Array.isArray(v) ? v[Number(p)] : own(v, p);
+      if (v === undefined) {
+        throw new InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' points at nothing in ${doc.name}`, {
+          file: from.doc.name,
+          field: from.path.join('/'),
+        });
+      }
+    }
+    return { v, doc, path: parts };
+  }
+
+  private relativeSource(from: Loc, target: string, ref: string): Source {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
+      if (/^https?:/i.test(target)) {
+        if (!this.opts.allowExternalRefs) {
+          throw new InputError(
+            `${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`,
+            { file: from.doc.name, field: from.path.join('/') },
+          );
+        }
+        return { kind: 'url', url: target };
+      }
+      throw new InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': unsupported scheme`, {
+        file: from.doc.name,
+      });
+    }
+    const base = this.sources.get(from.doc.id);
+    const decoded = decodeURI(target);
+    if (!base || base.kind === 'file') {
+      const dir = base && base.kind === 'file' ? path.dirname(base.abs) : this.cwd;
+      return { kind: 'file', abs: path.resolve(dir, decoded) };
+    }
+    if (base.kind === 'git') return { kind: 'git', rev: base.rev, rel: path.posix.normalize(path.posix.join(path.posix.dirname(base.rel), decoded)) };
+    return { kind: 'url', url: new URL(target, base.url).toString() };
+  }
+
+  deref(loc: Loc): Loc {
+    let cur = loc;
+    let seen: Set<string> | undefined;
+    for (let hops = 0; ; hops++) {
+      const ref = refOf(cur.v);
+      if (ref === undefined) return cur;
+      if (hops > 0) {
+        seen ??= new Set();
+        const key = `${cur.doc.id}#${cur.path.join('/')}`;
+        if (seen.has(key) || hops > 64) {
+          throw new InputError(`${loc.doc.name} at /${loc.path.join('/')}: $ref cycle: the reference never reaches a value`, {
+            file: loc.doc.name,
+          });
+        }
+        seen.add(key);
+      }
+      const next = this.resolveRef(cur, ref);
+      cur = mergeSiblings(cur, next);
+    }
+  }
+
+  /** Visit every `$ref` where the spec allows a Reference Object; data (examples, defaults, extensions) is skipped. */
+  checkAllRefs(): void {
+    const done = new Set<string>();
+    const queue: Doc[] = [...this.docs.values()];
+    while (queue.length > 0) {
+      const doc = queue.pop()!;
+      if (done.has(doc.id)) continue;
+      done.add(doc.id);
+      const stack: Loc[] = [{ v: doc.value, doc, path: [] }];
+      while (stack.length > 0) {
+        const loc = stack.pop()!;
+        const v = loc.v;
+        if (Array.isArray(v)) {
+          for (let i = 0; i < v.length; i++) stack.push({ v: v[i], doc, path: [...loc.path, String(i)] });
+          continue;
+        }
+        if (!isObj(v)) continue;
+        const ref = refOf(v);
+        if (ref !== undefined) {
+          const before = this.docs.size;
+          this.deref(loc);
+          if (this.docs.size !== before) for (const d of this.docs.values()) if (!done.has(d.id)) queue.push(d);
+        }
+        const parentKey = loc.path[loc.path.length - 1];
+        for (const k of ownKeys(v)) {
+          if (k === '$ref' || isDataKey(k, parentKey)) continue;
+          stack.push({ v: v[k], doc, path: [...loc.path, k] });
+        }
+      }
+    }
+  }
+}
+
+/** Keys whose values are data, not spec structure: a `$ref` inside them is an example payload. */
+function isDataKey(key: string, parentKey: string | undefined): boolean {
+  if (key.startsWith('x-')) return true;
+  if (key === 'example' || key === 'default' || key === 'enum' || key === 'const') return parentKey !== 'properties';
+  // Example Object's literal value; examples as a 3.1 schema keyword is an array of data.
+  if (key === 'value' || key === 'examples') return parentKey !== 'properties';
+  return false;
+}
+
+export function refOf(v: unknown): string | undefined {
+  if (!isObj(v)) return undefined;
+  const r = own(v, '$ref');
+  return typeof r === 'string' ? r.trim() : undefined;
+}
+
+const IGNORED_SIBLINGS = new Set(['$ref', 'description', 'summary']);
+
+/** OpenAPI 3.1 lets a `$ref` carry siblings; they override the target's keywords (3.0 specs rarely have any). */
+function mergeSiblings(ref: Loc, target: Loc): Loc {
+  const o = ref.v as Record<string, unknown>;
+  const extra = Object.keys(o).filter((k) => !IGNORED_SIBLINGS.has(k));
+  if (extra.length === 0 || !isObj(target.v)) return target;
+  const merged: Record<string, unknown> = Object.create(null);
+  for (const k of Object.keys(target.v)) merged[k] = target.v[k];
+  for (const k of extra) merged[k] = o[k];
+  return { v: merged, doc: ref.doc, path: ref.path };
+}
+
+function decodePart(p: string): string {
+  let s = p;
+  try {
+    s = decodeURIComponent(p);
+  } catch {
+    // Keep the raw text: a literal '%' in a key is valid.
+  }
+  return unescapePointer(s);
+}
+
+function sourceId(src: Source): string {
+  if (src.kind === 'file') return src.abs;
+  if (src.kind === 'git') return `${src.rev}:${src.rel}`;
+  return src.url;
+}

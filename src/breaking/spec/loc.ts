@@ -1,0 +1,41 @@
+import type { Doc } from './doc.js';
+
+/** A node of a spec together with where it sits: the file and the JSON-pointer path inside it. */
+export interface Loc {
+  readonly v: unknown;
+  readonly doc: Doc;
+  readonly path: readonly string[];
+}
+
+export type Obj = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Own-property read: spec keys such as `__proto__` or `constructor` are data, never the prototype. */
+export function own(o: unknown, key: string): unknown {
+  return isObj(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+}
+
+export function ownKeys(o: unknown): string[] {
+  return isObj(o) ? Object.keys(o) : [];
+}
+
+export function child(loc: Loc, key: string | number): Loc {
+  const k = String(key);
+  const v = Array.isArray(loc.v) ? loc.v[Number(k)] : own(loc.v, k);
+  return { v, doc: loc.doc, path: [...loc.path, k] };
+}
+
+export function locId(loc: Loc): string {
+  return `${loc.doc.id}#/${loc.path.map(escapePointer).join('/')}`;
+}
+
+export function escapePointer(s: string): string {
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function unescapePointer(s: string): string {
+  return s.replace(/~1/g, '/').replace(/~0/g, '~');
+}

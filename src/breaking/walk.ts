@@ -1,0 +1,195 @@
+import type {
+  Change, EngineOptions, HeaderPair, MediaTypePair, Method, OperationPair, ParameterPair, Pair, ResponsePair, RuleFamily, SchemaPlace, Scope,
+} from './context.js';
+import { METHODS } from './context.js';
+import { isRule } from './rules/registry.js';
+import { SchemaWalker } from './schema-walk.js';
+import type { Spec } from './spec/load.js';
+import { child, isObj, own, ownKeys, type Loc } from './spec/loc.js';
+
+/** `/pets/{petId}` → `/pets/{}` unless parameter names count. */
+export function pathKey(path: string, includeParamNames: boolean): string {
+  return includeParamNames ? path : path.replace(/\{[^}/]*\}/g, '{}');
+}
+
+/**
+ * The structural walk: pairs up paths, operations, parameters, bodies, responses, headers and
+ * schemas of base and revision, and hands each pair to the rule families.
+ */
+export function walkSpecs(base: Spec, rev: Spec, families: readonly RuleFamily[], scope: Scope, opts: EngineOptions, emit: (c: Change) => void): void {
+  for (const f of families) f.spec?.(scope);
+  const schemas = new SchemaWalker(families, scope, base, rev);
+  const basePaths = pathsOf(base, opts);
+  const revPaths = pathsOf(rev, opts);
+  const keys = new Set([...basePaths.keys(), ...revPaths.keys()]);
+  for (const key of keys) {
+    const b = basePaths.get(key);
+    const r = revPaths.get(key);
+    for (const method of METHODS) {
+      const bo = b && own(b.item.v, method);
+      const ro = r && own(r.item.v, method);
+      if (!isObj(bo) && !isObj(ro)) continue;
+      const path = (r && isObj(ro) ? r.path : b?.path) ?? '';
+      const op: OperationPair = {
+        method,
+        path,
+        basePath: b?.path,
+        base: b && isObj(bo) ? base.deref(child(b.item, method)) : undefined,
+        rev: r && isObj(ro) ? rev.deref(child(r.item, method)) : undefined,
+        basePathItem: b?.item,
+        revPathItem: r?.item,
+        operation: `${method.toUpperCase()} ${path}`,
+      };
+      walkOperation(op, families, scope, schemas, base, rev, emit);
+    }
+  }
+}
+
+function pathsOf(spec: Spec, opts: EngineOptions): Map<string, { path: string; item: Loc }> {
+  const out = new Map<string, { path: string; item: Loc }>();
+  const root: Loc = { v: spec.root.value, doc: spec.root, path: [] };
+  const paths = child(root, 'paths');
+  for (const p of ownKeys(paths.v)) {
+    if (opts.matchPath && !opts.matchPath.test(p)) continue;
+    if (opts.unmatchPath && opts.unmatchPath.test(p)) continue;
+    const item = spec.deref(child(paths, p));
+    if (!isObj(item.v)) continue;
+    out.set(pathKey(p, opts.includePathParams ?? false), { path: p, item });
+  }
+  return out;
+}
+
+function walkOperation(op: OperationPair, families: readonly RuleFamily[], specScope: Scope, schemas: SchemaWalker, base: Spec, rev: Spec, emit: (c: Change) => void): void {
+  const scope: Scope = {
+    ...specScope,
+    emit(id, message, at, data) {
+      if (!isRule(id)) throw new Error(`internal: unknown rule id '${id}'`);
+      emit({ id, message, at, data, operation: op.operation });
+    },
+  };
+  for (const f of families) f.operation?.(op, scope);
+  if (!op.base || !op.rev) return;
+
+  for (const pp of parameterPairs(op, base, rev)) {
+    for (const f of families) f.parameter?.(pp, scope);
+    if (pp.base && pp.rev) {
+      const bs = child(pp.base, 'schema');
+      const rs = child(pp.rev, 'schema');
+      if (bs.v !== undefined && rs.v !== undefined) {
+        const place: SchemaPlace = { side: 'request', holder: 'parameter', op, holderName: pp.in, param: pp };
+        schemas.walkTop(bs, rs, place, emit, (rel) => (rel.length ? `${pp.in} parameter '${pp.name}' property '${rel.join('/')}'` : `${pp.in} parameter '${pp.name}'`));
+      }
+    }
+  }
+
+  const rbB = derefChild(op.base, 'requestBody', base);
+  const rbR = derefChild(op.rev, 'requestBody', rev);
+  const rb: Pair & { op: OperationPair } = { op, base: isObj(rbB?.v) ? rbB : undefined, rev: isObj(rbR?.v) ? rbR : undefined };
+  if (rb.base || rb.rev) {
+    for (const f of families) f.requestBody?.(rb, scope);
+    if (rb.base && rb.rev) walkContent(rb.base, rb.rev, op, 'request', undefined, families, scope, schemas, emit);
+  }
+
+  const respB = child(op.base, 'responses');
+  const respR = child(op.rev, 'responses');
+  const codes = new Set([...ownKeys(respB.v), ...ownKeys(respR.v)]);
+  for (const status of codes) {
+    const b = own(respB.v, status) !== undefined ? base.deref(child(respB, status)) : undefined;
+    const r = own(respR.v, status) !== undefined ? rev.deref(child(respR, status)) : undefined;
+    const rp: ResponsePair = { op, status, base: b, rev: r };
+    for (const f of families) f.response?.(rp, scope);
+    if (!b || !r) continue;
+    const hb = child(b, 'headers');
+    const hr = child(r, 'headers');
+    for (const name of new Set([...ownKeys(hb.v), ...ownKeys(hr.v)])) {
+      const bh = own(hb.v, name) !== undefined ? base.deref(child(hb, name)) : undefined;
+      const rh = own(hr.v, name) !== undefined ? rev.deref(child(hr, name)) : undefined;
+      const hp: HeaderPair = { op, status, name, base: bh, rev: rh };
+      for (const f of families) f.header?.(hp, scope);
+      if (bh && rh && own(bh.v, 'schema') !== undefined && own(rh.v, 'schema') !== undefined) {
+        const place: SchemaPlace = { side: 'response', holder: 'header', op, holderName: name, status };
+        schemas.walkTop(child(bh, 'schema'), child(rh, 'schema'), place, emit, (rel) =>
+          rel.length ? `response header '${name}' (${status}) property '${rel.join('/')}'` : `response header '${name}' (${status})`,
+        );
+      }
+    }
+    walkContent(b, r, op, 'response', status, families, scope, schemas, emit);
+  }
+}
+
+function walkContent(b: Loc, r: Loc, op: OperationPair, side: 'request' | 'response', status: string | undefined, families: readonly RuleFamily[], scope: Scope, schemas: SchemaWalker, emit: (c: Change) => void): void {
+  const cb = child(b, 'content');
+  const cr = child(r, 'content');
+  for (const mediaType of new Set([...ownKeys(cb.v), ...ownKeys(cr.v)])) {
+    const mb = own(cb.v, mediaType) !== undefined ? child(cb, mediaType) : undefined;
+    const mr = own(cr.v, mediaType) !== undefined ? child(cr, mediaType) : undefined;
+    const mp: MediaTypePair = { op, mediaType, status, base: mb, rev: mr };
+    for (const f of families) f.mediaType?.(mp, scope);
+    if (!mb || !mr) continue;
+    const sb = child(mb, 'schema');
+    const sr = child(mr, 'schema');
+    if (sb.v === undefined || sr.v === undefined) continue;
+    const place: SchemaPlace = { side, holder: 'body', op, holderName: mediaType, status };
+    const where = side === 'request' ? `request body (${mediaType})` : `response body (${status}, ${mediaType})`;
+    const noun = side === 'request' ? 'request property' : 'response property';
+    schemas.walkTop(sb, sr, place, emit, (rel) => (rel.length ? `${noun} '${rel.join('/')}' in ${where}` : where));
+  }
+}
+
+function derefChild(loc: Loc, key: string, spec: Spec): Loc | undefined {
+  const c = child(loc, key);
+  return c.v === undefined ? undefined : spec.deref(c);
+}
+
+/** Operation parameters merged with the path item's (the operation's win), matched by `in` + name. */
+function parameterPairs(op: OperationPair, base: Spec, rev: Spec): ParameterPair[] {
+  const bl = mergedParameters(op.basePathItem, op.base!, base);
+  const rl = mergedParameters(op.revPathItem, op.rev!, rev);
+  const out: ParameterPair[] = [];
+  const usedRev = new Set<string>();
+  const baseOrder = pathParamOrder(op.basePath ?? op.path);
+  const revOrder = pathParamOrder(op.path);
+  for (const [key, b] of bl) {
+    let r = rl.get(key);
+    let rkey = key;
+    if (!r && key.startsWith('path:')) {
+      // Renamed path parameter of a matched path: pair by position in the template.
+      const idx = baseOrder.indexOf(key.slice(5));
+      const renamed = idx >= 0 ? revOrder[idx] : undefined;
+      if (renamed !== undefined && rl.has(`path:${renamed}`) && !bl.has(`path:${renamed}`)) {
+        rkey = `path:${renamed}`;
+        r = rl.get(rkey);
+      }
+    }
+    if (r) usedRev.add(rkey);
+    out.push({ op, in: String(own(b.v, 'in')), name: String(own(r?.v ?? b.v, 'name')), base: b, rev: r });
+  }
+  for (const [key, r] of rl) {
+    if (!usedRev.has(key)) out.push({ op, in: String(own(r.v, 'in')), name: String(own(r.v, 'name')), rev: r });
+  }
+  return out;
+}
+
+function pathParamOrder(path: string): string[] {
+  return [...path.matchAll(/\{([^}/]*)\}/g)].map((m) => m[1]!);
+}
+
+function mergedParameters(item: Loc | undefined, opLoc: Loc, spec: Spec): Map<string, Loc> {
+  const out = new Map<string, Loc>();
+  for (const holder of [item, opLoc]) {
+    if (!holder) continue;
+    const list = child(holder, 'parameters');
+    if (!Array.isArray(list.v)) continue;
+    for (let i = 0; i < list.v.length; i++) {
+      const p = spec.deref(child(list, i));
+      if (!isObj(p.v)) continue;
+      const inn = own(p.v, 'in');
+      const name = own(p.v, 'name');
+      if (typeof inn !== 'string' || typeof name !== 'string') continue;
+      out.set(`${inn}:${inn === 'header' ? name.toLowerCase() : name}`, p);
+    }
+  }
+  return out;
+}
+
+export type { Method };
