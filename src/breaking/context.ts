@@ -67,6 +67,8 @@ export interface MediaTypePair extends Pair {
   readonly mediaType: string;
   /** Request body media type, or the response status it belongs to. */
   readonly status?: string;
+  /** Set when the base's key differs: a response media type renamed to a related one (`application/json` → `application/problem+json`). */
+  readonly baseMediaType?: string;
 }
 
 export interface ResponsePair extends Pair {
@@ -113,6 +115,11 @@ export interface SchemaPair {
 /** A family of rules: the hooks it needs. */
 export interface RuleFamily {
   readonly name: string;
+  /**
+   * Also call `operation` for operations below the stability threshold (draft/alpha, see
+   * `inStabilityScope` in rules/lifecycle.ts); the walk does not descend into those for any family.
+   */
+  readonly allStabilities?: boolean;
   spec?(s: Scope): void;
   operation?(p: OperationPair, s: Scope): void;
   parameter?(p: ParameterPair, s: Scope): void;

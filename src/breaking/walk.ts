@@ -3,6 +3,7 @@ import type {
 } from './context.js';
 import { METHODS } from './context.js';
 import { isRule } from './rules/registry.js';
+import { inStabilityScope } from './rules/lifecycle.js';
 import { SchemaWalker } from './schema-walk.js';
 import type { Spec } from './spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from './spec/loc.js';
@@ -67,8 +68,10 @@ function walkOperation(op: OperationPair, families: readonly RuleFamily[], specS
       emit({ id, message, at, data, operation: op.operation });
     },
   };
-  for (const f of families) f.operation?.(op, scope);
-  if (!op.base || !op.rev) return;
+  // Draft and alpha operations are out of scope for most checks (oasdiff's default threshold).
+  const inScope = inStabilityScope(op);
+  for (const f of families) if (inScope || f.allStabilities) f.operation?.(op, scope);
+  if (!op.base || !op.rev || !inScope) return;
 
   for (const pp of parameterPairs(op, base, rev)) {
     for (const f of families) f.parameter?.(pp, scope);
@@ -120,10 +123,10 @@ function walkOperation(op: OperationPair, families: readonly RuleFamily[], specS
 function walkContent(b: Loc, r: Loc, op: OperationPair, side: 'request' | 'response', status: string | undefined, families: readonly RuleFamily[], scope: Scope, schemas: SchemaWalker, emit: (c: Change) => void): void {
   const cb = child(b, 'content');
   const cr = child(r, 'content');
-  for (const mediaType of new Set([...ownKeys(cb.v), ...ownKeys(cr.v)])) {
-    const mb = own(cb.v, mediaType) !== undefined ? child(cb, mediaType) : undefined;
+  for (const [baseKey, mediaType] of mediaTypeKeys(ownKeys(cb.v), ownKeys(cr.v), side === 'response')) {
+    const mb = baseKey !== undefined ? child(cb, baseKey) : undefined;
     const mr = own(cr.v, mediaType) !== undefined ? child(cr, mediaType) : undefined;
-    const mp: MediaTypePair = { op, mediaType, status, base: mb, rev: mr };
+    const mp: MediaTypePair = { op, mediaType, status, base: mb, rev: mr, ...(mb && baseKey !== mediaType ? { baseMediaType: baseKey } : {}) };
     for (const f of families) f.mediaType?.(mp, scope);
     if (!mb || !mr) continue;
     const sb = child(mb, 'schema');
@@ -134,6 +137,62 @@ function walkContent(b: Loc, r: Loc, op: OperationPair, side: 'request' | 'respo
     const noun = side === 'request' ? 'request property' : 'response property';
     schemas.walkTop(sb, sr, place, emit, (rel) => (rel.length ? `${noun} '${rel.join('/')}' in ${where}` : where));
   }
+}
+
+/**
+ * Media-type keys paired as [base key, revision key]: the same key on both sides; for responses,
+ * also a revision key whose media type contains or is contained by a leftover base key
+ * (`application/json` → `application/problem+json`). A key only in the revision comes as
+ * [undefined, key]; one only in the base as [key, key] (the revision has no node there).
+ */
+function mediaTypeKeys(baseKeys: string[], revKeys: string[], pairRenamed: boolean): [string | undefined, string][] {
+  const revSet = new Set(revKeys);
+  const baseSet = new Set(baseKeys);
+  const out: [string | undefined, string][] = [];
+  const leftBase = baseKeys.filter((k) => !revSet.has(k));
+  const used = new Set<string>();
+  for (const k of revKeys) {
+    if (baseSet.has(k)) {
+      out.push([k, k]);
+      continue;
+    }
+    const m = pairRenamed ? leftBase.find((bk) => !used.has(bk) && (mediaTypeContains(bk, k) || mediaTypeContains(k, bk))) : undefined;
+    if (m !== undefined) used.add(m);
+    out.push([m, k]);
+  }
+  for (const bk of leftBase) if (!used.has(bk)) out.push([bk, bk]);
+  return out;
+}
+
+interface MediaName {
+  type: string;
+  subtype: string;
+  suffixes: string[];
+}
+
+function parseMediaName(name: string): MediaName | undefined {
+  const bare = name.split(';')[0]!.trim().toLowerCase();
+  const m = /^([^/\s]+)\/([^/\s]+)$/.exec(bare);
+  if (!m) return undefined;
+  const [subtype, ...suffixes] = m[2]!.split('+');
+  if (!subtype || suffixes.some((x) => !x)) return undefined;
+  return { type: m[1]!, subtype, suffixes };
+}
+
+/**
+ * True when content of media type `narrow` is also valid `wide` content: `application/problem+json`
+ * is a kind of `application/json`, `image/png+json+xml` a kind of `image/png+json`; every type is a
+ * kind of the full wildcard, and `text/html` a kind of the `text` wildcard.
+ */
+export function mediaTypeContains(wide: string, narrow: string): boolean {
+  const w = parseMediaName(wide);
+  const n = parseMediaName(narrow);
+  if (!w || !n) return false;
+  if (w.type === '*' || (w.subtype === '*' && w.type === n.type)) return !(n.type === w.type && n.subtype === w.subtype);
+  if (w.type !== n.type) return false;
+  if (w.suffixes.length === 0 && n.suffixes.length > 0 && n.suffixes[n.suffixes.length - 1] === w.subtype) return true;
+  if (w.subtype !== n.subtype || n.suffixes.length < w.suffixes.length) return false;
+  return w.suffixes.every((x, i) => n.suffixes[i] === x);
 }
 
 function derefChild(loc: Loc, key: string, spec: Spec): Loc | undefined {

@@ -1,5 +1,189 @@
-import type { RuleFamily } from '../context.js';
+import type { Emitter, RuleFamily, SchemaPair } from '../context.js';
+import { ANNOTATION_KEYWORDS, diffSubschemas } from '../schema-walk.js';
+import { refOf } from '../spec/load.js';
+import { movedIntoOneOf } from './schema-properties.js';
+import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
 
+/**
+ * allOf/anyOf/oneOf members added or removed, a concrete object wrapped in a oneOf, and
+ * discriminator changes. Members are matched as the walker matches them (diffSubschemas): by
+ * `$ref`, then inline members by content, title, or as the one member left on each side. The
+ * walker walks inside matched members, so changes within them come from the other families.
+ *
+ * Ids are `${p.prefix}-…`: `request-body`/`response-body` at the top, `request-property`/
+ * `response-property` below; positions with no such rule (parameters, headers) are dropped.
+ */
 export const compositionFamily: RuleFamily = {
   name: 'composition',
+  schema(p, e) {
+    if (!isObj(p.base.v) || !isObj(p.rev.v)) return;
+    // A body wrapped in a oneOf is reported once as such, instead of as oneOf members added; there
+    // is no such rule below the body, where the new members are reported.
+    const top = p.prefix === 'request-body' || p.prefix === 'response-body';
+    const wrapped = top ? wrappedInOneOf(p) : 0;
+    if (wrapped) e.emit(`${p.prefix}-wrapped-in-one-of`, `was wrapped in a oneOf of ${wrapped} alternatives`, p.rev, { alternatives: wrapped });
+    const listOfTypes = listOfTypesChanged(p);
+    for (const k of KEYWORDS) {
+      if (k.keyword === 'oneOf' && wrapped) continue;
+      // oneOf/anyOf lists of plain types are a type change, reported as `…-list-of-types-…`.
+      if (k.keyword !== 'allOf' && listOfTypes) continue;
+      members(p, e, k);
+    }
+    discriminator(p, e);
+  },
 };
+
+interface Keyword {
+  keyword: 'allOf' | 'anyOf' | 'oneOf';
+  /** Rule-id fragment: `all-of`. */
+  id: string;
+  /** Members that only annotate get their own informational ids (allOf only: they change nothing). */
+  annotationOnly: boolean;
+}
+
+const KEYWORDS: readonly Keyword[] = [
+  { keyword: 'allOf', id: 'all-of', annotationOnly: true },
+  { keyword: 'anyOf', id: 'any-of', annotationOnly: false },
+  { keyword: 'oneOf', id: 'one-of', annotationOnly: false },
+];
+
+function members(p: SchemaPair, e: Emitter, k: Keyword): void {
+  const d = diffSubschemas(p.base, p.rev, k.keyword, p.deref, p.deref);
+  for (const [dir, side, indexes] of [
+    ['added', p.rev, d.added],
+    ['removed', p.base, d.deleted],
+  ] as const) {
+    if (indexes.length === 0) continue;
+    const list = child(side, k.keyword);
+    const locs = indexes.map((i) => child(list, i));
+    const annot = k.annotationOnly ? locs.filter((l) => isAnnotationOnly(p.deref(l))) : [];
+    const real = locs.filter((l) => !annot.includes(l));
+    for (const [group, suffix] of [
+      [real, ''],
+      [annot, '-annotation-only'],
+    ] as const) {
+      if (group.length === 0) continue;
+      const names = group.map((l) => memberName(l));
+      const what = suffix ? ` (annotations only)` : '';
+      e.emit(`${p.prefix}-${k.id}-${dir}${suffix}`, `${k.keyword} ${dir === 'added' ? 'gained' : 'lost'} ${names.join(', ')}${what}`, group[0], {
+        [dir]: names,
+      });
+    }
+  }
+}
+
+/** `#/components/schemas/Dog`, `subschema #2: Title` or `subschema #2`, as oasdiff names members. */
+function memberName(loc: Loc): string {
+  const ref = refOf(loc.v);
+  if (ref !== undefined) return ref;
+  const n = Number(loc.path[loc.path.length - 1]) + 1;
+  const title = own(loc.v, 'title');
+  return typeof title === 'string' && title ? `subschema #${n}: ${title}` : `subschema #${n}`;
+}
+
+function isAnnotationOnly(loc: Loc): boolean {
+  return isObj(loc.v) && ownKeys(loc.v).every((key) => ANNOTATION_KEYWORDS.has(key));
+}
+
+/** The number of alternatives when the body was wrapped in a oneOf (see movedIntoOneOf); else 0. */
+function wrappedInOneOf(p: SchemaPair): number {
+  const alts = own(p.rev.v, 'oneOf');
+  return Array.isArray(alts) && movedIntoOneOf(p).size > 0 ? alts.length : 0;
+}
+
+/**
+ * Whether the set of types changed where one side is a "list of types" (a oneOf/anyOf of schemas
+ * that only name one type each), e.g. `type: string` → `oneOf: [{type: string}, {type: integer}]`.
+ */
+function listOfTypesChanged(p: SchemaPair): boolean {
+  const b = typePattern(p, p.base);
+  const r = typePattern(p, p.rev);
+  if (!b?.list && !r?.list) return false;
+  const bt = new Set(b?.types ?? []);
+  const rt = new Set(r?.types ?? []);
+  return [...bt].some((t) => !rt.has(t)) || [...rt].some((t) => !bt.has(t));
+}
+
+function typesOf(v: unknown): string[] {
+  const t = own(v, 'type');
+  if (typeof t === 'string') return [t];
+  return Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function typePattern(p: SchemaPair, loc: Loc): { types: string[]; list: boolean } | undefined {
+  const v = loc.v;
+  if (own(v, 'not') !== undefined || nonEmpty(own(v, 'allOf')) || ownKeys(own(v, 'properties')).length > 0) return undefined;
+  const own1 = typesOf(v);
+  if (own1.length > 0) return { types: [own1[0]!], list: false };
+  const simple = (k: string): string[] | undefined => {
+    const l = own(v, k);
+    if (!Array.isArray(l)) return [];
+    const out: string[] = [];
+    for (let i = 0; i < l.length; i++) {
+      const m = p.deref(child(child(loc, k), i)).v;
+      const t = typesOf(m);
+      if (t.length !== 1 || ownKeys(own(m, 'properties')).length > 0 || ['oneOf', 'anyOf', 'allOf'].some((x) => nonEmpty(own(m, x)))) return undefined;
+      out.push(t[0]!);
+    }
+    return out;
+  };
+  const one = simple('oneOf');
+  const any = simple('anyOf');
+  if (one?.length) return { types: one, list: true };
+  if (any?.length) return { types: any, list: true };
+  if (one) return { types: one, list: true };
+  if (any) return { types: any, list: true };
+  return undefined;
+}
+
+function nonEmpty(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0;
+}
+
+function discriminator(p: SchemaPair, e: Emitter): void {
+  const bl = child(p.base, 'discriminator');
+  const rl = child(p.rev, 'discriminator');
+  const b = bl.v;
+  const r = rl.v;
+  const pre = `${p.prefix}-discriminator`;
+  if (!isObj(b) && !isObj(r)) return;
+  if (!isObj(b)) {
+    e.emit(`${pre}-added`, 'discriminator added', rl);
+    return;
+  }
+  if (!isObj(r)) {
+    e.emit(`${pre}-removed`, 'discriminator removed', bl);
+    return;
+  }
+  const bn = own(b, 'propertyName');
+  const rn = own(r, 'propertyName');
+  if (bn !== rn) {
+    e.emit(`${pre}-property-name-changed`, `discriminator property name changed from '${String(bn)}' to '${String(rn)}'`, child(rl, 'propertyName'), {
+      from: bn,
+      to: rn,
+    });
+  }
+  const bm = own(b, 'mapping');
+  const rm = own(r, 'mapping');
+  const bk = ownKeys(bm);
+  const rk = ownKeys(rm);
+  const added = rk.filter((k) => !bk.includes(k));
+  const deleted = bk.filter((k) => !rk.includes(k));
+  if (added.length) e.emit(`${pre}-mapping-added`, `discriminator mapping gained ${list(added)}`, child(rl, 'mapping'), { added });
+  if (deleted.length) e.emit(`${pre}-mapping-deleted`, `discriminator mapping lost ${list(deleted)}`, child(bl, 'mapping'), { deleted });
+  for (const k of rk) {
+    if (!bk.includes(k)) continue;
+    const from = own(bm, k);
+    const to = own(rm, k);
+    if (from === to) continue;
+    e.emit(`${pre}-mapping-changed`, `discriminator mapping '${k}' changed from '${String(from)}' to '${String(to)}'`, child(child(rl, 'mapping'), k), {
+      key: k,
+      from,
+      to,
+    });
+  }
+}
+
+function list(names: string[]): string {
+  return names.map((n) => `'${n}'`).join(', ');
+}

@@ -1,5 +1,92 @@
-import type { RuleFamily } from '../context.js';
+import type { Emitter, HeaderPair, MediaTypePair, ResponsePair, RuleFamily, SchemaPair, Scope } from '../context.js';
+import { child, own } from '../spec/loc.js';
+import { mediaTypeContains } from '../walk.js';
+import { mediaTypeChange } from './request-body.js';
 
+/**
+ * Responses of an operation: status codes added or removed, their media types added, removed or
+ * renamed, a media type's schema appearing or disappearing, response headers added, removed or
+ * made optional, and enum values dropped from a top-level response body.
+ */
 export const responsesFamily: RuleFamily = {
   name: 'responses',
+
+  response(p: ResponsePair, s: Scope) {
+    if (p.base && p.rev) return;
+    const cls = statusClass(p.status);
+    if (!cls) return;
+    const kind = cls === 'success' ? 'success' : 'non-success';
+    const data = { status: p.status };
+    if (p.rev) s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, p.rev, data);
+    else if (p.base) s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, p.base, data);
+  },
+
+  mediaType(p: MediaTypePair, s: Scope) {
+    if (p.status === undefined) return; // request bodies are the request-body family's
+    if (p.baseMediaType !== undefined && p.baseMediaType !== p.mediaType && p.base && p.rev) {
+      mediaTypeRenamed(p, p.baseMediaType, s);
+    }
+    mediaTypeChange(p, s, {
+      added: 'response-media-type-added',
+      removed: 'response-media-type-removed',
+      where: `response ${p.status}`,
+      schemaPrefix: 'response-body-media-type',
+    });
+  },
+
+  header(p: HeaderPair, s: Scope) {
+    const data = { header: p.name, status: p.status };
+    if (p.rev && !p.base) {
+      s.emit('response-header-added', `response header '${p.name}' added to response ${p.status}`, p.rev, data);
+      return;
+    }
+    if (p.base && !p.rev) {
+      if (own(p.base.v, 'required') === true) {
+        s.emit('required-response-header-removed', `required response header '${p.name}' removed from response ${p.status}`, p.base, data);
+      } else {
+        s.emit('optional-response-header-removed', `optional response header '${p.name}' removed from response ${p.status}`, p.base, data);
+      }
+      return;
+    }
+    if (!p.base || !p.rev) return;
+    if (own(p.base.v, 'required') === true && own(p.rev.v, 'required') !== true) {
+      const at = own(p.rev.v, 'required') !== undefined ? child(p.rev, 'required') : p.rev;
+      s.emit('response-header-became-optional', `response header '${p.name}' of response ${p.status} became optional`, at, data);
+    }
+  },
+
+  schema(p: SchemaPair, e: Emitter) {
+    // Enum values dropped from the top-level schema of a response body (the media type's own enum).
+    if (p.place.side !== 'response' || p.place.holder !== 'body' || p.propPath.length > 0) return;
+    if (p.prefix !== 'response-body') return;
+    const be = own(p.base.v, 'enum');
+    const re = own(p.rev.v, 'enum');
+    if (!Array.isArray(be) || !Array.isArray(re)) return;
+    const keep = new Set(re.map((v) => JSON.stringify(v)));
+    const enumLoc = child(p.base, 'enum');
+    be.forEach((v, i) => {
+      if (keep.has(JSON.stringify(v))) return;
+      e.emit('response-mediatype-enum-value-removed', `enum value ${JSON.stringify(v)} removed`, child(enumLoc, i), { value: v });
+    });
+  },
 };
+
+/** `200` → success, `404` → non-success, `2XX` → success range; `default` and anything else → undefined. */
+export function statusClass(status: string): 'success' | 'other' | undefined {
+  if (/^[1-5]\d\d$/.test(status)) return status.startsWith('2') ? 'success' : 'other';
+  if (/^[1-5]XX$/i.test(status)) return status.startsWith('2') ? 'success' : 'other';
+  return undefined;
+}
+
+function mediaTypeRenamed(p: MediaTypePair, from: string, s: Scope): void {
+  const to = p.mediaType;
+  const data = { status: p.status, from, to };
+  const at = p.rev!;
+  if (mediaTypeContains(from, to)) {
+    s.emit('response-media-type-name-specialized', `media type of response ${p.status} narrowed from '${from}' to '${to}'`, at, data);
+  } else if (mediaTypeContains(to, from)) {
+    s.emit('response-media-type-name-generalized', `media type of response ${p.status} widened from '${from}' to '${to}'`, at, data);
+  } else {
+    s.emit('response-media-type-name-changed', `media type of response ${p.status} changed from '${from}' to '${to}'`, at, data);
+  }
+}

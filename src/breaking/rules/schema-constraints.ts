@@ -1,5 +1,145 @@
-import type { RuleFamily } from '../context.js';
+// Value constraints of a schema (bounds, lengths, item counts, pattern) as one table driving one
+// generic check. Which ids exist for which position and direction is the registry's business: the
+// check emits `${prefix}-${rule}-${action}` for every change and the emitter drops ids that oasdiff
+// does not define (e.g. `response-body-max-decreased`, a narrowing no client notices).
+import type { Emitter, RuleFamily, SchemaPair } from '../context.js';
+import { child, isObj, own, type Loc } from '../spec/loc.js';
+import { isRule } from './registry.js';
+
+/** One numeric bound keyword. */
+interface Bound {
+  /** Rule-id segment: `max-length` in `request-property-max-length-decreased`. */
+  readonly rule: string;
+  /** Schema keyword, as shown in messages and used to locate the change. */
+  readonly keyword: string;
+  /** The bound's value in a schema, if it has one. */
+  readonly read: (schema: unknown) => number | undefined;
+  /** For `maximum`/`minimum`: the exclusive bound of the same side. */
+  readonly exclusive?: string;
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+/** 3.0 writes an exclusive bound as `maximum: 10` + `exclusiveMaximum: true`; 3.1 as `exclusiveMaximum: 10`. */
+const exclusiveFlag = (s: unknown, flag: string): boolean => own(s, flag) === true;
+
+/**
+ * The bounds. The 3.0 boolean form is normalised to the 3.1 numeric form, so
+ * `maximum: 10, exclusiveMaximum: true` is an exclusive maximum of 10 and no inclusive maximum:
+ * switching between the two spellings is no change, and turning the flag on is an exclusive
+ * maximum being set.
+ */
+const BOUNDS: readonly Bound[] = [
+  { rule: 'max', keyword: 'maximum', exclusive: 'exclusive-max', read: (s) => (exclusiveFlag(s, 'exclusiveMaximum') ? undefined : num(own(s, 'maximum'))) },
+  { rule: 'min', keyword: 'minimum', exclusive: 'exclusive-min', read: (s) => (exclusiveFlag(s, 'exclusiveMinimum') ? undefined : num(own(s, 'minimum'))) },
+  { rule: 'exclusive-max', keyword: 'exclusiveMaximum', read: (s) => num(own(s, 'exclusiveMaximum')) ?? (exclusiveFlag(s, 'exclusiveMaximum') ? num(own(s, 'maximum')) : undefined) },
+  { rule: 'exclusive-min', keyword: 'exclusiveMinimum', read: (s) => num(own(s, 'exclusiveMinimum')) ?? (exclusiveFlag(s, 'exclusiveMinimum') ? num(own(s, 'minimum')) : undefined) },
+  { rule: 'max-length', keyword: 'maxLength', read: (s) => num(own(s, 'maxLength')) },
+  { rule: 'min-length', keyword: 'minLength', read: (s) => num(own(s, 'minLength')) },
+  { rule: 'max-items', keyword: 'maxItems', read: (s) => num(own(s, 'maxItems')) },
+  { rule: 'min-items', keyword: 'minItems', read: (s) => num(own(s, 'minItems')) },
+];
+
+/** Item-count bounds that, on an array parameter, are also read from a misplaced spot: its `items` schema. */
+const ITEM_COUNTS = new Set(['max-items', 'min-items']);
+
+/** A pattern that accepts every string: replacing a pattern by it lifts the restriction. */
+const ANY_PATTERN = new Set(['.*', '^.*$', '^.*', '.*$', '(.*)', '^(.*)$', '[\\s\\S]*', '^[\\s\\S]*$']);
+
+/**
+ * The registered id for `rest` at this position, most specific first: a readOnly property in a
+ * request and a writeOnly property in a response have their own (informational) variants, header
+ * parameter properties their own ids, and the response body's enum rule its historical name.
+ */
+export function ruleId(p: SchemaPair, rest: string): string | undefined {
+  const candidates: string[] = [];
+  const rev = p.rev.v;
+  if (p.prefix === 'request-property' && own(rev, 'readOnly') === true) candidates.push(`request-read-only-property-${rest}`);
+  if (p.prefix === 'response-property' && own(rev, 'writeOnly') === true) candidates.push(`response-write-only-property-${rest}`);
+  if (p.prefix === 'request-parameter-property' && p.place.param?.in === 'header') candidates.push(`request-header-property-${rest}`);
+  candidates.push(`${p.prefix}-${rest}`);
+  const alias = ALIASES[`${p.prefix}-${rest}`];
+  if (alias) candidates.push(alias);
+  return candidates.find(isRule);
+}
+
+/** Ids oasdiff spells differently from the `${prefix}-${rule}` pattern. */
+const ALIASES: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+  'response-body-enum-value-removed': 'response-mediatype-enum-value-removed',
+});
+
+/** Emit the first registered id among `rests` (fallbacks for ids oasdiff lacks at some positions). */
+export function emitRule(p: SchemaPair, e: Emitter, rests: readonly string[], detail: string, at: Loc, data?: Record<string, unknown>): void {
+  for (const rest of rests) {
+    const id = ruleId(p, rest);
+    if (id) {
+      e.emit(id, detail, at, data);
+      return;
+    }
+  }
+}
+
+/** Where a keyword sits: in the revision, or in the base when it is gone. */
+function keywordAt(p: SchemaPair, keyword: string, gone: boolean): Loc {
+  const side = gone ? p.base : p.rev;
+  return own(side.v, keyword) !== undefined ? child(side, keyword) : side;
+}
+
+function checkBound(p: SchemaPair, e: Emitter, bound: Bound, base: unknown, rev: unknown, where: { base: Loc; rev: Loc }, label = bound.keyword): void {
+  const from = bound.read(base);
+  const to = bound.read(rev);
+  if (from === to) return;
+  // The same number moving between the inclusive and the exclusive bound (3.0's flag turned on or
+  // off) is one change, reported by the exclusive bound (set or unset).
+  const ex = bound.exclusive ? BOUNDS.find((b) => b.rule === bound.exclusive) : undefined;
+  if (ex && (from === undefined) !== (to === undefined) && ex.read(base) === to && ex.read(rev) === from) return;
+  let action: string;
+  let detail: string;
+  if (from !== undefined && to !== undefined) {
+    action = to < from ? 'decreased' : 'increased';
+    detail = `${label} ${action} from ${from} to ${to}`;
+  } else if (to !== undefined) {
+    action = 'set';
+    detail = `${label} set to ${to}`;
+  } else {
+    action = 'unset';
+    detail = `${label} ${from} removed`;
+  }
+  const gone = action === 'unset';
+  const side = gone ? where.base : where.rev;
+  const at = own(side.v, bound.keyword) !== undefined ? child(side, bound.keyword) : side;
+  emitRule(p, e, [`${bound.rule}-${action}`], detail, at, { keyword: bound.keyword, from, to });
+}
+
+function checkPattern(p: SchemaPair, e: Emitter): void {
+  const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const from = str(own(p.base.v, 'pattern'));
+  const to = str(own(p.rev.v, 'pattern'));
+  if (from === to) return;
+  const data = { keyword: 'pattern', from, to };
+  if (from === undefined) emitRule(p, e, ['pattern-added'], `pattern '${to}' added`, keywordAt(p, 'pattern', false), data);
+  else if (to === undefined) emitRule(p, e, ['pattern-removed'], `pattern '${from}' removed`, keywordAt(p, 'pattern', true), data);
+  else if (ANY_PATTERN.has(to)) emitRule(p, e, ['pattern-generalized', 'pattern-changed'], `pattern generalized from '${from}' to '${to}'`, keywordAt(p, 'pattern', false), data);
+  else emitRule(p, e, ['pattern-changed'], `pattern changed from '${from}' to '${to}'`, keywordAt(p, 'pattern', false), data);
+}
 
 export const constraintsFamily: RuleFamily = {
   name: 'schema-constraints',
+  schema(p, e) {
+    if (!isObj(p.base.v) || !isObj(p.rev.v)) return;
+    const where = { base: p.base, rev: p.rev };
+    for (const bound of BOUNDS) {
+      checkBound(p, e, bound, p.base.v, p.rev.v, where);
+      // An array parameter whose item count sits (wrongly) on its `items` schema: read it there,
+      // as oasdiff does, when the parameter's own bound did not change.
+      if (p.prefix === 'request-parameter' && ITEM_COUNTS.has(bound.rule) && bound.read(p.base.v) === bound.read(p.rev.v)) {
+        const bi = own(p.base.v, 'items');
+        const ri = own(p.rev.v, 'items');
+        if (!isObj(bi) || !isObj(ri)) continue;
+        const b = p.deref(child(p.base, 'items'));
+        const r = p.deref(child(p.rev, 'items'));
+        if (bound.read(b.v) !== undefined && bound.read(r.v) !== undefined) checkBound(p, e, bound, b.v, r.v, { base: b, rev: r }, `items ${bound.keyword}`);
+      }
+    }
+    checkPattern(p, e);
+  },
 };

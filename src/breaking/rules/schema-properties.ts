@@ -1,5 +1,183 @@
-import type { RuleFamily } from '../context.js';
+import type { Emitter, RuleFamily, SchemaPair } from '../context.js';
+import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
 
+/**
+ * Properties of an object schema pair: properties added and removed, `required` changes, and
+ * readOnly/writeOnly flags. Runs at every matched schema pair (top, nested properties, items,
+ * additionalProperties, allOf/anyOf/oneOf members…), so a property is reported once, at the
+ * object that holds it; the walker's subject names that object.
+ *
+ * What a property means for a client depends on the direction: readOnly properties are never
+ * sent, so a request ignores them; writeOnly properties are never returned, so a response reports
+ * them under their own (informational) ids.
+ */
 export const propertiesFamily: RuleFamily = {
   name: 'schema-properties',
+  schema(p, e) {
+    if (!isObj(p.base.v) || !isObj(p.rev.v)) return;
+    const obj = new ObjectPair(p);
+    if (p.place.holder === 'body') {
+      if (p.place.side === 'request') requestBody(obj, e);
+      else responseBody(obj, e);
+    } else if (p.place.holder === 'parameter' && p.place.holderName === 'header') {
+      headerParameter(obj, e);
+    }
+  },
 };
+
+/** The two sides of an object schema, with their properties dereferenced. */
+class ObjectPair {
+  readonly baseReq: ReadonlySet<string>;
+  readonly revReq: ReadonlySet<string>;
+  readonly added: string[];
+  readonly removed: string[];
+  readonly kept: string[];
+  /** Base properties that moved into the alternatives of a oneOf the revision wraps the schema in. */
+  readonly moved: ReadonlySet<string>;
+
+  constructor(readonly p: SchemaPair) {
+    const bp = ownKeys(own(p.base.v, 'properties'));
+    const rp = ownKeys(own(p.rev.v, 'properties'));
+    const inBase = new Set(bp);
+    const inRev = new Set(rp);
+    this.added = rp.filter((n) => !inBase.has(n));
+    this.removed = bp.filter((n) => !inRev.has(n));
+    this.kept = rp.filter((n) => inBase.has(n));
+    this.baseReq = requiredOf(p.base.v);
+    this.revReq = requiredOf(p.rev.v);
+    this.moved = movedIntoOneOf(p, bp);
+  }
+
+  baseProp(name: string): Loc {
+    return this.p.deref(child(child(this.p.base, 'properties'), name));
+  }
+
+  revProp(name: string): Loc {
+    return this.p.deref(child(child(this.p.rev, 'properties'), name));
+  }
+
+  /** Names that joined (`to` = true) or left the `required` list of properties present on both sides. */
+  requiredChanged(to: boolean): string[] {
+    return this.kept.filter((n) => (to ? this.revReq.has(n) && !this.baseReq.has(n) : this.baseReq.has(n) && !this.revReq.has(n)));
+  }
+}
+
+function requiredOf(v: unknown): Set<string> {
+  const r = own(v, 'required');
+  return new Set(Array.isArray(r) ? r.filter((x): x is string => typeof x === 'string') : []);
+}
+
+function flag(loc: Loc, key: 'readOnly' | 'writeOnly'): boolean {
+  return own(loc.v, key) === true;
+}
+
+function hasDefault(loc: Loc): boolean {
+  return isObj(loc.v) && Object.prototype.hasOwnProperty.call(loc.v, 'default');
+}
+
+/**
+ * A concrete object (properties, no oneOf) that became a oneOf of alternatives with no type or
+ * properties of its own: the properties found in some alternative moved, they were not removed.
+ */
+export function movedIntoOneOf(p: SchemaPair, baseProps = ownKeys(own(p.base.v, 'properties'))): ReadonlySet<string> {
+  const b = p.base.v;
+  const r = p.rev.v;
+  const alts = own(r, 'oneOf');
+  if (baseProps.length === 0 || own(b, 'oneOf') !== undefined || !Array.isArray(alts) || alts.length === 0) return new Set();
+  if (ownKeys(own(r, 'properties')).length > 0 || own(r, 'type') !== undefined) return new Set();
+  const altProps = alts.map((_, i) => ownKeys(own(p.deref(child(child(p.rev, 'oneOf'), i)).v, 'properties')));
+  return new Set(baseProps.filter((n) => altProps.some((names) => names.includes(n))));
+}
+
+/** Emits `id` with `detail`, the property's node and its name. */
+function report(e: Emitter, id: string, detail: string, at: Loc, name: string, extra: Record<string, unknown> = {}): void {
+  e.emit(id, detail, at, { property: name, ...extra });
+}
+
+/** Flag changes of kept properties, reported as `${side}-${required|optional}-property-became-${not-}${read|write}-only`. */
+function flagChanges(o: ObjectPair, e: Emitter, side: 'request' | 'response'): void {
+  for (const name of o.kept) {
+    const b = o.baseProp(name);
+    const r = o.revProp(name);
+    const kind = o.baseReq.has(name) ? 'required' : 'optional';
+    for (const [key, word] of [
+      ['readOnly', 'read-only'],
+      ['writeOnly', 'write-only'],
+    ] as const) {
+      const from = flag(b, key);
+      const to = flag(r, key);
+      if (from === to) continue;
+      report(e, `${side}-${kind}-property-became-${to ? '' : 'not-'}${word}`, `${kind} property '${name}' became ${to ? '' : 'not '}${word}`, r, name, {
+        from,
+        to,
+      });
+    }
+  }
+}
+
+function requestBody(o: ObjectPair, e: Emitter): void {
+  for (const name of o.removed) {
+    if (o.moved.has(name)) continue;
+    const b = o.baseProp(name);
+    if (flag(b, 'readOnly')) continue;
+    report(e, 'request-property-removed', `no longer has property '${name}'`, b, name);
+  }
+  for (const name of o.added) {
+    const r = o.revProp(name);
+    if (flag(r, 'readOnly')) continue;
+    if (!o.revReq.has(name)) report(e, 'new-optional-request-property', `has new optional property '${name}'`, r, name);
+    else if (hasDefault(r)) report(e, 'new-required-request-property-with-default', `has new required property '${name}' (it has a default)`, r, name);
+    else report(e, 'new-required-request-property', `has new required property '${name}'`, r, name);
+  }
+  for (const name of o.requiredChanged(true)) {
+    const r = o.revProp(name);
+    if (flag(r, 'readOnly')) continue;
+    if (hasDefault(r)) report(e, 'request-property-became-required-with-default', `property '${name}' became required (it has a default)`, r, name);
+    else report(e, 'request-property-became-required', `property '${name}' became required`, r, name);
+  }
+  for (const name of o.requiredChanged(false)) {
+    const r = o.revProp(name);
+    if (flag(r, 'readOnly')) continue;
+    report(e, 'request-property-became-optional', `property '${name}' became optional`, r, name);
+  }
+  flagChanges(o, e, 'request');
+}
+
+function responseBody(o: ObjectPair, e: Emitter): void {
+  for (const name of o.removed) {
+    if (o.moved.has(name)) continue;
+    const b = o.baseProp(name);
+    const kind = o.baseReq.has(name) ? 'required' : 'optional';
+    const wo = flag(b, 'writeOnly') ? 'write-only-' : '';
+    report(e, `response-${kind}-${wo}property-removed`, `no longer has ${kind} ${wo ? 'write-only ' : ''}property '${name}'`, b, name);
+  }
+  for (const name of o.added) {
+    const r = o.revProp(name);
+    const kind = o.revReq.has(name) ? 'required' : 'optional';
+    const wo = flag(r, 'writeOnly') ? 'write-only-' : '';
+    report(e, `response-${kind}-${wo}property-added`, `has new ${kind} ${wo ? 'write-only ' : ''}property '${name}'`, r, name);
+  }
+  for (const to of [true, false]) {
+    for (const name of o.requiredChanged(to)) {
+      const r = o.revProp(name);
+      const wo = flag(to ? r : o.baseProp(name), 'writeOnly') ? 'write-only-' : '';
+      const became = to ? 'required' : 'optional';
+      report(e, `response-${wo}property-became-${became}`, `${wo ? 'write-only ' : ''}property '${name}' became ${became}`, r, name);
+    }
+  }
+  flagChanges(o, e, 'response');
+}
+
+/** Object-typed header parameters: new required properties and properties that became required. */
+function headerParameter(o: ObjectPair, e: Emitter): void {
+  for (const name of o.added) {
+    const r = o.revProp(name);
+    if (!o.revReq.has(name) || flag(r, 'readOnly')) continue;
+    report(e, 'new-required-request-header-property', `has new required property '${name}'`, r, name);
+  }
+  for (const name of o.requiredChanged(true)) {
+    const r = o.revProp(name);
+    if (flag(r, 'readOnly')) continue;
+    report(e, 'request-header-property-became-required', `property '${name}' became required`, r, name);
+  }
+}

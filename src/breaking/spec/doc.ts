@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { InputError } from '../../kit/errors.js';
 import { locateJsonLines } from './json-locate.js';
 
@@ -81,9 +81,9 @@ function yamlLine(doc: Document, lc: LineCounter, path: readonly string[]): numb
     } else {
       return undefined;
     }
-    if (node && typeof node === 'object' && 'source' in node && (node as { source?: unknown }).source) {
-      // An alias: its target holds the rest of the path.
-      const target = (node as unknown as { resolve(d: Document): unknown }).resolve(doc);
+    if (isAlias(node)) {
+      // An alias: its target holds the rest of the path. (Scalars also carry `source`, so test with isAlias.)
+      const target = node.resolve(doc);
       if (target) node = target;
     }
   }

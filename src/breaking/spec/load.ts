@@ -13,8 +13,6 @@ export interface LoadOptions {
   allowExternalRefs?: boolean;
   /** Largest file accepted, in bytes. */
   maxBytes?: number;
-  /** Texts of external URLs, fetched beforehand (see prefetch in the CLI); only used when allowed. */
-  urlTexts?: Map<string, string>;
 }
 
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
@@ -41,7 +39,7 @@ export function loadSpec(source: string, opts: LoadOptions = {}): Spec {
   const cwd = opts.cwd ?? process.cwd();
   const loader = new Loader(cwd, opts);
   const rootSource = parseSource(source, cwd);
-  const root = loader.load(rootSource, source);
+  const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
   const { doc, version } = checkOpenApi(root);
   loader.replace(doc);
   loader.checkAllRefs();
@@ -112,7 +110,10 @@ class Loader {
   }
 
   private displayName(src: Source): string {
-    if (src.kind === 'file') return path.relative(this.cwd, src.abs) || src.abs;
+    if (src.kind === 'file') {
+      const rel = path.relative(this.cwd, src.abs);
+      return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? src.abs : rel.split(path.sep).join('/');
+    }
     if (src.kind === 'git') return `${src.rev}:${src.rel}`;
     return src.url;
   }
@@ -151,13 +152,10 @@ class Loader {
       }
       return out.toString('utf8');
     }
-    const text = this.opts.urlTexts?.get(src.url);
     if (!this.opts.allowExternalRefs) {
       throw new InputError(`${name}: external reference not fetched (pass --allow-external-refs to allow URLs)`, { file: name });
     }
-    if (text === undefined) throw new InputError(`${name}: external reference could not be fetched`, { file: name });
-    if (text.length > max) throw tooBig(text.length);
-    return text;
+    return fetchTextSync(src.url, max, name);
   }
 
   /** Resolve a `$ref` string written in `from`. */
@@ -296,6 +294,31 @@ function mergeSiblings(ref: Loc, target: Loc): Loc {
   for (const k of Object.keys(target.v)) merged[k] = target.v[k];
   for (const k of extra) merged[k] = o[k];
   return { v: merged, doc: ref.doc, path: ref.path };
+}
+
+const FETCH_SCRIPT = `
+const [url, max] = process.argv.slice(1);
+fetch(url, { signal: AbortSignal.timeout(15000) })
+  .then(async (r) => {
+    if (!r.ok) { process.stderr.write('HTTP ' + r.status); process.exit(3); }
+    const t = await r.text();
+    if (t.length > Number(max)) { process.stderr.write('over the size limit'); process.exit(4); }
+    process.stdout.write(t);
+  })
+  .catch((e) => { process.stderr.write(String(e && e.message)); process.exit(5); });`;
+
+/** The walk is synchronous; an allowed URL is fetched by a short-lived child process. */
+function fetchTextSync(url: string, max: number, name: string): string {
+  try {
+    return execFileSync(process.execPath, ['-e', FETCH_SCRIPT, url, String(max)], {
+      maxBuffer: max + 1024,
+      timeout: 20000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).toString('utf8');
+  } catch (e) {
+    const why = (e as { stderr?: Buffer }).stderr?.toString().trim() || (e as Error).message;
+    throw new InputError(`${name}: cannot fetch: ${why}`, { file: name });
+  }
 }
 
 function decodePart(p: string): string {

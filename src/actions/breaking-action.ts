@@ -1,0 +1,62 @@
+import * as core from '@actions/core';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { runBreaking } from '../breaking/run.js';
+import { formatMarkdown } from '../kit/format/markdown.js';
+import type { Finding } from '../kit/result.js';
+import { upsertPrComment } from './lib/pr-comment.js';
+import { publishResult, runAction } from './lib/report.js';
+
+/** The breaking gate as a step: inputs → core → annotations, summary, outputs, optional PR comment. */
+export function runBreakingAction(): Promise<void> {
+  return runAction(async () => {
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+    const cwd = path.resolve(workspace, core.getInput('working-directory') || '.');
+    const result = runBreaking({
+      base: core.getInput('base'),
+      revision: core.getInput('revision'),
+      failOn: core.getInput('fail-on'),
+      matchPath: core.getInput('match-path'),
+      unmatchPath: core.getInput('unmatch-path'),
+      severityLevels: core.getInput('severity-levels'),
+      ignore: core.getInput('ignore'),
+      deprecationDaysBeta: core.getInput('deprecation-days-beta'),
+      deprecationDaysStable: core.getInput('deprecation-days-stable'),
+      includePathParams: core.getInput('include-path-params'),
+      allowExternalRefs: core.getInput('allow-external-refs'),
+      maxSpecSize: core.getInput('max-spec-size'),
+      cwd,
+    });
+    result.findings = result.findings.map((f) => workspaceRelative(f, cwd, workspace));
+    let extraSummary: string | undefined;
+    if ((core.getInput('comment') || 'false').toLowerCase() === 'true') {
+      const token = core.getInput('github-token');
+      if (!token) core.warning('comment: true needs github-token; no PR comment posted.');
+      else {
+        const body = formatMarkdown(result, { title: 'API breaking changes', maxBytes: 60000 });
+        extraSummary = await upsertPrComment(token, `api-delivery:breaking:${core.getInput('comment-id') || 'default'}`, body);
+      }
+    }
+    await publishResult(result, {
+      title: 'API breaking changes',
+      resultFile: core.getInput('result-file'),
+      sarifFile: core.getInput('sarif-file'),
+      extraSummary,
+    });
+    core.setOutput('semver', result.semver);
+    return result.verdict;
+  });
+}
+
+/** Annotations need paths from the repository root; `REV:path` sources point at the checked-out file. */
+function workspaceRelative(f: Finding, cwd: string, workspace: string): Finding {
+  if (!f.location) return f;
+  let file = f.location.file;
+  const abs = path.resolve(cwd, file);
+  if (!existsSync(abs)) {
+    const m = /^[^:]{2,}:(.+)$/.exec(file);
+    if (m) file = m[1]!;
+  }
+  const rel = path.relative(workspace, path.resolve(cwd, file)).split(path.sep).join('/');
+  return { ...f, location: { ...f.location, file: rel } };
+}

@@ -1,0 +1,3 @@
+import { runBreakingAction } from './breaking-action.js';
+
+await runBreakingAction();

@@ -1,0 +1,53 @@
+import { isInputError } from '../kit/errors.js';
+import { EXIT } from '../kit/result.js';
+import { BREAKING_HELP, breakingCommand } from './breaking.js';
+
+type Command = { summary: string; help: string; run(argv: string[], out: (s: string) => void): number };
+
+export const COMMANDS: Record<string, Command> = {
+  breaking: { summary: 'OpenAPI breaking-change gate (base spec vs revision)', help: BREAKING_HELP, run: breakingCommand },
+};
+
+export function mainHelp(): string {
+  const lines = [
+    'api-delivery <command> [options]',
+    '',
+    'Gates that carry an HTTP API from design to retirement; the same verdict as the GitHub Actions.',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`),
+    '',
+    "Run 'api-delivery <command> --help' for a command's options.",
+    'Exit codes: 0 pass, 1 the gate failed, 2 bad input or usage.',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** Run the CLI; returns the exit code. Errors from bad input print one line and give 2. */
+export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    if (name === 'help' && rest[0] && COMMANDS[rest[0]]) out(COMMANDS[rest[0]]!.help + '\n');
+    else out(mainHelp());
+    return EXIT.pass;
+  }
+  if (name === '--version' || name === '-v') {
+    out('api-delivery 0.1.0\n');
+    return EXIT.pass;
+  }
+  const cmd = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!cmd) {
+    err(`api-delivery: unknown command '${name}'\n\n${mainHelp()}`);
+    return EXIT.usage;
+  }
+  try {
+    return cmd.run(rest, out);
+  } catch (e) {
+    if (isInputError(e) || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      err(`api-delivery ${name}: ${(e as Error).message}\n`);
+      return EXIT.usage;
+    }
+    err(`api-delivery ${name}: internal error: ${(e as Error).stack ?? e}\n`);
+    return EXIT.usage;
+  }
+}

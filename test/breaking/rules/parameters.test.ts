@@ -1,0 +1,142 @@
+import { describe, expect, it } from '@jest/globals';
+import { diffTexts, specWith } from '../helpers.js';
+
+const MINE = /^(new-(required|optional)-request-(parameter|default-parameter-to-existing-path)|new-request-path-parameter|request-parameter-(removed|became-required|became-optional)|request-header-property-became-required|new-required-request-header-property)$/;
+
+function mine(base: string, rev: string) {
+  return diffTexts(base, rev).findings.filter((f) => MINE.test(f.id));
+}
+
+/** 1-based line of the n-th line containing `needle`. */
+function lineOf(text: string, needle: string, nth = 1): number {
+  const lines = text.split('\n');
+  let seen = 0;
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.includes(needle) && ++seen === nth) return i + 1;
+  throw new Error(`${needle} not found`);
+}
+
+/** GET /pets/{id} with the given operation parameters (YAML list items indented 8) and path-level ones. */
+function spec(opParams: string, pathParams = ''): string {
+  return specWith(`  /pets/{id}:
+    parameters:
+      - name: id
+        in: path
+        required: true
+        schema: {type: string}
+${pathParams}    get:
+      parameters:
+        - name: keep
+          in: query
+          schema: {type: string}
+${opParams}      responses:
+        '200':
+          description: ok
+    post:
+      responses:
+        '201':
+          description: ok
+`);
+}
+
+const LIMIT_OPTIONAL = `        - name: limit
+          in: query
+          schema: {type: integer}
+`;
+const LIMIT_REQUIRED = `        - name: limit
+          in: query
+          required: true
+          schema: {type: integer}
+`;
+
+describe('parameters family', () => {
+  it('reports nothing when nothing changed, nor when a parameter moves between path item and operation', () => {
+    expect(mine(spec(LIMIT_REQUIRED), spec(LIMIT_REQUIRED))).toEqual([]);
+    const atPath = `      - name: trace
+        in: header
+        schema: {type: string}
+`;
+    const atOp = `        - name: Trace
+          in: header
+          schema: {type: string}
+`;
+    // GET had it at the path level; in the revision GET declares it itself (header names ignore case), POST keeps inheriting it.
+    const base = spec('', atPath);
+    const rev = spec(atOp, atPath);
+    expect(mine(base, rev)).toEqual([]);
+  });
+
+  it('reports a new required parameter as an error and a new optional one as info, on the revision line', () => {
+    const base = spec('');
+    const rev = spec(LIMIT_REQUIRED);
+    const f = mine(base, rev);
+    expect(f.map((x) => [x.id, x.level, x.operation])).toEqual([['new-required-request-parameter', 'error', 'GET /pets/{id}']]);
+    expect(f[0]!.location?.file).toMatch(/revision\.yaml$/);
+    expect(f[0]!.location?.line).toBe(lineOf(rev, '- name: limit'));
+    expect(f[0]!.message).toContain("query parameter 'limit'");
+
+    const g = mine(base, spec(LIMIT_OPTIONAL));
+    expect(g.map((x) => [x.id, x.level])).toEqual([['new-optional-request-parameter', 'info']]);
+  });
+
+  it('reports a parameter added at the path level once per existing operation', () => {
+    const base = spec('');
+    const rev = spec(
+      '',
+      `      - name: tenant
+        in: header
+        required: true
+        schema: {type: string}
+`,
+    );
+    const f = mine(base, rev);
+    expect(f.map((x) => [x.id, x.level, x.operation]).sort()).toEqual([
+      ['new-required-request-default-parameter-to-existing-path', 'error', 'GET /pets/{id}'],
+      ['new-required-request-default-parameter-to-existing-path', 'error', 'POST /pets/{id}'],
+    ]);
+  });
+
+  it('reports removal at the base line, and skips deprecated parameters (lifecycle rules judge those)', () => {
+    const base = spec(LIMIT_OPTIONAL);
+    const f = mine(base, spec(''));
+    expect(f.map((x) => [x.id, x.level])).toEqual([['request-parameter-removed', 'warning']]);
+    expect(f[0]!.location?.file).toMatch(/base\.yaml$/);
+    expect(f[0]!.location?.line).toBe(lineOf(base, '- name: limit'));
+
+    const deprecated = spec(`        - name: limit
+          in: query
+          deprecated: true
+          schema: {type: integer}
+`);
+    expect(mine(deprecated, spec('')).filter((x) => x.id === 'request-parameter-removed')).toEqual([]);
+  });
+
+  it('reports required flips in both directions', () => {
+    const opt = spec(LIMIT_OPTIONAL);
+    const req = spec(LIMIT_REQUIRED);
+    const up = mine(opt, req);
+    expect(up.map((x) => [x.id, x.level])).toEqual([['request-parameter-became-required', 'error']]);
+    expect(up[0]!.location?.line).toBe(lineOf(req, 'required: true', 2));
+    expect(up[0]!.data).toMatchObject({ in: 'query', name: 'limit', from: false, to: true });
+    expect(mine(req, opt).map((x) => [x.id, x.level])).toEqual([['request-parameter-became-optional', 'info']]);
+  });
+
+  it('reports required properties of an object-typed header parameter', () => {
+    const header = (required: string, extra = '') => `        - name: X-Ctx
+          in: header
+          schema:
+            type: object
+            properties:
+              a: {type: string}
+${extra}            required: [${required}]
+`;
+    const base = spec(header('a'));
+    const rev = spec(header('a, b, c', '              b: {type: string}\n              c: {type: string, readOnly: true}\n'));
+    expect(mine(base, rev).map((x) => x.id)).toEqual(['new-required-request-header-property']);
+
+    const base2 = spec(header('', '              b: {type: string}\n'));
+    const rev2 = spec(header('b', '              b: {type: string}\n'));
+    const f = mine(base2, rev2);
+    expect(f.map((x) => [x.id, x.level])).toEqual([['request-header-property-became-required', 'error']]);
+    expect(f[0]!.message).toContain("property 'b'");
+  });
+});

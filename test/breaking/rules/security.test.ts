@@ -1,0 +1,103 @@
+import { describe, expect, it } from '@jest/globals';
+import { diffTexts, specWith } from '../helpers.js';
+
+const MINE = /^api-(global-)?security-|^api-security-component-/;
+
+function mine(base: string, rev: string) {
+  return diffTexts(base, rev).findings.filter((f) => MINE.test(f.id));
+}
+
+function lineOf(text: string, needle: string, nth = 1): number {
+  const lines = text.split('\n');
+  let seen = 0;
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.includes(needle) && ++seen === nth) return i + 1;
+  throw new Error(`${needle} not found`);
+}
+
+const SCHEMES = (scopes = "read: Read\n            write: Write", tokenUrl = 'https://auth.example/token') => `components:
+  securitySchemes:
+    api_key:
+      type: apiKey
+      in: header
+      name: X-Key
+    oauth:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: ${tokenUrl}
+          scopes:
+            ${scopes}
+`;
+
+/** GET /pets with the given operation `security` (YAML list indented 6; empty for none) and document-wide security. */
+function spec(opSecurity: string, global = '', schemes = SCHEMES()): string {
+  return specWith(
+    `  /pets:
+    get:
+${opSecurity ? `      security:\n${opSecurity}` : ''}      responses:
+        '200':
+          description: ok
+`,
+    `${global ? `security:\n${global}` : ''}${schemes}`,
+  );
+}
+
+describe('security family', () => {
+  it('reports nothing when nothing changed, nor when alternatives or scopes are reordered', () => {
+    const a = spec('        - oauth: [read, write]\n        - api_key: []\n', '  - api_key: []\n');
+    const b = spec('        - api_key: []\n        - oauth: [write, read]\n', '  - api_key: []\n');
+    expect(mine(a, a)).toEqual([]);
+    expect(mine(a, b)).toEqual([]);
+    // "read OR write" written as two alternatives of the same scheme compares equal to itself.
+    const split = spec('        - oauth: [read]\n        - oauth: [write]\n');
+    expect(mine(split, split)).toEqual([]);
+  });
+
+  it('reports operation security requirements added and removed, on the operation', () => {
+    const base = spec('        - api_key: []\n');
+    const rev = spec('        - api_key: []\n        - oauth: [read]\n');
+    const f = mine(base, rev);
+    expect(f.map((x) => [x.id, x.level, x.operation])).toEqual([['api-security-added', 'info', 'GET /pets']]);
+    expect(f[0]!.data).toEqual({ requirement: 'oauth: [read]' });
+    expect(f[0]!.location?.line).toBe(lineOf(rev, '- oauth: [read]'));
+    const g = mine(rev, base);
+    expect(g.map((x) => x.id)).toEqual(['api-security-removed']);
+    expect(g[0]!.location?.file).toMatch(/base\.yaml$/);
+  });
+
+  it('reports scope changes of a requirement whose schemes stayed the same', () => {
+    const f = mine(spec('        - oauth: [read]\n'), spec('        - oauth: [write]\n'));
+    expect(f.map((x) => [x.id, x.data]).sort()).toEqual([
+      ['api-security-scope-added', { scheme: 'oauth', scope: 'write' }],
+      ['api-security-scope-removed', { scheme: 'oauth', scope: 'read' }],
+    ]);
+  });
+
+  it('reports document-wide security changes without an operation', () => {
+    const f = mine(spec('', '  - api_key: []\n'), spec('', '  - api_key: []\n  - oauth: [read, write]\n'));
+    expect(f.map((x) => [x.id, x.operation])).toEqual([['api-global-security-added', undefined]]);
+    expect(f[0]!.data).toEqual({ requirement: 'oauth: [read, write]' });
+    const g = mine(spec('', '  - oauth: [read]\n'), spec('', '  - oauth: []\n'));
+    expect(g.map((x) => x.id)).toEqual(['api-global-security-scope-removed']);
+  });
+
+  it('reports security schemes added, removed, retyped and OAuth flow changes', () => {
+    const base = spec('');
+    const rev = spec('', '', SCHEMES('read: Read things\n            admin: Admin', 'https://auth.example/v2/token') + '    basic:\n      type: http\n      scheme: basic\n');
+    const f = mine(base, rev);
+    expect(f.map((x) => x.id).sort()).toEqual([
+      'api-security-component-added',
+      'api-security-component-oauth-scope-added',
+      'api-security-component-oauth-scope-changed',
+      'api-security-component-oauth-scope-removed',
+      'api-security-component-oauth-token-url-changed',
+    ]);
+    const token = f.find((x) => x.id === 'api-security-component-oauth-token-url-changed')!;
+    expect(token.location?.line).toBe(lineOf(rev, 'tokenUrl:'));
+    expect(token.data).toMatchObject({ scheme: 'oauth', from: 'https://auth.example/token', to: 'https://auth.example/v2/token' });
+
+    const retyped = spec('', '', SCHEMES().replace('type: apiKey\n      in: header\n      name: X-Key', 'type: http\n      scheme: bearer'));
+    expect(mine(base, retyped).map((x) => x.id)).toEqual(['api-security-component-type-changed']);
+    expect(mine(rev, base).map((x) => x.id)).toContain('api-security-component-removed');
+  });
+});
