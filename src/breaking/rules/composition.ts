@@ -1,8 +1,8 @@
 import type { Emitter, RuleFamily, SchemaPair } from '../context.js';
 import { ANNOTATION_KEYWORDS, diffSubschemas } from '../schema-walk.js';
 import { refOf } from '../spec/load.js';
-import { movedIntoOneOf } from './schema-properties.js';
 import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
+import { movedIntoOneOf } from './schema-properties.js';
 
 /**
  * allOf/anyOf/oneOf members added or removed, a concrete object wrapped in a oneOf, and
@@ -92,52 +92,41 @@ function wrappedInOneOf(p: SchemaPair): number {
 }
 
 /**
- * Whether the set of types changed where one side is a "list of types" (a oneOf/anyOf of schemas
- * that only name one type each), e.g. `type: string` → `oneOf: [{type: string}, {type: integer}]`.
+ * Whether both sides are a type or a "list of types" (a oneOf/anyOf whose members each name one
+ * plain type), at least one is a list, and the set of types changed, e.g. `type: string` →
+ * `oneOf: [{type: string}, {type: integer}]`. The type rules report that as
+ * `…-list-of-types-widened/narrowed`; keep this in step with `listOfTypes` in schema-types.ts.
  */
 function listOfTypesChanged(p: SchemaPair): boolean {
-  const b = typePattern(p, p.base);
-  const r = typePattern(p, p.rev);
-  if (!b?.list && !r?.list) return false;
-  const bt = new Set(b?.types ?? []);
-  const rt = new Set(r?.types ?? []);
-  return [...bt].some((t) => !rt.has(t)) || [...rt].some((t) => !bt.has(t));
+  const b = typeList(p, p.base);
+  const r = typeList(p, p.rev);
+  if (!b || !r || (!b.list && !r.list)) return false;
+  return b.types.length !== r.types.length || b.types.some((t) => !r.types.includes(t));
 }
 
-function typesOf(v: unknown): string[] {
+function plainTypes(v: unknown): string[] {
   const t = own(v, 'type');
-  if (typeof t === 'string') return [t];
-  return Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
+  const list = typeof t === 'string' ? [t] : Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
+  return [...new Set(list.filter((x) => x !== 'null'))].sort();
 }
 
-function typePattern(p: SchemaPair, loc: Loc): { types: string[]; list: boolean } | undefined {
-  const v = loc.v;
-  if (own(v, 'not') !== undefined || nonEmpty(own(v, 'allOf')) || ownKeys(own(v, 'properties')).length > 0) return undefined;
-  const own1 = typesOf(v);
-  if (own1.length > 0) return { types: [own1[0]!], list: false };
-  const simple = (k: string): string[] | undefined => {
-    const l = own(v, k);
-    if (!Array.isArray(l)) return [];
-    const out: string[] = [];
+function typeList(p: SchemaPair, side: Loc): { types: string[]; list: boolean } | undefined {
+  const single = plainTypes(side.v);
+  if (single.length === 1 && !Array.isArray(own(side.v, 'type'))) return { types: single, list: false };
+  for (const k of ['oneOf', 'anyOf']) {
+    const l = own(side.v, k);
+    if (!Array.isArray(l) || l.length === 0) continue;
+    const types: string[] = [];
     for (let i = 0; i < l.length; i++) {
-      const m = p.deref(child(child(loc, k), i)).v;
-      const t = typesOf(m);
-      if (t.length !== 1 || ownKeys(own(m, 'properties')).length > 0 || ['oneOf', 'anyOf', 'allOf'].some((x) => nonEmpty(own(m, x)))) return undefined;
-      out.push(t[0]!);
+      const m = p.deref(child(child(side, k), i)).v;
+      const mt = own(m, 'type');
+      const plain = (typeof mt === 'string' || (Array.isArray(mt) && mt.length === 1)) && !['properties', 'oneOf', 'anyOf', 'allOf'].some((c) => own(m, c) !== undefined);
+      if (!plain) return undefined;
+      types.push(typeof mt === 'string' ? mt : String(mt![0]));
     }
-    return out;
-  };
-  const one = simple('oneOf');
-  const any = simple('anyOf');
-  if (one?.length) return { types: one, list: true };
-  if (any?.length) return { types: any, list: true };
-  if (one) return { types: one, list: true };
-  if (any) return { types: any, list: true };
+    return { types: [...new Set(types)].sort(), list: true };
+  }
   return undefined;
-}
-
-function nonEmpty(v: unknown): boolean {
-  return Array.isArray(v) && v.length > 0;
 }
 
 function discriminator(p: SchemaPair, e: Emitter): void {

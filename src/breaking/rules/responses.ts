@@ -1,4 +1,4 @@
-import type { Emitter, HeaderPair, MediaTypePair, ResponsePair, RuleFamily, SchemaPair, Scope } from '../context.js';
+import type { HeaderPair, MediaTypePair, ResponsePair, RuleFamily, Scope } from '../context.js';
 import { child, own } from '../spec/loc.js';
 import { mediaTypeContains } from '../walk.js';
 import { mediaTypeChange } from './request-body.js';
@@ -6,7 +6,8 @@ import { mediaTypeChange } from './request-body.js';
 /**
  * Responses of an operation: status codes added or removed, their media types added, removed or
  * renamed, a media type's schema appearing or disappearing, response headers added, removed or
- * made optional, and enum values dropped from a top-level response body.
+ * made optional. (Enum values dropped from a top-level response body, `response-mediatype-enum-value-removed`,
+ * come from the schema families' enum check.)
  */
 export const responsesFamily: RuleFamily = {
   name: 'responses',
@@ -17,8 +18,9 @@ export const responsesFamily: RuleFamily = {
     if (!cls) return;
     const kind = cls === 'success' ? 'success' : 'non-success';
     const data = { status: p.status };
-    if (p.rev) s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, p.rev, data);
-    else if (p.base) s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, p.base, data);
+    // Point at the status key in the operation, not at a shared response it may reference.
+    if (p.op.rev && p.rev) s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, child(child(p.op.rev, 'responses'), p.status), data);
+    else if (p.op.base && p.base) s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, child(child(p.op.base, 'responses'), p.status), data);
   },
 
   mediaType(p: MediaTypePair, s: Scope) {
@@ -35,6 +37,7 @@ export const responsesFamily: RuleFamily = {
   },
 
   header(p: HeaderPair, s: Scope) {
+    if (p.name.toLowerCase() === 'content-type') return; // OpenAPI: a response header of that name is ignored
     const data = { header: p.name, status: p.status };
     if (p.rev && !p.base) {
       s.emit('response-header-added', `response header '${p.name}' added to response ${p.status}`, p.rev, data);
@@ -53,21 +56,6 @@ export const responsesFamily: RuleFamily = {
       const at = own(p.rev.v, 'required') !== undefined ? child(p.rev, 'required') : p.rev;
       s.emit('response-header-became-optional', `response header '${p.name}' of response ${p.status} became optional`, at, data);
     }
-  },
-
-  schema(p: SchemaPair, e: Emitter) {
-    // Enum values dropped from the top-level schema of a response body (the media type's own enum).
-    if (p.place.side !== 'response' || p.place.holder !== 'body' || p.propPath.length > 0) return;
-    if (p.prefix !== 'response-body') return;
-    const be = own(p.base.v, 'enum');
-    const re = own(p.rev.v, 'enum');
-    if (!Array.isArray(be) || !Array.isArray(re)) return;
-    const keep = new Set(re.map((v) => JSON.stringify(v)));
-    const enumLoc = child(p.base, 'enum');
-    be.forEach((v, i) => {
-      if (keep.has(JSON.stringify(v))) return;
-      e.emit('response-mediatype-enum-value-removed', `enum value ${JSON.stringify(v)} removed`, child(enumLoc, i), { value: v });
-    });
   },
 };
 

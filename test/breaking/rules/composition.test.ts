@@ -1,0 +1,214 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Finding } from '../../../src/kit/result.js';
+import { diffTexts, specWith } from '../helpers.js';
+
+const MINE = /-(all-of|any-of|one-of)-(added|removed)(-annotation-only)?$|-wrapped-in-one-of$|-discriminator-/;
+
+function mine(base: string, rev: string): Finding[] {
+  return diffTexts(base, rev).findings.filter((f) => MINE.test(f.id));
+}
+
+function idLevels(fs: Finding[]): [string, string][] {
+  return fs.map((f) => [f.id, f.level] as [string, string]).sort();
+}
+
+function lineOf(text: string, needle: string, nth = 1): number {
+  const lines = text.split('\n');
+  let seen = 0;
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.includes(needle) && ++seen === nth) return i + 1;
+  throw new Error(`${needle} not found`);
+}
+
+const COMPONENTS = `components:
+  schemas:
+    Cat:
+      type: object
+      properties:
+        meow: {type: boolean}
+    Dog:
+      type: object
+      properties:
+        bark: {type: boolean}
+    Fox:
+      type: object
+      properties:
+        yelp: {type: boolean}
+`;
+
+/** POST /pets: request body and 200 response with the given schemas (indented 12 and 14). */
+function spec(request: string, response = request.replace(/^/gm, '  ')): string {
+  return specWith(
+    `  /pets:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+${request}      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+${response}`,
+    COMPONENTS,
+  );
+}
+
+const PETS = `              oneOf:
+                - $ref: '#/components/schemas/Cat'
+                - $ref: '#/components/schemas/Dog'
+              discriminator:
+                propertyName: kind
+                mapping:
+                  cat: '#/components/schemas/Cat'
+                  dog: '#/components/schemas/Dog'
+`;
+
+describe('composition family', () => {
+  it('reports nothing when nothing changed, nor when $ref members are reordered', () => {
+    expect(diffTexts(spec(PETS), spec(PETS)).findings).toEqual([]);
+    const reordered = PETS.replace("- $ref: '#/components/schemas/Cat'\n                - $ref: '#/components/schemas/Dog'", "- $ref: '#/components/schemas/Dog'\n                - $ref: '#/components/schemas/Cat'");
+    expect(reordered).not.toBe(PETS);
+    expect(mine(spec(PETS), spec(reordered))).toEqual([]);
+  });
+
+  it('reports oneOf members added and removed with direction-dependent levels', () => {
+    const more = PETS.replace("                - $ref: '#/components/schemas/Dog'\n", "                - $ref: '#/components/schemas/Dog'\n                - $ref: '#/components/schemas/Fox'\n");
+    const added = mine(spec(PETS), spec(more));
+    expect(idLevels(added)).toEqual([
+      ['request-body-one-of-added', 'info'],
+      ['response-body-one-of-added', 'error'],
+    ]);
+    const resp = added.find((f) => f.id === 'response-body-one-of-added')!;
+    expect(resp.operation).toBe('POST /pets');
+    expect(resp.location?.line).toBe(lineOf(spec(more), 'Fox', 2));
+    expect(resp.message).toContain('#/components/schemas/Fox');
+    expect(idLevels(mine(spec(more), spec(PETS)))).toEqual([
+      ['request-body-one-of-removed', 'error'],
+      ['response-body-one-of-removed', 'info'],
+    ]);
+  });
+
+  it('reports allOf and anyOf changes below the body under property ids, one finding per list', () => {
+    const base = `              type: object
+              properties:
+                pet:
+                  anyOf:
+                    - $ref: '#/components/schemas/Cat'
+                    - $ref: '#/components/schemas/Dog'
+                owner:
+                  allOf:
+                    - $ref: '#/components/schemas/Cat'
+`;
+    const rev = `              type: object
+              properties:
+                pet:
+                  anyOf:
+                    - $ref: '#/components/schemas/Cat'
+                owner:
+                  allOf:
+                    - $ref: '#/components/schemas/Cat'
+                    - $ref: '#/components/schemas/Dog'
+                    - $ref: '#/components/schemas/Fox'
+`;
+    const f = mine(spec(base), spec(rev));
+    expect(idLevels(f)).toEqual([
+      ['request-property-all-of-added', 'error'],
+      ['request-property-any-of-removed', 'error'],
+      ['response-property-all-of-added', 'info'],
+      ['response-property-any-of-removed', 'info'],
+    ]);
+    expect(f.find((x) => x.id === 'request-property-all-of-added')!.message).toContain("request property 'owner'");
+  });
+
+  it('matches inline members by content and title, and treats an equivalent $ref as a refactor', () => {
+    const base = `              anyOf:
+                - type: string
+                - title: Num
+                  type: integer
+                - type: object
+                  properties:
+                    meow: {type: boolean}
+`;
+    const rev = `              anyOf:
+                - title: Num
+                  type: integer
+                  maximum: 10
+                - type: string
+                - $ref: '#/components/schemas/Cat'
+`;
+    expect(mine(spec(base), spec(rev))).toEqual([]);
+    const dropped = `              anyOf:
+                - type: string
+`;
+    expect(idLevels(mine(spec(base), spec(dropped)))).toEqual([
+      ['request-body-any-of-removed', 'error'],
+      ['response-body-any-of-removed', 'info'],
+    ]);
+  });
+
+  it('reports allOf members that only annotate under their own informational ids', () => {
+    const base = `              allOf:
+                - $ref: '#/components/schemas/Cat'
+`;
+    const rev = `              allOf:
+                - $ref: '#/components/schemas/Cat'
+                - description: A cat, really.
+`;
+    expect(idLevels(mine(spec(base), spec(rev)))).toEqual([
+      ['request-body-all-of-added-annotation-only', 'info'],
+      ['response-body-all-of-added-annotation-only', 'info'],
+    ]);
+  });
+
+  it('leaves a list of plain types to the type rules', () => {
+    const base = `              oneOf:
+                - type: string
+`;
+    const rev = `              oneOf:
+                - type: string
+                - type: integer
+`;
+    expect(mine(spec(base), spec(rev))).toEqual([]);
+  });
+
+  it('reports a body wrapped in a oneOf once, instead of oneOf members added', () => {
+    const base = `              type: object
+              properties:
+                meow: {type: boolean}
+                bark: {type: boolean}
+`;
+    const rev = `              oneOf:
+                - $ref: '#/components/schemas/Cat'
+                - $ref: '#/components/schemas/Dog'
+`;
+    expect(idLevels(mine(spec(base), spec(rev)))).toEqual([
+      ['request-body-wrapped-in-one-of', 'error'],
+      ['response-body-wrapped-in-one-of', 'error'],
+    ]);
+  });
+
+  it('reports discriminator changes', () => {
+    const rev = PETS.replace('propertyName: kind', 'propertyName: type')
+      .replace("cat: '#/components/schemas/Cat'", "kitty: '#/components/schemas/Cat'")
+      .replace("dog: '#/components/schemas/Dog'", "dog: '#/components/schemas/Fox'");
+    const f = mine(spec(PETS), spec(rev));
+    expect(idLevels(f.filter((x) => x.id.startsWith('request-')))).toEqual([
+      ['request-body-discriminator-mapping-added', 'info'],
+      ['request-body-discriminator-mapping-changed', 'info'],
+      ['request-body-discriminator-mapping-deleted', 'info'],
+      ['request-body-discriminator-property-name-changed', 'info'],
+    ]);
+    expect(f.find((x) => x.id === 'request-body-discriminator-property-name-changed')!.data).toMatchObject({ from: 'kind', to: 'type' });
+    const none = PETS.replace(/ {14}discriminator:\n(.*\n)*/, '');
+    expect(idLevels(mine(spec(none), spec(PETS)))).toEqual([
+      ['request-body-discriminator-added', 'info'],
+      ['response-body-discriminator-added', 'info'],
+    ]);
+    expect(idLevels(mine(spec(PETS), spec(none)))).toEqual([
+      ['request-body-discriminator-removed', 'info'],
+      ['response-body-discriminator-removed', 'info'],
+    ]);
+  });
+});
