@@ -9748,6 +9748,8 @@ function locId(loc) {
     return `${loc.doc.id}#/${loc.path.map(escapePointer).join('/')}`;
 }
 function escapePointer(s) {
+    if (s.indexOf('~') < 0 && s.indexOf('/') < 0)
+        return s;
     return s.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 function unescapePointer(s) {
@@ -10604,7 +10606,7 @@ function loadSpec(source, opts = {}) {
     const cwd = opts.cwd ?? process.cwd();
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
-    const root = loader.load(rootSource, source);
+    const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
     const { doc, version } = checkOpenApi(root);
     loader.replace(doc);
     loader.checkAllRefs();
@@ -10676,8 +10678,10 @@ class Loader {
         return doc;
     }
     displayName(src) {
-        if (src.kind === 'file')
-            return external_node_path_default().relative(this.cwd, src.abs) || src.abs;
+        if (src.kind === 'file') {
+            const rel = external_node_path_default().relative(this.cwd, src.abs);
+            return rel === '' || rel.startsWith('..') || external_node_path_default().isAbsolute(rel) ? src.abs : rel.split((external_node_path_default()).sep).join('/');
+        }
         if (src.kind === 'git')
             return `${src.rev}:${src.rel}`;
         return src.url;
@@ -10722,8 +10726,20 @@ class Loader {
         }
         return fetchTextSync(src.url, max, name);
     }
-    /** Resolve a `$ref` string written in `from`. */
+    resolved = new Map();
+    /** Resolve a `$ref` string written in `from`; a target is looked up once per file and ref. */
     resolveRef(from, ref) {
+        let cache = this.resolved.get(from.doc);
+        if (!cache)
+            this.resolved.set(from.doc, (cache = new Map()));
+        let hit = cache.get(ref);
+        if (!hit) {
+            hit = this.lookupRef(from, ref);
+            cache.set(ref, hit);
+        }
+        return hit;
+    }
+    lookupRef(from, ref) {
         const hash = ref.indexOf('#');
         const target = hash < 0 ? ref : ref.slice(0, hash);
         const fragment = hash < 0 ? '' : ref.slice(hash + 1);
@@ -10800,36 +10816,42 @@ class Loader {
     checkAllRefs() {
         const done = new Set();
         const queue = [...this.docs.values()];
+        const pathOf = (n) => {
+            const out = [];
+            for (let c = n; c && c.parent; c = c.parent)
+                out.push(c.key);
+            return out.reverse();
+        };
         while (queue.length > 0) {
             const doc = queue.pop();
             if (done.has(doc.id))
                 continue;
             done.add(doc.id);
-            const stack = [{ v: doc.value, doc, path: [] }];
+            const stack = [{ v: doc.value, key: '', parent: undefined }];
             while (stack.length > 0) {
-                const loc = stack.pop();
-                const v = loc.v;
+                const node = stack.pop();
+                const v = node.v;
                 if (Array.isArray(v)) {
                     for (let i = 0; i < v.length; i++)
-                        stack.push({ v: v[i], doc, path: [...loc.path, String(i)] });
+                        if (typeof v[i] === 'object' && v[i] !== null)
+                            stack.push({ v: v[i], key: String(i), parent: node });
                     continue;
                 }
                 if (!isObj(v))
                     continue;
-                const ref = refOf(v);
-                if (ref !== undefined) {
+                if (refOf(v) !== undefined) {
                     const before = this.docs.size;
-                    this.deref(loc);
+                    this.deref({ v, doc, path: pathOf(node) });
                     if (this.docs.size !== before)
                         for (const d of this.docs.values())
                             if (!done.has(d.id))
                                 queue.push(d);
                 }
-                const parentKey = loc.path[loc.path.length - 1];
-                for (const k of ownKeys(v)) {
-                    if (k === '$ref' || isDataKey(k, parentKey))
+                for (const k of Object.keys(v)) {
+                    const x = v[k];
+                    if (typeof x !== 'object' || x === null || k === '$ref' || isDataKey(k, node.key))
                         continue;
-                    stack.push({ v: v[k], doc, path: [...loc.path, k] });
+                    stack.push({ v: x, key: k, parent: node });
                 }
             }
         }
@@ -10912,6 +10934,7 @@ function sourceId(src) {
 
 
 
+const EMPTY = { own: [], kids: [] };
 /** Keywords holding one subschema, walked into when both sides have it. */
 const SINGLE = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema'];
 /** Keywords holding a map of subschemas. */
@@ -10934,13 +10957,37 @@ class SchemaWalker {
         this.revSpec = revSpec;
         this.hooks = families.filter((f) => f.schema);
     }
-    /** Walk a top schema pair (parameter, body or header schema) and report into `emit`. */
+    /**
+     * Walk a top schema pair (parameter, body or header schema) and report into `emit`. A change
+     * reached by several routes (a shared schema used twice in one body) is reported once, under the
+     * first route's path.
+     */
     walkTop(base, rev, place, emit, subject) {
         const topPrefix = `${place.side}-${place.holder}`;
-        const out = this.walk(base, rev, place, topPrefix, 0);
-        for (const c of out) {
-            emit({ id: c.id, message: `${subject(c.rel)} ${c.detail}`, at: c.at, operation: place.op.operation, data: c.data });
-        }
+        const result = this.walk(base, rev, place, topPrefix, 0);
+        if (result === EMPTY)
+            return;
+        const seen = new Set();
+        const visited = new Set();
+        const operation = place.op.operation;
+        const rel = [];
+        const visit = (r) => {
+            if (visited.has(r))
+                return;
+            visited.add(r);
+            for (const c of r.own) {
+                if (seen.has(c))
+                    continue;
+                seen.add(c);
+                emit({ id: c.id, message: `${subject(rel)} ${c.detail}`, at: c.at, operation, data: c.data });
+            }
+            for (const [seg, kid] of r.kids) {
+                rel.push(seg);
+                visit(kid);
+                rel.pop();
+            }
+        };
+        visit(result);
     }
     walk(baseIn, revIn, place, topPrefix, depth) {
         const viaRef = refOf(baseIn.v) !== undefined || refOf(revIn.v) !== undefined;
@@ -10954,10 +11001,10 @@ class SchemaWalker {
             if (known)
                 return known;
             if (this.active.has(key))
-                return [];
+                return EMPTY;
             this.active.add(key);
         }
-        const out = [];
+        const own = [];
         const pair = {
             base,
             rev,
@@ -10969,15 +11016,18 @@ class SchemaWalker {
         const e = {
             emit: (id, detail, at, data) => {
                 if (isRule(id))
-                    out.push({ id, detail, at, rel: [], data });
+                    own.push({ id, detail, at, data });
             },
         };
         for (const f of this.hooks)
             f.schema(pair, e, this.scope);
+        const kids = [];
         for (const [seg, b, r] of subPairs(base, rev, (l) => this.baseSpec.deref(l), (l) => this.revSpec.deref(l))) {
-            for (const c of this.walk(b, r, place, topPrefix, depth + 1))
-                out.push({ ...c, rel: [...seg, ...c.rel] });
+            const kid = this.walk(b, r, place, topPrefix, depth + 1);
+            if (kid !== EMPTY)
+                kids.push([seg[0], kid]);
         }
+        const out = own.length === 0 && kids.length === 0 ? EMPTY : { own, kids };
         if (key) {
             this.active.delete(key);
             this.memo.set(key, out);
@@ -11501,7 +11551,199 @@ function applyIgnores(findings, entries, today) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/breaking/rules/schema-properties.ts
+
+/**
+ * Properties of an object schema pair: properties added and removed, `required` changes, and
+ * readOnly/writeOnly flags. Runs at every matched schema pair (top, nested properties, items,
+ * additionalProperties, allOf/anyOf/oneOf members…), so a property is reported once, at the
+ * object that holds it; the walker's subject names that object.
+ *
+ * What a property means for a client depends on the direction: readOnly properties are never
+ * sent, so a request ignores them; writeOnly properties are never returned, so a response reports
+ * them under their own (informational) ids.
+ */
+const propertiesFamily = {
+    name: 'schema-properties',
+    schema(p, e) {
+        if (!isObj(p.base.v) || !isObj(p.rev.v))
+            return;
+        const obj = new ObjectPair(p);
+        if (p.place.holder === 'body') {
+            if (p.place.side === 'request')
+                requestBody(obj, e);
+            else
+                responseBody(obj, e);
+        }
+        else if (p.place.holder === 'parameter' && p.place.holderName === 'header') {
+            headerParameter(obj, e);
+        }
+    },
+};
+/** The two sides of an object schema, with their properties dereferenced. */
+class ObjectPair {
+    p;
+    baseReq;
+    revReq;
+    added;
+    removed;
+    kept;
+    /** Base properties that moved into the alternatives of a oneOf the revision wraps the schema in. */
+    moved;
+    constructor(p) {
+        this.p = p;
+        const bp = ownKeys(own(p.base.v, 'properties'));
+        const rp = ownKeys(own(p.rev.v, 'properties'));
+        const inBase = new Set(bp);
+        const inRev = new Set(rp);
+        this.added = rp.filter((n) => !inBase.has(n));
+        this.removed = bp.filter((n) => !inRev.has(n));
+        this.kept = rp.filter((n) => inBase.has(n));
+        this.baseReq = requiredOf(p.base.v);
+        this.revReq = requiredOf(p.rev.v);
+        this.moved = movedIntoOneOf(p, bp);
+    }
+    baseProp(name) {
+        return this.p.deref(child(child(this.p.base, 'properties'), name));
+    }
+    revProp(name) {
+        return this.p.deref(child(child(this.p.rev, 'properties'), name));
+    }
+    /** Names that joined (`to` = true) or left the `required` list of properties present on both sides. */
+    requiredChanged(to) {
+        return this.kept.filter((n) => (to ? this.revReq.has(n) && !this.baseReq.has(n) : this.baseReq.has(n) && !this.revReq.has(n)));
+    }
+}
+function requiredOf(v) {
+    const r = own(v, 'required');
+    return new Set(Array.isArray(r) ? r.filter((x) => typeof x === 'string') : []);
+}
+function flag(loc, key) {
+    return own(loc.v, key) === true;
+}
+function hasDefault(loc) {
+    return isObj(loc.v) && Object.prototype.hasOwnProperty.call(loc.v, 'default');
+}
+/**
+ * A concrete object (properties, no oneOf) that became a oneOf of alternatives with no type or
+ * properties of its own: the properties found in some alternative moved, they were not removed.
+ */
+function movedIntoOneOf(p, baseProps = ownKeys(own(p.base.v, 'properties'))) {
+    const b = p.base.v;
+    const r = p.rev.v;
+    const alts = own(r, 'oneOf');
+    if (baseProps.length === 0 || own(b, 'oneOf') !== undefined || !Array.isArray(alts) || alts.length === 0)
+        return new Set();
+    if (ownKeys(own(r, 'properties')).length > 0 || own(r, 'type') !== undefined)
+        return new Set();
+    const altProps = alts.map((_, i) => ownKeys(own(p.deref(child(child(p.rev, 'oneOf'), i)).v, 'properties')));
+    return new Set(baseProps.filter((n) => altProps.some((names) => names.includes(n))));
+}
+/** Emits `id` with `detail`, the property's node and its name. */
+function report(e, id, detail, at, name, extra = {}) {
+    e.emit(id, detail, at, { property: name, ...extra });
+}
+/** Flag changes of kept properties, reported as `${side}-${required|optional}-property-became-${not-}${read|write}-only`. */
+function flagChanges(o, e, side) {
+    for (const name of o.kept) {
+        const b = o.baseProp(name);
+        const r = o.revProp(name);
+        const kind = o.baseReq.has(name) ? 'required' : 'optional';
+        for (const [key, word] of [
+            ['readOnly', 'read-only'],
+            ['writeOnly', 'write-only'],
+        ]) {
+            const from = flag(b, key);
+            const to = flag(r, key);
+            if (from === to)
+                continue;
+            report(e, `${side}-${kind}-property-became-${to ? '' : 'not-'}${word}`, `${kind} property '${name}' became ${to ? '' : 'not '}${word}`, r, name, {
+                from,
+                to,
+            });
+        }
+    }
+}
+function requestBody(o, e) {
+    for (const name of o.removed) {
+        if (o.moved.has(name))
+            continue;
+        const b = o.baseProp(name);
+        if (flag(b, 'readOnly'))
+            continue;
+        report(e, 'request-property-removed', `no longer has property '${name}'`, b, name);
+    }
+    for (const name of o.added) {
+        const r = o.revProp(name);
+        if (flag(r, 'readOnly'))
+            continue;
+        if (!o.revReq.has(name))
+            report(e, 'new-optional-request-property', `has new optional property '${name}'`, r, name);
+        else if (hasDefault(r))
+            report(e, 'new-required-request-property-with-default', `has new required property '${name}' (it has a default)`, r, name);
+        else
+            report(e, 'new-required-request-property', `has new required property '${name}'`, r, name);
+    }
+    for (const name of o.requiredChanged(true)) {
+        const r = o.revProp(name);
+        if (flag(r, 'readOnly'))
+            continue;
+        if (hasDefault(r))
+            report(e, 'request-property-became-required-with-default', `property '${name}' became required (it has a default)`, r, name);
+        else
+            report(e, 'request-property-became-required', `property '${name}' became required`, r, name);
+    }
+    for (const name of o.requiredChanged(false)) {
+        const r = o.revProp(name);
+        if (flag(r, 'readOnly'))
+            continue;
+        report(e, 'request-property-became-optional', `property '${name}' became optional`, r, name);
+    }
+    flagChanges(o, e, 'request');
+}
+function responseBody(o, e) {
+    for (const name of o.removed) {
+        if (o.moved.has(name))
+            continue;
+        const b = o.baseProp(name);
+        const kind = o.baseReq.has(name) ? 'required' : 'optional';
+        const wo = flag(b, 'writeOnly') ? 'write-only-' : '';
+        report(e, `response-${kind}-${wo}property-removed`, `no longer has ${kind} ${wo ? 'write-only ' : ''}property '${name}'`, b, name);
+    }
+    for (const name of o.added) {
+        const r = o.revProp(name);
+        const kind = o.revReq.has(name) ? 'required' : 'optional';
+        const wo = flag(r, 'writeOnly') ? 'write-only-' : '';
+        report(e, `response-${kind}-${wo}property-added`, `has new ${kind} ${wo ? 'write-only ' : ''}property '${name}'`, r, name);
+    }
+    for (const to of [true, false]) {
+        for (const name of o.requiredChanged(to)) {
+            const r = o.revProp(name);
+            const wo = flag(to ? r : o.baseProp(name), 'writeOnly') ? 'write-only-' : '';
+            const became = to ? 'required' : 'optional';
+            report(e, `response-${wo}property-became-${became}`, `${wo ? 'write-only ' : ''}property '${name}' became ${became}`, r, name);
+        }
+    }
+    flagChanges(o, e, 'response');
+}
+/** Object-typed header parameters: new required properties and properties that became required. */
+function headerParameter(o, e) {
+    for (const name of o.added) {
+        const r = o.revProp(name);
+        if (!o.revReq.has(name) || flag(r, 'readOnly'))
+            continue;
+        report(e, 'new-required-request-header-property', `has new required property '${name}'`, r, name);
+    }
+    for (const name of o.requiredChanged(true)) {
+        const r = o.revProp(name);
+        if (flag(r, 'readOnly'))
+            continue;
+        report(e, 'request-header-property-became-required', `property '${name}' became required`, r, name);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/breaking/rules/composition.ts
+
 
 
 
@@ -11580,77 +11822,49 @@ function memberName(loc) {
 function isAnnotationOnly(loc) {
     return isObj(loc.v) && ownKeys(loc.v).every((key) => ANNOTATION_KEYWORDS.has(key));
 }
-/**
- * The number of alternatives when a concrete object (properties, no oneOf) became a oneOf with no
- * type or properties of its own, holding at least one of the base properties; else 0.
- */
+/** The number of alternatives when the body was wrapped in a oneOf (see movedIntoOneOf); else 0. */
 function wrappedInOneOf(p) {
-    const baseProps = ownKeys(own(p.base.v, 'properties'));
     const alts = own(p.rev.v, 'oneOf');
-    if (baseProps.length === 0 || own(p.base.v, 'oneOf') !== undefined || !Array.isArray(alts) || alts.length === 0)
-        return 0;
-    if (ownKeys(own(p.rev.v, 'properties')).length > 0 || own(p.rev.v, 'type') !== undefined)
-        return 0;
-    const moved = alts.some((_, i) => {
-        const names = ownKeys(own(p.deref(child(child(p.rev, 'oneOf'), i)).v, 'properties'));
-        return baseProps.some((n) => names.includes(n));
-    });
-    return moved ? alts.length : 0;
+    return Array.isArray(alts) && movedIntoOneOf(p).size > 0 ? alts.length : 0;
 }
 /**
- * Whether the set of types changed where one side is a "list of types" (a oneOf/anyOf of schemas
- * that only name one type each), e.g. `type: string` → `oneOf: [{type: string}, {type: integer}]`.
+ * Whether both sides are a type or a "list of types" (a oneOf/anyOf whose members each name one
+ * plain type), at least one is a list, and the set of types changed, e.g. `type: string` →
+ * `oneOf: [{type: string}, {type: integer}]`. The type rules report that as
+ * `…-list-of-types-widened/narrowed`; keep this in step with `listOfTypes` in schema-types.ts.
  */
 function listOfTypesChanged(p) {
-    const b = typePattern(p, p.base);
-    const r = typePattern(p, p.rev);
-    if (!b?.list && !r?.list)
+    const b = typeList(p, p.base);
+    const r = typeList(p, p.rev);
+    if (!b || !r || (!b.list && !r.list))
         return false;
-    const bt = new Set(b?.types ?? []);
-    const rt = new Set(r?.types ?? []);
-    return [...bt].some((t) => !rt.has(t)) || [...rt].some((t) => !bt.has(t));
+    return b.types.length !== r.types.length || b.types.some((t) => !r.types.includes(t));
 }
-function typesOf(v) {
+function plainTypes(v) {
     const t = own(v, 'type');
-    if (typeof t === 'string')
-        return [t];
-    return Array.isArray(t) ? t.filter((x) => typeof x === 'string') : [];
+    const list = typeof t === 'string' ? [t] : Array.isArray(t) ? t.filter((x) => typeof x === 'string') : [];
+    return [...new Set(list.filter((x) => x !== 'null'))].sort();
 }
-function typePattern(p, loc) {
-    const v = loc.v;
-    if (own(v, 'not') !== undefined || nonEmpty(own(v, 'allOf')) || ownKeys(own(v, 'properties')).length > 0)
-        return undefined;
-    const own1 = typesOf(v);
-    if (own1.length > 0)
-        return { types: [own1[0]], list: false };
-    const simple = (k) => {
-        const l = own(v, k);
-        if (!Array.isArray(l))
-            return [];
-        const out = [];
+function typeList(p, side) {
+    const single = plainTypes(side.v);
+    if (single.length === 1 && !Array.isArray(own(side.v, 'type')))
+        return { types: single, list: false };
+    for (const k of ['oneOf', 'anyOf']) {
+        const l = own(side.v, k);
+        if (!Array.isArray(l) || l.length === 0)
+            continue;
+        const types = [];
         for (let i = 0; i < l.length; i++) {
-            const m = p.deref(child(child(loc, k), i)).v;
-            const t = typesOf(m);
-            if (t.length !== 1 || ownKeys(own(m, 'properties')).length > 0 || ['oneOf', 'anyOf', 'allOf'].some((x) => nonEmpty(own(m, x))))
+            const m = p.deref(child(child(side, k), i)).v;
+            const mt = own(m, 'type');
+            const plain = (typeof mt === 'string' || (Array.isArray(mt) && mt.length === 1)) && !['properties', 'oneOf', 'anyOf', 'allOf'].some((c) => own(m, c) !== undefined);
+            if (!plain)
                 return undefined;
-            out.push(t[0]);
+            types.push(typeof mt === 'string' ? mt : String(mt[0]));
         }
-        return out;
-    };
-    const one = simple('oneOf');
-    const any = simple('anyOf');
-    if (one?.length)
-        return { types: one, list: true };
-    if (any?.length)
-        return { types: any, list: true };
-    if (one)
-        return { types: one, list: true };
-    if (any)
-        return { types: any, list: true };
+        return { types: [...new Set(types)].sort(), list: true };
+    }
     return undefined;
-}
-function nonEmpty(v) {
-    return Array.isArray(v) && v.length > 0;
 }
 function discriminator(p, e) {
     const bl = child(p.base, 'discriminator');
@@ -11796,7 +12010,7 @@ function paths_operationHook(p, s) {
         if (!inStabilityScope(p))
             return;
         const wholePath = !p.revPathItem;
-        checkRemoval(p.base, wholePath ? PATH_REMOVAL : OPERATION_REMOVAL, wholePath ? `path '${p.basePath ?? p.path}' with this endpoint` : 'endpoint', s, (id, message, at, data) => s.emit(id, message, at, data));
+        checkRemoval(p.base, wholePath ? PATH_REMOVAL : OPERATION_REMOVAL, wholePath ? `path '${p.basePath ?? p.path}'` : 'endpoint', s, (id, message, at, data) => s.emit(id, message, at, data));
         return;
     }
     if (!p.base || !p.rev || !inStabilityScope(p))
@@ -11955,7 +12169,8 @@ function mediaTypeChange(p, s, ids) {
 /**
  * Responses of an operation: status codes added or removed, their media types added, removed or
  * renamed, a media type's schema appearing or disappearing, response headers added, removed or
- * made optional, and enum values dropped from a top-level response body.
+ * made optional. (Enum values dropped from a top-level response body, `response-mediatype-enum-value-removed`,
+ * come from the schema families' enum check.)
  */
 const responsesFamily = {
     name: 'responses',
@@ -11967,10 +12182,11 @@ const responsesFamily = {
             return;
         const kind = cls === 'success' ? 'success' : 'non-success';
         const data = { status: p.status };
-        if (p.rev)
-            s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, p.rev, data);
-        else if (p.base)
-            s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, p.base, data);
+        // Point at the status key in the operation, not at a shared response it may reference.
+        if (p.op.rev && p.rev)
+            s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, child(child(p.op.rev, 'responses'), p.status), data);
+        else if (p.op.base && p.base)
+            s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, child(child(p.op.base, 'responses'), p.status), data);
     },
     mediaType(p, s) {
         if (p.status === undefined)
@@ -11986,6 +12202,8 @@ const responsesFamily = {
         });
     },
     header(p, s) {
+        if (p.name.toLowerCase() === 'content-type')
+            return; // OpenAPI: a response header of that name is ignored
         const data = { header: p.name, status: p.status };
         if (p.rev && !p.base) {
             s.emit('response-header-added', `response header '${p.name}' added to response ${p.status}`, p.rev, data);
@@ -12006,24 +12224,6 @@ const responsesFamily = {
             const at = own(p.rev.v, 'required') !== undefined ? child(p.rev, 'required') : p.rev;
             s.emit('response-header-became-optional', `response header '${p.name}' of response ${p.status} became optional`, at, data);
         }
-    },
-    schema(p, e) {
-        // Enum values dropped from the top-level schema of a response body (the media type's own enum).
-        if (p.place.side !== 'response' || p.place.holder !== 'body' || p.propPath.length > 0)
-            return;
-        if (p.prefix !== 'response-body')
-            return;
-        const be = own(p.base.v, 'enum');
-        const re = own(p.rev.v, 'enum');
-        if (!Array.isArray(be) || !Array.isArray(re))
-            return;
-        const keep = new Set(re.map((v) => JSON.stringify(v)));
-        const enumLoc = child(p.base, 'enum');
-        be.forEach((v, i) => {
-            if (keep.has(JSON.stringify(v)))
-                return;
-            e.emit('response-mediatype-enum-value-removed', `enum value ${JSON.stringify(v)} removed`, child(enumLoc, i), { value: v });
-        });
     },
 };
 /** `200` → success, `404` → non-success, `2XX` → success range; `default` and anything else → undefined. */
@@ -12062,8 +12262,8 @@ const exclusiveFlag = (s, flag) => own(s, flag) === true;
  * maximum being set.
  */
 const BOUNDS = [
-    { rule: 'max', keyword: 'maximum', read: (s) => (exclusiveFlag(s, 'exclusiveMaximum') ? undefined : num(own(s, 'maximum'))) },
-    { rule: 'min', keyword: 'minimum', read: (s) => (exclusiveFlag(s, 'exclusiveMinimum') ? undefined : num(own(s, 'minimum'))) },
+    { rule: 'max', keyword: 'maximum', exclusive: 'exclusive-max', read: (s) => (exclusiveFlag(s, 'exclusiveMaximum') ? undefined : num(own(s, 'maximum'))) },
+    { rule: 'min', keyword: 'minimum', exclusive: 'exclusive-min', read: (s) => (exclusiveFlag(s, 'exclusiveMinimum') ? undefined : num(own(s, 'minimum'))) },
     { rule: 'exclusive-max', keyword: 'exclusiveMaximum', read: (s) => num(own(s, 'exclusiveMaximum')) ?? (exclusiveFlag(s, 'exclusiveMaximum') ? num(own(s, 'maximum')) : undefined) },
     { rule: 'exclusive-min', keyword: 'exclusiveMinimum', read: (s) => num(own(s, 'exclusiveMinimum')) ?? (exclusiveFlag(s, 'exclusiveMinimum') ? num(own(s, 'minimum')) : undefined) },
     { rule: 'max-length', keyword: 'maxLength', read: (s) => num(own(s, 'maxLength')) },
@@ -12118,6 +12318,11 @@ function checkBound(p, e, bound, base, rev, where, label = bound.keyword) {
     const from = bound.read(base);
     const to = bound.read(rev);
     if (from === to)
+        return;
+    // The same number moving between the inclusive and the exclusive bound (3.0's flag turned on or
+    // off) is one change, reported by the exclusive bound (set or unset).
+    const ex = bound.exclusive ? BOUNDS.find((b) => b.rule === bound.exclusive) : undefined;
+    if (ex && (from === undefined) !== (to === undefined) && ex.read(base) === to && ex.read(rev) === from)
         return;
     let action;
     let detail;
@@ -12301,197 +12506,6 @@ function hasOwn(o, key) {
     return isObj(o) && Object.prototype.hasOwnProperty.call(o, key);
 }
 
-;// CONCATENATED MODULE: ./src/breaking/rules/schema-properties.ts
-
-/**
- * Properties of an object schema pair: properties added and removed, `required` changes, and
- * readOnly/writeOnly flags. Runs at every matched schema pair (top, nested properties, items,
- * additionalProperties, allOf/anyOf/oneOf members…), so a property is reported once, at the
- * object that holds it; the walker's subject names that object.
- *
- * What a property means for a client depends on the direction: readOnly properties are never
- * sent, so a request ignores them; writeOnly properties are never returned, so a response reports
- * them under their own (informational) ids.
- */
-const propertiesFamily = {
-    name: 'schema-properties',
-    schema(p, e) {
-        if (!isObj(p.base.v) || !isObj(p.rev.v))
-            return;
-        const obj = new ObjectPair(p);
-        if (p.place.holder === 'body') {
-            if (p.place.side === 'request')
-                requestBody(obj, e);
-            else
-                responseBody(obj, e);
-        }
-        else if (p.place.holder === 'parameter' && p.place.holderName === 'header') {
-            headerParameter(obj, e);
-        }
-    },
-};
-/** The two sides of an object schema, with their properties dereferenced. */
-class ObjectPair {
-    p;
-    baseReq;
-    revReq;
-    added;
-    removed;
-    kept;
-    /** Base properties that moved into the alternatives of a oneOf the revision wraps the schema in. */
-    moved;
-    constructor(p) {
-        this.p = p;
-        const bp = ownKeys(own(p.base.v, 'properties'));
-        const rp = ownKeys(own(p.rev.v, 'properties'));
-        const inBase = new Set(bp);
-        const inRev = new Set(rp);
-        this.added = rp.filter((n) => !inBase.has(n));
-        this.removed = bp.filter((n) => !inRev.has(n));
-        this.kept = rp.filter((n) => inBase.has(n));
-        this.baseReq = requiredOf(p.base.v);
-        this.revReq = requiredOf(p.rev.v);
-        this.moved = movedIntoOneOf(p, bp);
-    }
-    baseProp(name) {
-        return this.p.deref(child(child(this.p.base, 'properties'), name));
-    }
-    revProp(name) {
-        return this.p.deref(child(child(this.p.rev, 'properties'), name));
-    }
-    /** Names that joined (`to` = true) or left the `required` list of properties present on both sides. */
-    requiredChanged(to) {
-        return this.kept.filter((n) => (to ? this.revReq.has(n) && !this.baseReq.has(n) : this.baseReq.has(n) && !this.revReq.has(n)));
-    }
-}
-function requiredOf(v) {
-    const r = own(v, 'required');
-    return new Set(Array.isArray(r) ? r.filter((x) => typeof x === 'string') : []);
-}
-function flag(loc, key) {
-    return own(loc.v, key) === true;
-}
-function hasDefault(loc) {
-    return isObj(loc.v) && Object.prototype.hasOwnProperty.call(loc.v, 'default');
-}
-/**
- * A concrete object (properties, no oneOf) that became a oneOf of alternatives with no type or
- * properties of its own: the properties found in some alternative moved, they were not removed.
- */
-function movedIntoOneOf(p, baseProps) {
-    const b = p.base.v;
-    const r = p.rev.v;
-    const alts = own(r, 'oneOf');
-    if (baseProps.length === 0 || own(b, 'oneOf') !== undefined || !Array.isArray(alts) || alts.length === 0)
-        return new Set();
-    if (ownKeys(own(r, 'properties')).length > 0 || own(r, 'type') !== undefined)
-        return new Set();
-    const altProps = alts.map((_, i) => ownKeys(own(p.deref(child(child(p.rev, 'oneOf'), i)).v, 'properties')));
-    return new Set(baseProps.filter((n) => altProps.some((names) => names.includes(n))));
-}
-/** Emits `id` with `detail`, the property's node and its name. */
-function report(e, id, detail, at, name, extra = {}) {
-    e.emit(id, detail, at, { property: name, ...extra });
-}
-/** Flag changes of kept properties, reported as `${side}-${required|optional}-property-became-${not-}${read|write}-only`. */
-function flagChanges(o, e, side) {
-    for (const name of o.kept) {
-        const b = o.baseProp(name);
-        const r = o.revProp(name);
-        const kind = o.baseReq.has(name) ? 'required' : 'optional';
-        for (const [key, word] of [
-            ['readOnly', 'read-only'],
-            ['writeOnly', 'write-only'],
-        ]) {
-            const from = flag(b, key);
-            const to = flag(r, key);
-            if (from === to)
-                continue;
-            report(e, `${side}-${kind}-property-became-${to ? '' : 'not-'}${word}`, `${kind} property '${name}' became ${to ? '' : 'not '}${word}`, r, name, {
-                from,
-                to,
-            });
-        }
-    }
-}
-function requestBody(o, e) {
-    for (const name of o.removed) {
-        if (o.moved.has(name))
-            continue;
-        const b = o.baseProp(name);
-        if (flag(b, 'readOnly'))
-            continue;
-        report(e, 'request-property-removed', `no longer has property '${name}'`, b, name);
-    }
-    for (const name of o.added) {
-        const r = o.revProp(name);
-        if (flag(r, 'readOnly'))
-            continue;
-        if (!o.revReq.has(name))
-            report(e, 'new-optional-request-property', `has new optional property '${name}'`, r, name);
-        else if (hasDefault(r))
-            report(e, 'new-required-request-property-with-default', `has new required property '${name}' (it has a default)`, r, name);
-        else
-            report(e, 'new-required-request-property', `has new required property '${name}'`, r, name);
-    }
-    for (const name of o.requiredChanged(true)) {
-        const r = o.revProp(name);
-        if (flag(r, 'readOnly'))
-            continue;
-        if (hasDefault(r))
-            report(e, 'request-property-became-required-with-default', `property '${name}' became required (it has a default)`, r, name);
-        else
-            report(e, 'request-property-became-required', `property '${name}' became required`, r, name);
-    }
-    for (const name of o.requiredChanged(false)) {
-        const r = o.revProp(name);
-        if (flag(r, 'readOnly'))
-            continue;
-        report(e, 'request-property-became-optional', `property '${name}' became optional`, r, name);
-    }
-    flagChanges(o, e, 'request');
-}
-function responseBody(o, e) {
-    for (const name of o.removed) {
-        if (o.moved.has(name))
-            continue;
-        const b = o.baseProp(name);
-        const kind = o.baseReq.has(name) ? 'required' : 'optional';
-        const wo = flag(b, 'writeOnly') ? 'write-only-' : '';
-        report(e, `response-${kind}-${wo}property-removed`, `no longer has ${kind} ${wo ? 'write-only ' : ''}property '${name}'`, b, name);
-    }
-    for (const name of o.added) {
-        const r = o.revProp(name);
-        const kind = o.revReq.has(name) ? 'required' : 'optional';
-        const wo = flag(r, 'writeOnly') ? 'write-only-' : '';
-        report(e, `response-${kind}-${wo}property-added`, `has new ${kind} ${wo ? 'write-only ' : ''}property '${name}'`, r, name);
-    }
-    for (const to of [true, false]) {
-        for (const name of o.requiredChanged(to)) {
-            const r = o.revProp(name);
-            const wo = flag(to ? r : o.baseProp(name), 'writeOnly') ? 'write-only-' : '';
-            const became = to ? 'required' : 'optional';
-            report(e, `response-${wo}property-became-${became}`, `${wo ? 'write-only ' : ''}property '${name}' became ${became}`, r, name);
-        }
-    }
-    flagChanges(o, e, 'response');
-}
-/** Object-typed header parameters: new required properties and properties that became required. */
-function headerParameter(o, e) {
-    for (const name of o.added) {
-        const r = o.revProp(name);
-        if (!o.revReq.has(name) || flag(r, 'readOnly'))
-            continue;
-        report(e, 'new-required-request-header-property', `has new required property '${name}'`, r, name);
-    }
-    for (const name of o.requiredChanged(true)) {
-        const r = o.revProp(name);
-        if (flag(r, 'readOnly'))
-            continue;
-        report(e, 'request-header-property-became-required', `property '${name}' became required`, r, name);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/breaking/rules/schema-types.ts
 
 
@@ -12509,7 +12523,7 @@ function schema_types_at(side, keyword) {
 }
 // ---------- type and format ----------
 /** The declared types (3.0 string or 3.1 list), `null` left out. */
-function schema_types_typesOf(s) {
+function typesOf(s) {
     const t = own(s, 'type');
     const list = typeof t === 'string' ? [t] : Array.isArray(t) ? t.filter((x) => typeof x === 'string') : [];
     return [...new Set(list.filter((x) => x !== 'null'))].sort();
@@ -12557,7 +12571,7 @@ function stronglyTyped(mediaType) {
 }
 /** oneOf/anyOf whose members are all plain single-type schemas: another way to write a list of types. */
 function listOfTypes(p, side) {
-    const single = schema_types_typesOf(side.v);
+    const single = typesOf(side.v);
     const t = own(side.v, 'type');
     if (single.length === 1 && !Array.isArray(t))
         return { types: single, list: false };
@@ -12602,7 +12616,7 @@ function scalarToExplodedArray(p, from, to) {
     if (!isObj(own(p.rev.v, 'items')))
         return false;
     const item = p.deref(child(p.rev, 'items')).v;
-    if (typeRejects(from, schema_types_typesOf(item), true))
+    if (typeRejects(from, typesOf(item), true))
         return false;
     return constraintsOf(item) === constraintsOf(p.base.v);
 }
@@ -12626,8 +12640,8 @@ function checkType(p, e) {
             emitRule(p, e, ['list-of-types-widened'], `list of types widened: ${added.join(', ')} added`, p.rev, data);
         return;
     }
-    const bt = schema_types_typesOf(p.base.v);
-    const rt = schema_types_typesOf(p.rev.v);
+    const bt = typesOf(p.base.v);
+    const rt = typesOf(p.rev.v);
     const bf = formatOf(p.base.v);
     const rf = formatOf(p.rev.v);
     let typeChanged = !sameTypes(bt, rt);

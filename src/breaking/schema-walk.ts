@@ -3,14 +3,25 @@ import { isRule } from './rules/registry.js';
 import { refOf, type Spec } from './spec/load.js';
 import { child, isObj, locId, own, type Loc } from './spec/loc.js';
 
-/** A change found below some schema, with its property path relative to that schema. */
+/** A change reported at one schema pair. */
 interface SubChange {
   id: string;
   detail: string;
   at?: Loc;
-  rel: readonly string[];
   data?: Record<string, unknown>;
 }
+
+/**
+ * What a schema pair and everything below it reported: its own changes and its children's results,
+ * each under the path segment that leads to it. Children are shared, not copied, so a memoised
+ * subtree costs nothing to include again; paths are only built when an operation's findings are.
+ */
+interface SubResult {
+  own: SubChange[];
+  kids: [seg: string, result: SubResult][];
+}
+
+const EMPTY: SubResult = { own: [], kids: [] };
 
 /** Keywords holding one subschema, walked into when both sides have it. */
 const SINGLE = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema'];
@@ -23,7 +34,7 @@ const MAPS = ['properties', 'patternProperties', 'dependentSchemas'];
  * operation that reaches the same pair; a pair already being walked (a cycle) contributes nothing.
  */
 export class SchemaWalker {
-  private readonly memo = new Map<string, SubChange[]>();
+  private readonly memo = new Map<string, SubResult>();
   private readonly active = new Set<string>();
   private readonly hooks: RuleFamily[];
 
@@ -36,16 +47,37 @@ export class SchemaWalker {
     this.hooks = families.filter((f) => f.schema);
   }
 
-  /** Walk a top schema pair (parameter, body or header schema) and report into `emit`. */
+  /**
+   * Walk a top schema pair (parameter, body or header schema) and report into `emit`. A change
+   * reached by several routes (a shared schema used twice in one body) is reported once, under the
+   * first route's path.
+   */
   walkTop(base: Loc, rev: Loc, place: SchemaPlace, emit: (c: Change) => void, subject: (path: readonly string[]) => string): void {
     const topPrefix = `${place.side}-${place.holder}`;
-    const out = this.walk(base, rev, place, topPrefix, 0);
-    for (const c of out) {
-      emit({ id: c.id, message: `${subject(c.rel)} ${c.detail}`, at: c.at, operation: place.op.operation, data: c.data });
-    }
+    const result = this.walk(base, rev, place, topPrefix, 0);
+    if (result === EMPTY) return;
+    const seen = new Set<SubChange>();
+    const visited = new Set<SubResult>();
+    const operation = place.op.operation;
+    const rel: string[] = [];
+    const visit = (r: SubResult) => {
+      if (visited.has(r)) return;
+      visited.add(r);
+      for (const c of r.own) {
+        if (seen.has(c)) continue;
+        seen.add(c);
+        emit({ id: c.id, message: `${subject(rel)} ${c.detail}`, at: c.at, operation, data: c.data });
+      }
+      for (const [seg, kid] of r.kids) {
+        rel.push(seg);
+        visit(kid);
+        rel.pop();
+      }
+    };
+    visit(result);
   }
 
-  private walk(baseIn: Loc, revIn: Loc, place: SchemaPlace, topPrefix: string, depth: number): SubChange[] {
+  private walk(baseIn: Loc, revIn: Loc, place: SchemaPlace, topPrefix: string, depth: number): SubResult {
     const viaRef = refOf(baseIn.v) !== undefined || refOf(revIn.v) !== undefined;
     const base = this.baseSpec.deref(baseIn);
     const rev = this.revSpec.deref(revIn);
@@ -55,10 +87,10 @@ export class SchemaWalker {
       key = `${prefix}|${locId(base)}|${locId(rev)}`;
       const known = this.memo.get(key);
       if (known) return known;
-      if (this.active.has(key)) return [];
+      if (this.active.has(key)) return EMPTY;
       this.active.add(key);
     }
-    const out: SubChange[] = [];
+    const own: SubChange[] = [];
     const pair: SchemaPair = {
       base,
       rev,
@@ -69,13 +101,16 @@ export class SchemaWalker {
     };
     const e: Emitter = {
       emit: (id, detail, at, data) => {
-        if (isRule(id)) out.push({ id, detail, at, rel: [], data });
+        if (isRule(id)) own.push({ id, detail, at, data });
       },
     };
     for (const f of this.hooks) f.schema!(pair, e, this.scope);
+    const kids: [string, SubResult][] = [];
     for (const [seg, b, r] of subPairs(base, rev, (l) => this.baseSpec.deref(l), (l) => this.revSpec.deref(l))) {
-      for (const c of this.walk(b, r, place, topPrefix, depth + 1)) out.push({ ...c, rel: [...seg, ...c.rel] });
+      const kid = this.walk(b, r, place, topPrefix, depth + 1);
+      if (kid !== EMPTY) kids.push([seg[0]!, kid]);
     }
+    const out = own.length === 0 && kids.length === 0 ? EMPTY : { own, kids };
     if (key) {
       this.active.delete(key);
       this.memo.set(key, out);

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatAnnotations } from '../../kit/format/annotations.js';
+import { ANNOTATIONS_PER_TYPE, formatAnnotations, type Annotations } from '../../kit/format/annotations.js';
 import { formatMarkdown } from '../../kit/format/markdown.js';
 import { formatSarif } from '../../kit/format/sarif.js';
 import { isInputError } from '../../kit/errors.js';
@@ -12,7 +12,7 @@ export async function publishResult(
   result: GateResult,
   opts: { title: string; resultFile?: string; sarifFile?: string; extraSummary?: string },
 ): Promise<{ resultFile: string; markdown: string }> {
-  const annotations = formatAnnotations(result);
+  const annotations = stepAnnotations(result);
   for (const line of annotations.lines) process.stdout.write(line + '\n');
   const markdown = formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
   if (process.env.GITHUB_STEP_SUMMARY) {
@@ -32,6 +32,22 @@ export async function publishResult(
   core.setOutput('info-count', String(counts.info));
   core.setOutput('result-file', resultFile);
   return { resultFile, markdown };
+}
+
+/**
+ * The finding annotations for this step. The runner keeps 10 error annotations per step, and a
+ * failing gate adds one more of its own (`core.setFailed` in runAction prints `::error::`), so
+ * a failing result leaves that message a slot: at most 9 finding errors, the rest counted in the
+ * summary like any other overflow.
+ */
+export function stepAnnotations(result: GateResult): Annotations {
+  const a = formatAnnotations(result);
+  if (result.verdict !== 'fail') return a;
+  const isError = (l: string) => l.startsWith('::error ');
+  if (a.lines.filter(isError).length < ANNOTATIONS_PER_TYPE) return a;
+  const last = a.lines.map(isError).lastIndexOf(true);
+  const lines = a.lines.filter((_, i) => i !== last);
+  return { ...a, lines, shown: lines.length, omitted: { ...a.omitted, error: a.omitted.error + 1 } };
 }
 
 /** Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 1 with the stack. */

