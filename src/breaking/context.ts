@@ -47,9 +47,10 @@ export interface Pair {
 
 export interface OperationPair extends Pair {
   readonly method: Method;
-  /** Path as written in the revision (base when removed). */
+  /** Path as written in the base (the revision's when added), as oasdiff names operations. */
   readonly path: string;
   readonly basePath?: string;
+  readonly revPath?: string;
   readonly basePathItem?: Loc;
   readonly revPathItem?: Loc;
   /** `GET /pets/{id}` */

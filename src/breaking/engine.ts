@@ -35,6 +35,9 @@ export function checkBreaking(baseSource: string, revSource: string, opts: Break
 export function diffSpecs(base: Spec, rev: Spec, opts: EngineOptions = {}): Change[] {
   const changes: Change[] = [];
   const seen = new Set<string>();
+  // Schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop); like oasdiff, the
+  // same change under two media types or status codes is reported for each.
+  const pushSchema = (c: Change) => void changes.push(c);
   const push = (c: Change) => {
     const key = `${c.operation ?? ''}\u0000${c.id}\u0000${c.at ? locId(c.at) : c.message}`;
     if (seen.has(key)) return;
@@ -54,7 +57,7 @@ export function diffSpecs(base: Spec, rev: Spec, opts: EngineOptions = {}): Chan
       push({ id, message, at, data });
     },
   };
-  walkSpecs(base, rev, FAMILIES, scope, opts, push);
+  walkSpecs(base, rev, FAMILIES, scope, opts, { hook: push, schema: pushSchema });
   return changes;
 }
 

@@ -1,5 +1,6 @@
 import type { Change, Emitter, RuleFamily, SchemaPair, SchemaPlace, Scope } from './context.js';
 import { isRule } from './rules/registry.js';
+import { Sameness } from './same.js';
 import { refOf, type Spec } from './spec/load.js';
 import { child, isObj, locId, own, type Loc } from './spec/loc.js';
 
@@ -45,7 +46,10 @@ export class SchemaWalker {
     private readonly revSpec: Spec,
   ) {
     this.hooks = families.filter((f) => f.schema);
+    this.sameness = new Sameness(baseSpec, revSpec);
   }
+
+  private readonly sameness: Sameness;
 
   /**
    * Walk a top schema pair (parameter, body or header schema) and report into `emit`. A change
@@ -81,6 +85,7 @@ export class SchemaWalker {
     const viaRef = refOf(baseIn.v) !== undefined || refOf(revIn.v) !== undefined;
     const base = this.baseSpec.deref(baseIn);
     const rev = this.revSpec.deref(revIn);
+    if (this.sameness.same(base, rev)) return EMPTY;
     const prefix = depth === 0 ? topPrefix : nestedPrefix(topPrefix);
     let key: string | undefined;
     if (viaRef && depth > 0) {

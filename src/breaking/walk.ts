@@ -17,7 +17,14 @@ export function pathKey(path: string, includeParamNames: boolean): string {
  * The structural walk: pairs up paths, operations, parameters, bodies, responses, headers and
  * schemas of base and revision, and hands each pair to the rule families.
  */
-export function walkSpecs(base: Spec, rev: Spec, families: readonly RuleFamily[], scope: Scope, opts: EngineOptions, emit: (c: Change) => void): void {
+export interface Sinks {
+  /** Changes from operation hooks (deduplicated by the engine). */
+  hook: (c: Change) => void;
+  /** Changes from schema walks (already deduplicated per top schema). */
+  schema: (c: Change) => void;
+}
+
+export function walkSpecs(base: Spec, rev: Spec, families: readonly RuleFamily[], scope: Scope, opts: EngineOptions, sinks: Sinks): void {
   for (const f of families) f.spec?.(scope);
   const schemas = new SchemaWalker(families, scope, base, rev);
   const basePaths = pathsOf(base, opts);
@@ -30,18 +37,19 @@ export function walkSpecs(base: Spec, rev: Spec, families: readonly RuleFamily[]
       const bo = b && own(b.item.v, method);
       const ro = r && own(r.item.v, method);
       if (!isObj(bo) && !isObj(ro)) continue;
-      const path = (r && isObj(ro) ? r.path : b?.path) ?? '';
+      const path = (b && isObj(bo) ? b.path : r?.path) ?? '';
       const op: OperationPair = {
         method,
         path,
         basePath: b?.path,
+        revPath: r?.path,
         base: b && isObj(bo) ? base.deref(child(b.item, method)) : undefined,
         rev: r && isObj(ro) ? rev.deref(child(r.item, method)) : undefined,
         basePathItem: b?.item,
         revPathItem: r?.item,
         operation: `${method.toUpperCase()} ${path}`,
       };
-      walkOperation(op, families, scope, schemas, base, rev, emit);
+      walkOperation(op, families, scope, schemas, base, rev, sinks);
     }
   }
 }
@@ -60,12 +68,13 @@ function pathsOf(spec: Spec, opts: EngineOptions): Map<string, { path: string; i
   return out;
 }
 
-function walkOperation(op: OperationPair, families: readonly RuleFamily[], specScope: Scope, schemas: SchemaWalker, base: Spec, rev: Spec, emit: (c: Change) => void): void {
+function walkOperation(op: OperationPair, families: readonly RuleFamily[], specScope: Scope, schemas: SchemaWalker, base: Spec, rev: Spec, sinks: Sinks): void {
+  const emit = sinks.schema;
   const scope: Scope = {
     ...specScope,
     emit(id, message, at, data) {
       if (!isRule(id)) throw new Error(`internal: unknown rule id '${id}'`);
-      emit({ id, message, at, data, operation: op.operation });
+      sinks.hook({ id, message, at, data, operation: op.operation });
     },
   };
   // Draft and alpha operations are out of scope for most checks (oasdiff's default threshold).
@@ -207,7 +216,7 @@ function parameterPairs(op: OperationPair, base: Spec, rev: Spec): ParameterPair
   const out: ParameterPair[] = [];
   const usedRev = new Set<string>();
   const baseOrder = pathParamOrder(op.basePath ?? op.path);
-  const revOrder = pathParamOrder(op.path);
+  const revOrder = pathParamOrder(op.revPath ?? op.path);
   for (const [key, b] of bl) {
     let r = rl.get(key);
     let rkey = key;

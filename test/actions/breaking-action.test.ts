@@ -197,6 +197,14 @@ describe('dist/breaking verdicts and bad input', () => {
     expect(run.outputs.verdict).toBeUndefined();
   });
 
+  test('an invalid spec exits 2 naming the file (phase 1 relies on this as its spec validation)', async () => {
+    const ws = tempDir();
+    writeFileSync(path.join(ws, 'notapi.yaml'), 'foo: bar\n');
+    const run = await runStep(BREAKING, { base: 'notapi.yaml', revision: 'notapi.yaml', 'fail-on': 'never' }, { GITHUB_WORKSPACE: ws });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/^::error::notapi\.yaml: not an OpenAPI document/m);
+  });
+
   test('a bad fail-on value exits 2 naming the input', async () => {
     const run = await runStep(BREAKING, { base: V1, revision: V2, 'fail-on': 'sometimes' });
     expect(run.code).toBe(2);

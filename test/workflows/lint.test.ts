@@ -5,8 +5,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { NoOperationTraceWriter } from '@actions/workflow-parser';
 import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -256,5 +258,63 @@ describe('actions/breaking/action.yml matches the adapter', () => {
     const umbrella = parseYaml(read('action.yml')) as { inputs: Yaml; outputs: Yaml };
     expect(Object.keys(umbrella.inputs).sort()).toEqual(['gate', ...Object.keys(action.inputs)].sort());
     expect(Object.keys(umbrella.outputs).sort()).toEqual(Object.keys(action.outputs).sort());
+  });
+});
+
+// ---------------------------------------------------------------- the phase workflows' one shell step
+
+describe("the phase workflows' base-spec step (run with bash, read-only git in this checkout)", () => {
+  const stepOf = (f: string) => {
+    const wf = parseYaml(read(`.github/workflows/${f}`)) as Yaml;
+    const step = jobsOf(wf).flatMap(([, j]) => stepsOf(j)).find((s) => s.id === 'base');
+    return String(step?.run);
+  };
+  const scripts = ['phase-1-design.yml', 'phase-2-implementation.yml'].map(stepOf);
+
+  function runStep(env: Record<string, string>): { code: number | null; stdout: string; output: string } {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'base-step-'));
+    try {
+      writeFileSync(path.join(tmp, 'script.sh'), scripts[0]!);
+      writeFileSync(path.join(tmp, 'output'), '');
+      // The runner's default shell on Linux.
+      const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', path.join(tmp, 'script.sh')], {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmp, GITHUB_OUTPUT: path.join(tmp, 'output'), ...env },
+        encoding: 'utf8',
+      });
+      return { code: r.status, stdout: r.stdout, output: readFileSync(path.join(tmp, 'output'), 'utf8') };
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+
+  test('both phases run the same step', () => {
+    expect(scripts[0]).toContain('git cat-file -e');
+    expect(scripts[1]).toBe(scripts[0]);
+  });
+
+  test('a spec that exists at the base revision is read from git', () => {
+    const r = runStep({ BASE_REF: 'HEAD', BASE_SPEC: 'package.json', SPEC: 'package.json' });
+    expect(r.code).toBe(0);
+    expect(r.output).toBe('base=HEAD:package.json\n');
+  });
+
+  test('a spec new in this change is validated on its own, with a notice', () => {
+    const r = runStep({ BASE_REF: 'HEAD', BASE_SPEC: 'no/such/openapi.yaml', SPEC: 'no/such/openapi.yaml' });
+    expect(r.code).toBe(0);
+    expect(r.output).toBe('base=no/such/openapi.yaml\n');
+    expect(r.stdout).toMatch(/^::notice title=New spec::no\/such\/openapi\.yaml does not exist at HEAD/m);
+  });
+
+  test.each([
+    ['an unknown revision', 'no-such-branch-anywhere', /base-ref: 'no-such-branch-anywhere' is not a commit/],
+    ['an option-like revision', '--output=/tmp/x', /base-ref: '--output=\/tmp\/x' is not a git revision/],
+    ['an empty revision', '', /base-ref: '' is not a git revision/],
+    ['a multi-line value', 'HEAD\nx=y', /must be one line each/],
+  ])('%s fails the step (exit 2) instead of silently skipping the comparison', (_, ref, message) => {
+    const r = runStep({ BASE_REF: ref, BASE_SPEC: 'package.json', SPEC: 'package.json' });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(message);
+    expect(r.output).toBe('');
   });
 });

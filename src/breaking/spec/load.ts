@@ -139,7 +139,7 @@ class Loader {
     if (src.kind === 'git') {
       let out: Buffer;
       try {
-        out = execFileSync('git', ['show', `${src.rev}:./${src.rel}`], {
+        out = execFileSync('git', ['show', '--end-of-options', `${src.rev}:./${src.rel}`], {
           cwd: this.cwd,
           maxBuffer: max + 1,
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,68 @@
+import { refOf, type Spec } from './spec/load.js';
+import { isObj, type Loc } from './spec/loc.js';
+
+/**
+ * Whether a base node and a revision node say exactly the same thing, following `$ref`s that name
+ * the same target on both sides. Most of a new version repeats the old one; a pair found the same
+ * needs no rule run below it. Answers are kept per object pair, so each pair is compared once, and
+ * a pair met again while being compared (a cycle) counts as the same until shown otherwise.
+ */
+export class Sameness {
+  private readonly memo = new WeakMap<object, WeakMap<object, boolean>>();
+
+  constructor(
+    private readonly base: Spec,
+    private readonly rev: Spec,
+  ) {}
+
+  /** Pairs answered 'same' during the current top-level call. */
+  private made: [WeakMap<object, boolean>, object][] = [];
+
+  same(b: Loc, r: Loc): boolean {
+    this.made = [];
+    const result = this.value(b.v, r.v, b, r);
+    // A 'same' that leaned on a cycle assumption later disproved is not kept.
+    if (!result) for (const [inner, y] of this.made) if (inner.get(y) === true) inner.delete(y);
+    this.made = [];
+    return result;
+  }
+
+  private value(x: unknown, y: unknown, bl: Loc, rl: Loc): boolean {
+    if (x === y) return true;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    let inner = this.memo.get(x);
+    const known = inner?.get(y);
+    if (known !== undefined) return known;
+    if (!inner) this.memo.set(x, (inner = new WeakMap()));
+    inner.set(y, true);
+    const result = this.compare(x, y, bl, rl);
+    inner.set(y, result);
+    if (result) this.made.push([inner, y]);
+    return result;
+  }
+
+  private compare(x: object, y: object, bl: Loc, rl: Loc): boolean {
+    if (Array.isArray(x) || Array.isArray(y)) {
+      if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) if (!this.value(x[i], y[i], bl, rl)) return false;
+      return true;
+    }
+    if (!isObj(x) || !isObj(y)) return false;
+    const rx = refOf(x);
+    const ry = refOf(y);
+    if (rx !== undefined || ry !== undefined) {
+      if (rx !== ry || Object.keys(x).length !== 1 || Object.keys(y).length !== 1) return false;
+      // Same reference text: the same only if what it points at is the same in both versions.
+      const tb = this.base.deref({ v: x, doc: bl.doc, path: bl.path });
+      const tr = this.rev.deref({ v: y, doc: rl.doc, path: rl.path });
+      return this.value(tb.v, tr.v, tb, tr);
+    }
+    const kx = Object.keys(x);
+    if (kx.length !== Object.keys(y).length) return false;
+    for (const k of kx) {
+      if (!Object.prototype.hasOwnProperty.call(y, k)) return false;
+      if (!this.value(x[k], y[k], bl, rl)) return false;
+    }
+    return true;
+  }
+}
