@@ -10706,7 +10706,7 @@ class Loader {
         if (src.kind === 'git') {
             let out;
             try {
-                out = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['show', `${src.rev}:./${src.rel}`], {
+                out = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['show', '--end-of-options', `${src.rev}:./${src.rel}`], {
                     cwd: this.cwd,
                     maxBuffer: max + 1,
                     stdio: ['ignore', 'pipe', 'pipe'],
@@ -10930,7 +10930,90 @@ function sourceId(src) {
     return src.url;
 }
 
+;// CONCATENATED MODULE: ./src/breaking/same.ts
+
+
+/**
+ * Whether a base node and a revision node say exactly the same thing, following `$ref`s that name
+ * the same target on both sides. Most of a new version repeats the old one; a pair found the same
+ * needs no rule run below it. Answers are kept per object pair, so each pair is compared once, and
+ * a pair met again while being compared (a cycle) counts as the same until shown otherwise.
+ */
+class Sameness {
+    base;
+    rev;
+    memo = new WeakMap();
+    constructor(base, rev) {
+        this.base = base;
+        this.rev = rev;
+    }
+    /** Pairs answered 'same' during the current top-level call. */
+    made = [];
+    same(b, r) {
+        this.made = [];
+        const result = this.value(b.v, r.v, b, r);
+        // A 'same' that leaned on a cycle assumption later disproved is not kept.
+        if (!result)
+            for (const [inner, y] of this.made)
+                if (inner.get(y) === true)
+                    inner.delete(y);
+        this.made = [];
+        return result;
+    }
+    value(x, y, bl, rl) {
+        if (x === y)
+            return true;
+        if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null)
+            return false;
+        let inner = this.memo.get(x);
+        const known = inner?.get(y);
+        if (known !== undefined)
+            return known;
+        if (!inner)
+            this.memo.set(x, (inner = new WeakMap()));
+        inner.set(y, true);
+        const result = this.compare(x, y, bl, rl);
+        inner.set(y, result);
+        if (result)
+            this.made.push([inner, y]);
+        return result;
+    }
+    compare(x, y, bl, rl) {
+        if (Array.isArray(x) || Array.isArray(y)) {
+            if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length)
+                return false;
+            for (let i = 0; i < x.length; i++)
+                if (!this.value(x[i], y[i], bl, rl))
+                    return false;
+            return true;
+        }
+        if (!isObj(x) || !isObj(y))
+            return false;
+        const rx = refOf(x);
+        const ry = refOf(y);
+        if (rx !== undefined || ry !== undefined) {
+            if (rx !== ry || Object.keys(x).length !== 1 || Object.keys(y).length !== 1)
+                return false;
+            // Same reference text: the same only if what it points at is the same in both versions.
+            const tb = this.base.deref({ v: x, doc: bl.doc, path: bl.path });
+            const tr = this.rev.deref({ v: y, doc: rl.doc, path: rl.path });
+            return this.value(tb.v, tr.v, tb, tr);
+        }
+        const kx = Object.keys(x);
+        if (kx.length !== Object.keys(y).length)
+            return false;
+        for (const k of kx) {
+            if (!Object.prototype.hasOwnProperty.call(y, k))
+                return false;
+            if (!this.value(x[k], y[k], bl, rl))
+                return false;
+        }
+        return true;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/breaking/schema-walk.ts
+
 
 
 
@@ -10956,7 +11039,9 @@ class SchemaWalker {
         this.baseSpec = baseSpec;
         this.revSpec = revSpec;
         this.hooks = families.filter((f) => f.schema);
+        this.sameness = new Sameness(baseSpec, revSpec);
     }
+    sameness;
     /**
      * Walk a top schema pair (parameter, body or header schema) and report into `emit`. A change
      * reached by several routes (a shared schema used twice in one body) is reported once, under the
@@ -10993,6 +11078,8 @@ class SchemaWalker {
         const viaRef = refOf(baseIn.v) !== undefined || refOf(revIn.v) !== undefined;
         const base = this.baseSpec.deref(baseIn);
         const rev = this.revSpec.deref(revIn);
+        if (this.sameness.same(base, rev))
+            return EMPTY;
         const prefix = depth === 0 ? topPrefix : nestedPrefix(topPrefix);
         let key;
         if (viaRef && depth > 0) {
@@ -11230,11 +11317,7 @@ function matchSubschemas(base, rev, keyword, derefBase, derefRev) {
 function pathKey(path, includeParamNames) {
     return includeParamNames ? path : path.replace(/\{[^}/]*\}/g, '{}');
 }
-/**
- * The structural walk: pairs up paths, operations, parameters, bodies, responses, headers and
- * schemas of base and revision, and hands each pair to the rule families.
- */
-function walkSpecs(base, rev, families, scope, opts, emit) {
+function walkSpecs(base, rev, families, scope, opts, sinks) {
     for (const f of families)
         f.spec?.(scope);
     const schemas = new SchemaWalker(families, scope, base, rev);
@@ -11249,18 +11332,19 @@ function walkSpecs(base, rev, families, scope, opts, emit) {
             const ro = r && own(r.item.v, method);
             if (!isObj(bo) && !isObj(ro))
                 continue;
-            const path = (r && isObj(ro) ? r.path : b?.path) ?? '';
+            const path = (b && isObj(bo) ? b.path : r?.path) ?? '';
             const op = {
                 method,
                 path,
                 basePath: b?.path,
+                revPath: r?.path,
                 base: b && isObj(bo) ? base.deref(child(b.item, method)) : undefined,
                 rev: r && isObj(ro) ? rev.deref(child(r.item, method)) : undefined,
                 basePathItem: b?.item,
                 revPathItem: r?.item,
                 operation: `${method.toUpperCase()} ${path}`,
             };
-            walkOperation(op, families, scope, schemas, base, rev, emit);
+            walkOperation(op, families, scope, schemas, base, rev, sinks);
         }
     }
 }
@@ -11280,13 +11364,14 @@ function pathsOf(spec, opts) {
     }
     return out;
 }
-function walkOperation(op, families, specScope, schemas, base, rev, emit) {
+function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
+    const emit = sinks.schema;
     const scope = {
         ...specScope,
         emit(id, message, at, data) {
             if (!isRule(id))
                 throw new Error(`internal: unknown rule id '${id}'`);
-            emit({ id, message, at, data, operation: op.operation });
+            sinks.hook({ id, message, at, data, operation: op.operation });
         },
     };
     // Draft and alpha operations are out of scope for most checks (oasdiff's default threshold).
@@ -11433,7 +11518,7 @@ function parameterPairs(op, base, rev) {
     const out = [];
     const usedRev = new Set();
     const baseOrder = pathParamOrder(op.basePath ?? op.path);
-    const revOrder = pathParamOrder(op.path);
+    const revOrder = pathParamOrder(op.revPath ?? op.path);
     for (const [key, b] of bl) {
         let r = rl.get(key);
         let rkey = key;
@@ -13022,6 +13107,9 @@ function checkBreaking(baseSource, revSource, opts = {}) {
 function diffSpecs(base, rev, opts = {}) {
     const changes = [];
     const seen = new Set();
+    // Schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop); like oasdiff, the
+    // same change under two media types or status codes is reported for each.
+    const pushSchema = (c) => void changes.push(c);
     const push = (c) => {
         const key = `${c.operation ?? ''}\u0000${c.id}\u0000${c.at ? locId(c.at) : c.message}`;
         if (seen.has(key))
@@ -13043,7 +13131,7 @@ function diffSpecs(base, rev, opts = {}) {
             push({ id, message, at, data });
         },
     };
-    walkSpecs(base, rev, FAMILIES, scope, opts, push);
+    walkSpecs(base, rev, FAMILIES, scope, opts, { hook: push, schema: pushSchema });
     return changes;
 }
 function compareSpecs(base, rev, opts = {}) {
