@@ -1,13 +1,15 @@
 // Bundle every entry with ncc into dist/<name>/index.js (committed; CI rebuilds and compares).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const ENTRIES = {
-  cli: 'src/cli/index.ts',
-  breaking: 'src/actions/breaking.ts',
-  umbrella: 'src/actions/umbrella.ts',
-};
+// The CLI, the umbrella action, and one bundle per gate action: every src/actions/<gate>.ts
+// (adapters' shared code lives in src/actions/lib/ and src/actions/<gate>-action.ts).
+export const ENTRIES = { cli: 'src/cli/index.ts', umbrella: 'src/actions/umbrella.ts' };
+for (const f of readdirSync('src/actions').sort()) {
+  const m = /^([a-z0-9-]+)\.ts$/.exec(f);
+  if (m && !m[1].endsWith('-action') && m[1] !== 'umbrella') ENTRIES[m[1]] = `src/actions/${f}`;
+}
 
 const only = process.argv.slice(2);
 const ncc = path.resolve('node_modules/@vercel/ncc/dist/ncc/cli.js');

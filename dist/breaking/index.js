@@ -36663,7 +36663,6 @@ function compareSpecs(base, rev, opts = {}) {
     }
     const kept = applyIgnores(findings, opts.ignores ?? [], opts.today ?? new Date());
     const sorted = sortFindings(kept);
-    const counts = result_countByLevel(sorted);
     return {
         gate: 'breaking',
         verdict: verdictFor(sorted, opts.failOn ?? 'error'),
@@ -36671,7 +36670,7 @@ function compareSpecs(base, rev, opts = {}) {
         base: base.root.name,
         revision: rev.root.name,
         findings: sorted,
-        metrics: { errors: counts.error, warnings: counts.warning, infos: counts.info, findings: sorted.length },
+        metrics: { 'operations-changed': new Set(sorted.map((f) => f.operation).filter(Boolean)).size, findings: sorted.length },
     };
 }
 /** A breaking change is a major bump; any other change a minor one; nothing reported, a patch. */
@@ -41916,21 +41915,22 @@ function runBreakingAction() {
             cwd,
         });
         result.findings = result.findings.map((f) => workspaceRelative(f, cwd, workspace));
-        let extraSummary;
+        const advice = `Compared \`${result.base}\` → \`${result.revision}\`. Advised version bump: **${result.semver}**.`;
+        let note;
         if ((getInput('comment') || 'false').toLowerCase() === 'true') {
             const token = getInput('github-token');
             if (!token)
                 warning('comment: true needs github-token; no PR comment posted.');
             else {
-                const body = markdown_formatMarkdown(result, { title: 'API breaking changes', maxBytes: 60000 });
-                extraSummary = await upsertPrComment(token, `api-delivery:breaking:${getInput('comment-id') || 'default'}`, body);
+                const body = `${markdown_formatMarkdown(result, { title: 'API breaking changes', maxBytes: 60000 })}\n${advice}\n`;
+                note = await upsertPrComment(token, `api-delivery:breaking:${getInput('comment-id') || 'default'}`, body);
             }
         }
         await publishResult(result, {
             title: 'API breaking changes',
             resultFile: getInput('result-file'),
             sarifFile: getInput('sarif-file'),
-            extraSummary,
+            extraSummary: [advice, note].filter(Boolean).join('\n\n'),
         });
         setOutput('semver', result.semver);
         return result.verdict;

@@ -13156,7 +13156,6 @@ function compareSpecs(base, rev, opts = {}) {
     }
     const kept = applyIgnores(findings, opts.ignores ?? [], opts.today ?? new Date());
     const sorted = sortFindings(kept);
-    const counts = countByLevel(sorted);
     return {
         gate: 'breaking',
         verdict: verdictFor(sorted, opts.failOn ?? 'error'),
@@ -13164,7 +13163,7 @@ function compareSpecs(base, rev, opts = {}) {
         base: base.root.name,
         revision: rev.root.name,
         findings: sorted,
-        metrics: { errors: counts.error, warnings: counts.warning, infos: counts.info, findings: sorted.length },
+        metrics: { 'operations-changed': new Set(sorted.map((f) => f.operation).filter(Boolean)).size, findings: sorted.length },
     };
 }
 /** A breaking change is a major bump; any other change a minor one; nothing reported, a patch. */

@@ -33720,7 +33720,6 @@ function compareSpecs(base, rev, opts = {}) {
     }
     const kept = applyIgnores(findings, opts.ignores ?? [], opts.today ?? new Date());
     const sorted = sortFindings(kept);
-    const counts = result_countByLevel(sorted);
     return {
         gate: 'breaking',
         verdict: verdictFor(sorted, opts.failOn ?? 'error'),
@@ -33728,7 +33727,7 @@ function compareSpecs(base, rev, opts = {}) {
         base: base.root.name,
         revision: rev.root.name,
         findings: sorted,
-        metrics: { errors: counts.error, warnings: counts.warning, infos: counts.info, findings: sorted.length },
+        metrics: { 'operations-changed': new Set(sorted.map((f) => f.operation).filter(Boolean)).size, findings: sorted.length },
     };
 }
 /** A breaking change is a major bump; any other change a minor one; nothing reported, a patch. */
@@ -38979,21 +38978,22 @@ function runBreakingAction() {
             cwd,
         });
         result.findings = result.findings.map((f) => workspaceRelative(f, cwd, workspace));
-        let extraSummary;
+        const advice = `Compared \`${result.base}\` → \`${result.revision}\`. Advised version bump: **${result.semver}**.`;
+        let note;
         if ((core/* getInput */.V4('comment') || 'false').toLowerCase() === 'true') {
             const token = core/* getInput */.V4('github-token');
             if (!token)
                 core/* warning */.$e('comment: true needs github-token; no PR comment posted.');
             else {
-                const body = markdown_formatMarkdown(result, { title: 'API breaking changes', maxBytes: 60000 });
-                extraSummary = await upsertPrComment(token, `api-delivery:breaking:${core/* getInput */.V4('comment-id') || 'default'}`, body);
+                const body = `${markdown_formatMarkdown(result, { title: 'API breaking changes', maxBytes: 60000 })}\n${advice}\n`;
+                note = await upsertPrComment(token, `api-delivery:breaking:${core/* getInput */.V4('comment-id') || 'default'}`, body);
             }
         }
         await publishResult(result, {
             title: 'API breaking changes',
             resultFile: core/* getInput */.V4('result-file'),
             sarifFile: core/* getInput */.V4('sarif-file'),
-            extraSummary,
+            extraSummary: [advice, note].filter(Boolean).join('\n\n'),
         });
         core/* setOutput */.uH('semver', result.semver);
         return result.verdict;

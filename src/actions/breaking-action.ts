@@ -28,20 +28,21 @@ export function runBreakingAction(): Promise<void> {
       cwd,
     });
     result.findings = result.findings.map((f) => workspaceRelative(f, cwd, workspace));
-    let extraSummary: string | undefined;
+    const advice = `Compared \`${result.base}\` → \`${result.revision}\`. Advised version bump: **${result.semver}**.`;
+    let note: string | undefined;
     if ((core.getInput('comment') || 'false').toLowerCase() === 'true') {
       const token = core.getInput('github-token');
       if (!token) core.warning('comment: true needs github-token; no PR comment posted.');
       else {
-        const body = formatMarkdown(result, { title: 'API breaking changes', maxBytes: 60000 });
-        extraSummary = await upsertPrComment(token, `api-delivery:breaking:${core.getInput('comment-id') || 'default'}`, body);
+        const body = `${formatMarkdown(result, { title: 'API breaking changes', maxBytes: 60000 })}\n${advice}\n`;
+        note = await upsertPrComment(token, `api-delivery:breaking:${core.getInput('comment-id') || 'default'}`, body);
       }
     }
     await publishResult(result, {
       title: 'API breaking changes',
       resultFile: core.getInput('result-file'),
       sarifFile: core.getInput('sarif-file'),
-      extraSummary,
+      extraSummary: [advice, note].filter(Boolean).join('\n\n'),
     });
     core.setOutput('semver', result.semver);
     return result.verdict;

@@ -1,5 +1,5 @@
 import type { FailOn, Finding, GateResult, Level } from '../kit/result.js';
-import { countByLevel, sortFindings, verdictFor } from '../kit/result.js';
+import { sortFindings, verdictFor } from '../kit/result.js';
 import type { Change, EngineOptions, Scope } from './context.js';
 import { applyIgnores, type IgnoreEntry } from './ignore.js';
 import { FAMILIES } from './rules/index.js';
@@ -79,7 +79,6 @@ export function compareSpecs(base: Spec, rev: Spec, opts: BreakingOptions = {}):
   }
   const kept = applyIgnores(findings, opts.ignores ?? [], opts.today ?? new Date());
   const sorted = sortFindings(kept);
-  const counts = countByLevel(sorted);
   return {
     gate: 'breaking',
     verdict: verdictFor(sorted, opts.failOn ?? 'error'),
@@ -87,7 +86,7 @@ export function compareSpecs(base: Spec, rev: Spec, opts: BreakingOptions = {}):
     base: base.root.name,
     revision: rev.root.name,
     findings: sorted,
-    metrics: { errors: counts.error, warnings: counts.warning, infos: counts.info, findings: sorted.length },
+    metrics: { 'operations-changed': new Set(sorted.map((f) => f.operation).filter(Boolean)).size, findings: sorted.length },
   };
 }
 
