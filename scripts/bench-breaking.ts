@@ -23,7 +23,7 @@ const PAIRS: [string, string, string][] = [
 const bundle = path.resolve(here, '../.tmp/bench/index.js');
 function buildBundle(): void {
   const ncc = path.resolve(here, '../node_modules/@vercel/ncc/dist/ncc/cli.js');
-  const r = spawnSync(process.execPath, [ncc, 'build', path.join(here, 'bench-child.ts'), '-o', path.dirname(bundle), '--quiet'], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [ncc, 'build', path.join(here, 'bench-breaking-child.ts'), '-o', path.dirname(bundle), '--quiet'], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('bench: building the bundle failed');
 }
 
