@@ -5,6 +5,7 @@ import { checkBreaking } from '../src/breaking/engine.js';
 
 const [mode, base, rev] = process.argv.slice(2) as [string, string, string];
 const t0 = performance.now();
+const c0 = process.cpuUsage();
 let findings = 0;
 let errors = 0;
 if (mode === 'floor') {
@@ -19,4 +20,6 @@ if (mode === 'floor') {
   errors = r.findings.filter((x) => x.level === 'error').length;
 }
 const ms = performance.now() - t0;
-process.stdout.write(JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, findings, errors }) + '\n');
+const cpu = process.cpuUsage(c0);
+const cpuMs = (cpu.user + cpu.system) / 1000;
+process.stdout.write(JSON.stringify({ ms, cpuMs, rssMb: process.resourceUsage().maxRSS / 1024, findings, errors }) + '\n');

@@ -51,6 +51,11 @@ export class SchemaWalker {
 
   private readonly sameness: Sameness;
 
+  /** Whether two nodes say exactly the same in both versions (see Sameness). */
+  same(base: Loc, rev: Loc): boolean {
+    return this.sameness.same(base, rev);
+  }
+
   /**
    * Walk a top schema pair (parameter, body or header schema) and report into `emit`. A change
    * reached by several routes (a shared schema used twice in one body) is reported once, under the

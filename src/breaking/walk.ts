@@ -77,6 +77,9 @@ function walkOperation(op: OperationPair, families: readonly RuleFamily[], specS
       sinks.hook({ id, message, at, data, operation: op.operation });
     },
   };
+  // An operation that reads the same in both versions (with its path item's parameters) has nothing
+  // to report; most of a new version is such operations.
+  if (op.base && op.rev && schemas.same(op.base, op.rev) && sameParameters(op, schemas)) return;
   // Draft and alpha operations are out of scope for most checks (oasdiff's default threshold).
   const inScope = inStabilityScope(op);
   for (const f of families) if (inScope || f.allStabilities) f.operation?.(op, scope);
@@ -202,6 +205,13 @@ export function mediaTypeContains(wide: string, narrow: string): boolean {
   if (w.suffixes.length === 0 && n.suffixes.length > 0 && n.suffixes[n.suffixes.length - 1] === w.subtype) return true;
   if (w.subtype !== n.subtype || n.suffixes.length < w.suffixes.length) return false;
   return w.suffixes.every((x, i) => n.suffixes[i] === x);
+}
+
+function sameParameters(op: OperationPair, schemas: SchemaWalker): boolean {
+  const b = op.basePathItem ? child(op.basePathItem, 'parameters') : undefined;
+  const r = op.revPathItem ? child(op.revPathItem, 'parameters') : undefined;
+  if (b?.v === undefined && r?.v === undefined) return true;
+  return !!b && !!r && schemas.same(b, r);
 }
 
 function derefChild(loc: Loc, key: string, spec: Spec): Loc | undefined {
