@@ -45,11 +45,11 @@ export function parseBreakingInputs(i: BreakingInputs): { base: string; revision
   }
   if (i.severityLevels?.trim()) {
     const f = path.resolve(cwd, i.severityLevels.trim());
-    options.severity = parseSeverityLevels(readTextFile(f, 'severity-levels'), i.severityLevels.trim());
+    options.severity = parseSeverityLevels(readTextFile(f, 'severity-levels', i.severityLevels.trim()), i.severityLevels.trim());
   }
   if (i.ignore?.trim()) {
     const f = path.resolve(cwd, i.ignore.trim());
-    options.ignores = parseIgnoreFile(readTextFile(f, 'ignore'), i.ignore.trim());
+    options.ignores = parseIgnoreFile(readTextFile(f, 'ignore', i.ignore.trim()), i.ignore.trim());
   }
   return { base: i.base.trim(), revision: i.revision.trim(), options };
 }

@@ -41,10 +41,11 @@ export function parseBool(v: string | boolean | undefined, field: string): boole
   throw new InputError(`${field}: '${v}' is not true or false`, { field });
 }
 
-export function readTextFile(file: string, field: string): string {
+/** Read a file an option names; `shown` is the path as the user wrote it. */
+export function readTextFile(file: string, field: string, shown = file): string {
   try {
     return readFileSync(file, 'utf8');
   } catch {
-    throw new InputError(`${field}: file '${file}' not found or not readable`, { file, field });
+    throw new InputError(`${field}: file '${shown}' not found or not readable`, { file: shown, field });
   }
 }
