@@ -27,7 +27,6 @@ export function runBreakingAction(): Promise<void> {
       maxSpecSize: core.getInput('max-spec-size'),
       cwd,
     });
-    result.findings = result.findings.map((f) => workspaceRelative(f, cwd, workspace));
     const advice = `Compared \`${result.base}\` → \`${result.revision}\`. Advised version bump: **${result.semver}**.`;
     let note: string | undefined;
     if ((core.getInput('comment') || 'false').toLowerCase() === 'true') {
@@ -43,21 +42,33 @@ export function runBreakingAction(): Promise<void> {
       resultFile: core.getInput('result-file'),
       sarifFile: core.getInput('sarif-file'),
       extraSummary: [advice, note].filter(Boolean).join('\n\n'),
+      annotationFinding: (f) => annotationFinding(f, cwd, workspace),
     });
     core.setOutput('semver', result.semver);
     return result.verdict;
   });
 }
 
-/** Annotations need paths from the repository root; `REV:path` sources point at the checked-out file. */
-function workspaceRelative(f: Finding, cwd: string, workspace: string): Finding {
+/**
+ * Annotations need paths from the repository root. A finding located in a `REV:path` source (the
+ * base read from git, for removals) is annotated on the checked-out file without a line: its line
+ * number belongs to the other version, so the message names it instead.
+ */
+function annotationFinding(f: Finding, cwd: string, workspace: string): Finding {
   if (!f.location) return f;
   let file = f.location.file;
-  const abs = path.resolve(cwd, file);
-  if (!existsSync(abs)) {
-    const m = /^[^:]{2,}:(.+)$/.exec(file);
-    if (m) file = m[1]!;
+  let { line, column } = f.location;
+  let message = f.message;
+  if (!existsSync(path.resolve(cwd, file))) {
+    const m = /^([^:]{2,}):(.+)$/.exec(file);
+    if (m) {
+      file = m[2]!;
+      if (line !== undefined) message = `${message} (at line ${line} of ${m[1]})`;
+      line = undefined;
+      column = undefined;
+    }
   }
   const rel = path.relative(workspace, path.resolve(cwd, file)).split(path.sep).join('/');
-  return { ...f, location: { ...f.location, file: rel } };
+  const location = { file: rel, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };
+  return { ...f, message, location };
 }

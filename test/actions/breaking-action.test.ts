@@ -5,7 +5,7 @@
  * No mocks: the PR comment goes to a real HTTP server on 127.0.0.1 that speaks the REST subset.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -227,6 +227,27 @@ describe('dist/breaking verdicts and bad input', () => {
     expect(errors.length).toBeLessThanOrEqual(10); // the runner drops the 11th error of a step
     expect(errors.filter((l) => l.startsWith('::error file=old.yaml,line='))).not.toHaveLength(0);
     expect(run.summary).toMatch(/of 12 findings were shown as annotations/);
+  });
+});
+
+describe('dist/breaking with the base read from git (REV:path)', () => {
+  test('a removal is annotated on the checked-out file, its base line named in the message', async () => {
+    const repo = tempDir();
+    const spec = (extra: string) =>
+      `openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n${extra}`;
+    writeFileSync(path.join(repo, 'openapi.yaml'), spec(`  /b:\n    get:\n      responses:\n        '200': {description: ok}\n`));
+    const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { cwd: repo, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    writeFileSync(path.join(repo, 'openapi.yaml'), spec(''));
+    const run = await runStep(BREAKING, { base: 'HEAD:openapi.yaml', revision: 'openapi.yaml' }, { GITHUB_WORKSPACE: repo });
+    expect(run.code).toBe(1);
+    const removal = annotations(run.stdout).error.find((l) => l.includes('api-path-removed-without-deprecation'));
+    expect(removal).toMatch(/^::error file=openapi\.yaml,title=/);
+    expect(removal).toMatch(/\(at line 9 of HEAD\)$/);
+    const result = JSON.parse(readFileSync(run.outputs['result-file']!, 'utf8'));
+    expect(result.findings[0].location).toEqual({ file: 'HEAD:openapi.yaml', line: 9 });
   });
 });
 

@@ -5,14 +5,22 @@ import { ANNOTATIONS_PER_TYPE, formatAnnotations, type Annotations } from '../..
 import { formatMarkdown } from '../../kit/format/markdown.js';
 import { formatSarif } from '../../kit/format/sarif.js';
 import { isInputError } from '../../kit/errors.js';
-import { countByLevel, EXIT, type GateResult } from '../../kit/result.js';
+import { countByLevel, EXIT, type Finding, type GateResult } from '../../kit/result.js';
 
 /** What every gate's action does with its result: annotations, summary, outputs, files. */
 export async function publishResult(
   result: GateResult,
-  opts: { title: string; resultFile?: string; sarifFile?: string; extraSummary?: string },
+  opts: {
+    title: string;
+    resultFile?: string;
+    sarifFile?: string;
+    extraSummary?: string;
+    /** Where an annotation goes when that differs from the finding's location (paths from the repo root). */
+    annotationFinding?: (f: Finding) => Finding;
+  },
 ): Promise<{ resultFile: string; markdown: string }> {
-  const annotations = stepAnnotations(result);
+  const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
+  const annotations = stepAnnotations(annotated);
   for (const line of annotations.lines) process.stdout.write(line + '\n');
   const markdown = formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
   if (process.env.GITHUB_STEP_SUMMARY) {

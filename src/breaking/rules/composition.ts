@@ -3,6 +3,7 @@ import { ANNOTATION_KEYWORDS, diffSubschemas } from '../schema-walk.js';
 import { refOf } from '../spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
 import { movedIntoOneOf } from './schema-properties.js';
+import { listOfTypesChanged } from './schema-types.js';
 
 /**
  * allOf/anyOf/oneOf members added or removed, a concrete object wrapped in a oneOf, and
@@ -89,44 +90,6 @@ function isAnnotationOnly(loc: Loc): boolean {
 function wrappedInOneOf(p: SchemaPair): number {
   const alts = own(p.rev.v, 'oneOf');
   return Array.isArray(alts) && movedIntoOneOf(p).size > 0 ? alts.length : 0;
-}
-
-/**
- * Whether both sides are a type or a "list of types" (a oneOf/anyOf whose members each name one
- * plain type), at least one is a list, and the set of types changed, e.g. `type: string` →
- * `oneOf: [{type: string}, {type: integer}]`. The type rules report that as
- * `…-list-of-types-widened/narrowed`; keep this in step with `listOfTypes` in schema-types.ts.
- */
-function listOfTypesChanged(p: SchemaPair): boolean {
-  const b = typeList(p, p.base);
-  const r = typeList(p, p.rev);
-  if (!b || !r || (!b.list && !r.list)) return false;
-  return b.types.length !== r.types.length || b.types.some((t) => !r.types.includes(t));
-}
-
-function plainTypes(v: unknown): string[] {
-  const t = own(v, 'type');
-  const list = typeof t === 'string' ? [t] : Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
-  return [...new Set(list.filter((x) => x !== 'null'))].sort();
-}
-
-function typeList(p: SchemaPair, side: Loc): { types: string[]; list: boolean } | undefined {
-  const single = plainTypes(side.v);
-  if (single.length === 1 && !Array.isArray(own(side.v, 'type'))) return { types: single, list: false };
-  for (const k of ['oneOf', 'anyOf']) {
-    const l = own(side.v, k);
-    if (!Array.isArray(l) || l.length === 0) continue;
-    const types: string[] = [];
-    for (let i = 0; i < l.length; i++) {
-      const m = p.deref(child(child(side, k), i)).v;
-      const mt = own(m, 'type');
-      const plain = (typeof mt === 'string' || (Array.isArray(mt) && mt.length === 1)) && !['properties', 'oneOf', 'anyOf', 'allOf'].some((c) => own(m, c) !== undefined);
-      if (!plain) return undefined;
-      types.push(typeof mt === 'string' ? mt : String(mt![0]));
-    }
-    return { types: [...new Set(types)].sort(), list: true };
-  }
-  return undefined;
 }
 
 function discriminator(p: SchemaPair, e: Emitter): void {

@@ -124,6 +124,17 @@ function typeLabel(types: readonly string[], format: string): string {
   return format ? `${t}/${format}` : t;
 }
 
+/**
+ * Whether both sides are a type or a list of types, at least one is a list, and the set of types
+ * changed (e.g. `type: string` → `oneOf: [{type: string}, {type: integer}]`): reported as
+ * `…-list-of-types-widened/narrowed` here, so composition leaves those oneOf/anyOf changes alone.
+ */
+export function listOfTypesChanged(p: SchemaPair): boolean {
+  const b = listOfTypes(p, p.base);
+  const r = listOfTypes(p, p.rev);
+  return !!b && !!r && (b.list || r.list) && !sameTypes(b.types, r.types);
+}
+
 function checkType(p: SchemaPair, e: Emitter): void {
   // The list-of-types pattern is reported as such, and replaces a type change.
   const bl = listOfTypes(p, p.base);
