@@ -76,6 +76,12 @@ describe('bad input gets a clear error naming the file', () => {
     expect(e.message).toMatch(/alias bomb/);
   });
 
+  it('absurdly deep nesting is refused, not a stack overflow', () => {
+    const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+    const e = loadError({ 'spec.json': `{"openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{},"components":{"schemas":{"D":${deep}}}}` }, 'spec.json');
+    expect(e.message).toMatch(/^spec\.json at \/components\/schemas\/D\/a.*: nested more than 400 levels deep/);
+  });
+
   it('a spec over the size limit (50 MB) is refused before it is read', () => {
     const big = specWith(OK_PATHS, `x-padding: "${'x'.repeat(50 * 1024 * 1024)}"\n`);
     const e = loadError({ 'spec.yaml': big });

@@ -16,6 +16,8 @@ export interface LoadOptions {
 }
 
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+/** Real specs nest a few dozen levels; far deeper input is hostile and would exhaust the stack. */
+const MAX_DEPTH = 400;
 
 /** A loaded OpenAPI document and every file it reaches through `$ref`. */
 export interface Spec {
@@ -253,7 +255,7 @@ class Loader {
     const done = new Set<string>();
     const queue: Doc[] = [...this.docs.values()];
     // Nodes keep a link to their parent; a path is only built for a `$ref` (most nodes are not).
-    type Node = { v: unknown; key: string; parent: Node | undefined };
+    type Node = { v: unknown; key: string; parent: Node | undefined; depth: number };
     const pathOf = (n: Node): string[] => {
       const out: string[] = [];
       for (let c: Node | undefined = n; c && c.parent; c = c.parent) out.push(c.key);
@@ -263,12 +265,17 @@ class Loader {
       const doc = queue.pop()!;
       if (done.has(doc.id)) continue;
       done.add(doc.id);
-      const stack: Node[] = [{ v: doc.value, key: '', parent: undefined }];
+      const stack: Node[] = [{ v: doc.value, key: '', parent: undefined, depth: 0 }];
       while (stack.length > 0) {
         const node = stack.pop()!;
         const v = node.v;
+        if (node.depth > MAX_DEPTH) {
+          throw new InputError(`${doc.name} at /${pathOf(node).slice(0, 8).join('/')}/…: nested more than ${MAX_DEPTH} levels deep; refusing to walk it`, {
+            file: doc.name,
+          });
+        }
         if (Array.isArray(v)) {
-          for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object' && v[i] !== null) stack.push({ v: v[i], key: String(i), parent: node });
+          for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object' && v[i] !== null) stack.push({ v: v[i], key: String(i), parent: node, depth: node.depth + 1 });
           continue;
         }
         if (!isObj(v)) continue;
@@ -280,7 +287,7 @@ class Loader {
         for (const k of Object.keys(v)) {
           const x = v[k];
           if (typeof x !== 'object' || x === null || k === '$ref' || isDataKey(k, node.key)) continue;
-          stack.push({ v: x, key: k, parent: node });
+          stack.push({ v: x, key: k, parent: node, depth: node.depth + 1 });
         }
       }
     }
