@@ -20,31 +20,33 @@ export class Sameness {
 
   same(b: Loc, r: Loc): boolean {
     this.made = [];
-    const result = this.value(b.v, r.v, b, r);
+    const result = this.value(b.v, r.v, b, r, 0);
     // A 'same' that leaned on a cycle assumption later disproved is not kept.
     if (!result) for (const [inner, y] of this.made) if (inner.get(y) === true) inner.delete(y);
     this.made = [];
     return result;
   }
 
-  private value(x: unknown, y: unknown, bl: Loc, rl: Loc): boolean {
+  private value(x: unknown, y: unknown, bl: Loc, rl: Loc, depth: number): boolean {
     if (x === y) return true;
     if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    // Data nested deeper than any schema (a hostile example) is simply not known to be the same.
+    if (depth > 400) return false;
     let inner = this.memo.get(x);
     const known = inner?.get(y);
     if (known !== undefined) return known;
     if (!inner) this.memo.set(x, (inner = new WeakMap()));
     inner.set(y, true);
-    const result = this.compare(x, y, bl, rl);
+    const result = this.compare(x, y, bl, rl, depth);
     inner.set(y, result);
     if (result) this.made.push([inner, y]);
     return result;
   }
 
-  private compare(x: object, y: object, bl: Loc, rl: Loc): boolean {
+  private compare(x: object, y: object, bl: Loc, rl: Loc, depth: number): boolean {
     if (Array.isArray(x) || Array.isArray(y)) {
       if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
-      for (let i = 0; i < x.length; i++) if (!this.value(x[i], y[i], bl, rl)) return false;
+      for (let i = 0; i < x.length; i++) if (!this.value(x[i], y[i], bl, rl, depth + 1)) return false;
       return true;
     }
     if (!isObj(x) || !isObj(y)) return false;
@@ -55,13 +57,13 @@ export class Sameness {
       // Same reference text: the same only if what it points at is the same in both versions.
       const tb = this.base.deref({ v: x, doc: bl.doc, path: bl.path });
       const tr = this.rev.deref({ v: y, doc: rl.doc, path: rl.path });
-      return this.value(tb.v, tr.v, tb, tr);
+      return this.value(tb.v, tr.v, tb, tr, depth + 1);
     }
     const kx = Object.keys(x);
     if (kx.length !== Object.keys(y).length) return false;
     for (const k of kx) {
       if (!Object.prototype.hasOwnProperty.call(y, k)) return false;
-      if (!this.value(x[k], y[k], bl, rl)) return false;
+      if (!this.value(x[k], y[k], bl, rl, depth + 1)) return false;
     }
     return true;
   }

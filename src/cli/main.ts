@@ -1,11 +1,13 @@
 import { isInputError } from '../kit/errors.js';
 import { EXIT } from '../kit/result.js';
 import { BREAKING_HELP, breakingCommand } from './breaking.js';
+import { CONTRACT_HELP, contractCommandDetached } from './contract.js';
 
 type Command = { summary: string; help: string; run(argv: string[], out: (s: string) => void): number };
 
 export const COMMANDS: Record<string, Command> = {
   breaking: { summary: 'OpenAPI breaking-change gate (base spec vs revision)', help: BREAKING_HELP, run: breakingCommand },
+  contract: { summary: 'Pact contract tests: compare with OpenAPI, verify, publish, can-i-deploy', help: CONTRACT_HELP, run: contractCommandDetached },
 };
 
 export function mainHelp(): string {
