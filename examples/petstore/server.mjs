@@ -94,7 +94,12 @@ export async function startServer(opts = {}) {
       return problem(res, 401, 'Unauthorized', 'a valid bearer token is required');
     }
 
-    const id = segments[1] ? decodeURIComponent(segments[1]) : undefined;
+    let id;
+    try {
+      id = segments[1] ? decodeURIComponent(segments[1]) : undefined;
+    } catch {
+      return problem(res, 400, 'Bad Request', 'the path is not valid percent-encoding');
+    }
     if (id !== undefined && id.length > 36) return problem(res, 400, 'Bad Request', 'id is longer than 36 characters');
     switch (op) {
       case 'GET /pets': {

@@ -1,7 +1,20 @@
 import * as core from '@actions/core';
+import { runAsvsAction } from './asvs-action.js';
 import { runBreakingAction } from './breaking-action.js';
+import { runConformanceAction } from './conformance-action.js';
+import { runContractAction } from './contract-action.js';
+import { runPerfAction } from './perf-action.js';
+import { runReleaseNotesAction } from './release-notes-action.js';
+import { GATE_DEFAULTS } from './umbrella-defaults.js';
 
-const GATES: Record<string, () => Promise<void>> = { breaking: runBreakingAction };
+const GATES: Record<string, () => Promise<void>> = {
+  asvs: runAsvsAction,
+  breaking: runBreakingAction,
+  conformance: runConformanceAction,
+  contract: runContractAction,
+  perf: runPerfAction,
+  'release-notes': runReleaseNotesAction,
+};
 
 const gate = core.getInput('gate').trim();
 const run = Object.prototype.hasOwnProperty.call(GATES, gate) ? GATES[gate] : undefined;
@@ -9,5 +22,10 @@ if (!run) {
   core.setFailed(`gate: '${gate}' is not one of ${Object.keys(GATES).join(', ')}`);
   process.exitCode = 2;
 } else {
+  // Inputs several gates share carry an empty umbrella default; put back this gate's own.
+  for (const [name, value] of Object.entries(GATE_DEFAULTS[gate] ?? {})) {
+    const key = `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+    if (!process.env[key]) process.env[key] = value;
+  }
   await run();
 }

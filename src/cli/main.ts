@@ -1,13 +1,22 @@
 import { isInputError } from '../kit/errors.js';
 import { EXIT } from '../kit/result.js';
 import { BREAKING_HELP, breakingCommand } from './breaking.js';
-import { CONTRACT_HELP, contractCommandDetached } from './contract.js';
+import { CONTRACT_HELP, contractCommand } from './contract.js';
+import { ASVS_HELP, asvsCommand } from './asvs.js';
+import { RELEASE_NOTES_HELP, releaseNotesCli } from './release-notes.js';
+import { CONFORMANCE_HELP, conformanceCommand } from './conformance.js';
+import { PERF_HELP, perfCommandDetached } from './perf.js';
 
-type Command = { summary: string; help: string; run(argv: string[], out: (s: string) => void): number };
+type Out = (s: string) => void;
+type Command = { summary: string; help: string; run(argv: string[], out: Out, err: Out): number | Promise<number> };
 
 export const COMMANDS: Record<string, Command> = {
   breaking: { summary: 'OpenAPI breaking-change gate (base spec vs revision)', help: BREAKING_HELP, run: breakingCommand },
-  contract: { summary: 'Pact contract tests: compare with OpenAPI, verify, publish, can-i-deploy', help: CONTRACT_HELP, run: contractCommandDetached },
+  contract: { summary: 'Pact contract tests: compare with OpenAPI, verify, publish, can-i-deploy', help: CONTRACT_HELP, run: (argv, out) => contractCommand(argv, out) },
+  asvs: { summary: 'OWASP ASVS checklist verifier and live security probes', help: ASVS_HELP, run: asvsCommand },
+  'release-notes': { summary: 'API release notes, GitHub Release, CHANGELOG.md, docs site, consumer notices', help: RELEASE_NOTES_HELP, run: (argv, out, err) => releaseNotesCli(argv, out, err) },
+  conformance: { summary: 'API test plan executor: requests from the spec, every answer checked against it', help: CONFORMANCE_HELP, run: conformanceCommand },
+  perf: { summary: 'Performance gate: k6 or built-in load, budgets per endpoint, baselines', help: PERF_HELP, run: perfCommandDetached },
 };
 
 export function mainHelp(): string {
@@ -25,8 +34,8 @@ export function mainHelp(): string {
   return lines.join('\n') + '\n';
 }
 
-/** Run the CLI; returns the exit code. Errors from bad input print one line and give 2. */
-export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+/** Run the CLI; resolves to the exit code. Errors from bad input print one line and give 2. */
+export async function main(argv: string[], out: Out, err: Out): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     if (name === 'help' && rest[0] && COMMANDS[rest[0]]) out(COMMANDS[rest[0]]!.help + '\n');
@@ -43,7 +52,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     return EXIT.usage;
   }
   try {
-    return cmd.run(rest, out);
+    return await cmd.run(rest, out, err);
   } catch (e) {
     if (isInputError(e) || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       err(`api-delivery ${name}: ${(e as Error).message}\n`);

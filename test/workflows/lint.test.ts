@@ -132,6 +132,20 @@ const writes = (perms: unknown): string[] =>
 /** A job that posts our sticky PR comment: it runs the breaking action with comment: true. */
 const isCommentJob = (job: Yaml): boolean =>
   stepsOf(job).some((s) => /(^\$|\/)actions\/breaking(@|$)/.test(String(s.uses ?? '')) && String((s.with as Yaml | undefined)?.comment) === 'true');
+/** The release job: runs our release-notes action with publish: 'true' (GitHub Release, CHANGELOG.md commit). */
+const isReleasePublishJob = (job: Yaml): boolean =>
+  stepsOf(job).some((s) => /(^\$|\/)actions\/release-notes(@|$)/.test(String(s.uses ?? '')) && String((s.with as Yaml | undefined)?.publish) === 'true');
+/** A GitHub Pages deployment: its one step is actions/deploy-pages, which needs pages and id-token. */
+const isPagesDeployJob = (job: Yaml): boolean => {
+  const steps = stepsOf(job);
+  return steps.length === 1 && /^actions\/deploy-pages@/.test(String(steps[0]!.uses ?? ''));
+};
+/** The write permissions a job may hold: only what its one publishing step needs. */
+const allowedWrites = (job: Yaml): string[] => [
+  ...(isCommentJob(job) ? ['pull-requests'] : []),
+  ...(isReleasePublishJob(job) ? ['contents'] : []),
+  ...(isPagesDeployJob(job) ? ['pages', 'id-token'] : []),
+];
 
 /** Every breach of the workflow conventions in one workflow file, as readable strings. */
 export function conventionViolations(text: string): string[] {
@@ -150,8 +164,9 @@ export function conventionViolations(text: string): string[] {
     if (job.permissions === 'read-all') out.push(`jobs.${id}: permissions read-all is too broad`);
     const w = writes(job.permissions);
     if (w.includes('write-all')) out.push(`jobs.${id}: permissions write-all is not allowed`);
-    else if (w.length > 0 && !(w.length === 1 && w[0] === 'pull-requests' && isCommentJob(job))) {
-      out.push(`jobs.${id}: write permission (${w.join(', ')}) outside the PR-comment job`);
+    else {
+      const extra = w.filter((p) => !allowedWrites(job).includes(p));
+      if (extra.length > 0) out.push(`jobs.${id}: write permission (${extra.join(', ')}) outside the job that publishes with it`);
     }
 
     const uses: string[] = typeof job.uses === 'string' ? [job.uses] : [];
@@ -211,6 +226,15 @@ describe('workflow security conventions', () => {
       '      - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02',
       '      - run: echo "${{ inputs.spec }}"',
       '      - run: echo "${{ github.event.pull_request.title }}"',
+      '  notes:',
+      '    runs-on: ubuntu-latest',
+      '    permissions:',
+      '      contents: write',
+      '      pages: write',
+      '    steps:',
+      "      - uses: $/actions/release-notes",
+      '        with:',
+      "          publish: 'false'",
       '  reuse:',
       '    uses: someone/repo/.github/workflows/x.yml@main',
       '    secrets: inherit',
@@ -226,6 +250,7 @@ describe('workflow security conventions', () => {
       /jobs\.build: 'actions\/upload-artifact@ea16.*' needs a '# vX\.Y\.Z' comment/,
       /jobs\.build\.steps\[2\]: inputs\/event data inside run:/,
       /jobs\.build\.steps\[3\]: inputs\/event data inside run:/,
+      /jobs\.notes: write permission \(contents, pages\)/,
       /jobs\.reuse: secrets: inherit/,
       /jobs\.reuse: declare the job's permissions/,
       /jobs\.reuse: 'someone\/repo\/\.github\/workflows\/x\.yml@main' is not pinned/,
@@ -254,10 +279,16 @@ describe('actions/breaking/action.yml matches the adapter', () => {
     expect([...new Set(readInputs)].filter((n) => !(n in action.inputs))).toEqual([]);
     expect([...new Set(writtenOutputs)].filter((n) => !(n in action.outputs))).toEqual([]);
   });
-  test('the umbrella action.yml offers the same inputs (plus gate) and outputs', () => {
+  test('the umbrella action.yml offers every gate action\'s inputs (plus gate) and outputs, and is up to date', () => {
     const umbrella = parseYaml(read('action.yml')) as { inputs: Yaml; outputs: Yaml };
-    expect(Object.keys(umbrella.inputs).sort()).toEqual(['gate', ...Object.keys(action.inputs)].sort());
-    expect(Object.keys(umbrella.outputs).sort()).toEqual(Object.keys(action.outputs).sort());
+    const gates = readdirSync(path.join(root, 'actions'));
+    const gateInputs = new Set(gates.flatMap((g) => Object.keys((parseYaml(read(`actions/${g}/action.yml`)) as { inputs: Yaml }).inputs)));
+    const gateOutputs = new Set(gates.flatMap((g) => Object.keys((parseYaml(read(`actions/${g}/action.yml`)) as { outputs: Yaml }).outputs)));
+    expect(Object.keys(umbrella.inputs).sort()).toEqual(['gate', ...gateInputs].sort());
+    expect(Object.keys(umbrella.outputs).sort()).toEqual([...gateOutputs].sort());
+    const check = spawnSync(process.execPath, [path.join(root, 'scripts/umbrella.mjs'), '--check'], { encoding: 'utf8' });
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
   });
 });
 

@@ -1,0 +1,3 @@
+import { runAsvsAction } from './asvs-action.js';
+
+await runAsvsAction();

@@ -1,0 +1,3 @@
+import { runConformanceAction } from './conformance-action.js';
+
+await runConformanceAction();

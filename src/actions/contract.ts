@@ -1,0 +1,3 @@
+import { runContractAction } from './contract-action.js';
+
+await runContractAction();

@@ -1,0 +1,3 @@
+import { runPerfAction } from './perf-action.js';
+
+await runPerfAction();

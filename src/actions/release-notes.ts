@@ -1,0 +1,3 @@
+import { runReleaseNotesAction } from './release-notes-action.js';
+
+await runReleaseNotesAction();

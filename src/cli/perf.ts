@@ -1,0 +1,187 @@
+import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { tmpdir, homedir } from 'node:os';
+import path from 'node:path';
+import { InputError, isInputError } from '../kit/errors.js';
+import { parseFormat } from '../kit/inputs.js';
+import { EXIT, type GateResult } from '../kit/result.js';
+import { renderPerf } from '../perf/report.js';
+import { checkChecklist, judgePerf, runPerf } from '../perf/run.js';
+import { DEFAULT_K6_VERSION } from '../perf/k6/install.js';
+
+export const PERF_HELP = `api-delivery perf <judge|run|checklist> [options]
+
+Performance gate: judge k6 results (or the built-in engine's) against a budget in k6's threshold
+syntax, per endpoint, and against a baseline from an earlier run.
+
+api-delivery perf judge --summary FILE [options]
+  --summary FILE            k6 --summary-export JSON, handleSummary JSON, machine-readable summary,
+                            or --out json NDJSON (streamed; .gz accepted)
+  --k6-exit-code N          k6's exit code for that run (99: its thresholds failed; others explained)
+  --script NAME             what produced the summary, checked against the baseline's
+
+api-delivery perf run (--scenario FILE | --script FILE) [options]
+  --engine auto|k6|builtin  auto (default): k6 for --script when it can be installed, else the
+                            built-in engine for --scenario
+  --script FILE             k6 script; run as k6 run --summary-export (BASE_URL in its environment)
+  --scenario FILE           built-in engine scenario (YAML/JSON, see docs/perf.md)
+  --base-url URL            target (overrides the scenario's baseUrl; BASE_URL for k6)
+  --duration D              override the duration (30s, 1m30s…)
+  --vus N                   override the virtual users
+  --k6-version X.Y.Z        k6 to install when none matches on PATH (default ${DEFAULT_K6_VERSION}; never latest)
+  --k6-args "ARGS"          extra k6 run arguments
+  --raw-output              also keep k6's --out json stream and judge it (any percentile, any tag)
+  --out-dir DIR             where summaries are written (default: a temp directory)
+  --env KEY=VALUE           environment for k6 and \${VAR} in the scenario (repeatable)
+
+Common to judge and run:
+  --threshold 'METRIC:EXPR' k6 threshold, repeatable: 'http_req_duration:p(95)<300',
+                            'http_req_duration{name:GET /pets}:p(99)<500', 'http_req_failed:rate<0.01'
+  --budget FILE             YAML budget: thresholds (metric → list of expressions) and regression
+  --baseline FILE           an earlier perf result JSON (or a k6 summary) to compare with
+  --max-regression P        allowed growth for every budgeted aggregation (default 10% with --baseline)
+  --checklist FILE          also verify a filled-in Performance-checklist.md
+  --fail-on error|warning|never   (default: error)
+  --format FORMAT           text, json, markdown, junit, sarif or github (default: text)
+  --output FILE             write the report to FILE instead of stdout
+
+api-delivery perf checklist FILE [--fail-on …] [--format …] [--output FILE]
+  Verify a filled-in templates/Performance-checklist.md: targets stated, items checked or justified.
+
+Exit codes: 0 pass, 1 the gate failed, 2 bad input or usage (also: k6 cannot be installed).`;
+
+const COMMON = {
+  threshold: { type: 'string', multiple: true },
+  budget: { type: 'string' },
+  baseline: { type: 'string' },
+  'max-regression': { type: 'string' },
+  checklist: { type: 'string' },
+  'fail-on': { type: 'string' },
+  format: { type: 'string' },
+  output: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function perfCommand(argv: string[], out: (s: string) => void, err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
+    out(PERF_HELP + '\n');
+    return EXIT.pass;
+  }
+  let result: GateResult;
+  let format: ReturnType<typeof parseFormat>;
+  let output: string | undefined;
+  if (sub === 'judge') {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { ...COMMON, summary: { type: 'string' }, 'k6-exit-code': { type: 'string' }, script: { type: 'string' } } });
+    if (values.help) return help(out);
+    if (positionals.length > 1 || (positionals.length === 1 && values.summary)) throw new InputError(`perf judge: unexpected argument '${positionals.at(-1)}'`);
+    format = parseFormat(values.format);
+    output = values.output;
+    result = await judgePerf({
+      summary: values.summary ?? positionals[0] ?? '',
+      thresholds: values.threshold,
+      budget: values.budget,
+      baseline: values.baseline,
+      maxRegression: values['max-regression'],
+      checklist: values.checklist,
+      failOn: values['fail-on'],
+      k6ExitCode: values['k6-exit-code'],
+      script: values.script,
+    });
+  } else if (sub === 'run') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        ...COMMON,
+        engine: { type: 'string' },
+        script: { type: 'string' },
+        scenario: { type: 'string' },
+        'base-url': { type: 'string' },
+        duration: { type: 'string' },
+        vus: { type: 'string' },
+        'k6-version': { type: 'string' },
+        'k6-args': { type: 'string' },
+        'raw-output': { type: 'boolean' },
+        'out-dir': { type: 'string' },
+        env: { type: 'string', multiple: true },
+      },
+    });
+    void positionals;
+    if (values.help) return help(out);
+    format = parseFormat(values.format);
+    output = values.output;
+    const env: Record<string, string> = {};
+    for (const kv of values.env ?? []) {
+      const eq = kv.indexOf('=');
+      if (eq <= 0) throw new InputError(`env: '${kv}' is not KEY=VALUE`, { field: 'env' });
+      env[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
+    const tmp = path.join(tmpdir(), `api-delivery-perf-${process.pid}`);
+    const progress = process.stderr.isTTY;
+    result = await runPerf({
+      engine: values.engine,
+      script: values.script,
+      scenario: values.scenario,
+      baseUrl: values['base-url'],
+      duration: values.duration,
+      vus: values.vus,
+      k6Version: values['k6-version'],
+      k6Args: values['k6-args'],
+      rawOutput: values['raw-output'] ?? false,
+      env,
+      thresholds: values.threshold,
+      budget: values.budget,
+      baseline: values.baseline,
+      maxRegression: values['max-regression'],
+      checklist: values.checklist,
+      failOn: values['fail-on'],
+      outDir: values['out-dir'] ?? tmp,
+      tempDir: tmp,
+      toolCacheDir: process.env.RUNNER_TOOL_CACHE || path.join(homedir(), '.cache', 'api-delivery', 'tools'),
+      log: (l) => err(`${l}\n`),
+      onProgress: (p) =>
+        err(
+          `${progress ? '\r' : ''}[${(p.elapsedMs / 1000).toFixed(0).padStart(4)}s/${p.durationMs / 1000}s] ${p.requests} requests, ${p.failed} failed, ${p.rps.toFixed(0)} req/s, ${p.vus} VUs${progress ? '   ' : '\n'}`,
+        ),
+    });
+    if (progress) err('\n');
+  } else if (sub === 'checklist') {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { 'fail-on': COMMON['fail-on'], format: COMMON.format, output: COMMON.output, help: COMMON.help } });
+    if (values.help) return help(out);
+    if (positionals.length !== 1) throw new InputError('perf checklist: expected one FILE (a filled-in Performance-checklist.md)');
+    format = parseFormat(values.format);
+    output = values.output;
+    result = checkChecklist(positionals[0]!, { failOn: values['fail-on'] });
+  } else {
+    throw new InputError(`perf: unknown subcommand '${sub}' (judge, run or checklist; see api-delivery perf --help)`);
+  }
+  const text = renderPerf(result, format);
+  if (output) writeFileSync(output, text);
+  else out(text);
+  return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+}
+
+function help(out: (s: string) => void): number {
+  out(PERF_HELP + '\n');
+  return EXIT.pass;
+}
+
+/** The CLI registry runs commands synchronously; this one finishes later and sets the exit code then. */
+export function perfCommandDetached(argv: string[], out: (s: string) => void): number {
+  perfCommand(argv, out).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      if (isInputError(e) || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+        process.stderr.write(`api-delivery perf: ${(e as Error).message}\n`);
+      } else {
+        process.stderr.write(`api-delivery perf: internal error: ${(e as Error).stack ?? e}\n`);
+      }
+      process.exitCode = EXIT.usage;
+    },
+  );
+  return EXIT.pass;
+}

@@ -1,0 +1,262 @@
+/**
+ * Test cases for one operation. Positive cases come from the spec's examples first, then from its
+ * schemas (fast-check, seeded per operation so adding an operation does not change the others).
+ * Negative cases each break one promise of the spec (a required parameter left out, a wrong type,
+ * a value outside an enum or a bound, malformed JSON, an unsupported media type, no credentials);
+ * a mutation that the schema would still accept is dropped, so every negative case is really invalid.
+ */
+import fc, { type Arbitrary } from 'fast-check';
+import { isObj, type Obj } from '../breaking/spec/loc.js';
+import type { MediaType, Operation, Parameter } from './operations.js';
+import type { JsonSchema, SchemaBank } from './schema.js';
+import { arbitraryFor } from './arbitrary.js';
+import type { Validator } from './validate.js';
+
+export type CaseKind = 'example' | 'generated' | 'negative' | 'no-credentials';
+export type Expectation = 'accept' | 'reject' | 'unauthorized';
+
+/** A request in spec terms: parameter values before serialization. */
+export interface RequestData {
+  params: Map<Parameter, unknown>;
+  body?: { mediaType: string; value?: unknown; raw?: string };
+  /** Send the configured credential headers. */
+  credentials: boolean;
+}
+
+export interface TestCase {
+  op: Operation;
+  kind: CaseKind;
+  expect: Expectation;
+  /** What a negative case breaks, e.g. `query parameter 'limit' above maximum 50`. */
+  description: string;
+  data: RequestData;
+}
+
+export interface CaseContext {
+  request: SchemaBank;
+  validator: Validator;
+  seed: number;
+  hasCredentials: boolean;
+}
+
+const JSON_MEDIA = /^application\/(.+\+)?json$|^\*\/\*$/i;
+
+export function isJsonMedia(type: string): boolean {
+  return JSON_MEDIA.test(type.split(';')[0]!.trim());
+}
+
+/**
+ * Schema of a parameter as converted for requests. Path parameters are never empty, nor are query
+ * parameters unless `allowEmptyValue` says so.
+ */
+const pathSchemas = new WeakMap<Parameter, JsonSchema>();
+const ANY_STRING: JsonSchema = { type: 'string' };
+
+function paramSchema(p: Parameter, ctx: CaseContext): JsonSchema {
+  if (!p.schema) return ANY_STRING;
+  const s = ctx.request.convert(p.schema);
+  const nonEmpty = p.in === 'path' || (p.in === 'query' && !p.allowEmpty);
+  if (!nonEmpty || !isObj(s)) return s;
+  let wrapped = pathSchemas.get(p);
+  if (!wrapped) pathSchemas.set(p, (wrapped = { allOf: [s], minLength: 1 }));
+  return wrapped;
+}
+
+function bodyMedia(op: Operation): MediaType | undefined {
+  const content = op.body?.content ?? [];
+  return content.find((m) => isJsonMedia(m.type)) ?? content.find((m) => /x-www-form-urlencoded|^text\//i.test(m.type)) ?? undefined;
+}
+
+function hashString(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+function valid(ctx: CaseContext, schema: JsonSchema, value: unknown): boolean {
+  return ctx.validator.validate(schema, value).ok;
+}
+
+/** Header values must be visible ASCII; anything else the client library refuses to send. */
+function sendable(p: Parameter, v: unknown): boolean {
+  if (p.in === 'path') return v !== '.' && v !== '..';
+  if (p.in !== 'header' && p.in !== 'cookie') return true;
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  return /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(text ?? '') && !(p.in === 'cookie' && /[;,\s]/.test(text ?? ''));
+}
+
+/** Up to `count` generated positive requests for `op`. */
+export function generatedCases(op: Operation, count: number, ctx: CaseContext): TestCase[] {
+  if (count <= 0) return [];
+  const fields: Record<string, Arbitrary<unknown>> = {};
+  const params = op.parameters.filter((p) => p.in !== 'header' || !isReservedHeader(p.name));
+  params.forEach((p, i) => {
+    const arb = arbitraryFor(paramSchema(p, ctx), ctx.request).filter((v) => sendable(p, v));
+    fields[`p${i}`] = p.required ? arb : fc.option(arb, { nil: undefined });
+  });
+  const media = bodyMedia(op);
+  const bodySchema = media?.schema ? ctx.request.convert(media.schema) : undefined;
+  if (media) {
+    const arb = bodySchema !== undefined ? arbitraryFor(bodySchema, ctx.request) : fc.constant({});
+    fields.body = op.body?.required ? arb : fc.option(arb, { nil: undefined });
+  }
+  const samples = fc.sample(fc.record(fields), { seed: (ctx.seed ^ hashString(op.name)) | 0, numRuns: count * 3 });
+  const out: TestCase[] = [];
+  const seen = new Set<string>();
+  for (const sample of samples) {
+    if (out.length >= count) break;
+    const s = sample as Record<string, unknown>;
+    const values = new Map<Parameter, unknown>();
+    let ok = true;
+    params.forEach((p, i) => {
+      const v = s[`p${i}`];
+      if (v === undefined) return;
+      if (!valid(ctx, paramSchema(p, ctx), v)) ok = false;
+      values.set(p, v);
+    });
+    if (bodySchema !== undefined && s.body !== undefined && !valid(ctx, bodySchema, s.body)) ok = false;
+    if (!ok) continue;
+    const key = JSON.stringify([[...values.values()], s.body]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const data: RequestData = { params: values, credentials: true };
+    if (media && (s.body !== undefined || op.body?.required)) data.body = { mediaType: media.type, value: s.body ?? {} };
+    out.push({ op, kind: 'generated', expect: 'accept', description: 'generated from the schemas', data });
+  }
+  return out;
+}
+
+/** Cases built from the spec's examples, other parameters filled from the first generated case. */
+export function exampleCases(op: Operation, ctx: CaseContext, filler: TestCase | undefined): TestCase[] {
+  const media = bodyMedia(op);
+  const bodyExamples = media?.examples ?? [];
+  const paramWithExamples = op.parameters.filter((p) => p.examples.length > 0);
+  if (bodyExamples.length === 0 && paramWithExamples.length === 0) return [];
+  const variants = Math.max(1, Math.min(5, bodyExamples.length, ...paramWithExamples.map((p) => p.examples.length)));
+  const out: TestCase[] = [];
+  for (let i = 0; i < Math.max(variants, 1); i++) {
+    const params = new Map<Parameter, unknown>();
+    for (const p of op.parameters) {
+      if (p.examples.length > 0) params.set(p, p.examples[Math.min(i, p.examples.length - 1)]);
+      else if (filler?.data.params.has(p)) params.set(p, filler.data.params.get(p));
+    }
+    const missing = op.parameters.some((p) => p.required && !params.has(p));
+    if (missing) continue;
+    const data: RequestData = { params, credentials: true };
+    if (media && bodyExamples.length > 0) data.body = { mediaType: media.type, value: bodyExamples[Math.min(i, bodyExamples.length - 1)] };
+    else if (filler?.data.body) data.body = filler.data.body;
+    else if (op.body?.required) continue;
+    out.push({ op, kind: 'example', expect: 'accept', description: 'built from the spec examples', data });
+  }
+  return out;
+}
+
+/** Formats whose violation a server can be expected to notice. */
+const CHECKED_FORMATS = new Set(['date', 'date-time', 'time', 'uuid', 'email', 'uri', 'ipv4', 'ipv6', 'int32', 'int64']);
+
+/** Values that break a schema's promises, each with what it breaks; only those the schema rejects. */
+function mutations(schema: JsonSchema, bank: SchemaBank, onWire = false): { value: unknown; what: string }[] {
+  let s: JsonSchema | undefined = schema;
+  for (let i = 0; i < 8 && isObj(s) && typeof s.$ref === 'string'; i++) s = bank.resolve(s.$ref);
+  if (isObj(s) && Array.isArray(s.allOf) && s.allOf.length === 1 && Object.keys(s).length <= 2) return mutations(s.allOf[0] as JsonSchema, bank, onWire).concat(lengthMutations(s));
+  if (!isObj(s)) return [];
+  const out: { value: unknown; what: string }[] = [];
+  const type = Array.isArray(s.type) ? s.type : s.type !== undefined ? [s.type] : [];
+  if (type.length > 0 && !type.includes('string')) out.push({ value: 'not-a-' + String(type[0]), what: `a string where ${type.join(' or ')} is expected` });
+  // On the wire (path, query, header) every value is text: a number is no wrong type there.
+  else if (!onWire && type.includes('string') && !type.includes('integer') && !type.includes('number')) out.push({ value: 12345, what: 'a number where a string is expected' });
+  if (typeof s.format === 'string' && CHECKED_FORMATS.has(s.format) && !Array.isArray(s.enum)) {
+    out.push({ value: `not-a-valid-${s.format}`, what: `"not-a-valid-${s.format}" is not a ${s.format}` });
+  }
+  if (Array.isArray(s.enum) && s.enum.length > 0) {
+    const probe = typeof s.enum[0] === 'number' ? 987654321 : 'not-in-enum-zzz';
+    out.push({ value: probe, what: `${JSON.stringify(probe)} outside the enum` });
+  }
+  if (typeof s.minimum === 'number') out.push({ value: Number.isInteger(s.minimum) ? s.minimum - 1 : s.minimum - 0.5, what: `below minimum ${s.minimum}` });
+  if (typeof s.maximum === 'number') out.push({ value: Number.isInteger(s.maximum) ? s.maximum + 1 : s.maximum + 0.5, what: `above maximum ${s.maximum}` });
+  if (typeof s.exclusiveMinimum === 'number') out.push({ value: s.exclusiveMinimum, what: `at exclusive minimum ${s.exclusiveMinimum}` });
+  if (typeof s.exclusiveMaximum === 'number') out.push({ value: s.exclusiveMaximum, what: `at exclusive maximum ${s.exclusiveMaximum}` });
+  return out.concat(lengthMutations(s));
+}
+
+function lengthMutations(s: Obj): { value: unknown; what: string }[] {
+  const out: { value: unknown; what: string }[] = [];
+  if (typeof s.maxLength === 'number' && s.maxLength < 10_000) out.push({ value: 'x'.repeat(s.maxLength + 1), what: `longer than maxLength ${s.maxLength}` });
+  if (typeof s.minLength === 'number' && s.minLength > 1) out.push({ value: 'x'.repeat(s.minLength - 1), what: `shorter than minLength ${s.minLength}` });
+  return out;
+}
+
+/** Serialized the way it travels: query, path and header values are strings on the wire. */
+function wireValid(p: Parameter, schema: JsonSchema, value: unknown, ctx: CaseContext): boolean {
+  if (valid(ctx, schema, value)) return true;
+  // '5' for an integer parameter is a number once parsed: only a mutation that stays invalid as text counts.
+  if (typeof value === 'number' && valid(ctx, schema, String(value))) return true;
+  return false;
+}
+
+export function negativeCases(op: Operation, base: TestCase | undefined, ctx: CaseContext): TestCase[] {
+  if (!base) return [];
+  const out: TestCase[] = [];
+  const neg = (description: string, data: RequestData, expect: Expectation = 'reject') =>
+    out.push({ op, kind: expect === 'unauthorized' ? 'no-credentials' : 'negative', expect, description, data });
+  const withParams = (params: Map<Parameter, unknown>): RequestData => ({ ...base.data, params });
+
+  for (const p of op.parameters) {
+    if (p.in === 'header' && isReservedHeader(p.name)) continue;
+    const label = `${p.in} parameter '${p.name}'`;
+    if (p.required && p.in !== 'path') {
+      const params = new Map(base.data.params);
+      params.delete(p);
+      neg(`${label} left out (it is required)`, withParams(params));
+    }
+    if (!p.schema) continue;
+    const schema = paramSchema(p, ctx);
+    for (const m of mutations(ctx.request.convert(p.schema), ctx.request, true)) {
+      if (wireValid(p, schema, m.value, ctx) || !sendable(p, m.value)) continue;
+      const params = new Map(base.data.params);
+      params.set(p, m.value);
+      neg(`${label}: ${m.what}`, withParams(params));
+    }
+  }
+
+  const media = bodyMedia(op);
+  if (media && isJsonMedia(media.type)) {
+    const bodySchema = media.schema ? ctx.request.convert(media.schema) : undefined;
+    const value = base.data.body?.value ?? {};
+    neg('malformed JSON body', { ...base.data, body: { mediaType: media.type, raw: '{"malformed": ' } });
+    if (bodySchema !== undefined) {
+      let root: JsonSchema | undefined = bodySchema;
+      for (let i = 0; i < 8 && isObj(root) && typeof root.$ref === 'string'; i++) root = ctx.request.resolve(root.$ref);
+      if (isObj(value) && !Array.isArray(value) && isObj(root)) {
+        if (!valid(ctx, bodySchema, [value])) neg('a JSON array where an object is expected', { ...base.data, body: { mediaType: media.type, value: [value] } });
+        const required = Array.isArray(root.required) ? root.required.map(String) : [];
+        for (const r of required) {
+          const copy = { ...(value as Obj) };
+          delete copy[r];
+          if (!valid(ctx, bodySchema, copy)) neg(`body property '${r}' left out (it is required)`, { ...base.data, body: { mediaType: media.type, value: copy } });
+        }
+        const props = isObj(root.properties) ? root.properties : {};
+        for (const [name, sub] of Object.entries(props)) {
+          for (const m of mutations(sub as JsonSchema, ctx.request)) {
+            const copy = { ...(value as Obj), [name]: m.value };
+            if (!valid(ctx, bodySchema, copy)) neg(`body property '${name}': ${m.what}`, { ...base.data, body: { mediaType: media.type, value: copy } });
+          }
+        }
+      }
+    }
+  }
+  if (op.body && op.body.content.length > 0) {
+    const documented = new Set(op.body.content.map((m) => m.type.split(';')[0]!.trim().toLowerCase()));
+    const wildcard = [...documented].some((t) => t === '*/*' || t === 'text/*');
+    const unsupported = documented.has('text/plain') ? 'application/x-unsupported-conformance' : 'text/plain';
+    if (!wildcard) neg(`unsupported media type ${unsupported}`, { ...base.data, body: { mediaType: unsupported, raw: 'plain text' } });
+    if (op.body.required) neg('required request body left out', { ...base.data, body: undefined });
+  }
+  if (op.needsCredentials && ctx.hasCredentials) neg('no credentials', { ...base.data, credentials: false }, 'unauthorized');
+  return out;
+}
+
+/** Accept, Content-Type and Authorization in `in: header` are ignored by OpenAPI. */
+export function isReservedHeader(name: string): boolean {
+  return ['accept', 'content-type', 'authorization'].includes(name.toLowerCase());
+}

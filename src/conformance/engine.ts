@@ -1,0 +1,291 @@
+/**
+ * The conformance gate: turn the spec into requests against a running API and check every answer
+ * against the spec. Bounded in requests, concurrency and time; only the base URL is ever called.
+ */
+import { loadSpec } from '../breaking/spec/load.js';
+import { escapePointer, type Loc } from '../breaking/spec/loc.js';
+import { sortFindings, verdictFor, type FailOn, type Finding, type GateResult } from '../kit/result.js';
+import { exampleCases, generatedCases, negativeCases, type CaseContext, type TestCase } from './cases.js';
+import { CHECKS, checkResponse, type CheckContext, type CheckId, type Failure } from './checks.js';
+import { retryAfterSeconds, send, type HttpResponse } from './http.js';
+import { lineOf, listOperations, STATEFUL_METHODS, type Operation } from './operations.js';
+import { buildRequest, curlLine, sendsAsBuilt, underBase, type Credentials, type HttpRequest } from './request.js';
+import { SchemaBank } from './schema.js';
+import { Validator } from './validate.js';
+
+export type Mode = 'full' | 'smoke';
+
+export interface ConformanceOptions {
+  openapi: string;
+  baseUrl: string;
+  mode: Mode;
+  seed: number;
+  /** Generated positive cases per operation in full mode. */
+  casesPerOperation: number;
+  maxRequests: number;
+  concurrency: number;
+  /** Whole run, in ms; cases not started by then are counted as not run. */
+  timeoutMs: number;
+  requestTimeoutMs: number;
+  /** 0 turns the response-time check off. */
+  maxResponseTimeMs: number;
+  headers: [string, string][];
+  stateful: boolean;
+  showSecrets: boolean;
+  failOn: FailOn;
+  skipChecks: ReadonlySet<string>;
+  include?: RegExp;
+  cwd?: string;
+  maxSpecBytes?: number;
+  /** Longest wait honoured for a 429's Retry-After, in seconds. */
+  maxRetryAfterSeconds?: number;
+}
+
+export interface OperationCoverage {
+  operation: string;
+  line?: number;
+  /** Why the operation was not exercised. */
+  skipped?: string;
+  positive: number;
+  negative: number;
+  requests: number;
+  checksPassed: number;
+  checksFailed: number;
+  notRun: number;
+}
+
+export interface ConformanceResult extends GateResult {
+  mode: Mode;
+  seed: number;
+  baseUrl: string;
+  spec: string;
+  coverage: OperationCoverage[];
+  /** Checks that ran at least once, with how many times they passed and failed. */
+  checks: Record<string, { passed: number; failed: number }>;
+}
+
+interface Recorded {
+  failure: Failure;
+  op: Operation;
+  curl: string;
+  count: number;
+}
+
+const MAX_429_RETRIES = 2;
+
+export async function runConformance(o: ConformanceOptions): Promise<ConformanceResult> {
+  const spec = loadSpec(o.openapi, { cwd: o.cwd, maxBytes: o.maxSpecBytes });
+  const request = new SchemaBank(spec, 'request');
+  const response = new SchemaBank(spec, 'response');
+  const all = listOperations(spec);
+  const ops = o.include ? all.filter((op) => o.include!.test(op.name) || (op.operationId !== undefined && o.include!.test(op.operationId))) : all;
+  const validator = prepare(ops, request, response, spec.version === '3.1');
+  const creds: Credentials = { headers: o.headers };
+  const ctx: CaseContext = { request, validator, seed: o.seed, hasCredentials: o.headers.length > 0 };
+  const checkCtx: CheckContext = { response, validator, maxResponseTimeMs: o.maxResponseTimeMs, credentialsConfigured: o.headers.length > 0, skip: o.skipChecks };
+
+  const coverage = new Map<Operation, OperationCoverage>();
+  const plans: { op: Operation; cases: TestCase[] }[] = [];
+  for (const op of ops) {
+    const cov: OperationCoverage = { operation: op.name, line: lineOf(op.loc), positive: 0, negative: 0, requests: 0, checksPassed: 0, checksFailed: 0, notRun: 0 };
+    coverage.set(op, cov);
+    cov.skipped = skipReason(op, o);
+    if (cov.skipped) continue;
+    const cases = casesFor(op, o, ctx);
+    cov.positive = cases.filter((c) => c.expect === 'accept').length;
+    cov.negative = cases.length - cov.positive;
+    plans.push({ op, cases });
+  }
+  const queue = order(plans);
+
+  const checkTally: Record<string, { passed: number; failed: number }> = {};
+  const recorded = new Map<string, Recorded>();
+  const deadline = Date.now() + o.timeoutMs;
+  let budget = o.maxRequests;
+  let sent = 0;
+
+  const record = (c: TestCase, req: HttpRequest, passed: CheckId[], failures: Failure[]) => {
+    const cov = coverage.get(c.op)!;
+    cov.checksPassed += passed.length;
+    cov.checksFailed += failures.length;
+    for (const id of passed) (checkTally[id] ??= { passed: 0, failed: 0 }).passed++;
+    for (const f of failures) {
+      (checkTally[f.check] ??= { passed: 0, failed: 0 }).failed++;
+      const key = `${f.check}\u0000${c.op.name}\u0000${f.key}`;
+      const curl = curlLine(req, creds, o.showSecrets);
+      const seen = recorded.get(key);
+      if (!seen) recorded.set(key, { failure: f, op: c.op, curl, count: 1 });
+      else {
+        seen.count++;
+        // Keep the simplest reproduction (shortest, then first in sort order): stable whatever order answers arrive in.
+        if (curl.length < seen.curl.length || (curl.length === seen.curl.length && curl < seen.curl)) Object.assign(seen, { failure: f, curl });
+      }
+    }
+  };
+
+  const runCase = async (c: TestCase) => {
+    const req = buildRequest(c, o.baseUrl, creds);
+    // Never leave the base URL, and never send a path the URL parser would rewrite.
+    if (!underBase(req.url, o.baseUrl) || !sendsAsBuilt(req.url)) return;
+    let answer: HttpResponse | undefined;
+    for (let attempt = 0; ; attempt++) {
+      if (budget <= 0 || Date.now() >= deadline) {
+        coverage.get(c.op)!.notRun++;
+        return;
+      }
+      budget--;
+      sent++;
+      coverage.get(c.op)!.requests++;
+      const result = await send(req, Math.min(o.requestTimeoutMs, Math.max(1, deadline - Date.now())));
+      if (!result.ok) {
+        if (!o.skipChecks.has('request-completed')) {
+          record(c, req, [], [{ check: 'request-completed', message: `no answer: ${result.error}`, at: c.op.loc, key: result.error }]);
+        }
+        return;
+      }
+      answer = result.response;
+      if (answer.status !== 429 || attempt >= MAX_429_RETRIES) break;
+      const wait = retryAfterSeconds(answer.headers.get('retry-after')) ?? 1;
+      if (wait > (o.maxRetryAfterSeconds ?? 10) || Date.now() + wait * 1000 >= deadline) break;
+      await new Promise((r) => setTimeout(r, Math.max(wait, 0.05) * 1000));
+    }
+    const { passed, failures } = checkResponse(c, answer, checkCtx);
+    record(c, req, passed, failures);
+  };
+
+  const runPhase = async (list: TestCase[]) => {
+    let i = 0;
+    const worker = async () => {
+      while (i < list.length) await runCase(list[i++]!);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, list.length)) }, worker));
+  };
+  // Reads, then writes, then deletes: a delete cannot hide what the reads would have seen.
+  for (const phase of phasesOf(queue)) await runPhase(phase);
+
+  const findings: Finding[] = [...recorded.values()].map((r) => toFinding(r));
+  findings.push(...runNotes(o, ops, coverage));
+  const sorted = sortFindings(findings);
+  const covList = [...coverage.values()];
+  const passedTotal = covList.reduce((n, c) => n + c.checksPassed, 0);
+  const failedTotal = covList.reduce((n, c) => n + c.checksFailed, 0);
+  return {
+    gate: 'conformance',
+    verdict: verdictFor(sorted, o.failOn),
+    findings: sorted,
+    metrics: {
+      requests: sent,
+      'operations tested': covList.filter((c) => !c.skipped && c.requests > 0).length,
+      'operations skipped': covList.filter((c) => c.skipped).length,
+      'checks passed': passedTotal,
+      'checks failed': failedTotal,
+      seed: o.seed,
+    },
+    mode: o.mode,
+    seed: o.seed,
+    baseUrl: o.baseUrl,
+    spec: spec.root.name,
+    coverage: covList,
+    checks: checkTally,
+  };
+}
+
+/** Convert every schema once up front (ajv sees the finished banks), then compile each with its location. */
+function prepare(ops: Operation[], request: SchemaBank, response: SchemaBank, openapi31: boolean): Validator {
+  const used: [SchemaBank, Loc][] = [];
+  for (const op of ops) {
+    for (const p of op.parameters) if (p.schema) used.push([request, p.schema]);
+    for (const m of op.body?.content ?? []) if (m.schema) used.push([request, m.schema]);
+    for (const r of op.responses) {
+      for (const m of r.content) if (m.schema) used.push([response, m.schema]);
+      for (const h of r.headers) if (h.schema) used.push([response, h.schema]);
+    }
+  }
+  for (const [bank, loc] of used) bank.convert(loc);
+  const validator = new Validator([request, response], openapi31);
+  const where = (loc: Loc) => `${loc.doc.name} at /${loc.path.map(escapePointer).join('/')}`;
+  for (const bank of [request, response]) for (const [name, loc] of bank.sources) validator.prepare(bank.refTo(name), where(loc));
+  for (const [bank, loc] of used) validator.prepare(bank.convert(loc), where(loc));
+  return validator;
+}
+
+function skipReason(op: Operation, o: ConformanceOptions): string | undefined {
+  if (o.mode === 'smoke' && op.method !== 'get') return 'smoke mode runs GET operations only';
+  if (STATEFUL_METHODS.has(op.method) && !o.stateful) return `${op.method.toUpperCase()} changes state: enable stateful operations to test it`;
+  if (op.method === 'trace') return 'TRACE is not sent';
+  return undefined;
+}
+
+function casesFor(op: Operation, o: ConformanceOptions, ctx: CaseContext): TestCase[] {
+  if (o.mode === 'smoke') {
+    const generated = generatedCases(op, 1, ctx);
+    const examples = exampleCases(op, ctx, generated[0]);
+    return [examples[0] ?? generated[0]].filter((c): c is TestCase => c !== undefined);
+  }
+  const generated = generatedCases(op, o.casesPerOperation, ctx);
+  const examples = exampleCases(op, ctx, generated[0]);
+  const negatives = negativeCases(op, examples[0] ?? generated[0], ctx);
+  return [...examples, ...negatives, ...generated];
+}
+
+/** Round-robin across operations so a request limit cuts the tail of every operation, not whole operations. */
+function order(plans: { op: Operation; cases: TestCase[] }[]): TestCase[] {
+  const out: TestCase[] = [];
+  const longest = Math.max(0, ...plans.map((p) => p.cases.length));
+  for (let i = 0; i < longest; i++) for (const p of plans) if (p.cases[i]) out.push(p.cases[i]!);
+  return out;
+}
+
+function phasesOf(queue: TestCase[]): TestCase[][] {
+  const rank = (c: TestCase) => (c.op.method === 'delete' ? 2 : STATEFUL_METHODS.has(c.op.method) ? 1 : 0);
+  return [0, 1, 2].map((r) => queue.filter((c) => rank(c) === r)).filter((p) => p.length > 0);
+}
+
+function locationOf(at: Loc): Finding['location'] {
+  return { file: at.doc.name, line: lineOf(at) };
+}
+
+function fence(s: string): string {
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
+  const f = '`'.repeat(longest + 1);
+  return `${f}${s.startsWith('`') || s.endsWith('`') ? ` ${s} ` : s}${f}`;
+}
+
+function toFinding(r: Recorded): Finding {
+  const more = r.count > 1 ? ` (${r.count} requests failed this way)` : '';
+  return {
+    id: r.failure.check,
+    level: CHECKS[r.failure.check].level,
+    message: `${r.failure.message}${more}\nReproduce: ${fence(r.curl)}`,
+    location: locationOf(r.failure.at),
+    operation: r.op.name,
+    data: { check: `conformance:${r.failure.check}`, curl: r.curl, occurrences: r.count },
+  };
+}
+
+/** Findings about the run itself: credentials missing, limits reached. */
+function runNotes(o: ConformanceOptions, ops: Operation[], coverage: Map<Operation, OperationCoverage>): Finding[] {
+  const out: Finding[] = [];
+  const secured = ops.filter((op) => op.needsCredentials && !coverage.get(op)!.skipped);
+  if (secured.length > 0 && o.headers.length === 0) {
+    out.push({
+      id: 'credentials-missing',
+      level: 'warning',
+      message: `${secured.length} operation(s) require credentials (${[...new Set(secured.flatMap((op) => op.securitySchemes))].join(', ')}) but no --header was given: their answers are mostly 401s, and their success paths go unchecked`,
+      location: { file: ops[0]!.loc.doc.name },
+    });
+  }
+  const notRun = [...coverage.values()].reduce((n, c) => n + c.notRun, 0);
+  if (notRun > 0) {
+    out.push({
+      id: 'run-incomplete',
+      level: 'warning',
+      message: `${notRun} test case(s) were not sent: the limit of ${o.maxRequests} requests or the ${Math.round(o.timeoutMs / 1000)} s timeout was reached`,
+      location: { file: ops[0]!.loc.doc.name },
+    });
+  }
+  if (ops.length === 0) {
+    out.push({ id: 'no-operations', level: 'warning', message: o.include ? 'no operation matches the include filter' : 'the spec has no operations', location: undefined });
+  }
+  return out;
+}

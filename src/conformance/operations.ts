@@ -1,0 +1,220 @@
+/**
+ * The operations of a loaded spec in the shape the conformance gate needs: parameters (path-level
+ * merged with operation-level), request body media types, responses with their source lines,
+ * and whether the operation asks for credentials.
+ */
+import type { Spec } from '../breaking/spec/load.js';
+import { child, isObj, own, ownKeys, type Loc } from '../breaking/spec/loc.js';
+
+export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+export type Method = (typeof METHODS)[number];
+
+/** Methods that change state on the server: skipped unless the run is stateful. */
+export const STATEFUL_METHODS: ReadonlySet<string> = new Set(['post', 'put', 'patch', 'delete']);
+
+export type ParamIn = 'path' | 'query' | 'header' | 'cookie';
+
+export interface Parameter {
+  name: string;
+  in: ParamIn;
+  required: boolean;
+  /** The parameter's schema (or the schema of its single `content` media type). */
+  schema?: Loc;
+  /** Serialized as JSON when the parameter is described with `content`. */
+  json: boolean;
+  style?: string;
+  explode?: boolean;
+  /** OpenAPI's `allowEmptyValue` (query only): without it an empty value is not a valid one. */
+  allowEmpty: boolean;
+  examples: unknown[];
+  loc: Loc;
+}
+
+export interface MediaType {
+  type: string;
+  schema?: Loc;
+  examples: unknown[];
+  loc: Loc;
+}
+
+export interface RequestBody {
+  required: boolean;
+  content: MediaType[];
+  loc: Loc;
+}
+
+export interface Header {
+  name: string;
+  required: boolean;
+  schema?: Loc;
+}
+
+export interface Response {
+  /** `200`, `4XX` or `default`. */
+  status: string;
+  content: MediaType[];
+  headers: Header[];
+  /** Where the status key sits in the operation (the line annotations point at). */
+  loc: Loc;
+}
+
+export interface Operation {
+  /** `GET /pets/{id}`. */
+  name: string;
+  method: Method;
+  path: string;
+  operationId?: string;
+  deprecated: boolean;
+  parameters: Parameter[];
+  body?: RequestBody;
+  responses: Response[];
+  /** True when every security alternative asks for something (no `{}` alternative). */
+  needsCredentials: boolean;
+  /** Names of the security schemes of the first alternative, for messages. */
+  securitySchemes: string[];
+  loc: Loc;
+  /** The documented methods on the same path, upper case. */
+  pathMethods: string[];
+}
+
+export function listOperations(spec: Spec): Operation[] {
+  const root: Loc = { v: spec.root.value, doc: spec.root, path: [] };
+  const paths = spec.deref(child(root, 'paths'));
+  const globalSecurity = own(root.v, 'security');
+  const out: Operation[] = [];
+  for (const p of ownKeys(paths.v)) {
+    if (!p.startsWith('/')) continue;
+    const item = spec.deref(child(paths, p));
+    if (!isObj(item.v)) continue;
+    const shared = parameters(spec, child(item, 'parameters'));
+    const methods = METHODS.filter((m) => isObj(own(item.v, m)));
+    for (const method of methods) {
+      const opLoc = child(item, method);
+      const op = opLoc.v as Record<string, unknown>;
+      const own_ = parameters(spec, child(opLoc, 'parameters'));
+      const merged = new Map<string, Parameter>();
+      for (const prm of [...shared, ...own_]) merged.set(`${prm.in}:${prm.name.toLowerCase()}`, prm);
+      const security = own(op, 'security') ?? globalSecurity;
+      const alternatives = Array.isArray(security) ? security.filter(isObj) : [];
+      const needsCredentials = alternatives.length > 0 && alternatives.every((a) => ownKeys(a).length > 0);
+      out.push({
+        name: `${method.toUpperCase()} ${p}`,
+        method,
+        path: p,
+        operationId: typeof op.operationId === 'string' ? op.operationId : undefined,
+        deprecated: op.deprecated === true,
+        parameters: [...merged.values()],
+        body: requestBody(spec, child(opLoc, 'requestBody')),
+        responses: responses(spec, child(opLoc, 'responses')),
+        needsCredentials,
+        securitySchemes: alternatives[0] ? ownKeys(alternatives[0]) : [],
+        loc: opLoc,
+        pathMethods: methods.map((m) => m.toUpperCase()),
+      });
+    }
+  }
+  return out;
+}
+
+function parameters(spec: Spec, list: Loc): Parameter[] {
+  if (!Array.isArray(list.v)) return [];
+  const out: Parameter[] = [];
+  list.v.forEach((_, i) => {
+    const loc = spec.deref(child(list, i));
+    const v = loc.v;
+    const name = own(v, 'name');
+    const where = own(v, 'in');
+    if (typeof name !== 'string' || !['path', 'query', 'header', 'cookie'].includes(String(where))) return;
+    let schema = isObj(own(v, 'schema')) ? child(loc, 'schema') : undefined;
+    let json = false;
+    const examples = examplesOf(spec, loc);
+    if (!schema && isObj(own(v, 'content'))) {
+      const media = ownKeys(own(v, 'content'))[0];
+      if (media) {
+        const m = child(child(loc, 'content'), media);
+        if (isObj(own(m.v, 'schema'))) schema = child(m, 'schema');
+        json = /json/i.test(media);
+        examples.push(...examplesOf(spec, m));
+      }
+    }
+    if (schema) {
+      const s = spec.deref(schema).v;
+      if (own(s, 'example') !== undefined) examples.push(own(s, 'example'));
+    }
+    out.push({
+      name,
+      in: where as ParamIn,
+      required: where === 'path' || own(v, 'required') === true,
+      schema,
+      json,
+      style: typeof own(v, 'style') === 'string' ? (own(v, 'style') as string) : undefined,
+      explode: typeof own(v, 'explode') === 'boolean' ? (own(v, 'explode') as boolean) : undefined,
+      allowEmpty: own(v, 'allowEmptyValue') === true,
+      examples,
+      loc,
+    });
+  });
+  return out;
+}
+
+/** `example` and the values of `examples` (Example Objects, `$ref`s allowed) of a parameter or media type. */
+function examplesOf(spec: Spec, loc: Loc): unknown[] {
+  const out: unknown[] = [];
+  if (own(loc.v, 'example') !== undefined) out.push(own(loc.v, 'example'));
+  const ex = child(loc, 'examples');
+  for (const k of ownKeys(ex.v)) {
+    const e = spec.deref(child(ex, k));
+    if (own(e.v, 'value') !== undefined) out.push(own(e.v, 'value'));
+  }
+  return out;
+}
+
+function mediaTypes(spec: Spec, content: Loc): MediaType[] {
+  return ownKeys(content.v).map((type) => {
+    const loc = child(content, type);
+    const examples = examplesOf(spec, loc);
+    const schema = isObj(own(loc.v, 'schema')) ? child(loc, 'schema') : undefined;
+    if (schema && examples.length === 0) {
+      const s = spec.deref(schema).v;
+      if (own(s, 'example') !== undefined) examples.push(own(s, 'example'));
+    }
+    return { type, schema, examples, loc };
+  });
+}
+
+function requestBody(spec: Spec, at: Loc): RequestBody | undefined {
+  if (!isObj(at.v)) return undefined;
+  const loc = spec.deref(at);
+  return { required: own(loc.v, 'required') === true, content: mediaTypes(spec, child(loc, 'content')), loc };
+}
+
+function responses(spec: Spec, at: Loc): Response[] {
+  return ownKeys(at.v).filter((k) => /^([1-5](\d\d|XX)|default)$/i.test(k)).map((status) => {
+    const keyLoc = child(at, status);
+    const loc = spec.deref(keyLoc);
+    const hs = child(loc, 'headers');
+    const headers = ownKeys(hs.v).map((name) => {
+      const h = spec.deref(child(hs, name));
+      return { name, required: own(h.v, 'required') === true, schema: isObj(own(h.v, 'schema')) ? child(h, 'schema') : undefined };
+    });
+    return { status: status.toUpperCase() === 'DEFAULT' ? 'default' : status.toUpperCase(), content: mediaTypes(spec, child(loc, 'content')), headers, loc: keyLoc };
+  });
+}
+
+/** The documented response for a status: exact code first, then its `NXX` range, then `default`. */
+export function documentedResponse(op: Operation, status: number): Response | undefined {
+  const exact = op.responses.find((r) => r.status === String(status));
+  if (exact) return exact;
+  const range = op.responses.find((r) => r.status === `${Math.floor(status / 100)}XX`);
+  return range ?? op.responses.find((r) => r.status === 'default');
+}
+
+/** Does any documented response (not `default`) have a 4xx status? */
+export function documents4xx(op: Operation): boolean {
+  return op.responses.some((r) => r.status.startsWith('4'));
+}
+
+/** Source line of a location, when the file has it. */
+export function lineOf(loc: Loc): number | undefined {
+  return loc.doc.lines([loc.path])[0];
+}

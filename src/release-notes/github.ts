@@ -1,0 +1,96 @@
+import { getOctokit } from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { InputError } from '../kit/errors.js';
+
+export type GitHubClient = ReturnType<typeof getOctokit>;
+
+export interface GitHubClientOptions {
+  token: string;
+  /** REST API root: GITHUB_API_URL on a runner, https://api.github.com by default, a loopback server in tests. */
+  baseUrl?: string;
+  /** Retries of one request after a rate limit or a 5xx answer. */
+  retries?: number;
+  /** Longest wait (seconds) a rate limit may ask for before we give up instead of sleeping. */
+  maxWaitSeconds?: number;
+  /** Milliseconds per second of `retry-after` (1000; tests shrink it). */
+  retryAfterBaseMs?: number;
+  /**
+   * GitHub asks integrators to space out writes (the throttling plugin waits 1 s between writes and
+   * 3 s between notification-triggering ones). `false` drops that spacing, for a local test server only.
+   */
+  paceWrites?: boolean;
+  log?: (message: string) => void;
+}
+
+/** Pass-through limiter group: schedules immediately (the shape the throttling plugin calls). */
+const unpaced = {
+  key: () => ({ schedule: (opts: unknown, fn: (...a: unknown[]) => unknown, ...args: unknown[]) => Promise.resolve(fn(...args)) }),
+};
+
+/**
+ * Octokit from @actions/github with retries: secondary rate limits (403 with retry-after) and primary
+ * ones (x-ratelimit-remaining: 0) wait and retry through @octokit/plugin-throttling, 5xx answers through
+ * @octokit/plugin-retry; both bounded by `retries` and `maxWaitSeconds`.
+ */
+export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
+  if (!o.token) throw new InputError('github-token: required to reach the GitHub API (or use --dry-run)', { field: 'github-token' });
+  const retries = o.retries ?? 3;
+  const maxWait = o.maxWaitSeconds ?? 120;
+  const base = o.retryAfterBaseMs ?? 1000;
+  const log = o.log ?? (() => {});
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, options: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
+      const what = `${options.method ?? ''} ${options.url ?? ''}`.trim();
+      if (retryCount >= retries) {
+        log(`GitHub ${kind} rate limit on ${what}: giving up after ${retryCount} retries`);
+        return false;
+      }
+      if (retryAfter > maxWait) {
+        log(`GitHub ${kind} rate limit on ${what}: asked to wait ${retryAfter}s, more than ${maxWait}s; not retrying`);
+        return false;
+      }
+      log(`GitHub ${kind} rate limit on ${what}: retrying after ${retryAfter}s (retry ${retryCount + 1} of ${retries})`);
+      return true;
+    };
+  const throttle: Record<string, unknown> = {
+    onRateLimit: onLimit('primary'),
+    onSecondaryRateLimit: onLimit('secondary'),
+    retryAfterBaseValue: base,
+    fallbackSecondaryRateRetryAfter: 60,
+  };
+  if (o.paceWrites === false) Object.assign(throttle, { write: unpaced, notifications: unpaced, search: unpaced });
+  const options: Record<string, unknown> = {
+    throttle,
+    retry: { retries, retryAfterBaseValue: base },
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => log(m), error: (m: string) => log(m) },
+  };
+  if (o.baseUrl) options.baseUrl = o.baseUrl.replace(/\/+$/, '');
+  return getOctokit(o.token, options, retry, throttling);
+}
+
+/** `owner/name` → parts, with a clear error for anything else. */
+export function parseRepo(v: string | undefined, field: string): { owner: string; repo: string } {
+  const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec((v ?? '').trim());
+  if (!m || m[2] === '.' || m[2] === '..') throw new InputError(`${field}: '${v ?? ''}' is not a repository as owner/name`, { field });
+  return { owner: m[1]!, repo: m[2]! };
+}
+
+/** Turn an HTTP failure into a message that says what was tried and what to check. */
+export function explainGitHubError(e: unknown, what: string, repo: string): Error {
+  const status = (e as { status?: number }).status;
+  const msg = ((e as { response?: { data?: { message?: string } } }).response?.data?.message ?? (e as Error).message ?? String(e)).split('\n')[0];
+  if (status === 404) {
+    return new InputError(`repository ${repo}: not found, or the token cannot see it (HTTP 404 on ${what}); check the repository name and the token's access`, { field: 'repository' });
+  }
+  if (status === 401) return new InputError(`github-token: rejected by GitHub (HTTP 401 on ${what}): ${msg}`, { field: 'github-token' });
+  if ((status === 403 || status === 429) && /rate limit/i.test(msg ?? '')) {
+    return new Error(`GitHub kept rate-limiting ${what} in ${repo} (HTTP ${status}) after the allowed retries: ${msg}`);
+  }
+  if (status === 403 || status === 429) {
+    return new InputError(`repository ${repo}: the token may not ${what} (HTTP ${status}: ${msg}); it needs write access (contents: write for releases, issues: write for notices)`, { field: 'github-token' });
+  }
+  if (status === 422) return new Error(`GitHub refused to ${what} in ${repo} (HTTP 422): ${msg}`);
+  return new Error(`GitHub ${status ? `HTTP ${status}` : 'request failed'} while trying to ${what} in ${repo}${status && status >= 500 ? ' (after retries)' : ''}: ${msg}`);
+}

@@ -1,0 +1,166 @@
+/**
+ * dist/conformance run the way the GitHub runner runs it: `node dist/conformance/index.js` with
+ * INPUT_* for every input (defaults from action.yml, as the runner fills them), GITHUB_OUTPUT and
+ * GITHUB_STEP_SUMMARY in temp files, against the example API on 127.0.0.1 started by this test.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BUNDLE = path.join(root, 'dist/conformance/index.js');
+const ACTION_YML = 'actions/conformance/action.yml';
+type Petstore = { url: string; close(): Promise<void> };
+const { startServer } = (await import(path.join(root, 'examples/petstore/server.mjs'))) as { startServer(o: object): Promise<Petstore> };
+
+const tmpDirs: string[] = [];
+const servers: Petstore[] = [];
+let clean: Petstore;
+let bugged: Petstore;
+beforeAll(async () => {
+  clean = await startServer({});
+  bugged = await startServer({ bugs: ['wrong-type', 'undocumented-status'] });
+  servers.push(clean, bugged);
+});
+afterAll(async () => {
+  for (const s of servers) await s.close();
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+});
+
+function defaults(): Record<string, string> {
+  const inputs = (parseYaml(readFileSync(path.join(root, ACTION_YML), 'utf8')) as { inputs: Record<string, { default?: string }> }).inputs;
+  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.default === undefined ? '' : String(v.default)]));
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+  tmp: string;
+}
+
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^=]+?)<<(.+)$/.exec(lines[i]!);
+    if (!m) continue;
+    const end = lines.indexOf(m[2]!, i + 1);
+    out[m[1]!] = lines.slice(i + 1, end).join('\n');
+    i = end;
+  }
+  return out;
+}
+
+function runStep(inputs: Record<string, string>): Promise<Run> {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'conformance-action-'));
+  tmpDirs.push(tmp);
+  const files = { output: path.join(tmp, 'output'), summary: path.join(tmp, 'summary') };
+  writeFileSync(files.output, '');
+  writeFileSync(files.summary, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? tmp,
+    GITHUB_WORKSPACE: root,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    RUNNER_TEMP: tmp,
+  };
+  for (const [k, v] of Object.entries({ ...defaults(), ...inputs })) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BUNDLE], { cwd: root, env });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stdout += d));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({ code, stdout, outputs: parseOutputs(readFileSync(files.output, 'utf8')), summary: readFileSync(files.summary, 'utf8'), tmp }),
+    );
+  });
+}
+
+const AUTH = 'Authorization: Bearer demo-token';
+
+describe('dist/conformance against the example API', () => {
+  test('a clean API passes: exit 0, outputs, a summary with the coverage and the test plan links', async () => {
+    expect(existsSync(BUNDLE)).toBe(true);
+    const run = await runStep({
+      openapi: 'examples/petstore/openapi.v2.yaml',
+      'base-url': clean.url,
+      headers: AUTH,
+      'test-plan': 'examples/conformance/Test-plan.md',
+      stateful: 'true',
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ verdict: 'pass', 'error-count': '0', seed: '1', 'checks-failed': '0' });
+    expect(Number(run.outputs.requests)).toBeGreaterThan(50);
+    expect(Number(run.outputs['checks-passed'])).toBeGreaterThan(100);
+    expect(run.summary).toMatch(/^## ✅ API conformance \(full\): passed/);
+    expect(run.summary).toMatch(/\| `POST \/pets` \| \d+ \| \d+ \| \d+ \| \d+ \| 0 \| passed \|/);
+    expect(run.summary).toContain('### Test plan `examples/conformance/Test-plan.md`');
+    expect(run.summary).toMatch(/\| \d+ \| Every answer's status is documented .* \| yes \| `status-documented` ✅ \d+ passed \|/);
+    const result = JSON.parse(readFileSync(run.outputs['result-file']!, 'utf8'));
+    expect(result).toMatchObject({ gate: 'conformance', verdict: 'pass', mode: 'full' });
+  });
+
+  test('planted bugs fail the step: annotations on the spec lines, curl lines in the summary, the token masked', async () => {
+    const sarifDir = mkdtempSync(path.join(tmpdir(), 'conformance-sarif-'));
+    tmpDirs.push(sarifDir);
+    const sarif = path.join(sarifDir, 'conformance.sarif');
+    const run = await runStep({ openapi: 'openapi.v2.yaml', 'working-directory': 'examples/petstore', 'base-url': bugged.url, headers: AUTH, 'sarif-file': sarif });
+    expect(run.code).toBe(1);
+    expect(run.outputs.verdict).toBe('fail');
+    const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error file='));
+    expect(errors).toContainEqual(expect.stringMatching(/^::error file=examples\/petstore\/openapi\.v2\.yaml,line=\d+,title=status-documented/));
+    expect(errors).toContainEqual(expect.stringMatching(/^::error file=examples\/petstore\/openapi\.v2\.yaml,line=\d+,title=response-schema/));
+    expect(run.summary).toMatch(/answered 418, which the spec does not document/);
+    expect(run.summary).toContain("-H 'Authorization: ***'");
+    expect(run.stdout).toContain('::add-mask::Bearer demo-token');
+    expect(run.summary).not.toContain('demo-token');
+    expect(readFileSync(run.outputs['result-file']!, 'utf8')).not.toContain('demo-token');
+    const results = (JSON.parse(readFileSync(sarif, 'utf8')) as { runs: { results: { ruleId: string }[] }[] }).runs[0]!.results;
+    expect(results.map((r) => r.ruleId)).toEqual(expect.arrayContaining(['status-documented', 'response-schema']));
+  });
+
+  test('smoke mode sends one request per GET operation', async () => {
+    const run = await runStep({ openapi: 'examples/petstore/openapi.v2.yaml', 'base-url': clean.url, headers: AUTH, mode: 'smoke' });
+    expect(run.code).toBe(0);
+    expect(run.outputs.requests).toBe('3');
+    expect(run.summary).toContain('### Coverage (smoke mode, seed 1,');
+  });
+
+  test('bad input exits 2 with a message naming the input', async () => {
+    const run = await runStep({ openapi: 'examples/petstore/openapi.v2.yaml', 'base-url': '' });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/^::error::base-url: required/m);
+    expect(run.outputs.verdict).toBeUndefined();
+    const mode = await runStep({ openapi: 'examples/petstore/openapi.v2.yaml', 'base-url': clean.url, mode: 'fast' });
+    expect(mode.code).toBe(2);
+    expect(mode.stdout).toMatch(/^::error::mode: 'fast' is not one of full, smoke/m);
+  });
+});
+
+describe('actions/conformance/action.yml matches the adapter', () => {
+  const read = (f: string) => readFileSync(path.join(root, f), 'utf8');
+  const action = parseYaml(read(ACTION_YML)) as { inputs: Record<string, unknown>; outputs: Record<string, unknown>; runs: { using: string; main: string } };
+  const code = ['src/actions/conformance-action.ts', 'src/actions/lib/report.ts'].map(read).join('\n');
+  const readInputs = [...code.matchAll(/\bget(?:Boolean|Multiline)?Input\(\s*'([^']+)'/g)].map((m) => m[1]!);
+  const writtenOutputs = [...code.matchAll(/\bsetOutput\(\s*'([^']+)'/g)].map((m) => m[1]!);
+
+  test.each(Object.keys(action.inputs))('input %s is read by the adapter', (name) => {
+    expect(readInputs).toContain(name);
+  });
+  test.each(Object.keys(action.outputs))('output %s is written by the adapter', (name) => {
+    expect(writtenOutputs).toContain(name);
+  });
+  test('the adapter reads and writes nothing that action.yml does not declare; runs the bundle on node24', () => {
+    expect([...new Set(readInputs)].filter((n) => !(n in action.inputs))).toEqual([]);
+    expect([...new Set(writtenOutputs)].filter((n) => !(n in action.outputs))).toEqual([]);
+    expect(action.runs).toEqual({ using: 'node24', main: '../../dist/conformance/index.js' });
+  });
+});

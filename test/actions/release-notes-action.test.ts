@@ -1,0 +1,200 @@
+/**
+ * dist/release-notes run the way the GitHub runner runs it: INPUT_* for every input (defaults from
+ * action.yml), GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, GITHUB_API_URL pointing at a GitHub API
+ * on 127.0.0.1 that records every request. No mocks.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { startFakeGitHub, type FakeGitHub } from '../release-notes/github-server.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BUNDLE = path.join(root, 'dist/release-notes/index.js');
+const ACTION = 'actions/release-notes/action.yml';
+const V1 = 'examples/petstore/openapi.v1.yaml';
+const V2 = 'examples/petstore/openapi.v2.yaml';
+const read = (rel: string) => readFileSync(path.join(root, rel), 'utf8');
+
+const dirs: string[] = [];
+let gh: FakeGitHub;
+beforeAll(async () => {
+  gh = await startFakeGitHub({ token: 'ghs_test' });
+  gh.addRepo('acme/petstore');
+});
+afterAll(async () => {
+  await gh.close();
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
+function tempDir(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'release-notes-action-'));
+  dirs.push(d);
+  return d;
+}
+
+function defaults(): Record<string, string> {
+  const inputs = (parseYaml(read(ACTION)) as { inputs: Record<string, { default?: string }> }).inputs;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(inputs)) out[k] = v.default === undefined || v.default.includes('${{') ? '' : String(v.default);
+  return out;
+}
+
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^=]+?)<<(.+)$/.exec(lines[i]!);
+    if (!m) continue;
+    const end = lines.indexOf(m[2]!, i + 1);
+    out[m[1]!] = lines.slice(i + 1, end).join('\n');
+    i = end;
+  }
+  return out;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+  tmp: string;
+}
+
+function runStep(inputs: Record<string, string>): Promise<Run> {
+  const tmp = tempDir();
+  const files = { output: path.join(tmp, 'output'), summary: path.join(tmp, 'summary') };
+  writeFileSync(files.output, '');
+  writeFileSync(files.summary, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? tmp,
+    GITHUB_WORKSPACE: root,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_API_URL: gh.url,
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    RUNNER_TEMP: tmp,
+  };
+  for (const [k, v] of Object.entries({ ...defaults(), ...inputs })) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BUNDLE], { cwd: root, env });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({ code, stdout, outputs: parseOutputs(readFileSync(files.output, 'utf8')), summary: readFileSync(files.summary, 'utf8'), tmp }),
+    );
+  });
+}
+
+describe('dist/release-notes: notes and the version check', () => {
+  test('v1 → v2 as 2.0.0: pass, semver major, notes in the file and the job summary', async () => {
+    const r = await runStep({ base: V1, revision: V2, version: '2.0.0' });
+    expect(r.code).toBe(0);
+    expect(r.outputs).toMatchObject({ verdict: 'pass', semver: 'major', version: '2.0.0', 'release-id': '', 'release-url': '', 'error-count': '0' });
+    const notes = readFileSync(r.outputs['notes-file']!, 'utf8');
+    expect(r.outputs['notes-file']).toBe(path.join(r.tmp, 'release-notes.md'));
+    expect(notes).toContain('### Breaking changes');
+    expect(notes).toContain('| `DELETE /pets/{id}` | operation | 2027-06-30 |');
+    expect(notes).toContain("- `GET /pets/{id}/vaccinations`: List a pet's vaccinations");
+    expect(r.summary).toContain('## ✅ API release notes: passed');
+    expect(r.summary).toContain('Release **2.0.0** after 1.4.0; the changes call for a **major** release.');
+    expect(r.summary).toContain(notes.trim());
+    const result = JSON.parse(readFileSync(r.outputs['result-file']!, 'utf8'));
+    expect(result).toMatchObject({ gate: 'release-notes', verdict: 'pass', semver: 'major', version: '2.0.0' });
+    // Without publish nothing is written to GitHub (the token default is empty here, so no pull requests either).
+    expect(gh.requests).toEqual([]);
+  });
+
+  test('a minor release with breaking changes fails: exit 1, an error annotation, a warning on info.version', async () => {
+    const r = await runStep({ base: V1, revision: V2, version: '1.5.0' });
+    expect(r.code).toBe(1);
+    expect(r.outputs).toMatchObject({ verdict: 'fail', 'error-count': '1', 'warning-count': '1' });
+    expect(r.stdout).toMatch(/^::error title=version-bump-too-small::1\.4\.0 → 1\.5\.0 is a minor release but the API has 7 breaking changes/m);
+    expect(r.stdout).toMatch(/^::warning file=examples\/petstore\/openapi\.v2\.yaml,line=4,title=revision-version-mismatch::/m);
+  });
+
+  test.each([
+    [{ version: '2.0' }, /version: '2\.0' is not a semantic version/],
+    [{ revision: 'examples/petstore/nope.yaml' }, /examples\/petstore\/nope\.yaml: file not found/],
+    [{ 'fail-on': 'sometimes' }, /fail-on: 'sometimes' is not one of/],
+    [{ publish: 'yes' }, /publish: 'yes' is not true or false/],
+    [{ 'dry-run': 'maybe' }, /dry-run: 'maybe' is not true or false/],
+  ])('bad input %j exits 2 naming the input', async (extra, message) => {
+    const r = await runStep({ base: V1, revision: V2, version: '2.0.0', ...extra });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(new RegExp(`^::error::${message.source}`, 'm'));
+  });
+});
+
+describe('dist/release-notes: publish against the GitHub API on 127.0.0.1', () => {
+  test('the first run creates the release, the second edits the same one; CHANGELOG entry once', async () => {
+    const work = tempDir();
+    const common = {
+      base: V1,
+      revision: V2,
+      version: '2.0.0',
+      publish: 'true',
+      repository: 'acme/petstore',
+      'github-token': 'ghs_test',
+      'pull-requests': 'false',
+      changelog: path.join(work, 'CHANGELOG.md'),
+      'docs-dir': path.join(work, 'site'),
+      prerelease: 'true',
+    };
+    const first = await runStep(common);
+    expect(first.code).toBe(0);
+    const releases = gh.repos.get('acme/petstore')!.releases;
+    expect(releases).toHaveLength(1);
+    expect(releases[0]).toMatchObject({ tag_name: 'v2.0.0', prerelease: true, draft: false, target_commitish: '0123456789abcdef0123456789abcdef01234567' });
+    expect(first.outputs['release-id']).toBe(String(releases[0]!.id));
+    expect(first.outputs['release-url']).toBe(releases[0]!.html_url);
+    expect(first.outputs['docs-dir']).toBe(path.join(work, 'site'));
+    expect(existsSync(path.join(work, 'site/index.html'))).toBe(true);
+    expect(first.summary).toContain(`- GitHub Release for v2.0.0: created (id ${releases[0]!.id})`);
+
+    const second = await runStep({ ...common, prerelease: 'false' });
+    expect(second.code).toBe(0);
+    expect(releases).toHaveLength(1);
+    expect(second.outputs['release-id']).toBe(first.outputs['release-id']);
+    expect(releases[0]!.prerelease).toBe(false);
+    expect(second.summary).toContain('- GitHub Release for v2.0.0: updated');
+    expect(readFileSync(path.join(work, 'CHANGELOG.md'), 'utf8').match(/<!-- api-delivery:release-notes:2\.0\.0 -->/g)).toHaveLength(1);
+    expect(gh.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
+    // The token is registered as a secret (the runner masks it) and appears nowhere else.
+    const lines = (first.stdout + second.stdout).split('\n');
+    expect(lines.filter((l) => l.includes('ghs_test'))).toEqual(['::add-mask::ghs_test', '::add-mask::ghs_test']);
+  });
+
+  test('a repository that does not exist exits 2 with a clear message and writes nothing', async () => {
+    const before = gh.writes().length;
+    const r = await runStep({ base: V1, revision: V2, version: '2.0.0', publish: 'true', repository: 'acme/missing', 'github-token': 'ghs_test', 'pull-requests': 'false', changelog: '' });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^::error::repository acme\/missing: not found, or the token cannot see it \(HTTP 404/m);
+    expect(gh.writes().length).toBe(before);
+  });
+});
+
+describe('actions/release-notes/action.yml matches the adapter', () => {
+  const action = parseYaml(read(ACTION)) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> };
+  const code = ['src/actions/release-notes-action.ts', 'src/actions/lib/report.ts'].map(read).join('\n');
+  const readInputs = [...code.matchAll(/\bget(?:Boolean|Multiline)?Input\(\s*'([^']+)'/g)].map((m) => m[1]!);
+  const written = [...code.matchAll(/\bsetOutput\(\s*'([^']+)'/g)].map((m) => m[1]!);
+  test.each(Object.keys(action.inputs))('input %s is read by the adapter', (name) => {
+    expect(readInputs).toContain(name);
+  });
+  test.each(Object.keys(action.outputs))('output %s is written by the adapter', (name) => {
+    expect(written).toContain(name);
+  });
+  test('the adapter reads and writes nothing that action.yml does not declare', () => {
+    expect([...new Set(readInputs)].filter((n) => !(n in action.inputs))).toEqual([]);
+    expect([...new Set(written)].filter((n) => !(n in action.outputs))).toEqual([]);
+  });
+  test('the outputs the issue asks for are there', () => {
+    expect(Object.keys(action.outputs)).toEqual(expect.arrayContaining(['release-id', 'release-url', 'semver', 'notes-file', 'verdict', 'result-file']));
+  });
+});
