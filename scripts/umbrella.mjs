@@ -52,7 +52,7 @@ export const GATE_DEFAULTS: Record<string, Record<string, string>> = ${JSON.stri
 `;
 const files = [
   [path.join(root, 'action.yml'), yml],
-  [path.join(root, 'src/actions/umbrella-defaults.ts'), ts],
+  [path.join(root, 'src/actions/lib/umbrella-defaults.ts'), ts],
 ];
 if (process.argv.includes('--check')) {
   const stale = files.filter(([f, text]) => !existsSync(f) || readFileSync(f, 'utf8') !== text).map(([f]) => path.relative(root, f));

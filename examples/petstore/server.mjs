@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
  *   no-auth            every operation answers without credentials
  *   unprotected-get    GET /pets/{id} answers without credentials
  *   no-rate-limit      no 429, no RateLimit headers
- *   stack-trace        a 500 whose body carries a stack trace (GET /pets?status=boom)
+ *   stack-trace        a 500 whose body carries a stack trace (GET /pets?status=boom, a malformed %-escape)
  *   leaky-headers      Server and X-Powered-By reveal versions; no nosniff; CORS * with credentials
  *   undocumented-status  GET /pets/{id} for a missing pet answers 418
  *   wrong-type         Pet.name is a number
@@ -97,7 +97,9 @@ export async function startServer(opts = {}) {
     let id;
     try {
       id = segments[1] ? decodeURIComponent(segments[1]) : undefined;
-    } catch {
+    } catch (e) {
+      // The planted fault: the decoding error escapes and its stack trace reaches the client.
+      if (bugs.has('stack-trace')) throw e;
       return problem(res, 400, 'Bad Request', 'the path is not valid percent-encoding');
     }
     if (id !== undefined && id.length > 36) return problem(res, 400, 'Bad Request', 'id is longer than 36 characters');

@@ -67,7 +67,7 @@ export function runPerfAction(): Promise<void> {
         toolCacheDir: process.env.RUNNER_TOOL_CACHE || path.join(temp, 'tool-cache'),
         log: (l) => core.info(l),
         onProgress: (p) =>
-          core.info(`[${(p.elapsedMs / 1000).toFixed(0)}s/${(p.durationMs / 1000).toFixed(0)}s] ${p.requests} requests, ${p.failed} failed, ${p.rps.toFixed(0)} req/s, ${p.vus} VUs`),
+          core.info(`[${(p.elapsedMs / 1000).toFixed(0)}s/${(p.durationMs / 1000).toFixed(0)}s] ${p.requests} requests, ${p.failed} failed, ${p.rps.toFixed(0)} req/s, ${p.vus}/${p.vusAllocated} VUs`),
       });
     }
     result.findings = result.findings.map((f) => workspaceRelative(f, cwd, workspace));

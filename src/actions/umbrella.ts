@@ -5,7 +5,7 @@ import { runConformanceAction } from './conformance-action.js';
 import { runContractAction } from './contract-action.js';
 import { runPerfAction } from './perf-action.js';
 import { runReleaseNotesAction } from './release-notes-action.js';
-import { GATE_DEFAULTS } from './umbrella-defaults.js';
+import { GATE_DEFAULTS } from './lib/umbrella-defaults.js';
 
 const GATES: Record<string, () => Promise<void>> = {
   asvs: runAsvsAction,

@@ -5,7 +5,7 @@ import { CONTRACT_HELP, contractCommand } from './contract.js';
 import { ASVS_HELP, asvsCommand } from './asvs.js';
 import { RELEASE_NOTES_HELP, releaseNotesCli } from './release-notes.js';
 import { CONFORMANCE_HELP, conformanceCommand } from './conformance.js';
-import { PERF_HELP, perfCommandDetached } from './perf.js';
+import { PERF_HELP, perfCommand } from './perf.js';
 
 type Out = (s: string) => void;
 type Command = { summary: string; help: string; run(argv: string[], out: Out, err: Out): number | Promise<number> };
@@ -16,7 +16,7 @@ export const COMMANDS: Record<string, Command> = {
   asvs: { summary: 'OWASP ASVS checklist verifier and live security probes', help: ASVS_HELP, run: asvsCommand },
   'release-notes': { summary: 'API release notes, GitHub Release, CHANGELOG.md, docs site, consumer notices', help: RELEASE_NOTES_HELP, run: (argv, out, err) => releaseNotesCli(argv, out, err) },
   conformance: { summary: 'API test plan executor: requests from the spec, every answer checked against it', help: CONFORMANCE_HELP, run: conformanceCommand },
-  perf: { summary: 'Performance gate: k6 or built-in load, budgets per endpoint, baselines', help: PERF_HELP, run: perfCommandDetached },
+  perf: { summary: 'Performance gate: k6 or built-in load, budgets per endpoint, baselines', help: PERF_HELP, run: perfCommand },
 };
 
 export function mainHelp(): string {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import path from 'node:path';
-import { InputError, isInputError } from '../kit/errors.js';
+import { InputError } from '../kit/errors.js';
 import { parseFormat } from '../kit/inputs.js';
 import { EXIT, type GateResult } from '../kit/result.js';
 import { renderPerf } from '../perf/report.js';
@@ -120,32 +120,45 @@ export async function perfCommand(argv: string[], out: (s: string) => void, err:
     }
     const tmp = path.join(tmpdir(), `api-delivery-perf-${process.pid}`);
     const progress = process.stderr.isTTY;
-    result = await runPerf({
-      engine: values.engine,
-      script: values.script,
-      scenario: values.scenario,
-      baseUrl: values['base-url'],
-      duration: values.duration,
-      vus: values.vus,
-      k6Version: values['k6-version'],
-      k6Args: values['k6-args'],
-      rawOutput: values['raw-output'] ?? false,
-      env,
-      thresholds: values.threshold,
-      budget: values.budget,
-      baseline: values.baseline,
-      maxRegression: values['max-regression'],
-      checklist: values.checklist,
-      failOn: values['fail-on'],
-      outDir: values['out-dir'] ?? tmp,
-      tempDir: tmp,
-      toolCacheDir: process.env.RUNNER_TOOL_CACHE || path.join(homedir(), '.cache', 'api-delivery', 'tools'),
-      log: (l) => err(`${l}\n`),
-      onProgress: (p) =>
-        err(
-          `${progress ? '\r' : ''}[${(p.elapsedMs / 1000).toFixed(0).padStart(4)}s/${p.durationMs / 1000}s] ${p.requests} requests, ${p.failed} failed, ${p.rps.toFixed(0)} req/s, ${p.vus} VUs${progress ? '   ' : '\n'}`,
-        ),
-    });
+    // Ctrl-C ends the built-in engine's run early; what was measured is still judged.
+    const stop = new AbortController();
+    const onSigint = () => {
+      err('\nstopping: judging what was measured so far (Ctrl-C again to quit)\n');
+      process.off('SIGINT', onSigint);
+      stop.abort();
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      result = await runPerf({
+        signal: stop.signal,
+        engine: values.engine,
+        script: values.script,
+        scenario: values.scenario,
+        baseUrl: values['base-url'],
+        duration: values.duration,
+        vus: values.vus,
+        k6Version: values['k6-version'],
+        k6Args: values['k6-args'],
+        rawOutput: values['raw-output'] ?? false,
+        env,
+        thresholds: values.threshold,
+        budget: values.budget,
+        baseline: values.baseline,
+        maxRegression: values['max-regression'],
+        checklist: values.checklist,
+        failOn: values['fail-on'],
+        outDir: values['out-dir'] ?? tmp,
+        tempDir: tmp,
+        toolCacheDir: process.env.RUNNER_TOOL_CACHE || path.join(homedir(), '.cache', 'api-delivery', 'tools'),
+        log: (l) => err(`${l}\n`),
+        onProgress: (p) =>
+          err(
+            `${progress ? '\r' : ''}[${(p.elapsedMs / 1000).toFixed(0).padStart(4)}s/${p.durationMs / 1000}s] ${p.requests} requests, ${p.failed} failed, ${p.rps.toFixed(0)} req/s, ${p.vus}/${p.vusAllocated} VUs${progress ? '   ' : '\n'}`,
+          ),
+      });
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
     if (progress) err('\n');
   } else if (sub === 'checklist') {
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { 'fail-on': COMMON['fail-on'], format: COMMON.format, output: COMMON.output, help: COMMON.help } });
@@ -165,23 +178,5 @@ export async function perfCommand(argv: string[], out: (s: string) => void, err:
 
 function help(out: (s: string) => void): number {
   out(PERF_HELP + '\n');
-  return EXIT.pass;
-}
-
-/** The CLI registry runs commands synchronously; this one finishes later and sets the exit code then. */
-export function perfCommandDetached(argv: string[], out: (s: string) => void): number {
-  perfCommand(argv, out).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      if (isInputError(e) || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        process.stderr.write(`api-delivery perf: ${(e as Error).message}\n`);
-      } else {
-        process.stderr.write(`api-delivery perf: internal error: ${(e as Error).stack ?? e}\n`);
-      }
-      process.exitCode = EXIT.usage;
-    },
-  );
   return EXIT.pass;
 }

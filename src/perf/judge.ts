@@ -180,7 +180,8 @@ export function judge(summary: Summary, opts: JudgeOptions): PerfResult {
   for (const m of summary.metrics.values()) {
     if (m.type === 'gauge') continue;
     const wrong = Object.entries(m.values).filter(([, v]) => Number.isNaN(v) || v < 0 || v === Infinity);
-    if (wrong.length && !rows.some((r) => r.metric === m.name && r.status === 'error')) {
+    const empty = wrong.length === Object.keys(m.values).length && wrong.every(([, v]) => Number.isNaN(v)); // no samples, not corrupt
+    if (wrong.length && !empty && !rows.some((r) => r.metric === m.name && r.status === 'error')) {
       findings.push({
         id: 'perf-value-invalid',
         level: 'warning',
@@ -217,6 +218,14 @@ export function judge(summary: Summary, opts: JudgeOptions): PerfResult {
   const requests = findMetric(summary, 'http_reqs');
   if (requests && requests.values.count === 0) {
     findings.push({ id: 'perf-no-requests', level: 'error', message: 'the run made no HTTP requests (http_reqs count is 0): nothing was measured' });
+  }
+  const failedRate = findMetric(summary, 'http_req_failed')?.values.rate;
+  if (requests && (requests.values.count ?? 0) > 0 && failedRate === 1) {
+    findings.push({
+      id: 'perf-all-requests-failed',
+      level: 'error',
+      message: `every one of the ${requests.values.count} requests failed (no answer, or a status outside the expected ones): is the base URL right and the service up?`,
+    });
   }
   const dropped = findMetric(summary, 'dropped_iterations');
   if (dropped && (dropped.values.count ?? 0) > 0) {

@@ -264,10 +264,18 @@ describe('dist/umbrella', () => {
     expect(readFileSync(umbrella.outputs['result-file']!, 'utf8')).toBe(readFileSync(direct.outputs['result-file']!, 'utf8'));
   });
 
+  test("another gate's own defaults apply where the umbrella's are empty (asvs: mode verify)", async () => {
+    const run = await runStep(UMBRELLA, { gate: 'asvs', checklist: 'examples/petstore/Security-ASVS-checklist.md', level: '1' });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.outputs.verdict).toBe('pass');
+    expect(run.outputs.coverage).toBeDefined();
+  });
+
   test('an unknown gate exits 2 naming the input', async () => {
     const run = await runStep(UMBRELLA, { gate: 'nope', base: V1, revision: V2 });
     expect(run.code).toBe(2);
-    expect(run.stdout).toMatch(/^::error::gate: 'nope' is not one of breaking/m);
+    expect(run.stdout).toMatch(/^::error::gate: 'nope' is not one of asvs, breaking, conformance, contract, perf, release-notes$/m);
   });
 });
 

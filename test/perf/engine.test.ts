@@ -124,6 +124,16 @@ describe('bounds and failures', () => {
     expect(s.metrics.has('http_req_duration{expected_response:true}')).toBe(false);
   });
 
+  test('the example budget against a target that is down: every request failed, said plainly', async () => {
+    const port = await deadPort();
+    const r = await runExample(`http://127.0.0.1:${port}`, '1s');
+    expect(r.verdict).toBe('fail');
+    const found = new Set(r.findings.map((f) => f.id));
+    expect(found.has('perf-all-requests-failed')).toBe(true);
+    expect(found.has('perf-metric-missing')).toBe(false); // the endpoints exist; they have no answered request
+    expect(r.findings.filter((f) => f.id === 'perf-value-invalid').map((f) => f.data!.metric)).toContain('http_req_duration{name:GET /pets}');
+  });
+
   test('a server that never answers: requests time out as failures', async () => {
     const server = createServer(() => {});
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));

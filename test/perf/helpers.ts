@@ -44,13 +44,23 @@ export function legacySummary(over: { p95?: number; failed?: number; count?: num
   };
 }
 
+const NDJSON = [
+  JSON.stringify({ type: 'Metric', data: { name: 'http_req_duration', type: 'trend', contains: 'time', thresholds: ['p(95)<300'], submetrics: null }, metric: 'http_req_duration' }),
+  ...[[12, 'GET /pets'], [480, 'GET /pets/{id}'], [30, 'GET /pets']].map(([v, name], i) =>
+    JSON.stringify({ type: 'Point', data: { time: `2026-11-01T10:00:0${i}Z`, value: v, tags: { name, status: '200' } }, metric: 'http_req_duration' }),
+  ),
+];
+
 /** The fake k6 binary: `k6 version` prints the version; `k6 run` writes a summary and exits $FAKE_K6_EXIT. */
 export function fakeK6Script(version: string, summary: Record<string, unknown>): string {
   return [
     '#!/bin/sh',
     `if [ "$1" = version ]; then echo "k6 v${version} (commit/fake, go1.25, linux/amd64)"; exit 0; fi`,
     'out=""',
-    'while [ $# -gt 0 ]; do case "$1" in --summary-export) out="$2"; shift;; esac; shift; done',
+    'raw=""',
+    'while [ $# -gt 0 ]; do case "$1" in --summary-export) out="$2"; shift;; --out) raw="${2#json=}"; shift;; esac; shift; done',
+    // With --out json=FILE: three samples of http_req_duration tagged by endpoint, as k6 streams them.
+    `[ -z "$raw" ] || printf '%s\\n' '${NDJSON.join("' '")}' > "$raw"`,
     'echo "fake k6 running, BASE_URL=$BASE_URL"',
     // Shell built-ins only: the tests run it with a PATH that has nothing on it.
     `[ -n "$FAKE_K6_NO_SUMMARY" ] || printf '%s' '${JSON.stringify(summary).replace(/'/g, "'\\''")}' > "$out"`,

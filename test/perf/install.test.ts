@@ -130,6 +130,18 @@ linux('perf run with k6 (the fake k6 from the mirror)', () => {
     expect(JSON.parse(readFileSync(r.summaryFile!, 'utf8')).metrics.http_reqs.count).toBe(1000);
   });
 
+  test('raw-output: the --out json stream is judged (any tag, any percentile), k6\'s own thresholds still come from the export', async () => {
+    const summary = legacySummary({ extra: { http_req_duration: { avg: 1, min: 1, med: 1, max: 1, 'p(90)': 1, 'p(95)': 1, thresholds: { 'p(95)<300': true } } } });
+    const { r } = await run({ rawOutput: true, thresholds: ['http_req_duration{name:GET /pets}:max<100', 'http_req_duration:p(99.9)<400'] }, summary);
+    expect(r.summaryFile).toMatch(/k6-samples\.ndjson$/);
+    expect(r.summary.source).toBe('ndjson');
+    const rows = Object.fromEntries(r.table.map((row) => [`${row.origin} ${row.metric} ${row.aggregation}`, [row.actual, row.status]]));
+    expect(rows['cli http_req_duration{name:GET /pets} max']).toEqual([30, 'pass']);
+    expect(rows['cli http_req_duration p(99.9)']![1]).toBe('fail');
+    expect(rows['script http_req_duration p(95)']![1]).toBe('fail'); // declared on the Metric line, judged here
+    expect(r.findings.map((f) => f.id).sort()).toEqual(['k6-threshold-failed', 'perf-threshold-failed', 'perf-threshold-failed']);
+  });
+
   test("k6 exit 99 (its thresholds failed) is a finding that says so", async () => {
     const { r } = await run({ thresholds: ['http_req_duration:p(95)<300'], env: { PATH: EMPTY_PATH, FAKE_K6_EXIT: '99' } });
     expect(r.verdict).toBe('fail');

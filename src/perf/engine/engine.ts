@@ -17,7 +17,10 @@ export interface Progress {
   durationMs: number;
   requests: number;
   failed: number;
+  /** VUs busy at the moment of the sample. */
   vus: number;
+  /** VUs allocated so far (k6 prints active/allocated). */
+  vusAllocated: number;
   rps: number;
 }
 
@@ -172,7 +175,7 @@ export async function runEngine(scenario: Scenario, opts: EngineOptions): Promis
     const rps = ((requestsMade - lastCount) * 1000) / Math.max(1, now - lastAt);
     lastCount = requestsMade;
     lastAt = now;
-    opts.onProgress?.({ elapsedMs: now - started, durationMs: scenario.durationMs, requests: requestsMade, failed: failures, vus: activeVUs, rps });
+    opts.onProgress?.({ elapsedMs: now - started, durationMs: scenario.durationMs, requests: requestsMade, failed: failures, vus: activeVUs, vusAllocated: connections.length, rps });
   }, interval);
 
   try {
@@ -263,7 +266,8 @@ export async function runEngine(scenario: Scenario, opts: EngineOptions): Promis
   if (scenario.executor === 'constant-arrival-rate') put('dropped_iterations', counter('dropped_iterations', count.dropped));
   for (const [name, n] of byName) {
     const tag = `{name:${name}}`;
-    if (n.trend.count > 0) put(`http_req_duration${tag}`, n.trend.toMetric(`http_req_duration${tag}`));
+    // Present even when no request got an answer (values NaN), so a budget on it says why.
+    put(`http_req_duration${tag}`, n.trend.toMetric(`http_req_duration${tag}`));
     put(`http_reqs${tag}`, counter(`http_reqs${tag}`, n.reqs));
     put(`http_req_failed${tag}`, rate(`http_req_failed${tag}`, n.failed, n.reqs));
   }
