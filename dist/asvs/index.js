@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3775:
+/***/ 1192:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34320,75 +34320,108 @@ function sourceId(src) {
     return src.url;
 }
 
-;// CONCATENATED MODULE: ./src/asvs/probe/operations.ts
-/** The operations a probe calls, read from an OpenAPI document: security, parameters, bodies, and how to fill them. */
+;// CONCATENATED MODULE: ./src/breaking/spec/operations.ts
 
-
-const operations_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-function readProbeSpec(source, cwd) {
-    const spec = loadSpec(source, { cwd });
-    return { file: spec.root.name, operations: operationsOf(spec) };
-}
-function operationsOf(spec) {
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+function specOperations(spec) {
     const root = { v: spec.root.value, doc: spec.root, path: [] };
     const rootSecurity = own(root.v, 'security');
     const paths = spec.deref(child(root, 'paths'));
     const out = [];
-    for (const p of ownKeys(paths.v)) {
-        if (!p.startsWith('/'))
+    for (const path of ownKeys(paths.v)) {
+        if (!path.startsWith('/'))
             continue;
-        const item = spec.deref(child(paths, p));
-        const shared = paramsOf(spec, child(item, 'parameters'));
-        for (const m of operations_METHODS) {
-            const opLoc = child(item, m);
-            if (!isObj(opLoc.v))
+        const item = spec.deref(child(paths, path));
+        for (const method of HTTP_METHODS) {
+            const loc = child(item, method);
+            if (!isObj(loc.v))
                 continue;
-            const op = opLoc.v;
-            const own_ = paramsOf(spec, child(opLoc, 'parameters'));
-            const params = [...shared.filter((s) => !own_.some((o) => o.name === s.name && o.in === s.in)), ...own_];
-            const security = own(op, 'security') ?? rootSecurity;
-            const alternatives = Array.isArray(security) ? security : [];
-            const isPublic = Array.isArray(security) && (alternatives.length === 0 || alternatives.some((a) => isObj(a) && ownKeys(a).length === 0));
-            const [line] = opLoc.doc.lines([opLoc.path]);
+            const security = own(loc.v, 'security') ?? rootSecurity;
+            const securityAlternatives = Array.isArray(security) ? security.filter(isObj) : [];
+            const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => ownKeys(a).length === 0));
             out.push({
-                method: m.toUpperCase(),
-                path: p,
-                key: `${m.toUpperCase()} ${p}`,
-                operationId: typeof own(op, 'operationId') === 'string' ? own(op, 'operationId') : undefined,
-                protected: alternatives.length > 0 && !isPublic,
+                method,
+                path,
+                key: `${method.toUpperCase()} ${path}`,
+                loc,
+                item,
+                parameters: [...mergedParameters(spec, item, loc).values()],
+                security,
+                securityAlternatives,
                 public: isPublic,
-                params,
-                body: bodyOf(spec, child(opLoc, 'requestBody')),
-                file: opLoc.doc.name,
-                ...(line ? { line } : {}),
+                protected: securityAlternatives.length > 0 && !isPublic,
             });
         }
     }
     return out;
 }
-function paramsOf(spec, loc) {
-    if (!Array.isArray(loc.v))
-        return [];
-    const out = [];
-    loc.v.forEach((_, i) => {
-        const p = spec.deref(child(loc, i));
-        const name = own(p.v, 'name');
-        const where = own(p.v, 'in');
-        if (typeof name !== 'string' || !['path', 'query', 'header', 'cookie'].includes(where))
-            return;
-        const schemaLoc = spec.deref(child(p, 'schema'));
-        const schema = isObj(schemaLoc.v) ? schemaLoc.v : {};
-        const examples = own(p.v, 'examples');
-        const firstExample = isObj(examples) ? own(spec.deref(child(child(p, 'examples'), ownKeys(examples)[0] ?? '')).v, 'value') : undefined;
-        out.push({
-            name,
-            in: where,
-            required: own(p.v, 'required') === true || where === 'path',
-            schema,
-            example: own(p.v, 'example') ?? firstExample,
-        });
-    });
+/**
+ * The dereferenced parameters of an operation and its path item, keyed `${in}:${name}` (header
+ * names lower-cased, as HTTP compares them); an operation's parameter replaces the path item's.
+ */
+function mergedParameters(spec, item, op) {
+    const out = new Map();
+    for (const holder of [item, op]) {
+        if (!holder)
+            continue;
+        const list = child(holder, 'parameters');
+        if (!Array.isArray(list.v))
+            continue;
+        for (let i = 0; i < list.v.length; i++) {
+            const p = spec.deref(child(list, i));
+            const where = own(p.v, 'in');
+            const name = own(p.v, 'name');
+            if (typeof where !== 'string' || typeof name !== 'string')
+                continue;
+            out.set(`${where}:${where === 'header' ? name.toLowerCase() : name}`, p);
+        }
+    }
     return out;
+}
+
+;// CONCATENATED MODULE: ./src/asvs/probe/operations.ts
+/** The operations a probe calls, read from an OpenAPI document: security, parameters, bodies, and how to fill them. */
+
+
+
+function readProbeSpec(source, cwd) {
+    const spec = loadSpec(source, { cwd });
+    return { file: spec.root.name, operations: operationsOf(spec) };
+}
+function operationsOf(spec) {
+    return specOperations(spec).map((op) => {
+        const operationId = own(op.loc.v, 'operationId');
+        const [line] = op.loc.doc.lines([op.loc.path]);
+        return {
+            method: op.method.toUpperCase(),
+            path: op.path,
+            key: op.key,
+            operationId: typeof operationId === 'string' ? operationId : undefined,
+            protected: op.protected,
+            public: op.public,
+            params: op.parameters.flatMap((p) => paramOf(spec, p) ?? []),
+            body: bodyOf(spec, child(op.loc, 'requestBody')),
+            file: op.loc.doc.name,
+            ...(line ? { line } : {}),
+        };
+    });
+}
+function paramOf(spec, p) {
+    const name = own(p.v, 'name');
+    const where = own(p.v, 'in');
+    if (typeof name !== 'string' || !['path', 'query', 'header', 'cookie'].includes(where))
+        return undefined;
+    const schemaLoc = spec.deref(child(p, 'schema'));
+    const schema = isObj(schemaLoc.v) ? schemaLoc.v : {};
+    const examples = own(p.v, 'examples');
+    const firstExample = isObj(examples) ? own(spec.deref(child(child(p, 'examples'), ownKeys(examples)[0] ?? '')).v, 'value') : undefined;
+    return {
+        name,
+        in: where,
+        required: own(p.v, 'required') === true || where === 'path',
+        schema,
+        example: own(p.v, 'example') ?? firstExample,
+    };
 }
 function bodyOf(spec, loc) {
     const rb = spec.deref(loc);
@@ -35441,7 +35474,7 @@ function workspaceRelative(f, cwd, workspace) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _asvs_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3775);
+/* harmony import */ var _asvs_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1192);
 
 await (0,_asvs_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAsvsAction */ .T)();
 

@@ -29211,7 +29211,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8832:
+/***/ 322:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32705,19 +32705,108 @@ function parseBool(v, field) {
         return true;
     throw new errors_InputError(`${field}: '${v}' is not true or false`, { field });
 }
-function readTextFile(file, field) {
+/** Read a file an option names; `shown` is the path as the user wrote it. */
+function readTextFile(file, field, shown = file) {
     try {
         return (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
     }
     catch {
-        throw new errors_InputError(`${field}: file '${file}' not found or not readable`, { file, field });
+        throw new errors_InputError(`${field}: file '${shown}' not found or not readable`, { file: shown, field });
     }
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/breaking/spec/loc.ts
+function loc_isObj(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+/** Own-property read: spec keys such as `__proto__` or `constructor` are data, never the prototype. */
+function loc_own(o, key) {
+    return loc_isObj(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+}
+function loc_ownKeys(o) {
+    return loc_isObj(o) ? Object.keys(o) : [];
+}
+function loc_child(loc, key) {
+    const k = String(key);
+    const v = Array.isArray(loc.v) ? loc.v[Number(k)] : loc_own(loc.v, k);
+    return { v, doc: loc.doc, path: [...loc.path, k] };
+}
+function locId(loc) {
+    return `${loc.doc.id}#/${loc.path.map(escapePointer).join('/')}`;
+}
+function escapePointer(s) {
+    if (s.indexOf('~') < 0 && s.indexOf('/') < 0)
+        return s;
+    return s.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+function unescapePointer(s) {
+    return s.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/operations.ts
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+function specOperations(spec) {
+    const root = { v: spec.root.value, doc: spec.root, path: [] };
+    const rootSecurity = own(root.v, 'security');
+    const paths = spec.deref(child(root, 'paths'));
+    const out = [];
+    for (const path of ownKeys(paths.v)) {
+        if (!path.startsWith('/'))
+            continue;
+        const item = spec.deref(child(paths, path));
+        for (const method of HTTP_METHODS) {
+            const loc = child(item, method);
+            if (!isObj(loc.v))
+                continue;
+            const security = own(loc.v, 'security') ?? rootSecurity;
+            const securityAlternatives = Array.isArray(security) ? security.filter(isObj) : [];
+            const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => ownKeys(a).length === 0));
+            out.push({
+                method,
+                path,
+                key: `${method.toUpperCase()} ${path}`,
+                loc,
+                item,
+                parameters: [...mergedParameters(spec, item, loc).values()],
+                security,
+                securityAlternatives,
+                public: isPublic,
+                protected: securityAlternatives.length > 0 && !isPublic,
+            });
+        }
+    }
+    return out;
+}
+/**
+ * The dereferenced parameters of an operation and its path item, keyed `${in}:${name}` (header
+ * names lower-cased, as HTTP compares them); an operation's parameter replaces the path item's.
+ */
+function mergedParameters(spec, item, op) {
+    const out = new Map();
+    for (const holder of [item, op]) {
+        if (!holder)
+            continue;
+        const list = loc_child(holder, 'parameters');
+        if (!Array.isArray(list.v))
+            continue;
+        for (let i = 0; i < list.v.length; i++) {
+            const p = spec.deref(loc_child(list, i));
+            const where = loc_own(p.v, 'in');
+            const name = loc_own(p.v, 'name');
+            if (typeof where !== 'string' || typeof name !== 'string')
+                continue;
+            out.set(`${where}:${where === 'header' ? name.toLowerCase() : name}`, p);
+        }
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/breaking/context.ts
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+const METHODS = HTTP_METHODS;
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/registry.ts
 const RULES = Object.assign(Object.create(null), {
@@ -33235,34 +33324,6 @@ function isRule(id) {
     return Object.prototype.hasOwnProperty.call(RULES, id);
 }
 
-;// CONCATENATED MODULE: ./src/breaking/spec/loc.ts
-function isObj(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-/** Own-property read: spec keys such as `__proto__` or `constructor` are data, never the prototype. */
-function own(o, key) {
-    return isObj(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
-}
-function ownKeys(o) {
-    return isObj(o) ? Object.keys(o) : [];
-}
-function child(loc, key) {
-    const k = String(key);
-    const v = Array.isArray(loc.v) ? loc.v[Number(k)] : own(loc.v, k);
-    return { v, doc: loc.doc, path: [...loc.path, k] };
-}
-function locId(loc) {
-    return `${loc.doc.id}#/${loc.path.map(escapePointer).join('/')}`;
-}
-function escapePointer(s) {
-    if (s.indexOf('~') < 0 && s.indexOf('/') < 0)
-        return s;
-    return s.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-function unescapePointer(s) {
-    return s.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
 ;// CONCATENATED MODULE: ./src/breaking/rules/lifecycle.ts
 
 /**
@@ -33280,7 +33341,7 @@ const SUNSET_KEY = 'x-sunset';
 const THRESHOLD = 'beta';
 /** The `x-stability-level` of an operation or schema node: '' when absent, an error when not one of the four levels. */
 function stabilityOf(node) {
-    const v = own(node, STABILITY_KEY);
+    const v = loc_own(node, STABILITY_KEY);
     if (v === undefined || v === null)
         return { ok: true, level: '' };
     if (typeof v !== 'string')
@@ -33350,14 +33411,14 @@ function parseSunset(v) {
     return { ok: true, day };
 }
 function hasSunset(node) {
-    return own(node, SUNSET_KEY) !== undefined;
+    return loc_own(node, SUNSET_KEY) !== undefined;
 }
 function isDeprecated(node) {
-    return own(node, 'deprecated') === true;
+    return loc_own(node, 'deprecated') === true;
 }
 /** The node's key when present, else the node itself (so a finding still gets a line). */
 function at(loc, key) {
-    return own(loc.v, key) !== undefined ? child(loc, key) : loc;
+    return loc_own(loc.v, key) !== undefined ? loc_child(loc, key) : loc;
 }
 /** Minimum days between today and a sunset date for an element of the given stability. */
 function deprecationDays(level, s) {
@@ -33446,9 +33507,9 @@ function checkDeprecation(base, rev, ids, stability, what, s, emit) {
         }
         return;
     }
-    const sunset = parseSunset(own(rev.v, SUNSET_KEY));
+    const sunset = parseSunset(loc_own(rev.v, SUNSET_KEY));
     if (!sunset.ok) {
-        emit(ids.sunsetInvalid, say(what, `deprecated with an invalid sunset date: ${sunset.error}`), at(rev, SUNSET_KEY), { sunset: own(rev.v, SUNSET_KEY) });
+        emit(ids.sunsetInvalid, say(what, `deprecated with an invalid sunset date: ${sunset.error}`), at(rev, SUNSET_KEY), { sunset: loc_own(rev.v, SUNSET_KEY) });
         return;
     }
     const days = sunset.day - localDay(s.options.today);
@@ -33468,8 +33529,8 @@ function checkDeprecation(base, rev, ids, stability, what, s, emit) {
 function checkSunsetChange(base, rev, ids, stability, what, s, emit) {
     if (!isDeprecated(rev.v))
         return;
-    const bv = own(base.v, SUNSET_KEY);
-    const rv = own(rev.v, SUNSET_KEY);
+    const bv = loc_own(base.v, SUNSET_KEY);
+    const rv = loc_own(rev.v, SUNSET_KEY);
     if (bv === undefined)
         return;
     if (rv === undefined) {
@@ -33515,9 +33576,9 @@ function checkRemoval(base, ids, what, s, emit) {
         emit(ids.withDeprecation, `${what} removed after deprecation`, base);
         return;
     }
-    const sunset = parseSunset(own(base.v, SUNSET_KEY));
+    const sunset = parseSunset(loc_own(base.v, SUNSET_KEY));
     if (!sunset.ok) {
-        emit(ids.invalid, `${what} removed: ${sunset.error}`, at(base, SUNSET_KEY), { sunset: own(base.v, SUNSET_KEY) });
+        emit(ids.invalid, `${what} removed: ${sunset.error}`, at(base, SUNSET_KEY), { sunset: loc_own(base.v, SUNSET_KEY) });
         return;
     }
     if (localDay(s.options.today) < sunset.day) {
@@ -33561,7 +33622,7 @@ function sameValue(a, b) {
 // The family
 function operationHook(p, s) {
     const emit = (id, message, loc, data) => s.emit(id, message, loc, data);
-    const invalid = (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: own(side.v, STABILITY_KEY) });
+    const invalid = (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: loc_own(side.v, STABILITY_KEY) });
     if (p.base && !p.rev) {
         // A removed operation (alone or with its path): its stability must still be readable.
         const b = stabilityOf(p.base.v);
@@ -33603,7 +33664,7 @@ function schemaHook(p, e, s) {
     // only picks the sunset policy, the same for all in-scope operations unless beta and stable differ.
     const stability = stabilityOf(p.place.op.rev.v);
     checkDeprecation(p.base, p.rev, propertyDeprecation(p.prefix), stability, '', s, emit);
-    checkStabilityChange(p.base, p.rev, { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: own(side.v, STABILITY_KEY) }));
+    checkStabilityChange(p.base, p.rev, { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: loc_own(side.v, STABILITY_KEY) }));
 }
 const lifecycleFamily = {
     name: 'lifecycle',
@@ -33888,28 +33949,28 @@ function keyText(key) {
  */
 function convertSwagger2(src) {
     const v = rewriteRefs(src);
-    const consumes = strings(own(v, 'consumes')) ?? ['application/json'];
-    const produces = strings(own(v, 'produces')) ?? ['application/json'];
-    const out = { openapi: '3.0.0', info: own(v, 'info') ?? {}, paths: {} };
+    const consumes = strings(loc_own(v, 'consumes')) ?? ['application/json'];
+    const produces = strings(loc_own(v, 'produces')) ?? ['application/json'];
+    const out = { openapi: '3.0.0', info: loc_own(v, 'info') ?? {}, paths: {} };
     const components = {};
-    if (isObj(own(v, 'definitions')))
-        components.schemas = own(v, 'definitions');
-    if (isObj(own(v, 'securityDefinitions'))) {
+    if (loc_isObj(loc_own(v, 'definitions')))
+        components.schemas = loc_own(v, 'definitions');
+    if (loc_isObj(loc_own(v, 'securityDefinitions'))) {
         const schemes = {};
-        for (const [name, def] of Object.entries(own(v, 'securityDefinitions')))
+        for (const [name, def] of Object.entries(loc_own(v, 'securityDefinitions')))
             schemes[name] = convertSecurityScheme(def);
         components.securitySchemes = schemes;
     }
-    if (isObj(own(v, 'responses'))) {
+    if (loc_isObj(loc_own(v, 'responses'))) {
         const rs = {};
-        for (const [code, r] of Object.entries(own(v, 'responses')))
+        for (const [code, r] of Object.entries(loc_own(v, 'responses')))
             rs[code] = convertResponse(r, produces);
         components.responses = rs;
     }
-    if (isObj(own(v, 'parameters'))) {
+    if (loc_isObj(loc_own(v, 'parameters'))) {
         const ps = {};
-        for (const [name, p] of Object.entries(own(v, 'parameters'))) {
-            if (isObj(p) && (p.in === 'body' || p.in === 'formData'))
+        for (const [name, p] of Object.entries(loc_own(v, 'parameters'))) {
+            if (loc_isObj(p) && (p.in === 'body' || p.in === 'formData'))
                 continue;
             ps[name] = convertParameter(p);
         }
@@ -33917,25 +33978,25 @@ function convertSwagger2(src) {
     }
     out.components = components;
     for (const k of ['security', 'tags', 'externalDocs'])
-        if (own(v, k) !== undefined)
-            out[k] = own(v, k);
-    for (const k of ownKeys(v))
+        if (loc_own(v, k) !== undefined)
+            out[k] = loc_own(v, k);
+    for (const k of loc_ownKeys(v))
         if (k.startsWith('x-'))
             out[k] = v[k];
-    const paths = own(v, 'paths');
+    const paths = loc_own(v, 'paths');
     const outPaths = {};
-    for (const p of ownKeys(paths)) {
+    for (const p of loc_ownKeys(paths)) {
         const item = paths[p];
-        if (!isObj(item))
+        if (!loc_isObj(item))
             continue;
         const outItem = {};
         const shared = Array.isArray(item.parameters) ? item.parameters : [];
-        for (const k of ownKeys(item)) {
+        for (const k of loc_ownKeys(item)) {
             const op = item[k];
             if (k === 'parameters') {
                 outItem.parameters = shared.filter((x) => !isBodyLike(x, v)).map(convertParameter);
             }
-            else if (swagger2_METHODS.has(k) && isObj(op)) {
+            else if (swagger2_METHODS.has(k) && loc_isObj(op)) {
                 outItem[k] = convertOperation(op, shared, v, consumes, produces);
             }
             else {
@@ -33954,7 +34015,7 @@ function strings(v) {
 function rewriteRefs(v) {
     if (Array.isArray(v))
         return v.map(rewriteRefs);
-    if (!isObj(v))
+    if (!loc_isObj(v))
         return v;
     const out = Object.create(null);
     for (const k of Object.keys(v)) {
@@ -33976,12 +34037,12 @@ function rewriteRefs(v) {
 }
 function isBodyLike(p, root) {
     const r = resolveLocal(p, root);
-    return isObj(r) && (r.in === 'body' || r.in === 'formData');
+    return loc_isObj(r) && (r.in === 'body' || r.in === 'formData');
 }
 function resolveLocal(p, root) {
-    if (isObj(p) && typeof p.$ref === 'string' && p.$ref.startsWith('#/components/parameters/')) {
+    if (loc_isObj(p) && typeof p.$ref === 'string' && p.$ref.startsWith('#/components/parameters/')) {
         const name = p.$ref.slice('#/components/parameters/'.length);
-        return own(own(root, 'parameters'), name) ?? p;
+        return loc_own(loc_own(root, 'parameters'), name) ?? p;
     }
     return p;
 }
@@ -33990,7 +34051,7 @@ const SCHEMA_KEYS = [
     'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'enum', 'multipleOf',
 ];
 function convertParameter(p) {
-    if (!isObj(p) || typeof p.$ref === 'string')
+    if (!loc_isObj(p) || typeof p.$ref === 'string')
         return p;
     const out = {};
     const schema = {};
@@ -34012,12 +34073,12 @@ function convertOperation(op, shared, root, consumes, produces) {
     const opProduces = strings(op.produces) ?? produces;
     const params = Array.isArray(op.parameters) ? op.parameters : [];
     const all = [...params, ...shared.filter((s) => !params.some((p) => samePlace(resolveLocal(p, root), resolveLocal(s, root))))];
-    const body = all.map((p) => resolveLocal(p, root)).find((p) => isObj(p) && p.in === 'body');
-    const form = all.map((p) => resolveLocal(p, root)).filter((p) => isObj(p) && p.in === 'formData');
+    const body = all.map((p) => resolveLocal(p, root)).find((p) => loc_isObj(p) && p.in === 'body');
+    const form = all.map((p) => resolveLocal(p, root)).filter((p) => loc_isObj(p) && p.in === 'formData');
     for (const k of Object.keys(op)) {
         if (k === 'parameters')
             out.parameters = params.filter((p) => !isBodyLike(p, root)).map(convertParameter);
-        else if (k === 'responses' && isObj(op.responses)) {
+        else if (k === 'responses' && loc_isObj(op.responses)) {
             const rs = {};
             for (const [code, r] of Object.entries(op.responses))
                 rs[code] = convertResponse(r, opProduces);
@@ -34047,10 +34108,10 @@ function convertOperation(op, shared, root, consumes, produces) {
     return out;
 }
 function samePlace(a, b) {
-    return isObj(a) && isObj(b) && a.name === b.name && a.in === b.in;
+    return loc_isObj(a) && loc_isObj(b) && a.name === b.name && a.in === b.in;
 }
 function convertResponse(r, produces) {
-    if (!isObj(r) || typeof r.$ref === 'string')
+    if (!loc_isObj(r) || typeof r.$ref === 'string')
         return r;
     const out = {};
     for (const k of Object.keys(r)) {
@@ -34060,7 +34121,7 @@ function convertResponse(r, produces) {
                 content[m] = { schema: r.schema };
             out.content = content;
         }
-        else if (k === 'headers' && isObj(r.headers)) {
+        else if (k === 'headers' && loc_isObj(r.headers)) {
             const hs = {};
             for (const [name, h] of Object.entries(r.headers)) {
                 const c = convertParameter(h);
@@ -34076,7 +34137,7 @@ function convertResponse(r, produces) {
     return out;
 }
 function convertSecurityScheme(def) {
-    if (!isObj(def))
+    if (!loc_isObj(def))
         return def;
     if (def.type === 'basic')
         return { type: 'http', scheme: 'basic', ...(def.description ? { description: def.description } : {}) };
@@ -34103,6 +34164,8 @@ function convertSecurityScheme(def) {
 
 
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+/** Real specs nest a few dozen levels; far deeper input is hostile and would exhaust the stack. */
+const MAX_DEPTH = 400;
 const GIT_SOURCE = /^([^:]+):(.+)$/;
 /**
  * Load `source`: a file path, or `REV:path` read with `git show` (e.g. `origin/main:openapi.yaml`).
@@ -34137,11 +34200,11 @@ function parseSource(source, cwd) {
 }
 function checkOpenApi(doc) {
     const v = doc.value;
-    if (!isObj(v)) {
+    if (!loc_isObj(v)) {
         throw new errors_InputError(`${doc.name}: not an OpenAPI document: expected a mapping at the top level`, { file: doc.name });
     }
-    const openapi = own(v, 'openapi');
-    const swagger = own(v, 'swagger');
+    const openapi = loc_own(v, 'openapi');
+    const swagger = loc_own(v, 'swagger');
     if (typeof openapi === 'string' && /^3\.0(\.|$)/.test(openapi))
         return { doc, version: '3.0' };
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
@@ -34266,7 +34329,7 @@ class Loader {
         const parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
         let v = doc.value;
         for (const p of parts) {
-            v = Array.isArray(v) ? v[Number(p)] : own(v, p);
+            v = Array.isArray(v) ? v[Number(p)] : loc_own(v, p);
             if (v === undefined) {
                 throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' points at nothing in ${doc.name}`, {
                     file: from.doc.name,
@@ -34334,17 +34397,22 @@ class Loader {
             if (done.has(doc.id))
                 continue;
             done.add(doc.id);
-            const stack = [{ v: doc.value, key: '', parent: undefined }];
+            const stack = [{ v: doc.value, key: '', parent: undefined, depth: 0 }];
             while (stack.length > 0) {
                 const node = stack.pop();
                 const v = node.v;
+                if (node.depth > MAX_DEPTH) {
+                    throw new errors_InputError(`${doc.name} at /${pathOf(node).slice(0, 8).join('/')}/…: nested more than ${MAX_DEPTH} levels deep; refusing to walk it`, {
+                        file: doc.name,
+                    });
+                }
                 if (Array.isArray(v)) {
                     for (let i = 0; i < v.length; i++)
                         if (typeof v[i] === 'object' && v[i] !== null)
-                            stack.push({ v: v[i], key: String(i), parent: node });
+                            stack.push({ v: v[i], key: String(i), parent: node, depth: node.depth + 1 });
                     continue;
                 }
-                if (!isObj(v))
+                if (!loc_isObj(v))
                     continue;
                 if (refOf(v) !== undefined) {
                     const before = this.docs.size;
@@ -34358,7 +34426,7 @@ class Loader {
                     const x = v[k];
                     if (typeof x !== 'object' || x === null || k === '$ref' || isDataKey(k, node.key))
                         continue;
-                    stack.push({ v: x, key: k, parent: node });
+                    stack.push({ v: x, key: k, parent: node, depth: node.depth + 1 });
                 }
             }
         }
@@ -34376,9 +34444,9 @@ function isDataKey(key, parentKey) {
     return false;
 }
 function refOf(v) {
-    if (!isObj(v))
+    if (!loc_isObj(v))
         return undefined;
-    const r = own(v, '$ref');
+    const r = loc_own(v, '$ref');
     return typeof r === 'string' ? r.trim() : undefined;
 }
 const IGNORED_SIBLINGS = new Set(['$ref', 'description', 'summary']);
@@ -34386,7 +34454,7 @@ const IGNORED_SIBLINGS = new Set(['$ref', 'description', 'summary']);
 function mergeSiblings(ref, target) {
     const o = ref.v;
     const extra = Object.keys(o).filter((k) => !IGNORED_SIBLINGS.has(k));
-    if (extra.length === 0 || !isObj(target.v))
+    if (extra.length === 0 || !loc_isObj(target.v))
         return target;
     const merged = Object.create(null);
     for (const k of Object.keys(target.v))
@@ -34458,7 +34526,7 @@ class Sameness {
     made = [];
     same(b, r) {
         this.made = [];
-        const result = this.value(b.v, r.v, b, r);
+        const result = this.value(b.v, r.v, b, r, 0);
         // A 'same' that leaned on a cycle assumption later disproved is not kept.
         if (!result)
             for (const [inner, y] of this.made)
@@ -34467,10 +34535,13 @@ class Sameness {
         this.made = [];
         return result;
     }
-    value(x, y, bl, rl) {
+    value(x, y, bl, rl, depth) {
         if (x === y)
             return true;
         if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null)
+            return false;
+        // Data nested deeper than any schema (a hostile example) is simply not known to be the same.
+        if (depth > 400)
             return false;
         let inner = this.memo.get(x);
         const known = inner?.get(y);
@@ -34479,22 +34550,22 @@ class Sameness {
         if (!inner)
             this.memo.set(x, (inner = new WeakMap()));
         inner.set(y, true);
-        const result = this.compare(x, y, bl, rl);
+        const result = this.compare(x, y, bl, rl, depth);
         inner.set(y, result);
         if (result)
             this.made.push([inner, y]);
         return result;
     }
-    compare(x, y, bl, rl) {
+    compare(x, y, bl, rl, depth) {
         if (Array.isArray(x) || Array.isArray(y)) {
             if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length)
                 return false;
             for (let i = 0; i < x.length; i++)
-                if (!this.value(x[i], y[i], bl, rl))
+                if (!this.value(x[i], y[i], bl, rl, depth + 1))
                     return false;
             return true;
         }
-        if (!isObj(x) || !isObj(y))
+        if (!loc_isObj(x) || !loc_isObj(y))
             return false;
         const rx = refOf(x);
         const ry = refOf(y);
@@ -34504,7 +34575,7 @@ class Sameness {
             // Same reference text: the same only if what it points at is the same in both versions.
             const tb = this.base.deref({ v: x, doc: bl.doc, path: bl.path });
             const tr = this.rev.deref({ v: y, doc: rl.doc, path: rl.path });
-            return this.value(tb.v, tr.v, tb, tr);
+            return this.value(tb.v, tr.v, tb, tr, depth + 1);
         }
         const kx = Object.keys(x);
         if (kx.length !== Object.keys(y).length)
@@ -34512,7 +34583,7 @@ class Sameness {
         for (const k of kx) {
             if (!Object.prototype.hasOwnProperty.call(y, k))
                 return false;
-            if (!this.value(x[k], y[k], bl, rl))
+            if (!this.value(x[k], y[k], bl, rl, depth + 1))
                 return false;
         }
         return true;
@@ -34549,6 +34620,10 @@ class SchemaWalker {
         this.sameness = new Sameness(baseSpec, revSpec);
     }
     sameness;
+    /** Whether two nodes say exactly the same in both versions (see Sameness). */
+    same(base, rev) {
+        return this.sameness.same(base, rev);
+    }
     /**
      * Walk a top schema pair (parameter, body or header schema) and report into `emit`. A change
      * reached by several routes (a shared schema used twice in one body) is reported once, under the
@@ -34638,30 +34713,30 @@ function nestedPrefix(top) {
 }
 /** Matched sub-schema pairs, each with the path segments that lead to it. */
 function* subPairs(base, rev, derefBase, derefRev) {
-    if (!isObj(base.v) || !isObj(rev.v))
+    if (!loc_isObj(base.v) || !loc_isObj(rev.v))
         return;
     for (const k of SINGLE) {
-        if (isObj(own(base.v, k)) && isObj(own(rev.v, k)))
-            yield [[k === 'items' ? 'items' : k], child(base, k), child(rev, k)];
+        if (loc_isObj(loc_own(base.v, k)) && loc_isObj(loc_own(rev.v, k)))
+            yield [[k === 'items' ? 'items' : k], loc_child(base, k), loc_child(rev, k)];
     }
     for (const k of MAPS) {
-        const bm = own(base.v, k);
-        const rm = own(rev.v, k);
-        if (!isObj(bm) || !isObj(rm))
+        const bm = loc_own(base.v, k);
+        const rm = loc_own(rev.v, k);
+        if (!loc_isObj(bm) || !loc_isObj(rm))
             continue;
-        const bl = child(base, k);
-        const rl = child(rev, k);
+        const bl = loc_child(base, k);
+        const rl = loc_child(rev, k);
         for (const name of Object.keys(rm)) {
             if (!Object.prototype.hasOwnProperty.call(bm, name))
                 continue;
-            yield [k === 'properties' ? [name] : [`${k}[${name}]`], child(bl, name), child(rl, name)];
+            yield [k === 'properties' ? [name] : [`${k}[${name}]`], loc_child(bl, name), loc_child(rl, name)];
         }
     }
-    const bp = own(base.v, 'prefixItems');
-    const rp = own(rev.v, 'prefixItems');
+    const bp = loc_own(base.v, 'prefixItems');
+    const rp = loc_own(rev.v, 'prefixItems');
     if (Array.isArray(bp) && Array.isArray(rp)) {
         for (let i = 0; i < Math.min(bp.length, rp.length); i++)
-            yield [[`prefixItems[${i}]`], child(child(base, 'prefixItems'), i), child(child(rev, 'prefixItems'), i)];
+            yield [[`prefixItems[${i}]`], loc_child(loc_child(base, 'prefixItems'), i), loc_child(loc_child(rev, 'prefixItems'), i)];
     }
     for (const k of ['allOf', 'anyOf', 'oneOf']) {
         for (const [label, b, r] of matchSubschemas(base, rev, k, derefBase, derefRev))
@@ -34677,8 +34752,8 @@ const ANNOTATION_KEYWORDS = new Set(['title', 'description', 'default', 'example
  * inline member and a `$ref` member that accept the same instances are a refactor, not a change.
  */
 function diffSubschemas(base, rev, keyword, derefBase, derefRev) {
-    const bv = own(base.v, keyword);
-    const rv = own(rev.v, keyword);
+    const bv = loc_own(base.v, keyword);
+    const rv = loc_own(rev.v, keyword);
     const bl = Array.isArray(bv) ? bv : [];
     const rl = Array.isArray(rv) ? rv : [];
     const modified = [];
@@ -34686,8 +34761,8 @@ function diffSubschemas(base, rev, keyword, derefBase, derefRev) {
     let deleted = [];
     if (bl.length === 0 && rl.length === 0)
         return { modified, added, deleted };
-    const bItem = (i) => child(child(base, keyword), i);
-    const rItem = (j) => child(child(rev, keyword), j);
+    const bItem = (i) => loc_child(loc_child(base, keyword), i);
+    const rItem = (j) => loc_child(loc_child(rev, keyword), j);
     const usedRev = new Set();
     const usedBase = new Set();
     bl.forEach((b, i) => {
@@ -34712,7 +34787,7 @@ function diffSubschemas(base, rev, keyword, derefBase, derefRev) {
             inlineRev = inlineRev.filter((jj) => jj !== j);
     }
     const titleOf = (v) => {
-        const t = own(v, 'title');
+        const t = loc_own(v, 'title');
         return typeof t === 'string' ? t : '';
     };
     for (const j of [...inlineRev]) {
@@ -34755,7 +34830,7 @@ const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
 function sameSchema(a, b, derefA, derefB, validationOnly, seen = new Set()) {
     const x = derefA(a);
     const y = derefB(b);
-    if (!isObj(x.v) || !isObj(y.v))
+    if (!loc_isObj(x.v) || !loc_isObj(y.v))
         return schema_walk_sameValue(x.v, y.v);
     const key = `${locId(x)}|${locId(y)}`;
     if (seen.has(key))
@@ -34767,14 +34842,14 @@ function sameSchema(a, b, derefA, derefB, validationOnly, seen = new Set()) {
     if (kx.length !== ky.length || kx.some((k) => !Object.prototype.hasOwnProperty.call(y.v, k)))
         return false;
     for (const k of kx) {
-        const cx = child(x, k);
-        const cy = child(y, k);
-        if (SCHEMA_MAPS.has(k) && isObj(cx.v) && isObj(cy.v)) {
+        const cx = loc_child(x, k);
+        const cy = loc_child(y, k);
+        if (SCHEMA_MAPS.has(k) && loc_isObj(cx.v) && loc_isObj(cy.v)) {
             const nx = Object.keys(cx.v);
             if (nx.length !== Object.keys(cy.v).length)
                 return false;
             for (const n of nx) {
-                if (!Object.prototype.hasOwnProperty.call(cy.v, n) || !sameSchema(child(cx, n), child(cy, n), derefA, derefB, validationOnly, seen))
+                if (!Object.prototype.hasOwnProperty.call(cy.v, n) || !sameSchema(loc_child(cx, n), loc_child(cy, n), derefA, derefB, validationOnly, seen))
                     return false;
             }
         }
@@ -34782,10 +34857,10 @@ function sameSchema(a, b, derefA, derefB, validationOnly, seen = new Set()) {
             if (cx.v.length !== cy.v.length)
                 return false;
             for (let i = 0; i < cx.v.length; i++)
-                if (!sameSchema(child(cx, i), child(cy, i), derefA, derefB, validationOnly, seen))
+                if (!sameSchema(loc_child(cx, i), loc_child(cy, i), derefA, derefB, validationOnly, seen))
                     return false;
         }
-        else if (isObj(cx.v) && isObj(cy.v) && (SINGLE.includes(k) || k === 'items')) {
+        else if (loc_isObj(cx.v) && loc_isObj(cy.v) && (SINGLE.includes(k) || k === 'items')) {
             if (!sameSchema(cx, cy, derefA, derefB, validationOnly, seen))
                 return false;
         }
@@ -34799,7 +34874,7 @@ function schema_walk_sameValue(a, b) {
         return true;
     if (Array.isArray(a) && Array.isArray(b))
         return a.length === b.length && a.every((v, i) => schema_walk_sameValue(v, b[i]));
-    if (isObj(a) && isObj(b)) {
+    if (loc_isObj(a) && loc_isObj(b)) {
         const ka = Object.keys(a);
         return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && schema_walk_sameValue(a[k], b[k]));
     }
@@ -34809,12 +34884,13 @@ function schema_walk_sameValue(a, b) {
 function matchSubschemas(base, rev, keyword, derefBase, derefRev) {
     return diffSubschemas(base, rev, keyword, derefBase, derefRev).modified.map(([label, i, j]) => [
         label,
-        child(child(base, keyword), i),
-        child(child(rev, keyword), j),
+        loc_child(loc_child(base, keyword), i),
+        loc_child(loc_child(rev, keyword), j),
     ]);
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/walk.ts
+
 
 
 
@@ -34835,18 +34911,18 @@ function walkSpecs(base, rev, families, scope, opts, sinks) {
         const b = basePaths.get(key);
         const r = revPaths.get(key);
         for (const method of METHODS) {
-            const bo = b && own(b.item.v, method);
-            const ro = r && own(r.item.v, method);
-            if (!isObj(bo) && !isObj(ro))
+            const bo = b && loc_own(b.item.v, method);
+            const ro = r && loc_own(r.item.v, method);
+            if (!loc_isObj(bo) && !loc_isObj(ro))
                 continue;
-            const path = (b && isObj(bo) ? b.path : r?.path) ?? '';
+            const path = (b && loc_isObj(bo) ? b.path : r?.path) ?? '';
             const op = {
                 method,
                 path,
                 basePath: b?.path,
                 revPath: r?.path,
-                base: b && isObj(bo) ? base.deref(child(b.item, method)) : undefined,
-                rev: r && isObj(ro) ? rev.deref(child(r.item, method)) : undefined,
+                base: b && loc_isObj(bo) ? base.deref(loc_child(b.item, method)) : undefined,
+                rev: r && loc_isObj(ro) ? rev.deref(loc_child(r.item, method)) : undefined,
                 basePathItem: b?.item,
                 revPathItem: r?.item,
                 operation: `${method.toUpperCase()} ${path}`,
@@ -34858,14 +34934,14 @@ function walkSpecs(base, rev, families, scope, opts, sinks) {
 function pathsOf(spec, opts) {
     const out = new Map();
     const root = { v: spec.root.value, doc: spec.root, path: [] };
-    const paths = child(root, 'paths');
-    for (const p of ownKeys(paths.v)) {
+    const paths = loc_child(root, 'paths');
+    for (const p of loc_ownKeys(paths.v)) {
         if (opts.matchPath && !opts.matchPath.test(p))
             continue;
         if (opts.unmatchPath && opts.unmatchPath.test(p))
             continue;
-        const item = spec.deref(child(paths, p));
-        if (!isObj(item.v))
+        const item = spec.deref(loc_child(paths, p));
+        if (!loc_isObj(item.v))
             continue;
         out.set(pathKey(p, opts.includePathParams ?? false), { path: p, item });
     }
@@ -34881,6 +34957,10 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
             sinks.hook({ id, message, at, data, operation: op.operation });
         },
     };
+    // An operation that reads the same in both versions (with its path item's parameters) has nothing
+    // to report; most of a new version is such operations.
+    if (op.base && op.rev && schemas.same(op.base, op.rev) && sameParameters(op, schemas))
+        return;
     // Draft and alpha operations are out of scope for most checks (oasdiff's default threshold).
     const inScope = inStabilityScope(op);
     for (const f of families)
@@ -34892,8 +34972,8 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
         for (const f of families)
             f.parameter?.(pp, scope);
         if (pp.base && pp.rev) {
-            const bs = child(pp.base, 'schema');
-            const rs = child(pp.rev, 'schema');
+            const bs = loc_child(pp.base, 'schema');
+            const rs = loc_child(pp.rev, 'schema');
             if (bs.v !== undefined && rs.v !== undefined) {
                 const place = { side: 'request', holder: 'parameter', op, holderName: pp.in, param: pp };
                 schemas.walkTop(bs, rs, place, emit, (rel) => (rel.length ? `${pp.in} parameter '${pp.name}' property '${rel.join('/')}'` : `${pp.in} parameter '${pp.name}'`));
@@ -34902,53 +34982,53 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
     }
     const rbB = derefChild(op.base, 'requestBody', base);
     const rbR = derefChild(op.rev, 'requestBody', rev);
-    const rb = { op, base: isObj(rbB?.v) ? rbB : undefined, rev: isObj(rbR?.v) ? rbR : undefined };
+    const rb = { op, base: loc_isObj(rbB?.v) ? rbB : undefined, rev: loc_isObj(rbR?.v) ? rbR : undefined };
     if (rb.base || rb.rev) {
         for (const f of families)
             f.requestBody?.(rb, scope);
         if (rb.base && rb.rev)
             walkContent(rb.base, rb.rev, op, 'request', undefined, families, scope, schemas, emit);
     }
-    const respB = child(op.base, 'responses');
-    const respR = child(op.rev, 'responses');
-    const codes = new Set([...ownKeys(respB.v), ...ownKeys(respR.v)]);
+    const respB = loc_child(op.base, 'responses');
+    const respR = loc_child(op.rev, 'responses');
+    const codes = new Set([...loc_ownKeys(respB.v), ...loc_ownKeys(respR.v)]);
     for (const status of codes) {
-        const b = own(respB.v, status) !== undefined ? base.deref(child(respB, status)) : undefined;
-        const r = own(respR.v, status) !== undefined ? rev.deref(child(respR, status)) : undefined;
+        const b = loc_own(respB.v, status) !== undefined ? base.deref(loc_child(respB, status)) : undefined;
+        const r = loc_own(respR.v, status) !== undefined ? rev.deref(loc_child(respR, status)) : undefined;
         const rp = { op, status, base: b, rev: r };
         for (const f of families)
             f.response?.(rp, scope);
         if (!b || !r)
             continue;
-        const hb = child(b, 'headers');
-        const hr = child(r, 'headers');
-        for (const name of new Set([...ownKeys(hb.v), ...ownKeys(hr.v)])) {
-            const bh = own(hb.v, name) !== undefined ? base.deref(child(hb, name)) : undefined;
-            const rh = own(hr.v, name) !== undefined ? rev.deref(child(hr, name)) : undefined;
+        const hb = loc_child(b, 'headers');
+        const hr = loc_child(r, 'headers');
+        for (const name of new Set([...loc_ownKeys(hb.v), ...loc_ownKeys(hr.v)])) {
+            const bh = loc_own(hb.v, name) !== undefined ? base.deref(loc_child(hb, name)) : undefined;
+            const rh = loc_own(hr.v, name) !== undefined ? rev.deref(loc_child(hr, name)) : undefined;
             const hp = { op, status, name, base: bh, rev: rh };
             for (const f of families)
                 f.header?.(hp, scope);
-            if (bh && rh && own(bh.v, 'schema') !== undefined && own(rh.v, 'schema') !== undefined) {
+            if (bh && rh && loc_own(bh.v, 'schema') !== undefined && loc_own(rh.v, 'schema') !== undefined) {
                 const place = { side: 'response', holder: 'header', op, holderName: name, status };
-                schemas.walkTop(child(bh, 'schema'), child(rh, 'schema'), place, emit, (rel) => rel.length ? `response header '${name}' (${status}) property '${rel.join('/')}'` : `response header '${name}' (${status})`);
+                schemas.walkTop(loc_child(bh, 'schema'), loc_child(rh, 'schema'), place, emit, (rel) => rel.length ? `response header '${name}' (${status}) property '${rel.join('/')}'` : `response header '${name}' (${status})`);
             }
         }
         walkContent(b, r, op, 'response', status, families, scope, schemas, emit);
     }
 }
 function walkContent(b, r, op, side, status, families, scope, schemas, emit) {
-    const cb = child(b, 'content');
-    const cr = child(r, 'content');
-    for (const [baseKey, mediaType] of mediaTypeKeys(ownKeys(cb.v), ownKeys(cr.v), side === 'response')) {
-        const mb = baseKey !== undefined ? child(cb, baseKey) : undefined;
-        const mr = own(cr.v, mediaType) !== undefined ? child(cr, mediaType) : undefined;
+    const cb = loc_child(b, 'content');
+    const cr = loc_child(r, 'content');
+    for (const [baseKey, mediaType] of mediaTypeKeys(loc_ownKeys(cb.v), loc_ownKeys(cr.v), side === 'response')) {
+        const mb = baseKey !== undefined ? loc_child(cb, baseKey) : undefined;
+        const mr = loc_own(cr.v, mediaType) !== undefined ? loc_child(cr, mediaType) : undefined;
         const mp = { op, mediaType, status, base: mb, rev: mr, ...(mb && baseKey !== mediaType ? { baseMediaType: baseKey } : {}) };
         for (const f of families)
             f.mediaType?.(mp, scope);
         if (!mb || !mr)
             continue;
-        const sb = child(mb, 'schema');
-        const sr = child(mr, 'schema');
+        const sb = loc_child(mb, 'schema');
+        const sr = loc_child(mr, 'schema');
         if (sb.v === undefined || sr.v === undefined)
             continue;
         const place = { side, holder: 'body', op, holderName: mediaType, status };
@@ -35014,14 +35094,21 @@ function mediaTypeContains(wide, narrow) {
         return false;
     return w.suffixes.every((x, i) => n.suffixes[i] === x);
 }
+function sameParameters(op, schemas) {
+    const b = op.basePathItem ? loc_child(op.basePathItem, 'parameters') : undefined;
+    const r = op.revPathItem ? loc_child(op.revPathItem, 'parameters') : undefined;
+    if (b?.v === undefined && r?.v === undefined)
+        return true;
+    return !!b && !!r && schemas.same(b, r);
+}
 function derefChild(loc, key, spec) {
-    const c = child(loc, key);
+    const c = loc_child(loc, key);
     return c.v === undefined ? undefined : spec.deref(c);
 }
 /** Operation parameters merged with the path item's (the operation's win), matched by `in` + name. */
 function parameterPairs(op, base, rev) {
-    const bl = mergedParameters(op.basePathItem, op.base, base);
-    const rl = mergedParameters(op.revPathItem, op.rev, rev);
+    const bl = mergedParameters(base, op.basePathItem, op.base);
+    const rl = mergedParameters(rev, op.revPathItem, op.rev);
     const out = [];
     const usedRev = new Set();
     const baseOrder = pathParamOrder(op.basePath ?? op.path);
@@ -35040,37 +35127,16 @@ function parameterPairs(op, base, rev) {
         }
         if (r)
             usedRev.add(rkey);
-        out.push({ op, in: String(own(b.v, 'in')), name: String(own(r?.v ?? b.v, 'name')), base: b, rev: r });
+        out.push({ op, in: String(loc_own(b.v, 'in')), name: String(loc_own(r?.v ?? b.v, 'name')), base: b, rev: r });
     }
     for (const [key, r] of rl) {
         if (!usedRev.has(key))
-            out.push({ op, in: String(own(r.v, 'in')), name: String(own(r.v, 'name')), rev: r });
+            out.push({ op, in: String(loc_own(r.v, 'in')), name: String(loc_own(r.v, 'name')), rev: r });
     }
     return out;
 }
 function pathParamOrder(path) {
     return [...path.matchAll(/\{([^}/]*)\}/g)].map((m) => m[1]);
-}
-function mergedParameters(item, opLoc, spec) {
-    const out = new Map();
-    for (const holder of [item, opLoc]) {
-        if (!holder)
-            continue;
-        const list = child(holder, 'parameters');
-        if (!Array.isArray(list.v))
-            continue;
-        for (let i = 0; i < list.v.length; i++) {
-            const p = spec.deref(child(list, i));
-            if (!isObj(p.v))
-                continue;
-            const inn = own(p.v, 'in');
-            const name = own(p.v, 'name');
-            if (typeof inn !== 'string' || typeof name !== 'string')
-                continue;
-            out.set(`${inn}:${inn === 'header' ? name.toLowerCase() : name}`, p);
-        }
-    }
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/ignore.ts
@@ -35158,7 +35224,7 @@ function applyIgnores(findings, entries, today) {
 const propertiesFamily = {
     name: 'schema-properties',
     schema(p, e) {
-        if (!isObj(p.base.v) || !isObj(p.rev.v))
+        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
             return;
         const obj = new ObjectPair(p);
         if (p.place.holder === 'body') {
@@ -35184,8 +35250,8 @@ class ObjectPair {
     moved;
     constructor(p) {
         this.p = p;
-        const bp = ownKeys(own(p.base.v, 'properties'));
-        const rp = ownKeys(own(p.rev.v, 'properties'));
+        const bp = loc_ownKeys(loc_own(p.base.v, 'properties'));
+        const rp = loc_ownKeys(loc_own(p.rev.v, 'properties'));
         const inBase = new Set(bp);
         const inRev = new Set(rp);
         this.added = rp.filter((n) => !inBase.has(n));
@@ -35196,10 +35262,10 @@ class ObjectPair {
         this.moved = movedIntoOneOf(p, bp);
     }
     baseProp(name) {
-        return this.p.deref(child(child(this.p.base, 'properties'), name));
+        return this.p.deref(loc_child(loc_child(this.p.base, 'properties'), name));
     }
     revProp(name) {
-        return this.p.deref(child(child(this.p.rev, 'properties'), name));
+        return this.p.deref(loc_child(loc_child(this.p.rev, 'properties'), name));
     }
     /** Names that joined (`to` = true) or left the `required` list of properties present on both sides. */
     requiredChanged(to) {
@@ -35207,28 +35273,28 @@ class ObjectPair {
     }
 }
 function requiredOf(v) {
-    const r = own(v, 'required');
+    const r = loc_own(v, 'required');
     return new Set(Array.isArray(r) ? r.filter((x) => typeof x === 'string') : []);
 }
 function flag(loc, key) {
-    return own(loc.v, key) === true;
+    return loc_own(loc.v, key) === true;
 }
 function hasDefault(loc) {
-    return isObj(loc.v) && Object.prototype.hasOwnProperty.call(loc.v, 'default');
+    return loc_isObj(loc.v) && Object.prototype.hasOwnProperty.call(loc.v, 'default');
 }
 /**
  * A concrete object (properties, no oneOf) that became a oneOf of alternatives with no type or
  * properties of its own: the properties found in some alternative moved, they were not removed.
  */
-function movedIntoOneOf(p, baseProps = ownKeys(own(p.base.v, 'properties'))) {
+function movedIntoOneOf(p, baseProps = loc_ownKeys(loc_own(p.base.v, 'properties'))) {
     const b = p.base.v;
     const r = p.rev.v;
-    const alts = own(r, 'oneOf');
-    if (baseProps.length === 0 || own(b, 'oneOf') !== undefined || !Array.isArray(alts) || alts.length === 0)
+    const alts = loc_own(r, 'oneOf');
+    if (baseProps.length === 0 || loc_own(b, 'oneOf') !== undefined || !Array.isArray(alts) || alts.length === 0)
         return new Set();
-    if (ownKeys(own(r, 'properties')).length > 0 || own(r, 'type') !== undefined)
+    if (loc_ownKeys(loc_own(r, 'properties')).length > 0 || loc_own(r, 'type') !== undefined)
         return new Set();
-    const altProps = alts.map((_, i) => ownKeys(own(p.deref(child(child(p.rev, 'oneOf'), i)).v, 'properties')));
+    const altProps = alts.map((_, i) => loc_ownKeys(loc_own(p.deref(loc_child(loc_child(p.rev, 'oneOf'), i)).v, 'properties')));
     return new Set(baseProps.filter((n) => altProps.some((names) => names.includes(n))));
 }
 /** Emits `id` with `detail`, the property's node and its name. */
@@ -35334,519 +35400,12 @@ function headerParameter(o, e) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/breaking/rules/composition.ts
-
-
-
-
-/**
- * allOf/anyOf/oneOf members added or removed, a concrete object wrapped in a oneOf, and
- * discriminator changes. Members are matched as the walker matches them (diffSubschemas): by
- * `$ref`, then inline members by content, title, or as the one member left on each side. The
- * walker walks inside matched members, so changes within them come from the other families.
- *
- * Ids are `${p.prefix}-…`: `request-body`/`response-body` at the top, `request-property`/
- * `response-property` below; positions with no such rule (parameters, headers) are dropped.
- */
-const compositionFamily = {
-    name: 'composition',
-    schema(p, e) {
-        if (!isObj(p.base.v) || !isObj(p.rev.v))
-            return;
-        // A body wrapped in a oneOf is reported once as such, instead of as oneOf members added; there
-        // is no such rule below the body, where the new members are reported.
-        const top = p.prefix === 'request-body' || p.prefix === 'response-body';
-        const wrapped = top ? wrappedInOneOf(p) : 0;
-        if (wrapped)
-            e.emit(`${p.prefix}-wrapped-in-one-of`, `was wrapped in a oneOf of ${wrapped} alternatives`, p.rev, { alternatives: wrapped });
-        const listOfTypes = listOfTypesChanged(p);
-        for (const k of KEYWORDS) {
-            if (k.keyword === 'oneOf' && wrapped)
-                continue;
-            // oneOf/anyOf lists of plain types are a type change, reported as `…-list-of-types-…`.
-            if (k.keyword !== 'allOf' && listOfTypes)
-                continue;
-            members(p, e, k);
-        }
-        discriminator(p, e);
-    },
-};
-const KEYWORDS = [
-    { keyword: 'allOf', id: 'all-of', annotationOnly: true },
-    { keyword: 'anyOf', id: 'any-of', annotationOnly: false },
-    { keyword: 'oneOf', id: 'one-of', annotationOnly: false },
-];
-function members(p, e, k) {
-    const d = diffSubschemas(p.base, p.rev, k.keyword, p.deref, p.deref);
-    for (const [dir, side, indexes] of [
-        ['added', p.rev, d.added],
-        ['removed', p.base, d.deleted],
-    ]) {
-        if (indexes.length === 0)
-            continue;
-        const list = child(side, k.keyword);
-        const locs = indexes.map((i) => child(list, i));
-        const annot = k.annotationOnly ? locs.filter((l) => isAnnotationOnly(p.deref(l))) : [];
-        const real = locs.filter((l) => !annot.includes(l));
-        for (const [group, suffix] of [
-            [real, ''],
-            [annot, '-annotation-only'],
-        ]) {
-            if (group.length === 0)
-                continue;
-            const names = group.map((l) => memberName(l));
-            const what = suffix ? ` (annotations only)` : '';
-            e.emit(`${p.prefix}-${k.id}-${dir}${suffix}`, `${k.keyword} ${dir === 'added' ? 'gained' : 'lost'} ${names.join(', ')}${what}`, group[0], {
-                [dir]: names,
-            });
-        }
-    }
-}
-/** `#/components/schemas/Dog`, `subschema #2: Title` or `subschema #2`, as oasdiff names members. */
-function memberName(loc) {
-    const ref = refOf(loc.v);
-    if (ref !== undefined)
-        return ref;
-    const n = Number(loc.path[loc.path.length - 1]) + 1;
-    const title = own(loc.v, 'title');
-    return typeof title === 'string' && title ? `subschema #${n}: ${title}` : `subschema #${n}`;
-}
-function isAnnotationOnly(loc) {
-    return isObj(loc.v) && ownKeys(loc.v).every((key) => ANNOTATION_KEYWORDS.has(key));
-}
-/** The number of alternatives when the body was wrapped in a oneOf (see movedIntoOneOf); else 0. */
-function wrappedInOneOf(p) {
-    const alts = own(p.rev.v, 'oneOf');
-    return Array.isArray(alts) && movedIntoOneOf(p).size > 0 ? alts.length : 0;
-}
-/**
- * Whether both sides are a type or a "list of types" (a oneOf/anyOf whose members each name one
- * plain type), at least one is a list, and the set of types changed, e.g. `type: string` →
- * `oneOf: [{type: string}, {type: integer}]`. The type rules report that as
- * `…-list-of-types-widened/narrowed`; keep this in step with `listOfTypes` in schema-types.ts.
- */
-function listOfTypesChanged(p) {
-    const b = typeList(p, p.base);
-    const r = typeList(p, p.rev);
-    if (!b || !r || (!b.list && !r.list))
-        return false;
-    return b.types.length !== r.types.length || b.types.some((t) => !r.types.includes(t));
-}
-function plainTypes(v) {
-    const t = own(v, 'type');
-    const list = typeof t === 'string' ? [t] : Array.isArray(t) ? t.filter((x) => typeof x === 'string') : [];
-    return [...new Set(list.filter((x) => x !== 'null'))].sort();
-}
-function typeList(p, side) {
-    const single = plainTypes(side.v);
-    if (single.length === 1 && !Array.isArray(own(side.v, 'type')))
-        return { types: single, list: false };
-    for (const k of ['oneOf', 'anyOf']) {
-        const l = own(side.v, k);
-        if (!Array.isArray(l) || l.length === 0)
-            continue;
-        const types = [];
-        for (let i = 0; i < l.length; i++) {
-            const m = p.deref(child(child(side, k), i)).v;
-            const mt = own(m, 'type');
-            const plain = (typeof mt === 'string' || (Array.isArray(mt) && mt.length === 1)) && !['properties', 'oneOf', 'anyOf', 'allOf'].some((c) => own(m, c) !== undefined);
-            if (!plain)
-                return undefined;
-            types.push(typeof mt === 'string' ? mt : String(mt[0]));
-        }
-        return { types: [...new Set(types)].sort(), list: true };
-    }
-    return undefined;
-}
-function discriminator(p, e) {
-    const bl = child(p.base, 'discriminator');
-    const rl = child(p.rev, 'discriminator');
-    const b = bl.v;
-    const r = rl.v;
-    const pre = `${p.prefix}-discriminator`;
-    if (!isObj(b) && !isObj(r))
-        return;
-    if (!isObj(b)) {
-        e.emit(`${pre}-added`, 'discriminator added', rl);
-        return;
-    }
-    if (!isObj(r)) {
-        e.emit(`${pre}-removed`, 'discriminator removed', bl);
-        return;
-    }
-    const bn = own(b, 'propertyName');
-    const rn = own(r, 'propertyName');
-    if (bn !== rn) {
-        e.emit(`${pre}-property-name-changed`, `discriminator property name changed from '${String(bn)}' to '${String(rn)}'`, child(rl, 'propertyName'), {
-            from: bn,
-            to: rn,
-        });
-    }
-    const bm = own(b, 'mapping');
-    const rm = own(r, 'mapping');
-    const bk = ownKeys(bm);
-    const rk = ownKeys(rm);
-    const added = rk.filter((k) => !bk.includes(k));
-    const deleted = bk.filter((k) => !rk.includes(k));
-    if (added.length)
-        e.emit(`${pre}-mapping-added`, `discriminator mapping gained ${list(added)}`, child(rl, 'mapping'), { added });
-    if (deleted.length)
-        e.emit(`${pre}-mapping-deleted`, `discriminator mapping lost ${list(deleted)}`, child(bl, 'mapping'), { deleted });
-    for (const k of rk) {
-        if (!bk.includes(k))
-            continue;
-        const from = own(bm, k);
-        const to = own(rm, k);
-        if (from === to)
-            continue;
-        e.emit(`${pre}-mapping-changed`, `discriminator mapping '${k}' changed from '${String(from)}' to '${String(to)}'`, child(child(rl, 'mapping'), k), {
-            key: k,
-            from,
-            to,
-        });
-    }
-}
-function list(names) {
-    return names.map((n) => `'${n}'`).join(', ');
-}
-
-;// CONCATENATED MODULE: ./src/breaking/rules/parameters.ts
-
-/**
- * Operation parameters: added, removed, required flag changed. Changes inside parameter schemas
- * (type, enum, bounds, and the required properties of object-typed header parameters) belong to the
- * schema families; removal of a deprecated parameter to the lifecycle family.
- */
-const parametersFamily = {
-    name: 'parameters',
-    parameter(p, s) {
-        if (p.rev && !p.base)
-            added(p, p.rev, s);
-        else if (p.base && !p.rev)
-            removed(p, p.base, s);
-        else if (p.base && p.rev)
-            requiredChanged(p, p.base, p.rev, s);
-    },
-};
-function isRequired(param) {
-    return own(param.v, 'required') === true;
-}
-function added(p, rev, s) {
-    const data = { in: p.in, name: p.name };
-    if (p.in === 'path') {
-        s.emit('new-request-path-parameter', `path parameter '${p.name}' added`, rev, data);
-        return;
-    }
-    const required = isRequired(rev);
-    const kind = required ? 'required' : 'optional';
-    if (fromPathItem(p.op, p.in, p.name, s.rev)) {
-        s.emit(`new-${kind}-request-default-parameter-to-existing-path`, `${kind} ${p.in} parameter '${p.name}' added to the path's common parameters, so this existing operation receives it`, rev, data);
-        return;
-    }
-    s.emit(`new-${kind}-request-parameter`, `${kind} ${p.in} parameter '${p.name}' added`, rev, data);
-}
-function removed(p, base, s) {
-    // A parameter that was deprecated before removal is judged by the lifecycle rules (sunset dates).
-    if (own(base.v, 'deprecated') === true)
-        return;
-    s.emit('request-parameter-removed', `${p.in} parameter '${p.name}' removed`, base, { in: p.in, name: p.name });
-}
-function requiredChanged(p, base, rev, s) {
-    if (p.in === 'path')
-        return; // path parameters are always required
-    const was = isRequired(base);
-    const now = isRequired(rev);
-    if (was === now)
-        return;
-    const at = own(rev.v, 'required') !== undefined ? child(rev, 'required') : rev;
-    const data = { in: p.in, name: p.name, from: was, to: now };
-    if (now)
-        s.emit('request-parameter-became-required', `${p.in} parameter '${p.name}' became required`, at, data);
-    else
-        s.emit('request-parameter-became-optional', `${p.in} parameter '${p.name}' became optional`, at, data);
-}
-/** True when the revision declares the parameter on the path item and the operation does not override it. */
-function fromPathItem(op, inn, name, spec) {
-    if (!op.rev || !op.revPathItem)
-        return false;
-    return declares(op.revPathItem, inn, name, spec) && !declares(op.rev, inn, name, spec);
-}
-function declares(holder, inn, name, spec) {
-    const list = child(holder, 'parameters');
-    if (!Array.isArray(list.v))
-        return false;
-    const norm = (n) => (inn === 'header' ? n.toLowerCase() : n);
-    for (let i = 0; i < list.v.length; i++) {
-        const param = spec.deref(child(list, i));
-        const pn = own(param.v, 'name');
-        if (own(param.v, 'in') === inn && typeof pn === 'string' && norm(pn) === norm(name))
-            return true;
-    }
-    return false;
-}
-
-;// CONCATENATED MODULE: ./src/breaking/rules/paths.ts
-
-
-/**
- * Endpoints and webhooks added or removed (removal judged against deprecation and `x-sunset`),
- * operationId and tag changes, and named schemas dropped from components.
- */
-function paths_operationHook(p, s) {
-    if (!p.base && p.rev) {
-        s.emit('endpoint-added', 'endpoint added', p.rev);
-        return;
-    }
-    if (p.base && !p.rev) {
-        // Draft and alpha operations (or ones with an unreadable level) may go without notice.
-        if (!inStabilityScope(p))
-            return;
-        const wholePath = !p.revPathItem;
-        checkRemoval(p.base, wholePath ? PATH_REMOVAL : OPERATION_REMOVAL, wholePath ? `path '${p.basePath ?? p.path}'` : 'endpoint', s, (id, message, at, data) => s.emit(id, message, at, data));
-        return;
-    }
-    if (!p.base || !p.rev || !inStabilityScope(p))
-        return;
-    operationId(p.base, p.rev, s);
-    tags(p.base, p.rev, s);
-}
-function operationId(base, rev, s) {
-    const b = own(base.v, 'operationId');
-    const r = own(rev.v, 'operationId');
-    const bs = typeof b === 'string' ? b : '';
-    const rs = typeof r === 'string' ? r : '';
-    if (bs === rs)
-        return;
-    if (bs === '') {
-        s.emit('api-operation-id-added', `operationId '${rs}' added`, child(rev, 'operationId'), { to: rs });
-    }
-    else if (rs === '') {
-        s.emit('api-operation-id-removed', `operationId '${bs}' removed`, child(base, 'operationId'), { from: bs });
-    }
-    else {
-        s.emit('api-operation-id-removed', `operationId changed from '${bs}' to '${rs}'`, child(rev, 'operationId'), { from: bs, to: rs });
-    }
-}
-function tagList(loc) {
-    const v = own(loc.v, 'tags');
-    return Array.isArray(v) ? v.filter((t) => typeof t === 'string') : [];
-}
-function tags(base, rev, s) {
-    const bt = tagList(base);
-    const rt = tagList(rev);
-    for (const t of bt) {
-        if (!rt.includes(t))
-            s.emit('api-tag-removed', `tag '${t}' removed`, tagLoc(base, t), { tag: t });
-    }
-    for (const t of rt) {
-        if (!bt.includes(t))
-            s.emit('api-tag-added', `tag '${t}' added`, tagLoc(rev, t), { tag: t });
-    }
-}
-function tagLoc(op, tag) {
-    const list = child(op, 'tags');
-    const i = list.v.indexOf(tag);
-    return child(list, i);
-}
-function rootOf(spec) {
-    return { v: spec.root.value, doc: spec.root, path: [] };
-}
-function specHook(s) {
-    const base = rootOf(s.base);
-    const rev = rootOf(s.rev);
-    // Webhooks (OpenAPI 3.1), by name.
-    const bw = child(base, 'webhooks');
-    const rw = child(rev, 'webhooks');
-    for (const name of ownKeys(rw.v)) {
-        if (!isObj(bw.v) || own(bw.v, name) === undefined)
-            s.emit('webhook-added', `webhook '${name}' added`, child(rw, name), { webhook: name });
-    }
-    for (const name of ownKeys(bw.v)) {
-        if (!isObj(rw.v) || own(rw.v, name) === undefined)
-            s.emit('webhook-removed', `webhook '${name}' removed`, child(bw, name), { webhook: name });
-    }
-    // Named schemas dropped from components.
-    const bs = child(child(base, 'components'), 'schemas');
-    const rs = child(child(rev, 'components'), 'schemas');
-    for (const name of ownKeys(bs.v)) {
-        if (own(rs.v, name) === undefined)
-            s.emit('api-schema-removed', `schema '${name}' removed from components`, child(bs, name), { schema: name });
-    }
-}
-const pathsFamily = {
-    name: 'paths',
-    allStabilities: true,
-    spec: specHook,
-    operation: paths_operationHook,
-};
-
-;// CONCATENATED MODULE: ./src/breaking/rules/request-body.ts
-
-
-/**
- * The request body as a whole: added, removed, `required` flipped; its media types added or
- * removed; a media type's schema appearing or disappearing. Changes inside the body schema belong
- * to the schema families.
- */
-const requestBodyFamily = {
-    name: 'request-body',
-    requestBody(p, s) {
-        if (p.rev && !p.base) {
-            const required = own(p.rev.v, 'required') === true;
-            if (required)
-                s.emit('request-body-added-required', 'required request body added', p.rev);
-            else
-                s.emit('request-body-added-optional', 'optional request body added', p.rev);
-            return;
-        }
-        if (p.base && !p.rev) {
-            s.emit('request-body-removed', 'request body removed', p.base);
-            return;
-        }
-        if (!p.base || !p.rev)
-            return;
-        const was = own(p.base.v, 'required') === true;
-        const now = own(p.rev.v, 'required') === true;
-        if (was === now)
-            return;
-        const at = own(p.rev.v, 'required') !== undefined ? child(p.rev, 'required') : p.rev;
-        if (now)
-            s.emit('request-body-became-required', 'request body became required', at, { from: was, to: now });
-        else
-            s.emit('request-body-became-optional', 'request body became optional', at, { from: was, to: now });
-    },
-    mediaType(p, s) {
-        if (p.status !== undefined)
-            return; // responses are the responses family's
-        mediaTypeChange(p, s, {
-            added: 'request-body-media-type-added',
-            removed: 'request-body-media-type-removed',
-            where: 'request body',
-            schemaPrefix: 'request-body-media-type',
-        });
-    },
-};
-/** A media type added or removed, or its `schema` / `itemSchema` appearing or disappearing. Shared with responses. */
-function mediaTypeChange(p, s, ids) {
-    const data = { mediaType: p.mediaType };
-    if (p.status !== undefined)
-        data.status = p.status;
-    if (p.rev && !p.base) {
-        s.emit(ids.added, `media type '${p.mediaType}' added to the ${ids.where}`, p.rev, data);
-        return;
-    }
-    if (p.base && !p.rev) {
-        s.emit(ids.removed, `media type '${p.mediaType}' removed from the ${ids.where}`, p.base, data);
-        return;
-    }
-    if (!p.base || !p.rev)
-        return;
-    for (const [key, part] of [['schema', 'schema'], ['itemSchema', 'item-schema']]) {
-        const b = own(p.base.v, key) !== undefined;
-        const r = own(p.rev.v, key) !== undefined;
-        if (b === r)
-            continue;
-        const id = `${ids.schemaPrefix}-${part}-${r ? 'added' : 'removed'}`;
-        if (!isRule(id))
-            continue;
-        const at = r ? child(p.rev, key) : child(p.base, key);
-        s.emit(id, `${key} ${r ? 'added to' : 'removed from'} media type '${p.mediaType}' of the ${ids.where}`, at, data);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/breaking/rules/responses.ts
-
-
-
-/**
- * Responses of an operation: status codes added or removed, their media types added, removed or
- * renamed, a media type's schema appearing or disappearing, response headers added, removed or
- * made optional. (Enum values dropped from a top-level response body, `response-mediatype-enum-value-removed`,
- * come from the schema families' enum check.)
- */
-const responsesFamily = {
-    name: 'responses',
-    response(p, s) {
-        if (p.base && p.rev)
-            return;
-        const cls = statusClass(p.status);
-        if (!cls)
-            return;
-        const kind = cls === 'success' ? 'success' : 'non-success';
-        const data = { status: p.status };
-        // Point at the status key in the operation, not at a shared response it may reference.
-        if (p.op.rev && p.rev)
-            s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, child(child(p.op.rev, 'responses'), p.status), data);
-        else if (p.op.base && p.base)
-            s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, child(child(p.op.base, 'responses'), p.status), data);
-    },
-    mediaType(p, s) {
-        if (p.status === undefined)
-            return; // request bodies are the request-body family's
-        if (p.baseMediaType !== undefined && p.baseMediaType !== p.mediaType && p.base && p.rev) {
-            mediaTypeRenamed(p, p.baseMediaType, s);
-        }
-        mediaTypeChange(p, s, {
-            added: 'response-media-type-added',
-            removed: 'response-media-type-removed',
-            where: `response ${p.status}`,
-            schemaPrefix: 'response-body-media-type',
-        });
-    },
-    header(p, s) {
-        if (p.name.toLowerCase() === 'content-type')
-            return; // OpenAPI: a response header of that name is ignored
-        const data = { header: p.name, status: p.status };
-        if (p.rev && !p.base) {
-            s.emit('response-header-added', `response header '${p.name}' added to response ${p.status}`, p.rev, data);
-            return;
-        }
-        if (p.base && !p.rev) {
-            if (own(p.base.v, 'required') === true) {
-                s.emit('required-response-header-removed', `required response header '${p.name}' removed from response ${p.status}`, p.base, data);
-            }
-            else {
-                s.emit('optional-response-header-removed', `optional response header '${p.name}' removed from response ${p.status}`, p.base, data);
-            }
-            return;
-        }
-        if (!p.base || !p.rev)
-            return;
-        if (own(p.base.v, 'required') === true && own(p.rev.v, 'required') !== true) {
-            const at = own(p.rev.v, 'required') !== undefined ? child(p.rev, 'required') : p.rev;
-            s.emit('response-header-became-optional', `response header '${p.name}' of response ${p.status} became optional`, at, data);
-        }
-    },
-};
-/** `200` → success, `404` → non-success, `2XX` → success range; `default` and anything else → undefined. */
-function statusClass(status) {
-    if (/^[1-5]\d\d$/.test(status))
-        return status.startsWith('2') ? 'success' : 'other';
-    if (/^[1-5]XX$/i.test(status))
-        return status.startsWith('2') ? 'success' : 'other';
-    return undefined;
-}
-function mediaTypeRenamed(p, from, s) {
-    const to = p.mediaType;
-    const data = { status: p.status, from, to };
-    const at = p.rev;
-    if (mediaTypeContains(from, to)) {
-        s.emit('response-media-type-name-specialized', `media type of response ${p.status} narrowed from '${from}' to '${to}'`, at, data);
-    }
-    else if (mediaTypeContains(to, from)) {
-        s.emit('response-media-type-name-generalized', `media type of response ${p.status} widened from '${from}' to '${to}'`, at, data);
-    }
-    else {
-        s.emit('response-media-type-name-changed', `media type of response ${p.status} changed from '${from}' to '${to}'`, at, data);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/breaking/rules/schema-constraints.ts
 
 
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 /** 3.0 writes an exclusive bound as `maximum: 10` + `exclusiveMaximum: true`; 3.1 as `exclusiveMaximum: 10`. */
-const exclusiveFlag = (s, flag) => own(s, flag) === true;
+const exclusiveFlag = (s, flag) => loc_own(s, flag) === true;
 /**
  * The bounds. The 3.0 boolean form is normalised to the 3.1 numeric form, so
  * `maximum: 10, exclusiveMaximum: true` is an exclusive maximum of 10 and no inclusive maximum:
@@ -35854,14 +35413,14 @@ const exclusiveFlag = (s, flag) => own(s, flag) === true;
  * maximum being set.
  */
 const BOUNDS = [
-    { rule: 'max', keyword: 'maximum', exclusive: 'exclusive-max', read: (s) => (exclusiveFlag(s, 'exclusiveMaximum') ? undefined : num(own(s, 'maximum'))) },
-    { rule: 'min', keyword: 'minimum', exclusive: 'exclusive-min', read: (s) => (exclusiveFlag(s, 'exclusiveMinimum') ? undefined : num(own(s, 'minimum'))) },
-    { rule: 'exclusive-max', keyword: 'exclusiveMaximum', read: (s) => num(own(s, 'exclusiveMaximum')) ?? (exclusiveFlag(s, 'exclusiveMaximum') ? num(own(s, 'maximum')) : undefined) },
-    { rule: 'exclusive-min', keyword: 'exclusiveMinimum', read: (s) => num(own(s, 'exclusiveMinimum')) ?? (exclusiveFlag(s, 'exclusiveMinimum') ? num(own(s, 'minimum')) : undefined) },
-    { rule: 'max-length', keyword: 'maxLength', read: (s) => num(own(s, 'maxLength')) },
-    { rule: 'min-length', keyword: 'minLength', read: (s) => num(own(s, 'minLength')) },
-    { rule: 'max-items', keyword: 'maxItems', read: (s) => num(own(s, 'maxItems')) },
-    { rule: 'min-items', keyword: 'minItems', read: (s) => num(own(s, 'minItems')) },
+    { rule: 'max', keyword: 'maximum', exclusive: 'exclusive-max', read: (s) => (exclusiveFlag(s, 'exclusiveMaximum') ? undefined : num(loc_own(s, 'maximum'))) },
+    { rule: 'min', keyword: 'minimum', exclusive: 'exclusive-min', read: (s) => (exclusiveFlag(s, 'exclusiveMinimum') ? undefined : num(loc_own(s, 'minimum'))) },
+    { rule: 'exclusive-max', keyword: 'exclusiveMaximum', read: (s) => num(loc_own(s, 'exclusiveMaximum')) ?? (exclusiveFlag(s, 'exclusiveMaximum') ? num(loc_own(s, 'maximum')) : undefined) },
+    { rule: 'exclusive-min', keyword: 'exclusiveMinimum', read: (s) => num(loc_own(s, 'exclusiveMinimum')) ?? (exclusiveFlag(s, 'exclusiveMinimum') ? num(loc_own(s, 'minimum')) : undefined) },
+    { rule: 'max-length', keyword: 'maxLength', read: (s) => num(loc_own(s, 'maxLength')) },
+    { rule: 'min-length', keyword: 'minLength', read: (s) => num(loc_own(s, 'minLength')) },
+    { rule: 'max-items', keyword: 'maxItems', read: (s) => num(loc_own(s, 'maxItems')) },
+    { rule: 'min-items', keyword: 'minItems', read: (s) => num(loc_own(s, 'minItems')) },
 ];
 /** Item-count bounds that, on an array parameter, are also read from a misplaced spot: its `items` schema. */
 const ITEM_COUNTS = new Set(['max-items', 'min-items']);
@@ -35875,9 +35434,9 @@ const ANY_PATTERN = new Set(['.*', '^.*$', '^.*', '.*$', '(.*)', '^(.*)$', '[\\s
 function ruleId(p, rest) {
     const candidates = [];
     const rev = p.rev.v;
-    if (p.prefix === 'request-property' && own(rev, 'readOnly') === true)
+    if (p.prefix === 'request-property' && loc_own(rev, 'readOnly') === true)
         candidates.push(`request-read-only-property-${rest}`);
-    if (p.prefix === 'response-property' && own(rev, 'writeOnly') === true)
+    if (p.prefix === 'response-property' && loc_own(rev, 'writeOnly') === true)
         candidates.push(`response-write-only-property-${rest}`);
     if (p.prefix === 'request-parameter-property' && p.place.param?.in === 'header')
         candidates.push(`request-header-property-${rest}`);
@@ -35904,7 +35463,7 @@ function emitRule(p, e, rests, detail, at, data) {
 /** Where a keyword sits: in the revision, or in the base when it is gone. */
 function keywordAt(p, keyword, gone) {
     const side = gone ? p.base : p.rev;
-    return own(side.v, keyword) !== undefined ? child(side, keyword) : side;
+    return loc_own(side.v, keyword) !== undefined ? loc_child(side, keyword) : side;
 }
 function checkBound(p, e, bound, base, rev, where, label = bound.keyword) {
     const from = bound.read(base);
@@ -35932,13 +35491,13 @@ function checkBound(p, e, bound, base, rev, where, label = bound.keyword) {
     }
     const gone = action === 'unset';
     const side = gone ? where.base : where.rev;
-    const at = own(side.v, bound.keyword) !== undefined ? child(side, bound.keyword) : side;
+    const at = loc_own(side.v, bound.keyword) !== undefined ? loc_child(side, bound.keyword) : side;
     emitRule(p, e, [`${bound.rule}-${action}`], detail, at, { keyword: bound.keyword, from, to });
 }
 function checkPattern(p, e) {
     const str = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
-    const from = str(own(p.base.v, 'pattern'));
-    const to = str(own(p.rev.v, 'pattern'));
+    const from = str(loc_own(p.base.v, 'pattern'));
+    const to = str(loc_own(p.rev.v, 'pattern'));
     if (from === to)
         return;
     const data = { keyword: 'pattern', from, to };
@@ -35954,7 +35513,7 @@ function checkPattern(p, e) {
 const constraintsFamily = {
     name: 'schema-constraints',
     schema(p, e) {
-        if (!isObj(p.base.v) || !isObj(p.rev.v))
+        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
             return;
         const where = { base: p.base, rev: p.rev };
         for (const bound of BOUNDS) {
@@ -35962,12 +35521,12 @@ const constraintsFamily = {
             // An array parameter whose item count sits (wrongly) on its `items` schema: read it there,
             // as oasdiff does, when the parameter's own bound did not change.
             if (p.prefix === 'request-parameter' && ITEM_COUNTS.has(bound.rule) && bound.read(p.base.v) === bound.read(p.rev.v)) {
-                const bi = own(p.base.v, 'items');
-                const ri = own(p.rev.v, 'items');
-                if (!isObj(bi) || !isObj(ri))
+                const bi = loc_own(p.base.v, 'items');
+                const ri = loc_own(p.rev.v, 'items');
+                if (!loc_isObj(bi) || !loc_isObj(ri))
                     continue;
-                const b = p.deref(child(p.base, 'items'));
-                const r = p.deref(child(p.rev, 'items'));
+                const b = p.deref(loc_child(p.base, 'items'));
+                const r = p.deref(loc_child(p.rev, 'items'));
                 if (bound.read(b.v) !== undefined && bound.read(r.v) !== undefined)
                     checkBound(p, e, bound, b.v, r.v, { base: b, rev: r }, `items ${bound.keyword}`);
             }
@@ -35976,128 +35535,6 @@ const constraintsFamily = {
     },
 };
 
-;// CONCATENATED MODULE: ./src/breaking/rules/schema-keywords.ts
-
-const ROWS = [
-    { keyword: 'if', stem: 'if', kind: 'schema', narrows: 'added', what: '`if` subschema' },
-    { keyword: 'then', stem: 'then', kind: 'schema', narrows: 'added', what: '`then` subschema' },
-    { keyword: 'else', stem: 'else', kind: 'schema', narrows: 'added', what: '`else` subschema' },
-    { keyword: 'contains', stem: 'contains', kind: 'schema', narrows: 'added', what: '`contains` subschema' },
-    { keyword: 'minContains', stem: 'min-contains', kind: 'bound', narrows: 'increased', what: 'minContains' },
-    { keyword: 'maxContains', stem: 'max-contains', kind: 'bound', narrows: 'decreased', what: 'maxContains' },
-    { keyword: 'prefixItems', stem: 'prefix-items', kind: 'tuple', narrows: 'added', what: 'prefixItems' },
-    { keyword: 'unevaluatedItems', stem: 'unevaluated-items', kind: 'schema', narrows: 'added', what: 'unevaluatedItems' },
-    { keyword: 'unevaluatedProperties', stem: 'unevaluated-properties', kind: 'schema', narrows: 'added', what: 'unevaluatedProperties' },
-    { keyword: 'propertyNames', stem: 'property-names', kind: 'schema', narrows: 'added', what: 'propertyNames' },
-    { keyword: 'contentSchema', stem: 'content-schema', kind: 'schema', narrows: 'added', what: 'contentSchema' },
-    { keyword: 'dependentRequired', stem: 'dependent-required', kind: 'map', narrows: 'added', what: 'dependentRequired entry' },
-    { keyword: 'dependentSchemas', stem: 'dependent-schema', kind: 'map', narrows: 'added', what: 'dependentSchemas entry' },
-    { keyword: 'patternProperties', stem: 'pattern-property', kind: 'map', narrows: 'added', what: 'patternProperties entry' },
-    { keyword: 'contentEncoding', stem: 'content-encoding', kind: 'value', what: 'contentEncoding' },
-    { keyword: 'contentMediaType', stem: 'content-media-type', kind: 'value', what: 'contentMediaType' },
-];
-const keywordsFamily = {
-    name: 'schema-keywords',
-    schema(p, e) {
-        if (!isObj(p.base.v) || !isObj(p.rev.v))
-            return;
-        for (const row of ROWS)
-            CHECKS[row.kind](p, e, row);
-    },
-};
-const CHECKS = {
-    schema(p, e, row) {
-        const had = present(own(p.base.v, row.keyword));
-        const has = present(own(p.rev.v, row.keyword));
-        if (had === has)
-            return;
-        const change = has ? 'added' : 'removed';
-        const at = has ? child(p.rev, row.keyword) : child(p.base, row.keyword);
-        emit(p, e, row, change, `${row.what} ${change}`, at, {});
-    },
-    bound(p, e, row) {
-        const from = own(p.base.v, row.keyword);
-        const to = own(p.rev.v, row.keyword);
-        if (typeof from !== 'number' || typeof to !== 'number' || from === to)
-            return;
-        const change = to > from ? 'increased' : 'decreased';
-        emit(p, e, row, change, `${row.what} ${change} from ${from} to ${to}`, child(p.rev, row.keyword), { from, to });
-    },
-    tuple(p, e, row) {
-        const from = listLength(own(p.base.v, row.keyword));
-        const to = listLength(own(p.rev.v, row.keyword));
-        if (from === to)
-            return;
-        const change = to > from ? 'added' : 'removed';
-        const n = Math.abs(to - from);
-        const at = to > from ? child(p.rev, row.keyword) : child(p.base, row.keyword);
-        emit(p, e, row, change, `${n} ${row.what} ${n === 1 ? 'entry' : 'entries'} ${change} (${from} → ${to})`, at, { from, to });
-    },
-    map(p, e, row) {
-        const bm = own(p.base.v, row.keyword);
-        const rm = own(p.rev.v, row.keyword);
-        const bl = child(p.base, row.keyword);
-        const rl = child(p.rev, row.keyword);
-        for (const key of ownKeys(rm)) {
-            if (!hasOwn(bm, key))
-                emit(p, e, row, 'added', `${row.what} '${key}' added`, child(rl, key), { key, value: listOf(own(rm, key)) });
-        }
-        for (const key of ownKeys(bm)) {
-            if (!hasOwn(rm, key))
-                emit(p, e, row, 'removed', `${row.what} '${key}' removed`, child(bl, key), { key, value: listOf(own(bm, key)) });
-        }
-        for (const key of ownKeys(rm)) {
-            if (!hasOwn(bm, key))
-                continue;
-            const from = own(bm, key);
-            const to = own(rm, key);
-            if (!Array.isArray(from) || !Array.isArray(to))
-                continue;
-            const added = to.filter((x) => !from.includes(x)).map(String);
-            const removed = from.filter((x) => !to.includes(x)).map(String);
-            if (!added.length && !removed.length)
-                continue;
-            const parts = [added.length ? `added ${added.join(', ')}` : '', removed.length ? `removed ${removed.join(', ')}` : ''].filter(Boolean);
-            e.emit(`${p.prefix}-${row.stem}-changed`, `${row.what} '${key}' changed: ${parts.join('; ')}`, child(rl, key), {
-                keyword: row.keyword,
-                key,
-                from: from.map(String),
-                to: to.map(String),
-                narrows: added.length > 0,
-            });
-        }
-    },
-    value(p, e, row) {
-        const from = own(p.base.v, row.keyword);
-        const to = own(p.rev.v, row.keyword);
-        if (from === to || (from === undefined && to === undefined))
-            return;
-        const show = (v) => (v === undefined ? 'none' : `'${String(v)}'`);
-        const at = to !== undefined ? child(p.rev, row.keyword) : child(p.base, row.keyword);
-        e.emit(`${p.prefix}-${row.stem}-changed`, `${row.what} changed from ${show(from)} to ${show(to)}`, at, {
-            keyword: row.keyword,
-            from: from ?? null,
-            to: to ?? null,
-        });
-    },
-};
-function emit(p, e, row, change, detail, at, data) {
-    e.emit(`${p.prefix}-${row.stem}-${change}`, detail, at, { keyword: row.keyword, ...data, narrows: row.narrows === change });
-}
-/** Whether a subschema keyword is written (boolean schemas such as `unevaluatedProperties: false` count). */
-function present(v) {
-    return v !== undefined && v !== null;
-}
-function listLength(v) {
-    return Array.isArray(v) ? v.length : 0;
-}
-function listOf(v) {
-    return Array.isArray(v) ? v.map(String) : undefined;
-}
-function hasOwn(o, key) {
-    return isObj(o) && Object.prototype.hasOwnProperty.call(o, key);
-}
-
 ;// CONCATENATED MODULE: ./src/breaking/rules/schema-types.ts
 
 
@@ -36105,23 +35542,23 @@ function hasOwn(o, key) {
 function canon(v) {
     if (Array.isArray(v))
         return `[${v.map(canon).join(',')}]`;
-    if (isObj(v))
+    if (loc_isObj(v))
         return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}`;
     return JSON.stringify(v) ?? 'undefined';
 }
 const show = (v) => (typeof v === 'string' ? v : canon(v));
 function schema_types_at(side, keyword) {
-    return own(side.v, keyword) !== undefined ? child(side, keyword) : side;
+    return loc_own(side.v, keyword) !== undefined ? loc_child(side, keyword) : side;
 }
 // ---------- type and format ----------
 /** The declared types (3.0 string or 3.1 list), `null` left out. */
 function typesOf(s) {
-    const t = own(s, 'type');
+    const t = loc_own(s, 'type');
     const list = typeof t === 'string' ? [t] : Array.isArray(t) ? t.filter((x) => typeof x === 'string') : [];
     return [...new Set(list.filter((x) => x !== 'null'))].sort();
 }
 function formatOf(s) {
-    const f = own(s, 'format');
+    const f = loc_own(s, 'format');
     return typeof f === 'string' ? f : '';
 }
 /** Every value of `sub` is a value of `sup`. */
@@ -36164,18 +35601,18 @@ function stronglyTyped(mediaType) {
 /** oneOf/anyOf whose members are all plain single-type schemas: another way to write a list of types. */
 function listOfTypes(p, side) {
     const single = typesOf(side.v);
-    const t = own(side.v, 'type');
+    const t = loc_own(side.v, 'type');
     if (single.length === 1 && !Array.isArray(t))
         return { types: single, list: false };
     for (const k of ['oneOf', 'anyOf']) {
-        const members = own(side.v, k);
+        const members = loc_own(side.v, k);
         if (!Array.isArray(members) || members.length === 0)
             continue;
         const types = [];
         for (let i = 0; i < members.length; i++) {
-            const m = p.deref(child(child(side, k), i)).v;
-            const mt = own(m, 'type');
-            const plain = (typeof mt === 'string' || (Array.isArray(mt) && mt.length === 1)) && !['properties', 'oneOf', 'anyOf', 'allOf'].some((c) => own(m, c) !== undefined);
+            const m = p.deref(loc_child(loc_child(side, k), i)).v;
+            const mt = loc_own(m, 'type');
+            const plain = (typeof mt === 'string' || (Array.isArray(mt) && mt.length === 1)) && !['properties', 'oneOf', 'anyOf', 'allOf'].some((c) => loc_own(m, c) !== undefined);
             if (!plain)
                 return undefined;
             types.push(typeof mt === 'string' ? mt : String(mt[0]));
@@ -36185,19 +35622,19 @@ function listOfTypes(p, side) {
     return undefined;
 }
 /** A schema carrying its type in subschemas (wrapped in oneOf/anyOf/allOf): its own lack of `type` says nothing. */
-const composed = (s) => ['oneOf', 'anyOf', 'allOf'].some((k) => Array.isArray(own(s, k)) && own(s, k).length > 0);
+const composed = (s) => ['oneOf', 'anyOf', 'allOf'].some((k) => Array.isArray(loc_own(s, k)) && loc_own(s, k).length > 0);
 /** Parameter sent as `form` + `explode` (the query/cookie default): one value is a one-element array. */
 function formExplode(p) {
     const param = p.place.param?.rev?.v;
     const inn = p.place.param?.in;
-    const style = own(param, 'style') ?? (inn === 'query' || inn === 'cookie' ? 'form' : 'simple');
-    const explode = own(param, 'explode') ?? style === 'form';
+    const style = loc_own(param, 'style') ?? (inn === 'query' || inn === 'cookie' ? 'form' : 'simple');
+    const explode = loc_own(param, 'explode') ?? style === 'form';
     return style === 'form' && explode === true;
 }
 /** Validation keywords apart from type/nullability, for "does the item schema accept what the scalar did". */
 const NOT_CONSTRAINTS = new Set(['type', 'nullable', 'title', 'description', 'default', 'example', 'examples', 'externalDocs', '$comment', 'deprecated', 'readOnly', 'writeOnly', 'xml']);
 function constraintsOf(s) {
-    if (!isObj(s))
+    if (!loc_isObj(s))
         return canon(s);
     return canon(Object.fromEntries(Object.entries(s).filter(([k]) => !NOT_CONSTRAINTS.has(k) && !k.startsWith('x-'))));
 }
@@ -36205,9 +35642,9 @@ function constraintsOf(s) {
 function scalarToExplodedArray(p, from, to) {
     if (from.length === 0 || from.includes('array') || !sameTypes(to, ['array']) || !formExplode(p))
         return false;
-    if (!isObj(own(p.rev.v, 'items')))
+    if (!loc_isObj(loc_own(p.rev.v, 'items')))
         return false;
-    const item = p.deref(child(p.rev, 'items')).v;
+    const item = p.deref(loc_child(p.rev, 'items')).v;
     if (typeRejects(from, typesOf(item), true))
         return false;
     return constraintsOf(item) === constraintsOf(p.base.v);
@@ -36215,6 +35652,16 @@ function scalarToExplodedArray(p, from, to) {
 function typeLabel(types, format) {
     const t = types.length === 0 ? 'any' : types.join('|');
     return format ? `${t}/${format}` : t;
+}
+/**
+ * Whether both sides are a type or a list of types, at least one is a list, and the set of types
+ * changed (e.g. `type: string` → `oneOf: [{type: string}, {type: integer}]`): reported as
+ * `…-list-of-types-widened/narrowed` here, so composition leaves those oneOf/anyOf changes alone.
+ */
+function listOfTypesChanged(p) {
+    const b = listOfTypes(p, p.base);
+    const r = listOfTypes(p, p.rev);
+    return !!b && !!r && (b.list || r.list) && !sameTypes(b.types, r.types);
 }
 function checkType(p, e) {
     // The list-of-types pattern is reported as such, and replaces a type change.
@@ -36288,9 +35735,9 @@ function checkType(p, e) {
 }
 // ---------- nullability ----------
 function nullable(s) {
-    if (own(s, 'nullable') === true)
+    if (loc_own(s, 'nullable') === true)
         return true;
-    const t = own(s, 'type');
+    const t = loc_own(s, 'type');
     return t === 'null' || (Array.isArray(t) && t.includes('null'));
 }
 function checkNullable(p, e) {
@@ -36299,32 +35746,32 @@ function checkNullable(p, e) {
     if (from === to)
         return;
     const side = to ? p.rev : p.base;
-    const where = own(side.v, 'nullable') !== undefined ? child(side, 'nullable') : schema_types_at(side, 'type');
+    const where = loc_own(side.v, 'nullable') !== undefined ? loc_child(side, 'nullable') : schema_types_at(side, 'type');
     emitRule(p, e, [to ? 'became-nullable' : 'became-not-nullable'], to ? 'became nullable' : 'became not nullable', where, { from, to });
 }
 // ---------- const and default ----------
 function checkValue(p, e, keyword, rule) {
-    const has = (s) => isObj(s) && Object.prototype.hasOwnProperty.call(s, keyword);
+    const has = (s) => loc_isObj(s) && Object.prototype.hasOwnProperty.call(s, keyword);
     const hb = has(p.base.v);
     const hr = has(p.rev.v);
     if (!hb && !hr)
         return;
-    const from = own(p.base.v, keyword);
-    const to = own(p.rev.v, keyword);
+    const from = loc_own(p.base.v, keyword);
+    const to = loc_own(p.rev.v, keyword);
     const data = { from, to };
     if (hb && hr) {
         if (canon(from) === canon(to))
             return;
-        emitRule(p, e, [`${rule}-changed`], `${keyword} changed from '${show(from)}' to '${show(to)}'`, child(p.rev, keyword), data);
+        emitRule(p, e, [`${rule}-changed`], `${keyword} changed from '${show(from)}' to '${show(to)}'`, loc_child(p.rev, keyword), data);
     }
     else if (hr)
-        emitRule(p, e, [`${rule}-added`], `${keyword} '${show(to)}' added`, child(p.rev, keyword), data);
+        emitRule(p, e, [`${rule}-added`], `${keyword} '${show(to)}' added`, loc_child(p.rev, keyword), data);
     else
-        emitRule(p, e, [`${rule}-removed`], `${keyword} '${show(from)}' removed`, child(p.base, keyword), data);
+        emitRule(p, e, [`${rule}-removed`], `${keyword} '${show(from)}' removed`, loc_child(p.base, keyword), data);
 }
 // ---------- enum ----------
-function schema_types_listOf(s, keyword) {
-    const v = own(s, keyword);
+function listOf(s, keyword) {
+    const v = loc_own(s, keyword);
     return Array.isArray(v) && v.length > 0 ? v : undefined;
 }
 /** Values of `a` not in `b`, each with its index in `a`. */
@@ -36333,34 +35780,34 @@ function missing(a, b) {
     return a.map((v, i) => [v, i]).filter(([v]) => !keys.has(canon(v)));
 }
 function checkEnum(p, e) {
-    const from = schema_types_listOf(p.base.v, 'enum');
-    const to = schema_types_listOf(p.rev.v, 'enum');
+    const from = listOf(p.base.v, 'enum');
+    const to = listOf(p.rev.v, 'enum');
     if (!from && to) {
-        emitRule(p, e, ['became-enum'], `became an enum (${to.map(show).join(', ')})`, child(p.rev, 'enum'), { to });
+        emitRule(p, e, ['became-enum'], `became an enum (${to.map(show).join(', ')})`, loc_child(p.rev, 'enum'), { to });
         return;
     }
     if (!from || !to)
         return;
     for (const [v, i] of missing(from, to)) {
-        emitRule(p, e, ['enum-value-removed'], `enum value '${show(v)}' removed`, child(child(p.base, 'enum'), i), { value: v });
+        emitRule(p, e, ['enum-value-removed'], `enum value '${show(v)}' removed`, loc_child(loc_child(p.base, 'enum'), i), { value: v });
     }
     for (const [v, i] of missing(to, from)) {
-        emitRule(p, e, ['enum-value-added'], `enum value '${show(v)}' added`, child(child(p.rev, 'enum'), i), { value: v });
+        emitRule(p, e, ['enum-value-added'], `enum value '${show(v)}' added`, loc_child(loc_child(p.rev, 'enum'), i), { value: v });
     }
 }
 function checkExtensibleEnum(p, e) {
-    const from = schema_types_listOf(p.base.v, 'x-extensible-enum');
-    const to = schema_types_listOf(p.rev.v, 'x-extensible-enum');
+    const from = listOf(p.base.v, 'x-extensible-enum');
+    const to = listOf(p.rev.v, 'x-extensible-enum');
     if (!from || !to)
         return;
     for (const [v, i] of missing(from, to)) {
-        emitRule(p, e, ['x-extensible-enum-value-removed'], `x-extensible-enum value '${show(v)}' removed`, child(child(p.base, 'x-extensible-enum'), i), { value: v });
+        emitRule(p, e, ['x-extensible-enum-value-removed'], `x-extensible-enum value '${show(v)}' removed`, loc_child(loc_child(p.base, 'x-extensible-enum'), i), { value: v });
     }
 }
 const typesFamily = {
     name: 'schema-types',
     schema(p, e) {
-        if (!isObj(p.base.v) || !isObj(p.rev.v))
+        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
             return;
         checkType(p, e);
         checkNullable(p, e);
@@ -36370,6 +35817,597 @@ const typesFamily = {
         checkExtensibleEnum(p, e);
     },
 };
+
+;// CONCATENATED MODULE: ./src/breaking/rules/composition.ts
+
+
+
+
+
+/**
+ * allOf/anyOf/oneOf members added or removed, a concrete object wrapped in a oneOf, and
+ * discriminator changes. Members are matched as the walker matches them (diffSubschemas): by
+ * `$ref`, then inline members by content, title, or as the one member left on each side. The
+ * walker walks inside matched members, so changes within them come from the other families.
+ *
+ * Ids are `${p.prefix}-…`: `request-body`/`response-body` at the top, `request-property`/
+ * `response-property` below; positions with no such rule (parameters, headers) are dropped.
+ */
+const compositionFamily = {
+    name: 'composition',
+    schema(p, e) {
+        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
+            return;
+        // A body wrapped in a oneOf is reported once as such, instead of as oneOf members added; there
+        // is no such rule below the body, where the new members are reported.
+        const top = p.prefix === 'request-body' || p.prefix === 'response-body';
+        const wrapped = top ? wrappedInOneOf(p) : 0;
+        if (wrapped)
+            e.emit(`${p.prefix}-wrapped-in-one-of`, `was wrapped in a oneOf of ${wrapped} alternatives`, p.rev, { alternatives: wrapped });
+        const listOfTypes = listOfTypesChanged(p);
+        for (const k of KEYWORDS) {
+            if (k.keyword === 'oneOf' && wrapped)
+                continue;
+            // oneOf/anyOf lists of plain types are a type change, reported as `…-list-of-types-…`.
+            if (k.keyword !== 'allOf' && listOfTypes)
+                continue;
+            members(p, e, k);
+        }
+        discriminator(p, e);
+    },
+};
+const KEYWORDS = [
+    { keyword: 'allOf', id: 'all-of', annotationOnly: true },
+    { keyword: 'anyOf', id: 'any-of', annotationOnly: false },
+    { keyword: 'oneOf', id: 'one-of', annotationOnly: false },
+];
+function members(p, e, k) {
+    const d = diffSubschemas(p.base, p.rev, k.keyword, p.deref, p.deref);
+    for (const [dir, side, indexes] of [
+        ['added', p.rev, d.added],
+        ['removed', p.base, d.deleted],
+    ]) {
+        if (indexes.length === 0)
+            continue;
+        const list = loc_child(side, k.keyword);
+        const locs = indexes.map((i) => loc_child(list, i));
+        const annot = k.annotationOnly ? locs.filter((l) => isAnnotationOnly(p.deref(l))) : [];
+        const real = locs.filter((l) => !annot.includes(l));
+        for (const [group, suffix] of [
+            [real, ''],
+            [annot, '-annotation-only'],
+        ]) {
+            if (group.length === 0)
+                continue;
+            const names = group.map((l) => memberName(l));
+            const what = suffix ? ` (annotations only)` : '';
+            e.emit(`${p.prefix}-${k.id}-${dir}${suffix}`, `${k.keyword} ${dir === 'added' ? 'gained' : 'lost'} ${names.join(', ')}${what}`, group[0], {
+                [dir]: names,
+            });
+        }
+    }
+}
+/** `#/components/schemas/Dog`, `subschema #2: Title` or `subschema #2`, as oasdiff names members. */
+function memberName(loc) {
+    const ref = refOf(loc.v);
+    if (ref !== undefined)
+        return ref;
+    const n = Number(loc.path[loc.path.length - 1]) + 1;
+    const title = loc_own(loc.v, 'title');
+    return typeof title === 'string' && title ? `subschema #${n}: ${title}` : `subschema #${n}`;
+}
+function isAnnotationOnly(loc) {
+    return loc_isObj(loc.v) && loc_ownKeys(loc.v).every((key) => ANNOTATION_KEYWORDS.has(key));
+}
+/** The number of alternatives when the body was wrapped in a oneOf (see movedIntoOneOf); else 0. */
+function wrappedInOneOf(p) {
+    const alts = loc_own(p.rev.v, 'oneOf');
+    return Array.isArray(alts) && movedIntoOneOf(p).size > 0 ? alts.length : 0;
+}
+function discriminator(p, e) {
+    const bl = loc_child(p.base, 'discriminator');
+    const rl = loc_child(p.rev, 'discriminator');
+    const b = bl.v;
+    const r = rl.v;
+    const pre = `${p.prefix}-discriminator`;
+    if (!loc_isObj(b) && !loc_isObj(r))
+        return;
+    if (!loc_isObj(b)) {
+        e.emit(`${pre}-added`, 'discriminator added', rl);
+        return;
+    }
+    if (!loc_isObj(r)) {
+        e.emit(`${pre}-removed`, 'discriminator removed', bl);
+        return;
+    }
+    const bn = loc_own(b, 'propertyName');
+    const rn = loc_own(r, 'propertyName');
+    if (bn !== rn) {
+        e.emit(`${pre}-property-name-changed`, `discriminator property name changed from '${String(bn)}' to '${String(rn)}'`, loc_child(rl, 'propertyName'), {
+            from: bn,
+            to: rn,
+        });
+    }
+    const bm = loc_own(b, 'mapping');
+    const rm = loc_own(r, 'mapping');
+    const bk = loc_ownKeys(bm);
+    const rk = loc_ownKeys(rm);
+    const added = rk.filter((k) => !bk.includes(k));
+    const deleted = bk.filter((k) => !rk.includes(k));
+    if (added.length)
+        e.emit(`${pre}-mapping-added`, `discriminator mapping gained ${list(added)}`, loc_child(rl, 'mapping'), { added });
+    if (deleted.length)
+        e.emit(`${pre}-mapping-deleted`, `discriminator mapping lost ${list(deleted)}`, loc_child(bl, 'mapping'), { deleted });
+    for (const k of rk) {
+        if (!bk.includes(k))
+            continue;
+        const from = loc_own(bm, k);
+        const to = loc_own(rm, k);
+        if (from === to)
+            continue;
+        e.emit(`${pre}-mapping-changed`, `discriminator mapping '${k}' changed from '${String(from)}' to '${String(to)}'`, loc_child(loc_child(rl, 'mapping'), k), {
+            key: k,
+            from,
+            to,
+        });
+    }
+}
+function list(names) {
+    return names.map((n) => `'${n}'`).join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/breaking/rules/parameters.ts
+
+/**
+ * Operation parameters: added, removed, required flag changed. Changes inside parameter schemas
+ * (type, enum, bounds, and the required properties of object-typed header parameters) belong to the
+ * schema families; removal of a deprecated parameter to the lifecycle family.
+ */
+const parametersFamily = {
+    name: 'parameters',
+    parameter(p, s) {
+        if (p.rev && !p.base)
+            added(p, p.rev, s);
+        else if (p.base && !p.rev)
+            removed(p, p.base, s);
+        else if (p.base && p.rev)
+            requiredChanged(p, p.base, p.rev, s);
+    },
+};
+function isRequired(param) {
+    return loc_own(param.v, 'required') === true;
+}
+function added(p, rev, s) {
+    const data = { in: p.in, name: p.name };
+    if (p.in === 'path') {
+        s.emit('new-request-path-parameter', `path parameter '${p.name}' added`, rev, data);
+        return;
+    }
+    const required = isRequired(rev);
+    const kind = required ? 'required' : 'optional';
+    if (fromPathItem(p.op, p.in, p.name, s.rev)) {
+        s.emit(`new-${kind}-request-default-parameter-to-existing-path`, `${kind} ${p.in} parameter '${p.name}' added to the path's common parameters, so this existing operation receives it`, rev, data);
+        return;
+    }
+    s.emit(`new-${kind}-request-parameter`, `${kind} ${p.in} parameter '${p.name}' added`, rev, data);
+}
+function removed(p, base, s) {
+    // A parameter that was deprecated before removal is judged by the lifecycle rules (sunset dates).
+    if (loc_own(base.v, 'deprecated') === true)
+        return;
+    s.emit('request-parameter-removed', `${p.in} parameter '${p.name}' removed`, base, { in: p.in, name: p.name });
+}
+function requiredChanged(p, base, rev, s) {
+    if (p.in === 'path')
+        return; // path parameters are always required
+    const was = isRequired(base);
+    const now = isRequired(rev);
+    if (was === now)
+        return;
+    const at = loc_own(rev.v, 'required') !== undefined ? loc_child(rev, 'required') : rev;
+    const data = { in: p.in, name: p.name, from: was, to: now };
+    if (now)
+        s.emit('request-parameter-became-required', `${p.in} parameter '${p.name}' became required`, at, data);
+    else
+        s.emit('request-parameter-became-optional', `${p.in} parameter '${p.name}' became optional`, at, data);
+}
+/** True when the revision declares the parameter on the path item and the operation does not override it. */
+function fromPathItem(op, inn, name, spec) {
+    if (!op.rev || !op.revPathItem)
+        return false;
+    return declares(op.revPathItem, inn, name, spec) && !declares(op.rev, inn, name, spec);
+}
+function declares(holder, inn, name, spec) {
+    const list = loc_child(holder, 'parameters');
+    if (!Array.isArray(list.v))
+        return false;
+    const norm = (n) => (inn === 'header' ? n.toLowerCase() : n);
+    for (let i = 0; i < list.v.length; i++) {
+        const param = spec.deref(loc_child(list, i));
+        const pn = loc_own(param.v, 'name');
+        if (loc_own(param.v, 'in') === inn && typeof pn === 'string' && norm(pn) === norm(name))
+            return true;
+    }
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/breaking/rules/paths.ts
+
+
+/**
+ * Endpoints and webhooks added or removed (removal judged against deprecation and `x-sunset`),
+ * operationId and tag changes, and named schemas dropped from components.
+ */
+function paths_operationHook(p, s) {
+    if (!p.base && p.rev) {
+        s.emit('endpoint-added', 'endpoint added', p.rev);
+        return;
+    }
+    if (p.base && !p.rev) {
+        // Draft and alpha operations (or ones with an unreadable level) may go without notice.
+        if (!inStabilityScope(p))
+            return;
+        const wholePath = !p.revPathItem;
+        checkRemoval(p.base, wholePath ? PATH_REMOVAL : OPERATION_REMOVAL, wholePath ? `path '${p.basePath ?? p.path}'` : 'endpoint', s, (id, message, at, data) => s.emit(id, message, at, data));
+        return;
+    }
+    if (!p.base || !p.rev || !inStabilityScope(p))
+        return;
+    operationId(p.base, p.rev, s);
+    tags(p.base, p.rev, s);
+}
+function operationId(base, rev, s) {
+    const b = loc_own(base.v, 'operationId');
+    const r = loc_own(rev.v, 'operationId');
+    const bs = typeof b === 'string' ? b : '';
+    const rs = typeof r === 'string' ? r : '';
+    if (bs === rs)
+        return;
+    if (bs === '') {
+        s.emit('api-operation-id-added', `operationId '${rs}' added`, loc_child(rev, 'operationId'), { to: rs });
+    }
+    else if (rs === '') {
+        s.emit('api-operation-id-removed', `operationId '${bs}' removed`, loc_child(base, 'operationId'), { from: bs });
+    }
+    else {
+        s.emit('api-operation-id-removed', `operationId changed from '${bs}' to '${rs}'`, loc_child(rev, 'operationId'), { from: bs, to: rs });
+    }
+}
+function tagList(loc) {
+    const v = loc_own(loc.v, 'tags');
+    return Array.isArray(v) ? v.filter((t) => typeof t === 'string') : [];
+}
+function tags(base, rev, s) {
+    const bt = tagList(base);
+    const rt = tagList(rev);
+    for (const t of bt) {
+        if (!rt.includes(t))
+            s.emit('api-tag-removed', `tag '${t}' removed`, tagLoc(base, t), { tag: t });
+    }
+    for (const t of rt) {
+        if (!bt.includes(t))
+            s.emit('api-tag-added', `tag '${t}' added`, tagLoc(rev, t), { tag: t });
+    }
+}
+function tagLoc(op, tag) {
+    const list = loc_child(op, 'tags');
+    const i = list.v.indexOf(tag);
+    return loc_child(list, i);
+}
+function rootOf(spec) {
+    return { v: spec.root.value, doc: spec.root, path: [] };
+}
+function specHook(s) {
+    const base = rootOf(s.base);
+    const rev = rootOf(s.rev);
+    // Webhooks (OpenAPI 3.1), by name.
+    const bw = loc_child(base, 'webhooks');
+    const rw = loc_child(rev, 'webhooks');
+    for (const name of loc_ownKeys(rw.v)) {
+        if (!loc_isObj(bw.v) || loc_own(bw.v, name) === undefined)
+            s.emit('webhook-added', `webhook '${name}' added`, loc_child(rw, name), { webhook: name });
+    }
+    for (const name of loc_ownKeys(bw.v)) {
+        if (!loc_isObj(rw.v) || loc_own(rw.v, name) === undefined)
+            s.emit('webhook-removed', `webhook '${name}' removed`, loc_child(bw, name), { webhook: name });
+    }
+    // Named schemas dropped from components.
+    const bs = loc_child(loc_child(base, 'components'), 'schemas');
+    const rs = loc_child(loc_child(rev, 'components'), 'schemas');
+    for (const name of loc_ownKeys(bs.v)) {
+        if (loc_own(rs.v, name) === undefined)
+            s.emit('api-schema-removed', `schema '${name}' removed from components`, loc_child(bs, name), { schema: name });
+    }
+}
+const pathsFamily = {
+    name: 'paths',
+    allStabilities: true,
+    spec: specHook,
+    operation: paths_operationHook,
+};
+
+;// CONCATENATED MODULE: ./src/breaking/rules/request-body.ts
+
+
+/**
+ * The request body as a whole: added, removed, `required` flipped; its media types added or
+ * removed; a media type's schema appearing or disappearing. Changes inside the body schema belong
+ * to the schema families.
+ */
+const requestBodyFamily = {
+    name: 'request-body',
+    requestBody(p, s) {
+        if (p.rev && !p.base) {
+            const required = loc_own(p.rev.v, 'required') === true;
+            if (required)
+                s.emit('request-body-added-required', 'required request body added', p.rev);
+            else
+                s.emit('request-body-added-optional', 'optional request body added', p.rev);
+            return;
+        }
+        if (p.base && !p.rev) {
+            s.emit('request-body-removed', 'request body removed', p.base);
+            return;
+        }
+        if (!p.base || !p.rev)
+            return;
+        const was = loc_own(p.base.v, 'required') === true;
+        const now = loc_own(p.rev.v, 'required') === true;
+        if (was === now)
+            return;
+        const at = loc_own(p.rev.v, 'required') !== undefined ? loc_child(p.rev, 'required') : p.rev;
+        if (now)
+            s.emit('request-body-became-required', 'request body became required', at, { from: was, to: now });
+        else
+            s.emit('request-body-became-optional', 'request body became optional', at, { from: was, to: now });
+    },
+    mediaType(p, s) {
+        if (p.status !== undefined)
+            return; // responses are the responses family's
+        mediaTypeChange(p, s, {
+            added: 'request-body-media-type-added',
+            removed: 'request-body-media-type-removed',
+            where: 'request body',
+            schemaPrefix: 'request-body-media-type',
+        });
+    },
+};
+/** A media type added or removed, or its `schema` / `itemSchema` appearing or disappearing. Shared with responses. */
+function mediaTypeChange(p, s, ids) {
+    const data = { mediaType: p.mediaType };
+    if (p.status !== undefined)
+        data.status = p.status;
+    if (p.rev && !p.base) {
+        s.emit(ids.added, `media type '${p.mediaType}' added to the ${ids.where}`, p.rev, data);
+        return;
+    }
+    if (p.base && !p.rev) {
+        s.emit(ids.removed, `media type '${p.mediaType}' removed from the ${ids.where}`, p.base, data);
+        return;
+    }
+    if (!p.base || !p.rev)
+        return;
+    for (const [key, part] of [['schema', 'schema'], ['itemSchema', 'item-schema']]) {
+        const b = loc_own(p.base.v, key) !== undefined;
+        const r = loc_own(p.rev.v, key) !== undefined;
+        if (b === r)
+            continue;
+        const id = `${ids.schemaPrefix}-${part}-${r ? 'added' : 'removed'}`;
+        if (!isRule(id))
+            continue;
+        const at = r ? loc_child(p.rev, key) : loc_child(p.base, key);
+        s.emit(id, `${key} ${r ? 'added to' : 'removed from'} media type '${p.mediaType}' of the ${ids.where}`, at, data);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/breaking/rules/responses.ts
+
+
+
+/**
+ * Responses of an operation: status codes added or removed, their media types added, removed or
+ * renamed, a media type's schema appearing or disappearing, response headers added, removed or
+ * made optional. (Enum values dropped from a top-level response body, `response-mediatype-enum-value-removed`,
+ * come from the schema families' enum check.)
+ */
+const responsesFamily = {
+    name: 'responses',
+    response(p, s) {
+        if (p.base && p.rev)
+            return;
+        const cls = statusClass(p.status);
+        if (!cls)
+            return;
+        const kind = cls === 'success' ? 'success' : 'non-success';
+        const data = { status: p.status };
+        // Point at the status key in the operation, not at a shared response it may reference.
+        if (p.op.rev && p.rev)
+            s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, loc_child(loc_child(p.op.rev, 'responses'), p.status), data);
+        else if (p.op.base && p.base)
+            s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, loc_child(loc_child(p.op.base, 'responses'), p.status), data);
+    },
+    mediaType(p, s) {
+        if (p.status === undefined)
+            return; // request bodies are the request-body family's
+        if (p.baseMediaType !== undefined && p.baseMediaType !== p.mediaType && p.base && p.rev) {
+            mediaTypeRenamed(p, p.baseMediaType, s);
+        }
+        mediaTypeChange(p, s, {
+            added: 'response-media-type-added',
+            removed: 'response-media-type-removed',
+            where: `response ${p.status}`,
+            schemaPrefix: 'response-body-media-type',
+        });
+    },
+    header(p, s) {
+        if (p.name.toLowerCase() === 'content-type')
+            return; // OpenAPI: a response header of that name is ignored
+        const data = { header: p.name, status: p.status };
+        if (p.rev && !p.base) {
+            s.emit('response-header-added', `response header '${p.name}' added to response ${p.status}`, p.rev, data);
+            return;
+        }
+        if (p.base && !p.rev) {
+            if (loc_own(p.base.v, 'required') === true) {
+                s.emit('required-response-header-removed', `required response header '${p.name}' removed from response ${p.status}`, p.base, data);
+            }
+            else {
+                s.emit('optional-response-header-removed', `optional response header '${p.name}' removed from response ${p.status}`, p.base, data);
+            }
+            return;
+        }
+        if (!p.base || !p.rev)
+            return;
+        if (loc_own(p.base.v, 'required') === true && loc_own(p.rev.v, 'required') !== true) {
+            const at = loc_own(p.rev.v, 'required') !== undefined ? loc_child(p.rev, 'required') : p.rev;
+            s.emit('response-header-became-optional', `response header '${p.name}' of response ${p.status} became optional`, at, data);
+        }
+    },
+};
+/** `200` → success, `404` → non-success, `2XX` → success range; `default` and anything else → undefined. */
+function statusClass(status) {
+    if (/^[1-5]\d\d$/.test(status))
+        return status.startsWith('2') ? 'success' : 'other';
+    if (/^[1-5]XX$/i.test(status))
+        return status.startsWith('2') ? 'success' : 'other';
+    return undefined;
+}
+function mediaTypeRenamed(p, from, s) {
+    const to = p.mediaType;
+    const data = { status: p.status, from, to };
+    const at = p.rev;
+    if (mediaTypeContains(from, to)) {
+        s.emit('response-media-type-name-specialized', `media type of response ${p.status} narrowed from '${from}' to '${to}'`, at, data);
+    }
+    else if (mediaTypeContains(to, from)) {
+        s.emit('response-media-type-name-generalized', `media type of response ${p.status} widened from '${from}' to '${to}'`, at, data);
+    }
+    else {
+        s.emit('response-media-type-name-changed', `media type of response ${p.status} changed from '${from}' to '${to}'`, at, data);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/breaking/rules/schema-keywords.ts
+
+const ROWS = [
+    { keyword: 'if', stem: 'if', kind: 'schema', narrows: 'added', what: '`if` subschema' },
+    { keyword: 'then', stem: 'then', kind: 'schema', narrows: 'added', what: '`then` subschema' },
+    { keyword: 'else', stem: 'else', kind: 'schema', narrows: 'added', what: '`else` subschema' },
+    { keyword: 'contains', stem: 'contains', kind: 'schema', narrows: 'added', what: '`contains` subschema' },
+    { keyword: 'minContains', stem: 'min-contains', kind: 'bound', narrows: 'increased', what: 'minContains' },
+    { keyword: 'maxContains', stem: 'max-contains', kind: 'bound', narrows: 'decreased', what: 'maxContains' },
+    { keyword: 'prefixItems', stem: 'prefix-items', kind: 'tuple', narrows: 'added', what: 'prefixItems' },
+    { keyword: 'unevaluatedItems', stem: 'unevaluated-items', kind: 'schema', narrows: 'added', what: 'unevaluatedItems' },
+    { keyword: 'unevaluatedProperties', stem: 'unevaluated-properties', kind: 'schema', narrows: 'added', what: 'unevaluatedProperties' },
+    { keyword: 'propertyNames', stem: 'property-names', kind: 'schema', narrows: 'added', what: 'propertyNames' },
+    { keyword: 'contentSchema', stem: 'content-schema', kind: 'schema', narrows: 'added', what: 'contentSchema' },
+    { keyword: 'dependentRequired', stem: 'dependent-required', kind: 'map', narrows: 'added', what: 'dependentRequired entry' },
+    { keyword: 'dependentSchemas', stem: 'dependent-schema', kind: 'map', narrows: 'added', what: 'dependentSchemas entry' },
+    { keyword: 'patternProperties', stem: 'pattern-property', kind: 'map', narrows: 'added', what: 'patternProperties entry' },
+    { keyword: 'contentEncoding', stem: 'content-encoding', kind: 'value', what: 'contentEncoding' },
+    { keyword: 'contentMediaType', stem: 'content-media-type', kind: 'value', what: 'contentMediaType' },
+];
+const keywordsFamily = {
+    name: 'schema-keywords',
+    schema(p, e) {
+        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
+            return;
+        for (const row of ROWS)
+            CHECKS[row.kind](p, e, row);
+    },
+};
+const CHECKS = {
+    schema(p, e, row) {
+        const had = present(loc_own(p.base.v, row.keyword));
+        const has = present(loc_own(p.rev.v, row.keyword));
+        if (had === has)
+            return;
+        const change = has ? 'added' : 'removed';
+        const at = has ? loc_child(p.rev, row.keyword) : loc_child(p.base, row.keyword);
+        emit(p, e, row, change, `${row.what} ${change}`, at, {});
+    },
+    bound(p, e, row) {
+        const from = loc_own(p.base.v, row.keyword);
+        const to = loc_own(p.rev.v, row.keyword);
+        if (typeof from !== 'number' || typeof to !== 'number' || from === to)
+            return;
+        const change = to > from ? 'increased' : 'decreased';
+        emit(p, e, row, change, `${row.what} ${change} from ${from} to ${to}`, loc_child(p.rev, row.keyword), { from, to });
+    },
+    tuple(p, e, row) {
+        const from = listLength(loc_own(p.base.v, row.keyword));
+        const to = listLength(loc_own(p.rev.v, row.keyword));
+        if (from === to)
+            return;
+        const change = to > from ? 'added' : 'removed';
+        const n = Math.abs(to - from);
+        const at = to > from ? loc_child(p.rev, row.keyword) : loc_child(p.base, row.keyword);
+        emit(p, e, row, change, `${n} ${row.what} ${n === 1 ? 'entry' : 'entries'} ${change} (${from} → ${to})`, at, { from, to });
+    },
+    map(p, e, row) {
+        const bm = loc_own(p.base.v, row.keyword);
+        const rm = loc_own(p.rev.v, row.keyword);
+        const bl = loc_child(p.base, row.keyword);
+        const rl = loc_child(p.rev, row.keyword);
+        for (const key of loc_ownKeys(rm)) {
+            if (!hasOwn(bm, key))
+                emit(p, e, row, 'added', `${row.what} '${key}' added`, loc_child(rl, key), { key, value: schema_keywords_listOf(loc_own(rm, key)) });
+        }
+        for (const key of loc_ownKeys(bm)) {
+            if (!hasOwn(rm, key))
+                emit(p, e, row, 'removed', `${row.what} '${key}' removed`, loc_child(bl, key), { key, value: schema_keywords_listOf(loc_own(bm, key)) });
+        }
+        for (const key of loc_ownKeys(rm)) {
+            if (!hasOwn(bm, key))
+                continue;
+            const from = loc_own(bm, key);
+            const to = loc_own(rm, key);
+            if (!Array.isArray(from) || !Array.isArray(to))
+                continue;
+            const added = to.filter((x) => !from.includes(x)).map(String);
+            const removed = from.filter((x) => !to.includes(x)).map(String);
+            if (!added.length && !removed.length)
+                continue;
+            const parts = [added.length ? `added ${added.join(', ')}` : '', removed.length ? `removed ${removed.join(', ')}` : ''].filter(Boolean);
+            e.emit(`${p.prefix}-${row.stem}-changed`, `${row.what} '${key}' changed: ${parts.join('; ')}`, loc_child(rl, key), {
+                keyword: row.keyword,
+                key,
+                from: from.map(String),
+                to: to.map(String),
+                narrows: added.length > 0,
+            });
+        }
+    },
+    value(p, e, row) {
+        const from = loc_own(p.base.v, row.keyword);
+        const to = loc_own(p.rev.v, row.keyword);
+        if (from === to || (from === undefined && to === undefined))
+            return;
+        const show = (v) => (v === undefined ? 'none' : `'${String(v)}'`);
+        const at = to !== undefined ? loc_child(p.rev, row.keyword) : loc_child(p.base, row.keyword);
+        e.emit(`${p.prefix}-${row.stem}-changed`, `${row.what} changed from ${show(from)} to ${show(to)}`, at, {
+            keyword: row.keyword,
+            from: from ?? null,
+            to: to ?? null,
+        });
+    },
+};
+function emit(p, e, row, change, detail, at, data) {
+    e.emit(`${p.prefix}-${row.stem}-${change}`, detail, at, { keyword: row.keyword, ...data, narrows: row.narrows === change });
+}
+/** Whether a subschema keyword is written (boolean schemas such as `unevaluatedProperties: false` count). */
+function present(v) {
+    return v !== undefined && v !== null;
+}
+function listLength(v) {
+    return Array.isArray(v) ? v.length : 0;
+}
+function schema_keywords_listOf(v) {
+    return Array.isArray(v) ? v.map(String) : undefined;
+}
+function hasOwn(o, key) {
+    return loc_isObj(o) && Object.prototype.hasOwnProperty.call(o, key);
+}
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/security.ts
 
@@ -36387,19 +36425,19 @@ const securityFamily = {
     spec(s) {
         const base = rootLoc(s.base);
         const rev = rootLoc(s.rev);
-        diffRequirements(child(base, 'security'), child(rev, 'security'), s, {
+        diffRequirements(loc_child(base, 'security'), loc_child(rev, 'security'), s, {
             added: 'api-global-security-added',
             removed: 'api-global-security-removed',
             scopeAdded: 'api-global-security-scope-added',
             scopeRemoved: 'api-global-security-scope-removed',
             where: 'the document-wide security',
         });
-        diffSchemes(s.base.deref(child(child(base, 'components'), 'securitySchemes')), s.rev.deref(child(child(rev, 'components'), 'securitySchemes')), s);
+        diffSchemes(s.base.deref(loc_child(loc_child(base, 'components'), 'securitySchemes')), s.rev.deref(loc_child(loc_child(rev, 'components'), 'securitySchemes')), s);
     },
     operation(op, s) {
         if (!op.base || !op.rev)
             return;
-        diffRequirements(child(op.base, 'security'), child(op.rev, 'security'), s, {
+        diffRequirements(loc_child(op.base, 'security'), loc_child(op.rev, 'security'), s, {
             added: 'api-security-added',
             removed: 'api-security-removed',
             scopeAdded: 'api-security-scope-added',
@@ -36416,12 +36454,12 @@ function alternatives(list) {
         return [];
     const out = [];
     for (let i = 0; i < list.v.length; i++) {
-        const loc = child(list, i);
-        if (!isObj(loc.v))
+        const loc = loc_child(list, i);
+        if (!loc_isObj(loc.v))
             continue;
         const schemes = new Map();
-        for (const name of ownKeys(loc.v)) {
-            const scopes = own(loc.v, name);
+        for (const name of loc_ownKeys(loc.v)) {
+            const scopes = loc_own(loc.v, name);
             schemes.set(name, Array.isArray(scopes) ? scopes.filter((x) => typeof x === 'string') : []);
         }
         out.push({ loc, schemes, names: [...schemes.keys()].sort().join('\u0000') });
@@ -36478,15 +36516,15 @@ function diffRequirements(baseList, revList, s, ids) {
         for (const [name, scopes] of r.schemes) {
             const before = new Set(b.schemes.get(name) ?? []);
             const after = new Set(scopes);
-            const schemeLoc = child(r.loc, name);
+            const schemeLoc = loc_child(r.loc, name);
             scopes.forEach((scope, k) => {
                 if (!before.has(scope)) {
-                    s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}`, child(schemeLoc, k), { scheme: name, scope });
+                    s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}`, loc_child(schemeLoc, k), { scheme: name, scope });
                 }
             });
             (b.schemes.get(name) ?? []).forEach((scope, k) => {
                 if (!after.has(scope)) {
-                    s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}`, child(child(b.loc, name), k), { scheme: name, scope });
+                    s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}`, loc_child(loc_child(b.loc, name), k), { scheme: name, scope });
                 }
             });
         }
@@ -36508,62 +36546,62 @@ function diffRequirements(baseList, revList, s, ids) {
 const FLOWS = ['implicit', 'password', 'clientCredentials', 'authorizationCode'];
 /** Schemes in `components.securitySchemes`: added, removed, type replaced, OAuth flow URLs and scopes changed. */
 function diffSchemes(base, rev, s) {
-    const bNames = ownKeys(base.v);
-    const rNames = ownKeys(rev.v);
+    const bNames = loc_ownKeys(base.v);
+    const rNames = loc_ownKeys(rev.v);
     for (const name of bNames) {
-        if (own(rev.v, name) === undefined) {
-            s.emit('api-security-component-removed', `security scheme '${name}' removed from components`, child(base, name), { scheme: name });
+        if (loc_own(rev.v, name) === undefined) {
+            s.emit('api-security-component-removed', `security scheme '${name}' removed from components`, loc_child(base, name), { scheme: name });
         }
     }
     for (const name of rNames) {
-        if (own(base.v, name) === undefined) {
-            s.emit('api-security-component-added', `security scheme '${name}' added to components`, child(rev, name), { scheme: name });
+        if (loc_own(base.v, name) === undefined) {
+            s.emit('api-security-component-added', `security scheme '${name}' added to components`, loc_child(rev, name), { scheme: name });
             continue;
         }
-        const b = s.base.deref(child(base, name));
-        const r = s.rev.deref(child(rev, name));
-        const bt = own(b.v, 'type');
-        const rt = own(r.v, 'type');
+        const b = s.base.deref(loc_child(base, name));
+        const r = s.rev.deref(loc_child(rev, name));
+        const bt = loc_own(b.v, 'type');
+        const rt = loc_own(r.v, 'type');
         if (bt !== rt) {
-            const at = rt !== undefined ? child(r, 'type') : r;
+            const at = rt !== undefined ? loc_child(r, 'type') : r;
             s.emit('api-security-component-type-changed', `type of security scheme '${name}' changed from '${String(bt)}' to '${String(rt)}'`, at, { scheme: name, from: bt, to: rt });
         }
-        diffFlows(name, child(b, 'flows'), child(r, 'flows'), s);
+        diffFlows(name, loc_child(b, 'flows'), loc_child(r, 'flows'), s);
     }
 }
 function diffFlows(scheme, base, rev, s) {
     for (const flow of FLOWS) {
-        const b = child(base, flow);
-        const r = child(rev, flow);
-        if (!isObj(b.v) || !isObj(r.v))
+        const b = loc_child(base, flow);
+        const r = loc_child(rev, flow);
+        if (!loc_isObj(b.v) || !loc_isObj(r.v))
             continue;
         const urls = [
             ['authorizationUrl', 'api-security-component-oauth-url-changed'],
             ['tokenUrl', 'api-security-component-oauth-token-url-changed'],
         ];
         for (const [key, id] of urls) {
-            const from = own(b.v, key);
-            const to = own(r.v, key);
+            const from = loc_own(b.v, key);
+            const to = loc_own(r.v, key);
             if (from === to)
                 continue;
-            const at = to !== undefined ? child(r, key) : r;
+            const at = to !== undefined ? loc_child(r, key) : r;
             s.emit(id, `${key} of the ${flow} flow of security scheme '${scheme}' changed from '${String(from ?? '')}' to '${String(to ?? '')}'`, at, { scheme, flow, from, to });
         }
-        const bs = child(b, 'scopes');
-        const rs = child(r, 'scopes');
-        for (const scope of ownKeys(bs.v)) {
-            if (own(rs.v, scope) === undefined) {
-                s.emit('api-security-component-oauth-scope-removed', `scope '${scope}' removed from the ${flow} flow of security scheme '${scheme}'`, child(bs, scope), { scheme, flow, scope });
+        const bs = loc_child(b, 'scopes');
+        const rs = loc_child(r, 'scopes');
+        for (const scope of loc_ownKeys(bs.v)) {
+            if (loc_own(rs.v, scope) === undefined) {
+                s.emit('api-security-component-oauth-scope-removed', `scope '${scope}' removed from the ${flow} flow of security scheme '${scheme}'`, loc_child(bs, scope), { scheme, flow, scope });
             }
         }
-        for (const scope of ownKeys(rs.v)) {
-            const from = own(bs.v, scope);
-            const to = own(rs.v, scope);
+        for (const scope of loc_ownKeys(rs.v)) {
+            const from = loc_own(bs.v, scope);
+            const to = loc_own(rs.v, scope);
             if (from === undefined) {
-                s.emit('api-security-component-oauth-scope-added', `scope '${scope}' added to the ${flow} flow of security scheme '${scheme}'`, child(rs, scope), { scheme, flow, scope });
+                s.emit('api-security-component-oauth-scope-added', `scope '${scope}' added to the ${flow} flow of security scheme '${scheme}'`, loc_child(rs, scope), { scheme, flow, scope });
             }
             else if (from !== to) {
-                s.emit('api-security-component-oauth-scope-changed', `description of scope '${scope}' in the ${flow} flow of security scheme '${scheme}' changed`, child(rs, scope), { scheme, flow, scope, from, to });
+                s.emit('api-security-component-oauth-scope-changed', `description of scope '${scope}' in the ${flow} flow of security scheme '${scheme}' changed`, loc_child(rs, scope), { scheme, flow, scope, from, to });
             }
         }
     }
@@ -36763,11 +36801,11 @@ function parseBreakingInputs(i) {
     }
     if (i.severityLevels?.trim()) {
         const f = external_node_path_default().resolve(cwd, i.severityLevels.trim());
-        options.severity = parseSeverityLevels(readTextFile(f, 'severity-levels'), i.severityLevels.trim());
+        options.severity = parseSeverityLevels(readTextFile(f, 'severity-levels', i.severityLevels.trim()), i.severityLevels.trim());
     }
     if (i.ignore?.trim()) {
         const f = external_node_path_default().resolve(cwd, i.ignore.trim());
-        options.ignores = parseIgnoreFile(readTextFile(f, 'ignore'), i.ignore.trim());
+        options.ignores = parseIgnoreFile(readTextFile(f, 'ignore', i.ignore.trim()), i.ignore.trim());
     }
     return { base: i.base.trim(), revision: i.revision.trim(), options };
 }
@@ -41827,7 +41865,8 @@ async function upsertPrComment(token, marker, body) {
 
 /** What every gate's action does with its result: annotations, summary, outputs, files. */
 async function publishResult(result, opts) {
-    const annotations = stepAnnotations(result);
+    const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
+    const annotations = stepAnnotations(annotated);
     for (const line of annotations.lines)
         process.stdout.write(line + '\n');
     const markdown = markdown_formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
@@ -41914,7 +41953,6 @@ function runBreakingAction() {
             maxSpecSize: getInput('max-spec-size'),
             cwd,
         });
-        result.findings = result.findings.map((f) => workspaceRelative(f, cwd, workspace));
         const advice = `Compared \`${result.base}\` → \`${result.revision}\`. Advised version bump: **${result.semver}**.`;
         let note;
         if ((getInput('comment') || 'false').toLowerCase() === 'true') {
@@ -41931,24 +41969,36 @@ function runBreakingAction() {
             resultFile: getInput('result-file'),
             sarifFile: getInput('sarif-file'),
             extraSummary: [advice, note].filter(Boolean).join('\n\n'),
+            annotationFinding: (f) => annotationFinding(f, cwd, workspace),
         });
         setOutput('semver', result.semver);
         return result.verdict;
     });
 }
-/** Annotations need paths from the repository root; `REV:path` sources point at the checked-out file. */
-function workspaceRelative(f, cwd, workspace) {
+/**
+ * Annotations need paths from the repository root. A finding located in a `REV:path` source (the
+ * base read from git, for removals) is annotated on the checked-out file without a line: its line
+ * number belongs to the other version, so the message names it instead.
+ */
+function annotationFinding(f, cwd, workspace) {
     if (!f.location)
         return f;
     let file = f.location.file;
-    const abs = external_node_path_default().resolve(cwd, file);
-    if (!(0,external_node_fs_namespaceObject.existsSync)(abs)) {
-        const m = /^[^:]{2,}:(.+)$/.exec(file);
-        if (m)
-            file = m[1];
+    let { line, column } = f.location;
+    let message = f.message;
+    if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().resolve(cwd, file))) {
+        const m = /^([^:]{2,}):(.+)$/.exec(file);
+        if (m) {
+            file = m[2];
+            if (line !== undefined)
+                message = `${message} (at line ${line} of ${m[1]})`;
+            line = undefined;
+            column = undefined;
+        }
     }
     const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(cwd, file)).split((external_node_path_default()).sep).join('/');
-    return { ...f, location: { ...f.location, file: rel } };
+    const location = { file: rel, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };
+    return { ...f, message, location };
 }
 
 
@@ -41958,7 +42008,7 @@ function workspaceRelative(f, cwd, workspace) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _breaking_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8832);
+/* harmony import */ var _breaking_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(322);
 
 await (0,_breaking_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runBreakingAction */ .j)();
 

@@ -34976,7 +34976,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1406:
+/***/ 7774:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51581,95 +51581,125 @@ function isReservedHeader(name) {
     return ['accept', 'content-type', 'authorization'].includes(name.toLowerCase());
 }
 
-;// CONCATENATED MODULE: ./src/conformance/operations.ts
+;// CONCATENATED MODULE: ./src/breaking/spec/operations.ts
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-/** Methods that change state on the server: skipped unless the run is stateful. */
-const STATEFUL_METHODS = new Set(['post', 'put', 'patch', 'delete']);
-function listOperations(spec) {
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+function specOperations(spec) {
     const root = { v: spec.root.value, doc: spec.root, path: [] };
+    const rootSecurity = own(root.v, 'security');
     const paths = spec.deref(child(root, 'paths'));
-    const globalSecurity = own(root.v, 'security');
     const out = [];
-    for (const p of ownKeys(paths.v)) {
-        if (!p.startsWith('/'))
+    for (const path of ownKeys(paths.v)) {
+        if (!path.startsWith('/'))
             continue;
-        const item = spec.deref(child(paths, p));
-        if (!isObj(item.v))
-            continue;
-        const shared = parameters(spec, child(item, 'parameters'));
-        const methods = METHODS.filter((m) => isObj(own(item.v, m)));
-        for (const method of methods) {
-            const opLoc = child(item, method);
-            const op = opLoc.v;
-            const own_ = parameters(spec, child(opLoc, 'parameters'));
-            const merged = new Map();
-            for (const prm of [...shared, ...own_])
-                merged.set(`${prm.in}:${prm.name.toLowerCase()}`, prm);
-            const security = own(op, 'security') ?? globalSecurity;
-            const alternatives = Array.isArray(security) ? security.filter(isObj) : [];
-            const needsCredentials = alternatives.length > 0 && alternatives.every((a) => ownKeys(a).length > 0);
+        const item = spec.deref(child(paths, path));
+        for (const method of HTTP_METHODS) {
+            const loc = child(item, method);
+            if (!isObj(loc.v))
+                continue;
+            const security = own(loc.v, 'security') ?? rootSecurity;
+            const securityAlternatives = Array.isArray(security) ? security.filter(isObj) : [];
+            const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => ownKeys(a).length === 0));
             out.push({
-                name: `${method.toUpperCase()} ${p}`,
                 method,
-                path: p,
-                operationId: typeof op.operationId === 'string' ? op.operationId : undefined,
-                deprecated: op.deprecated === true,
-                parameters: [...merged.values()],
-                body: requestBody(spec, child(opLoc, 'requestBody')),
-                responses: responses(spec, child(opLoc, 'responses')),
-                needsCredentials,
-                securitySchemes: alternatives[0] ? ownKeys(alternatives[0]) : [],
-                loc: opLoc,
-                pathMethods: methods.map((m) => m.toUpperCase()),
+                path,
+                key: `${method.toUpperCase()} ${path}`,
+                loc,
+                item,
+                parameters: [...mergedParameters(spec, item, loc).values()],
+                security,
+                securityAlternatives,
+                public: isPublic,
+                protected: securityAlternatives.length > 0 && !isPublic,
             });
         }
     }
     return out;
 }
-function parameters(spec, list) {
-    if (!Array.isArray(list.v))
-        return [];
-    const out = [];
-    list.v.forEach((_, i) => {
-        const loc = spec.deref(child(list, i));
-        const v = loc.v;
-        const name = own(v, 'name');
-        const where = own(v, 'in');
-        if (typeof name !== 'string' || !['path', 'query', 'header', 'cookie'].includes(String(where)))
-            return;
-        let schema = isObj(own(v, 'schema')) ? child(loc, 'schema') : undefined;
-        let json = false;
-        const examples = examplesOf(spec, loc);
-        if (!schema && isObj(own(v, 'content'))) {
-            const media = ownKeys(own(v, 'content'))[0];
-            if (media) {
-                const m = child(child(loc, 'content'), media);
-                if (isObj(own(m.v, 'schema')))
-                    schema = child(m, 'schema');
-                json = /json/i.test(media);
-                examples.push(...examplesOf(spec, m));
-            }
+/**
+ * The dereferenced parameters of an operation and its path item, keyed `${in}:${name}` (header
+ * names lower-cased, as HTTP compares them); an operation's parameter replaces the path item's.
+ */
+function mergedParameters(spec, item, op) {
+    const out = new Map();
+    for (const holder of [item, op]) {
+        if (!holder)
+            continue;
+        const list = child(holder, 'parameters');
+        if (!Array.isArray(list.v))
+            continue;
+        for (let i = 0; i < list.v.length; i++) {
+            const p = spec.deref(child(list, i));
+            const where = own(p.v, 'in');
+            const name = own(p.v, 'name');
+            if (typeof where !== 'string' || typeof name !== 'string')
+                continue;
+            out.set(`${where}:${where === 'header' ? name.toLowerCase() : name}`, p);
         }
-        if (schema) {
-            const s = spec.deref(schema).v;
-            if (own(s, 'example') !== undefined)
-                examples.push(own(s, 'example'));
-        }
-        out.push({
-            name,
-            in: where,
-            required: where === 'path' || own(v, 'required') === true,
-            schema,
-            json,
-            style: typeof own(v, 'style') === 'string' ? own(v, 'style') : undefined,
-            explode: typeof own(v, 'explode') === 'boolean' ? own(v, 'explode') : undefined,
-            allowEmpty: own(v, 'allowEmptyValue') === true,
-            examples,
-            loc,
-        });
-    });
+    }
     return out;
+}
+
+;// CONCATENATED MODULE: ./src/conformance/operations.ts
+
+
+/** Methods that change state on the server: skipped unless the run is stateful. */
+const STATEFUL_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+function listOperations(spec) {
+    return specOperations(spec).map((op) => {
+        const v = op.loc.v;
+        return {
+            name: op.key,
+            method: op.method,
+            path: op.path,
+            operationId: typeof v.operationId === 'string' ? v.operationId : undefined,
+            deprecated: v.deprecated === true,
+            parameters: op.parameters.flatMap((p) => parameter(spec, p) ?? []),
+            body: requestBody(spec, child(op.loc, 'requestBody')),
+            responses: responses(spec, child(op.loc, 'responses')),
+            needsCredentials: op.protected,
+            securitySchemes: op.securityAlternatives[0] ? ownKeys(op.securityAlternatives[0]) : [],
+            loc: op.loc,
+            pathMethods: HTTP_METHODS.filter((m) => isObj(own(op.item.v, m))).map((m) => m.toUpperCase()),
+        };
+    });
+}
+function parameter(spec, loc) {
+    const v = loc.v;
+    const name = own(v, 'name');
+    const where = own(v, 'in');
+    if (typeof name !== 'string' || !['path', 'query', 'header', 'cookie'].includes(String(where)))
+        return undefined;
+    let schema = isObj(own(v, 'schema')) ? child(loc, 'schema') : undefined;
+    let json = false;
+    const examples = examplesOf(spec, loc);
+    if (!schema && isObj(own(v, 'content'))) {
+        const media = ownKeys(own(v, 'content'))[0];
+        if (media) {
+            const m = child(child(loc, 'content'), media);
+            if (isObj(own(m.v, 'schema')))
+                schema = child(m, 'schema');
+            json = /json/i.test(media);
+            examples.push(...examplesOf(spec, m));
+        }
+    }
+    if (schema) {
+        const s = spec.deref(schema).v;
+        if (own(s, 'example') !== undefined)
+            examples.push(own(s, 'example'));
+    }
+    return {
+        name,
+        in: where,
+        required: where === 'path' || own(v, 'required') === true,
+        schema,
+        json,
+        style: typeof own(v, 'style') === 'string' ? own(v, 'style') : undefined,
+        explode: typeof own(v, 'explode') === 'boolean' ? own(v, 'explode') : undefined,
+        allowEmpty: own(v, 'allowEmptyValue') === true,
+        examples,
+        loc,
+    };
 }
 /** `example` and the values of `examples` (Example Objects, `$ref`s allowed) of a parameter or media type. */
 function examplesOf(spec, loc) {
@@ -52216,7 +52246,7 @@ function convertSwagger2(src) {
             if (k === 'parameters') {
                 outItem.parameters = shared.filter((x) => !isBodyLike(x, v)).map(convertParameter);
             }
-            else if (swagger2_METHODS.has(k) && isObj(op)) {
+            else if (METHODS.has(k) && isObj(op)) {
                 outItem[k] = convertOperation(op, shared, v, consumes, produces);
             }
             else {
@@ -52228,7 +52258,7 @@ function convertSwagger2(src) {
     out.paths = outPaths;
     return out;
 }
-const swagger2_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 function strings(v) {
     return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
 }
@@ -53779,7 +53809,7 @@ function workspaceRelative(f, cwd, workspace) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _conformance_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1406);
+/* harmony import */ var _conformance_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7774);
 
 await (0,_conformance_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runConformanceAction */ .v)();
 

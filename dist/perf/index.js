@@ -42664,7 +42664,8 @@ function judge(summary, opts) {
         if (m.type === 'gauge')
             continue;
         const wrong = Object.entries(m.values).filter(([, v]) => Number.isNaN(v) || v < 0 || v === Infinity);
-        if (wrong.length && !rows.some((r) => r.metric === m.name && r.status === 'error')) {
+        const empty = wrong.length === Object.keys(m.values).length && wrong.every(([, v]) => Number.isNaN(v)); // no samples, not corrupt
+        if (wrong.length && !empty && !rows.some((r) => r.metric === m.name && r.status === 'error')) {
             findings.push({
                 id: 'perf-value-invalid',
                 level: 'warning',
@@ -42699,6 +42700,14 @@ function judge(summary, opts) {
     const requests = findMetric(summary, 'http_reqs');
     if (requests && requests.values.count === 0) {
         findings.push({ id: 'perf-no-requests', level: 'error', message: 'the run made no HTTP requests (http_reqs count is 0): nothing was measured' });
+    }
+    const failedRate = findMetric(summary, 'http_req_failed')?.values.rate;
+    if (requests && (requests.values.count ?? 0) > 0 && failedRate === 1) {
+        findings.push({
+            id: 'perf-all-requests-failed',
+            level: 'error',
+            message: `every one of the ${requests.values.count} requests failed (no answer, or a status outside the expected ones): is the base URL right and the service up?`,
+        });
     }
     const dropped = findMetric(summary, 'dropped_iterations');
     if (dropped && (dropped.values.count ?? 0) > 0) {
@@ -43750,7 +43759,7 @@ async function runEngine(scenario, opts) {
         const rps = ((requestsMade - lastCount) * 1000) / Math.max(1, now - lastAt);
         lastCount = requestsMade;
         lastAt = now;
-        opts.onProgress?.({ elapsedMs: now - started, durationMs: scenario.durationMs, requests: requestsMade, failed: failures, vus: activeVUs, rps });
+        opts.onProgress?.({ elapsedMs: now - started, durationMs: scenario.durationMs, requests: requestsMade, failed: failures, vus: activeVUs, vusAllocated: connections.length, rps });
     }, interval);
     try {
         if (scenario.executor === 'constant-vus') {
@@ -43847,8 +43856,8 @@ async function runEngine(scenario, opts) {
         put('dropped_iterations', counter('dropped_iterations', count.dropped));
     for (const [name, n] of byName) {
         const tag = `{name:${name}}`;
-        if (n.trend.count > 0)
-            put(`http_req_duration${tag}`, n.trend.toMetric(`http_req_duration${tag}`));
+        // Present even when no request got an answer (values NaN), so a budget on it says why.
+        put(`http_req_duration${tag}`, n.trend.toMetric(`http_req_duration${tag}`));
         put(`http_reqs${tag}`, counter(`http_reqs${tag}`, n.reqs));
         put(`http_req_failed${tag}`, rate(`http_req_failed${tag}`, n.failed, n.reqs));
     }
@@ -45047,7 +45056,7 @@ function runPerfAction() {
                 tempDir: temp,
                 toolCacheDir: process.env.RUNNER_TOOL_CACHE || external_node_path_default().join(temp, 'tool-cache'),
                 log: (l) => info(l),
-                onProgress: (p) => info(`[${(p.elapsedMs / 1000).toFixed(0)}s/${(p.durationMs / 1000).toFixed(0)}s] ${p.requests} requests, ${p.failed} failed, ${p.rps.toFixed(0)} req/s, ${p.vus} VUs`),
+                onProgress: (p) => info(`[${(p.elapsedMs / 1000).toFixed(0)}s/${(p.durationMs / 1000).toFixed(0)}s] ${p.requests} requests, ${p.failed} failed, ${p.rps.toFixed(0)} req/s, ${p.vus}/${p.vusAllocated} VUs`),
             });
         }
         result.findings = result.findings.map((f) => workspaceRelative(f, cwd, workspace));

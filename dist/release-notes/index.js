@@ -30741,7 +30741,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3310:
+/***/ 1926:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34022,19 +34022,19 @@ function keyText(key) {
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/spec/loc.ts
-function isObj(v) {
+function loc_isObj(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 /** Own-property read: spec keys such as `__proto__` or `constructor` are data, never the prototype. */
-function own(o, key) {
-    return isObj(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+function loc_own(o, key) {
+    return loc_isObj(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 }
-function ownKeys(o) {
-    return isObj(o) ? Object.keys(o) : [];
+function loc_ownKeys(o) {
+    return loc_isObj(o) ? Object.keys(o) : [];
 }
-function child(loc, key) {
+function loc_child(loc, key) {
     const k = String(key);
-    const v = Array.isArray(loc.v) ? loc.v[Number(k)] : own(loc.v, k);
+    const v = Array.isArray(loc.v) ? loc.v[Number(k)] : loc_own(loc.v, k);
     return { v, doc: loc.doc, path: [...loc.path, k] };
 }
 function locId(loc) {
@@ -34057,28 +34057,28 @@ function unescapePointer(s) {
  */
 function convertSwagger2(src) {
     const v = rewriteRefs(src);
-    const consumes = strings(own(v, 'consumes')) ?? ['application/json'];
-    const produces = strings(own(v, 'produces')) ?? ['application/json'];
-    const out = { openapi: '3.0.0', info: own(v, 'info') ?? {}, paths: {} };
+    const consumes = strings(loc_own(v, 'consumes')) ?? ['application/json'];
+    const produces = strings(loc_own(v, 'produces')) ?? ['application/json'];
+    const out = { openapi: '3.0.0', info: loc_own(v, 'info') ?? {}, paths: {} };
     const components = {};
-    if (isObj(own(v, 'definitions')))
-        components.schemas = own(v, 'definitions');
-    if (isObj(own(v, 'securityDefinitions'))) {
+    if (loc_isObj(loc_own(v, 'definitions')))
+        components.schemas = loc_own(v, 'definitions');
+    if (loc_isObj(loc_own(v, 'securityDefinitions'))) {
         const schemes = {};
-        for (const [name, def] of Object.entries(own(v, 'securityDefinitions')))
+        for (const [name, def] of Object.entries(loc_own(v, 'securityDefinitions')))
             schemes[name] = convertSecurityScheme(def);
         components.securitySchemes = schemes;
     }
-    if (isObj(own(v, 'responses'))) {
+    if (loc_isObj(loc_own(v, 'responses'))) {
         const rs = {};
-        for (const [code, r] of Object.entries(own(v, 'responses')))
+        for (const [code, r] of Object.entries(loc_own(v, 'responses')))
             rs[code] = convertResponse(r, produces);
         components.responses = rs;
     }
-    if (isObj(own(v, 'parameters'))) {
+    if (loc_isObj(loc_own(v, 'parameters'))) {
         const ps = {};
-        for (const [name, p] of Object.entries(own(v, 'parameters'))) {
-            if (isObj(p) && (p.in === 'body' || p.in === 'formData'))
+        for (const [name, p] of Object.entries(loc_own(v, 'parameters'))) {
+            if (loc_isObj(p) && (p.in === 'body' || p.in === 'formData'))
                 continue;
             ps[name] = convertParameter(p);
         }
@@ -34086,25 +34086,25 @@ function convertSwagger2(src) {
     }
     out.components = components;
     for (const k of ['security', 'tags', 'externalDocs'])
-        if (own(v, k) !== undefined)
-            out[k] = own(v, k);
-    for (const k of ownKeys(v))
+        if (loc_own(v, k) !== undefined)
+            out[k] = loc_own(v, k);
+    for (const k of loc_ownKeys(v))
         if (k.startsWith('x-'))
             out[k] = v[k];
-    const paths = own(v, 'paths');
+    const paths = loc_own(v, 'paths');
     const outPaths = {};
-    for (const p of ownKeys(paths)) {
+    for (const p of loc_ownKeys(paths)) {
         const item = paths[p];
-        if (!isObj(item))
+        if (!loc_isObj(item))
             continue;
         const outItem = {};
         const shared = Array.isArray(item.parameters) ? item.parameters : [];
-        for (const k of ownKeys(item)) {
+        for (const k of loc_ownKeys(item)) {
             const op = item[k];
             if (k === 'parameters') {
                 outItem.parameters = shared.filter((x) => !isBodyLike(x, v)).map(convertParameter);
             }
-            else if (METHODS.has(k) && isObj(op)) {
+            else if (METHODS.has(k) && loc_isObj(op)) {
                 outItem[k] = convertOperation(op, shared, v, consumes, produces);
             }
             else {
@@ -34123,7 +34123,7 @@ function strings(v) {
 function rewriteRefs(v) {
     if (Array.isArray(v))
         return v.map(rewriteRefs);
-    if (!isObj(v))
+    if (!loc_isObj(v))
         return v;
     const out = Object.create(null);
     for (const k of Object.keys(v)) {
@@ -34145,12 +34145,12 @@ function rewriteRefs(v) {
 }
 function isBodyLike(p, root) {
     const r = resolveLocal(p, root);
-    return isObj(r) && (r.in === 'body' || r.in === 'formData');
+    return loc_isObj(r) && (r.in === 'body' || r.in === 'formData');
 }
 function resolveLocal(p, root) {
-    if (isObj(p) && typeof p.$ref === 'string' && p.$ref.startsWith('#/components/parameters/')) {
+    if (loc_isObj(p) && typeof p.$ref === 'string' && p.$ref.startsWith('#/components/parameters/')) {
         const name = p.$ref.slice('#/components/parameters/'.length);
-        return own(own(root, 'parameters'), name) ?? p;
+        return loc_own(loc_own(root, 'parameters'), name) ?? p;
     }
     return p;
 }
@@ -34159,7 +34159,7 @@ const SCHEMA_KEYS = [
     'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'enum', 'multipleOf',
 ];
 function convertParameter(p) {
-    if (!isObj(p) || typeof p.$ref === 'string')
+    if (!loc_isObj(p) || typeof p.$ref === 'string')
         return p;
     const out = {};
     const schema = {};
@@ -34181,12 +34181,12 @@ function convertOperation(op, shared, root, consumes, produces) {
     const opProduces = strings(op.produces) ?? produces;
     const params = Array.isArray(op.parameters) ? op.parameters : [];
     const all = [...params, ...shared.filter((s) => !params.some((p) => samePlace(resolveLocal(p, root), resolveLocal(s, root))))];
-    const body = all.map((p) => resolveLocal(p, root)).find((p) => isObj(p) && p.in === 'body');
-    const form = all.map((p) => resolveLocal(p, root)).filter((p) => isObj(p) && p.in === 'formData');
+    const body = all.map((p) => resolveLocal(p, root)).find((p) => loc_isObj(p) && p.in === 'body');
+    const form = all.map((p) => resolveLocal(p, root)).filter((p) => loc_isObj(p) && p.in === 'formData');
     for (const k of Object.keys(op)) {
         if (k === 'parameters')
             out.parameters = params.filter((p) => !isBodyLike(p, root)).map(convertParameter);
-        else if (k === 'responses' && isObj(op.responses)) {
+        else if (k === 'responses' && loc_isObj(op.responses)) {
             const rs = {};
             for (const [code, r] of Object.entries(op.responses))
                 rs[code] = convertResponse(r, opProduces);
@@ -34216,10 +34216,10 @@ function convertOperation(op, shared, root, consumes, produces) {
     return out;
 }
 function samePlace(a, b) {
-    return isObj(a) && isObj(b) && a.name === b.name && a.in === b.in;
+    return loc_isObj(a) && loc_isObj(b) && a.name === b.name && a.in === b.in;
 }
 function convertResponse(r, produces) {
-    if (!isObj(r) || typeof r.$ref === 'string')
+    if (!loc_isObj(r) || typeof r.$ref === 'string')
         return r;
     const out = {};
     for (const k of Object.keys(r)) {
@@ -34229,7 +34229,7 @@ function convertResponse(r, produces) {
                 content[m] = { schema: r.schema };
             out.content = content;
         }
-        else if (k === 'headers' && isObj(r.headers)) {
+        else if (k === 'headers' && loc_isObj(r.headers)) {
             const hs = {};
             for (const [name, h] of Object.entries(r.headers)) {
                 const c = convertParameter(h);
@@ -34245,7 +34245,7 @@ function convertResponse(r, produces) {
     return out;
 }
 function convertSecurityScheme(def) {
-    if (!isObj(def))
+    if (!loc_isObj(def))
         return def;
     if (def.type === 'basic')
         return { type: 'http', scheme: 'basic', ...(def.description ? { description: def.description } : {}) };
@@ -34308,11 +34308,11 @@ function parseSource(source, cwd) {
 }
 function checkOpenApi(doc) {
     const v = doc.value;
-    if (!isObj(v)) {
+    if (!loc_isObj(v)) {
         throw new errors_InputError(`${doc.name}: not an OpenAPI document: expected a mapping at the top level`, { file: doc.name });
     }
-    const openapi = own(v, 'openapi');
-    const swagger = own(v, 'swagger');
+    const openapi = loc_own(v, 'openapi');
+    const swagger = loc_own(v, 'swagger');
     if (typeof openapi === 'string' && /^3\.0(\.|$)/.test(openapi))
         return { doc, version: '3.0' };
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
@@ -34437,7 +34437,7 @@ class Loader {
         const parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
         let v = doc.value;
         for (const p of parts) {
-            v = Array.isArray(v) ? v[Number(p)] : own(v, p);
+            v = Array.isArray(v) ? v[Number(p)] : loc_own(v, p);
             if (v === undefined) {
                 throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' points at nothing in ${doc.name}`, {
                     file: from.doc.name,
@@ -34520,7 +34520,7 @@ class Loader {
                             stack.push({ v: v[i], key: String(i), parent: node, depth: node.depth + 1 });
                     continue;
                 }
-                if (!isObj(v))
+                if (!loc_isObj(v))
                     continue;
                 if (refOf(v) !== undefined) {
                     const before = this.docs.size;
@@ -34552,9 +34552,9 @@ function isDataKey(key, parentKey) {
     return false;
 }
 function refOf(v) {
-    if (!isObj(v))
+    if (!loc_isObj(v))
         return undefined;
-    const r = own(v, '$ref');
+    const r = loc_own(v, '$ref');
     return typeof r === 'string' ? r.trim() : undefined;
 }
 const IGNORED_SIBLINGS = new Set(['$ref', 'description', 'summary']);
@@ -34562,7 +34562,7 @@ const IGNORED_SIBLINGS = new Set(['$ref', 'description', 'summary']);
 function mergeSiblings(ref, target) {
     const o = ref.v;
     const extra = Object.keys(o).filter((k) => !IGNORED_SIBLINGS.has(k));
-    if (extra.length === 0 || !isObj(target.v))
+    if (extra.length === 0 || !loc_isObj(target.v))
         return target;
     const merged = Object.create(null);
     for (const k of Object.keys(target.v))
@@ -41251,8 +41251,68 @@ async function updateRemoteFile(gh, o, change) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/breaking/spec/operations.ts
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+function specOperations(spec) {
+    const root = { v: spec.root.value, doc: spec.root, path: [] };
+    const rootSecurity = own(root.v, 'security');
+    const paths = spec.deref(child(root, 'paths'));
+    const out = [];
+    for (const path of ownKeys(paths.v)) {
+        if (!path.startsWith('/'))
+            continue;
+        const item = spec.deref(child(paths, path));
+        for (const method of HTTP_METHODS) {
+            const loc = child(item, method);
+            if (!isObj(loc.v))
+                continue;
+            const security = own(loc.v, 'security') ?? rootSecurity;
+            const securityAlternatives = Array.isArray(security) ? security.filter(isObj) : [];
+            const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => ownKeys(a).length === 0));
+            out.push({
+                method,
+                path,
+                key: `${method.toUpperCase()} ${path}`,
+                loc,
+                item,
+                parameters: [...mergedParameters(spec, item, loc).values()],
+                security,
+                securityAlternatives,
+                public: isPublic,
+                protected: securityAlternatives.length > 0 && !isPublic,
+            });
+        }
+    }
+    return out;
+}
+/**
+ * The dereferenced parameters of an operation and its path item, keyed `${in}:${name}` (header
+ * names lower-cased, as HTTP compares them); an operation's parameter replaces the path item's.
+ */
+function mergedParameters(spec, item, op) {
+    const out = new Map();
+    for (const holder of [item, op]) {
+        if (!holder)
+            continue;
+        const list = loc_child(holder, 'parameters');
+        if (!Array.isArray(list.v))
+            continue;
+        for (let i = 0; i < list.v.length; i++) {
+            const p = spec.deref(loc_child(list, i));
+            const where = loc_own(p.v, 'in');
+            const name = loc_own(p.v, 'name');
+            if (typeof where !== 'string' || typeof name !== 'string')
+                continue;
+            out.set(`${where}:${where === 'header' ? name.toLowerCase() : name}`, p);
+        }
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/breaking/context.ts
-const context_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+const context_METHODS = HTTP_METHODS;
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/registry.ts
 const RULES = Object.assign(Object.create(null), {
@@ -41787,7 +41847,7 @@ const SUNSET_KEY = 'x-sunset';
 const THRESHOLD = 'beta';
 /** The `x-stability-level` of an operation or schema node: '' when absent, an error when not one of the four levels. */
 function stabilityOf(node) {
-    const v = own(node, STABILITY_KEY);
+    const v = loc_own(node, STABILITY_KEY);
     if (v === undefined || v === null)
         return { ok: true, level: '' };
     if (typeof v !== 'string')
@@ -41857,14 +41917,14 @@ function parseSunset(v) {
     return { ok: true, day };
 }
 function hasSunset(node) {
-    return own(node, SUNSET_KEY) !== undefined;
+    return loc_own(node, SUNSET_KEY) !== undefined;
 }
 function isDeprecated(node) {
-    return own(node, 'deprecated') === true;
+    return loc_own(node, 'deprecated') === true;
 }
 /** The node's key when present, else the node itself (so a finding still gets a line). */
 function lifecycle_at(loc, key) {
-    return own(loc.v, key) !== undefined ? child(loc, key) : loc;
+    return loc_own(loc.v, key) !== undefined ? loc_child(loc, key) : loc;
 }
 /** Minimum days between today and a sunset date for an element of the given stability. */
 function deprecationDays(level, s) {
@@ -41953,9 +42013,9 @@ function checkDeprecation(base, rev, ids, stability, what, s, emit) {
         }
         return;
     }
-    const sunset = parseSunset(own(rev.v, SUNSET_KEY));
+    const sunset = parseSunset(loc_own(rev.v, SUNSET_KEY));
     if (!sunset.ok) {
-        emit(ids.sunsetInvalid, say(what, `deprecated with an invalid sunset date: ${sunset.error}`), lifecycle_at(rev, SUNSET_KEY), { sunset: own(rev.v, SUNSET_KEY) });
+        emit(ids.sunsetInvalid, say(what, `deprecated with an invalid sunset date: ${sunset.error}`), lifecycle_at(rev, SUNSET_KEY), { sunset: loc_own(rev.v, SUNSET_KEY) });
         return;
     }
     const days = sunset.day - localDay(s.options.today);
@@ -41975,8 +42035,8 @@ function checkDeprecation(base, rev, ids, stability, what, s, emit) {
 function checkSunsetChange(base, rev, ids, stability, what, s, emit) {
     if (!isDeprecated(rev.v))
         return;
-    const bv = own(base.v, SUNSET_KEY);
-    const rv = own(rev.v, SUNSET_KEY);
+    const bv = loc_own(base.v, SUNSET_KEY);
+    const rv = loc_own(rev.v, SUNSET_KEY);
     if (bv === undefined)
         return;
     if (rv === undefined) {
@@ -42022,9 +42082,9 @@ function checkRemoval(base, ids, what, s, emit) {
         emit(ids.withDeprecation, `${what} removed after deprecation`, base);
         return;
     }
-    const sunset = parseSunset(own(base.v, SUNSET_KEY));
+    const sunset = parseSunset(loc_own(base.v, SUNSET_KEY));
     if (!sunset.ok) {
-        emit(ids.invalid, `${what} removed: ${sunset.error}`, lifecycle_at(base, SUNSET_KEY), { sunset: own(base.v, SUNSET_KEY) });
+        emit(ids.invalid, `${what} removed: ${sunset.error}`, lifecycle_at(base, SUNSET_KEY), { sunset: loc_own(base.v, SUNSET_KEY) });
         return;
     }
     if (localDay(s.options.today) < sunset.day) {
@@ -42068,7 +42128,7 @@ function sameValue(a, b) {
 // The family
 function operationHook(p, s) {
     const emit = (id, message, loc, data) => s.emit(id, message, loc, data);
-    const invalid = (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, lifecycle_at(side, STABILITY_KEY), { value: own(side.v, STABILITY_KEY) });
+    const invalid = (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, lifecycle_at(side, STABILITY_KEY), { value: loc_own(side.v, STABILITY_KEY) });
     if (p.base && !p.rev) {
         // A removed operation (alone or with its path): its stability must still be readable.
         const b = stabilityOf(p.base.v);
@@ -42110,7 +42170,7 @@ function schemaHook(p, e, s) {
     // only picks the sunset policy, the same for all in-scope operations unless beta and stable differ.
     const stability = stabilityOf(p.place.op.rev.v);
     checkDeprecation(p.base, p.rev, propertyDeprecation(p.prefix), stability, '', s, emit);
-    checkStabilityChange(p.base, p.rev, { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, lifecycle_at(side, STABILITY_KEY), { value: own(side.v, STABILITY_KEY) }));
+    checkStabilityChange(p.base, p.rev, { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, lifecycle_at(side, STABILITY_KEY), { value: loc_own(side.v, STABILITY_KEY) }));
 }
 const lifecycleFamily = {
     name: 'lifecycle',
@@ -42180,7 +42240,7 @@ class Sameness {
                     return false;
             return true;
         }
-        if (!isObj(x) || !isObj(y))
+        if (!loc_isObj(x) || !loc_isObj(y))
             return false;
         const rx = refOf(x);
         const ry = refOf(y);
@@ -42328,30 +42388,30 @@ function nestedPrefix(top) {
 }
 /** Matched sub-schema pairs, each with the path segments that lead to it. */
 function* subPairs(base, rev, derefBase, derefRev) {
-    if (!isObj(base.v) || !isObj(rev.v))
+    if (!loc_isObj(base.v) || !loc_isObj(rev.v))
         return;
     for (const k of SINGLE) {
-        if (isObj(own(base.v, k)) && isObj(own(rev.v, k)))
-            yield [[k === 'items' ? 'items' : k], child(base, k), child(rev, k)];
+        if (loc_isObj(loc_own(base.v, k)) && loc_isObj(loc_own(rev.v, k)))
+            yield [[k === 'items' ? 'items' : k], loc_child(base, k), loc_child(rev, k)];
     }
     for (const k of MAPS) {
-        const bm = own(base.v, k);
-        const rm = own(rev.v, k);
-        if (!isObj(bm) || !isObj(rm))
+        const bm = loc_own(base.v, k);
+        const rm = loc_own(rev.v, k);
+        if (!loc_isObj(bm) || !loc_isObj(rm))
             continue;
-        const bl = child(base, k);
-        const rl = child(rev, k);
+        const bl = loc_child(base, k);
+        const rl = loc_child(rev, k);
         for (const name of Object.keys(rm)) {
             if (!Object.prototype.hasOwnProperty.call(bm, name))
                 continue;
-            yield [k === 'properties' ? [name] : [`${k}[${name}]`], child(bl, name), child(rl, name)];
+            yield [k === 'properties' ? [name] : [`${k}[${name}]`], loc_child(bl, name), loc_child(rl, name)];
         }
     }
-    const bp = own(base.v, 'prefixItems');
-    const rp = own(rev.v, 'prefixItems');
+    const bp = loc_own(base.v, 'prefixItems');
+    const rp = loc_own(rev.v, 'prefixItems');
     if (Array.isArray(bp) && Array.isArray(rp)) {
         for (let i = 0; i < Math.min(bp.length, rp.length); i++)
-            yield [[`prefixItems[${i}]`], child(child(base, 'prefixItems'), i), child(child(rev, 'prefixItems'), i)];
+            yield [[`prefixItems[${i}]`], loc_child(loc_child(base, 'prefixItems'), i), loc_child(loc_child(rev, 'prefixItems'), i)];
     }
     for (const k of ['allOf', 'anyOf', 'oneOf']) {
         for (const [label, b, r] of matchSubschemas(base, rev, k, derefBase, derefRev))
@@ -42367,8 +42427,8 @@ const ANNOTATION_KEYWORDS = new Set(['title', 'description', 'default', 'example
  * inline member and a `$ref` member that accept the same instances are a refactor, not a change.
  */
 function diffSubschemas(base, rev, keyword, derefBase, derefRev) {
-    const bv = own(base.v, keyword);
-    const rv = own(rev.v, keyword);
+    const bv = loc_own(base.v, keyword);
+    const rv = loc_own(rev.v, keyword);
     const bl = Array.isArray(bv) ? bv : [];
     const rl = Array.isArray(rv) ? rv : [];
     const modified = [];
@@ -42376,8 +42436,8 @@ function diffSubschemas(base, rev, keyword, derefBase, derefRev) {
     let deleted = [];
     if (bl.length === 0 && rl.length === 0)
         return { modified, added, deleted };
-    const bItem = (i) => child(child(base, keyword), i);
-    const rItem = (j) => child(child(rev, keyword), j);
+    const bItem = (i) => loc_child(loc_child(base, keyword), i);
+    const rItem = (j) => loc_child(loc_child(rev, keyword), j);
     const usedRev = new Set();
     const usedBase = new Set();
     bl.forEach((b, i) => {
@@ -42402,7 +42462,7 @@ function diffSubschemas(base, rev, keyword, derefBase, derefRev) {
             inlineRev = inlineRev.filter((jj) => jj !== j);
     }
     const titleOf = (v) => {
-        const t = own(v, 'title');
+        const t = loc_own(v, 'title');
         return typeof t === 'string' ? t : '';
     };
     for (const j of [...inlineRev]) {
@@ -42445,7 +42505,7 @@ const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
 function sameSchema(a, b, derefA, derefB, validationOnly, seen = new Set()) {
     const x = derefA(a);
     const y = derefB(b);
-    if (!isObj(x.v) || !isObj(y.v))
+    if (!loc_isObj(x.v) || !loc_isObj(y.v))
         return schema_walk_sameValue(x.v, y.v);
     const key = `${locId(x)}|${locId(y)}`;
     if (seen.has(key))
@@ -42457,14 +42517,14 @@ function sameSchema(a, b, derefA, derefB, validationOnly, seen = new Set()) {
     if (kx.length !== ky.length || kx.some((k) => !Object.prototype.hasOwnProperty.call(y.v, k)))
         return false;
     for (const k of kx) {
-        const cx = child(x, k);
-        const cy = child(y, k);
-        if (SCHEMA_MAPS.has(k) && isObj(cx.v) && isObj(cy.v)) {
+        const cx = loc_child(x, k);
+        const cy = loc_child(y, k);
+        if (SCHEMA_MAPS.has(k) && loc_isObj(cx.v) && loc_isObj(cy.v)) {
             const nx = Object.keys(cx.v);
             if (nx.length !== Object.keys(cy.v).length)
                 return false;
             for (const n of nx) {
-                if (!Object.prototype.hasOwnProperty.call(cy.v, n) || !sameSchema(child(cx, n), child(cy, n), derefA, derefB, validationOnly, seen))
+                if (!Object.prototype.hasOwnProperty.call(cy.v, n) || !sameSchema(loc_child(cx, n), loc_child(cy, n), derefA, derefB, validationOnly, seen))
                     return false;
             }
         }
@@ -42472,10 +42532,10 @@ function sameSchema(a, b, derefA, derefB, validationOnly, seen = new Set()) {
             if (cx.v.length !== cy.v.length)
                 return false;
             for (let i = 0; i < cx.v.length; i++)
-                if (!sameSchema(child(cx, i), child(cy, i), derefA, derefB, validationOnly, seen))
+                if (!sameSchema(loc_child(cx, i), loc_child(cy, i), derefA, derefB, validationOnly, seen))
                     return false;
         }
-        else if (isObj(cx.v) && isObj(cy.v) && (SINGLE.includes(k) || k === 'items')) {
+        else if (loc_isObj(cx.v) && loc_isObj(cy.v) && (SINGLE.includes(k) || k === 'items')) {
             if (!sameSchema(cx, cy, derefA, derefB, validationOnly, seen))
                 return false;
         }
@@ -42489,7 +42549,7 @@ function schema_walk_sameValue(a, b) {
         return true;
     if (Array.isArray(a) && Array.isArray(b))
         return a.length === b.length && a.every((v, i) => schema_walk_sameValue(v, b[i]));
-    if (isObj(a) && isObj(b)) {
+    if (loc_isObj(a) && loc_isObj(b)) {
         const ka = Object.keys(a);
         return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && schema_walk_sameValue(a[k], b[k]));
     }
@@ -42499,12 +42559,13 @@ function schema_walk_sameValue(a, b) {
 function matchSubschemas(base, rev, keyword, derefBase, derefRev) {
     return diffSubschemas(base, rev, keyword, derefBase, derefRev).modified.map(([label, i, j]) => [
         label,
-        child(child(base, keyword), i),
-        child(child(rev, keyword), j),
+        loc_child(loc_child(base, keyword), i),
+        loc_child(loc_child(rev, keyword), j),
     ]);
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/walk.ts
+
 
 
 
@@ -42525,18 +42586,18 @@ function walkSpecs(base, rev, families, scope, opts, sinks) {
         const b = basePaths.get(key);
         const r = revPaths.get(key);
         for (const method of context_METHODS) {
-            const bo = b && own(b.item.v, method);
-            const ro = r && own(r.item.v, method);
-            if (!isObj(bo) && !isObj(ro))
+            const bo = b && loc_own(b.item.v, method);
+            const ro = r && loc_own(r.item.v, method);
+            if (!loc_isObj(bo) && !loc_isObj(ro))
                 continue;
-            const path = (b && isObj(bo) ? b.path : r?.path) ?? '';
+            const path = (b && loc_isObj(bo) ? b.path : r?.path) ?? '';
             const op = {
                 method,
                 path,
                 basePath: b?.path,
                 revPath: r?.path,
-                base: b && isObj(bo) ? base.deref(child(b.item, method)) : undefined,
-                rev: r && isObj(ro) ? rev.deref(child(r.item, method)) : undefined,
+                base: b && loc_isObj(bo) ? base.deref(loc_child(b.item, method)) : undefined,
+                rev: r && loc_isObj(ro) ? rev.deref(loc_child(r.item, method)) : undefined,
                 basePathItem: b?.item,
                 revPathItem: r?.item,
                 operation: `${method.toUpperCase()} ${path}`,
@@ -42548,14 +42609,14 @@ function walkSpecs(base, rev, families, scope, opts, sinks) {
 function pathsOf(spec, opts) {
     const out = new Map();
     const root = { v: spec.root.value, doc: spec.root, path: [] };
-    const paths = child(root, 'paths');
-    for (const p of ownKeys(paths.v)) {
+    const paths = loc_child(root, 'paths');
+    for (const p of loc_ownKeys(paths.v)) {
         if (opts.matchPath && !opts.matchPath.test(p))
             continue;
         if (opts.unmatchPath && opts.unmatchPath.test(p))
             continue;
-        const item = spec.deref(child(paths, p));
-        if (!isObj(item.v))
+        const item = spec.deref(loc_child(paths, p));
+        if (!loc_isObj(item.v))
             continue;
         out.set(pathKey(p, opts.includePathParams ?? false), { path: p, item });
     }
@@ -42586,8 +42647,8 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
         for (const f of families)
             f.parameter?.(pp, scope);
         if (pp.base && pp.rev) {
-            const bs = child(pp.base, 'schema');
-            const rs = child(pp.rev, 'schema');
+            const bs = loc_child(pp.base, 'schema');
+            const rs = loc_child(pp.rev, 'schema');
             if (bs.v !== undefined && rs.v !== undefined) {
                 const place = { side: 'request', holder: 'parameter', op, holderName: pp.in, param: pp };
                 schemas.walkTop(bs, rs, place, emit, (rel) => (rel.length ? `${pp.in} parameter '${pp.name}' property '${rel.join('/')}'` : `${pp.in} parameter '${pp.name}'`));
@@ -42596,53 +42657,53 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
     }
     const rbB = derefChild(op.base, 'requestBody', base);
     const rbR = derefChild(op.rev, 'requestBody', rev);
-    const rb = { op, base: isObj(rbB?.v) ? rbB : undefined, rev: isObj(rbR?.v) ? rbR : undefined };
+    const rb = { op, base: loc_isObj(rbB?.v) ? rbB : undefined, rev: loc_isObj(rbR?.v) ? rbR : undefined };
     if (rb.base || rb.rev) {
         for (const f of families)
             f.requestBody?.(rb, scope);
         if (rb.base && rb.rev)
             walkContent(rb.base, rb.rev, op, 'request', undefined, families, scope, schemas, emit);
     }
-    const respB = child(op.base, 'responses');
-    const respR = child(op.rev, 'responses');
-    const codes = new Set([...ownKeys(respB.v), ...ownKeys(respR.v)]);
+    const respB = loc_child(op.base, 'responses');
+    const respR = loc_child(op.rev, 'responses');
+    const codes = new Set([...loc_ownKeys(respB.v), ...loc_ownKeys(respR.v)]);
     for (const status of codes) {
-        const b = own(respB.v, status) !== undefined ? base.deref(child(respB, status)) : undefined;
-        const r = own(respR.v, status) !== undefined ? rev.deref(child(respR, status)) : undefined;
+        const b = loc_own(respB.v, status) !== undefined ? base.deref(loc_child(respB, status)) : undefined;
+        const r = loc_own(respR.v, status) !== undefined ? rev.deref(loc_child(respR, status)) : undefined;
         const rp = { op, status, base: b, rev: r };
         for (const f of families)
             f.response?.(rp, scope);
         if (!b || !r)
             continue;
-        const hb = child(b, 'headers');
-        const hr = child(r, 'headers');
-        for (const name of new Set([...ownKeys(hb.v), ...ownKeys(hr.v)])) {
-            const bh = own(hb.v, name) !== undefined ? base.deref(child(hb, name)) : undefined;
-            const rh = own(hr.v, name) !== undefined ? rev.deref(child(hr, name)) : undefined;
+        const hb = loc_child(b, 'headers');
+        const hr = loc_child(r, 'headers');
+        for (const name of new Set([...loc_ownKeys(hb.v), ...loc_ownKeys(hr.v)])) {
+            const bh = loc_own(hb.v, name) !== undefined ? base.deref(loc_child(hb, name)) : undefined;
+            const rh = loc_own(hr.v, name) !== undefined ? rev.deref(loc_child(hr, name)) : undefined;
             const hp = { op, status, name, base: bh, rev: rh };
             for (const f of families)
                 f.header?.(hp, scope);
-            if (bh && rh && own(bh.v, 'schema') !== undefined && own(rh.v, 'schema') !== undefined) {
+            if (bh && rh && loc_own(bh.v, 'schema') !== undefined && loc_own(rh.v, 'schema') !== undefined) {
                 const place = { side: 'response', holder: 'header', op, holderName: name, status };
-                schemas.walkTop(child(bh, 'schema'), child(rh, 'schema'), place, emit, (rel) => rel.length ? `response header '${name}' (${status}) property '${rel.join('/')}'` : `response header '${name}' (${status})`);
+                schemas.walkTop(loc_child(bh, 'schema'), loc_child(rh, 'schema'), place, emit, (rel) => rel.length ? `response header '${name}' (${status}) property '${rel.join('/')}'` : `response header '${name}' (${status})`);
             }
         }
         walkContent(b, r, op, 'response', status, families, scope, schemas, emit);
     }
 }
 function walkContent(b, r, op, side, status, families, scope, schemas, emit) {
-    const cb = child(b, 'content');
-    const cr = child(r, 'content');
-    for (const [baseKey, mediaType] of mediaTypeKeys(ownKeys(cb.v), ownKeys(cr.v), side === 'response')) {
-        const mb = baseKey !== undefined ? child(cb, baseKey) : undefined;
-        const mr = own(cr.v, mediaType) !== undefined ? child(cr, mediaType) : undefined;
+    const cb = loc_child(b, 'content');
+    const cr = loc_child(r, 'content');
+    for (const [baseKey, mediaType] of mediaTypeKeys(loc_ownKeys(cb.v), loc_ownKeys(cr.v), side === 'response')) {
+        const mb = baseKey !== undefined ? loc_child(cb, baseKey) : undefined;
+        const mr = loc_own(cr.v, mediaType) !== undefined ? loc_child(cr, mediaType) : undefined;
         const mp = { op, mediaType, status, base: mb, rev: mr, ...(mb && baseKey !== mediaType ? { baseMediaType: baseKey } : {}) };
         for (const f of families)
             f.mediaType?.(mp, scope);
         if (!mb || !mr)
             continue;
-        const sb = child(mb, 'schema');
-        const sr = child(mr, 'schema');
+        const sb = loc_child(mb, 'schema');
+        const sr = loc_child(mr, 'schema');
         if (sb.v === undefined || sr.v === undefined)
             continue;
         const place = { side, holder: 'body', op, holderName: mediaType, status };
@@ -42709,20 +42770,20 @@ function mediaTypeContains(wide, narrow) {
     return w.suffixes.every((x, i) => n.suffixes[i] === x);
 }
 function sameParameters(op, schemas) {
-    const b = op.basePathItem ? child(op.basePathItem, 'parameters') : undefined;
-    const r = op.revPathItem ? child(op.revPathItem, 'parameters') : undefined;
+    const b = op.basePathItem ? loc_child(op.basePathItem, 'parameters') : undefined;
+    const r = op.revPathItem ? loc_child(op.revPathItem, 'parameters') : undefined;
     if (b?.v === undefined && r?.v === undefined)
         return true;
     return !!b && !!r && schemas.same(b, r);
 }
 function derefChild(loc, key, spec) {
-    const c = child(loc, key);
+    const c = loc_child(loc, key);
     return c.v === undefined ? undefined : spec.deref(c);
 }
 /** Operation parameters merged with the path item's (the operation's win), matched by `in` + name. */
 function parameterPairs(op, base, rev) {
-    const bl = mergedParameters(op.basePathItem, op.base, base);
-    const rl = mergedParameters(op.revPathItem, op.rev, rev);
+    const bl = mergedParameters(base, op.basePathItem, op.base);
+    const rl = mergedParameters(rev, op.revPathItem, op.rev);
     const out = [];
     const usedRev = new Set();
     const baseOrder = pathParamOrder(op.basePath ?? op.path);
@@ -42741,37 +42802,16 @@ function parameterPairs(op, base, rev) {
         }
         if (r)
             usedRev.add(rkey);
-        out.push({ op, in: String(own(b.v, 'in')), name: String(own(r?.v ?? b.v, 'name')), base: b, rev: r });
+        out.push({ op, in: String(loc_own(b.v, 'in')), name: String(loc_own(r?.v ?? b.v, 'name')), base: b, rev: r });
     }
     for (const [key, r] of rl) {
         if (!usedRev.has(key))
-            out.push({ op, in: String(own(r.v, 'in')), name: String(own(r.v, 'name')), rev: r });
+            out.push({ op, in: String(loc_own(r.v, 'in')), name: String(loc_own(r.v, 'name')), rev: r });
     }
     return out;
 }
 function pathParamOrder(path) {
     return [...path.matchAll(/\{([^}/]*)\}/g)].map((m) => m[1]);
-}
-function mergedParameters(item, opLoc, spec) {
-    const out = new Map();
-    for (const holder of [item, opLoc]) {
-        if (!holder)
-            continue;
-        const list = child(holder, 'parameters');
-        if (!Array.isArray(list.v))
-            continue;
-        for (let i = 0; i < list.v.length; i++) {
-            const p = spec.deref(child(list, i));
-            if (!isObj(p.v))
-                continue;
-            const inn = own(p.v, 'in');
-            const name = own(p.v, 'name');
-            if (typeof inn !== 'string' || typeof name !== 'string')
-                continue;
-            out.set(`${inn}:${inn === 'header' ? name.toLowerCase() : name}`, p);
-        }
-    }
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/ignore.ts
@@ -42859,7 +42899,7 @@ function applyIgnores(findings, entries, today) {
 const propertiesFamily = {
     name: 'schema-properties',
     schema(p, e) {
-        if (!isObj(p.base.v) || !isObj(p.rev.v))
+        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
             return;
         const obj = new ObjectPair(p);
         if (p.place.holder === 'body') {
@@ -42885,8 +42925,8 @@ class ObjectPair {
     moved;
     constructor(p) {
         this.p = p;
-        const bp = ownKeys(own(p.base.v, 'properties'));
-        const rp = ownKeys(own(p.rev.v, 'properties'));
+        const bp = loc_ownKeys(loc_own(p.base.v, 'properties'));
+        const rp = loc_ownKeys(loc_own(p.rev.v, 'properties'));
         const inBase = new Set(bp);
         const inRev = new Set(rp);
         this.added = rp.filter((n) => !inBase.has(n));
@@ -42897,10 +42937,10 @@ class ObjectPair {
         this.moved = movedIntoOneOf(p, bp);
     }
     baseProp(name) {
-        return this.p.deref(child(child(this.p.base, 'properties'), name));
+        return this.p.deref(loc_child(loc_child(this.p.base, 'properties'), name));
     }
     revProp(name) {
-        return this.p.deref(child(child(this.p.rev, 'properties'), name));
+        return this.p.deref(loc_child(loc_child(this.p.rev, 'properties'), name));
     }
     /** Names that joined (`to` = true) or left the `required` list of properties present on both sides. */
     requiredChanged(to) {
@@ -42908,28 +42948,28 @@ class ObjectPair {
     }
 }
 function requiredOf(v) {
-    const r = own(v, 'required');
+    const r = loc_own(v, 'required');
     return new Set(Array.isArray(r) ? r.filter((x) => typeof x === 'string') : []);
 }
 function flag(loc, key) {
-    return own(loc.v, key) === true;
+    return loc_own(loc.v, key) === true;
 }
 function hasDefault(loc) {
-    return isObj(loc.v) && Object.prototype.hasOwnProperty.call(loc.v, 'default');
+    return loc_isObj(loc.v) && Object.prototype.hasOwnProperty.call(loc.v, 'default');
 }
 /**
  * A concrete object (properties, no oneOf) that became a oneOf of alternatives with no type or
  * properties of its own: the properties found in some alternative moved, they were not removed.
  */
-function movedIntoOneOf(p, baseProps = ownKeys(own(p.base.v, 'properties'))) {
+function movedIntoOneOf(p, baseProps = loc_ownKeys(loc_own(p.base.v, 'properties'))) {
     const b = p.base.v;
     const r = p.rev.v;
-    const alts = own(r, 'oneOf');
-    if (baseProps.length === 0 || own(b, 'oneOf') !== undefined || !Array.isArray(alts) || alts.length === 0)
+    const alts = loc_own(r, 'oneOf');
+    if (baseProps.length === 0 || loc_own(b, 'oneOf') !== undefined || !Array.isArray(alts) || alts.length === 0)
         return new Set();
-    if (ownKeys(own(r, 'properties')).length > 0 || own(r, 'type') !== undefined)
+    if (loc_ownKeys(loc_own(r, 'properties')).length > 0 || loc_own(r, 'type') !== undefined)
         return new Set();
-    const altProps = alts.map((_, i) => ownKeys(own(p.deref(child(child(p.rev, 'oneOf'), i)).v, 'properties')));
+    const altProps = alts.map((_, i) => loc_ownKeys(loc_own(p.deref(loc_child(loc_child(p.rev, 'oneOf'), i)).v, 'properties')));
     return new Set(baseProps.filter((n) => altProps.some((names) => names.includes(n))));
 }
 /** Emits `id` with `detail`, the property's node and its name. */
@@ -43040,7 +43080,7 @@ function headerParameter(o, e) {
 
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 /** 3.0 writes an exclusive bound as `maximum: 10` + `exclusiveMaximum: true`; 3.1 as `exclusiveMaximum: 10`. */
-const exclusiveFlag = (s, flag) => own(s, flag) === true;
+const exclusiveFlag = (s, flag) => loc_own(s, flag) === true;
 /**
  * The bounds. The 3.0 boolean form is normalised to the 3.1 numeric form, so
  * `maximum: 10, exclusiveMaximum: true` is an exclusive maximum of 10 and no inclusive maximum:
@@ -43048,14 +43088,14 @@ const exclusiveFlag = (s, flag) => own(s, flag) === true;
  * maximum being set.
  */
 const BOUNDS = [
-    { rule: 'max', keyword: 'maximum', exclusive: 'exclusive-max', read: (s) => (exclusiveFlag(s, 'exclusiveMaximum') ? undefined : num(own(s, 'maximum'))) },
-    { rule: 'min', keyword: 'minimum', exclusive: 'exclusive-min', read: (s) => (exclusiveFlag(s, 'exclusiveMinimum') ? undefined : num(own(s, 'minimum'))) },
-    { rule: 'exclusive-max', keyword: 'exclusiveMaximum', read: (s) => num(own(s, 'exclusiveMaximum')) ?? (exclusiveFlag(s, 'exclusiveMaximum') ? num(own(s, 'maximum')) : undefined) },
-    { rule: 'exclusive-min', keyword: 'exclusiveMinimum', read: (s) => num(own(s, 'exclusiveMinimum')) ?? (exclusiveFlag(s, 'exclusiveMinimum') ? num(own(s, 'minimum')) : undefined) },
-    { rule: 'max-length', keyword: 'maxLength', read: (s) => num(own(s, 'maxLength')) },
-    { rule: 'min-length', keyword: 'minLength', read: (s) => num(own(s, 'minLength')) },
-    { rule: 'max-items', keyword: 'maxItems', read: (s) => num(own(s, 'maxItems')) },
-    { rule: 'min-items', keyword: 'minItems', read: (s) => num(own(s, 'minItems')) },
+    { rule: 'max', keyword: 'maximum', exclusive: 'exclusive-max', read: (s) => (exclusiveFlag(s, 'exclusiveMaximum') ? undefined : num(loc_own(s, 'maximum'))) },
+    { rule: 'min', keyword: 'minimum', exclusive: 'exclusive-min', read: (s) => (exclusiveFlag(s, 'exclusiveMinimum') ? undefined : num(loc_own(s, 'minimum'))) },
+    { rule: 'exclusive-max', keyword: 'exclusiveMaximum', read: (s) => num(loc_own(s, 'exclusiveMaximum')) ?? (exclusiveFlag(s, 'exclusiveMaximum') ? num(loc_own(s, 'maximum')) : undefined) },
+    { rule: 'exclusive-min', keyword: 'exclusiveMinimum', read: (s) => num(loc_own(s, 'exclusiveMinimum')) ?? (exclusiveFlag(s, 'exclusiveMinimum') ? num(loc_own(s, 'minimum')) : undefined) },
+    { rule: 'max-length', keyword: 'maxLength', read: (s) => num(loc_own(s, 'maxLength')) },
+    { rule: 'min-length', keyword: 'minLength', read: (s) => num(loc_own(s, 'minLength')) },
+    { rule: 'max-items', keyword: 'maxItems', read: (s) => num(loc_own(s, 'maxItems')) },
+    { rule: 'min-items', keyword: 'minItems', read: (s) => num(loc_own(s, 'minItems')) },
 ];
 /** Item-count bounds that, on an array parameter, are also read from a misplaced spot: its `items` schema. */
 const ITEM_COUNTS = new Set(['max-items', 'min-items']);
@@ -43069,9 +43109,9 @@ const ANY_PATTERN = new Set(['.*', '^.*$', '^.*', '.*$', '(.*)', '^(.*)$', '[\\s
 function ruleId(p, rest) {
     const candidates = [];
     const rev = p.rev.v;
-    if (p.prefix === 'request-property' && own(rev, 'readOnly') === true)
+    if (p.prefix === 'request-property' && loc_own(rev, 'readOnly') === true)
         candidates.push(`request-read-only-property-${rest}`);
-    if (p.prefix === 'response-property' && own(rev, 'writeOnly') === true)
+    if (p.prefix === 'response-property' && loc_own(rev, 'writeOnly') === true)
         candidates.push(`response-write-only-property-${rest}`);
     if (p.prefix === 'request-parameter-property' && p.place.param?.in === 'header')
         candidates.push(`request-header-property-${rest}`);
@@ -43098,7 +43138,7 @@ function emitRule(p, e, rests, detail, at, data) {
 /** Where a keyword sits: in the revision, or in the base when it is gone. */
 function keywordAt(p, keyword, gone) {
     const side = gone ? p.base : p.rev;
-    return own(side.v, keyword) !== undefined ? child(side, keyword) : side;
+    return loc_own(side.v, keyword) !== undefined ? loc_child(side, keyword) : side;
 }
 function checkBound(p, e, bound, base, rev, where, label = bound.keyword) {
     const from = bound.read(base);
@@ -43126,13 +43166,13 @@ function checkBound(p, e, bound, base, rev, where, label = bound.keyword) {
     }
     const gone = action === 'unset';
     const side = gone ? where.base : where.rev;
-    const at = own(side.v, bound.keyword) !== undefined ? child(side, bound.keyword) : side;
+    const at = loc_own(side.v, bound.keyword) !== undefined ? loc_child(side, bound.keyword) : side;
     emitRule(p, e, [`${bound.rule}-${action}`], detail, at, { keyword: bound.keyword, from, to });
 }
 function checkPattern(p, e) {
     const str = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
-    const from = str(own(p.base.v, 'pattern'));
-    const to = str(own(p.rev.v, 'pattern'));
+    const from = str(loc_own(p.base.v, 'pattern'));
+    const to = str(loc_own(p.rev.v, 'pattern'));
     if (from === to)
         return;
     const data = { keyword: 'pattern', from, to };
@@ -43148,7 +43188,7 @@ function checkPattern(p, e) {
 const constraintsFamily = {
     name: 'schema-constraints',
     schema(p, e) {
-        if (!isObj(p.base.v) || !isObj(p.rev.v))
+        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
             return;
         const where = { base: p.base, rev: p.rev };
         for (const bound of BOUNDS) {
@@ -43156,12 +43196,12 @@ const constraintsFamily = {
             // An array parameter whose item count sits (wrongly) on its `items` schema: read it there,
             // as oasdiff does, when the parameter's own bound did not change.
             if (p.prefix === 'request-parameter' && ITEM_COUNTS.has(bound.rule) && bound.read(p.base.v) === bound.read(p.rev.v)) {
-                const bi = own(p.base.v, 'items');
-                const ri = own(p.rev.v, 'items');
-                if (!isObj(bi) || !isObj(ri))
+                const bi = loc_own(p.base.v, 'items');
+                const ri = loc_own(p.rev.v, 'items');
+                if (!loc_isObj(bi) || !loc_isObj(ri))
                     continue;
-                const b = p.deref(child(p.base, 'items'));
-                const r = p.deref(child(p.rev, 'items'));
+                const b = p.deref(loc_child(p.base, 'items'));
+                const r = p.deref(loc_child(p.rev, 'items'));
                 if (bound.read(b.v) !== undefined && bound.read(r.v) !== undefined)
                     checkBound(p, e, bound, b.v, r.v, { base: b, rev: r }, `items ${bound.keyword}`);
             }
@@ -43177,23 +43217,23 @@ const constraintsFamily = {
 function canon(v) {
     if (Array.isArray(v))
         return `[${v.map(canon).join(',')}]`;
-    if (isObj(v))
+    if (loc_isObj(v))
         return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}`;
     return JSON.stringify(v) ?? 'undefined';
 }
 const show = (v) => (typeof v === 'string' ? v : canon(v));
 function schema_types_at(side, keyword) {
-    return own(side.v, keyword) !== undefined ? child(side, keyword) : side;
+    return loc_own(side.v, keyword) !== undefined ? loc_child(side, keyword) : side;
 }
 // ---------- type and format ----------
 /** The declared types (3.0 string or 3.1 list), `null` left out. */
 function typesOf(s) {
-    const t = own(s, 'type');
+    const t = loc_own(s, 'type');
     const list = typeof t === 'string' ? [t] : Array.isArray(t) ? t.filter((x) => typeof x === 'string') : [];
     return [...new Set(list.filter((x) => x !== 'null'))].sort();
 }
 function formatOf(s) {
-    const f = own(s, 'format');
+    const f = loc_own(s, 'format');
     return typeof f === 'string' ? f : '';
 }
 /** Every value of `sub` is a value of `sup`. */
@@ -43236,18 +43276,18 @@ function stronglyTyped(mediaType) {
 /** oneOf/anyOf whose members are all plain single-type schemas: another way to write a list of types. */
 function listOfTypes(p, side) {
     const single = typesOf(side.v);
-    const t = own(side.v, 'type');
+    const t = loc_own(side.v, 'type');
     if (single.length === 1 && !Array.isArray(t))
         return { types: single, list: false };
     for (const k of ['oneOf', 'anyOf']) {
-        const members = own(side.v, k);
+        const members = loc_own(side.v, k);
         if (!Array.isArray(members) || members.length === 0)
             continue;
         const types = [];
         for (let i = 0; i < members.length; i++) {
-            const m = p.deref(child(child(side, k), i)).v;
-            const mt = own(m, 'type');
-            const plain = (typeof mt === 'string' || (Array.isArray(mt) && mt.length === 1)) && !['properties', 'oneOf', 'anyOf', 'allOf'].some((c) => own(m, c) !== undefined);
+            const m = p.deref(loc_child(loc_child(side, k), i)).v;
+            const mt = loc_own(m, 'type');
+            const plain = (typeof mt === 'string' || (Array.isArray(mt) && mt.length === 1)) && !['properties', 'oneOf', 'anyOf', 'allOf'].some((c) => loc_own(m, c) !== undefined);
             if (!plain)
                 return undefined;
             types.push(typeof mt === 'string' ? mt : String(mt[0]));
@@ -43257,19 +43297,19 @@ function listOfTypes(p, side) {
     return undefined;
 }
 /** A schema carrying its type in subschemas (wrapped in oneOf/anyOf/allOf): its own lack of `type` says nothing. */
-const composed = (s) => ['oneOf', 'anyOf', 'allOf'].some((k) => Array.isArray(own(s, k)) && own(s, k).length > 0);
+const composed = (s) => ['oneOf', 'anyOf', 'allOf'].some((k) => Array.isArray(loc_own(s, k)) && loc_own(s, k).length > 0);
 /** Parameter sent as `form` + `explode` (the query/cookie default): one value is a one-element array. */
 function formExplode(p) {
     const param = p.place.param?.rev?.v;
     const inn = p.place.param?.in;
-    const style = own(param, 'style') ?? (inn === 'query' || inn === 'cookie' ? 'form' : 'simple');
-    const explode = own(param, 'explode') ?? style === 'form';
+    const style = loc_own(param, 'style') ?? (inn === 'query' || inn === 'cookie' ? 'form' : 'simple');
+    const explode = loc_own(param, 'explode') ?? style === 'form';
     return style === 'form' && explode === true;
 }
 /** Validation keywords apart from type/nullability, for "does the item schema accept what the scalar did". */
 const NOT_CONSTRAINTS = new Set(['type', 'nullable', 'title', 'description', 'default', 'example', 'examples', 'externalDocs', '$comment', 'deprecated', 'readOnly', 'writeOnly', 'xml']);
 function constraintsOf(s) {
-    if (!isObj(s))
+    if (!loc_isObj(s))
         return canon(s);
     return canon(Object.fromEntries(Object.entries(s).filter(([k]) => !NOT_CONSTRAINTS.has(k) && !k.startsWith('x-'))));
 }
@@ -43277,9 +43317,9 @@ function constraintsOf(s) {
 function scalarToExplodedArray(p, from, to) {
     if (from.length === 0 || from.includes('array') || !sameTypes(to, ['array']) || !formExplode(p))
         return false;
-    if (!isObj(own(p.rev.v, 'items')))
+    if (!loc_isObj(loc_own(p.rev.v, 'items')))
         return false;
-    const item = p.deref(child(p.rev, 'items')).v;
+    const item = p.deref(loc_child(p.rev, 'items')).v;
     if (typeRejects(from, typesOf(item), true))
         return false;
     return constraintsOf(item) === constraintsOf(p.base.v);
@@ -43370,9 +43410,9 @@ function checkType(p, e) {
 }
 // ---------- nullability ----------
 function nullable(s) {
-    if (own(s, 'nullable') === true)
+    if (loc_own(s, 'nullable') === true)
         return true;
-    const t = own(s, 'type');
+    const t = loc_own(s, 'type');
     return t === 'null' || (Array.isArray(t) && t.includes('null'));
 }
 function checkNullable(p, e) {
@@ -43381,32 +43421,32 @@ function checkNullable(p, e) {
     if (from === to)
         return;
     const side = to ? p.rev : p.base;
-    const where = own(side.v, 'nullable') !== undefined ? child(side, 'nullable') : schema_types_at(side, 'type');
+    const where = loc_own(side.v, 'nullable') !== undefined ? loc_child(side, 'nullable') : schema_types_at(side, 'type');
     emitRule(p, e, [to ? 'became-nullable' : 'became-not-nullable'], to ? 'became nullable' : 'became not nullable', where, { from, to });
 }
 // ---------- const and default ----------
 function checkValue(p, e, keyword, rule) {
-    const has = (s) => isObj(s) && Object.prototype.hasOwnProperty.call(s, keyword);
+    const has = (s) => loc_isObj(s) && Object.prototype.hasOwnProperty.call(s, keyword);
     const hb = has(p.base.v);
     const hr = has(p.rev.v);
     if (!hb && !hr)
         return;
-    const from = own(p.base.v, keyword);
-    const to = own(p.rev.v, keyword);
+    const from = loc_own(p.base.v, keyword);
+    const to = loc_own(p.rev.v, keyword);
     const data = { from, to };
     if (hb && hr) {
         if (canon(from) === canon(to))
             return;
-        emitRule(p, e, [`${rule}-changed`], `${keyword} changed from '${show(from)}' to '${show(to)}'`, child(p.rev, keyword), data);
+        emitRule(p, e, [`${rule}-changed`], `${keyword} changed from '${show(from)}' to '${show(to)}'`, loc_child(p.rev, keyword), data);
     }
     else if (hr)
-        emitRule(p, e, [`${rule}-added`], `${keyword} '${show(to)}' added`, child(p.rev, keyword), data);
+        emitRule(p, e, [`${rule}-added`], `${keyword} '${show(to)}' added`, loc_child(p.rev, keyword), data);
     else
-        emitRule(p, e, [`${rule}-removed`], `${keyword} '${show(from)}' removed`, child(p.base, keyword), data);
+        emitRule(p, e, [`${rule}-removed`], `${keyword} '${show(from)}' removed`, loc_child(p.base, keyword), data);
 }
 // ---------- enum ----------
 function listOf(s, keyword) {
-    const v = own(s, keyword);
+    const v = loc_own(s, keyword);
     return Array.isArray(v) && v.length > 0 ? v : undefined;
 }
 /** Values of `a` not in `b`, each with its index in `a`. */
@@ -43418,16 +43458,16 @@ function checkEnum(p, e) {
     const from = listOf(p.base.v, 'enum');
     const to = listOf(p.rev.v, 'enum');
     if (!from && to) {
-        emitRule(p, e, ['became-enum'], `became an enum (${to.map(show).join(', ')})`, child(p.rev, 'enum'), { to });
+        emitRule(p, e, ['became-enum'], `became an enum (${to.map(show).join(', ')})`, loc_child(p.rev, 'enum'), { to });
         return;
     }
     if (!from || !to)
         return;
     for (const [v, i] of missing(from, to)) {
-        emitRule(p, e, ['enum-value-removed'], `enum value '${show(v)}' removed`, child(child(p.base, 'enum'), i), { value: v });
+        emitRule(p, e, ['enum-value-removed'], `enum value '${show(v)}' removed`, loc_child(loc_child(p.base, 'enum'), i), { value: v });
     }
     for (const [v, i] of missing(to, from)) {
-        emitRule(p, e, ['enum-value-added'], `enum value '${show(v)}' added`, child(child(p.rev, 'enum'), i), { value: v });
+        emitRule(p, e, ['enum-value-added'], `enum value '${show(v)}' added`, loc_child(loc_child(p.rev, 'enum'), i), { value: v });
     }
 }
 function checkExtensibleEnum(p, e) {
@@ -43436,13 +43476,13 @@ function checkExtensibleEnum(p, e) {
     if (!from || !to)
         return;
     for (const [v, i] of missing(from, to)) {
-        emitRule(p, e, ['x-extensible-enum-value-removed'], `x-extensible-enum value '${show(v)}' removed`, child(child(p.base, 'x-extensible-enum'), i), { value: v });
+        emitRule(p, e, ['x-extensible-enum-value-removed'], `x-extensible-enum value '${show(v)}' removed`, loc_child(loc_child(p.base, 'x-extensible-enum'), i), { value: v });
     }
 }
 const typesFamily = {
     name: 'schema-types',
     schema(p, e) {
-        if (!isObj(p.base.v) || !isObj(p.rev.v))
+        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
             return;
         checkType(p, e);
         checkNullable(p, e);
@@ -43471,7 +43511,7 @@ const typesFamily = {
 const compositionFamily = {
     name: 'composition',
     schema(p, e) {
-        if (!isObj(p.base.v) || !isObj(p.rev.v))
+        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
             return;
         // A body wrapped in a oneOf is reported once as such, instead of as oneOf members added; there
         // is no such rule below the body, where the new members are reported.
@@ -43504,8 +43544,8 @@ function members(p, e, k) {
     ]) {
         if (indexes.length === 0)
             continue;
-        const list = child(side, k.keyword);
-        const locs = indexes.map((i) => child(list, i));
+        const list = loc_child(side, k.keyword);
+        const locs = indexes.map((i) => loc_child(list, i));
         const annot = k.annotationOnly ? locs.filter((l) => isAnnotationOnly(p.deref(l))) : [];
         const real = locs.filter((l) => !annot.includes(l));
         for (const [group, suffix] of [
@@ -43528,59 +43568,59 @@ function memberName(loc) {
     if (ref !== undefined)
         return ref;
     const n = Number(loc.path[loc.path.length - 1]) + 1;
-    const title = own(loc.v, 'title');
+    const title = loc_own(loc.v, 'title');
     return typeof title === 'string' && title ? `subschema #${n}: ${title}` : `subschema #${n}`;
 }
 function isAnnotationOnly(loc) {
-    return isObj(loc.v) && ownKeys(loc.v).every((key) => ANNOTATION_KEYWORDS.has(key));
+    return loc_isObj(loc.v) && loc_ownKeys(loc.v).every((key) => ANNOTATION_KEYWORDS.has(key));
 }
 /** The number of alternatives when the body was wrapped in a oneOf (see movedIntoOneOf); else 0. */
 function wrappedInOneOf(p) {
-    const alts = own(p.rev.v, 'oneOf');
+    const alts = loc_own(p.rev.v, 'oneOf');
     return Array.isArray(alts) && movedIntoOneOf(p).size > 0 ? alts.length : 0;
 }
 function discriminator(p, e) {
-    const bl = child(p.base, 'discriminator');
-    const rl = child(p.rev, 'discriminator');
+    const bl = loc_child(p.base, 'discriminator');
+    const rl = loc_child(p.rev, 'discriminator');
     const b = bl.v;
     const r = rl.v;
     const pre = `${p.prefix}-discriminator`;
-    if (!isObj(b) && !isObj(r))
+    if (!loc_isObj(b) && !loc_isObj(r))
         return;
-    if (!isObj(b)) {
+    if (!loc_isObj(b)) {
         e.emit(`${pre}-added`, 'discriminator added', rl);
         return;
     }
-    if (!isObj(r)) {
+    if (!loc_isObj(r)) {
         e.emit(`${pre}-removed`, 'discriminator removed', bl);
         return;
     }
-    const bn = own(b, 'propertyName');
-    const rn = own(r, 'propertyName');
+    const bn = loc_own(b, 'propertyName');
+    const rn = loc_own(r, 'propertyName');
     if (bn !== rn) {
-        e.emit(`${pre}-property-name-changed`, `discriminator property name changed from '${String(bn)}' to '${String(rn)}'`, child(rl, 'propertyName'), {
+        e.emit(`${pre}-property-name-changed`, `discriminator property name changed from '${String(bn)}' to '${String(rn)}'`, loc_child(rl, 'propertyName'), {
             from: bn,
             to: rn,
         });
     }
-    const bm = own(b, 'mapping');
-    const rm = own(r, 'mapping');
-    const bk = ownKeys(bm);
-    const rk = ownKeys(rm);
+    const bm = loc_own(b, 'mapping');
+    const rm = loc_own(r, 'mapping');
+    const bk = loc_ownKeys(bm);
+    const rk = loc_ownKeys(rm);
     const added = rk.filter((k) => !bk.includes(k));
     const deleted = bk.filter((k) => !rk.includes(k));
     if (added.length)
-        e.emit(`${pre}-mapping-added`, `discriminator mapping gained ${list(added)}`, child(rl, 'mapping'), { added });
+        e.emit(`${pre}-mapping-added`, `discriminator mapping gained ${list(added)}`, loc_child(rl, 'mapping'), { added });
     if (deleted.length)
-        e.emit(`${pre}-mapping-deleted`, `discriminator mapping lost ${list(deleted)}`, child(bl, 'mapping'), { deleted });
+        e.emit(`${pre}-mapping-deleted`, `discriminator mapping lost ${list(deleted)}`, loc_child(bl, 'mapping'), { deleted });
     for (const k of rk) {
         if (!bk.includes(k))
             continue;
-        const from = own(bm, k);
-        const to = own(rm, k);
+        const from = loc_own(bm, k);
+        const to = loc_own(rm, k);
         if (from === to)
             continue;
-        e.emit(`${pre}-mapping-changed`, `discriminator mapping '${k}' changed from '${String(from)}' to '${String(to)}'`, child(child(rl, 'mapping'), k), {
+        e.emit(`${pre}-mapping-changed`, `discriminator mapping '${k}' changed from '${String(from)}' to '${String(to)}'`, loc_child(loc_child(rl, 'mapping'), k), {
             key: k,
             from,
             to,
@@ -43610,7 +43650,7 @@ const parametersFamily = {
     },
 };
 function isRequired(param) {
-    return own(param.v, 'required') === true;
+    return loc_own(param.v, 'required') === true;
 }
 function added(p, rev, s) {
     const data = { in: p.in, name: p.name };
@@ -43628,7 +43668,7 @@ function added(p, rev, s) {
 }
 function removed(p, base, s) {
     // A parameter that was deprecated before removal is judged by the lifecycle rules (sunset dates).
-    if (own(base.v, 'deprecated') === true)
+    if (loc_own(base.v, 'deprecated') === true)
         return;
     s.emit('request-parameter-removed', `${p.in} parameter '${p.name}' removed`, base, { in: p.in, name: p.name });
 }
@@ -43639,7 +43679,7 @@ function requiredChanged(p, base, rev, s) {
     const now = isRequired(rev);
     if (was === now)
         return;
-    const at = own(rev.v, 'required') !== undefined ? child(rev, 'required') : rev;
+    const at = loc_own(rev.v, 'required') !== undefined ? loc_child(rev, 'required') : rev;
     const data = { in: p.in, name: p.name, from: was, to: now };
     if (now)
         s.emit('request-parameter-became-required', `${p.in} parameter '${p.name}' became required`, at, data);
@@ -43653,14 +43693,14 @@ function fromPathItem(op, inn, name, spec) {
     return declares(op.revPathItem, inn, name, spec) && !declares(op.rev, inn, name, spec);
 }
 function declares(holder, inn, name, spec) {
-    const list = child(holder, 'parameters');
+    const list = loc_child(holder, 'parameters');
     if (!Array.isArray(list.v))
         return false;
     const norm = (n) => (inn === 'header' ? n.toLowerCase() : n);
     for (let i = 0; i < list.v.length; i++) {
-        const param = spec.deref(child(list, i));
-        const pn = own(param.v, 'name');
-        if (own(param.v, 'in') === inn && typeof pn === 'string' && norm(pn) === norm(name))
+        const param = spec.deref(loc_child(list, i));
+        const pn = loc_own(param.v, 'name');
+        if (loc_own(param.v, 'in') === inn && typeof pn === 'string' && norm(pn) === norm(name))
             return true;
     }
     return false;
@@ -43692,24 +43732,24 @@ function paths_operationHook(p, s) {
     tags(p.base, p.rev, s);
 }
 function operationId(base, rev, s) {
-    const b = own(base.v, 'operationId');
-    const r = own(rev.v, 'operationId');
+    const b = loc_own(base.v, 'operationId');
+    const r = loc_own(rev.v, 'operationId');
     const bs = typeof b === 'string' ? b : '';
     const rs = typeof r === 'string' ? r : '';
     if (bs === rs)
         return;
     if (bs === '') {
-        s.emit('api-operation-id-added', `operationId '${rs}' added`, child(rev, 'operationId'), { to: rs });
+        s.emit('api-operation-id-added', `operationId '${rs}' added`, loc_child(rev, 'operationId'), { to: rs });
     }
     else if (rs === '') {
-        s.emit('api-operation-id-removed', `operationId '${bs}' removed`, child(base, 'operationId'), { from: bs });
+        s.emit('api-operation-id-removed', `operationId '${bs}' removed`, loc_child(base, 'operationId'), { from: bs });
     }
     else {
-        s.emit('api-operation-id-removed', `operationId changed from '${bs}' to '${rs}'`, child(rev, 'operationId'), { from: bs, to: rs });
+        s.emit('api-operation-id-removed', `operationId changed from '${bs}' to '${rs}'`, loc_child(rev, 'operationId'), { from: bs, to: rs });
     }
 }
 function tagList(loc) {
-    const v = own(loc.v, 'tags');
+    const v = loc_own(loc.v, 'tags');
     return Array.isArray(v) ? v.filter((t) => typeof t === 'string') : [];
 }
 function tags(base, rev, s) {
@@ -43725,9 +43765,9 @@ function tags(base, rev, s) {
     }
 }
 function tagLoc(op, tag) {
-    const list = child(op, 'tags');
+    const list = loc_child(op, 'tags');
     const i = list.v.indexOf(tag);
-    return child(list, i);
+    return loc_child(list, i);
 }
 function rootOf(spec) {
     return { v: spec.root.value, doc: spec.root, path: [] };
@@ -43736,22 +43776,22 @@ function specHook(s) {
     const base = rootOf(s.base);
     const rev = rootOf(s.rev);
     // Webhooks (OpenAPI 3.1), by name.
-    const bw = child(base, 'webhooks');
-    const rw = child(rev, 'webhooks');
-    for (const name of ownKeys(rw.v)) {
-        if (!isObj(bw.v) || own(bw.v, name) === undefined)
-            s.emit('webhook-added', `webhook '${name}' added`, child(rw, name), { webhook: name });
+    const bw = loc_child(base, 'webhooks');
+    const rw = loc_child(rev, 'webhooks');
+    for (const name of loc_ownKeys(rw.v)) {
+        if (!loc_isObj(bw.v) || loc_own(bw.v, name) === undefined)
+            s.emit('webhook-added', `webhook '${name}' added`, loc_child(rw, name), { webhook: name });
     }
-    for (const name of ownKeys(bw.v)) {
-        if (!isObj(rw.v) || own(rw.v, name) === undefined)
-            s.emit('webhook-removed', `webhook '${name}' removed`, child(bw, name), { webhook: name });
+    for (const name of loc_ownKeys(bw.v)) {
+        if (!loc_isObj(rw.v) || loc_own(rw.v, name) === undefined)
+            s.emit('webhook-removed', `webhook '${name}' removed`, loc_child(bw, name), { webhook: name });
     }
     // Named schemas dropped from components.
-    const bs = child(child(base, 'components'), 'schemas');
-    const rs = child(child(rev, 'components'), 'schemas');
-    for (const name of ownKeys(bs.v)) {
-        if (own(rs.v, name) === undefined)
-            s.emit('api-schema-removed', `schema '${name}' removed from components`, child(bs, name), { schema: name });
+    const bs = loc_child(loc_child(base, 'components'), 'schemas');
+    const rs = loc_child(loc_child(rev, 'components'), 'schemas');
+    for (const name of loc_ownKeys(bs.v)) {
+        if (loc_own(rs.v, name) === undefined)
+            s.emit('api-schema-removed', `schema '${name}' removed from components`, loc_child(bs, name), { schema: name });
     }
 }
 const pathsFamily = {
@@ -43773,7 +43813,7 @@ const requestBodyFamily = {
     name: 'request-body',
     requestBody(p, s) {
         if (p.rev && !p.base) {
-            const required = own(p.rev.v, 'required') === true;
+            const required = loc_own(p.rev.v, 'required') === true;
             if (required)
                 s.emit('request-body-added-required', 'required request body added', p.rev);
             else
@@ -43786,11 +43826,11 @@ const requestBodyFamily = {
         }
         if (!p.base || !p.rev)
             return;
-        const was = own(p.base.v, 'required') === true;
-        const now = own(p.rev.v, 'required') === true;
+        const was = loc_own(p.base.v, 'required') === true;
+        const now = loc_own(p.rev.v, 'required') === true;
         if (was === now)
             return;
-        const at = own(p.rev.v, 'required') !== undefined ? child(p.rev, 'required') : p.rev;
+        const at = loc_own(p.rev.v, 'required') !== undefined ? loc_child(p.rev, 'required') : p.rev;
         if (now)
             s.emit('request-body-became-required', 'request body became required', at, { from: was, to: now });
         else
@@ -43823,14 +43863,14 @@ function mediaTypeChange(p, s, ids) {
     if (!p.base || !p.rev)
         return;
     for (const [key, part] of [['schema', 'schema'], ['itemSchema', 'item-schema']]) {
-        const b = own(p.base.v, key) !== undefined;
-        const r = own(p.rev.v, key) !== undefined;
+        const b = loc_own(p.base.v, key) !== undefined;
+        const r = loc_own(p.rev.v, key) !== undefined;
         if (b === r)
             continue;
         const id = `${ids.schemaPrefix}-${part}-${r ? 'added' : 'removed'}`;
         if (!isRule(id))
             continue;
-        const at = r ? child(p.rev, key) : child(p.base, key);
+        const at = r ? loc_child(p.rev, key) : loc_child(p.base, key);
         s.emit(id, `${key} ${r ? 'added to' : 'removed from'} media type '${p.mediaType}' of the ${ids.where}`, at, data);
     }
 }
@@ -43857,9 +43897,9 @@ const responsesFamily = {
         const data = { status: p.status };
         // Point at the status key in the operation, not at a shared response it may reference.
         if (p.op.rev && p.rev)
-            s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, child(child(p.op.rev, 'responses'), p.status), data);
+            s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, loc_child(loc_child(p.op.rev, 'responses'), p.status), data);
         else if (p.op.base && p.base)
-            s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, child(child(p.op.base, 'responses'), p.status), data);
+            s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, loc_child(loc_child(p.op.base, 'responses'), p.status), data);
     },
     mediaType(p, s) {
         if (p.status === undefined)
@@ -43883,7 +43923,7 @@ const responsesFamily = {
             return;
         }
         if (p.base && !p.rev) {
-            if (own(p.base.v, 'required') === true) {
+            if (loc_own(p.base.v, 'required') === true) {
                 s.emit('required-response-header-removed', `required response header '${p.name}' removed from response ${p.status}`, p.base, data);
             }
             else {
@@ -43893,8 +43933,8 @@ const responsesFamily = {
         }
         if (!p.base || !p.rev)
             return;
-        if (own(p.base.v, 'required') === true && own(p.rev.v, 'required') !== true) {
-            const at = own(p.rev.v, 'required') !== undefined ? child(p.rev, 'required') : p.rev;
+        if (loc_own(p.base.v, 'required') === true && loc_own(p.rev.v, 'required') !== true) {
+            const at = loc_own(p.rev.v, 'required') !== undefined ? loc_child(p.rev, 'required') : p.rev;
             s.emit('response-header-became-optional', `response header '${p.name}' of response ${p.status} became optional`, at, data);
         }
     },
@@ -43945,7 +43985,7 @@ const ROWS = [
 const keywordsFamily = {
     name: 'schema-keywords',
     schema(p, e) {
-        if (!isObj(p.base.v) || !isObj(p.rev.v))
+        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
             return;
         for (const row of ROWS)
             CHECKS[row.kind](p, e, row);
@@ -43953,50 +43993,50 @@ const keywordsFamily = {
 };
 const CHECKS = {
     schema(p, e, row) {
-        const had = present(own(p.base.v, row.keyword));
-        const has = present(own(p.rev.v, row.keyword));
+        const had = present(loc_own(p.base.v, row.keyword));
+        const has = present(loc_own(p.rev.v, row.keyword));
         if (had === has)
             return;
         const change = has ? 'added' : 'removed';
-        const at = has ? child(p.rev, row.keyword) : child(p.base, row.keyword);
+        const at = has ? loc_child(p.rev, row.keyword) : loc_child(p.base, row.keyword);
         emit(p, e, row, change, `${row.what} ${change}`, at, {});
     },
     bound(p, e, row) {
-        const from = own(p.base.v, row.keyword);
-        const to = own(p.rev.v, row.keyword);
+        const from = loc_own(p.base.v, row.keyword);
+        const to = loc_own(p.rev.v, row.keyword);
         if (typeof from !== 'number' || typeof to !== 'number' || from === to)
             return;
         const change = to > from ? 'increased' : 'decreased';
-        emit(p, e, row, change, `${row.what} ${change} from ${from} to ${to}`, child(p.rev, row.keyword), { from, to });
+        emit(p, e, row, change, `${row.what} ${change} from ${from} to ${to}`, loc_child(p.rev, row.keyword), { from, to });
     },
     tuple(p, e, row) {
-        const from = listLength(own(p.base.v, row.keyword));
-        const to = listLength(own(p.rev.v, row.keyword));
+        const from = listLength(loc_own(p.base.v, row.keyword));
+        const to = listLength(loc_own(p.rev.v, row.keyword));
         if (from === to)
             return;
         const change = to > from ? 'added' : 'removed';
         const n = Math.abs(to - from);
-        const at = to > from ? child(p.rev, row.keyword) : child(p.base, row.keyword);
+        const at = to > from ? loc_child(p.rev, row.keyword) : loc_child(p.base, row.keyword);
         emit(p, e, row, change, `${n} ${row.what} ${n === 1 ? 'entry' : 'entries'} ${change} (${from} → ${to})`, at, { from, to });
     },
     map(p, e, row) {
-        const bm = own(p.base.v, row.keyword);
-        const rm = own(p.rev.v, row.keyword);
-        const bl = child(p.base, row.keyword);
-        const rl = child(p.rev, row.keyword);
-        for (const key of ownKeys(rm)) {
+        const bm = loc_own(p.base.v, row.keyword);
+        const rm = loc_own(p.rev.v, row.keyword);
+        const bl = loc_child(p.base, row.keyword);
+        const rl = loc_child(p.rev, row.keyword);
+        for (const key of loc_ownKeys(rm)) {
             if (!hasOwn(bm, key))
-                emit(p, e, row, 'added', `${row.what} '${key}' added`, child(rl, key), { key, value: schema_keywords_listOf(own(rm, key)) });
+                emit(p, e, row, 'added', `${row.what} '${key}' added`, loc_child(rl, key), { key, value: schema_keywords_listOf(loc_own(rm, key)) });
         }
-        for (const key of ownKeys(bm)) {
+        for (const key of loc_ownKeys(bm)) {
             if (!hasOwn(rm, key))
-                emit(p, e, row, 'removed', `${row.what} '${key}' removed`, child(bl, key), { key, value: schema_keywords_listOf(own(bm, key)) });
+                emit(p, e, row, 'removed', `${row.what} '${key}' removed`, loc_child(bl, key), { key, value: schema_keywords_listOf(loc_own(bm, key)) });
         }
-        for (const key of ownKeys(rm)) {
+        for (const key of loc_ownKeys(rm)) {
             if (!hasOwn(bm, key))
                 continue;
-            const from = own(bm, key);
-            const to = own(rm, key);
+            const from = loc_own(bm, key);
+            const to = loc_own(rm, key);
             if (!Array.isArray(from) || !Array.isArray(to))
                 continue;
             const added = to.filter((x) => !from.includes(x)).map(String);
@@ -44004,7 +44044,7 @@ const CHECKS = {
             if (!added.length && !removed.length)
                 continue;
             const parts = [added.length ? `added ${added.join(', ')}` : '', removed.length ? `removed ${removed.join(', ')}` : ''].filter(Boolean);
-            e.emit(`${p.prefix}-${row.stem}-changed`, `${row.what} '${key}' changed: ${parts.join('; ')}`, child(rl, key), {
+            e.emit(`${p.prefix}-${row.stem}-changed`, `${row.what} '${key}' changed: ${parts.join('; ')}`, loc_child(rl, key), {
                 keyword: row.keyword,
                 key,
                 from: from.map(String),
@@ -44014,12 +44054,12 @@ const CHECKS = {
         }
     },
     value(p, e, row) {
-        const from = own(p.base.v, row.keyword);
-        const to = own(p.rev.v, row.keyword);
+        const from = loc_own(p.base.v, row.keyword);
+        const to = loc_own(p.rev.v, row.keyword);
         if (from === to || (from === undefined && to === undefined))
             return;
         const show = (v) => (v === undefined ? 'none' : `'${String(v)}'`);
-        const at = to !== undefined ? child(p.rev, row.keyword) : child(p.base, row.keyword);
+        const at = to !== undefined ? loc_child(p.rev, row.keyword) : loc_child(p.base, row.keyword);
         e.emit(`${p.prefix}-${row.stem}-changed`, `${row.what} changed from ${show(from)} to ${show(to)}`, at, {
             keyword: row.keyword,
             from: from ?? null,
@@ -44041,7 +44081,7 @@ function schema_keywords_listOf(v) {
     return Array.isArray(v) ? v.map(String) : undefined;
 }
 function hasOwn(o, key) {
-    return isObj(o) && Object.prototype.hasOwnProperty.call(o, key);
+    return loc_isObj(o) && Object.prototype.hasOwnProperty.call(o, key);
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/security.ts
@@ -44060,19 +44100,19 @@ const securityFamily = {
     spec(s) {
         const base = rootLoc(s.base);
         const rev = rootLoc(s.rev);
-        diffRequirements(child(base, 'security'), child(rev, 'security'), s, {
+        diffRequirements(loc_child(base, 'security'), loc_child(rev, 'security'), s, {
             added: 'api-global-security-added',
             removed: 'api-global-security-removed',
             scopeAdded: 'api-global-security-scope-added',
             scopeRemoved: 'api-global-security-scope-removed',
             where: 'the document-wide security',
         });
-        diffSchemes(s.base.deref(child(child(base, 'components'), 'securitySchemes')), s.rev.deref(child(child(rev, 'components'), 'securitySchemes')), s);
+        diffSchemes(s.base.deref(loc_child(loc_child(base, 'components'), 'securitySchemes')), s.rev.deref(loc_child(loc_child(rev, 'components'), 'securitySchemes')), s);
     },
     operation(op, s) {
         if (!op.base || !op.rev)
             return;
-        diffRequirements(child(op.base, 'security'), child(op.rev, 'security'), s, {
+        diffRequirements(loc_child(op.base, 'security'), loc_child(op.rev, 'security'), s, {
             added: 'api-security-added',
             removed: 'api-security-removed',
             scopeAdded: 'api-security-scope-added',
@@ -44089,12 +44129,12 @@ function alternatives(list) {
         return [];
     const out = [];
     for (let i = 0; i < list.v.length; i++) {
-        const loc = child(list, i);
-        if (!isObj(loc.v))
+        const loc = loc_child(list, i);
+        if (!loc_isObj(loc.v))
             continue;
         const schemes = new Map();
-        for (const name of ownKeys(loc.v)) {
-            const scopes = own(loc.v, name);
+        for (const name of loc_ownKeys(loc.v)) {
+            const scopes = loc_own(loc.v, name);
             schemes.set(name, Array.isArray(scopes) ? scopes.filter((x) => typeof x === 'string') : []);
         }
         out.push({ loc, schemes, names: [...schemes.keys()].sort().join('\u0000') });
@@ -44151,15 +44191,15 @@ function diffRequirements(baseList, revList, s, ids) {
         for (const [name, scopes] of r.schemes) {
             const before = new Set(b.schemes.get(name) ?? []);
             const after = new Set(scopes);
-            const schemeLoc = child(r.loc, name);
+            const schemeLoc = loc_child(r.loc, name);
             scopes.forEach((scope, k) => {
                 if (!before.has(scope)) {
-                    s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}`, child(schemeLoc, k), { scheme: name, scope });
+                    s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}`, loc_child(schemeLoc, k), { scheme: name, scope });
                 }
             });
             (b.schemes.get(name) ?? []).forEach((scope, k) => {
                 if (!after.has(scope)) {
-                    s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}`, child(child(b.loc, name), k), { scheme: name, scope });
+                    s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}`, loc_child(loc_child(b.loc, name), k), { scheme: name, scope });
                 }
             });
         }
@@ -44181,62 +44221,62 @@ function diffRequirements(baseList, revList, s, ids) {
 const FLOWS = ['implicit', 'password', 'clientCredentials', 'authorizationCode'];
 /** Schemes in `components.securitySchemes`: added, removed, type replaced, OAuth flow URLs and scopes changed. */
 function diffSchemes(base, rev, s) {
-    const bNames = ownKeys(base.v);
-    const rNames = ownKeys(rev.v);
+    const bNames = loc_ownKeys(base.v);
+    const rNames = loc_ownKeys(rev.v);
     for (const name of bNames) {
-        if (own(rev.v, name) === undefined) {
-            s.emit('api-security-component-removed', `security scheme '${name}' removed from components`, child(base, name), { scheme: name });
+        if (loc_own(rev.v, name) === undefined) {
+            s.emit('api-security-component-removed', `security scheme '${name}' removed from components`, loc_child(base, name), { scheme: name });
         }
     }
     for (const name of rNames) {
-        if (own(base.v, name) === undefined) {
-            s.emit('api-security-component-added', `security scheme '${name}' added to components`, child(rev, name), { scheme: name });
+        if (loc_own(base.v, name) === undefined) {
+            s.emit('api-security-component-added', `security scheme '${name}' added to components`, loc_child(rev, name), { scheme: name });
             continue;
         }
-        const b = s.base.deref(child(base, name));
-        const r = s.rev.deref(child(rev, name));
-        const bt = own(b.v, 'type');
-        const rt = own(r.v, 'type');
+        const b = s.base.deref(loc_child(base, name));
+        const r = s.rev.deref(loc_child(rev, name));
+        const bt = loc_own(b.v, 'type');
+        const rt = loc_own(r.v, 'type');
         if (bt !== rt) {
-            const at = rt !== undefined ? child(r, 'type') : r;
+            const at = rt !== undefined ? loc_child(r, 'type') : r;
             s.emit('api-security-component-type-changed', `type of security scheme '${name}' changed from '${String(bt)}' to '${String(rt)}'`, at, { scheme: name, from: bt, to: rt });
         }
-        diffFlows(name, child(b, 'flows'), child(r, 'flows'), s);
+        diffFlows(name, loc_child(b, 'flows'), loc_child(r, 'flows'), s);
     }
 }
 function diffFlows(scheme, base, rev, s) {
     for (const flow of FLOWS) {
-        const b = child(base, flow);
-        const r = child(rev, flow);
-        if (!isObj(b.v) || !isObj(r.v))
+        const b = loc_child(base, flow);
+        const r = loc_child(rev, flow);
+        if (!loc_isObj(b.v) || !loc_isObj(r.v))
             continue;
         const urls = [
             ['authorizationUrl', 'api-security-component-oauth-url-changed'],
             ['tokenUrl', 'api-security-component-oauth-token-url-changed'],
         ];
         for (const [key, id] of urls) {
-            const from = own(b.v, key);
-            const to = own(r.v, key);
+            const from = loc_own(b.v, key);
+            const to = loc_own(r.v, key);
             if (from === to)
                 continue;
-            const at = to !== undefined ? child(r, key) : r;
+            const at = to !== undefined ? loc_child(r, key) : r;
             s.emit(id, `${key} of the ${flow} flow of security scheme '${scheme}' changed from '${String(from ?? '')}' to '${String(to ?? '')}'`, at, { scheme, flow, from, to });
         }
-        const bs = child(b, 'scopes');
-        const rs = child(r, 'scopes');
-        for (const scope of ownKeys(bs.v)) {
-            if (own(rs.v, scope) === undefined) {
-                s.emit('api-security-component-oauth-scope-removed', `scope '${scope}' removed from the ${flow} flow of security scheme '${scheme}'`, child(bs, scope), { scheme, flow, scope });
+        const bs = loc_child(b, 'scopes');
+        const rs = loc_child(r, 'scopes');
+        for (const scope of loc_ownKeys(bs.v)) {
+            if (loc_own(rs.v, scope) === undefined) {
+                s.emit('api-security-component-oauth-scope-removed', `scope '${scope}' removed from the ${flow} flow of security scheme '${scheme}'`, loc_child(bs, scope), { scheme, flow, scope });
             }
         }
-        for (const scope of ownKeys(rs.v)) {
-            const from = own(bs.v, scope);
-            const to = own(rs.v, scope);
+        for (const scope of loc_ownKeys(rs.v)) {
+            const from = loc_own(bs.v, scope);
+            const to = loc_own(rs.v, scope);
             if (from === undefined) {
-                s.emit('api-security-component-oauth-scope-added', `scope '${scope}' added to the ${flow} flow of security scheme '${scheme}'`, child(rs, scope), { scheme, flow, scope });
+                s.emit('api-security-component-oauth-scope-added', `scope '${scope}' added to the ${flow} flow of security scheme '${scheme}'`, loc_child(rs, scope), { scheme, flow, scope });
             }
             else if (from !== to) {
-                s.emit('api-security-component-oauth-scope-changed', `description of scope '${scope}' in the ${flow} flow of security scheme '${scheme}' changed`, child(rs, scope), { scheme, flow, scope, from, to });
+                s.emit('api-security-component-oauth-scope-changed', `description of scope '${scope}' in the ${flow} flow of security scheme '${scheme}' changed`, loc_child(rs, scope), { scheme, flow, scope, from, to });
             }
         }
     }
@@ -44476,9 +44516,9 @@ function buildChangelog(result, base, rev, today) {
     const names = revisionNames(rev);
     const display = (op) => (op ? (names.get(changelog_opKey(op)) ?? op) : undefined);
     const out = {
-        title: str(own(own(rev.root.value, 'info'), 'title')) ?? 'API',
-        baseVersion: str(own(own(base.root.value, 'info'), 'version')),
-        revisionVersion: str(own(own(rev.root.value, 'info'), 'version')),
+        title: str(loc_own(loc_own(rev.root.value, 'info'), 'title')) ?? 'API',
+        baseVersion: str(loc_own(loc_own(base.root.value, 'info'), 'version')),
+        revisionVersion: str(loc_own(loc_own(rev.root.value, 'info'), 'version')),
         semver: result.semver,
         breaking: [],
         mayAffect: [],
@@ -44555,14 +44595,14 @@ function revisionNames(rev) {
 function operations(spec) {
     const out = [];
     const root = { v: spec.root.value, doc: spec.root, path: [] };
-    const paths = child(root, 'paths');
-    for (const p of ownKeys(paths.v)) {
-        const item = spec.deref(child(paths, p));
-        if (!isObj(item.v))
+    const paths = loc_child(root, 'paths');
+    for (const p of loc_ownKeys(paths.v)) {
+        const item = spec.deref(loc_child(paths, p));
+        if (!loc_isObj(item.v))
             continue;
         for (const m of context_METHODS) {
-            const node = child(item, m);
-            if (isObj(node.v))
+            const node = loc_child(item, m);
+            if (loc_isObj(node.v))
                 out.push({ op: `${m.toUpperCase()} ${p}`, node, pathItem: item });
         }
     }
@@ -44571,8 +44611,8 @@ function operations(spec) {
 function newOperation(rev, operation, location) {
     const found = operations(rev).find((o) => o.op === operation);
     const n = { operation };
-    const summary = str(own(found?.node.v, 'summary'));
-    const operationId = str(own(found?.node.v, 'operationId'));
+    const summary = str(loc_own(found?.node.v, 'summary'));
+    const operationId = str(loc_own(found?.node.v, 'operationId'));
     if (summary)
         n.summary = summary;
     if (operationId)
@@ -44609,25 +44649,25 @@ function scanDeprecations(rev, todayDay) {
         return line === undefined ? { file: loc.doc.name } : { file: loc.doc.name, line };
     };
     for (const { op, node, pathItem } of operations(rev)) {
-        if (own(node.v, 'deprecated') === true) {
+        if (loc_own(node.v, 'deprecated') === true) {
             const e = { operation: op, element: 'operation', newInRelease: false, location: lineOf(node) };
-            applySunset(e, own(node.v, 'x-sunset'), todayDay);
+            applySunset(e, loc_own(node.v, 'x-sunset'), todayDay);
             out.push(e);
         }
-        for (const holder of [child(pathItem, 'parameters'), child(node, 'parameters')]) {
+        for (const holder of [loc_child(pathItem, 'parameters'), loc_child(node, 'parameters')]) {
             if (!Array.isArray(holder.v))
                 continue;
             holder.v.forEach((_, i) => {
-                const p = rev.deref(child(holder, i));
-                if (own(p.v, 'deprecated') !== true)
+                const p = rev.deref(loc_child(holder, i));
+                if (loc_own(p.v, 'deprecated') !== true)
                     return;
                 const e = {
                     operation: op,
-                    element: `${String(own(p.v, 'in') ?? '')} parameter '${String(own(p.v, 'name') ?? '?')}'`.trim(),
+                    element: `${String(loc_own(p.v, 'in') ?? '')} parameter '${String(loc_own(p.v, 'name') ?? '?')}'`.trim(),
                     newInRelease: false,
                     location: lineOf(p),
                 };
-                applySunset(e, own(p.v, 'x-sunset'), todayDay);
+                applySunset(e, loc_own(p.v, 'x-sunset'), todayDay);
                 out.push(e);
             });
         }
@@ -45369,24 +45409,6 @@ function publishReport(r) {
     }
     return lines.join('\n') + '\n';
 }
-/**
- * The COMMANDS entry. main() is synchronous; this command talks to GitHub, so it parses at once
- * (usage errors exit 2 through main) and sets process.exitCode when the work is done.
- */
-function releaseNotesCommand(argv, out) {
-    const parsed = parseReleaseNotesArgs(argv);
-    if (parsed === 'help') {
-        out(RELEASE_NOTES_HELP + '\n');
-        return EXIT.pass;
-    }
-    void releaseNotesCli(argv, out, (s) => process.stderr.write(s)).then((code) => {
-        process.exitCode = code;
-    }, (e) => {
-        process.stderr.write(`api-delivery release-notes: internal error: ${e.stack ?? e}\n`);
-        process.exitCode = EXIT.fail;
-    });
-    return EXIT.pass;
-}
 
 ;// CONCATENATED MODULE: ./src/actions/lib/report.ts
 
@@ -45561,7 +45583,7 @@ function workspaceRelative(f, cwd, workspace) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_notes_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3310);
+/* harmony import */ var _release_notes_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1926);
 
 await (0,_release_notes_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runReleaseNotesAction */ .O)();
 

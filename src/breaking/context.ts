@@ -1,5 +1,6 @@
 import type { Spec } from './spec/load.js';
 import type { Loc } from './spec/loc.js';
+import { HTTP_METHODS, type HttpMethod } from './spec/operations.js';
 
 export interface EngineOptions {
   /** Match `/pets/{id}` and `/pets/{petId}` as different endpoints. */
@@ -36,8 +37,8 @@ export interface Scope extends Emitter {
   readonly options: Required<Pick<EngineOptions, 'deprecationDaysBeta' | 'deprecationDaysStable'>> & { today: Date };
 }
 
-export type Method = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
-export const METHODS: readonly Method[] = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+export type Method = HttpMethod;
+export const METHODS: readonly Method[] = HTTP_METHODS;
 
 /** A pair of the same element in base and revision; one side is missing when it was added or removed. */
 export interface Pair {

@@ -7,6 +7,7 @@ import { inStabilityScope } from './rules/lifecycle.js';
 import { SchemaWalker } from './schema-walk.js';
 import type { Spec } from './spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from './spec/loc.js';
+import { mergedParameters } from './spec/operations.js';
 
 /** `/pets/{petId}` → `/pets/{}` unless parameter names count. */
 export function pathKey(path: string, includeParamNames: boolean): string {
@@ -221,8 +222,8 @@ function derefChild(loc: Loc, key: string, spec: Spec): Loc | undefined {
 
 /** Operation parameters merged with the path item's (the operation's win), matched by `in` + name. */
 function parameterPairs(op: OperationPair, base: Spec, rev: Spec): ParameterPair[] {
-  const bl = mergedParameters(op.basePathItem, op.base!, base);
-  const rl = mergedParameters(op.revPathItem, op.rev!, rev);
+  const bl = mergedParameters(base, op.basePathItem, op.base!);
+  const rl = mergedParameters(rev, op.revPathItem, op.rev!);
   const out: ParameterPair[] = [];
   const usedRev = new Set<string>();
   const baseOrder = pathParamOrder(op.basePath ?? op.path);
@@ -250,24 +251,6 @@ function parameterPairs(op: OperationPair, base: Spec, rev: Spec): ParameterPair
 
 function pathParamOrder(path: string): string[] {
   return [...path.matchAll(/\{([^}/]*)\}/g)].map((m) => m[1]!);
-}
-
-function mergedParameters(item: Loc | undefined, opLoc: Loc, spec: Spec): Map<string, Loc> {
-  const out = new Map<string, Loc>();
-  for (const holder of [item, opLoc]) {
-    if (!holder) continue;
-    const list = child(holder, 'parameters');
-    if (!Array.isArray(list.v)) continue;
-    for (let i = 0; i < list.v.length; i++) {
-      const p = spec.deref(child(list, i));
-      if (!isObj(p.v)) continue;
-      const inn = own(p.v, 'in');
-      const name = own(p.v, 'name');
-      if (typeof inn !== 'string' || typeof name !== 'string') continue;
-      out.set(`${inn}:${inn === 'header' ? name.toLowerCase() : name}`, p);
-    }
-  }
-  return out;
 }
 
 export type { Method };

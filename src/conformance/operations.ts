@@ -5,9 +5,7 @@
  */
 import type { Spec } from '../breaking/spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from '../breaking/spec/loc.js';
-
-export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
-export type Method = (typeof METHODS)[number];
+import { HTTP_METHODS, specOperations, type HttpMethod } from '../breaking/spec/operations.js';
 
 /** Methods that change state on the server: skipped unless the run is stateful. */
 export const STATEFUL_METHODS: ReadonlySet<string> = new Set(['post', 'put', 'patch', 'delete']);
@@ -61,7 +59,7 @@ export interface Response {
 export interface Operation {
   /** `GET /pets/{id}`. */
   name: string;
-  method: Method;
+  method: HttpMethod;
   path: string;
   operationId?: string;
   deprecated: boolean;
@@ -78,83 +76,58 @@ export interface Operation {
 }
 
 export function listOperations(spec: Spec): Operation[] {
-  const root: Loc = { v: spec.root.value, doc: spec.root, path: [] };
-  const paths = spec.deref(child(root, 'paths'));
-  const globalSecurity = own(root.v, 'security');
-  const out: Operation[] = [];
-  for (const p of ownKeys(paths.v)) {
-    if (!p.startsWith('/')) continue;
-    const item = spec.deref(child(paths, p));
-    if (!isObj(item.v)) continue;
-    const shared = parameters(spec, child(item, 'parameters'));
-    const methods = METHODS.filter((m) => isObj(own(item.v, m)));
-    for (const method of methods) {
-      const opLoc = child(item, method);
-      const op = opLoc.v as Record<string, unknown>;
-      const own_ = parameters(spec, child(opLoc, 'parameters'));
-      const merged = new Map<string, Parameter>();
-      for (const prm of [...shared, ...own_]) merged.set(`${prm.in}:${prm.name.toLowerCase()}`, prm);
-      const security = own(op, 'security') ?? globalSecurity;
-      const alternatives = Array.isArray(security) ? security.filter(isObj) : [];
-      const needsCredentials = alternatives.length > 0 && alternatives.every((a) => ownKeys(a).length > 0);
-      out.push({
-        name: `${method.toUpperCase()} ${p}`,
-        method,
-        path: p,
-        operationId: typeof op.operationId === 'string' ? op.operationId : undefined,
-        deprecated: op.deprecated === true,
-        parameters: [...merged.values()],
-        body: requestBody(spec, child(opLoc, 'requestBody')),
-        responses: responses(spec, child(opLoc, 'responses')),
-        needsCredentials,
-        securitySchemes: alternatives[0] ? ownKeys(alternatives[0]) : [],
-        loc: opLoc,
-        pathMethods: methods.map((m) => m.toUpperCase()),
-      });
-    }
-  }
-  return out;
+  return specOperations(spec).map((op) => {
+    const v = op.loc.v as Record<string, unknown>;
+    return {
+      name: op.key,
+      method: op.method,
+      path: op.path,
+      operationId: typeof v.operationId === 'string' ? v.operationId : undefined,
+      deprecated: v.deprecated === true,
+      parameters: op.parameters.flatMap((p) => parameter(spec, p) ?? []),
+      body: requestBody(spec, child(op.loc, 'requestBody')),
+      responses: responses(spec, child(op.loc, 'responses')),
+      needsCredentials: op.protected,
+      securitySchemes: op.securityAlternatives[0] ? ownKeys(op.securityAlternatives[0]) : [],
+      loc: op.loc,
+      pathMethods: HTTP_METHODS.filter((m) => isObj(own(op.item.v, m))).map((m) => m.toUpperCase()),
+    };
+  });
 }
 
-function parameters(spec: Spec, list: Loc): Parameter[] {
-  if (!Array.isArray(list.v)) return [];
-  const out: Parameter[] = [];
-  list.v.forEach((_, i) => {
-    const loc = spec.deref(child(list, i));
-    const v = loc.v;
-    const name = own(v, 'name');
-    const where = own(v, 'in');
-    if (typeof name !== 'string' || !['path', 'query', 'header', 'cookie'].includes(String(where))) return;
-    let schema = isObj(own(v, 'schema')) ? child(loc, 'schema') : undefined;
-    let json = false;
-    const examples = examplesOf(spec, loc);
-    if (!schema && isObj(own(v, 'content'))) {
-      const media = ownKeys(own(v, 'content'))[0];
-      if (media) {
-        const m = child(child(loc, 'content'), media);
-        if (isObj(own(m.v, 'schema'))) schema = child(m, 'schema');
-        json = /json/i.test(media);
-        examples.push(...examplesOf(spec, m));
-      }
+function parameter(spec: Spec, loc: Loc): Parameter | undefined {
+  const v = loc.v;
+  const name = own(v, 'name');
+  const where = own(v, 'in');
+  if (typeof name !== 'string' || !['path', 'query', 'header', 'cookie'].includes(String(where))) return undefined;
+  let schema = isObj(own(v, 'schema')) ? child(loc, 'schema') : undefined;
+  let json = false;
+  const examples = examplesOf(spec, loc);
+  if (!schema && isObj(own(v, 'content'))) {
+    const media = ownKeys(own(v, 'content'))[0];
+    if (media) {
+      const m = child(child(loc, 'content'), media);
+      if (isObj(own(m.v, 'schema'))) schema = child(m, 'schema');
+      json = /json/i.test(media);
+      examples.push(...examplesOf(spec, m));
     }
-    if (schema) {
-      const s = spec.deref(schema).v;
-      if (own(s, 'example') !== undefined) examples.push(own(s, 'example'));
-    }
-    out.push({
-      name,
-      in: where as ParamIn,
-      required: where === 'path' || own(v, 'required') === true,
-      schema,
-      json,
-      style: typeof own(v, 'style') === 'string' ? (own(v, 'style') as string) : undefined,
-      explode: typeof own(v, 'explode') === 'boolean' ? (own(v, 'explode') as boolean) : undefined,
-      allowEmpty: own(v, 'allowEmptyValue') === true,
-      examples,
-      loc,
-    });
-  });
-  return out;
+  }
+  if (schema) {
+    const s = spec.deref(schema).v;
+    if (own(s, 'example') !== undefined) examples.push(own(s, 'example'));
+  }
+  return {
+    name,
+    in: where as ParamIn,
+    required: where === 'path' || own(v, 'required') === true,
+    schema,
+    json,
+    style: typeof own(v, 'style') === 'string' ? (own(v, 'style') as string) : undefined,
+    explode: typeof own(v, 'explode') === 'boolean' ? (own(v, 'explode') as boolean) : undefined,
+    allowEmpty: own(v, 'allowEmptyValue') === true,
+    examples,
+    loc,
+  };
 }
 
 /** `example` and the values of `examples` (Example Objects, `$ref`s allowed) of a parameter or media type. */

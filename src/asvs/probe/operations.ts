@@ -1,8 +1,7 @@
 /** The operations a probe calls, read from an OpenAPI document: security, parameters, bodies, and how to fill them. */
 import { loadSpec, type Spec } from '../../breaking/spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from '../../breaking/spec/loc.js';
-
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+import { specOperations } from '../../breaking/spec/operations.js';
 
 export interface Param {
   name: string;
@@ -40,62 +39,39 @@ export function readProbeSpec(source: string, cwd: string): ProbeSpec {
 }
 
 function operationsOf(spec: Spec): Operation[] {
-  const root: Loc = { v: spec.root.value, doc: spec.root, path: [] };
-  const rootSecurity = own(root.v, 'security');
-  const paths = spec.deref(child(root, 'paths'));
-  const out: Operation[] = [];
-  for (const p of ownKeys(paths.v)) {
-    if (!p.startsWith('/')) continue;
-    const item = spec.deref(child(paths, p));
-    const shared = paramsOf(spec, child(item, 'parameters'));
-    for (const m of METHODS) {
-      const opLoc = child(item, m);
-      if (!isObj(opLoc.v)) continue;
-      const op = opLoc.v;
-      const own_ = paramsOf(spec, child(opLoc, 'parameters'));
-      const params = [...shared.filter((s) => !own_.some((o) => o.name === s.name && o.in === s.in)), ...own_];
-      const security = own(op, 'security') ?? rootSecurity;
-      const alternatives = Array.isArray(security) ? security : [];
-      const isPublic = Array.isArray(security) && (alternatives.length === 0 || alternatives.some((a) => isObj(a) && ownKeys(a).length === 0));
-      const [line] = opLoc.doc.lines([opLoc.path]);
-      out.push({
-        method: m.toUpperCase(),
-        path: p,
-        key: `${m.toUpperCase()} ${p}`,
-        operationId: typeof own(op, 'operationId') === 'string' ? (own(op, 'operationId') as string) : undefined,
-        protected: alternatives.length > 0 && !isPublic,
-        public: isPublic,
-        params,
-        body: bodyOf(spec, child(opLoc, 'requestBody')),
-        file: opLoc.doc.name,
-        ...(line ? { line } : {}),
-      });
-    }
-  }
-  return out;
+  return specOperations(spec).map((op) => {
+    const operationId = own(op.loc.v, 'operationId');
+    const [line] = op.loc.doc.lines([op.loc.path]);
+    return {
+      method: op.method.toUpperCase(),
+      path: op.path,
+      key: op.key,
+      operationId: typeof operationId === 'string' ? operationId : undefined,
+      protected: op.protected,
+      public: op.public,
+      params: op.parameters.flatMap((p) => paramOf(spec, p) ?? []),
+      body: bodyOf(spec, child(op.loc, 'requestBody')),
+      file: op.loc.doc.name,
+      ...(line ? { line } : {}),
+    };
+  });
 }
 
-function paramsOf(spec: Spec, loc: Loc): Param[] {
-  if (!Array.isArray(loc.v)) return [];
-  const out: Param[] = [];
-  loc.v.forEach((_, i) => {
-    const p = spec.deref(child(loc, i));
-    const name = own(p.v, 'name');
-    const where = own(p.v, 'in');
-    if (typeof name !== 'string' || !['path', 'query', 'header', 'cookie'].includes(where as string)) return;
-    const schemaLoc = spec.deref(child(p, 'schema'));
-    const schema = isObj(schemaLoc.v) ? schemaLoc.v : {};
-    const examples = own(p.v, 'examples');
-    const firstExample = isObj(examples) ? own(spec.deref(child(child(p, 'examples'), ownKeys(examples)[0] ?? '')).v, 'value') : undefined;
-    out.push({
-      name,
-      in: where as Param['in'],
-      required: own(p.v, 'required') === true || where === 'path',
-      schema,
-      example: own(p.v, 'example') ?? firstExample,
-    });
-  });
-  return out;
+function paramOf(spec: Spec, p: Loc): Param | undefined {
+  const name = own(p.v, 'name');
+  const where = own(p.v, 'in');
+  if (typeof name !== 'string' || !['path', 'query', 'header', 'cookie'].includes(where as string)) return undefined;
+  const schemaLoc = spec.deref(child(p, 'schema'));
+  const schema = isObj(schemaLoc.v) ? schemaLoc.v : {};
+  const examples = own(p.v, 'examples');
+  const firstExample = isObj(examples) ? own(spec.deref(child(child(p, 'examples'), ownKeys(examples)[0] ?? '')).v, 'value') : undefined;
+  return {
+    name,
+    in: where as Param['in'],
+    required: own(p.v, 'required') === true || where === 'path',
+    schema,
+    example: own(p.v, 'example') ?? firstExample,
+  };
 }
 
 function bodyOf(spec: Spec, loc: Loc): Operation['body'] {
