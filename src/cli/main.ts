@@ -29,7 +29,7 @@ export function mainHelp(): string {
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`),
     '',
     "Run 'api-delivery <command> --help' for a command's options.",
-    'Exit codes: 0 pass, 1 the gate failed, 2 bad input or usage.',
+    'Exit codes: 0 pass, 1 the gate failed, 2 bad input or usage, 3 internal error (a bug: please report it).',
   ];
   return lines.join('\n') + '\n';
 }
@@ -59,6 +59,6 @@ export async function main(argv: string[], out: Out, err: Out): Promise<number> 
       return EXIT.usage;
     }
     err(`api-delivery ${name}: internal error: ${(e as Error).stack ?? e}\n`);
-    return EXIT.usage;
+    return EXIT.internal;
   }
 }

@@ -64,5 +64,5 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
   );
 }
 
-/** Exit codes mean one thing each. */
-export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
+/** Exit codes mean one thing each: 3 is a bug of ours (the message carries the stack), never a verdict. */
+export const EXIT = { pass: 0, fail: 1, usage: 2, internal: 3 } as const;

@@ -58,7 +58,7 @@ export function stepAnnotations(result: GateResult): Annotations {
   return { ...a, lines, shown: lines.length, omitted: { ...a.omitted, error: a.omitted.error + 1 } };
 }
 
-/** Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 1 with the stack. */
+/** Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the stack. */
 export async function runAction(body: () => Promise<'pass' | 'fail'>): Promise<void> {
   try {
     const verdict = await body();
@@ -73,6 +73,6 @@ export async function runAction(body: () => Promise<'pass' | 'fail'>): Promise<v
       return;
     }
     core.setFailed(`internal error: ${(e as Error).stack ?? e}`);
-    process.exitCode = EXIT.fail;
+    process.exitCode = EXIT.internal;
   }
 }
