@@ -5,14 +5,11 @@
  * asynchronously: the server answers from this event loop).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { annotations, root, runAction, tempDir, type Run } from './runner.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUNDLE = path.join(root, 'dist/asvs/index.js');
 const CHECKLIST = 'examples/petstore/Security-ASVS-checklist.md';
 const SPEC = 'examples/petstore/openapi.v2.yaml';
@@ -20,74 +17,14 @@ type Petstore = { url: string; close(): Promise<void> };
 // The example server is plain JavaScript; imported by path so the type checker does not look for its types.
 const { startServer } = (await import(path.join(root, 'examples/petstore/server.mjs'))) as { startServer(o: object): Promise<Petstore> };
 
-const tmpDirs: string[] = [];
-afterAll(() => {
-  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'asvs-action-test-'));
-  tmpDirs.push(d);
-  return d;
-}
-
 const action = parseYaml(readFileSync(path.join(root, 'actions/asvs/action.yml'), 'utf8')) as {
   inputs: Record<string, { default?: string }>;
   outputs: Record<string, unknown>;
 };
 
-function defaults(): Record<string, string> {
-  return Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default ?? '']));
-}
+const runStep = (inputs: Record<string, string>) => runAction({ bundle: BUNDLE, actionYml: 'actions/asvs/action.yml', inputs });
 
-function parseOutputFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^=]+?)<<(.+)$/.exec(lines[i]!);
-    if (m) {
-      const end = lines.indexOf(m[2]!, i + 1);
-      out[m[1]!] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    }
-  }
-  return out;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-  tmp: string;
-}
-
-function runStep(inputs: Record<string, string>): Promise<Run> {
-  const tmp = tempDir();
-  const files = { output: path.join(tmp, 'github_output'), summary: path.join(tmp, 'step_summary') };
-  writeFileSync(files.output, '');
-  writeFileSync(files.summary, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? tmp,
-    GITHUB_WORKSPACE: root,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    RUNNER_TEMP: tmp,
-  };
-  for (const [k, v] of Object.entries({ ...defaults(), ...inputs })) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE], { cwd: root, env });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code, stdout, outputs: parseOutputFile(readFileSync(files.output, 'utf8')), summary: readFileSync(files.summary, 'utf8'), tmp }),
-    );
-  });
-}
-
-const errors = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::error '));
+const errors = (stdout: string) => annotations(stdout, { bare: false }).error;
 
 describe('dist/asvs, mode verify, on the example checklist', () => {
   let run: Run;

@@ -5,123 +5,21 @@
  * No mocks: the PR comment goes to a real HTTP server on 127.0.0.1 that speaks the REST subset.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { annotations, root, runAction, tempDir, type Run } from './runner.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BREAKING = path.join(root, 'dist/breaking/index.js');
 const UMBRELLA = path.join(root, 'dist/umbrella/index.js');
 const V1 = 'examples/petstore/openapi.v1.yaml';
 const V2 = 'examples/petstore/openapi.v2.yaml';
 
-const tmpDirs: string[] = [];
-afterAll(() => {
-  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'breaking-action-test-'));
-  tmpDirs.push(d);
-  return d;
-}
-
-/** What the runner passes for inputs the workflow leaves out: the defaults in action.yml. */
-function defaultsOf(actionYml: string): Record<string, string> {
-  const inputs = (parseYaml(readFileSync(path.join(root, actionYml), 'utf8')) as { inputs: Record<string, { default?: string }> }).inputs;
-  const out: Record<string, string> = {};
-  for (const [name, def] of Object.entries(inputs)) {
-    // `${{ github.token }}` is an expression the runner would evaluate; there is no token here.
-    out[name] = def.default === undefined || def.default.includes('${{') ? '' : String(def.default);
-  }
-  return out;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  summary: string;
-  tmp: string;
-}
-
-/** GITHUB_OUTPUT in the runner's format: `name=value` or `name<<DELIM` … `DELIM`. */
-function parseOutputFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line === '') continue;
-    const heredoc = /^([^=]+?)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const end = lines.indexOf(heredoc[2]!, i + 1);
-      if (end < 0) throw new Error(`GITHUB_OUTPUT: delimiter ${heredoc[2]} not found`);
-      out[heredoc[1]!] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    } else {
-      const eq = line.indexOf('=');
-      if (eq < 0) throw new Error(`GITHUB_OUTPUT: invalid line ${line}`);
-      out[line.slice(0, eq)] = line.slice(eq + 1);
-    }
-  }
-  return out;
-}
-
-/**
- * Spawn a bundle as a step. Asynchronous on purpose: the test's HTTP server answers from this
- * process's event loop while the step runs.
- */
-function runStep(bundle: string, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<Run> {
-  const tmp = tempDir();
-  const files = { output: path.join(tmp, 'github_output'), summary: path.join(tmp, 'step_summary') };
-  writeFileSync(files.output, '');
-  writeFileSync(files.summary, '');
-  const actionYml = bundle === UMBRELLA ? 'action.yml' : 'actions/breaking/action.yml';
-  const stepEnv: Record<string, string> = {
-    // A clean environment: nothing leaks in from a runner that happens to run these tests.
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? tmp,
-    GITHUB_WORKSPACE: root,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    RUNNER_TEMP: tmp,
-    ...env,
-  };
-  // @actions/core reads INPUT_<name with spaces as _, upper-cased>; dashes stay.
-  for (const [k, v] of Object.entries({ ...defaultsOf(actionYml), ...inputs })) {
-    stepEnv[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle], { cwd: stepEnv.GITHUB_WORKSPACE, env: stepEnv });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({
-        code,
-        stdout,
-        stderr,
-        outputs: parseOutputFile(readFileSync(files.output, 'utf8')),
-        summary: readFileSync(files.summary, 'utf8'),
-        tmp,
-      });
-    });
-  });
-}
-
-/** Workflow-command annotations on stdout, by type (the failure message of setFailed counts too). */
-function annotations(stdout: string): Record<'error' | 'warning' | 'notice', string[]> {
-  const lines = stdout.split('\n');
-  const of = (t: string) => lines.filter((l) => l.startsWith(`::${t} `) || l.startsWith(`::${t}::`));
-  return { error: of('error'), warning: of('warning'), notice: of('notice') };
-}
+/** stdout alone (stderr apart in run.stderr): the annotation counts and comparisons here read stdout only. */
+const runStep = (bundle: string, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<Run> =>
+  runAction({ bundle, actionYml: bundle === UMBRELLA ? 'action.yml' : 'actions/breaking/action.yml', inputs, env, mergeStderr: false });
 
 describe('dist/breaking on the example v1 → v2', () => {
   let run: Run;

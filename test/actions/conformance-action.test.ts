@@ -4,20 +4,16 @@
  * GITHUB_STEP_SUMMARY in temp files, against the example API on 127.0.0.1 started by this test.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { root, runAction, tempDir } from './runner.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUNDLE = path.join(root, 'dist/conformance/index.js');
 const ACTION_YML = 'actions/conformance/action.yml';
 type Petstore = { url: string; close(): Promise<void> };
 const { startServer } = (await import(path.join(root, 'examples/petstore/server.mjs'))) as { startServer(o: object): Promise<Petstore> };
 
-const tmpDirs: string[] = [];
 const servers: Petstore[] = [];
 let clean: Petstore;
 let bugged: Petstore;
@@ -28,61 +24,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const s of servers) await s.close();
-  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
 });
 
-function defaults(): Record<string, string> {
-  const inputs = (parseYaml(readFileSync(path.join(root, ACTION_YML), 'utf8')) as { inputs: Record<string, { default?: string }> }).inputs;
-  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.default === undefined ? '' : String(v.default)]));
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-  tmp: string;
-}
-
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^=]+?)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const end = lines.indexOf(m[2]!, i + 1);
-    out[m[1]!] = lines.slice(i + 1, end).join('\n');
-    i = end;
-  }
-  return out;
-}
-
-function runStep(inputs: Record<string, string>): Promise<Run> {
-  const tmp = mkdtempSync(path.join(tmpdir(), 'conformance-action-'));
-  tmpDirs.push(tmp);
-  const files = { output: path.join(tmp, 'output'), summary: path.join(tmp, 'summary') };
-  writeFileSync(files.output, '');
-  writeFileSync(files.summary, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? tmp,
-    GITHUB_WORKSPACE: root,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    RUNNER_TEMP: tmp,
-  };
-  for (const [k, v] of Object.entries({ ...defaults(), ...inputs })) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE], { cwd: root, env });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stdout += d));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code, stdout, outputs: parseOutputs(readFileSync(files.output, 'utf8')), summary: readFileSync(files.summary, 'utf8'), tmp }),
-    );
-  });
-}
+const runStep = (inputs: Record<string, string>) => runAction({ bundle: BUNDLE, actionYml: ACTION_YML, inputs });
 
 const AUTH = 'Authorization: Bearer demo-token';
 
@@ -109,8 +53,7 @@ describe('dist/conformance against the example API', () => {
   });
 
   test('planted bugs fail the step: annotations on the spec lines, curl lines in the summary, the token masked', async () => {
-    const sarifDir = mkdtempSync(path.join(tmpdir(), 'conformance-sarif-'));
-    tmpDirs.push(sarifDir);
+    const sarifDir = tempDir('conformance-sarif-');
     const sarif = path.join(sarifDir, 'conformance.sarif');
     const run = await runStep({ openapi: 'openapi.v2.yaml', 'working-directory': 'examples/petstore', 'base-url': bugged.url, headers: AUTH, 'sarif-file': sarif });
     expect(run.code).toBe(1);

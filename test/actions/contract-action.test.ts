@@ -6,82 +6,20 @@
  * Broker on 127.0.0.1.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { FakeBroker } from '../contract/fake-broker.js';
 import { freePort } from '../contract/helpers.js';
+import { annotations, root, runAction, tempDir } from './runner.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUNDLE = path.join(root, 'dist/contract/index.js');
 const PACT = 'examples/petstore/consumer/pacts/petstore-web-petstore-api.json';
 
-const tmpDirs: string[] = [];
-afterAll(() => {
-  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'contract-action-test-'));
-  tmpDirs.push(d);
-  return d;
-}
+const runStep = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+  runAction({ bundle: BUNDLE, actionYml: 'actions/contract/action.yml', inputs, env });
 
-function defaults(): Record<string, string> {
-  const inputs = (parseYaml(readFileSync(path.join(root, 'actions/contract/action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }).inputs;
-  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.default === undefined ? '' : String(v.default)]));
-}
-
-function parseOutputFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^=]+?)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const end = lines.indexOf(m[2]!, i + 1);
-    out[m[1]!] = lines.slice(i + 1, end).join('\n');
-    i = end;
-  }
-  return out;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-function runStep(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<Run> {
-  const tmp = tempDir();
-  const files = { output: path.join(tmp, 'out'), summary: path.join(tmp, 'summary') };
-  writeFileSync(files.output, '');
-  writeFileSync(files.summary, '');
-  const stepEnv: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? tmp,
-    GITHUB_WORKSPACE: root,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    RUNNER_TEMP: tmp,
-    ...env,
-  };
-  for (const [k, v] of Object.entries({ ...defaults(), ...inputs })) stepEnv[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE], { cwd: stepEnv.GITHUB_WORKSPACE, env: stepEnv });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code, stdout, outputs: parseOutputFile(readFileSync(files.output, 'utf8')), summary: readFileSync(files.summary, 'utf8') }),
-    );
-  });
-}
-
-const errorAnnotations = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::error '));
+const errorAnnotations = (stdout: string) => annotations(stdout, { bare: false }).error;
 
 test('the bundle is built', () => {
   expect(existsSync(BUNDLE)).toBe(true);

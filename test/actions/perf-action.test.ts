@@ -4,15 +4,14 @@
  * this process on 127.0.0.1; k6 comes from a release mirror on 127.0.0.1 (a fake k6 binary).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { PERF_INPUTS } from '../../src/actions/perf-action.js';
 import { fakeK6Script, legacySummary, releaseServer, ROOT } from '../perf/helpers.js';
 // @ts-expect-error the example server is plain JavaScript
 import { startServer } from '../../examples/petstore/server.mjs';
+import { runAction, tempDir, type Run } from './runner.js';
 
 const BUNDLE = path.join(ROOT, 'dist/perf/index.js');
 const ACTION = parseYaml(readFileSync(path.join(ROOT, 'actions/perf/action.yml'), 'utf8')) as {
@@ -20,55 +19,9 @@ const ACTION = parseYaml(readFileSync(path.join(ROOT, 'actions/perf/action.yml')
   outputs: Record<string, unknown>;
 };
 
-const tmpDirs: string[] = [];
-afterAll(() => {
-  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'perf-action-test-'));
-  tmpDirs.push(d);
-  return d;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-  tmp: string;
-}
-
-function parseOutputFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^=]+?)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const end = lines.indexOf(m[2]!, i + 1);
-    out[m[1]!] = lines.slice(i + 1, end).join('\n');
-    i = end;
-  }
-  return out;
-}
-
-function runStep(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<Run> {
-  const tmp = tempDir();
-  const files = { output: path.join(tmp, 'github_output'), summary: path.join(tmp, 'step_summary') };
-  writeFileSync(files.output, '');
-  writeFileSync(files.summary, '');
-  // PATH has tar and sh but no k6: a k6 installed on the test machine must not change the results.
-  const stepEnv: Record<string, string> = { PATH: '/usr/bin:/bin', HOME: tmp, GITHUB_WORKSPACE: ROOT, GITHUB_OUTPUT: files.output, GITHUB_STEP_SUMMARY: files.summary, RUNNER_TEMP: tmp, ...env };
-  const defaults = Object.fromEntries(Object.entries(ACTION.inputs).map(([k, v]) => [k, v.default ?? '']));
-  for (const [k, v] of Object.entries({ ...defaults, ...inputs })) stepEnv[`INPUT_${k.toUpperCase()}`] = v;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE], { cwd: ROOT, env: stepEnv });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, outputs: parseOutputFile(readFileSync(files.output, 'utf8')), summary: readFileSync(files.summary, 'utf8'), tmp }));
-  });
-}
+/** PATH has tar and sh but no k6: a k6 installed on the test machine must not change the results. HOME is the step's own. */
+const runStep = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+  runAction({ bundle: BUNDLE, actionYml: 'actions/perf/action.yml', inputs, env: { PATH: '/usr/bin:/bin', ...env }, cwd: ROOT, isolateHome: true });
 
 const EXAMPLE = { scenario: 'examples/perf/petstore.scenario.yaml', budget: 'examples/perf/budget.yaml', duration: '2s', env: 'PETSTORE_TOKEN=demo-token' };
 

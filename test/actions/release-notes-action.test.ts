@@ -4,22 +4,18 @@
  * on 127.0.0.1 that records every request. No mocks.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { startFakeGitHub, type FakeGitHub } from '../release-notes/github-server.js';
+import { root, runAction, tempDir } from './runner.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUNDLE = path.join(root, 'dist/release-notes/index.js');
 const ACTION = 'actions/release-notes/action.yml';
 const V1 = 'examples/petstore/openapi.v1.yaml';
 const V2 = 'examples/petstore/openapi.v2.yaml';
 const read = (rel: string) => readFileSync(path.join(root, rel), 'utf8');
 
-const dirs: string[] = [];
 let gh: FakeGitHub;
 beforeAll(async () => {
   gh = await startFakeGitHub({ token: 'ghs_test' });
@@ -27,69 +23,15 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gh.close();
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
-function tempDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'release-notes-action-'));
-  dirs.push(d);
-  return d;
-}
 
-function defaults(): Record<string, string> {
-  const inputs = (parseYaml(read(ACTION)) as { inputs: Record<string, { default?: string }> }).inputs;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(inputs)) out[k] = v.default === undefined || v.default.includes('${{') ? '' : String(v.default);
-  return out;
-}
-
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^=]+?)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const end = lines.indexOf(m[2]!, i + 1);
-    out[m[1]!] = lines.slice(i + 1, end).join('\n');
-    i = end;
-  }
-  return out;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-  tmp: string;
-}
-
-function runStep(inputs: Record<string, string>): Promise<Run> {
-  const tmp = tempDir();
-  const files = { output: path.join(tmp, 'output'), summary: path.join(tmp, 'summary') };
-  writeFileSync(files.output, '');
-  writeFileSync(files.summary, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? tmp,
-    GITHUB_WORKSPACE: root,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    GITHUB_API_URL: gh.url,
-    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-    RUNNER_TEMP: tmp,
-  };
-  for (const [k, v] of Object.entries({ ...defaults(), ...inputs })) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE], { cwd: root, env });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code, stdout, outputs: parseOutputs(readFileSync(files.output, 'utf8')), summary: readFileSync(files.summary, 'utf8'), tmp }),
-    );
+const runStep = (inputs: Record<string, string>) =>
+  runAction({
+    bundle: BUNDLE,
+    actionYml: ACTION,
+    inputs,
+    env: { GITHUB_API_URL: gh.url, GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567' },
   });
-}
 
 describe('dist/release-notes: notes and the version check', () => {
   test('v1 → v2 as 2.0.0: pass, semver major, notes in the file and the job summary', async () => {
