@@ -37961,8 +37961,8 @@ function result_sortFindings(findings) {
         (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
         a.id.localeCompare(b.id));
 }
-/** Exit codes mean one thing each. */
-const EXIT = { pass: 0, fail: 1, usage: 2 };
+/** Exit codes mean one thing each: 3 is a bug of ours (the message carries the stack), never a verdict. */
+const EXIT = { pass: 0, fail: 1, usage: 2, internal: 3 };
 
 ;// CONCATENATED MODULE: ./src/kit/format/common.ts
 /** Small helpers the writers share: grouping by operation, locations, counts. */
@@ -53723,7 +53723,7 @@ function stepAnnotations(result) {
     const lines = a.lines.filter((_, i) => i !== last);
     return { ...a, lines, shown: lines.length, omitted: { ...a.omitted, error: a.omitted.error + 1 } };
 }
-/** Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 1 with the stack. */
+/** Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the stack. */
 async function runAction(body) {
     try {
         const verdict = await body();
@@ -53739,7 +53739,7 @@ async function runAction(body) {
             return;
         }
         setFailed(`internal error: ${e.stack ?? e}`);
-        process.exitCode = EXIT.fail;
+        process.exitCode = EXIT.internal;
     }
 }
 
