@@ -1,23 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Finding } from '../../../src/kit/result.js';
-import { diffTexts, specWith } from '../helpers.js';
+import { diffTexts, findingsMatching, idLevels, lineOf, specWith } from '../helpers.js';
 
 const MINE = /-(all-of|any-of|one-of)-(added|removed)(-annotation-only)?$|-wrapped-in-one-of$|-discriminator-/;
 
-function mine(base: string, rev: string): Finding[] {
-  return diffTexts(base, rev).findings.filter((f) => MINE.test(f.id));
-}
-
-function idLevels(fs: Finding[]): [string, string][] {
-  return fs.map((f) => [f.id, f.level] as [string, string]).sort();
-}
-
-function lineOf(text: string, needle: string, nth = 1): number {
-  const lines = text.split('\n');
-  let seen = 0;
-  for (let i = 0; i < lines.length; i++) if (lines[i]!.includes(needle) && ++seen === nth) return i + 1;
-  throw new Error(`${needle} not found`);
-}
+const mine = (base: string, rev: string) => findingsMatching(base, rev, MINE);
 
 const COMPONENTS = `components:
   schemas:

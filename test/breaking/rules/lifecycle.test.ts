@@ -1,20 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { inStabilityScope, parseSunset, stabilityOf } from '../../../src/breaking/rules/lifecycle.js';
 import type { BreakingOptions } from '../../../src/breaking/engine.js';
-import { diffTexts, ids, specWith } from '../helpers.js';
+import { diffTexts, ids, lineOf, specWith } from '../helpers.js';
 
 /** Sunset dates below are judged against this day. */
 const TODAY = new Date(2030, 0, 15);
 const NO_POLICY: BreakingOptions = { today: TODAY, deprecationDaysBeta: 0, deprecationDaysStable: 0 };
 const POLICY: BreakingOptions = { today: TODAY, deprecationDaysBeta: 31, deprecationDaysStable: 180 };
-
-/** 1-based line of the n-th line containing `needle`. */
-function lineOf(text: string, needle: string, nth = 1): number {
-  const lines = text.split('\n');
-  let seen = 0;
-  for (let i = 0; i < lines.length; i++) if (lines[i]!.includes(needle) && ++seen === nth) return i + 1;
-  throw new Error(`${needle} not found`);
-}
 
 interface Parts {
   /** Extra keys of the GET operation (indented 6). */

@@ -1,19 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { diffTexts, specWith } from '../helpers.js';
+import { findingsMatching, lineOf, specWith } from '../helpers.js';
 
 const MINE = /^(new-(required|optional)-request-(parameter|default-parameter-to-existing-path)|new-request-path-parameter|request-parameter-(removed|became-required|became-optional)|request-header-property-became-required|new-required-request-header-property)$/;
 
-function mine(base: string, rev: string) {
-  return diffTexts(base, rev).findings.filter((f) => MINE.test(f.id));
-}
-
-/** 1-based line of the n-th line containing `needle`. */
-function lineOf(text: string, needle: string, nth = 1): number {
-  const lines = text.split('\n');
-  let seen = 0;
-  for (let i = 0; i < lines.length; i++) if (lines[i]!.includes(needle) && ++seen === nth) return i + 1;
-  throw new Error(`${needle} not found`);
-}
+const mine = (base: string, rev: string) => findingsMatching(base, rev, MINE);
 
 /** GET /pets/{id} with the given operation parameters (YAML list items indented 8) and path-level ones. */
 function spec(opParams: string, pathParams = ''): string {

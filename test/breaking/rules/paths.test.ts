@@ -1,15 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { diffTexts, ids, specWith } from '../helpers.js';
+import { diffTexts, ids, lineOf, specWith } from '../helpers.js';
 
 const TODAY = new Date(2030, 0, 15);
-
-/** 1-based line of the n-th line containing `needle`. */
-function lineOf(text: string, needle: string, nth = 1): number {
-  const lines = text.split('\n');
-  let seen = 0;
-  for (let i = 0; i < lines.length; i++) if (lines[i]!.includes(needle) && ++seen === nth) return i + 1;
-  throw new Error(`${needle} not found`);
-}
 
 function diff(base: string, rev: string) {
   return diffTexts(base, rev, { today: TODAY, deprecationDaysBeta: 0, deprecationDaysStable: 0 });

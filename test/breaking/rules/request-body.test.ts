@@ -1,18 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { diffTexts, specWith } from '../helpers.js';
+import { findingsMatching, lineOf, specWith } from '../helpers.js';
 
 const MINE = /^request-body-(added-required|added-optional|removed|became-required|became-optional|media-type-added|media-type-removed|media-type-schema-added|media-type-schema-removed)$/;
 
-function mine(base: string, rev: string) {
-  return diffTexts(base, rev).findings.filter((f) => MINE.test(f.id));
-}
-
-function lineOf(text: string, needle: string, nth = 1): number {
-  const lines = text.split('\n');
-  let seen = 0;
-  for (let i = 0; i < lines.length; i++) if (lines[i]!.includes(needle) && ++seen === nth) return i + 1;
-  throw new Error(`${needle} not found`);
-}
+const mine = (base: string, rev: string) => findingsMatching(base, rev, MINE);
 
 /** POST /pets with the given requestBody YAML (indented 6, without the `requestBody:` key); empty for none. */
 function spec(body: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { diffTexts, specWith } from '../helpers.js';
+import { findingsMatching, lineOf, specWith } from '../helpers.js';
 
 const MINE = /-(max|min|exclusive-max|exclusive-min|max-length|min-length|max-items|min-items)-(set|unset|increased|decreased)$|-pattern-(added|removed|changed|generalized)$/;
 
@@ -34,15 +34,7 @@ ${resp}
   );
 }
 
-function mine(base: string, rev: string) {
-  return diffTexts(base, rev).findings.filter((f) => MINE.test(f.id));
-}
-
-function lineOf(text: string, needle: string): number {
-  const i = text.split('\n').findIndex((l) => l.includes(needle));
-  if (i < 0) throw new Error(`${needle} not found`);
-  return i + 1;
-}
+const mine = (base: string, rev: string) => findingsMatching(base, rev, MINE);
 
 const bodyWith = (prop: string) => `              type: object
               properties:

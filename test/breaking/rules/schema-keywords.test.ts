@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { diffTexts, ids, specWith } from '../helpers.js';
+import { diffTexts, findingsMatching, ids, lineOf, specWith } from '../helpers.js';
 
 const MINE = /-(if|then|else|contains|min-contains|max-contains|prefix-items|unevaluated-items|unevaluated-properties|dependent-required|dependent-schema|property-names|pattern-property|content-schema|content-media-type|content-encoding)-(added|removed|increased|decreased|changed)$/;
 
@@ -26,20 +26,7 @@ ${response.replace(/^/gm, '  ')}
   );
 }
 
-function mine(base: string, rev: string) {
-  const result = diffTexts(base, rev);
-  return result.findings.filter((f) => MINE.test(f.id));
-}
-
-/** 1-based line of the n-th line containing `needle`. */
-function lineOf(text: string, needle: string, nth = 1): number {
-  const lines = text.split('\n');
-  let seen = 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.includes(needle) && ++seen === nth) return i + 1;
-  }
-  throw new Error(`${needle} not found`);
-}
+const mine = (base: string, rev: string) => findingsMatching(base, rev, MINE);
 
 const ARRAY = `              type: array
               items:

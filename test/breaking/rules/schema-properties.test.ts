@@ -1,25 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Finding } from '../../../src/kit/result.js';
-import { diffTexts, specWith } from '../helpers.js';
+import { diffTexts, findingsMatching, idLevels, lineOf, specWith } from '../helpers.js';
 
 const MINE =
   /^(new-(required|optional)-request-property(-with-default)?|request-property-(removed|became-(required(-with-default)?|optional))|response-(optional|required)(-write-only)?-property-(added|removed)|response-(write-only-)?property-became-(required|optional)|(request|response)-(required|optional)-property-became-(not-)?(read|write)-only)$/;
 
-function mine(base: string, rev: string): Finding[] {
-  return diffTexts(base, rev).findings.filter((f) => MINE.test(f.id));
-}
-
-function idLevels(fs: Finding[]): [string, string][] {
-  return fs.map((f) => [f.id, f.level] as [string, string]).sort();
-}
-
-/** 1-based line of the n-th line containing `needle`. */
-function lineOf(text: string, needle: string, nth = 1): number {
-  const lines = text.split('\n');
-  let seen = 0;
-  for (let i = 0; i < lines.length; i++) if (lines[i]!.includes(needle) && ++seen === nth) return i + 1;
-  throw new Error(`${needle} not found`);
-}
+const mine = (base: string, rev: string) => findingsMatching(base, rev, MINE);
 
 /** POST /pets whose request body and 200 response are the schema `Pet` (YAML under components/schemas/Pet, indented 6). */
 function spec(pet: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { diffTexts, specWith } from '../helpers.js';
+import { diffTexts, findingsMatching, idLevels, specWith } from '../helpers.js';
 
 const MINE = /-(type-changed|type-generalized|type-specialized|type-compatible|list-of-types-narrowed|list-of-types-widened|became-nullable|became-not-nullable|const-added|const-changed|const-removed|default-value-added|default-value-changed|default-value-removed|became-enum|enum-value-added|enum-value-removed|x-extensible-enum-value-removed)$/;
 
@@ -32,12 +32,7 @@ ${o.resp ?? '                type: object'}
   );
 }
 
-function mine(base: string, rev: string): [string, string][] {
-  return diffTexts(base, rev)
-    .findings.filter((f) => MINE.test(f.id))
-    .map((f): [string, string] => [f.id, f.level])
-    .sort();
-}
+const mine = (base: string, rev: string) => idLevels(findingsMatching(base, rev, MINE));
 
 const prop = (lines: string, indent = 18) =>
   `${' '.repeat(indent - 4)}type: object\n${' '.repeat(indent - 4)}properties:\n${' '.repeat(indent - 2)}v:\n${lines.replace(/^/gm, ' '.repeat(indent))}`;

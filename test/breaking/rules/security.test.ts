@@ -1,18 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { diffTexts, specWith } from '../helpers.js';
+import { findingsMatching, lineOf, specWith } from '../helpers.js';
 
 const MINE = /^api-(global-)?security-|^api-security-component-/;
 
-function mine(base: string, rev: string) {
-  return diffTexts(base, rev).findings.filter((f) => MINE.test(f.id));
-}
-
-function lineOf(text: string, needle: string, nth = 1): number {
-  const lines = text.split('\n');
-  let seen = 0;
-  for (let i = 0; i < lines.length; i++) if (lines[i]!.includes(needle) && ++seen === nth) return i + 1;
-  throw new Error(`${needle} not found`);
-}
+const mine = (base: string, rev: string) => findingsMatching(base, rev, MINE);
 
 const SCHEMES = (scopes = "read: Read\n            write: Write", tokenUrl = 'https://auth.example/token') => `components:
   securitySchemes:
