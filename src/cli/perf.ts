@@ -62,6 +62,18 @@ const COMMON = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The options `judge` and `run` share: how a result is judged. */
+function judgingOptions(values: { threshold?: string[]; budget?: string; baseline?: string; 'max-regression'?: string; checklist?: string; 'fail-on'?: string }) {
+  return {
+    thresholds: values.threshold,
+    budget: values.budget,
+    baseline: values.baseline,
+    maxRegression: values['max-regression'],
+    checklist: values.checklist,
+    failOn: values['fail-on'],
+  };
+}
+
 export async function perfCommand(argv: string[], out: (s: string) => void, err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
@@ -79,12 +91,7 @@ export async function perfCommand(argv: string[], out: (s: string) => void, err:
     output = values.output;
     result = await judgePerf({
       summary: values.summary ?? positionals[0] ?? '',
-      thresholds: values.threshold,
-      budget: values.budget,
-      baseline: values.baseline,
-      maxRegression: values['max-regression'],
-      checklist: values.checklist,
-      failOn: values['fail-on'],
+      ...judgingOptions(values),
       k6ExitCode: values['k6-exit-code'],
       script: values.script,
     });
@@ -141,12 +148,7 @@ export async function perfCommand(argv: string[], out: (s: string) => void, err:
         k6Args: values['k6-args'],
         rawOutput: values['raw-output'] ?? false,
         env,
-        thresholds: values.threshold,
-        budget: values.budget,
-        baseline: values.baseline,
-        maxRegression: values['max-regression'],
-        checklist: values.checklist,
-        failOn: values['fail-on'],
+        ...judgingOptions(values),
         outDir: values['out-dir'] ?? tmp,
         tempDir: tmp,
         toolCacheDir: process.env.RUNNER_TOOL_CACHE || path.join(homedir(), '.cache', 'api-delivery', 'tools'),
