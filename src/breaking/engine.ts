@@ -96,22 +96,23 @@ export function semverFor(findings: readonly Finding[]): Semver {
   return findings.length > 0 ? 'minor' : 'patch';
 }
 
-/** Source lines for all changes, one pass per file. */
+/** Source lines for all changes: each distinct node located once, one pass per file. */
 function resolveLines(changes: readonly Change[]): ({ file: string; line?: number } | undefined)[] {
-  const byDoc = new Map<Loc['doc'], number[]>();
-  changes.forEach((c, i) => {
-    if (!c.at) return;
-    const list = byDoc.get(c.at.doc) ?? [];
-    list.push(i);
-    byDoc.set(c.at.doc, list);
-  });
-  const out: ({ file: string; line?: number } | undefined)[] = new Array(changes.length).fill(undefined);
-  for (const [doc, idxs] of byDoc) {
-    const lines = doc.lines(idxs.map((i) => changes[i]!.at!.path));
-    idxs.forEach((ci, k) => {
-      const line = lines[k];
-      out[ci] = line === undefined ? { file: doc.name } : { file: doc.name, line };
-    });
+  const byDoc = new Map<Loc['doc'], Map<Loc, number | undefined>>();
+  for (const c of changes) {
+    if (!c.at) continue;
+    let locs = byDoc.get(c.at.doc);
+    if (!locs) byDoc.set(c.at.doc, (locs = new Map()));
+    locs.set(c.at, undefined);
   }
-  return out;
+  for (const [doc, locs] of byDoc) {
+    const keys = [...locs.keys()];
+    const lines = doc.lines(keys.map((l) => l.path));
+    keys.forEach((l, k) => locs.set(l, lines[k]));
+  }
+  return changes.map((c) => {
+    if (!c.at) return undefined;
+    const line = byDoc.get(c.at.doc)!.get(c.at);
+    return line === undefined ? { file: c.at.doc.name } : { file: c.at.doc.name, line };
+  });
 }

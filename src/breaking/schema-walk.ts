@@ -24,6 +24,12 @@ interface SubResult {
 
 const EMPTY: SubResult = { own: [], kids: [] };
 
+/** A change with the slash-joined property path from a result's schema to where it was found. */
+interface Reported {
+  rel: string;
+  c: SubChange;
+}
+
 /** Keywords holding one subschema, walked into when both sides have it. */
 const SINGLE = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema'];
 /** Keywords holding a map of subschemas. */
@@ -59,31 +65,43 @@ export class SchemaWalker {
   /**
    * Walk a top schema pair (parameter, body or header schema) and report into `emit`. A change
    * reached by several routes (a shared schema used twice in one body) is reported once, under the
-   * first route's path.
+   * first route's path; `subject` names the place from the slash-joined path ('' at the top).
    */
-  walkTop(base: Loc, rev: Loc, place: SchemaPlace, emit: (c: Change) => void, subject: (path: readonly string[]) => string): void {
+  walkTop(base: Loc, rev: Loc, place: SchemaPlace, emit: (c: Change) => void, subject: (rel: string) => string): void {
     const topPrefix = `${place.side}-${place.holder}`;
     const result = this.walk(base, rev, place, topPrefix, 0);
     if (result === EMPTY) return;
-    const seen = new Set<SubChange>();
-    const visited = new Set<SubResult>();
     const operation = place.op.operation;
-    const rel: string[] = [];
-    const visit = (r: SubResult) => {
-      if (visited.has(r)) return;
-      visited.add(r);
-      for (const c of r.own) {
-        if (seen.has(c)) continue;
-        seen.add(c);
-        emit({ id: c.id, message: `${subject(rel)} ${c.detail}`, at: c.at, operation, data: c.data });
+    for (const { rel, c } of this.flatten(result)) {
+      emit({ id: c.id, message: `${subject(rel)} ${c.detail}`, at: c.at, operation, data: c.data });
+    }
+  }
+
+  private readonly flat = new Map<SubResult, Reported[]>();
+
+  /**
+   * Every change at or below `r`, each once, under the first route that reaches it in depth-first
+   * order. Kept per result: a shared subtree is listed once however many operations include it.
+   */
+  private flatten(r: SubResult): Reported[] {
+    const known = this.flat.get(r);
+    if (known) return known;
+    const out: Reported[] = [];
+    const seen = new Set<SubChange>();
+    for (const c of r.own) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      out.push({ rel: '', c });
+    }
+    for (const [seg, kid] of r.kids) {
+      for (const f of this.flatten(kid)) {
+        if (seen.has(f.c)) continue;
+        seen.add(f.c);
+        out.push({ rel: f.rel === '' ? seg : `${seg}/${f.rel}`, c: f.c });
       }
-      for (const [seg, kid] of r.kids) {
-        rel.push(seg);
-        visit(kid);
-        rel.pop();
-      }
-    };
-    visit(result);
+    }
+    this.flat.set(r, out);
+    return out;
   }
 
   private walk(baseIn: Loc, revIn: Loc, place: SchemaPlace, topPrefix: string, depth: number): SubResult {

@@ -93,7 +93,7 @@ function walkOperation(op: OperationPair, families: readonly RuleFamily[], specS
       const rs = child(pp.rev, 'schema');
       if (bs.v !== undefined && rs.v !== undefined) {
         const place: SchemaPlace = { side: 'request', holder: 'parameter', op, holderName: pp.in, param: pp };
-        schemas.walkTop(bs, rs, place, emit, (rel) => (rel.length ? `${pp.in} parameter '${pp.name}' property '${rel.join('/')}'` : `${pp.in} parameter '${pp.name}'`));
+        schemas.walkTop(bs, rs, place, emit, (rel) => (rel ? `${pp.in} parameter '${pp.name}' property '${rel}'` : `${pp.in} parameter '${pp.name}'`));
       }
     }
   }
@@ -125,7 +125,7 @@ function walkOperation(op: OperationPair, families: readonly RuleFamily[], specS
       if (bh && rh && own(bh.v, 'schema') !== undefined && own(rh.v, 'schema') !== undefined) {
         const place: SchemaPlace = { side: 'response', holder: 'header', op, holderName: name, status };
         schemas.walkTop(child(bh, 'schema'), child(rh, 'schema'), place, emit, (rel) =>
-          rel.length ? `response header '${name}' (${status}) property '${rel.join('/')}'` : `response header '${name}' (${status})`,
+          rel ? `response header '${name}' (${status}) property '${rel}'` : `response header '${name}' (${status})`,
         );
       }
     }
@@ -148,7 +148,7 @@ function walkContent(b: Loc, r: Loc, op: OperationPair, side: 'request' | 'respo
     const place: SchemaPlace = { side, holder: 'body', op, holderName: mediaType, status };
     const where = side === 'request' ? `request body (${mediaType})` : `response body (${status}, ${mediaType})`;
     const noun = side === 'request' ? 'request property' : 'response property';
-    schemas.walkTop(sb, sr, place, emit, (rel) => (rel.length ? `${noun} '${rel.join('/')}' in ${where}` : where));
+    schemas.walkTop(sb, sr, place, emit, (rel) => (rel ? `${noun} '${rel}' in ${where}` : where));
   }
 }
 

@@ -52,16 +52,20 @@ export function verdictFor(findings: readonly Finding[], failOn: FailOn): 'pass'
   return findings.some((f) => RANK[f.level] <= worst) ? 'fail' : 'pass';
 }
 
-/** Worst first, then by file, line and id so output is stable. */
+/** Worst first, then by operation, file, line and id so output is stable (code-point order, no locale). */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
       RANK[a.level] - RANK[b.level] ||
-      (a.operation ?? '').localeCompare(b.operation ?? '') ||
-      (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+      cmp(a.operation ?? '', b.operation ?? '') ||
+      cmp(a.location?.file ?? '', b.location?.file ?? '') ||
       (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
-      a.id.localeCompare(b.id),
+      cmp(a.id, b.id),
   );
+}
+
+function cmp(a: string, b: string): number {
+  return a === b ? 0 : a < b ? -1 : 1;
 }
 
 /** Exit codes mean one thing each: 3 is a bug of ours (the message carries the stack), never a verdict. */
