@@ -1,6 +1,13 @@
 import { refOf, type Spec } from './spec/load.js';
 import { isObj, type Loc } from './spec/loc.js';
 
+/** What is known of one base object: its answer against one revision object, and any others. */
+interface Answer {
+  y: object;
+  same: boolean;
+  others?: Map<object, boolean>;
+}
+
 /**
  * Whether a base node and a revision node say exactly the same thing, following `$ref`s that name
  * the same target on both sides. Most of a new version repeats the old one; a pair found the same
@@ -8,7 +15,8 @@ import { isObj, type Loc } from './spec/loc.js';
  * a pair met again while being compared (a cycle) counts as the same until shown otherwise.
  */
 export class Sameness {
-  private readonly memo = new WeakMap<object, WeakMap<object, boolean>>();
+  // A plain Map (not a WeakMap): it lives for one comparison, and ephemeron tables cost the GC dearly.
+  private readonly memo = new Map<object, Answer>();
 
   constructor(
     private readonly base: Spec,
@@ -16,15 +24,40 @@ export class Sameness {
   ) {}
 
   /** Pairs answered 'same' during the current top-level call. */
-  private made: [WeakMap<object, boolean>, object][] = [];
+  private made: [object, object][] = [];
 
   same(b: Loc, r: Loc): boolean {
     this.made = [];
     const result = this.value(b.v, r.v, b, r, 0);
     // A 'same' that leaned on a cycle assumption later disproved is not kept.
-    if (!result) for (const [inner, y] of this.made) if (inner.get(y) === true) inner.delete(y);
+    if (!result) for (const [x, y] of this.made) if (this.known(x, y) === true) this.forget(x, y);
     this.made = [];
     return result;
+  }
+
+  private known(x: object, y: object): boolean | undefined {
+    const a = this.memo.get(x);
+    if (!a) return undefined;
+    return a.y === y ? a.same : a.others?.get(y);
+  }
+
+  private remember(x: object, y: object, same: boolean): void {
+    const a = this.memo.get(x);
+    if (!a) this.memo.set(x, { y, same });
+    else if (a.y === y) a.same = same;
+    else (a.others ??= new Map()).set(y, same);
+  }
+
+  private forget(x: object, y: object): void {
+    const a = this.memo.get(x);
+    if (!a) return;
+    if (a.y !== y) a.others?.delete(y);
+    else if (a.others?.size) {
+      const [[y2, same]] = a.others;
+      a.others.delete(y2!);
+      a.y = y2!;
+      a.same = same!;
+    } else this.memo.delete(x);
   }
 
   private value(x: unknown, y: unknown, bl: Loc, rl: Loc, depth: number): boolean {
@@ -32,14 +65,12 @@ export class Sameness {
     if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
     // Data nested deeper than any schema (a hostile example) is simply not known to be the same.
     if (depth > 400) return false;
-    let inner = this.memo.get(x);
-    const known = inner?.get(y);
+    const known = this.known(x, y);
     if (known !== undefined) return known;
-    if (!inner) this.memo.set(x, (inner = new WeakMap()));
-    inner.set(y, true);
+    this.remember(x, y, true);
     const result = this.compare(x, y, bl, rl, depth);
-    inner.set(y, result);
-    if (result) this.made.push([inner, y]);
+    this.remember(x, y, result);
+    if (result) this.made.push([x, y]);
     return result;
   }
 

@@ -186,9 +186,9 @@ export type Deref = (loc: Loc) => Loc;
 /** How the members of an allOf/anyOf/oneOf list changed (indexes into the base and revision lists). */
 export interface SubschemaDiff {
   /** Members present on both sides (identical inline members left out): label, base index, revision index. */
-  readonly modified: [string, number, number][];
-  readonly added: number[];
-  readonly deleted: number[];
+  readonly modified: readonly [string, number, number][];
+  readonly added: readonly number[];
+  readonly deleted: readonly number[];
 }
 
 /** Keywords that document a schema without constraining the instances it accepts. */
@@ -203,6 +203,18 @@ export const ANNOTATION_KEYWORDS: ReadonlySet<string> = new Set(['title', 'descr
 export function diffSubschemas(base: Loc, rev: Loc, keyword: string, derefBase: Deref, derefRev: Deref): SubschemaDiff {
   const bv = own(base.v, keyword);
   const rv = own(rev.v, keyword);
+  // The rules and the walk both ask for the same lists; an answer depends only on the two lists.
+  if (!Array.isArray(bv) || !Array.isArray(rv)) return computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev);
+  let inner = diffMemo.get(bv);
+  if (!inner) diffMemo.set(bv, (inner = new Map()));
+  let d = inner.get(rv);
+  if (!d) inner.set(rv, (d = computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev)));
+  return d;
+}
+
+const diffMemo = new WeakMap<unknown[], Map<unknown[], SubschemaDiff>>();
+
+function computeSubschemaDiff(base: Loc, rev: Loc, keyword: string, bv: unknown, rv: unknown, derefBase: Deref, derefRev: Deref): SubschemaDiff {
   const bl = Array.isArray(bv) ? bv : [];
   const rl = Array.isArray(rv) ? rv : [];
   const modified: [string, number, number][] = [];
