@@ -131,4 +131,9 @@ export interface RuleFamily {
   header?(p: HeaderPair, s: Scope): void;
   /** Called for every matched schema pair, top and nested; emit through `e` so results can be reused. */
   schema?(p: SchemaPair, e: Emitter, s: Scope): void;
+  /**
+   * What `schema` reads of the pair's place beyond its side, holder and parameter location, as a
+   * short string: a schema's results are shared between the places where every family answers alike.
+   */
+  schemaContext?(place: SchemaPlace): string;
 }

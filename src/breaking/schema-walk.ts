@@ -36,9 +36,10 @@ const SINGLE = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'c
 const MAPS = ['properties', 'patternProperties', 'dependentSchemas'];
 
 /**
- * Walks matched schema pairs, calling every family's `schema` hook at each one. Results below a
- * `$ref` are computed once per (position kind, base target, revision target) and reused by every
- * operation that reaches the same pair; a pair already being walked (a cycle) contributes nothing.
+ * Walks matched schema pairs, calling every family's `schema` hook at each one. Results at and below
+ * a `$ref` are computed once per (position kind, place context, base target, revision target) and
+ * reused by every operation that reaches the same pair; a pair already being walked (a cycle)
+ * contributes nothing.
  */
 export class SchemaWalker {
   private readonly memo = new Map<string, SubResult>();
@@ -69,7 +70,7 @@ export class SchemaWalker {
    */
   walkTop(base: Loc, rev: Loc, place: SchemaPlace, emit: (c: Change) => void, subject: (rel: string) => string): void {
     const topPrefix = `${place.side}-${place.holder}`;
-    const result = this.walk(base, rev, place, topPrefix, 0);
+    const result = this.walk(base, rev, place, topPrefix, this.contextOf(place), 0);
     if (result === EMPTY) return;
     const operation = place.op.operation;
     for (const { rel, c } of this.flatten(result)) {
@@ -104,15 +105,22 @@ export class SchemaWalker {
     return out;
   }
 
-  private walk(baseIn: Loc, revIn: Loc, place: SchemaPlace, topPrefix: string, depth: number): SubResult {
+  /** The part of a place the rules read (see RuleFamily.schemaContext): results are shared where it is equal. */
+  private contextOf(place: SchemaPlace): string {
+    let key = place.param ? place.param.in : '';
+    for (const f of this.hooks) key += `|${f.schemaContext?.(place) ?? ''}`;
+    return key;
+  }
+
+  private walk(baseIn: Loc, revIn: Loc, place: SchemaPlace, topPrefix: string, context: string, depth: number): SubResult {
     const viaRef = refOf(baseIn.v) !== undefined || refOf(revIn.v) !== undefined;
     const base = this.baseSpec.deref(baseIn);
     const rev = this.revSpec.deref(revIn);
     if (this.sameness.same(base, rev)) return EMPTY;
     const prefix = depth === 0 ? topPrefix : nestedPrefix(topPrefix);
     let key: string | undefined;
-    if (viaRef && depth > 0) {
-      key = `${prefix}|${locId(base)}|${locId(rev)}`;
+    if (viaRef) {
+      key = `${prefix}|${context}|${locId(base)}|${locId(rev)}`;
       const known = this.memo.get(key);
       if (known) return known;
       if (this.active.has(key)) return EMPTY;
@@ -135,7 +143,7 @@ export class SchemaWalker {
     for (const f of this.hooks) f.schema!(pair, e, this.scope);
     const kids: [string, SubResult][] = [];
     for (const [seg, b, r] of subPairs(base, rev, (l) => this.baseSpec.deref(l), (l) => this.revSpec.deref(l))) {
-      const kid = this.walk(b, r, place, topPrefix, depth + 1);
+      const kid = this.walk(b, r, place, topPrefix, context, depth + 1);
       if (kid !== EMPTY) kids.push([seg[0]!, kid]);
     }
     const out = own.length === 0 && kids.length === 0 ? EMPTY : { own, kids };

@@ -389,8 +389,6 @@ const PROPERTY_PREFIXES = new Set(['request-property', 'response-property']);
 function schemaHook(p: SchemaPair, e: Emitter, s: Scope): void {
   if (!PROPERTY_PREFIXES.has(p.prefix) || !p.place.op.rev) return;
   const emit: Emit = (id, message, loc, data) => e.emit(id, message, loc, data);
-  // Results below a $ref are shared by every operation reaching them; the operation's stability
-  // only picks the sunset policy, the same for all in-scope operations unless beta and stable differ.
   const stability = stabilityOf(p.place.op.rev.v);
   checkDeprecation(p.base, p.rev, propertyDeprecation(p.prefix), stability, '', s, emit);
   checkStabilityChange(p.base, p.rev, { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) =>
@@ -404,4 +402,8 @@ export const lifecycleFamily: RuleFamily = {
   operation: operationHook,
   parameter: parameterHook,
   schema: schemaHook,
+  schemaContext: (place) => {
+    const s = place.op.rev ? stabilityOf(place.op.rev.v) : undefined;
+    return s === undefined ? '' : s.ok ? s.level : '?';
+  },
 };

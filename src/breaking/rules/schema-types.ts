@@ -2,7 +2,7 @@
 // list-of-types pattern (oneOf/anyOf of plain types), const, default, enum and x-extensible-enum.
 // Requests are judged toward the revision (can every value a client sent before still be sent?),
 // responses toward the base (is every value the server returns now one clients already handle?).
-import type { Emitter, RuleFamily, SchemaPair } from '../context.js';
+import type { Emitter, RuleFamily, SchemaPair, SchemaPlace } from '../context.js';
 import { child, isObj, own, type Loc } from '../spec/loc.js';
 import { emitRule } from './schema-constraints.js';
 
@@ -95,9 +95,9 @@ function listOfTypes(p: SchemaPair, side: Loc): { types: string[]; list: boolean
 const composed = (s: unknown): boolean => ['oneOf', 'anyOf', 'allOf'].some((k) => Array.isArray(own(s, k)) && (own(s, k) as unknown[]).length > 0);
 
 /** Parameter sent as `form` + `explode` (the query/cookie default): one value is a one-element array. */
-function formExplode(p: SchemaPair): boolean {
-  const param = p.place.param?.rev?.v;
-  const inn = p.place.param?.in;
+function formExplode(place: SchemaPlace): boolean {
+  const param = place.param?.rev?.v;
+  const inn = place.param?.in;
   const style = own(param, 'style') ?? (inn === 'query' || inn === 'cookie' ? 'form' : 'simple');
   const explode = own(param, 'explode') ?? style === 'form';
   return style === 'form' && explode === true;
@@ -112,7 +112,7 @@ function constraintsOf(s: unknown): string {
 
 /** A scalar (or union of scalars) query/cookie parameter that became an array of items accepting the same values. */
 function scalarToExplodedArray(p: SchemaPair, from: readonly string[], to: readonly string[]): boolean {
-  if (from.length === 0 || from.includes('array') || !sameTypes(to, ['array']) || !formExplode(p)) return false;
+  if (from.length === 0 || from.includes('array') || !sameTypes(to, ['array']) || !formExplode(p.place)) return false;
   if (!isObj(own(p.rev.v, 'items'))) return false;
   const item = p.deref(child(p.rev, 'items')).v;
   if (typeRejects(from, typesOf(item), true)) return false;
@@ -281,4 +281,5 @@ export const typesFamily: RuleFamily = {
     checkEnum(p, e);
     checkExtensibleEnum(p, e);
   },
+  schemaContext: (place) => (place.holder === 'body' ? String(stronglyTyped(place.holderName)) : place.holder === 'parameter' ? String(formExplode(place)) : ''),
 };

@@ -25,7 +25,23 @@ export function ownKeys(o: unknown): string[] {
 export function child(loc: Loc, key: string | number): Loc {
   const k = String(key);
   const v = Array.isArray(loc.v) ? loc.v[Number(k)] : own(loc.v, k);
-  return { v, doc: loc.doc, path: [...loc.path, k] };
+  return new ChildLoc(v, loc.doc, loc, k);
+}
+
+/** Most nodes a walk visits never need their path (only reported ones do): it is built on first use. */
+class ChildLoc implements Loc {
+  private built?: readonly string[];
+
+  constructor(
+    readonly v: unknown,
+    readonly doc: Doc,
+    private readonly parent: Loc,
+    private readonly key: string,
+  ) {}
+
+  get path(): readonly string[] {
+    return (this.built ??= [...this.parent.path, this.key]);
+  }
 }
 
 export function locId(loc: Loc): string {
