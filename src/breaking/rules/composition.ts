@@ -2,8 +2,10 @@ import type { Emitter, RuleFamily, SchemaPair } from '../context.js';
 import { ANNOTATION_KEYWORDS, diffSubschemas } from '../schema-walk.js';
 import { refOf } from '../spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
+import { ruleId } from './schema-constraints.js';
 import { movedIntoOneOf } from './schema-properties.js';
 import { listOfTypesChanged } from './schema-types.js';
+import { wrapOf } from './wrap.js';
 
 /**
  * allOf/anyOf/oneOf members added or removed, a concrete object wrapped in a oneOf, and
@@ -21,11 +23,13 @@ export const compositionFamily: RuleFamily = {
     // A body wrapped in a oneOf is reported once as such, instead of as oneOf members added; there
     // is no such rule below the body, where the new members are reported.
     const top = p.prefix === 'request-body' || p.prefix === 'response-body';
-    const wrapped = top ? wrappedInOneOf(p) : 0;
+    const wrap = wrapOf(p);
+    const wrapped = top && !wrap ? wrappedInOneOf(p) : 0;
     if (wrapped) e.emit(`${p.prefix}-wrapped-in-one-of`, `was wrapped in a oneOf of ${wrapped} alternatives`, p.rev, { alternatives: wrapped });
     const listOfTypes = listOfTypesChanged(p);
     for (const k of KEYWORDS) {
       if (k.keyword === 'oneOf' && wrapped) continue;
+      if (k.keyword === wrap?.keyword) continue;
       // oneOf/anyOf lists of plain types are a type change, reported as `…-list-of-types-…`.
       if (k.keyword !== 'allOf' && listOfTypes) continue;
       members(p, e, k);
@@ -64,9 +68,11 @@ function members(p: SchemaPair, e: Emitter, k: Keyword): void {
       [annot, '-annotation-only'],
     ] as const) {
       if (group.length === 0) continue;
+      const id = ruleId(p, `${k.id}-${dir}${suffix}`);
+      if (!id) continue;
       const names = group.map((l) => memberName(l));
       const what = suffix ? ` (annotations only)` : '';
-      e.emit(`${p.prefix}-${k.id}-${dir}${suffix}`, `${k.keyword} ${dir === 'added' ? 'gained' : 'lost'} ${names.join(', ')}${what}`, group[0], {
+      e.emit(id, `${k.keyword} ${dir === 'added' ? 'gained' : 'lost'} ${names.join(', ')}${what}`, group[0], {
         [dir]: names,
       });
     }
@@ -121,8 +127,8 @@ function discriminator(p: SchemaPair, e: Emitter): void {
   const rk = ownKeys(rm);
   const added = rk.filter((k) => !bk.includes(k));
   const deleted = bk.filter((k) => !rk.includes(k));
-  if (added.length) e.emit(`${pre}-mapping-added`, `discriminator mapping gained ${list(added)}`, child(rl, 'mapping'), { added });
-  if (deleted.length) e.emit(`${pre}-mapping-deleted`, `discriminator mapping lost ${list(deleted)}`, child(bl, 'mapping'), { deleted });
+  if (added.length) e.emit(`${pre}-mapping-added`, `discriminator mapping gained ${list(added)}`, child(child(rl, 'mapping'), added[0]!), { added });
+  if (deleted.length) e.emit(`${pre}-mapping-deleted`, `discriminator mapping lost ${list(deleted)}`, child(child(bl, 'mapping'), deleted[0]!), { deleted });
   for (const k of rk) {
     if (!bk.includes(k)) continue;
     const from = own(bm, k);

@@ -4,7 +4,8 @@
 // does not define (e.g. `response-body-max-decreased`, a narrowing no client notices).
 import type { Emitter, RuleFamily, SchemaPair } from '../context.js';
 import { child, isObj, own, type Loc } from '../spec/loc.js';
-import { isRule } from './registry.js';
+import { isRule, RULES } from './registry.js';
+import { wrapOf } from './wrap.js';
 
 /** One numeric bound keyword. */
 interface Bound {
@@ -34,7 +35,8 @@ const BOUNDS: readonly Bound[] = [
   { rule: 'exclusive-max', keyword: 'exclusiveMaximum', read: (s) => num(own(s, 'exclusiveMaximum')) ?? (exclusiveFlag(s, 'exclusiveMaximum') ? num(own(s, 'maximum')) : undefined) },
   { rule: 'exclusive-min', keyword: 'exclusiveMinimum', read: (s) => num(own(s, 'exclusiveMinimum')) ?? (exclusiveFlag(s, 'exclusiveMinimum') ? num(own(s, 'minimum')) : undefined) },
   { rule: 'max-length', keyword: 'maxLength', read: (s) => num(own(s, 'maxLength')) },
-  { rule: 'min-length', keyword: 'minLength', read: (s) => num(own(s, 'minLength')) },
+  // An absent minLength is 0 (no shorter string is possible), as oasdiff reads it: setting one raises it.
+  { rule: 'min-length', keyword: 'minLength', read: (s) => num(own(s, 'minLength')) ?? 0 },
   { rule: 'max-items', keyword: 'maxItems', read: (s) => num(own(s, 'maxItems')) },
   { rule: 'min-items', keyword: 'minItems', read: (s) => num(own(s, 'minItems')) },
 ];
@@ -53,7 +55,14 @@ const ANY_PATTERN = new Set(['.*', '^.*$', '^.*', '.*$', '(.*)', '^(.*)$', '[\\s
 export function ruleId(p: SchemaPair, rest: string): string | undefined {
   const candidates: string[] = [];
   const rev = p.rev.v;
-  if (p.prefix === 'request-property' && own(rev, 'readOnly') === true) candidates.push(`request-read-only-property-${rest}`);
+  if (p.prefix === 'request-property' && own(rev, 'readOnly') === true) {
+    // Clients do not send a readOnly property, so narrowing it breaks none of them: its own
+    // informational id where oasdiff has one, and no error where oasdiff has none.
+    const ro = `request-read-only-property-${rest}`;
+    if (isRule(ro)) return ro;
+    const plain = `request-property-${rest}`;
+    return isRule(plain) && RULES[plain]!.level !== 'error' ? plain : undefined;
+  }
   if (p.prefix === 'response-property' && own(rev, 'writeOnly') === true) candidates.push(`response-write-only-property-${rest}`);
   if (p.prefix === 'request-parameter-property' && p.place.param?.in === 'header') candidates.push(`request-header-property-${rest}`);
   candidates.push(`${p.prefix}-${rest}`);
@@ -96,7 +105,10 @@ function checkBound(p: SchemaPair, e: Emitter, bound: Bound, base: unknown, rev:
   let detail: string;
   if (from !== undefined && to !== undefined) {
     action = to < from ? 'decreased' : 'increased';
-    detail = `${label} ${action} from ${from} to ${to}`;
+    const written = (s: unknown) => own(s, bound.keyword) !== undefined;
+    if (!written(rev)) detail = `${label} ${from} removed`;
+    else if (!written(base)) detail = `${label} set to ${to}`;
+    else detail = `${label} ${action} from ${from} to ${to}`;
   } else if (to !== undefined) {
     action = 'set';
     detail = `${label} set to ${to}`;
@@ -104,8 +116,8 @@ function checkBound(p: SchemaPair, e: Emitter, bound: Bound, base: unknown, rev:
     action = 'unset';
     detail = `${label} ${from} removed`;
   }
-  const gone = action === 'unset';
-  const side = gone ? where.base : where.rev;
+  // Point at the keyword where it is written: in the revision, else (dropped) in the base.
+  const side = own(where.rev.v, bound.keyword) !== undefined || own(where.base.v, bound.keyword) === undefined ? where.rev : where.base;
   const at = own(side.v, bound.keyword) !== undefined ? child(side, bound.keyword) : side;
   emitRule(p, e, [`${bound.rule}-${action}`], detail, at, { keyword: bound.keyword, from, to });
 }
@@ -125,7 +137,7 @@ function checkPattern(p: SchemaPair, e: Emitter): void {
 export const constraintsFamily: RuleFamily = {
   name: 'schema-constraints',
   schema(p, e) {
-    if (!isObj(p.base.v) || !isObj(p.rev.v)) return;
+    if (!isObj(p.base.v) || !isObj(p.rev.v) || wrapOf(p)) return;
     const where = { base: p.base, rev: p.rev };
     for (const bound of BOUNDS) {
       checkBound(p, e, bound, p.base.v, p.rev.v, where);

@@ -1,5 +1,7 @@
 import type { Emitter, RuleFamily, SchemaPair } from '../context.js';
 import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
+import { ruleId } from './schema-constraints.js';
+import { wrapOf } from './wrap.js';
 
 /**
  * JSON Schema 2020-12 / OpenAPI 3.1 keywords: if/then/else, contains/minContains/maxContains,
@@ -59,7 +61,7 @@ const ROWS: readonly KeywordRow[] = [
 export const keywordsFamily: RuleFamily = {
   name: 'schema-keywords',
   schema(p, e) {
-    if (!isObj(p.base.v) || !isObj(p.rev.v)) return;
+    if (!isObj(p.base.v) || !isObj(p.rev.v) || wrapOf(p)) return;
     for (const row of ROWS) CHECKS[row.kind](p, e, row);
   },
 };
@@ -114,7 +116,9 @@ const CHECKS: Record<Kind, Check> = {
       const removed = from.filter((x) => !to.includes(x)).map(String);
       if (!added.length && !removed.length) continue;
       const parts = [added.length ? `added ${added.join(', ')}` : '', removed.length ? `removed ${removed.join(', ')}` : ''].filter(Boolean);
-      e.emit(`${p.prefix}-${row.stem}-changed`, `${row.what} '${key}' changed: ${parts.join('; ')}`, child(rl, key), {
+      const id = ruleId(p, `${row.stem}-changed`);
+      if (!id) continue;
+      e.emit(id, `${row.what} '${key}' changed: ${parts.join('; ')}`, child(rl, key), {
         keyword: row.keyword,
         key,
         from: from.map(String),
@@ -130,7 +134,9 @@ const CHECKS: Record<Kind, Check> = {
     if (from === to || (from === undefined && to === undefined)) return;
     const show = (v: unknown) => (v === undefined ? 'none' : `'${String(v)}'`);
     const at = to !== undefined ? child(p.rev, row.keyword) : child(p.base, row.keyword);
-    e.emit(`${p.prefix}-${row.stem}-changed`, `${row.what} changed from ${show(from)} to ${show(to)}`, at, {
+    const id = ruleId(p, `${row.stem}-changed`);
+    if (!id) return;
+    e.emit(id, `${row.what} changed from ${show(from)} to ${show(to)}`, at, {
       keyword: row.keyword,
       from: from ?? null,
       to: to ?? null,
@@ -139,7 +145,8 @@ const CHECKS: Record<Kind, Check> = {
 };
 
 function emit(p: SchemaPair, e: Emitter, row: KeywordRow, change: string, detail: string, at: Loc, data: Record<string, unknown>): void {
-  e.emit(`${p.prefix}-${row.stem}-${change}`, detail, at, { keyword: row.keyword, ...data, narrows: row.narrows === change });
+  const id = ruleId(p, `${row.stem}-${change}`);
+  if (id) e.emit(id, detail, at, { keyword: row.keyword, ...data, narrows: row.narrows === change });
 }
 
 /** Whether a subschema keyword is written (boolean schemas such as `unevaluatedProperties: false` count). */

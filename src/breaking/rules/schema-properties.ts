@@ -1,5 +1,6 @@
 import type { Emitter, RuleFamily, SchemaPair } from '../context.js';
 import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
+import { wrapOf } from './wrap.js';
 
 /**
  * Properties of an object schema pair: properties added and removed, `required` changes, and
@@ -14,7 +15,7 @@ import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
 export const propertiesFamily: RuleFamily = {
   name: 'schema-properties',
   schema(p, e) {
-    if (!isObj(p.base.v) || !isObj(p.rev.v)) return;
+    if (!isObj(p.base.v) || !isObj(p.rev.v) || wrapOf(p)) return;
     const obj = new ObjectPair(p);
     if (p.place.holder === 'body') {
       if (p.place.side === 'request') requestBody(obj, e);

@@ -5,6 +5,7 @@
 import type { Emitter, RuleFamily, SchemaPair, SchemaPlace } from '../context.js';
 import { child, isObj, own, type Loc } from '../spec/loc.js';
 import { emitRule } from './schema-constraints.js';
+import { wrapOf, type Wrap } from './wrap.js';
 
 /** Stable text of a JSON value (object keys sorted) for equality and set membership. */
 function canon(v: unknown): string {
@@ -144,8 +145,9 @@ function checkType(p: SchemaPair, e: Emitter): void {
     const removed = bl.types.filter((t) => !rl.types.includes(t));
     const added = rl.types.filter((t) => !bl.types.includes(t));
     const data = { from: bl.types, to: rl.types };
-    if (removed.length) emitRule(p, e, ['list-of-types-narrowed'], `list of types narrowed: ${removed.join(', ')} removed`, p.rev, data);
-    else emitRule(p, e, ['list-of-types-widened'], `list of types widened: ${added.join(', ')} added`, p.rev, data);
+    const where = at(p.rev, ['oneOf', 'anyOf'].find((k) => own(p.rev.v, k) !== undefined) ?? 'type');
+    if (removed.length) emitRule(p, e, ['list-of-types-narrowed'], `list of types narrowed: ${removed.join(', ')} removed`, where, data);
+    else emitRule(p, e, ['list-of-types-widened'], `list of types widened: ${added.join(', ')} added`, where, data);
     return;
   }
 
@@ -206,12 +208,13 @@ function nullable(s: unknown): boolean {
   return t === 'null' || (Array.isArray(t) && t.includes('null'));
 }
 
-function checkNullable(p: SchemaPair, e: Emitter): void {
-  const from = nullable(p.base.v);
-  const to = nullable(p.rev.v);
+function checkNullable(p: SchemaPair, e: Emitter, wrap?: Wrap): void {
+  const from = wrap?.side === 'base' ? wrap.nullable : nullable(p.base.v);
+  const to = wrap?.side === 'rev' ? wrap.nullable : nullable(p.rev.v);
   if (from === to) return;
   const side = to ? p.rev : p.base;
-  const where = own(side.v, 'nullable') !== undefined ? child(side, 'nullable') : at(side, 'type');
+  const wrapper = wrap && (wrap.side === 'rev') === to ? wrap.keyword : 'type';
+  const where = own(side.v, 'nullable') !== undefined ? child(side, 'nullable') : at(side, wrapper);
   emitRule(p, e, [to ? 'became-nullable' : 'became-not-nullable'], to ? 'became nullable' : 'became not nullable', where, { from, to });
 }
 
@@ -274,6 +277,8 @@ export const typesFamily: RuleFamily = {
   name: 'schema-types',
   schema(p, e) {
     if (!isObj(p.base.v) || !isObj(p.rev.v)) return;
+    const wrap = wrapOf(p);
+    if (wrap) return checkNullable(p, e, wrap);
     checkType(p, e);
     checkNullable(p, e);
     checkValue(p, e, 'const', 'const');

@@ -197,4 +197,55 @@ describe('composition family', () => {
       ['response-body-discriminator-removed', 'info'],
     ]);
   });
+  it('points a discriminator mapping added or lost at that mapping entry', () => {
+    const rev = PETS.replace("dog: '#/components/schemas/Dog'", "fox: '#/components/schemas/Fox'");
+    const f = mine(spec(PETS), spec(rev)).filter((x) => x.id.startsWith('request-body-discriminator-mapping'));
+    const at = (id: string) => f.find((x) => x.id === id)!.location;
+    expect(at('request-body-discriminator-mapping-added')).toMatchObject({ file: expect.stringMatching(/revision\.yaml$/), line: lineOf(spec(rev), 'fox:') });
+    expect(at('request-body-discriminator-mapping-deleted')).toMatchObject({ file: expect.stringMatching(/base\.yaml$/), line: lineOf(spec(PETS), 'dog:') });
+  });
+
+  it('reads a $ref wrapped in allOf beside nullable, or in anyOf/oneOf with a null member, as the same schema made nullable', () => {
+    const plain = `              type: object
+              properties:
+                pet:
+                  $ref: '#/components/schemas/Cat'
+`;
+    const allOf30 = `              type: object
+              properties:
+                pet:
+                  nullable: true
+                  allOf:
+                    - $ref: '#/components/schemas/Cat'
+`;
+    const anyOf31 = `              type: object
+              properties:
+                pet:
+                  anyOf:
+                    - $ref: '#/components/schemas/Cat'
+                    - type: 'null'
+`;
+    const v31 = (t: string) => t.replace('openapi: 3.0.3', 'openapi: 3.1.0');
+    for (const [base, rev] of [
+      [spec(plain), spec(allOf30)],
+      [v31(spec(plain)), v31(spec(anyOf31))],
+    ] as const) {
+      const f = diffTexts(base, rev).findings;
+      expect(f.map((x) => [x.id, x.level, x.operation]).sort()).toEqual([
+        ['request-property-became-nullable', 'info', 'POST /pets'],
+        ['response-property-became-nullable', 'error', 'POST /pets'],
+      ]);
+    }
+    // Unwrapping again: not nullable any more, and no member or property reported.
+    expect(idLevels(diffTexts(v31(spec(anyOf31)), v31(spec(plain))).findings)).toEqual([
+      ['request-property-became-not-nullable', 'error'],
+      ['response-property-became-not-nullable', 'info'],
+    ]);
+    // A body wrapped with only a description beside allOf is no change at all.
+    const described = `              description: a cat
+              allOf:
+                - $ref: '#/components/schemas/Cat'
+`;
+    expect(diffTexts(spec("              $ref: '#/components/schemas/Cat'\n"), spec(described)).findings).toEqual([]);
+  });
 });

@@ -173,4 +173,29 @@ describe('schema-constraints family', () => {
     ]);
     expect(f[0]!.location?.line).toBe(lineOf(text(3), 'minLength: 3'));
   });
+  it('reads an absent minLength as 0: setting one on a request raises it, dropping one from a response lowers it', () => {
+    const base = spec({ body: bodyWith(''), resp: respWith('                  code:\n                    type: string\n                    minLength: 3') });
+    const rev = spec({ body: bodyWith('                  minLength: 12'), resp: respWith('                  code:\n                    type: string') });
+    const f = mine(base, rev);
+    expect(f.map((x) => [x.id, x.level, x.operation]).sort()).toEqual([
+      ['request-property-min-length-increased', 'error', 'POST /items'],
+      ['response-property-min-length-decreased', 'error', 'POST /items'],
+    ]);
+    expect(f.find((x) => x.id.startsWith('request'))!.location?.line).toBe(lineOf(rev, 'minLength: 12'));
+    // The dropped keyword is shown where it was: in the base.
+    const dropped = f.find((x) => x.id.startsWith('response'))!;
+    expect(dropped.location?.file).toMatch(/base\.yaml$/);
+    expect(dropped.location?.line).toBe(lineOf(base, 'minLength: 3'));
+    expect(dropped.message).toContain('minLength 3 removed');
+  });
+
+  it('never fails the gate for a readOnly request property, which clients do not send', () => {
+    const base = spec({ body: bodyWith('                  readOnly: true') });
+    const rev = spec({ body: bodyWith('                  readOnly: true\n                  minLength: 3\n                  maxItems: 2') });
+    expect(mine(base, rev)).toEqual([]);
+    // The same property in the response is judged as usual.
+    const rbase = spec({ resp: respWith('                  id:\n                    type: string\n                    readOnly: true\n                    minLength: 3') });
+    const rrev = spec({ resp: respWith('                  id:\n                    type: string\n                    readOnly: true') });
+    expect(mine(rbase, rrev).map((x) => [x.id, x.level])).toEqual([['response-property-min-length-decreased', 'error']]);
+  });
 });

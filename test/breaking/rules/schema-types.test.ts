@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { diffTexts, findingsMatching, idLevels, specWith } from '../helpers.js';
+import { diffTexts, findingsMatching, idLevels, lineOf, specWith } from '../helpers.js';
 
 const MINE = /-(type-changed|type-generalized|type-specialized|type-compatible|list-of-types-narrowed|list-of-types-widened|became-nullable|became-not-nullable|const-added|const-changed|const-removed|default-value-added|default-value-changed|default-value-removed|became-enum|enum-value-added|enum-value-removed|x-extensible-enum-value-removed)$/;
 
@@ -150,5 +150,17 @@ describe('schema-types family', () => {
     expect(mine(spec({ resp: respProp('type: string\nwriteOnly: true\nenum: [a]') }), spec({ resp: respProp('type: string\nwriteOnly: true\nenum: [a, b]') }))).toEqual([
       ['response-write-only-property-enum-value-added', 'info'],
     ]);
+  });
+  it('ignores a type or format change of a readOnly request property (the response still reports it)', () => {
+    const base = spec({ body: bodyProp('type: string\nformat: date-time\nreadOnly: true'), resp: respProp('type: string\nformat: date-time\nreadOnly: true') });
+    const rev = spec({ body: bodyProp('type: string\nformat: date\nreadOnly: true'), resp: respProp('type: integer\nreadOnly: true') });
+    expect(mine(base, rev)).toEqual([['response-property-type-changed', 'error']]);
+  });
+  it('points a list-of-types change at the oneOf/anyOf that lists the types', () => {
+    const base = spec({ version: '3.1.0', param: '            oneOf:\n              - type: string\n              - type: integer' });
+    const rev = spec({ version: '3.1.0', param: '            oneOf:\n              - type: string' });
+    const f = findingsMatching(base, rev, MINE);
+    expect(f.map((x) => [x.id, x.level, x.operation])).toEqual([['request-parameter-list-of-types-narrowed', 'error', 'POST /items']]);
+    expect(f[0]!.location?.line).toBe(lineOf(rev, 'oneOf:'));
   });
 });
