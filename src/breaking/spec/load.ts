@@ -254,43 +254,85 @@ class Loader {
   checkAllRefs(): void {
     const done = new Set<string>();
     const queue: Doc[] = [...this.docs.values()];
-    // Nodes keep a link to their parent; a path is only built for a `$ref` (most nodes are not).
-    type Node = { v: unknown; key: string; parent: Node | undefined; depth: number };
-    const pathOf = (n: Node): string[] => {
-      const out: string[] = [];
-      for (let c: Node | undefined = n; c && c.parent; c = c.parent) out.push(c.key);
-      return out.reverse();
-    };
     while (queue.length > 0) {
       const doc = queue.pop()!;
       if (done.has(doc.id)) continue;
       done.add(doc.id);
-      const stack: Node[] = [{ v: doc.value, key: '', parent: undefined, depth: 0 }];
-      while (stack.length > 0) {
-        const node = stack.pop()!;
-        const v = node.v;
-        if (node.depth > MAX_DEPTH) {
-          throw new InputError(`${doc.name} at /${pathOf(node).slice(0, 8).join('/')}/…: nested more than ${MAX_DEPTH} levels deep; refusing to walk it`, {
-            file: doc.name,
-          });
+      const before = this.docs.size;
+      this.checkRefsIn(doc);
+      if (this.docs.size !== before) for (const d of this.docs.values()) if (!done.has(d.id)) queue.push(d);
+    }
+  }
+
+  /**
+   * Depth-first over one document with parallel stacks (value, key, parent slot, depth): a 4 MB spec
+   * has a few hundred thousand nodes, and a path is only spelled out for a `$ref` or an error.
+   */
+  private checkRefsIn(doc: Doc): void {
+    const values: unknown[] = [doc.value];
+    const keys: string[] = [''];
+    const depths: number[] = [0];
+    // Each visited node's key and parent index, so a path can be rebuilt on demand.
+    const seenKeys: string[] = [];
+    const seenParents: number[] = [];
+    const parents: number[] = [-1];
+    const pathOf = (i: number): string[] => {
+      const out: string[] = [];
+      for (let c = i; c > 0; c = seenParents[c]!) out.push(seenKeys[c]!);
+      return out.reverse();
+    };
+    while (values.length > 0) {
+      const v = values.pop();
+      const key = keys.pop()!;
+      const depth = depths.pop()!;
+      const parent = parents.pop()!;
+      const self = seenKeys.length;
+      seenKeys.push(key);
+      seenParents.push(parent);
+      if (depth > MAX_DEPTH) {
+        throw new InputError(`${doc.name} at /${pathOf(self).slice(0, 8).join('/')}/…: nested more than ${MAX_DEPTH} levels deep; refusing to walk it`, {
+          file: doc.name,
+        });
+      }
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const x: unknown = v[i];
+          if (typeof x !== 'object' || x === null) continue;
+          values.push(x);
+          keys.push(String(i));
+          depths.push(depth + 1);
+          parents.push(self);
         }
-        if (Array.isArray(v)) {
-          for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object' && v[i] !== null) stack.push({ v: v[i], key: String(i), parent: node, depth: node.depth + 1 });
-          continue;
-        }
-        if (!isObj(v)) continue;
-        if (refOf(v) !== undefined) {
-          const before = this.docs.size;
-          this.deref({ v, doc, path: pathOf(node) });
-          if (this.docs.size !== before) for (const d of this.docs.values()) if (!done.has(d.id)) queue.push(d);
-        }
-        for (const k of Object.keys(v)) {
-          const x = v[k];
-          if (typeof x !== 'object' || x === null || k === '$ref' || isDataKey(k, node.key)) continue;
-          stack.push({ v: x, key: k, parent: node, depth: node.depth + 1 });
-        }
+        continue;
+      }
+      const o = v as Record<string, unknown>;
+      if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref')) {
+        this.deref(new LazyPathLoc(o, doc, () => pathOf(self)));
+      }
+      for (const k in o) {
+        const x = o[k];
+        if (typeof x !== 'object' || x === null || k === '$ref' || isDataKey(k, key)) continue;
+        values.push(x);
+        keys.push(k);
+        depths.push(depth + 1);
+        parents.push(self);
       }
     }
+  }
+}
+
+/** A node whose path is only worked out when a message needs it. */
+class LazyPathLoc implements Loc {
+  private built?: readonly string[];
+
+  constructor(
+    readonly v: unknown,
+    readonly doc: Doc,
+    private readonly make: () => string[],
+  ) {}
+
+  get path(): readonly string[] {
+    return (this.built ??= this.make());
   }
 }
 
