@@ -3,32 +3,7 @@ import { isRule } from './rules/registry.js';
 import { Sameness } from './same.js';
 import { refOf, type Spec } from './spec/load.js';
 import { child, isObj, locId, own, type Loc } from './spec/loc.js';
-
-/** A change reported at one schema pair. */
-interface SubChange {
-  id: string;
-  detail: string;
-  at?: Loc;
-  data?: Record<string, unknown>;
-}
-
-/**
- * What a schema pair and everything below it reported: its own changes and its children's results,
- * each under the path segment that leads to it. Children are shared, not copied, so a memoised
- * subtree costs nothing to include again; paths are only built when an operation's findings are.
- */
-interface SubResult {
-  own: SubChange[];
-  kids: [seg: string, result: SubResult][];
-}
-
-const EMPTY: SubResult = { own: [], kids: [] };
-
-/** A change with the slash-joined property path from a result's schema to where it was found. */
-interface Reported {
-  rel: string;
-  c: SubChange;
-}
+import { EMPTY, RouteLister, type SubChange, type SubResult } from './sub-result.js';
 
 /** Keywords holding one subschema, walked into when both sides have it. */
 const SINGLE = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema'];
@@ -38,12 +13,15 @@ const MAPS = ['properties', 'patternProperties', 'dependentSchemas'];
 /**
  * Walks matched schema pairs, calling every family's `schema` hook at each one. Results at and below
  * a `$ref` are computed once per (position kind, place context, base target, revision target) and
- * reused by every operation that reaches the same pair; a pair already being walked (a cycle)
- * contributes nothing.
+ * reused by every operation that reaches the same pair. A pair met again while it is being walked
+ * (a recursive schema) links back to its own result, so the results form a graph with cycles. A
+ * top schema met again below itself is walked once more as a nested one; the route lister reports
+ * each change (rule and node) once, so the repeat adds nothing.
  */
 export class SchemaWalker {
+  /** Results by (position kind, context, pair), entered before they are built so a cycle finds them. */
   private readonly memo = new Map<string, SubResult>();
-  private readonly active = new Set<string>();
+  private readonly routes = new RouteLister();
   private readonly hooks: RuleFamily[];
 
   constructor(
@@ -66,43 +44,16 @@ export class SchemaWalker {
   /**
    * Walk a top schema pair (parameter, body or header schema) and report into `emit`. A change
    * reached by several routes (a shared schema used twice in one body) is reported once, under the
-   * first route's path; `subject` names the place from the slash-joined path ('' at the top).
+   * shortest route's path; `subject` names the place from the slash-joined path ('' at the top).
    */
   walkTop(base: Loc, rev: Loc, place: SchemaPlace, emit: (c: Change) => void, subject: (rel: string) => string): void {
     const topPrefix = `${place.side}-${place.holder}`;
     const result = this.walk(base, rev, place, topPrefix, this.contextOf(place), 0);
     if (result === EMPTY) return;
     const operation = place.op.operation;
-    for (const { rel, c } of this.flatten(result)) {
+    for (const { rel, c } of this.routes.list(result)) {
       emit({ id: c.id, message: `${subject(rel)} ${c.detail}`, at: c.at, operation, data: c.data });
     }
-  }
-
-  private readonly flat = new Map<SubResult, Reported[]>();
-
-  /**
-   * Every change at or below `r`, each once, under the first route that reaches it in depth-first
-   * order. Kept per result: a shared subtree is listed once however many operations include it.
-   */
-  private flatten(r: SubResult): Reported[] {
-    const known = this.flat.get(r);
-    if (known) return known;
-    const out: Reported[] = [];
-    const seen = new Set<SubChange>();
-    for (const c of r.own) {
-      if (seen.has(c)) continue;
-      seen.add(c);
-      out.push({ rel: '', c });
-    }
-    for (const [seg, kid] of r.kids) {
-      for (const f of this.flatten(kid)) {
-        if (seen.has(f.c)) continue;
-        seen.add(f.c);
-        out.push({ rel: f.rel === '' ? seg : `${seg}/${f.rel}`, c: f.c });
-      }
-    }
-    this.flat.set(r, out);
-    return out;
   }
 
   /** The part of a place the rules read (see RuleFamily.schemaContext): results are shared where it is equal. */
@@ -119,14 +70,16 @@ export class SchemaWalker {
     if (this.sameness.same(base, rev)) return EMPTY;
     const prefix = depth === 0 ? topPrefix : nestedPrefix(topPrefix);
     let key: string | undefined;
+    let node: SubResult | undefined;
     if (viaRef) {
       key = `${prefix}|${context}|${locId(base)}|${locId(rev)}`;
+      // Done, or still being built further up this route (a cycle): either way, that result.
       const known = this.memo.get(key);
       if (known) return known;
-      if (this.active.has(key)) return EMPTY;
-      this.active.add(key);
+      node = { own: [], kids: [] };
+      this.memo.set(key, node);
     }
-    const own: SubChange[] = [];
+    const own: SubChange[] = node ? node.own : [];
     const pair: SchemaPair = {
       base,
       rev,
@@ -141,17 +94,15 @@ export class SchemaWalker {
       },
     };
     for (const f of this.hooks) f.schema!(pair, e, this.scope);
-    const kids: [string, SubResult][] = [];
+    const kids: [string, SubResult][] = node ? node.kids : [];
     for (const [seg, b, r] of subPairs(base, rev, (l) => this.baseSpec.deref(l), (l) => this.revSpec.deref(l))) {
       const kid = this.walk(b, r, place, topPrefix, context, depth + 1);
       if (kid !== EMPTY) kids.push([seg[0]!, kid]);
     }
-    const out = own.length === 0 && kids.length === 0 ? EMPTY : { own, kids };
-    if (key) {
-      this.active.delete(key);
-      this.memo.set(key, out);
-    }
-    return out;
+    const empty = own.length === 0 && kids.length === 0;
+    // Routes inside a cycle may already hold `node`; later ones are spared an empty result.
+    if (node && empty) this.memo.set(key!, EMPTY);
+    return empty ? EMPTY : (node ?? { own, kids });
   }
 }
 

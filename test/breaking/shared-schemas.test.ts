@@ -68,3 +68,56 @@ describe('a shared schema judged per place', () => {
     expect(r['GET /beta'] ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/sunset-date-too-small/)]));
   });
 });
+
+describe('recursive schemas', () => {
+  const doc = (schemas: string, paths: string) => `openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths:\n${paths}components:\n  schemas:\n${schemas}`;
+  const get = (path: string, schema: string) => `  ${path}:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/${schema}' }
+`;
+
+  it('reports a change in a self-referencing schema once per operation, under its shortest route', () => {
+    const node = (idType: string) => `    Node:
+      type: object
+      properties:
+        id: { type: ${idType} }
+        children:
+          type: array
+          items: { $ref: '#/components/schemas/Node' }
+`;
+    const paths = get('/tree', 'Node');
+    const r = diffTexts(doc(node('string'), paths), doc(node('integer'), paths));
+    expect(r.findings.map((f) => [f.operation, f.id, f.message])).toEqual([
+      ['GET /tree', 'response-property-type-changed', expect.stringMatching(/^response property 'id' in response body \(200, application\/json\) type changed/)],
+    ]);
+  });
+
+  it('gives every operation all the changes it reaches through a cycle, whichever operation is walked first', () => {
+    // A and B refer to each other; /a reaches A first, /d reaches A through D afterwards.
+    const schemas = (x: string, y: string) => `    A:
+      type: object
+      properties:
+        b: { $ref: '#/components/schemas/B' }
+        x: { type: string, maxLength: ${x} }
+    B:
+      type: object
+      properties:
+        a: { $ref: '#/components/schemas/A' }
+        y: { type: string, maxLength: ${y} }
+    D:
+      type: object
+      properties:
+        a: { $ref: '#/components/schemas/A' }
+`;
+    const paths = get('/a', 'A') + get('/d', 'D');
+    const r = diffTexts(doc(schemas('10', '10'), paths), doc(schemas('20', '20'), paths));
+    const reached = (op: string) => r.findings.filter((f) => f.operation === op).map((f) => f.message.match(/property '([^']*)'/)![1]).sort();
+    expect(reached('GET /a')).toEqual(['b/y', 'x']);
+    expect(reached('GET /d')).toEqual(['a/b/y', 'a/x']);
+  });
+});
