@@ -50,11 +50,20 @@ class ObjectPair {
   }
 
   baseProp(name: string): Loc {
-    return this.p.deref(child(child(this.p.base, 'properties'), name));
+    return this.p.deref(this.baseEntry(name));
   }
 
   revProp(name: string): Loc {
-    return this.p.deref(child(child(this.p.rev, 'properties'), name));
+    return this.p.deref(this.revEntry(name));
+  }
+
+  /** The property's entry under `properties` (where a finding about the property points), not its `$ref` target. */
+  baseEntry(name: string): Loc {
+    return child(child(this.p.base, 'properties'), name);
+  }
+
+  revEntry(name: string): Loc {
+    return child(child(this.p.rev, 'properties'), name);
   }
 
   /** Names that joined (`to` = true) or left the `required` list of properties present on both sides. */
@@ -121,25 +130,25 @@ function requestBody(o: ObjectPair, e: Emitter): void {
     if (o.moved.has(name)) continue;
     const b = o.baseProp(name);
     if (flag(b, 'readOnly')) continue;
-    report(e, 'request-property-removed', `no longer has property '${name}'`, b, name);
+    report(e, 'request-property-removed', `no longer has property '${name}'`, o.baseEntry(name), name);
   }
   for (const name of o.added) {
     const r = o.revProp(name);
     if (flag(r, 'readOnly')) continue;
-    if (!o.revReq.has(name)) report(e, 'new-optional-request-property', `has new optional property '${name}'`, r, name);
-    else if (hasDefault(r)) report(e, 'new-required-request-property-with-default', `has new required property '${name}' (it has a default)`, r, name);
-    else report(e, 'new-required-request-property', `has new required property '${name}'`, r, name);
+    if (!o.revReq.has(name)) report(e, 'new-optional-request-property', `has new optional property '${name}'`, o.revEntry(name), name);
+    else if (hasDefault(r)) report(e, 'new-required-request-property-with-default', `has new required property '${name}' (it has a default)`, o.revEntry(name), name);
+    else report(e, 'new-required-request-property', `has new required property '${name}'`, o.revEntry(name), name);
   }
   for (const name of o.requiredChanged(true)) {
     const r = o.revProp(name);
     if (flag(r, 'readOnly')) continue;
-    if (hasDefault(r)) report(e, 'request-property-became-required-with-default', `property '${name}' became required (it has a default)`, r, name);
-    else report(e, 'request-property-became-required', `property '${name}' became required`, r, name);
+    if (hasDefault(r)) report(e, 'request-property-became-required-with-default', `property '${name}' became required (it has a default)`, o.revEntry(name), name);
+    else report(e, 'request-property-became-required', `property '${name}' became required`, o.revEntry(name), name);
   }
   for (const name of o.requiredChanged(false)) {
     const r = o.revProp(name);
     if (flag(r, 'readOnly')) continue;
-    report(e, 'request-property-became-optional', `property '${name}' became optional`, r, name);
+    report(e, 'request-property-became-optional', `property '${name}' became optional`, o.revEntry(name), name);
   }
   flagChanges(o, e, 'request');
 }
@@ -150,20 +159,20 @@ function responseBody(o: ObjectPair, e: Emitter): void {
     const b = o.baseProp(name);
     const kind = o.baseReq.has(name) ? 'required' : 'optional';
     const wo = flag(b, 'writeOnly') ? 'write-only-' : '';
-    report(e, `response-${kind}-${wo}property-removed`, `no longer has ${kind} ${wo ? 'write-only ' : ''}property '${name}'`, b, name);
+    report(e, `response-${kind}-${wo}property-removed`, `no longer has ${kind} ${wo ? 'write-only ' : ''}property '${name}'`, o.baseEntry(name), name);
   }
   for (const name of o.added) {
     const r = o.revProp(name);
     const kind = o.revReq.has(name) ? 'required' : 'optional';
     const wo = flag(r, 'writeOnly') ? 'write-only-' : '';
-    report(e, `response-${kind}-${wo}property-added`, `has new ${kind} ${wo ? 'write-only ' : ''}property '${name}'`, r, name);
+    report(e, `response-${kind}-${wo}property-added`, `has new ${kind} ${wo ? 'write-only ' : ''}property '${name}'`, o.revEntry(name), name);
   }
   for (const to of [true, false]) {
     for (const name of o.requiredChanged(to)) {
       const r = o.revProp(name);
       const wo = flag(to ? r : o.baseProp(name), 'writeOnly') ? 'write-only-' : '';
       const became = to ? 'required' : 'optional';
-      report(e, `response-${wo}property-became-${became}`, `${wo ? 'write-only ' : ''}property '${name}' became ${became}`, r, name);
+      report(e, `response-${wo}property-became-${became}`, `${wo ? 'write-only ' : ''}property '${name}' became ${became}`, o.revEntry(name), name);
     }
   }
   flagChanges(o, e, 'response');
@@ -174,11 +183,11 @@ function headerParameter(o: ObjectPair, e: Emitter): void {
   for (const name of o.added) {
     const r = o.revProp(name);
     if (!o.revReq.has(name) || flag(r, 'readOnly')) continue;
-    report(e, 'new-required-request-header-property', `has new required property '${name}'`, r, name);
+    report(e, 'new-required-request-header-property', `has new required property '${name}'`, o.revEntry(name), name);
   }
   for (const name of o.requiredChanged(true)) {
     const r = o.revProp(name);
     if (flag(r, 'readOnly')) continue;
-    report(e, 'request-header-property-became-required', `property '${name}' became required`, r, name);
+    report(e, 'request-header-property-became-required', `property '${name}' became required`, o.revEntry(name), name);
   }
 }

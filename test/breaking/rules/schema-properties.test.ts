@@ -275,3 +275,33 @@ describe('schema-properties family', () => {
     expect(mine(base, rev)).toEqual([]);
   });
 });
+
+describe('where a property finding points', () => {
+  it('points at the property under the object that gained or lost it, not at the schema its $ref names', () => {
+    const base = spec(`      type: object
+      properties:
+        name: { type: string }
+        old: { $ref: '#/components/schemas/Owner' }
+    Owner:
+      type: object
+      properties:
+        id: { type: string }
+`);
+    const rev = spec(`      type: object
+      required: [owner]
+      properties:
+        name: { type: string }
+        owner: { $ref: '#/components/schemas/Owner' }
+    Owner:
+      type: object
+      properties:
+        id: { type: string }
+`);
+    const found = mine(base, rev);
+    const lineOfId = (id: string) => found.find((f) => f.id === id)?.location?.line;
+    expect(lineOfId('new-required-request-property')).toBe(lineOf(rev, 'owner: {'));
+    expect(lineOfId('response-required-property-added')).toBe(lineOf(rev, 'owner: {'));
+    expect(lineOfId('request-property-removed')).toBe(lineOf(base, 'old: {'));
+    expect(lineOfId('response-optional-property-removed')).toBe(lineOf(base, 'old: {'));
+  });
+});
