@@ -27,8 +27,13 @@ export class Sameness {
   private made: [object, object][] = [];
 
   same(b: Loc, r: Loc): boolean {
+    return this.sameValues(b.v, r.v, b, r);
+  }
+
+  /** Whether `x` (in the base, next to `bl`) and `y` (in the revision, next to `rl`) say the same. */
+  sameValues(x: unknown, y: unknown, bl: Loc, rl: Loc): boolean {
     this.made = [];
-    const result = this.value(b.v, r.v, b, r, 0);
+    const result = this.value(x, y, bl, rl, 0);
     // A 'same' that leaned on a cycle assumption later disproved is not kept.
     if (!result) for (const [x, y] of this.made) if (this.known(x, y) === true) this.forget(x, y);
     this.made = [];

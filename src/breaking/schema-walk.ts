@@ -95,14 +95,48 @@ export class SchemaWalker {
     };
     for (const f of this.hooks) f.schema!(pair, e, this.scope);
     const kids: [string, SubResult][] = node ? node.kids : [];
-    for (const [seg, b, r] of subPairs(base, rev, (l) => this.baseSpec.deref(l), (l) => this.revSpec.deref(l))) {
+    for (const [seg, b, r] of this.subPairs(base, rev)) {
       const kid = this.walk(b, r, place, topPrefix, context, depth + 1);
-      if (kid !== EMPTY) kids.push([seg[0]!, kid]);
+      if (kid !== EMPTY) kids.push([seg, kid]);
     }
     const empty = own.length === 0 && kids.length === 0;
     // Routes inside a cycle may already hold `node`; later ones are spared an empty result.
     if (node && empty) this.memo.set(key!, EMPTY);
     return empty ? EMPTY : (node ?? { own, kids });
+  }
+  /** Matched sub-schema pairs that differ, each with the path segment that leads to it. */
+  private subPairs(base: Loc, rev: Loc): [string, Loc, Loc][] {
+    const out: [string, Loc, Loc][] = [];
+    if (!isObj(base.v) || !isObj(rev.v)) return out;
+    for (const k of SINGLE) {
+      const bv = own(base.v, k);
+      const rv = own(rev.v, k);
+      if (isObj(bv) && isObj(rv) && !this.sameness.sameValues(bv, rv, base, rev)) out.push([k, child(base, k), child(rev, k)]);
+    }
+    for (const k of MAPS) {
+      const bm = own(base.v, k);
+      const rm = own(rev.v, k);
+      if (!isObj(bm) || !isObj(rm)) continue;
+      let bl: Loc | undefined;
+      let rl: Loc | undefined;
+      for (const name of Object.keys(rm)) {
+        if (!Object.prototype.hasOwnProperty.call(bm, name) || this.sameness.sameValues(bm[name], rm[name], base, rev)) continue;
+        bl ??= child(base, k);
+        rl ??= child(rev, k);
+        out.push([k === 'properties' ? name : `${k}[${name}]`, child(bl, name), child(rl, name)]);
+      }
+    }
+    const bp = own(base.v, 'prefixItems');
+    const rp = own(rev.v, 'prefixItems');
+    if (Array.isArray(bp) && Array.isArray(rp)) {
+      for (let i = 0; i < Math.min(bp.length, rp.length); i++) out.push([`prefixItems[${i}]`, child(child(base, 'prefixItems'), i), child(child(rev, 'prefixItems'), i)]);
+    }
+    const derefBase: Deref = (l) => this.baseSpec.deref(l);
+    const derefRev: Deref = (l) => this.revSpec.deref(l);
+    for (const k of ['allOf', 'anyOf', 'oneOf']) {
+      for (const [label, b, r] of matchSubschemas(base, rev, k, derefBase, derefRev)) out.push([`${k}[${label}]`, b, r]);
+    }
+    return out;
   }
 }
 
@@ -110,33 +144,6 @@ function nestedPrefix(top: string): string {
   if (top === 'request-body') return 'request-property';
   if (top === 'response-body') return 'response-property';
   return `${top}-property`;
-}
-
-/** Matched sub-schema pairs, each with the path segments that lead to it. */
-function* subPairs(base: Loc, rev: Loc, derefBase: Deref, derefRev: Deref): Generator<[string[], Loc, Loc]> {
-  if (!isObj(base.v) || !isObj(rev.v)) return;
-  for (const k of SINGLE) {
-    if (isObj(own(base.v, k)) && isObj(own(rev.v, k))) yield [[k === 'items' ? 'items' : k], child(base, k), child(rev, k)];
-  }
-  for (const k of MAPS) {
-    const bm = own(base.v, k);
-    const rm = own(rev.v, k);
-    if (!isObj(bm) || !isObj(rm)) continue;
-    const bl = child(base, k);
-    const rl = child(rev, k);
-    for (const name of Object.keys(rm)) {
-      if (!Object.prototype.hasOwnProperty.call(bm, name)) continue;
-      yield [k === 'properties' ? [name] : [`${k}[${name}]`], child(bl, name), child(rl, name)];
-    }
-  }
-  const bp = own(base.v, 'prefixItems');
-  const rp = own(rev.v, 'prefixItems');
-  if (Array.isArray(bp) && Array.isArray(rp)) {
-    for (let i = 0; i < Math.min(bp.length, rp.length); i++) yield [[`prefixItems[${i}]`], child(child(base, 'prefixItems'), i), child(child(rev, 'prefixItems'), i)];
-  }
-  for (const k of ['allOf', 'anyOf', 'oneOf']) {
-    for (const [label, b, r] of matchSubschemas(base, rev, k, derefBase, derefRev)) yield [[`${k}[${label}]`], b, r];
-  }
 }
 
 /** Dereference a node of the base or the revision spec. */
