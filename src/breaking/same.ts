@@ -91,16 +91,29 @@ export class Sameness {
     if (rx !== undefined || ry !== undefined) {
       if (rx !== ry || Object.keys(x).length !== 1 || Object.keys(y).length !== 1) return false;
       // Same reference text: the same only if what it points at is the same in both versions.
-      const tb = this.base.deref({ v: x, doc: bl.doc, path: bl.path });
-      const tr = this.rev.deref({ v: y, doc: rl.doc, path: rl.path });
+      const tb = this.base.deref(near(x, bl));
+      const tr = this.rev.deref(near(y, rl));
       return this.value(tb.v, tr.v, tb, tr, depth + 1);
     }
-    const kx = Object.keys(x);
-    if (kx.length !== Object.keys(y).length) return false;
-    for (const k of kx) {
-      if (!Object.prototype.hasOwnProperty.call(y, k)) return false;
-      if (!this.value(x[k], y[k], bl, rl, depth + 1)) return false;
+    // for…in over parsed JSON reads the key cache without copying it out (no inherited keys here).
+    let ny = 0;
+    for (const _ in y) ny++;
+    let nx = 0;
+    for (const k in x) {
+      if (!Object.prototype.hasOwnProperty.call(y, k) || !this.value(x[k], y[k], bl, rl, depth + 1)) return false;
+      nx++;
     }
-    return true;
+    return nx === ny;
   }
+}
+
+/** `v`, found beside `loc`: its document resolves the reference; the path is only read for messages. */
+function near(v: unknown, loc: Loc): Loc {
+  return {
+    v,
+    doc: loc.doc,
+    get path() {
+      return loc.path;
+    },
+  };
 }
