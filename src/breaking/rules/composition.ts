@@ -1,5 +1,5 @@
 import type { Emitter, RuleFamily, SchemaPair } from '../context.js';
-import { ANNOTATION_KEYWORDS, diffSubschemas } from '../schema-walk.js';
+import { ANNOTATION_KEYWORDS, diffSubschemas } from '../schema-match.js';
 import { refOf } from '../spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
 import { ruleId } from './schema-constraints.js';

@@ -1,12 +1,15 @@
+import path from 'node:path';
 import type { SchemaPair } from '../context.js';
-import { ANNOTATION_KEYWORDS, sameSchema } from '../schema-walk.js';
+import { ANNOTATION_KEYWORDS, sameSchema } from '../schema-match.js';
 import { child, isObj, own, type Loc } from '../spec/loc.js';
 
 /**
- * One version writes a schema plainly and the other wraps the same schema whole: `allOf: [S]`
- * (3.0's way to put `nullable` or a description beside a `$ref`) or `anyOf`/`oneOf: [S, {type: 'null'}]`
- * (3.1's nullable `$ref`). Nothing a client sees changed apart from nullability, so the schema
- * families compare no properties, bounds or members across such a pair.
+ * One version writes a schema plainly and the other wraps it whole: `allOf: [S]` (3.0's way to put
+ * `nullable` or a description beside a `$ref`) or `anyOf`/`oneOf: [S, {type: 'null'}]` (3.1's
+ * nullable `$ref`), where S is the same schema or the same component (which may have changed too).
+ * The wrapping itself changes nothing a client sees apart from nullability, so the schema families
+ * compare no properties, bounds or members across such a pair; the walker compares the plain schema
+ * with the wrapped member instead.
  */
 export interface Wrap {
   /** The version that wraps. */
@@ -14,6 +17,8 @@ export interface Wrap {
   readonly keyword: 'allOf' | 'anyOf' | 'oneOf';
   /** The wrapper admits null (a `type: 'null'` member or `nullable: true`). */
   readonly nullable: boolean;
+  /** The wrapped member (in the wrapping version). */
+  readonly member: Loc;
 }
 
 const KEYWORDS = ['allOf', 'anyOf', 'oneOf'] as const;
@@ -44,8 +49,15 @@ function find(p: SchemaPair, plain: Loc, wrapper: Loc, side: Wrap['side']): Wrap
   const rest = members.filter((m) => !isNullSchema(p.deref(m).v));
   const nullMember = rest.length < members.length;
   if (rest.length !== 1 || (keyword === 'allOf' && nullMember)) return undefined;
-  if (!sameSchema(plain, rest[0]!, p.deref, p.deref, true)) return undefined;
-  return { side, keyword, nullable: nullMember || own(wrapper.v, 'nullable') === true };
+  const member = rest[0]!;
+  if (!sameComponent(plain, p.deref(member)) && !sameSchema(plain, member, p.deref, p.deref, true)) return undefined;
+  return { side, keyword, nullable: nullMember || own(wrapper.v, 'nullable') === true, member };
+}
+
+/** Both are the same named schema of their version: the same pointer, or the whole of a file of the same name. */
+function sameComponent(a: Loc, b: Loc): boolean {
+  if (a.path.length !== b.path.length || !a.path.every((k, i) => b.path[i] === k)) return false;
+  return a.path.length > 0 || path.basename(a.doc.name) === path.basename(b.doc.name);
 }
 
 function isNullSchema(v: unknown): boolean {

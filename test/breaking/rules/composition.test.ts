@@ -248,4 +248,29 @@ describe('composition family', () => {
 `;
     expect(diffTexts(spec("              $ref: '#/components/schemas/Cat'\n"), spec(described)).findings).toEqual([]);
   });
+
+  it('compares a component wrapped for nullability in the same change with its old self, at the same path', () => {
+    const plain = `              type: object
+              properties:
+                pet:
+                  $ref: '#/components/schemas/Cat'
+`;
+    const wrapped = `              type: object
+              properties:
+                pet:
+                  oneOf:
+                    - $ref: '#/components/schemas/Cat'
+                    - type: 'null'
+`;
+    const v31 = (t: string) => t.replace('openapi: 3.0.3', 'openapi: 3.1.0');
+    // The same change also gives Cat a new required property.
+    const rev = v31(spec(wrapped)).replace('        meow: {type: boolean}\n    Dog:', '        meow: {type: boolean}\n        lives: {type: integer}\n      required: [lives]\n    Dog:');
+    const f = diffTexts(v31(spec(plain)), rev).findings;
+    expect(f.map((x) => [x.id, x.level, x.message.replace(/ in (request|response) body.*? (has|became)/, ' $2')]).sort()).toEqual([
+      ['new-required-request-property', 'error', "request property 'pet' has new required property 'lives'"],
+      ['request-property-became-nullable', 'info', "request property 'pet' became nullable"],
+      ['response-property-became-nullable', 'error', "response property 'pet' became nullable"],
+      ['response-required-property-added', 'info', "response property 'pet' has new required property 'lives'"],
+    ]);
+  });
 });

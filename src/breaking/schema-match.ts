@@ -1,0 +1,160 @@
+// Matching and comparing subschemas across versions: which allOf/anyOf/oneOf members are the same
+// member, and whether two schemas say the same. Used by the walker and by the composition rules.
+import { refOf } from './spec/load.js';
+import { child, isObj, locId, own, type Loc } from './spec/loc.js';
+
+/** Keywords holding one subschema. */
+export const SINGLE = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema'];
+
+/** Dereference a node of the base or the revision spec. */
+export type Deref = (loc: Loc) => Loc;
+
+/** How the members of an allOf/anyOf/oneOf list changed (indexes into the base and revision lists). */
+export interface SubschemaDiff {
+  /** Members present on both sides (identical inline members left out): label, base index, revision index. */
+  readonly modified: readonly [string, number, number][];
+  readonly added: readonly number[];
+  readonly deleted: readonly number[];
+}
+
+/** Keywords that document a schema without constraining the instances it accepts. */
+export const ANNOTATION_KEYWORDS: ReadonlySet<string> = new Set(['title', 'description', 'default', 'example', 'examples', 'externalDocs', '$comment']);
+
+/**
+ * Compare the members of allOf/anyOf/oneOf the way oasdiff does: `$ref` members by reference;
+ * inline members that are identical are unchanged, then members with the same title are paired, and
+ * a lone untitled member left on each side is taken as the same member modified. Finally an
+ * inline member and a `$ref` member that accept the same instances are a refactor, not a change.
+ */
+export function diffSubschemas(base: Loc, rev: Loc, keyword: string, derefBase: Deref, derefRev: Deref): SubschemaDiff {
+  const bv = own(base.v, keyword);
+  const rv = own(rev.v, keyword);
+  // The rules and the walk both ask for the same lists; an answer depends only on the two lists.
+  if (!Array.isArray(bv) || !Array.isArray(rv)) return computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev);
+  let inner = diffMemo.get(bv);
+  if (!inner) diffMemo.set(bv, (inner = new Map()));
+  let d = inner.get(rv);
+  if (!d) inner.set(rv, (d = computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev)));
+  return d;
+}
+
+const diffMemo = new WeakMap<unknown[], Map<unknown[], SubschemaDiff>>();
+
+function computeSubschemaDiff(base: Loc, rev: Loc, keyword: string, bv: unknown, rv: unknown, derefBase: Deref, derefRev: Deref): SubschemaDiff {
+  const bl = Array.isArray(bv) ? bv : [];
+  const rl = Array.isArray(rv) ? rv : [];
+  const modified: [string, number, number][] = [];
+  let added: number[] = [];
+  let deleted: number[] = [];
+  if (bl.length === 0 && rl.length === 0) return { modified, added, deleted };
+  const bItem = (i: number): Loc => child(child(base, keyword), i);
+  const rItem = (j: number): Loc => child(child(rev, keyword), j);
+  const usedRev = new Set<number>();
+  const usedBase = new Set<number>();
+  bl.forEach((b, i) => {
+    const ref = refOf(b);
+    if (ref === undefined) return;
+    const j = rl.findIndex((r, jj) => !usedRev.has(jj) && refOf(r) === ref);
+    if (j < 0) return;
+    usedRev.add(j);
+    usedBase.add(i);
+    modified.push([ref.split('/').pop() || String(i), i, j]);
+  });
+  const inlineBase = bl.map((_, i) => i).filter((i) => refOf(bl[i]) === undefined);
+  let inlineRev = rl.map((_, j) => j).filter((j) => refOf(rl[j]) === undefined);
+  let restBase: number[] = [];
+  for (const i of inlineBase) {
+    const j = inlineRev.find((jj) => sameSchema(bItem(i), rItem(jj), derefBase, derefRev, false));
+    if (j === undefined) restBase.push(i);
+    else inlineRev = inlineRev.filter((jj) => jj !== j);
+  }
+  const titleOf = (v: unknown): string => {
+    const t = own(v, 'title');
+    return typeof t === 'string' ? t : '';
+  };
+  for (const j of [...inlineRev]) {
+    const t = titleOf(rl[j]);
+    if (!t) continue;
+    const i = restBase.find((ii) => titleOf(bl[ii]) === t);
+    if (i === undefined) continue;
+    restBase = restBase.filter((ii) => ii !== i);
+    inlineRev = inlineRev.filter((jj) => jj !== j);
+    modified.push([t, i, j]);
+  }
+  if (restBase.length === 1 && inlineRev.length === 1 && !titleOf(bl[restBase[0]!]) && !titleOf(rl[inlineRev[0]!])) {
+    modified.push([`#${restBase[0]}`, restBase[0]!, inlineRev[0]!]);
+    restBase = [];
+    inlineRev = [];
+  }
+  deleted = [...bl.map((_, i) => i).filter((i) => refOf(bl[i]) !== undefined && !usedBase.has(i)), ...restBase].sort((x, y) => x - y);
+  added = [...rl.map((_, j) => j).filter((j) => refOf(rl[j]) !== undefined && !usedRev.has(j)), ...inlineRev].sort((x, y) => x - y);
+  // An inline member replaced by an equivalent `$ref` member (or back) is a refactor.
+  const matchedAdded = new Set<number>();
+  deleted = deleted.filter((i) => {
+    const j = added.find(
+      (jj) => !matchedAdded.has(jj) && (refOf(bl[i]) === undefined) !== (refOf(rl[jj]) === undefined) && sameSchema(bItem(i), rItem(jj), derefBase, derefRev, true),
+    );
+    if (j === undefined) return true;
+    matchedAdded.add(j);
+    return false;
+  });
+  added = added.filter((j) => !matchedAdded.has(j));
+  return { modified, added, deleted };
+}
+
+/** Keywords whose value is a map of subschemas, and keywords whose value is a list of subschemas. */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions']);
+const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+
+/**
+ * Whether two schemas (either side, `$ref`s followed) are the same; with `validationOnly`,
+ * annotation keywords are ignored at every schema level.
+ */
+export function sameSchema(a: Loc, b: Loc, derefA: Deref, derefB: Deref, validationOnly: boolean, seen = new Set<string>()): boolean {
+  const x = derefA(a);
+  const y = derefB(b);
+  if (!isObj(x.v) || !isObj(y.v)) return sameValue(x.v, y.v);
+  const key = `${locId(x)}|${locId(y)}`;
+  if (seen.has(key)) return true;
+  seen.add(key);
+  const keys = (v: object): string[] => Object.keys(v).filter((k) => k !== '$ref' && !(validationOnly && ANNOTATION_KEYWORDS.has(k)));
+  const kx = keys(x.v);
+  const ky = keys(y.v);
+  if (kx.length !== ky.length || kx.some((k) => !Object.prototype.hasOwnProperty.call(y.v, k))) return false;
+  for (const k of kx) {
+    const cx = child(x, k);
+    const cy = child(y, k);
+    if (SCHEMA_MAPS.has(k) && isObj(cx.v) && isObj(cy.v)) {
+      const nx = Object.keys(cx.v);
+      if (nx.length !== Object.keys(cy.v).length) return false;
+      for (const n of nx) {
+        if (!Object.prototype.hasOwnProperty.call(cy.v, n) || !sameSchema(child(cx, n), child(cy, n), derefA, derefB, validationOnly, seen)) return false;
+      }
+    } else if (SCHEMA_LISTS.has(k) && Array.isArray(cx.v) && Array.isArray(cy.v)) {
+      if (cx.v.length !== cy.v.length) return false;
+      for (let i = 0; i < cx.v.length; i++) if (!sameSchema(child(cx, i), child(cy, i), derefA, derefB, validationOnly, seen)) return false;
+    } else if (isObj(cx.v) && isObj(cy.v) && (SINGLE.includes(k) || k === 'items')) {
+      if (!sameSchema(cx, cy, derefA, derefB, validationOnly, seen)) return false;
+    } else if (!sameValue(cx.v, cy.v)) return false;
+  }
+  return true;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+  if (isObj(a) && isObj(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValue(a[k], b[k]));
+  }
+  return false;
+}
+
+/** Pair the members of allOf/anyOf/oneOf that are the same member on both sides (see diffSubschemas). */
+export function matchSubschemas(base: Loc, rev: Loc, keyword: string, derefBase: Deref, derefRev: Deref): [string, Loc, Loc][] {
+  return diffSubschemas(base, rev, keyword, derefBase, derefRev).modified.map(([label, i, j]) => [
+    label,
+    child(child(base, keyword), i),
+    child(child(rev, keyword), j),
+  ]);
+}
