@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../kit/errors.js';
-import { parseDoc, type Doc } from './doc.js';
+import { convertedDoc, parseDoc, type Doc } from './doc.js';
 import { isObj, own, ownKeys, unescapePointer, type Loc } from './loc.js';
 import { convertSwagger2 } from './swagger2.js';
 
@@ -72,7 +72,8 @@ function checkOpenApi(doc: Doc): { doc: Doc; version: Spec['version'] } {
   if (typeof openapi === 'string' && /^3\.0(\.|$)/.test(openapi)) return { doc, version: '3.0' };
   if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi)) return { doc, version: '3.1' };
   if (swagger === '2.0' || swagger === 2) {
-    return { doc: { ...doc, value: convertSwagger2(v) }, version: '2.0' };
+    const { value, origin } = convertSwagger2(v);
+    return { doc: convertedDoc(doc, value, origin), version: '2.0' };
   }
   if (openapi !== undefined) {
     throw new InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
