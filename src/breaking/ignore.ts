@@ -64,8 +64,6 @@ export function applyIgnores(findings: Finding[], entries: readonly IgnoreEntry[
   );
   for (const e of entries) {
     if (e.expires && e.expires < day && findings.some((f) => f.id === e.id && (!e.operation || (f.operation && opKey(e.operation) === opKey(f.operation))))) {
-      const f = findings.find((x) => x.id === e.id)!;
-      void f;
       out.push({
         id: 'ignore-expired',
         level: 'warning',
