@@ -22,7 +22,7 @@ export function locateJsonLines(text: string, paths: readonly (readonly string[]
     }
     t.ends.push(i);
   });
-  const scanner = new Scanner(text);
+  const scanner = new Scanner(text, paths.length);
   scanner.ws();
   scanner.walk(root, scanner.pos, offsets);
   const lineStarts = lineStartsOf(text);
@@ -31,7 +31,11 @@ export function locateJsonLines(text: string, paths: readonly (readonly string[]
 
 class Scanner {
   pos = 0;
-  constructor(private readonly s: string) {}
+  constructor(
+    private readonly s: string,
+    /** Paths still to find: once none are left, the rest of the text is not read. */
+    private left: number,
+  ) {}
 
   ws(): void {
     const s = this.s;
@@ -47,6 +51,8 @@ class Scanner {
   /** At the start of a value: record where `trie` ends, descend into wanted children, skip the rest. */
   walk(trie: Trie, keyOffset: number, out: (number | undefined)[]): void {
     for (const i of trie.ends) out[i] = keyOffset;
+    this.left -= trie.ends.length;
+    if (this.left === 0) return;
     if (trie.children.size === 0) return this.skipValue();
     const c = this.s[this.pos];
     if (c === '{') {
@@ -63,6 +69,7 @@ class Scanner {
         const child = trie.children.get(key);
         if (child) this.walk(child, keyStart, out);
         else this.skipValue();
+        if (this.left === 0) return;
         this.ws();
         if (this.s[this.pos] === ',') this.pos++;
         else return void this.pos++; // '}'
@@ -76,6 +83,7 @@ class Scanner {
         const child = trie.children.get(String(index));
         if (child) this.walk(child, this.pos, out);
         else this.skipValue();
+        if (this.left === 0) return;
         this.ws();
         if (this.s[this.pos] === ',') this.pos++;
         else return void this.pos++; // ']'
