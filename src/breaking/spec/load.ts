@@ -265,33 +265,12 @@ class Loader {
     }
   }
 
-  /**
-   * Depth-first over one document with parallel stacks (value, key, parent slot, depth): a 4 MB spec
-   * has a few hundred thousand nodes, and a path is only spelled out for a `$ref` or an error.
-   */
+  /** Depth-first over one document; a path is only spelled out for a `$ref` or an error. */
   private checkRefsIn(doc: Doc): void {
-    const values: unknown[] = [doc.value];
-    const keys: string[] = [''];
-    const depths: number[] = [0];
-    // Each visited node's key and parent index, so a path can be rebuilt on demand.
-    const seenKeys: string[] = [];
-    const seenParents: number[] = [];
-    const parents: number[] = [-1];
-    const pathOf = (i: number): string[] => {
-      const out: string[] = [];
-      for (let c = i; c > 0; c = seenParents[c]!) out.push(seenKeys[c]!);
-      return out.reverse();
-    };
-    while (values.length > 0) {
-      const v = values.pop();
-      const key = keys.pop()!;
-      const depth = depths.pop()!;
-      const parent = parents.pop()!;
-      const self = seenKeys.length;
-      seenKeys.push(key);
-      seenParents.push(parent);
-      if (depth > MAX_DEPTH) {
-        throw new InputError(`${doc.name} at /${pathOf(self).slice(0, 8).join('/')}/…: nested more than ${MAX_DEPTH} levels deep; refusing to walk it`, {
+    const route: string[] = [];
+    const visit = (v: object, key: string): void => {
+      if (route.length > MAX_DEPTH) {
+        throw new InputError(`${doc.name} at /${route.slice(0, 8).join('/')}/…: nested more than ${MAX_DEPTH} levels deep; refusing to walk it`, {
           file: doc.name,
         });
       }
@@ -299,26 +278,24 @@ class Loader {
         for (let i = 0; i < v.length; i++) {
           const x: unknown = v[i];
           if (typeof x !== 'object' || x === null) continue;
-          values.push(x);
-          keys.push(String(i));
-          depths.push(depth + 1);
-          parents.push(self);
+          route.push(String(i));
+          visit(x, route[route.length - 1]!);
+          route.pop();
         }
-        continue;
+        return;
       }
       const o = v as Record<string, unknown>;
-      if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref')) {
-        this.deref(new LazyPathLoc(o, doc, () => pathOf(self)));
-      }
+      // The route is read (and copied) only if resolving fails, while it still names this node.
+      if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref')) this.deref(new LazyPathLoc(o, doc, () => route.slice()));
       for (const k in o) {
         const x = o[k];
         if (typeof x !== 'object' || x === null || k === '$ref' || isDataKey(k, key)) continue;
-        values.push(x);
-        keys.push(k);
-        depths.push(depth + 1);
-        parents.push(self);
+        route.push(k);
+        visit(x, k);
+        route.pop();
       }
-    }
+    };
+    if (typeof doc.value === 'object' && doc.value !== null) visit(doc.value, '');
   }
 }
 
@@ -357,8 +334,9 @@ const IGNORED_SIBLINGS = new Set(['$ref', 'description', 'summary']);
 /** OpenAPI 3.1 lets a `$ref` carry siblings; they override the target's keywords (3.0 specs rarely have any). */
 function mergeSiblings(ref: Loc, target: Loc): Loc {
   const o = ref.v as Record<string, unknown>;
-  const extra = Object.keys(o).filter((k) => !IGNORED_SIBLINGS.has(k));
-  if (extra.length === 0 || !isObj(target.v)) return target;
+  let extra: string[] | undefined;
+  for (const k in o) if (!IGNORED_SIBLINGS.has(k)) (extra ??= []).push(k);
+  if (!extra || !isObj(target.v)) return target;
   const merged: Record<string, unknown> = Object.create(null);
   for (const k of Object.keys(target.v)) merged[k] = target.v[k];
   for (const k of extra) merged[k] = o[k];
