@@ -101,6 +101,16 @@ function resolveCatalog(i: AsvsInputs, cwd: string): Catalog | undefined {
 export async function runAsvs(i: AsvsInputs): Promise<AsvsResult> {
   const cwd = i.cwd ?? process.cwd();
   const root = path.resolve(cwd, i.root?.trim() || '.');
+  if (i.root?.trim()) {
+    // Every evidence path would be "not found" (a failed gate) when the root itself is wrong.
+    let isDir = false;
+    try {
+      isDir = statSync(root).isDirectory();
+    } catch {
+      throw new InputError(`root: '${i.root.trim()}' not found: expected the repository root directory that evidence paths are relative to`, { field: 'root' });
+    }
+    if (!isDir) throw new InputError(`root: '${i.root.trim()}' is a file: expected the repository root directory that evidence paths are relative to`, { field: 'root' });
+  }
   const mode = parseMode(i.mode);
   const failOn = parseFailOn(i.failOn);
   const findings: Finding[] = [];

@@ -1,10 +1,10 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runAsvs, runInit, type AsvsInputs, type AsvsResult } from '../asvs/run.js';
 import { asvsMarkdown, asvsText } from '../asvs/report.js';
 import { InputError } from '../kit/errors.js';
 import { render, type Format } from '../kit/format/index.js';
-import { parseFormat } from '../kit/inputs.js';
+import { checkOutputPath, parseFormat, writeTextFile } from '../kit/inputs.js';
 import { EXIT } from '../kit/result.js';
 
 export const ASVS_HELP = `api-delivery asvs <verify|probe|init> [options]
@@ -104,13 +104,15 @@ export async function asvsCommand(argv: string[], out: (s: string) => void): Pro
     const yaml = /\.ya?ml$/i.test(values.output ?? '');
     const text = runInit({ level: values.level, version: values.version, catalog: values.catalog, format: values.format ?? (yaml ? 'yaml' : 'markdown') });
     if (values.output) {
+      checkOutputPath(values.output);
       if (existsSync(values.output) && !values.force) throw new InputError(`output: '${values.output}' exists; pass --force to overwrite it`, { field: 'output' });
-      writeFileSync(values.output, text);
+      writeTextFile(values.output, text);
       out(`wrote ${values.output}\n`);
     } else out(text);
     return EXIT.pass;
   }
   const format = parseFormat(values.format);
+  checkOutputPath(values.output);
   const inputs: AsvsInputs = {
     level: values.level,
     version: values.version,
@@ -141,7 +143,7 @@ export async function asvsCommand(argv: string[], out: (s: string) => void): Pro
   }
   const result = await runAsvs(inputs);
   const text = renderAsvs(result, format);
-  if (values.output) writeFileSync(values.output, text);
+  if (values.output) writeTextFile(values.output, text);
   else out(text);
   return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
 }

@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InputError } from '../kit/errors.js';
 import { render } from '../kit/format/index.js';
-import { parseFormat } from '../kit/inputs.js';
+import { checkOutputPath, parseFormat, writeTextFile } from '../kit/inputs.js';
 import { EXIT, type GateResult } from '../kit/result.js';
 import { CHECKS } from '../conformance/checks.js';
 import { coverageMarkdown, coverageText } from '../conformance/report.js';
@@ -84,6 +83,7 @@ export async function conformanceCommand(argv: string[], out: (s: string) => voi
     return EXIT.pass;
   }
   const format = parseFormat(values.format);
+  checkOutputPath(values.output);
   let result: GateResult;
   if (positionals[0] === 'plan') {
     if (positionals.length > 2) throw new InputError(`conformance plan: unexpected argument '${positionals[2]}'`);
@@ -111,7 +111,7 @@ export async function conformanceCommand(argv: string[], out: (s: string) => voi
     });
   }
   const text = renderConformance(result, format);
-  if (values.output) writeFileSync(values.output, text);
+  if (values.output) writeTextFile(values.output, text);
   else out(text);
   return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
 }

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ciContextFromEnv } from '../contract/git-context.js';
 import type { ContractResult } from '../contract/model.js';
@@ -7,7 +6,7 @@ import { contractSummary } from '../contract/summary.js';
 import { InputError } from '../kit/errors.js';
 import { render } from '../kit/format/index.js';
 import { formatMarkdown } from '../kit/format/markdown.js';
-import { parseFormat } from '../kit/inputs.js';
+import { checkOutputPath, parseFormat, writeTextFile } from '../kit/inputs.js';
 import { EXIT } from '../kit/result.js';
 
 export const CONTRACT_HELP = `api-delivery contract <subcommand> [options]
@@ -115,6 +114,7 @@ export async function contractCommand(argv: string[], out: (s: string) => void, 
   const pacts = [...(values.pact ?? []), ...positionals];
   if (positionals.length > 0 && mode !== 'compare') throw new InputError(`contract ${sub}: unexpected argument '${positionals[0]}'`);
   const format = parseFormat(values.format);
+  checkOutputPath(values.output);
   const inputs: ContractInputs = {
     failOn: values['fail-on'],
     cwd: process.cwd(),
@@ -162,7 +162,7 @@ export async function contractCommand(argv: string[], out: (s: string) => void, 
   const verifierLog = (result as ContractResult & { log?: string }).log;
   if (verifierLog) process.stderr.write(`${verifierLog}\n`);
   const text = format === 'markdown' ? markdownReport(result) : render(stripLog(result), format);
-  if (values.output) writeFileSync(values.output, text);
+  if (values.output) writeTextFile(values.output, text);
   else out(text);
   return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
 }

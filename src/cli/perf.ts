@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import path from 'node:path';
 import { InputError } from '../kit/errors.js';
-import { parseFormat } from '../kit/inputs.js';
+import { checkOutputPath, parseFormat, writeTextFile } from '../kit/inputs.js';
 import { EXIT, type GateResult } from '../kit/result.js';
 import { renderPerf } from '../perf/report.js';
 import { checkChecklist, judgePerf, runPerf } from '../perf/run.js';
@@ -89,6 +88,7 @@ export async function perfCommand(argv: string[], out: (s: string) => void, err:
     if (positionals.length > 1 || (positionals.length === 1 && values.summary)) throw new InputError(`perf judge: unexpected argument '${positionals.at(-1)}'`);
     format = parseFormat(values.format);
     output = values.output;
+    checkOutputPath(output);
     result = await judgePerf({
       summary: values.summary ?? positionals[0] ?? '',
       ...judgingOptions(values),
@@ -119,6 +119,7 @@ export async function perfCommand(argv: string[], out: (s: string) => void, err:
     if (values.help) return help(out);
     format = parseFormat(values.format);
     output = values.output;
+    checkOutputPath(output);
     const env: Record<string, string> = {};
     for (const kv of values.env ?? []) {
       const eq = kv.indexOf('=');
@@ -168,12 +169,13 @@ export async function perfCommand(argv: string[], out: (s: string) => void, err:
     if (positionals.length !== 1) throw new InputError('perf checklist: expected one FILE (a filled-in Performance-checklist.md)');
     format = parseFormat(values.format);
     output = values.output;
+    checkOutputPath(output);
     result = checkChecklist(positionals[0]!, { failOn: values['fail-on'] });
   } else {
     throw new InputError(`perf: unknown subcommand '${sub}' (judge, run or checklist; see api-delivery perf --help)`);
   }
   const text = renderPerf(result, format);
-  if (output) writeFileSync(output, text);
+  if (output) writeTextFile(output, text);
   else out(text);
   return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
 }

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InputError, isInputError } from '../kit/errors.js';
+import { checkOutputPath, writeTextFile } from '../kit/inputs.js';
 import { EXIT } from '../kit/result.js';
 import { publishRelease, type PublishInputs, type PublishResult } from '../release-notes/publish.js';
 import { runReleaseNotes, type ReleaseNotesResult } from '../release-notes/run.js';
@@ -129,6 +129,7 @@ export async function releaseNotesCli(
   const v = parsed.values;
   const env = ctx.env ?? process.env;
   try {
+    checkOutputPath(v.output);
     const inputs: PublishInputs = {
       base: v.base,
       revision: v.revision!,
@@ -167,7 +168,7 @@ export async function releaseNotesCli(
     } else result = await runReleaseNotes(inputs);
 
     const text = v.format === 'json' ? JSON.stringify(result, null, 2) + '\n' : result.notes + ('publish' in result ? publishReport(result as PublishResult) : '');
-    if (v.output) writeFileSync(v.output, text);
+    if (v.output) writeTextFile(v.output, text);
     else out(text);
     for (const f of result.findings) err(`${f.level}: ${f.message} [${f.id}]${f.location ? ` (${f.location.file}${f.location.line ? `:${f.location.line}` : ''})` : ''}\n`);
     if (!result.version && result.suggestedVersion) err(`info: advised bump ${result.semver}: the next version would be ${result.suggestedVersion} (pass --version to check one)\n`);

@@ -3,6 +3,7 @@
  * against the spec. Bounded in requests, concurrency and time; only the base URL is ever called.
  */
 import { loadSpec } from '../breaking/spec/load.js';
+import { InputError } from '../kit/errors.js';
 import { escapePointer, type Loc } from '../breaking/spec/loc.js';
 import { sortFindings, verdictFor, type FailOn, type Finding, type GateResult } from '../kit/result.js';
 import { exampleCases, generatedCases, negativeCases, type CaseContext, type TestCase } from './cases.js';
@@ -79,6 +80,11 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
   const response = new SchemaBank(spec, 'response');
   const all = listOperations(spec);
   const ops = o.include ? all.filter((op) => o.include!.test(op.name) || (op.operationId !== undefined && o.include!.test(op.operationId))) : all;
+  if (o.include && ops.length === 0 && all.length > 0) {
+    // A filter that selects nothing would test nothing and pass: almost surely a typo.
+    const some = all.slice(0, 5).map((op) => `'${op.name}'`).join(', ');
+    throw new InputError(`include: '${o.include.source}' matches none of the ${all.length} operations of ${spec.root.name} (e.g. ${some}${all.length > 5 ? ', …' : ''}); it is matched against 'METHOD /path' and operationId`, { field: 'include' });
+  }
   const validator = prepare(ops, request, response, spec.version === '3.1');
   const creds: Credentials = { headers: o.headers };
   const ctx: CaseContext = { request, validator, seed: o.seed, hasCredentials: o.headers.length > 0 };

@@ -130,7 +130,8 @@ export async function runConformanceGate(i: ConformanceInputs): Promise<Conforma
 }
 
 function readPlan(file: string, cwd: string): PlanReport {
-  const text = readTextFile(path.resolve(cwd, file), 'test-plan');
+  const text = readTextFile(path.resolve(cwd, file), 'test-plan', file);
+  if (!text.trim()) throw new InputError(`test-plan: '${file}' is empty: expected a filled-in test plan (templates/Test-plan.md)`, { file, field: 'test-plan' });
   return verifyPlan(text, file);
 }
 

@@ -27,6 +27,7 @@ export async function comparePacts(pacts: readonly PactFile[], specSource: strin
   const findings: Finding[] = [];
   const interactions: InteractionRow[] = [];
   for (const pact of pacts) {
+    checkHttpShape(pact);
     const results: ComparatorResult[] = [];
     try {
       for await (const r of comparator.compare(pact.json)) results.push(r);
@@ -35,6 +36,15 @@ export async function comparePacts(pacts: readonly PactFile[], specSource: strin
     }
     const pactFindings = results.filter((r) => r.type !== 'info').map((r) => toFinding(r, pact, spec.root.name));
     findings.push(...pactFindings);
+    if (pact.interactions.length === 0) {
+      // Nothing was compared: say so rather than report a clean pass.
+      findings.push({
+        id: 'pact-no-interactions',
+        level: 'warning',
+        message: `${pact.file}: the pact between ${pact.consumer} and ${pact.provider} has no interactions, so nothing was checked against the spec (did the consumer tests run?)`,
+        location: { file: pact.file },
+      });
+    }
     for (const it of pact.interactions) {
       const own = pactFindings.filter((f) => f.data?.interactionIndex === it.index && f.data?.list === it.list);
       const errors = own.filter((f) => f.level === 'error');
@@ -63,6 +73,36 @@ export async function comparePacts(pacts: readonly PactFile[], specSource: strin
       'failed interactions': interactions.filter((i) => i.result === 'fail').length,
     },
   };
+}
+
+/**
+ * The fields the comparator needs in an HTTP interaction, checked first so that a bad one is named
+ * (the comparator itself only says "Malformed Pact file").
+ */
+function checkHttpShape(pact: PactFile): void {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const raw = pact.json.interactions;
+  if (!Array.isArray(raw)) return;
+  for (const it of pact.interactions) {
+    if (it.list !== 'interactions' || it.type !== 'Synchronous/HTTP') continue;
+    const o = raw[it.index] as Record<string, unknown>;
+    const where = `interactions[${it.index}]`;
+    const bad = (field: string, expected: string, value: unknown) =>
+      new InputError(`${pact.file}: ${where}.${field} is ${JSON.stringify(value) ?? 'missing'}: expected ${expected} (interaction '${it.description}')`, {
+        file: pact.file,
+        field: `${where}.${field}`,
+      });
+    if (!isObj(o.request)) throw bad('request', 'an object with method and path', o.request);
+    if (!isObj(o.response)) throw bad('response', 'an object with a status', o.response);
+    if (typeof o.request.method !== 'string') throw bad('request.method', 'an HTTP method such as "GET"', o.request.method);
+    if (typeof o.request.path !== 'string') throw bad('request.path', 'a path such as "/pets/1"', o.request.path);
+    const status = o.response.status;
+    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) throw bad('response.status', 'an HTTP status code from 100 to 599', status);
+    for (const side of ['request', 'response'] as const) {
+      const h = (o[side] as Record<string, unknown>).headers;
+      if (h !== undefined && !isObj(h)) throw bad(`${side}.headers`, 'an object mapping header names to values', h);
+    }
+  }
 }
 
 /** `[root].interactions[3].response.body.items.0` → list, index and the JSON path inside the pact. */

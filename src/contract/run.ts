@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../kit/errors.js';
-import { parseBool, parseFailOn } from '../kit/inputs.js';
+import { parseBool, parseFailOn, rejectDirectory } from '../kit/inputs.js';
 import { verdictFor, type Finding } from '../kit/result.js';
 import { BrokerClient, type BrokerConfig } from './broker/client.js';
 import { canIDeploy, publishContracts, recordDeployment, type Notice } from './broker/operations.js';
@@ -203,6 +204,11 @@ export async function runProvider(i: ContractInputs): Promise<ContractResult> {
   if (publishResults && !i.brokerUrl?.trim()) throw new InputError('publish-results: true needs broker-url', { field: 'publish-results' });
   if (publishResults && !v.version) throw new InputError('version: required to publish verification results (default: the commit SHA)', { field: 'version' });
   const stateHandlers = i.stateHandlers?.trim() ? path.resolve(cwd, i.stateHandlers.trim()) : undefined;
+  if (stateHandlers) {
+    // Checked here: the verifier's child process would only print a module-resolution stack.
+    rejectDirectory(stateHandlers, 'state-handlers', 'a JavaScript module that exports stateHandlers', i.stateHandlers!.trim());
+    if (!existsSync(stateHandlers)) throw new InputError(`state-handlers: file '${i.stateHandlers!.trim()}' not found (expected a JavaScript module that exports stateHandlers)`, { file: i.stateHandlers!.trim(), field: 'state-handlers' });
+  }
   const runtime = obtainPact({
     cwd,
     cacheDir: i.pactCacheDir?.trim() ? path.resolve(cwd, i.pactCacheDir.trim()) : defaultPactCacheDir(env),
@@ -354,16 +360,21 @@ function urlInput(v: string | undefined, field: string): string {
 }
 
 /** A duration in seconds (decimals allowed), or the default. */
+/** Longest wait any option may ask for: Node's timers cannot wait longer than about 24.8 days and fire at once beyond. */
+export const MAX_SECONDS = 24 * 3600;
+
 export function seconds(v: string | undefined, field: string, dflt: number): number {
   if (v === undefined || v.trim() === '') return dflt;
   const n = Number(v.trim());
   if (!Number.isFinite(n) || n <= 0) throw new InputError(`${field}: '${v}' is not a number of seconds above 0`, { field });
+  if (n > MAX_SECONDS) throw new InputError(`${field}: '${v}' seconds is more than a day (at most ${MAX_SECONDS})`, { field });
   return n;
 }
 
 function count(v: string | undefined, field: string, dflt: number): number {
   if (v === undefined || v.trim() === '') return dflt;
   if (!/^\d+$/.test(v.trim())) throw new InputError(`${field}: '${v}' is not a whole number (0 or more)`, { field });
+  if (Number(v.trim()) > 1000) throw new InputError(`${field}: '${v}' is more than 1000`, { field });
   return Number(v.trim());
 }
 

@@ -11,7 +11,7 @@ import { verdictFor, type FailOn, type Finding, type GateResult } from '../kit/r
 import { emptyBudget, parseAllowance, parseBudget, type Budget, type Located } from './budget.js';
 import { verifyChecklist } from './checklist.js';
 import { runEngine, type Progress } from './engine/engine.js';
-import { checkBaseUrl, parseDuration, parseScenario } from './engine/scenario.js';
+import { checkBaseUrl, LIMITS, parseDuration, parseScenario } from './engine/scenario.js';
 import { parseExitCode } from './exit-codes.js';
 import { judge, type PerfResult } from './judge.js';
 import { installK6, normalizeVersion } from './k6/install.js';
@@ -155,9 +155,16 @@ export async function runPerf(i: RunInputs): Promise<PerfResult & { engineUsed: 
   if (engine === 'k6' && !script) throw new InputError('script: required with engine k6 (a k6 JavaScript file)', { field: 'script' });
   if (engine === 'builtin' && !scenario) throw new InputError('scenario: required with engine builtin (a YAML scenario file, see docs/perf.md)', { field: 'scenario' });
   if (!script && !scenario) throw new InputError('script or scenario: give a k6 script, a built-in scenario, or both (engine auto uses k6 when it can)', { field: 'script' });
-  if (i.duration?.trim()) parseDuration(i.duration.trim(), 'duration');
+  if (i.duration?.trim()) {
+    const ms = parseDuration(i.duration.trim(), 'duration');
+    if (ms <= 0) throw new InputError(`duration: '${i.duration.trim()}' must be more than 0`, { field: 'duration' });
+  }
   if (i.vus?.trim() && !/^[1-9]\d{0,3}$/.test(i.vus.trim())) throw new InputError(`vus: '${i.vus}' is not a number of virtual users (1–9999)`, { field: 'vus' });
-  mkdirSync(i.outDir, { recursive: true });
+  try {
+    mkdirSync(i.outDir, { recursive: true });
+  } catch (e) {
+    throw new InputError(`out-dir: '${i.outDir}' cannot be used as a directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: i.outDir, field: 'out-dir' });
+  }
 
   if (script && engine !== 'builtin') {
     const version = normalizeVersion(i.k6Version);
@@ -207,8 +214,12 @@ export async function runPerf(i: RunInputs): Promise<PerfResult & { engineUsed: 
   const scenarioPath = path.resolve(p.cwd, scenario!);
   const text = readTextFile(scenarioPath, 'scenario');
   const sc = parseScenario(text, scenario!, env);
-  if (i.duration?.trim()) sc.durationMs = parseDuration(i.duration.trim(), 'duration');
+  if (i.duration?.trim()) {
+    sc.durationMs = parseDuration(i.duration.trim(), 'duration');
+    if (sc.durationMs > LIMITS.maxDurationMs) throw new InputError(`duration: '${i.duration.trim()}' is longer than the built-in engine runs (at most ${LIMITS.maxDurationMs / 60_000}m; use k6 for longer tests)`, { field: 'duration' });
+  }
   if (i.vus?.trim()) {
+    if (Number(i.vus.trim()) > LIMITS.maxVUs) throw new InputError(`vus: '${i.vus.trim()}' is more than the built-in engine runs (at most ${LIMITS.maxVUs} VUs)`, { field: 'vus' });
     if (sc.executor === 'constant-vus') sc.vus = Number(i.vus.trim());
     else sc.maxVUs = Math.max(sc.preAllocatedVUs, Number(i.vus.trim()));
   }
@@ -233,9 +244,15 @@ function emptyRun(p: Prepared, code: number, script: string, notes: Finding[]): 
   return { ...r, engineUsed: 'k6' };
 }
 
+function readChecklist(file: string, cwd: string): string {
+  const text = readTextFile(path.resolve(cwd, file), 'checklist', file);
+  if (!text.trim()) throw new InputError(`checklist: '${file}' is empty: expected a filled-in Performance-checklist.md (templates/Performance-checklist.md)`, { file, field: 'checklist' });
+  return text;
+}
+
 function checklistFindings(file: string, cwd: string): Finding[] {
   const rel = file.trim();
-  return verifyChecklist(readTextFile(path.resolve(cwd, rel), 'checklist'), rel).findings;
+  return verifyChecklist(readChecklist(rel, cwd), rel).findings;
 }
 
 /** `perf checklist FILE` on its own. */
@@ -243,7 +260,7 @@ export function checkChecklist(file: string, opts: { failOn?: string; cwd?: stri
   if (!file?.trim()) throw new InputError('checklist: required (a filled-in Performance-checklist.md)', { field: 'checklist' });
   const cwd = opts.cwd ?? process.cwd();
   const rel = file.trim();
-  const { findings, stats } = verifyChecklist(readTextFile(path.resolve(cwd, rel), 'checklist'), rel);
+  const { findings, stats } = verifyChecklist(readChecklist(rel, cwd), rel);
   return {
     gate: 'perf',
     verdict: verdictFor(findings, parseFailOn(opts.failOn)),

@@ -24,8 +24,11 @@ export async function readSummary(file: string, opts: ReadOptions = {}): Promise
   const field = opts.field ?? 'summary';
   let size: number;
   try {
-    size = statSync(file).size;
-  } catch {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new InputError(`${field}: '${file}' is a directory, expected a k6 summary file (JSON or NDJSON)`, { file, field });
+    size = st.size;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(`${field}: file '${file}' not found or not readable`, { file, field });
   }
   if (size === 0) throw new InputError(`${field}: '${file}' is empty (did k6 finish? a run that crashed writes no summary)`, { file, field });

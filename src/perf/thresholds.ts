@@ -42,6 +42,7 @@ export function parseExpression(metric: string, source: string): Threshold {
   const [, agg, pct, op, num] = m;
   if (!NUMBER.test(num!)) throw new Error(`'${source}': '${num}' is not a number`);
   const value = Number(num);
+  if (!Number.isFinite(value)) throw new Error(`'${source}': '${num}' is too large to be a limit`);
   let percentile: number | undefined;
   let aggregation = agg!;
   if (pct !== undefined) {

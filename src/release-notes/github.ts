@@ -66,7 +66,16 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
     retry: { retries, retryAfterBaseValue: base },
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log(m), error: (m: string) => log(m) },
   };
-  if (o.baseUrl) options.baseUrl = o.baseUrl.replace(/\/+$/, '');
+  if (o.baseUrl) {
+    let u: URL | undefined;
+    try {
+      u = new URL(o.baseUrl);
+    } catch {
+      u = undefined;
+    }
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new InputError(`api-url: '${o.baseUrl}' is not an http(s) URL (expected e.g. https://api.github.com)`, { field: 'api-url' });
+    options.baseUrl = o.baseUrl.replace(/\/+$/, '');
+  }
   return getOctokit(o.token, options, retry, throttling);
 }
 

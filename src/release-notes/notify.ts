@@ -1,5 +1,6 @@
 import type { ApiChangelog } from './changelog.js';
 import type { Consumer } from './consumers.js';
+import { timeoutSignal } from '../kit/inputs.js';
 import { explainGitHubError, type GitHubClient } from './github.js';
 import { changeTable, code, migrationSteps, scheduleTable } from './notes.js';
 
@@ -127,12 +128,13 @@ export async function sendWebhook(url: string, shown: string, payload: unknown, 
     let status: number;
     let retryAfter: number | undefined;
     let detail = '';
+    const timeout = timeoutSignal(o.timeoutMs ?? 15_000);
     try {
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(payload),
-        signal: AbortSignal.timeout(o.timeoutMs ?? 15_000),
+        signal: timeout.signal,
         redirect: 'error',
       });
       status = res.status;
@@ -142,6 +144,8 @@ export async function sendWebhook(url: string, shown: string, payload: unknown, 
     } catch (e) {
       status = 0;
       detail = (e as Error).message;
+    } finally {
+      timeout.clear();
     }
     if (status >= 200 && status < 300) return;
     const retryable = status === 0 || status === 429 || status >= 500;

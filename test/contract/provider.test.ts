@@ -200,7 +200,7 @@ describe('a provider that does not come up', () => {
   test('no command and nothing listening: a timeout error', async () => {
     const port = await freePort();
     const e = await rejection(runProvider({ cwd: ROOT, env, pactFiles: pactFile, providerUrl: `http://127.0.0.1:${port}`, readyTimeout: '0.5' }));
-    expect(e.message).toMatch(/did not answer within 0\.5 s: is the provider running\?/);
+    expect(e.message).toMatch(/did not answer within 0\.5 s \(last attempt: ECONNREFUSED\): is the provider running\?/);
   });
 });
 

@@ -3,6 +3,7 @@
  * each with a timeout, all within a request budget and a deadline. Bodies are read up to a cap.
  */
 import { InputError } from '../../kit/errors.js';
+import { timeoutSignal } from '../../kit/inputs.js';
 
 export interface ProbeResponse {
   status: number;
@@ -87,21 +88,24 @@ export class ProbeClient {
     }
     const remaining = Math.max(1, Math.min(this.opts.timeoutMs, this.opts.deadline - Date.now()));
     let res: Response;
+    const timeout = timeoutSignal(remaining);
     try {
       res = await fetch(this.url(target), {
         method,
         headers,
         body: init.body,
         redirect: 'manual',
-        signal: AbortSignal.timeout(remaining),
+        signal: timeout.signal,
       });
+      return { status: res.status, headers: res.headers, body: await readCapped(res) };
     } catch (e) {
       const err = e as Error & { cause?: { code?: string; message?: string } };
       if (err.name === 'TimeoutError' && remaining < this.opts.timeoutMs) throw new BudgetExceeded('time budget used up');
       const why = err.name === 'TimeoutError' ? `no answer within ${remaining} ms` : (err.cause?.code ?? err.cause?.message ?? err.message);
       throw new Unreachable(`${method} ${this.base.origin}${this.prefix}${target.split('?')[0]}: ${why}`);
+    } finally {
+      timeout.clear();
     }
-    return { status: res.status, headers: res.headers, body: await readCapped(res) };
   }
 }
 

@@ -1,4 +1,5 @@
 import { InputError } from '../../kit/errors.js';
+import { timeoutSignal } from '../../kit/inputs.js';
 
 /**
  * A Pact Broker (or PactFlow) could not answer: wrong URL, bad token, a server error or a timeout.
@@ -100,6 +101,8 @@ export class BrokerClient {
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= retries;
       let res: Response;
+      let text: string;
+      const timeout = timeoutSignal(this.cfg.timeoutMs ?? 30000);
       try {
         res = await fetch(url, {
           method,
@@ -109,9 +112,10 @@ export class BrokerClient {
             ...(this.auth ? { Authorization: this.auth } : {}),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(this.cfg.timeoutMs ?? 30000),
+          signal: timeout.signal,
           redirect: 'follow',
         });
+        text = await res.text();
       } catch (e) {
         const err = e as Error & { cause?: { code?: string } };
         const why =
@@ -124,8 +128,9 @@ export class BrokerClient {
           continue;
         }
         throw new BrokerError(`Pact Broker at ${this.base.origin}: ${shown} failed: ${why} (after ${attempt + 1} attempts)`);
+      } finally {
+        timeout.clear();
       }
-      const text = await res.text();
       if ((res.status === 429 || res.status >= 500) && !last) {
         const after = Number(res.headers.get('retry-after'));
         await sleep(Number.isFinite(after) && after > 0 ? Math.min(after * 1000, 30000) : wait);

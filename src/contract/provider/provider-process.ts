@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { InputError } from '../../kit/errors.js';
+import { timeoutSignal } from '../../kit/inputs.js';
 
 /** The last lines a process wrote, for error messages. */
 export class LogTail {
@@ -75,11 +76,12 @@ export async function startProvider(opts: StartOptions): Promise<StartedProvider
         { field: 'provider-command' },
       );
     }
-    if (await answers(opts.readyUrl, Math.min(2000, Math.max(100, deadline - Date.now())))) return provider;
+    const got = await answers(opts.readyUrl, Math.min(2000, Math.max(100, deadline - Date.now())));
+    if (got === true) return provider;
     if (Date.now() >= deadline) {
       await provider.stop();
       throw new InputError(
-        `ready-url: the provider did not become ready: ${opts.readyUrl} did not answer within ${Math.round(opts.timeoutMs / 100) / 10} s (raise ready-timeout if it starts slowly)${tail()}`,
+        `ready-url: the provider did not become ready: ${opts.readyUrl} did not answer within ${Math.round(opts.timeoutMs / 100) / 10} s${lastAnswer(got)} (raise ready-timeout if it starts slowly)${tail()}`,
         { field: 'ready-url' },
       );
     }
@@ -87,25 +89,36 @@ export async function startProvider(opts: StartOptions): Promise<StartedProvider
   }
 }
 
+function lastAnswer(got: string): string {
+  if (got === 'no answer') return '';
+  return got.startsWith('HTTP ') ? ` with a good status (last attempt: ${got})` : ` (last attempt: ${got})`;
+}
+
 /** Wait for an already-running provider (no command): the same bounded readiness check. */
 export async function waitUntilReady(url: string, timeoutMs: number, intervalMs = 250): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await answers(url, Math.min(2000, Math.max(100, deadline - Date.now())))) return;
+    const got = await answers(url, Math.min(2000, Math.max(100, deadline - Date.now())));
+    if (got === true) return;
     if (Date.now() >= deadline) {
-      throw new InputError(`ready-url: ${url} did not answer within ${Math.round(timeoutMs / 100) / 10} s: is the provider running?`, { field: 'ready-url' });
+      throw new InputError(`ready-url: ${url} did not answer within ${Math.round(timeoutMs / 100) / 10} s${lastAnswer(got)}: is the provider running?`, { field: 'ready-url' });
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
-async function answers(url: string, timeoutMs: number): Promise<boolean> {
+/** `true` when the URL answers below 500; else what happened (`HTTP 503`, `ECONNREFUSED`) for the message. */
+async function answers(url: string, timeoutMs: number): Promise<true | string> {
+  const timeout = timeoutSignal(timeoutMs);
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+    const res = await fetch(url, { signal: timeout.signal, redirect: 'manual' });
     await res.arrayBuffer().catch(() => undefined);
-    return res.status < 500;
-  } catch {
-    return false;
+    return res.status < 500 ? true : `HTTP ${res.status}`;
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string } };
+    return err.name === 'TimeoutError' ? 'no answer' : (err.cause?.code ?? err.message);
+  } finally {
+    timeout.clear();
   }
 }
 

@@ -83,6 +83,12 @@ export class Connection {
     }
   }
 
+  /** End the request in flight now (the run is over): it resolves as failed with `error`. */
+  interrupt(error = 'interrupted'): void {
+    this.retried = true;
+    this.fail(error);
+  }
+
   close(): void {
     this.socket?.destroy();
     this.socket = undefined;

@@ -32,7 +32,11 @@ export interface EngineOptions {
   progressIntervalMs?: number;
   /** Stop early (e.g. on SIGINT). */
   signal?: AbortSignal;
+  /** After the run ends, how long requests in flight may still finish before they are interrupted (k6's gracefulStop, 30 s). */
+  gracefulStopMs?: number;
 }
+
+export const DEFAULT_GRACEFUL_STOP_MS = 30_000;
 
 interface Prepared {
   name: string;
@@ -109,7 +113,19 @@ export async function runEngine(scenario: Scenario, opts: EngineOptions): Promis
   const started = performance.now();
   const deadline = started + scenario.durationMs;
   let stopped = false;
-  const stop = () => (stopped = true);
+  // Ends think-time pauses at once when the run stops.
+  const stopping = new AbortController();
+  let graceTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    stopping.abort();
+    // A target that never answers must not hold the run for the full request timeout.
+    graceTimer = setTimeout(() => {
+      for (const c of connections) c.interrupt('interrupted: no response before the graceful stop');
+    }, opts.gracefulStopMs ?? DEFAULT_GRACEFUL_STOP_MS);
+  };
+  const pause = (ms: number) => sleep(ms, undefined, { signal: stopping.signal }).catch(() => {});
   opts.signal?.addEventListener('abort', stop, { once: true });
   const stopTimer = setTimeout(stop, scenario.durationMs);
 
@@ -191,9 +207,9 @@ export async function runEngine(scenario: Scenario, opts: EngineOptions): Promis
           const t0 = performance.now();
           const o = await conn.send(requests[ri]!.bytes, requests[ri]!.head);
           record(ri, o, t0);
-          if (scenario.thinkTimeMs > 0 && more()) await sleep(scenario.thinkTimeMs);
+          if (scenario.thinkTimeMs > 0 && more()) await pause(scenario.thinkTimeMs);
           // A refused connection fails instantly: pace retries so a dead target cannot spin the loop.
-          else if (o.status === 0) await sleep(Math.min(100, scenario.timeoutMs));
+          else if (o.status === 0) await pause(Math.min(100, scenario.timeoutMs));
         }
       };
       await Promise.all(Array.from({ length: scenario.vus }, vu));
@@ -210,7 +226,7 @@ export async function runEngine(scenario: Scenario, opts: EngineOptions): Promis
         const t0 = performance.now();
         const o = await conn.send(requests[ri]!.bytes, requests[ri]!.head);
         record(ri, o, t0);
-        if (scenario.thinkTimeMs > 0) await sleep(scenario.thinkTimeMs);
+        if (scenario.thinkTimeMs > 0) await pause(scenario.thinkTimeMs);
         activeVUs--;
         idle.push(conn);
       };
@@ -241,6 +257,7 @@ export async function runEngine(scenario: Scenario, opts: EngineOptions): Promis
   } finally {
     clearInterval(ticker);
     clearTimeout(stopTimer);
+    clearTimeout(graceTimer);
     opts.signal?.removeEventListener('abort', stop);
     for (const c of connections) c.close();
   }

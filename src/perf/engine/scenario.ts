@@ -100,7 +100,13 @@ export function parseScenario(text: string, file: string, env: Record<string, st
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length) throw new InputError(`scenario: '${file}' is not valid YAML or JSON: ${doc.errors[0]!.message.split('\n')[0]}`, { file, field: 'scenario' });
   if (!isMap(doc.contents)) throw new InputError(`scenario: '${file}' must be a mapping with requests, vus or rate, and duration`, { file, field: 'scenario' });
-  const raw = doc.toJS() as Record<string, unknown>;
+  let raw: Record<string, unknown>;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  } catch (e) {
+    // The yaml library refuses alias bombs ("Excessive alias count") while expanding them.
+    throw new InputError(`scenario: '${file}' could not be read: ${(e as Error).message}`, { file, field: 'scenario' });
+  }
   const f = (name: string) => `scenario.${name}`;
   const err = (field: string, msg: string) => new InputError(`scenario: '${file}' ${field}: ${msg}`, { file, field: f(field) });
   for (const k of Object.keys(raw)) if (!KEYS.has(k)) throw err(k, `unknown key (expected one of ${[...KEYS].join(', ')})`);
@@ -152,6 +158,7 @@ export function parseScenario(text: string, file: string, env: Record<string, st
     if (typeof r !== 'object' || r === null || Array.isArray(r)) throw err(field, 'must be a mapping with method and path');
     const o = r as Record<string, unknown>;
     for (const k of Object.keys(o)) if (!REQUEST_KEYS.has(k)) throw err(`${field}.${k}`, `unknown key (expected one of ${[...REQUEST_KEYS].join(', ')})`);
+    if (o.method !== undefined && typeof o.method !== 'string') throw err(`${field}.method`, `must be a string, one of ${[...METHODS].join(', ')}`);
     const method = String(o.method ?? 'GET').toUpperCase();
     if (!METHODS.has(method)) throw err(`${field}.method`, `'${String(o.method)}' is not one of ${[...METHODS].join(', ')}`);
     const p = o.path ?? o.url;
@@ -172,24 +179,31 @@ export function parseScenario(text: string, file: string, env: Record<string, st
       if (list.length === 0 || !list.every((s) => Number.isInteger(s) && (s as number) >= 100 && (s as number) <= 599)) throw err(`${field}.expect`, 'must be a status code or a list of them (100–599)');
       expect = list as number[];
     }
+    if (o.name !== undefined && typeof o.name !== 'string' && typeof o.name !== 'number') throw err(`${field}.name`, 'must be a string (the name tag)');
     const name = o.name === undefined ? `${method} ${path.replace(/^https?:\/\/[^/]+/, '').split('?')[0]}` : String(o.name);
     return { name, method, path, weight, headers: reqHeaders, body, expect };
   });
   if (!requests.some((r) => r.weight > 0)) throw err('requests', 'at least one request needs a weight above 0');
 
+  const within = (name: string, def: number, min: number): number => {
+    if (raw[name] === undefined) return def;
+    const ms = parseDuration(raw[name], f(name), file);
+    if (ms < min || ms > LIMITS.maxDurationMs) throw err(name, `'${String(raw[name])}' must be ${min > 0 ? 'more than 0' : '0 or more'} and at most ${LIMITS.maxDurationMs / 60_000}m`);
+    return ms;
+  };
   return {
     baseUrl,
     headers: headers(raw.headers, 'headers'),
     executor: arrival ? 'constant-arrival-rate' : 'constant-vus',
     vus,
     rate,
-    timeUnitMs: raw.timeUnit === undefined ? 1000 : parseDuration(raw.timeUnit, f('timeUnit'), file),
+    timeUnitMs: within('timeUnit', 1000, 1),
     preAllocatedVUs,
     maxVUs,
     durationMs,
     maxRequests,
-    timeoutMs: raw.timeout === undefined ? 60_000 : Math.max(1, parseDuration(raw.timeout, f('timeout'), file)),
-    thinkTimeMs: raw.thinkTime === undefined ? 0 : parseDuration(raw.thinkTime, f('thinkTime'), file),
+    timeoutMs: Math.max(1, within('timeout', 60_000, 0)),
+    thinkTimeMs: within('thinkTime', 0, 0),
     requests,
     hasThresholds: raw.thresholds !== undefined,
   };
