@@ -178,8 +178,7 @@ export async function releaseNotesCli(
       err(`api-delivery release-notes: ${e.message}\n`);
       return EXIT.usage;
     }
-    err(`api-delivery release-notes: ${(e as Error).message}\n`);
-    return EXIT.fail;
+    throw e;
   }
 }
 

@@ -1,7 +1,7 @@
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { InputError } from '../kit/errors.js';
+import { InputError, ServiceError } from '../kit/errors.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
@@ -15,6 +15,8 @@ export interface GitHubClientOptions {
   maxWaitSeconds?: number;
   /** Milliseconds per second of `retry-after` (1000; tests shrink it). */
   retryAfterBaseMs?: number;
+  /** Longest wait for one answer, in milliseconds (30 s): a server that never answers must not hang the job. */
+  timeoutMs?: number;
   /**
    * GitHub asks integrators to space out writes (the throttling plugin waits 1 s between writes and
    * 3 s between notification-triggering ones). `false` drops that spacing, for a local test server only.
@@ -76,7 +78,13 @@ export function createGitHubClient(o: GitHubClientOptions): GitHubClient {
     if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new InputError(`api-url: '${o.baseUrl}' is not an http(s) URL (expected e.g. https://api.github.com)`, { field: 'api-url' });
     options.baseUrl = o.baseUrl.replace(/\/+$/, '');
   }
-  return getOctokit(o.token, options, retry, throttling);
+  const client = getOctokit(o.token, options, retry, throttling);
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  client.hook.wrap('request', (request, opts) => {
+    if (!opts.request?.signal) opts.request = { ...opts.request, signal: AbortSignal.timeout(timeoutMs) };
+    return request(opts);
+  });
+  return client;
 }
 
 /** `owner/name` → parts, with a clear error for anything else. */
@@ -87,7 +95,7 @@ export function parseRepo(v: string | undefined, field: string): { owner: string
 }
 
 /** Turn an HTTP failure into a message that says what was tried and what to check. */
-export function explainGitHubError(e: unknown, what: string, repo: string): Error {
+export function explainGitHubError(e: unknown, what: string, repo: string): InputError {
   const status = (e as { status?: number }).status;
   const msg = ((e as { response?: { data?: { message?: string } } }).response?.data?.message ?? (e as Error).message ?? String(e)).split('\n')[0];
   if (status === 404) {
@@ -95,11 +103,17 @@ export function explainGitHubError(e: unknown, what: string, repo: string): Erro
   }
   if (status === 401) return new InputError(`github-token: rejected by GitHub (HTTP 401 on ${what}): ${msg}`, { field: 'github-token' });
   if ((status === 403 || status === 429) && /rate limit/i.test(msg ?? '')) {
-    return new Error(`GitHub kept rate-limiting ${what} in ${repo} (HTTP ${status}) after the allowed retries: ${msg}`);
+    return new ServiceError(`GitHub kept rate-limiting ${what} in ${repo} (HTTP ${status}) after the allowed retries: ${msg}`);
   }
   if (status === 403 || status === 429) {
     return new InputError(`repository ${repo}: the token may not ${what} (HTTP ${status}: ${msg}); it needs write access (contents: write for releases, issues: write for notices)`, { field: 'github-token' });
   }
-  if (status === 422) return new Error(`GitHub refused to ${what} in ${repo} (HTTP 422): ${msg}`);
-  return new Error(`GitHub ${status ? `HTTP ${status}` : 'request failed'} while trying to ${what} in ${repo}${status && status >= 500 ? ' (after retries)' : ''}: ${msg}`);
+  if (status === 422) return new ServiceError(`GitHub refused to ${what} in ${repo} (HTTP 422): ${msg}`);
+  // Octokit reports a request that got no answer (refused, reset, timed out) as status 500 without a response.
+  if ((e as { response?: unknown }).response === undefined) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? msg;
+    return new ServiceError(`GitHub did not answer while trying to ${what} in ${repo} (after retries): ${why}`);
+  }
+  return new ServiceError(`GitHub ${status ? `HTTP ${status}` : 'request failed'} while trying to ${what} in ${repo}${status && status >= 500 ? ' (after retries)' : ''}: ${msg}`);
 }

@@ -1,4 +1,5 @@
 import type { ApiChangelog } from './changelog.js';
+import { ServiceError } from '../kit/errors.js';
 import type { Consumer } from './consumers.js';
 import { timeoutSignal } from '../kit/inputs.js';
 import { explainGitHubError, type GitHubClient } from './github.js';
@@ -150,7 +151,7 @@ export async function sendWebhook(url: string, shown: string, payload: unknown, 
     if (status >= 200 && status < 300) return;
     const retryable = status === 0 || status === 429 || status >= 500;
     if (!retryable || attempt >= retries) {
-      throw new Error(`webhook ${shown}: ${status ? `HTTP ${status}` : 'no answer'}${attempt ? ` after ${attempt} retries` : ''}${detail ? `: ${detail}` : ''}`);
+      throw new ServiceError(`webhook ${shown}: ${status ? `HTTP ${status}` : 'no answer'}${attempt ? ` after ${attempt} retries` : ''}${detail ? `: ${detail}` : ''}`);
     }
     await new Promise((r) => setTimeout(r, (retryAfter ?? (attempt + 1) ** 2) * base));
   }

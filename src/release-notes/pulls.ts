@@ -1,4 +1,5 @@
 import type { GitHubClient } from './github.js';
+import { ServiceError } from '../kit/errors.js';
 import { explainGitHubError } from './github.js';
 
 export interface MergedPull {
@@ -44,7 +45,7 @@ export async function listMergedPulls(gh: GitHubClient, owner: string, repo: str
       throw explainGitHubError(e, 'list pull requests', `${owner}/${repo}`);
     }
     // A proxy or a wrong api-url can answer 200 with HTML or garbage: that is not "no pull requests".
-    if (!Array.isArray(data)) throw new Error(`GitHub answered the pull request list of ${owner}/${repo} with something that is not a JSON list (check --api-url / GITHUB_API_URL): ${String(JSON.stringify(data)).slice(0, 100)}`);
+    if (!Array.isArray(data)) throw new ServiceError(`GitHub answered the pull request list of ${owner}/${repo} with something that is not a JSON list (check --api-url / GITHUB_API_URL): ${String(JSON.stringify(data)).slice(0, 100)}`);
     for (const p of data) {
       if (!p.merged_at) continue;
       const merged = Date.parse(p.merged_at);

@@ -1,3 +1,4 @@
+import { InputError, isInputError } from '../kit/errors.js';
 import { explainGitHubError, type GitHubClient } from './github.js';
 
 /**
@@ -14,10 +15,11 @@ export async function updateRemoteFile(
   let sha: string | undefined;
   try {
     const { data } = await gh.rest.repos.getContent({ owner: o.owner, repo: o.repo, path: o.path, ref: o.branch });
-    if (Array.isArray(data) || data.type !== 'file') throw new Error(`${o.path} on ${o.branch} in ${repo} is not a file`);
+    if (Array.isArray(data) || data.type !== 'file') throw new InputError(`${o.path} on ${o.branch} in ${repo} is not a file`, { file: o.path });
     current = Buffer.from((data as { content?: string }).content ?? '', 'base64').toString('utf8');
     sha = data.sha;
   } catch (e) {
+    if (isInputError(e)) throw e;
     if ((e as { status?: number }).status !== 404) throw explainGitHubError(e, `read ${o.path} on ${o.branch}`, repo);
     // 404: no such file yet (a missing repository or branch fails on the write below with its own 404).
   }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { releaseNotesCli } from '../../src/cli/release-notes.js';
+import { createGitHubClient, explainGitHubError } from '../../src/release-notes/github.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const V1 = 'examples/petstore/openapi.v1.yaml';
@@ -48,11 +49,28 @@ describe('release-notes: a GitHub API that misbehaves', () => {
     const url = await listen(server);
     try {
       const r = await cli(['--base', V1, '--revision', V2, '--repo', 'acme/pets', '--since', '2024-01-01', '--api-url', url], { GITHUB_TOKEN: 't' });
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(2);
       expect(r.err).toContain('api-delivery release-notes: GitHub answered the pull request list of acme/pets with something that is not a JSON list (check --api-url / GITHUB_API_URL): "{not json"');
       expect(r.out).toBe('');
     } finally {
       server.close();
+    }
+  });
+
+  test('a GitHub API that accepts the connection and never answers gives up after the timeout, saying GitHub did not answer', async () => {
+    const silent = createServer(() => {});
+    const url = await listen(silent);
+    try {
+      const gh = createGitHubClient({ token: 't', baseUrl: url, retries: 0, timeoutMs: 300 });
+      const e = await gh.rest.repos.get({ owner: 'acme', repo: 'pets' }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(e).toBeDefined();
+      expect(explainGitHubError(e, 'read the repository', 'acme/pets').message).toMatch(/^GitHub did not answer while trying to read the repository in acme\/pets/);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
     }
   });
 });
