@@ -3,6 +3,7 @@ import { runAsvsAction } from './asvs-action.js';
 import { runBreakingAction } from './breaking-action.js';
 import { runConformanceAction } from './conformance-action.js';
 import { runContractAction } from './contract-action.js';
+import { runLifecycleAction } from './lifecycle-action.js';
 import { runPerfAction } from './perf-action.js';
 import { runReleaseNotesAction } from './release-notes-action.js';
 import { GATE_DEFAULTS } from './lib/umbrella-defaults.js';
@@ -12,6 +13,7 @@ const GATES: Record<string, () => Promise<void>> = {
   breaking: runBreakingAction,
   conformance: runConformanceAction,
   contract: runContractAction,
+  lifecycle: runLifecycleAction,
   perf: runPerfAction,
   'release-notes': runReleaseNotesAction,
 };

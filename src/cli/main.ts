@@ -6,6 +6,7 @@ import { ASVS_HELP, asvsCommand } from './asvs.js';
 import { RELEASE_NOTES_HELP, releaseNotesCli } from './release-notes.js';
 import { CONFORMANCE_HELP, conformanceCommand } from './conformance.js';
 import { PERF_HELP, perfCommand } from './perf.js';
+import { LIFECYCLE_HELP, lifecycleCommand } from './lifecycle.js';
 
 type Out = (s: string) => void;
 type Command = { summary: string; help: string; run(argv: string[], out: Out, err: Out): number | Promise<number> };
@@ -17,6 +18,7 @@ export const COMMANDS: Record<string, Command> = {
   'release-notes': { summary: 'API release notes, GitHub Release, CHANGELOG.md, docs site, consumer notices', help: RELEASE_NOTES_HELP, run: (argv, out, err) => releaseNotesCli(argv, out, err) },
   conformance: { summary: 'API test plan executor: requests from the spec, every answer checked against it', help: CONFORMANCE_HELP, run: conformanceCommand },
   perf: { summary: 'Performance gate: k6 or built-in load, budgets per endpoint, baselines', help: PERF_HELP, run: perfCommand },
+  lifecycle: { summary: 'Sunset enforcement: x-sunset dates passed or near, deprecations without one', help: LIFECYCLE_HELP, run: lifecycleCommand },
 };
 
 export function mainHelp(): string {

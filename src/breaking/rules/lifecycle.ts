@@ -14,7 +14,7 @@ export const STABILITY_LEVELS = ['draft', 'alpha', 'beta', 'stable'] as const;
 export type Stability = (typeof STABILITY_LEVELS)[number];
 
 const STABILITY_KEY = 'x-stability-level';
-const SUNSET_KEY = 'x-sunset';
+export const SUNSET_KEY = 'x-sunset';
 /** Lowest level whose operations the checks look at. */
 const THRESHOLD: Stability = 'beta';
 
@@ -100,11 +100,11 @@ export function parseSunset(v: unknown): SunsetRead {
   return { ok: true, day };
 }
 
-function hasSunset(node: unknown): boolean {
+export function hasSunset(node: unknown): boolean {
   return own(node, SUNSET_KEY) !== undefined;
 }
 
-function isDeprecated(node: unknown): boolean {
+export function isDeprecated(node: unknown): boolean {
   return own(node, 'deprecated') === true;
 }
 

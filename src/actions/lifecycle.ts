@@ -1,0 +1,3 @@
+import { runLifecycleAction } from './lifecycle-action.js';
+
+await runLifecycleAction();

@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { InputError } from '../kit/errors.js';
+import { render, type Format } from '../kit/format/index.js';
+import { checkOutputPath, parseFormat, writeTextFile } from '../kit/inputs.js';
+import { EXIT } from '../kit/result.js';
+import { lifecycleMarkdown, lifecycleText } from '../lifecycle/report.js';
+import { runLifecycle, type LifecycleResult } from '../lifecycle/run.js';
+
+export const LIFECYCLE_HELP = `api-delivery lifecycle SPEC [options]
+
+Sunset enforcement for one OpenAPI spec (3.0, 3.1 or Swagger 2.0; YAML or JSON): operations,
+parameters and request/response body properties whose x-sunset date has passed, is near, or
+is missing or unreadable. SPEC is a file, or a git revision read with 'git show' such as
+origin/main:openapi.yaml.
+
+Findings:
+  sunset-passed               error    the x-sunset date is before today, and the element is still there
+  invalid-sunset              error    x-sunset is not a YYYY-MM-DD date or an RFC 3339 date-time
+  sunset-soon                 warning  the sunset is within --warn-days
+  sunset-without-deprecation  warning  x-sunset is set but the element is not deprecated: true
+  deprecated-without-sunset   info     deprecated: true with no x-sunset
+
+Options:
+  --today YYYY-MM-DD              the date to judge against (default: today, UTC)
+  --warn-days N                   warn about sunsets up to N days ahead (default 30)
+  --fail-on error|warning|never   fail when a finding is at this level or worse (default: error)
+  --format FORMAT                 text, json, markdown, junit, sarif or github (default: text)
+  --output FILE                   write the report to FILE instead of stdout
+  -h, --help                      show this help
+
+Exit codes: 0 pass, 1 the gate failed, 2 bad input or usage.`;
+
+/** The report in a format: the common writers plus the sunset schedule where it fits. */
+export function renderLifecycle(result: LifecycleResult, format: Format): string {
+  const base = render(result, format);
+  if (format === 'markdown') return `${base}\n${lifecycleMarkdown(result)}`;
+  if (format === 'text') {
+    const extra = lifecycleText(result);
+    return extra ? `${base}\n${extra}` : base;
+  }
+  return base;
+}
+
+export function lifecycleCommand(argv: string[], out: (s: string) => void): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      today: { type: 'string' },
+      'warn-days': { type: 'string' },
+      'fail-on': { type: 'string' },
+      format: { type: 'string' },
+      output: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    out(LIFECYCLE_HELP + '\n');
+    return EXIT.pass;
+  }
+  if (positionals.length !== 1) {
+    throw new InputError(positionals.length ? `lifecycle: unexpected argument '${positionals[1]}'` : 'lifecycle: expected one SPEC (see api-delivery lifecycle --help)');
+  }
+  const format = parseFormat(values.format);
+  checkOutputPath(values.output);
+  const result = runLifecycle({ spec: positionals[0]!, today: values.today, warnDays: values['warn-days'], failOn: values['fail-on'] });
+  const text = renderLifecycle(result, format);
+  if (values.output) writeTextFile(values.output, text);
+  else out(text);
+  return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+}
