@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
 import { InputError } from '../kit/errors.js';
 import { render } from '../kit/format/index.js';
-import { parseFormat } from '../kit/inputs.js';
+import { checkOutputPath, parseFormat, writeTextFile } from '../kit/inputs.js';
 import { EXIT } from '../kit/result.js';
 import { runBreaking } from '../breaking/run.js';
 
@@ -62,6 +61,7 @@ export function breakingCommand(argv: string[], out: (s: string) => void): numbe
   if (!base || !revision) throw new InputError('breaking: expected BASE and REVISION (see api-delivery breaking --help)');
   if (positionals.length > 2) throw new InputError(`breaking: unexpected argument '${positionals[2]}'`);
   const format = parseFormat(values.format);
+  checkOutputPath(values.output);
   const result = runBreaking({
     base,
     revision,
@@ -77,7 +77,7 @@ export function breakingCommand(argv: string[], out: (s: string) => void): numbe
     maxSpecSize: values['max-spec-size'],
   });
   const text = render(result, format);
-  if (values.output) writeFileSync(values.output, text);
+  if (values.output) writeTextFile(values.output, text);
   else out(text);
   return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
 }

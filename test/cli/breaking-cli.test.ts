@@ -35,6 +35,15 @@ describe('api-delivery (the committed CLI bundle)', () => {
     expect(r.err).toMatch(/--no-such-flag/);
   });
 
+  it('--output that is a directory, or in a folder that does not exist, is a usage error (2)', () => {
+    const dir = run('breaking', v1, v2, '--output', 'examples');
+    expect(dir.code).toBe(2);
+    expect(dir.err).toMatch(/output: 'examples' is a directory/);
+    const missing = run('breaking', v1, v2, '--output', 'no-such-folder/report.txt');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/output: 'no-such-folder\/report.txt' is in a folder that does not exist/);
+  });
+
   it('breaking changes fail the gate (1); the JSON is a GateResult with semver', () => {
     const r = run('breaking', v1, v2, '--format', 'json');
     expect(r.code).toBe(1);
