@@ -29211,7 +29211,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 322:
+/***/ 2938:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32185,6 +32185,17 @@ class errors_InputError extends Error {
         this.field = opts.field;
     }
 }
+/**
+ * A service the gate talks to (GitHub, a Pact Broker, a webhook) refused or did not answer after the
+ * allowed retries. Like bad input it exits 2: the job cannot run as configured (URL, token, access);
+ * it is neither a verdict on the API nor a bug of ours.
+ */
+class ServiceError extends errors_InputError {
+    constructor(message, opts = {}) {
+        super(message, opts);
+        this.name = 'ServiceError';
+    }
+}
 function isInputError(e) {
     return e instanceof errors_InputError;
 }
@@ -32209,13 +32220,16 @@ function verdictFor(findings, failOn) {
     const worst = failOn === 'error' ? 0 : 1;
     return findings.some((f) => RANK[f.level] <= worst) ? 'fail' : 'pass';
 }
-/** Worst first, then by file, line and id so output is stable. */
+/** Worst first, then by operation, file, line and id so output is stable (code-point order, no locale). */
 function sortFindings(findings) {
     return [...findings].sort((a, b) => RANK[a.level] - RANK[b.level] ||
-        (a.operation ?? '').localeCompare(b.operation ?? '') ||
-        (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+        cmp(a.operation ?? '', b.operation ?? '') ||
+        cmp(a.location?.file ?? '', b.location?.file ?? '') ||
         (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
-        a.id.localeCompare(b.id));
+        cmp(a.id, b.id));
+}
+function cmp(a, b) {
+    return a === b ? 0 : a < b ? -1 : 1;
 }
 /** Exit codes mean one thing each: 3 is a bug of ours (the message carries the stack), never a verdict. */
 const EXIT = { pass: 0, fail: 1, usage: 2, internal: 3 };
@@ -32664,6 +32678,7 @@ function render(result, format) {
 
 
 
+
 /** Shared parsing of option values; every failure names the option and what was expected. */
 function parseFailOn(v, field = 'fail-on') {
     const s = (v ?? '').trim() || 'error';
@@ -32714,6 +32729,56 @@ function readTextFile(file, field, shown = file) {
         throw new errors_InputError(`${field}: file '${shown}' not found or not readable`, { file: shown, field });
     }
 }
+/** Write a report to the file an option names; a directory or a missing parent folder is bad input, not a crash. */
+function writeTextFile(file, text, field = 'output') {
+    try {
+        writeFileSync(file, text);
+    }
+    catch (e) {
+        const code = e.code;
+        const why = code === 'EISDIR' ? 'is a directory' : code === 'ENOENT' ? 'is in a folder that does not exist' : `cannot be written (${code ?? e.message})`;
+        throw new InputError(`${field}: '${file}' ${why}: expected a file path to write the report to`, { file, field });
+    }
+}
+/** Throw InputError when `file` exists and is a directory (`what` says what was expected instead). */
+function rejectDirectory(file, field, what = 'a file', shown = file) {
+    let dir = false;
+    try {
+        dir = statSync(file).isDirectory();
+    }
+    catch {
+        return; // missing: the reader says so
+    }
+    if (dir)
+        throw new InputError(`${field}: '${shown}' is a directory, expected ${what}`, { file: shown, field });
+}
+/** Check before any work is done that `file` can be created: not a directory, its folder exists. */
+function checkOutputPath(file, field = 'output') {
+    if (!file)
+        return;
+    rejectDirectory(file, field, 'a file path to write to');
+    const parent = dirname(resolve(file));
+    let ok = false;
+    try {
+        ok = statSync(parent).isDirectory();
+    }
+    catch {
+        ok = false;
+    }
+    if (!ok)
+        throw new InputError(`${field}: '${file}' is in a folder that does not exist ('${parent}')`, { file, field });
+}
+/**
+ * An abort signal that fires after `ms`, like AbortSignal.timeout, but whose timer keeps Node running.
+ * fetch() can stay pending on a server that drops every connection at once; with AbortSignal.timeout's
+ * unref'd timer Node then runs out of work and exits with code 13 and no message. Call `clear()` once
+ * the response has been read.
+ */
+function timeoutSignal(ms) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
+    return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
@@ -32731,7 +32796,24 @@ function loc_ownKeys(o) {
 function loc_child(loc, key) {
     const k = String(key);
     const v = Array.isArray(loc.v) ? loc.v[Number(k)] : loc_own(loc.v, k);
-    return { v, doc: loc.doc, path: [...loc.path, k] };
+    return new ChildLoc(v, loc.doc, loc, k);
+}
+/** Most nodes a walk visits never need their path (only reported ones do): it is built on first use. */
+class ChildLoc {
+    v;
+    doc;
+    parent;
+    key;
+    built;
+    constructor(v, doc, parent, key) {
+        this.v = v;
+        this.doc = doc;
+        this.parent = parent;
+        this.key = key;
+    }
+    get path() {
+        return (this.built ??= [...this.parent.path, this.key]);
+    }
 }
 function locId(loc) {
     return `${loc.doc.id}#/${loc.path.map(escapePointer).join('/')}`;
@@ -33660,8 +33742,6 @@ function schemaHook(p, e, s) {
     if (!PROPERTY_PREFIXES.has(p.prefix) || !p.place.op.rev)
         return;
     const emit = (id, message, loc, data) => e.emit(id, message, loc, data);
-    // Results below a $ref are shared by every operation reaching them; the operation's stability
-    // only picks the sunset policy, the same for all in-scope operations unless beta and stable differ.
     const stability = stabilityOf(p.place.op.rev.v);
     checkDeprecation(p.base, p.rev, propertyDeprecation(p.prefix), stability, '', s, emit);
     checkStabilityChange(p.base, p.rev, { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: loc_own(side.v, STABILITY_KEY) }));
@@ -33672,6 +33752,10 @@ const lifecycleFamily = {
     operation: operationHook,
     parameter: parameterHook,
     schema: schemaHook,
+    schemaContext: (place) => {
+        const s = place.op.rev ? stabilityOf(place.op.rev.v) : undefined;
+        return s === undefined ? '' : s.ok ? s.level : '?';
+    },
 };
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -33692,7 +33776,7 @@ function locateJsonLines(text, paths) {
         }
         t.ends.push(i);
     });
-    const scanner = new Scanner(text);
+    const scanner = new Scanner(text, paths.length);
     scanner.ws();
     scanner.walk(root, scanner.pos, offsets);
     const lineStarts = lineStartsOf(text);
@@ -33700,9 +33784,13 @@ function locateJsonLines(text, paths) {
 }
 class Scanner {
     s;
+    left;
     pos = 0;
-    constructor(s) {
+    constructor(s, 
+    /** Paths still to find: once none are left, the rest of the text is not read. */
+    left) {
         this.s = s;
+        this.left = left;
     }
     ws() {
         const s = this.s;
@@ -33720,6 +33808,9 @@ class Scanner {
     walk(trie, keyOffset, out) {
         for (const i of trie.ends)
             out[i] = keyOffset;
+        this.left -= trie.ends.length;
+        if (this.left === 0)
+            return;
         if (trie.children.size === 0)
             return this.skipValue();
         const c = this.s[this.pos];
@@ -33740,6 +33831,8 @@ class Scanner {
                     this.walk(child, keyStart, out);
                 else
                     this.skipValue();
+                if (this.left === 0)
+                    return;
                 this.ws();
                 if (this.s[this.pos] === ',')
                     this.pos++;
@@ -33759,6 +33852,8 @@ class Scanner {
                     this.walk(child, this.pos, out);
                 else
                     this.skipValue();
+                if (this.left === 0)
+                    return;
                 this.ws();
                 if (this.s[this.pos] === ',')
                     this.pos++;
@@ -33859,12 +33954,14 @@ function lineOf(starts, offset) {
 
 /** Alias expansions allowed per YAML document: real specs use a handful; a bomb uses millions. */
 const MAX_ALIAS_COUNT = 1000;
+/** An alias shares one value, but each `<<` merge copies its sources anew: the nodes all merges copy, at most. */
+const MAX_MERGED_NODES = 1_000_000;
 function parseDoc(text, name, id) {
     const trimmed = text.trimStart();
     if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
         try {
             const value = JSON.parse(text);
-            return { name, id, value, lines: (paths) => locateJsonLines(text, paths) };
+            return makeDoc(name, id, value, (paths) => locateJsonLines(text, paths));
         }
         catch {
             // Not strict JSON (comments, trailing commas…): YAML is a superset, let it try and report.
@@ -33876,7 +33973,7 @@ function parseYamlDoc(text, name, id) {
     const lineCounter = new dist/* LineCounter */.HN();
     let doc;
     try {
-        doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: false, prettyErrors: true });
+        doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: false, prettyErrors: true, merge: true });
     }
     catch (e) {
         throw new errors_InputError(`${name}: not valid YAML or JSON: ${e.message}`, { file: name });
@@ -33887,30 +33984,99 @@ function parseYamlDoc(text, name, id) {
         const where = pos ? `:${pos.line}:${pos.col}` : '';
         throw new errors_InputError(`${name}${where}: not valid YAML or JSON: ${err.message.split('\n')[0]}`, { file: name });
     }
+    if (text.includes('<<') && mergedNodeCount(doc) > MAX_MERGED_NODES) {
+        throw new errors_InputError(`${name}: YAML merge keys (<<) copy more than ${MAX_MERGED_NODES} nodes: refusing a possible alias bomb`, { file: name });
+    }
     let value;
     try {
         value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     }
     catch (e) {
         const msg = e.message;
-        if (/alias/i.test(msg)) {
+        if (/excessive alias/i.test(msg)) {
             throw new errors_InputError(`${name}: YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} alias uses): refusing a possible alias bomb`, { file: name });
         }
         throw new errors_InputError(`${name}: cannot read YAML: ${msg}`, { file: name });
     }
-    return {
-        name,
-        id,
-        value,
-        lines: (paths) => paths.map((p) => yamlLine(doc, lineCounter, p)),
+    return makeDoc(name, id, value, (paths) => paths.map((p) => yamlLine(doc, lineCounter, p)));
+}
+/** Nodes that converting `doc` builds for its `<<` merges: each copies its sources, merges inside them included. */
+function mergedNodeCount(doc) {
+    const targets = aliasTargets(doc);
+    const resolve = (v) => ((0,dist/* isAlias */.Vj)(v) ? targets.get(v) : v);
+    const sources = (value) => {
+        const source = resolve(value);
+        return (0,dist/* isSeq */.oP)(source) ? source.items.map(resolve) : [source];
     };
+    const sizes = new Map();
+    const size = (node) => {
+        if (!(0,dist/* isCollection */.P3)(node))
+            return 1;
+        const known = sizes.get(node);
+        if (known !== undefined)
+            return known;
+        sizes.set(node, Infinity); // a mapping merged into itself never ends
+        let n = 1;
+        for (const it of node.items) {
+            if (!(0,dist/* isPair */.tO)(it))
+                n += size(it);
+            else
+                n += isMergeKey(it.key) ? sum(sources(it.value).map(size)) : size(it.key) + size(it.value);
+        }
+        sizes.set(node, n);
+        return n;
+    };
+    let total = 0;
+    (0,dist/* visit */.YR)(doc, {
+        Pair: (_, pair) => {
+            if (isMergeKey(pair.key))
+                total += sum(sources(pair.value).map(size));
+        },
+    });
+    return total;
+}
+/** What each alias stands for: the last node before it with its anchor, as the yaml package resolves it. */
+function aliasTargets(doc) {
+    const anchors = new Map();
+    const targets = new Map();
+    (0,dist/* visit */.YR)(doc, {
+        Node: (_, node) => {
+            if ((0,dist/* isAlias */.Vj)(node))
+                targets.set(node, anchors.get(node.source));
+            else if (node.anchor)
+                anchors.set(node.anchor, node);
+        },
+    });
+    return targets;
+}
+function sum(ns) {
+    return ns.reduce((a, b) => a + b, 0);
+}
+function makeDoc(name, id, value, locate) {
+    return { name, id, value, lines: locate };
+}
+/** `doc` with a value converted from it (Swagger 2.0 → 3.0): `origin` takes the value's paths back to the file's. */
+function convertedDoc(doc, value, origin) {
+    return { ...doc, value, lines: (paths) => nearestLines(paths.map(origin), (p) => doc.lines(p)) };
+}
+/** Lines of the paths; where a path has no node in the file (made up by a conversion), its nearest ancestor's. */
+function nearestLines(paths, locate) {
+    const out = locate(paths);
+    let missing = out.flatMap((line, i) => (line === undefined && paths[i].length > 0 ? [{ i, path: paths[i] }] : []));
+    while (missing.length > 0) {
+        missing = missing.map(({ i, path }) => ({ i, path: path.slice(0, -1) }));
+        const found = locate(missing.map((m) => m.path));
+        missing.forEach(({ i }, k) => (out[i] = found[k]));
+        missing = missing.filter(({ i, path }) => out[i] === undefined && path.length > 0);
+    }
+    return out;
 }
 function yamlLine(doc, lc, path) {
     let node = doc.contents;
     let offset = node?.range?.[0];
     for (const key of path) {
         if ((0,dist/* isMap */.jh)(node)) {
-            const pair = node.items.find((it) => keyText(it.key) === key);
+            const pair = pairOf(doc, node, key);
             if (!pair)
                 return undefined;
             offset = pair.key?.range?.[0] ?? offset;
@@ -33935,6 +34101,34 @@ function yamlLine(doc, lc, path) {
     }
     return offset === undefined ? undefined : lc.linePos(offset).line;
 }
+/** The pair for `key` in a mapping: its own first, then those merged in with `<<`, earlier sources first. */
+function pairOf(doc, map, key, depth = 0) {
+    const own = map.items.find((it) => !isMergeKey(it.key) && keyText(it.key) === key);
+    if (own || depth > MAX_MERGE_DEPTH)
+        return own;
+    for (const it of map.items) {
+        if (!isMergeKey(it.key))
+            continue;
+        for (const source of mergeSources(doc, it.value)) {
+            const found = pairOf(doc, source, key, depth + 1);
+            if (found)
+                return found;
+        }
+    }
+    return undefined;
+}
+/** Merges nest a few levels in real files; the bound only stops a self-merging mapping. */
+const MAX_MERGE_DEPTH = 32;
+function isMergeKey(key) {
+    return (0,dist/* isScalar */.jn)(key) && typeof key.value === 'symbol' && key.value.description === '<<';
+}
+/** The mappings a `<<` value merges: one mapping or alias, or a sequence of them. */
+function mergeSources(doc, value) {
+    const resolve = (v) => ((0,dist/* isAlias */.Vj)(v) ? v.resolve(doc) : v);
+    const source = resolve(value);
+    const items = (0,dist/* isSeq */.oP)(source) ? source.items.map(resolve) : [source];
+    return items.filter((x) => (0,dist/* isMap */.jh)(x));
+}
 function keyText(key) {
     if (key && typeof key === 'object' && 'value' in key)
         return String(key.value);
@@ -33946,72 +34140,278 @@ function keyText(key) {
 /**
  * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
  * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten.
+ * `origin` takes a path of the result back to the original file's.
  */
 function convertSwagger2(src) {
-    const v = rewriteRefs(src);
-    const consumes = strings(loc_own(v, 'consumes')) ?? ['application/json'];
-    const produces = strings(loc_own(v, 'produces')) ?? ['application/json'];
-    const out = { openapi: '3.0.0', info: loc_own(v, 'info') ?? {}, paths: {} };
-    const components = {};
-    if (loc_isObj(loc_own(v, 'definitions')))
-        components.schemas = loc_own(v, 'definitions');
-    if (loc_isObj(loc_own(v, 'securityDefinitions'))) {
-        const schemes = {};
-        for (const [name, def] of Object.entries(loc_own(v, 'securityDefinitions')))
-            schemes[name] = convertSecurityScheme(def);
-        components.securitySchemes = schemes;
-    }
-    if (loc_isObj(loc_own(v, 'responses'))) {
-        const rs = {};
-        for (const [code, r] of Object.entries(loc_own(v, 'responses')))
-            rs[code] = convertResponse(r, produces);
-        components.responses = rs;
-    }
-    if (loc_isObj(loc_own(v, 'parameters'))) {
-        const ps = {};
-        for (const [name, p] of Object.entries(loc_own(v, 'parameters'))) {
-            if (loc_isObj(p) && (p.in === 'body' || p.in === 'formData'))
-                continue;
-            ps[name] = convertParameter(p);
+    const converter = new Converter(rewriteRefs(src));
+    const value = converter.convert();
+    return { value, origin: (path) => converter.back.original(path) };
+}
+/** Converted path prefixes → original ones. The deepest mapped prefix of a path wins; the rest is kept as is. */
+class PathBack {
+    root = { next: new Map() };
+    add(from, to) {
+        let node = this.root;
+        for (const k of from) {
+            let next = node.next.get(k);
+            if (!next)
+                node.next.set(k, (next = { next: new Map() }));
+            node = next;
         }
-        components.parameters = ps;
+        node.to = to;
     }
-    out.components = components;
-    for (const k of ['security', 'tags', 'externalDocs'])
-        if (loc_own(v, k) !== undefined)
-            out[k] = loc_own(v, k);
-    for (const k of loc_ownKeys(v))
-        if (k.startsWith('x-'))
-            out[k] = v[k];
-    const paths = loc_own(v, 'paths');
-    const outPaths = {};
-    for (const p of loc_ownKeys(paths)) {
-        const item = paths[p];
-        if (!loc_isObj(item))
-            continue;
-        const outItem = {};
-        const shared = Array.isArray(item.parameters) ? item.parameters : [];
-        for (const k of loc_ownKeys(item)) {
-            const op = item[k];
-            if (k === 'parameters') {
-                outItem.parameters = shared.filter((x) => !isBodyLike(x, v)).map(convertParameter);
-            }
-            else if (swagger2_METHODS.has(k) && loc_isObj(op)) {
-                outItem[k] = convertOperation(op, shared, v, consumes, produces);
-            }
-            else {
-                outItem[k] = op;
-            }
+    original(path) {
+        let node = this.root;
+        let to;
+        let depth = 0;
+        for (let i = 0; i < path.length && node; i++) {
+            node = node.next.get(path[i]);
+            if (node?.to)
+                [to, depth] = [node.to, i + 1];
         }
-        outPaths[p] = outItem;
+        return to ? [...to, ...path.slice(depth)] : path;
     }
-    out.paths = outPaths;
-    return out;
 }
 const swagger2_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
+class Converter {
+    v;
+    back = new PathBack();
+    consumes;
+    produces;
+    constructor(v) {
+        this.v = v;
+        this.consumes = strings(loc_own(v, 'consumes')) ?? ['application/json'];
+        this.produces = strings(loc_own(v, 'produces')) ?? ['application/json'];
+    }
+    convert() {
+        const v = this.v;
+        const out = { openapi: '3.0.0', info: loc_own(v, 'info') ?? {}, paths: {} };
+        out.components = this.components();
+        for (const k of ['security', 'tags', 'externalDocs'])
+            if (loc_own(v, k) !== undefined)
+                out[k] = loc_own(v, k);
+        for (const k of loc_ownKeys(v))
+            if (k.startsWith('x-'))
+                out[k] = v[k];
+        const paths = loc_own(v, 'paths');
+        const outPaths = {};
+        for (const p of loc_ownKeys(paths)) {
+            const item = paths[p];
+            if (loc_isObj(item))
+                outPaths[p] = this.pathItem(['paths', p], item);
+        }
+        out.paths = outPaths;
+        return out;
+    }
+    components() {
+        const v = this.v;
+        const components = {};
+        if (loc_isObj(loc_own(v, 'definitions'))) {
+            components.schemas = loc_own(v, 'definitions');
+            this.back.add(['components', 'schemas'], ['definitions']);
+        }
+        if (loc_isObj(loc_own(v, 'securityDefinitions'))) {
+            const schemes = {};
+            for (const [name, def] of Object.entries(loc_own(v, 'securityDefinitions'))) {
+                schemes[name] = this.securityScheme(def, ['components', 'securitySchemes', name], ['securityDefinitions', name]);
+            }
+            components.securitySchemes = schemes;
+        }
+        if (loc_isObj(loc_own(v, 'responses'))) {
+            const rs = {};
+            for (const [code, r] of Object.entries(loc_own(v, 'responses'))) {
+                rs[code] = this.response(r, this.produces, ['components', 'responses', code], ['responses', code]);
+            }
+            components.responses = rs;
+        }
+        if (loc_isObj(loc_own(v, 'parameters'))) {
+            const ps = {};
+            for (const [name, p] of Object.entries(loc_own(v, 'parameters'))) {
+                if (loc_isObj(p) && (p.in === 'body' || p.in === 'formData'))
+                    continue;
+                ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
+            }
+            components.parameters = ps;
+        }
+        return components;
+    }
+    pathItem(at, item) {
+        const out = {};
+        const shared = this.placed(item.parameters, [...at, 'parameters']);
+        for (const k of loc_ownKeys(item)) {
+            const op = item[k];
+            if (k === 'parameters')
+                out.parameters = this.plainParameters(shared, [...at, 'parameters']);
+            else if (swagger2_METHODS.has(k) && loc_isObj(op))
+                out[k] = this.operation([...at, k], op, shared);
+            else
+                out[k] = op;
+        }
+        return out;
+    }
+    placed(list, at) {
+        if (!Array.isArray(list))
+            return [];
+        return list.map((written, i) => this.resolveLocal(written) ?? { written, p: written, at: [...at, String(i)] });
+    }
+    /** A `#/parameters/…` ref (already rewritten to components) and where its target sits in the original. */
+    resolveLocal(written) {
+        if (!loc_isObj(written) || typeof written.$ref !== 'string' || !written.$ref.startsWith('#/components/parameters/'))
+            return undefined;
+        const name = written.$ref.slice('#/components/parameters/'.length);
+        const p = loc_own(loc_own(this.v, 'parameters'), name);
+        return p === undefined ? undefined : { written, p, at: ['parameters', name] };
+    }
+    /** The parameters of a list that stay parameters, as written (refs kept). */
+    plainParameters(list, at) {
+        const out = [];
+        list.forEach((placed, i) => {
+            if (!isBodyLike(placed.p))
+                out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
+        });
+        return out;
+    }
+    parameter(p, from, to) {
+        this.back.add(from, to);
+        if (!loc_isObj(p) || typeof p.$ref === 'string')
+            return p;
+        const out = {};
+        const schema = {};
+        for (const k of Object.keys(p)) {
+            if (SCHEMA_KEYS.includes(k)) {
+                if (k !== 'collectionFormat')
+                    schema[k] = p[k];
+            }
+            else
+                out[k] = p[k];
+        }
+        if (Object.keys(schema).length > 0) {
+            out.schema = schema;
+            this.back.add([...from, 'schema'], to);
+        }
+        return out;
+    }
+    operation(at, op, shared) {
+        const out = {};
+        const consumes = strings(op.consumes) ?? this.consumes;
+        const produces = strings(op.produces) ?? this.produces;
+        const mine = this.placed(op.parameters, [...at, 'parameters']);
+        const all = [...mine, ...shared.filter((s) => !mine.some((p) => samePlace(p.p, s.p)))];
+        for (const k of Object.keys(op)) {
+            if (k === 'parameters')
+                out.parameters = this.plainParameters(mine, [...at, 'parameters']);
+            else if (k === 'responses' && loc_isObj(op.responses))
+                out.responses = this.responses(op.responses, produces, [...at, 'responses']);
+            else if (k !== 'consumes' && k !== 'produces')
+                out[k] = op[k];
+        }
+        const body = all.find((x) => loc_isObj(x.p) && x.p.in === 'body');
+        const form = all.filter((x) => loc_isObj(x.p) && x.p.in === 'formData');
+        if (body)
+            out.requestBody = this.body(body, consumes, [...at, 'requestBody']);
+        else if (form.length > 0)
+            out.requestBody = this.form(form, consumes, [...at, 'requestBody']);
+        return out;
+    }
+    body(placed, consumes, at) {
+        const body = placed.p;
+        this.back.add(at, placed.at);
+        const content = {};
+        for (const m of consumes) {
+            content[m] = { schema: body.schema ?? {} };
+            this.back.add([...at, 'content', m], placed.at);
+            this.back.add([...at, 'content', m, 'schema'], [...placed.at, 'schema']);
+        }
+        return { required: body.required === true, content, ...(body.description ? { description: body.description } : {}) };
+    }
+    form(fields, consumes, at) {
+        const media = consumes.find((m) => m.includes('form')) ?? 'application/x-www-form-urlencoded';
+        const schemaAt = [...at, 'content', media, 'schema'];
+        // The made-up body, its media type and object schema are written nowhere: the first field stands in.
+        for (const p of [at, [...at, 'content', media], schemaAt, [...schemaAt, 'type']])
+            this.back.add(p, fields[0].at);
+        const properties = {};
+        const required = [];
+        for (const { p, at: original } of fields) {
+            const field = p;
+            const name = String(field.name);
+            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original);
+            properties[name] = converted.schema ?? {};
+            if (field.required !== true)
+                continue;
+            if (required.length === 0)
+                this.back.add([...schemaAt, 'required'], [...original, 'required']);
+            this.back.add([...schemaAt, 'required', String(required.length)], [...original, 'required']);
+            required.push(name);
+        }
+        return { content: { [media]: { schema: { type: 'object', properties, ...(required.length ? { required } : {}) } } } };
+    }
+    responses(rs, produces, at) {
+        const out = {};
+        for (const [code, r] of Object.entries(rs))
+            out[code] = this.response(r, produces, [...at, code], [...at, code]);
+        return out;
+    }
+    response(r, produces, from, to) {
+        this.back.add(from, to);
+        if (!loc_isObj(r) || typeof r.$ref === 'string')
+            return r;
+        const out = {};
+        for (const k of Object.keys(r)) {
+            if (k === 'schema') {
+                const content = {};
+                this.back.add([...from, 'content'], [...to, 'schema']);
+                for (const m of produces) {
+                    content[m] = { schema: r.schema };
+                    this.back.add([...from, 'content', m], [...to, 'schema']);
+                    this.back.add([...from, 'content', m, 'schema'], [...to, 'schema']);
+                }
+                out.content = content;
+            }
+            else if (k === 'headers' && loc_isObj(r.headers)) {
+                const hs = {};
+                for (const [name, h] of Object.entries(r.headers))
+                    hs[name] = this.parameter(h, [...from, 'headers', name], [...to, 'headers', name]);
+                out.headers = hs;
+            }
+            else if (k !== 'examples')
+                out[k] = r[k];
+        }
+        if (out.description === undefined)
+            out.description = '';
+        return out;
+    }
+    securityScheme(def, from, to) {
+        this.back.add(from, to);
+        if (!loc_isObj(def))
+            return def;
+        if (def.type === 'basic')
+            return { type: 'http', scheme: 'basic', ...(def.description ? { description: def.description } : {}) };
+        if (def.type === 'apiKey')
+            return { type: 'apiKey', name: def.name, in: def.in };
+        if (def.type !== 'oauth2')
+            return def;
+        const flowName = OAUTH_FLOWS[String(def.flow)] ?? 'implicit';
+        const flow = { scopes: def.scopes ?? {} };
+        if (def.authorizationUrl)
+            flow.authorizationUrl = def.authorizationUrl;
+        if (def.tokenUrl)
+            flow.tokenUrl = def.tokenUrl;
+        this.back.add([...from, 'flows'], to);
+        this.back.add([...from, 'flows', flowName], to);
+        return { type: 'oauth2', flows: { [flowName]: flow } };
+    }
+}
+const OAUTH_FLOWS = {
+    implicit: 'implicit',
+    password: 'password',
+    application: 'clientCredentials',
+    accessCode: 'authorizationCode',
+};
 function strings(v) {
     return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
 }
+/** Only refs into this document move: a ref into another file reads that file as it is written. */
 function rewriteRefs(v) {
     if (Array.isArray(v))
         return v.map(rewriteRefs);
@@ -34020,7 +34420,7 @@ function rewriteRefs(v) {
     const out = Object.create(null);
     for (const k of Object.keys(v)) {
         const x = v[k];
-        if (k === '$ref' && typeof x === 'string') {
+        if (k === '$ref' && typeof x === 'string' && x.startsWith('#/')) {
             out[k] = x
                 .replace('#/definitions/', '#/components/schemas/')
                 .replace('#/parameters/', '#/components/parameters/')
@@ -34035,125 +34435,16 @@ function rewriteRefs(v) {
     }
     return out;
 }
-function isBodyLike(p, root) {
-    const r = resolveLocal(p, root);
-    return loc_isObj(r) && (r.in === 'body' || r.in === 'formData');
+function isBodyLike(p) {
+    return loc_isObj(p) && (p.in === 'body' || p.in === 'formData');
 }
-function resolveLocal(p, root) {
-    if (loc_isObj(p) && typeof p.$ref === 'string' && p.$ref.startsWith('#/components/parameters/')) {
-        const name = p.$ref.slice('#/components/parameters/'.length);
-        return loc_own(loc_own(root, 'parameters'), name) ?? p;
-    }
-    return p;
+function samePlace(a, b) {
+    return loc_isObj(a) && loc_isObj(b) && a.name === b.name && a.in === b.in;
 }
 const SCHEMA_KEYS = [
     'type', 'format', 'items', 'collectionFormat', 'default', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
     'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'enum', 'multipleOf',
 ];
-function convertParameter(p) {
-    if (!loc_isObj(p) || typeof p.$ref === 'string')
-        return p;
-    const out = {};
-    const schema = {};
-    for (const k of Object.keys(p)) {
-        if (SCHEMA_KEYS.includes(k)) {
-            if (k !== 'collectionFormat')
-                schema[k] = p[k];
-        }
-        else
-            out[k] = p[k];
-    }
-    if (Object.keys(schema).length > 0)
-        out.schema = schema;
-    return out;
-}
-function convertOperation(op, shared, root, consumes, produces) {
-    const out = {};
-    const opConsumes = strings(op.consumes) ?? consumes;
-    const opProduces = strings(op.produces) ?? produces;
-    const params = Array.isArray(op.parameters) ? op.parameters : [];
-    const all = [...params, ...shared.filter((s) => !params.some((p) => samePlace(resolveLocal(p, root), resolveLocal(s, root))))];
-    const body = all.map((p) => resolveLocal(p, root)).find((p) => loc_isObj(p) && p.in === 'body');
-    const form = all.map((p) => resolveLocal(p, root)).filter((p) => loc_isObj(p) && p.in === 'formData');
-    for (const k of Object.keys(op)) {
-        if (k === 'parameters')
-            out.parameters = params.filter((p) => !isBodyLike(p, root)).map(convertParameter);
-        else if (k === 'responses' && loc_isObj(op.responses)) {
-            const rs = {};
-            for (const [code, r] of Object.entries(op.responses))
-                rs[code] = convertResponse(r, opProduces);
-            out.responses = rs;
-        }
-        else if (k !== 'consumes' && k !== 'produces')
-            out[k] = op[k];
-    }
-    if (body) {
-        const content = {};
-        for (const m of opConsumes)
-            content[m] = { schema: body.schema ?? {} };
-        out.requestBody = { required: body.required === true, content, ...(body.description ? { description: body.description } : {}) };
-    }
-    else if (form.length > 0) {
-        const properties = {};
-        const required = [];
-        for (const f of form) {
-            const s = convertParameter({ ...f, in: undefined });
-            properties[String(f.name)] = s.schema ?? {};
-            if (f.required === true)
-                required.push(String(f.name));
-        }
-        const media = opConsumes.find((m) => m.includes('form')) ?? 'application/x-www-form-urlencoded';
-        out.requestBody = { content: { [media]: { schema: { type: 'object', properties, ...(required.length ? { required } : {}) } } } };
-    }
-    return out;
-}
-function samePlace(a, b) {
-    return loc_isObj(a) && loc_isObj(b) && a.name === b.name && a.in === b.in;
-}
-function convertResponse(r, produces) {
-    if (!loc_isObj(r) || typeof r.$ref === 'string')
-        return r;
-    const out = {};
-    for (const k of Object.keys(r)) {
-        if (k === 'schema') {
-            const content = {};
-            for (const m of produces)
-                content[m] = { schema: r.schema };
-            out.content = content;
-        }
-        else if (k === 'headers' && loc_isObj(r.headers)) {
-            const hs = {};
-            for (const [name, h] of Object.entries(r.headers)) {
-                const c = convertParameter(h);
-                hs[name] = c;
-            }
-            out.headers = hs;
-        }
-        else if (k !== 'examples')
-            out[k] = r[k];
-    }
-    if (out.description === undefined)
-        out.description = '';
-    return out;
-}
-function convertSecurityScheme(def) {
-    if (!loc_isObj(def))
-        return def;
-    if (def.type === 'basic')
-        return { type: 'http', scheme: 'basic', ...(def.description ? { description: def.description } : {}) };
-    if (def.type === 'apiKey')
-        return { type: 'apiKey', name: def.name, in: def.in };
-    if (def.type === 'oauth2') {
-        const flowName = { implicit: 'implicit', password: 'password', application: 'clientCredentials', accessCode: 'authorizationCode' }[String(def.flow)];
-        const flow = { scopes: def.scopes ?? {} };
-        if (def.authorizationUrl)
-            flow.authorizationUrl = def.authorizationUrl;
-        if (def.tokenUrl)
-            flow.tokenUrl = def.tokenUrl;
-        return { type: 'oauth2', flows: { [flowName ?? 'implicit']: flow } };
-    }
-    return def;
-}
 
 ;// CONCATENATED MODULE: ./src/breaking/spec/load.ts
 
@@ -34210,7 +34501,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        return { doc: { ...doc, value: convertSwagger2(v) }, version: '2.0' };
+        const { value, origin } = convertSwagger2(v);
+        return { doc: convertedDoc(doc, value, origin), version: '2.0' };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -34386,50 +34678,69 @@ class Loader {
     checkAllRefs() {
         const done = new Set();
         const queue = [...this.docs.values()];
-        const pathOf = (n) => {
-            const out = [];
-            for (let c = n; c && c.parent; c = c.parent)
-                out.push(c.key);
-            return out.reverse();
-        };
         while (queue.length > 0) {
             const doc = queue.pop();
             if (done.has(doc.id))
                 continue;
             done.add(doc.id);
-            const stack = [{ v: doc.value, key: '', parent: undefined, depth: 0 }];
-            while (stack.length > 0) {
-                const node = stack.pop();
-                const v = node.v;
-                if (node.depth > MAX_DEPTH) {
-                    throw new errors_InputError(`${doc.name} at /${pathOf(node).slice(0, 8).join('/')}/…: nested more than ${MAX_DEPTH} levels deep; refusing to walk it`, {
-                        file: doc.name,
-                    });
-                }
-                if (Array.isArray(v)) {
-                    for (let i = 0; i < v.length; i++)
-                        if (typeof v[i] === 'object' && v[i] !== null)
-                            stack.push({ v: v[i], key: String(i), parent: node, depth: node.depth + 1 });
-                    continue;
-                }
-                if (!loc_isObj(v))
-                    continue;
-                if (refOf(v) !== undefined) {
-                    const before = this.docs.size;
-                    this.deref({ v, doc, path: pathOf(node) });
-                    if (this.docs.size !== before)
-                        for (const d of this.docs.values())
-                            if (!done.has(d.id))
-                                queue.push(d);
-                }
-                for (const k of Object.keys(v)) {
-                    const x = v[k];
-                    if (typeof x !== 'object' || x === null || k === '$ref' || isDataKey(k, node.key))
-                        continue;
-                    stack.push({ v: x, key: k, parent: node, depth: node.depth + 1 });
-                }
-            }
+            const before = this.docs.size;
+            this.checkRefsIn(doc);
+            if (this.docs.size !== before)
+                for (const d of this.docs.values())
+                    if (!done.has(d.id))
+                        queue.push(d);
         }
+    }
+    /** Depth-first over one document; a path is only spelled out for a `$ref` or an error. */
+    checkRefsIn(doc) {
+        const route = [];
+        const visit = (v, key) => {
+            if (route.length > MAX_DEPTH) {
+                throw new errors_InputError(`${doc.name} at /${route.slice(0, 8).join('/')}/…: nested more than ${MAX_DEPTH} levels deep; refusing to walk it`, {
+                    file: doc.name,
+                });
+            }
+            if (Array.isArray(v)) {
+                for (let i = 0; i < v.length; i++) {
+                    const x = v[i];
+                    if (typeof x !== 'object' || x === null)
+                        continue;
+                    route.push(String(i));
+                    visit(x, route[route.length - 1]);
+                    route.pop();
+                }
+                return;
+            }
+            const o = v;
+            // The route is read (and copied) only if resolving fails, while it still names this node.
+            if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref'))
+                this.deref(new LazyPathLoc(o, doc, () => route.slice()));
+            for (const k in o) {
+                const x = o[k];
+                if (typeof x !== 'object' || x === null || k === '$ref' || isDataKey(k, key))
+                    continue;
+                route.push(k);
+                visit(x, k);
+                route.pop();
+            }
+        };
+        if (typeof doc.value === 'object' && doc.value !== null)
+            visit(doc.value, '');
+    }
+}
+/** A node whose path is only worked out when a message needs it. */
+class LazyPathLoc {
+    v;
+    doc;
+    make;
+    built;
+    constructor(v, doc, make) {
+        this.v = v;
+        this.doc = doc;
+        this.make = make;
+    }
+    get path() {
+        return (this.built ??= this.make());
     }
 }
 /** Keys whose values are data, not spec structure: a `$ref` inside them is an example payload. */
@@ -34453,8 +34764,11 @@ const IGNORED_SIBLINGS = new Set(['$ref', 'description', 'summary']);
 /** OpenAPI 3.1 lets a `$ref` carry siblings; they override the target's keywords (3.0 specs rarely have any). */
 function mergeSiblings(ref, target) {
     const o = ref.v;
-    const extra = Object.keys(o).filter((k) => !IGNORED_SIBLINGS.has(k));
-    if (extra.length === 0 || !loc_isObj(target.v))
+    let extra;
+    for (const k in o)
+        if (!IGNORED_SIBLINGS.has(k))
+            (extra ??= []).push(k);
+    if (!extra || !loc_isObj(target.v))
         return target;
     const merged = Object.create(null);
     for (const k of Object.keys(target.v))
@@ -34517,7 +34831,8 @@ function sourceId(src) {
 class Sameness {
     base;
     rev;
-    memo = new WeakMap();
+    // A plain Map (not a WeakMap): it lives for one comparison, and ephemeron tables cost the GC dearly.
+    memo = new Map();
     constructor(base, rev) {
         this.base = base;
         this.rev = rev;
@@ -34525,15 +34840,49 @@ class Sameness {
     /** Pairs answered 'same' during the current top-level call. */
     made = [];
     same(b, r) {
+        return this.sameValues(b.v, r.v, b, r);
+    }
+    /** Whether `x` (in the base, next to `bl`) and `y` (in the revision, next to `rl`) say the same. */
+    sameValues(x, y, bl, rl) {
         this.made = [];
-        const result = this.value(b.v, r.v, b, r, 0);
+        const result = this.value(x, y, bl, rl, 0);
         // A 'same' that leaned on a cycle assumption later disproved is not kept.
         if (!result)
-            for (const [inner, y] of this.made)
-                if (inner.get(y) === true)
-                    inner.delete(y);
+            for (const [x, y] of this.made)
+                if (this.known(x, y) === true)
+                    this.forget(x, y);
         this.made = [];
         return result;
+    }
+    known(x, y) {
+        const a = this.memo.get(x);
+        if (!a)
+            return undefined;
+        return a.y === y ? a.same : a.others?.get(y);
+    }
+    remember(x, y, same) {
+        const a = this.memo.get(x);
+        if (!a)
+            this.memo.set(x, { y, same });
+        else if (a.y === y)
+            a.same = same;
+        else
+            (a.others ??= new Map()).set(y, same);
+    }
+    forget(x, y) {
+        const a = this.memo.get(x);
+        if (!a)
+            return;
+        if (a.y !== y)
+            a.others?.delete(y);
+        else if (a.others?.size) {
+            const [[y2, same]] = a.others;
+            a.others.delete(y2);
+            a.y = y2;
+            a.same = same;
+        }
+        else
+            this.memo.delete(x);
     }
     value(x, y, bl, rl, depth) {
         if (x === y)
@@ -34543,17 +34892,14 @@ class Sameness {
         // Data nested deeper than any schema (a hostile example) is simply not known to be the same.
         if (depth > 400)
             return false;
-        let inner = this.memo.get(x);
-        const known = inner?.get(y);
+        const known = this.known(x, y);
         if (known !== undefined)
             return known;
-        if (!inner)
-            this.memo.set(x, (inner = new WeakMap()));
-        inner.set(y, true);
+        this.remember(x, y, true);
         const result = this.compare(x, y, bl, rl, depth);
-        inner.set(y, result);
+        this.remember(x, y, result);
         if (result)
-            this.made.push([inner, y]);
+            this.made.push([x, y]);
         return result;
     }
     compare(x, y, bl, rl, depth) {
@@ -34573,176 +34919,41 @@ class Sameness {
             if (rx !== ry || Object.keys(x).length !== 1 || Object.keys(y).length !== 1)
                 return false;
             // Same reference text: the same only if what it points at is the same in both versions.
-            const tb = this.base.deref({ v: x, doc: bl.doc, path: bl.path });
-            const tr = this.rev.deref({ v: y, doc: rl.doc, path: rl.path });
+            const tb = this.base.deref(near(x, bl));
+            const tr = this.rev.deref(near(y, rl));
             return this.value(tb.v, tr.v, tb, tr, depth + 1);
         }
-        const kx = Object.keys(x);
-        if (kx.length !== Object.keys(y).length)
-            return false;
-        for (const k of kx) {
-            if (!Object.prototype.hasOwnProperty.call(y, k))
+        // for…in over parsed JSON reads the key cache without copying it out (no inherited keys here).
+        let ny = 0;
+        for (const _ in y)
+            ny++;
+        let nx = 0;
+        for (const k in x) {
+            if (!Object.prototype.hasOwnProperty.call(y, k) || !this.value(x[k], y[k], bl, rl, depth + 1))
                 return false;
-            if (!this.value(x[k], y[k], bl, rl, depth + 1))
-                return false;
+            nx++;
         }
-        return true;
+        return nx === ny;
     }
 }
+/** `v`, found beside `loc`: its document resolves the reference; the path is only read for messages. */
+function near(v, loc) {
+    return {
+        v,
+        doc: loc.doc,
+        get path() {
+            return loc.path;
+        },
+    };
+}
 
-;// CONCATENATED MODULE: ./src/breaking/schema-walk.ts
+;// CONCATENATED MODULE: ./src/breaking/schema-match.ts
+// Matching and comparing subschemas across versions: which allOf/anyOf/oneOf members are the same
+// member, and whether two schemas say the same. Used by the walker and by the composition rules.
 
 
-
-
-const EMPTY = { own: [], kids: [] };
-/** Keywords holding one subschema, walked into when both sides have it. */
+/** Keywords holding one subschema. */
 const SINGLE = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema'];
-/** Keywords holding a map of subschemas. */
-const MAPS = ['properties', 'patternProperties', 'dependentSchemas'];
-/**
- * Walks matched schema pairs, calling every family's `schema` hook at each one. Results below a
- * `$ref` are computed once per (position kind, base target, revision target) and reused by every
- * operation that reaches the same pair; a pair already being walked (a cycle) contributes nothing.
- */
-class SchemaWalker {
-    scope;
-    baseSpec;
-    revSpec;
-    memo = new Map();
-    active = new Set();
-    hooks;
-    constructor(families, scope, baseSpec, revSpec) {
-        this.scope = scope;
-        this.baseSpec = baseSpec;
-        this.revSpec = revSpec;
-        this.hooks = families.filter((f) => f.schema);
-        this.sameness = new Sameness(baseSpec, revSpec);
-    }
-    sameness;
-    /** Whether two nodes say exactly the same in both versions (see Sameness). */
-    same(base, rev) {
-        return this.sameness.same(base, rev);
-    }
-    /**
-     * Walk a top schema pair (parameter, body or header schema) and report into `emit`. A change
-     * reached by several routes (a shared schema used twice in one body) is reported once, under the
-     * first route's path.
-     */
-    walkTop(base, rev, place, emit, subject) {
-        const topPrefix = `${place.side}-${place.holder}`;
-        const result = this.walk(base, rev, place, topPrefix, 0);
-        if (result === EMPTY)
-            return;
-        const seen = new Set();
-        const visited = new Set();
-        const operation = place.op.operation;
-        const rel = [];
-        const visit = (r) => {
-            if (visited.has(r))
-                return;
-            visited.add(r);
-            for (const c of r.own) {
-                if (seen.has(c))
-                    continue;
-                seen.add(c);
-                emit({ id: c.id, message: `${subject(rel)} ${c.detail}`, at: c.at, operation, data: c.data });
-            }
-            for (const [seg, kid] of r.kids) {
-                rel.push(seg);
-                visit(kid);
-                rel.pop();
-            }
-        };
-        visit(result);
-    }
-    walk(baseIn, revIn, place, topPrefix, depth) {
-        const viaRef = refOf(baseIn.v) !== undefined || refOf(revIn.v) !== undefined;
-        const base = this.baseSpec.deref(baseIn);
-        const rev = this.revSpec.deref(revIn);
-        if (this.sameness.same(base, rev))
-            return EMPTY;
-        const prefix = depth === 0 ? topPrefix : nestedPrefix(topPrefix);
-        let key;
-        if (viaRef && depth > 0) {
-            key = `${prefix}|${locId(base)}|${locId(rev)}`;
-            const known = this.memo.get(key);
-            if (known)
-                return known;
-            if (this.active.has(key))
-                return EMPTY;
-            this.active.add(key);
-        }
-        const own = [];
-        const pair = {
-            base,
-            rev,
-            place,
-            propPath: [],
-            prefix,
-            deref: (loc) => (this.baseSpec.docs.get(loc.doc.id) === loc.doc ? this.baseSpec.deref(loc) : this.revSpec.deref(loc)),
-        };
-        const e = {
-            emit: (id, detail, at, data) => {
-                if (isRule(id))
-                    own.push({ id, detail, at, data });
-            },
-        };
-        for (const f of this.hooks)
-            f.schema(pair, e, this.scope);
-        const kids = [];
-        for (const [seg, b, r] of subPairs(base, rev, (l) => this.baseSpec.deref(l), (l) => this.revSpec.deref(l))) {
-            const kid = this.walk(b, r, place, topPrefix, depth + 1);
-            if (kid !== EMPTY)
-                kids.push([seg[0], kid]);
-        }
-        const out = own.length === 0 && kids.length === 0 ? EMPTY : { own, kids };
-        if (key) {
-            this.active.delete(key);
-            this.memo.set(key, out);
-        }
-        return out;
-    }
-}
-function nestedPrefix(top) {
-    if (top === 'request-body')
-        return 'request-property';
-    if (top === 'response-body')
-        return 'response-property';
-    return `${top}-property`;
-}
-/** Matched sub-schema pairs, each with the path segments that lead to it. */
-function* subPairs(base, rev, derefBase, derefRev) {
-    if (!loc_isObj(base.v) || !loc_isObj(rev.v))
-        return;
-    for (const k of SINGLE) {
-        if (loc_isObj(loc_own(base.v, k)) && loc_isObj(loc_own(rev.v, k)))
-            yield [[k === 'items' ? 'items' : k], loc_child(base, k), loc_child(rev, k)];
-    }
-    for (const k of MAPS) {
-        const bm = loc_own(base.v, k);
-        const rm = loc_own(rev.v, k);
-        if (!loc_isObj(bm) || !loc_isObj(rm))
-            continue;
-        const bl = loc_child(base, k);
-        const rl = loc_child(rev, k);
-        for (const name of Object.keys(rm)) {
-            if (!Object.prototype.hasOwnProperty.call(bm, name))
-                continue;
-            yield [k === 'properties' ? [name] : [`${k}[${name}]`], loc_child(bl, name), loc_child(rl, name)];
-        }
-    }
-    const bp = loc_own(base.v, 'prefixItems');
-    const rp = loc_own(rev.v, 'prefixItems');
-    if (Array.isArray(bp) && Array.isArray(rp)) {
-        for (let i = 0; i < Math.min(bp.length, rp.length); i++)
-            yield [[`prefixItems[${i}]`], loc_child(loc_child(base, 'prefixItems'), i), loc_child(loc_child(rev, 'prefixItems'), i)];
-    }
-    for (const k of ['allOf', 'anyOf', 'oneOf']) {
-        for (const [label, b, r] of matchSubschemas(base, rev, k, derefBase, derefRev))
-            yield [[`${k}[${label}]`], b, r];
-    }
-}
 /** Keywords that document a schema without constraining the instances it accepts. */
 const ANNOTATION_KEYWORDS = new Set(['title', 'description', 'default', 'example', 'examples', 'externalDocs', '$comment']);
 /**
@@ -34754,6 +34965,19 @@ const ANNOTATION_KEYWORDS = new Set(['title', 'description', 'default', 'example
 function diffSubschemas(base, rev, keyword, derefBase, derefRev) {
     const bv = loc_own(base.v, keyword);
     const rv = loc_own(rev.v, keyword);
+    // The rules and the walk both ask for the same lists; an answer depends only on the two lists.
+    if (!Array.isArray(bv) || !Array.isArray(rv))
+        return computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev);
+    let inner = diffMemo.get(bv);
+    if (!inner)
+        diffMemo.set(bv, (inner = new Map()));
+    let d = inner.get(rv);
+    if (!d)
+        inner.set(rv, (d = computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev)));
+    return d;
+}
+const diffMemo = new WeakMap();
+function computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev) {
     const bl = Array.isArray(bv) ? bv : [];
     const rl = Array.isArray(rv) ? rv : [];
     const modified = [];
@@ -34831,7 +35055,7 @@ function sameSchema(a, b, derefA, derefB, validationOnly, seen = new Set()) {
     const x = derefA(a);
     const y = derefB(b);
     if (!loc_isObj(x.v) || !loc_isObj(y.v))
-        return schema_walk_sameValue(x.v, y.v);
+        return schema_match_sameValue(x.v, y.v);
     const key = `${locId(x)}|${locId(y)}`;
     if (seen.has(key))
         return true;
@@ -34864,19 +35088,19 @@ function sameSchema(a, b, derefA, derefB, validationOnly, seen = new Set()) {
             if (!sameSchema(cx, cy, derefA, derefB, validationOnly, seen))
                 return false;
         }
-        else if (!schema_walk_sameValue(cx.v, cy.v))
+        else if (!schema_match_sameValue(cx.v, cy.v))
             return false;
     }
     return true;
 }
-function schema_walk_sameValue(a, b) {
+function schema_match_sameValue(a, b) {
     if (a === b)
         return true;
     if (Array.isArray(a) && Array.isArray(b))
-        return a.length === b.length && a.every((v, i) => schema_walk_sameValue(v, b[i]));
+        return a.length === b.length && a.every((v, i) => schema_match_sameValue(v, b[i]));
     if (loc_isObj(a) && loc_isObj(b)) {
         const ka = Object.keys(a);
-        return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && schema_walk_sameValue(a[k], b[k]));
+        return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && schema_match_sameValue(a[k], b[k]));
     }
     return false;
 }
@@ -34887,6 +35111,334 @@ function matchSubschemas(base, rev, keyword, derefBase, derefRev) {
         loc_child(loc_child(base, keyword), i),
         loc_child(loc_child(rev, keyword), j),
     ]);
+}
+
+;// CONCATENATED MODULE: ./src/breaking/rules/wrap.ts
+
+
+
+const KEYWORDS = ['allOf', 'anyOf', 'oneOf'];
+/** Keywords a wrapper may carry beside its list: they describe the wrapped schema, or are judged elsewhere. */
+const WRAPPER_EXTRAS = new Set([...ANNOTATION_KEYWORDS, 'nullable', 'deprecated', 'readOnly', 'writeOnly']);
+const known = new WeakMap();
+function wrapOf(p) {
+    let w = known.get(p);
+    if (w === undefined)
+        known.set(p, (w = find(p, p.base, p.rev, 'rev') ?? find(p, p.rev, p.base, 'base') ?? null));
+    return w ?? undefined;
+}
+function find(p, plain, wrapper, side) {
+    if (!loc_isObj(plain.v) || !loc_isObj(wrapper.v) || KEYWORDS.some((k) => loc_own(plain.v, k) !== undefined))
+        return undefined;
+    const used = KEYWORDS.filter((k) => loc_own(wrapper.v, k) !== undefined);
+    if (used.length !== 1)
+        return undefined;
+    const keyword = used[0];
+    for (const key of Object.keys(wrapper.v)) {
+        if (key === keyword || key.startsWith('x-') || WRAPPER_EXTRAS.has(key))
+            continue;
+        if (key === 'type' && JSON.stringify(loc_own(wrapper.v, 'type')) === JSON.stringify(loc_own(plain.v, 'type')))
+            continue;
+        return undefined;
+    }
+    const list = loc_child(wrapper, keyword);
+    if (!Array.isArray(list.v))
+        return undefined;
+    const members = list.v.map((_, i) => loc_child(list, i));
+    const rest = members.filter((m) => !isNullSchema(p.deref(m).v));
+    const nullMember = rest.length < members.length;
+    if (rest.length !== 1 || (keyword === 'allOf' && nullMember))
+        return undefined;
+    const member = rest[0];
+    if (!sameComponent(plain, p.deref(member)) && !sameSchema(plain, member, p.deref, p.deref, true))
+        return undefined;
+    return { side, keyword, nullable: nullMember || loc_own(wrapper.v, 'nullable') === true, member };
+}
+/** Both are the same named schema of their version: the same pointer, or the whole of a file of the same name. */
+function sameComponent(a, b) {
+    if (a.path.length !== b.path.length || !a.path.every((k, i) => b.path[i] === k))
+        return false;
+    return a.path.length > 0 || external_node_path_default().basename(a.doc.name) === external_node_path_default().basename(b.doc.name);
+}
+function isNullSchema(v) {
+    const t = loc_own(v, 'type');
+    return t === 'null' || (Array.isArray(t) && t.length === 1 && t[0] === 'null');
+}
+
+;// CONCATENATED MODULE: ./src/breaking/sub-result.ts
+
+const EMPTY = { own: [], kids: [] };
+/**
+ * Lists every change reachable from a result, each once (see SubChange.key), under its shortest route
+ * (the first of equals in schema order): `id` rather than `children/items/id` or a long detour
+ * through other components. A list is kept per result, so a subtree shared by many operations is listed once.
+ * Results that reach each other (a strongly connected set, found with Tarjan's algorithm) are
+ * listed by walking the set itself; everything outside it reuses the lists already made.
+ */
+class RouteLister {
+    lists = new Map();
+    /** The strongly connected set each result already placed belongs to. */
+    component = new Map();
+    cyclic = new Set();
+    components = 0;
+    list(r) {
+        const known = this.lists.get(r);
+        if (known)
+            return known;
+        if (!this.component.has(r))
+            this.place(r);
+        return this.lists.get(r) ?? this.listCyclic(r);
+    }
+    /** Tarjan's algorithm from `root` over results not yet placed; sets closed in reverse topological order. */
+    place(root) {
+        const index = new Map();
+        const low = new Map();
+        const stack = [];
+        const onStack = new Set();
+        const visit = (v) => {
+            const i = index.size;
+            index.set(v, i);
+            low.set(v, i);
+            stack.push(v);
+            onStack.add(v);
+            let selfLoop = false;
+            for (const [, w] of v.kids) {
+                if (w === v)
+                    selfLoop = true;
+                if (this.component.has(w))
+                    continue;
+                if (!index.has(w)) {
+                    visit(w);
+                    low.set(v, Math.min(low.get(v), low.get(w)));
+                }
+                else if (onStack.has(w))
+                    low.set(v, Math.min(low.get(v), index.get(w)));
+            }
+            if (low.get(v) !== i)
+                return;
+            const id = this.components++;
+            let size = 0;
+            for (let w; w !== v; size++) {
+                w = stack.pop();
+                onStack.delete(w);
+                this.component.set(w, id);
+            }
+            if (size > 1 || selfLoop)
+                this.cyclic.add(id);
+            else
+                this.lists.set(v, this.compose(v));
+        };
+        visit(root);
+    }
+    /** A result outside any cycle: its own changes, then each child's list under the child's segment. */
+    compose(r) {
+        const best = new Map();
+        for (const c of r.own)
+            offer(best, '', 0, c);
+        for (const [seg, kid] of r.kids)
+            for (const f of this.list(kid))
+                offer(best, join(seg, f.rel), f.depth + 1, f.c);
+        return [...best.values()];
+    }
+    /** A result in a cycle: breadth-first over its strongly connected set, reusing lists outside it. */
+    listCyclic(start) {
+        const comp = this.component.get(start);
+        const best = new Map();
+        const queue = [[start, '', 0]];
+        const reached = new Set([start]);
+        for (let i = 0; i < queue.length; i++) {
+            const [r, rel, depth] = queue[i];
+            for (const c of r.own)
+                offer(best, rel, depth, c);
+            for (const [seg, kid] of r.kids) {
+                const at = join(rel, seg);
+                if (this.component.get(kid) !== comp)
+                    for (const f of this.list(kid))
+                        offer(best, join(at, f.rel), depth + 1 + f.depth, f.c);
+                else if (!reached.has(kid)) {
+                    reached.add(kid);
+                    queue.push([kid, at, depth + 1]);
+                }
+            }
+        }
+        const out = [...best.values()];
+        this.lists.set(start, out);
+        return out;
+    }
+}
+/** Keep `c` under `rel` unless it is already listed under a route as short. */
+function offer(best, rel, depth, c) {
+    const key = (c.key ??= `${c.id}\u0000${c.detail}\u0000${c.at ? locId(c.at) : ''}`);
+    const known = best.get(key);
+    if (known && known.depth <= depth)
+        return;
+    best.set(key, { rel, c, depth });
+}
+function join(a, b) {
+    return a === '' ? b : b === '' ? a : `${a}/${b}`;
+}
+
+;// CONCATENATED MODULE: ./src/breaking/schema-walk.ts
+
+
+
+
+
+
+
+/** Keywords holding a map of subschemas. */
+const MAPS = ['properties', 'patternProperties', 'dependentSchemas'];
+/**
+ * Walks matched schema pairs, calling every family's `schema` hook at each one. Results at and below
+ * a `$ref` are computed once per (position kind, place context, base target, revision target) and
+ * reused by every operation that reaches the same pair. A pair met again while it is being walked
+ * (a recursive schema) links back to its own result, so the results form a graph with cycles. A
+ * top schema met again below itself is walked once more as a nested one; the route lister reports
+ * each change (rule and node) once, so the repeat adds nothing.
+ */
+class SchemaWalker {
+    scope;
+    baseSpec;
+    revSpec;
+    /** Results by (position kind, context, pair), entered before they are built so a cycle finds them. */
+    memo = new Map();
+    routes = new RouteLister();
+    hooks;
+    constructor(families, scope, baseSpec, revSpec) {
+        this.scope = scope;
+        this.baseSpec = baseSpec;
+        this.revSpec = revSpec;
+        this.hooks = families.filter((f) => f.schema);
+        this.sameness = new Sameness(baseSpec, revSpec);
+    }
+    sameness;
+    /** Whether two nodes say exactly the same in both versions (see Sameness). */
+    same(base, rev) {
+        return this.sameness.same(base, rev);
+    }
+    /**
+     * Walk a top schema pair (parameter, body or header schema) and report into `emit`. A change
+     * reached by several routes (a shared schema used twice in one body) is reported once, under the
+     * shortest route's path; `subject` names the place from the slash-joined path ('' at the top).
+     */
+    walkTop(base, rev, place, emit, subject) {
+        const topPrefix = `${place.side}-${place.holder}`;
+        const result = this.walk(base, rev, place, topPrefix, this.contextOf(place), 0);
+        if (result === EMPTY)
+            return;
+        const operation = place.op.operation;
+        for (const { rel, c } of this.routes.list(result)) {
+            emit({ id: c.id, message: `${subject(rel)} ${c.detail}`, at: c.at, operation, data: c.data });
+        }
+    }
+    /** The part of a place the rules read (see RuleFamily.schemaContext): results are shared where it is equal. */
+    contextOf(place) {
+        let key = place.param ? place.param.in : '';
+        for (const f of this.hooks)
+            key += `|${f.schemaContext?.(place) ?? ''}`;
+        return key;
+    }
+    walk(baseIn, revIn, place, topPrefix, context, depth) {
+        const viaRef = refOf(baseIn.v) !== undefined || refOf(revIn.v) !== undefined;
+        const base = this.baseSpec.deref(baseIn);
+        const rev = this.revSpec.deref(revIn);
+        if (this.sameness.same(base, rev))
+            return EMPTY;
+        const prefix = depth === 0 ? topPrefix : nestedPrefix(topPrefix);
+        let key;
+        let node;
+        if (viaRef) {
+            key = `${prefix}|${context}|${locId(base)}|${locId(rev)}`;
+            // Done, or still being built further up this route (a cycle): either way, that result.
+            const known = this.memo.get(key);
+            if (known)
+                return known;
+            node = { own: [], kids: [] };
+            this.memo.set(key, node);
+        }
+        const own = node ? node.own : [];
+        const pair = {
+            base,
+            rev,
+            place,
+            propPath: [],
+            prefix,
+            deref: (loc) => (this.baseSpec.docs.get(loc.doc.id) === loc.doc ? this.baseSpec.deref(loc) : this.revSpec.deref(loc)),
+        };
+        const e = {
+            emit: (id, detail, at, data) => {
+                if (isRule(id))
+                    own.push({ id, detail, at, data });
+            },
+        };
+        for (const f of this.hooks)
+            f.schema(pair, e, this.scope);
+        const kids = node ? node.kids : [];
+        for (const [seg, b, r] of this.subPairs(pair)) {
+            const kid = this.walk(b, r, place, topPrefix, context, depth + 1);
+            if (kid !== EMPTY)
+                kids.push([seg, kid]);
+        }
+        const empty = own.length === 0 && kids.length === 0;
+        // Routes inside a cycle may already hold `node`; later ones are spared an empty result.
+        if (node && empty)
+            this.memo.set(key, EMPTY);
+        return empty ? EMPTY : (node ?? { own, kids });
+    }
+    /** Matched sub-schema pairs that differ, each with the path segment that leads to it. */
+    subPairs(pair) {
+        const { base, rev } = pair;
+        const out = [];
+        if (!loc_isObj(base.v) || !loc_isObj(rev.v))
+            return out;
+        // A schema wrapped whole (see rules/wrap.ts) is compared with what it wraps, at the same path.
+        const wrap = wrapOf(pair);
+        if (wrap) {
+            out.push(wrap.side === 'rev' ? ['', base, wrap.member] : ['', wrap.member, rev]);
+            return out;
+        }
+        for (const k of SINGLE) {
+            const bv = loc_own(base.v, k);
+            const rv = loc_own(rev.v, k);
+            if (loc_isObj(bv) && loc_isObj(rv) && !this.sameness.sameValues(bv, rv, base, rev))
+                out.push([k, loc_child(base, k), loc_child(rev, k)]);
+        }
+        for (const k of MAPS) {
+            const bm = loc_own(base.v, k);
+            const rm = loc_own(rev.v, k);
+            if (!loc_isObj(bm) || !loc_isObj(rm))
+                continue;
+            let bl;
+            let rl;
+            for (const name of Object.keys(rm)) {
+                if (!Object.prototype.hasOwnProperty.call(bm, name) || this.sameness.sameValues(bm[name], rm[name], base, rev))
+                    continue;
+                bl ??= loc_child(base, k);
+                rl ??= loc_child(rev, k);
+                out.push([k === 'properties' ? name : `${k}[${name}]`, loc_child(bl, name), loc_child(rl, name)]);
+            }
+        }
+        const bp = loc_own(base.v, 'prefixItems');
+        const rp = loc_own(rev.v, 'prefixItems');
+        if (Array.isArray(bp) && Array.isArray(rp)) {
+            for (let i = 0; i < Math.min(bp.length, rp.length); i++)
+                out.push([`prefixItems[${i}]`, loc_child(loc_child(base, 'prefixItems'), i), loc_child(loc_child(rev, 'prefixItems'), i)]);
+        }
+        const derefBase = (l) => this.baseSpec.deref(l);
+        const derefRev = (l) => this.revSpec.deref(l);
+        for (const k of ['allOf', 'anyOf', 'oneOf']) {
+            for (const [label, b, r] of matchSubschemas(base, rev, k, derefBase, derefRev))
+                out.push([`${k}[${label}]`, b, r]);
+        }
+        return out;
+    }
+}
+function nestedPrefix(top) {
+    if (top === 'request-body')
+        return 'request-property';
+    if (top === 'response-body')
+        return 'response-property';
+    return `${top}-property`;
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/walk.ts
@@ -34976,7 +35528,7 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
             const rs = loc_child(pp.rev, 'schema');
             if (bs.v !== undefined && rs.v !== undefined) {
                 const place = { side: 'request', holder: 'parameter', op, holderName: pp.in, param: pp };
-                schemas.walkTop(bs, rs, place, emit, (rel) => (rel.length ? `${pp.in} parameter '${pp.name}' property '${rel.join('/')}'` : `${pp.in} parameter '${pp.name}'`));
+                schemas.walkTop(bs, rs, place, emit, (rel) => (rel ? `${pp.in} parameter '${pp.name}' property '${rel}'` : `${pp.in} parameter '${pp.name}'`));
             }
         }
     }
@@ -35010,7 +35562,7 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
                 f.header?.(hp, scope);
             if (bh && rh && loc_own(bh.v, 'schema') !== undefined && loc_own(rh.v, 'schema') !== undefined) {
                 const place = { side: 'response', holder: 'header', op, holderName: name, status };
-                schemas.walkTop(loc_child(bh, 'schema'), loc_child(rh, 'schema'), place, emit, (rel) => rel.length ? `response header '${name}' (${status}) property '${rel.join('/')}'` : `response header '${name}' (${status})`);
+                schemas.walkTop(loc_child(bh, 'schema'), loc_child(rh, 'schema'), place, emit, (rel) => rel ? `response header '${name}' (${status}) property '${rel}'` : `response header '${name}' (${status})`);
             }
         }
         walkContent(b, r, op, 'response', status, families, scope, schemas, emit);
@@ -35034,7 +35586,7 @@ function walkContent(b, r, op, side, status, families, scope, schemas, emit) {
         const place = { side, holder: 'body', op, holderName: mediaType, status };
         const where = side === 'request' ? `request body (${mediaType})` : `response body (${status}, ${mediaType})`;
         const noun = side === 'request' ? 'request property' : 'response property';
-        schemas.walkTop(sb, sr, place, emit, (rel) => (rel.length ? `${noun} '${rel.join('/')}' in ${where}` : where));
+        schemas.walkTop(sb, sr, place, emit, (rel) => (rel ? `${noun} '${rel}' in ${where}` : where));
     }
 }
 /**
@@ -35196,8 +35748,6 @@ function applyIgnores(findings, entries, today) {
     const out = findings.filter((f) => !live.some((e) => e.id === f.id && (!e.operation || (f.operation !== undefined && opKey(e.operation) === opKey(f.operation)))));
     for (const e of entries) {
         if (e.expires && e.expires < day && findings.some((f) => f.id === e.id && (!e.operation || (f.operation && opKey(e.operation) === opKey(f.operation))))) {
-            const f = findings.find((x) => x.id === e.id);
-            void f;
             out.push({
                 id: 'ignore-expired',
                 level: 'warning',
@@ -35209,7 +35759,158 @@ function applyIgnores(findings, entries, today) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/breaking/rules/schema-constraints.ts
+
+
+
+const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+/** 3.0 writes an exclusive bound as `maximum: 10` + `exclusiveMaximum: true`; 3.1 as `exclusiveMaximum: 10`. */
+const exclusiveFlag = (s, flag) => loc_own(s, flag) === true;
+/**
+ * The bounds. The 3.0 boolean form is normalised to the 3.1 numeric form, so
+ * `maximum: 10, exclusiveMaximum: true` is an exclusive maximum of 10 and no inclusive maximum:
+ * switching between the two spellings is no change, and turning the flag on is an exclusive
+ * maximum being set.
+ */
+const BOUNDS = [
+    { rule: 'max', keyword: 'maximum', exclusive: 'exclusive-max', read: (s) => (exclusiveFlag(s, 'exclusiveMaximum') ? undefined : num(loc_own(s, 'maximum'))) },
+    { rule: 'min', keyword: 'minimum', exclusive: 'exclusive-min', read: (s) => (exclusiveFlag(s, 'exclusiveMinimum') ? undefined : num(loc_own(s, 'minimum'))) },
+    { rule: 'exclusive-max', keyword: 'exclusiveMaximum', read: (s) => num(loc_own(s, 'exclusiveMaximum')) ?? (exclusiveFlag(s, 'exclusiveMaximum') ? num(loc_own(s, 'maximum')) : undefined) },
+    { rule: 'exclusive-min', keyword: 'exclusiveMinimum', read: (s) => num(loc_own(s, 'exclusiveMinimum')) ?? (exclusiveFlag(s, 'exclusiveMinimum') ? num(loc_own(s, 'minimum')) : undefined) },
+    { rule: 'max-length', keyword: 'maxLength', read: (s) => num(loc_own(s, 'maxLength')) },
+    // An absent minLength is 0 (no shorter string is possible), as oasdiff reads it: setting one raises it.
+    { rule: 'min-length', keyword: 'minLength', read: (s) => num(loc_own(s, 'minLength')) ?? 0 },
+    { rule: 'max-items', keyword: 'maxItems', read: (s) => num(loc_own(s, 'maxItems')) },
+    { rule: 'min-items', keyword: 'minItems', read: (s) => num(loc_own(s, 'minItems')) },
+];
+/** Item-count bounds that, on an array parameter, are also read from a misplaced spot: its `items` schema. */
+const ITEM_COUNTS = new Set(['max-items', 'min-items']);
+/** A pattern that accepts every string: replacing a pattern by it lifts the restriction. */
+const ANY_PATTERN = new Set(['.*', '^.*$', '^.*', '.*$', '(.*)', '^(.*)$', '[\\s\\S]*', '^[\\s\\S]*$']);
+/**
+ * The registered id for `rest` at this position, most specific first: a readOnly property in a
+ * request and a writeOnly property in a response have their own (informational) variants, header
+ * parameter properties their own ids, and the response body's enum rule its historical name.
+ */
+function ruleId(p, rest) {
+    const candidates = [];
+    const rev = p.rev.v;
+    if (p.prefix === 'request-property' && loc_own(rev, 'readOnly') === true) {
+        // Clients do not send a readOnly property, so narrowing it breaks none of them: its own
+        // informational id where oasdiff has one, and no error where oasdiff has none.
+        const ro = `request-read-only-property-${rest}`;
+        if (isRule(ro))
+            return ro;
+        const plain = `request-property-${rest}`;
+        return isRule(plain) && RULES[plain].level !== 'error' ? plain : undefined;
+    }
+    if (p.prefix === 'response-property' && loc_own(rev, 'writeOnly') === true)
+        candidates.push(`response-write-only-property-${rest}`);
+    if (p.prefix === 'request-parameter-property' && p.place.param?.in === 'header')
+        candidates.push(`request-header-property-${rest}`);
+    candidates.push(`${p.prefix}-${rest}`);
+    const alias = ALIASES[`${p.prefix}-${rest}`];
+    if (alias)
+        candidates.push(alias);
+    return candidates.find(isRule);
+}
+/** Ids oasdiff spells differently from the `${prefix}-${rule}` pattern. */
+const ALIASES = Object.assign(Object.create(null), {
+    'response-body-enum-value-removed': 'response-mediatype-enum-value-removed',
+});
+/** Emit the first registered id among `rests` (fallbacks for ids oasdiff lacks at some positions). */
+function emitRule(p, e, rests, detail, at, data) {
+    for (const rest of rests) {
+        const id = ruleId(p, rest);
+        if (id) {
+            e.emit(id, detail, at, data);
+            return;
+        }
+    }
+}
+/** Where a keyword sits: in the revision, or in the base when it is gone. */
+function keywordAt(p, keyword, gone) {
+    const side = gone ? p.base : p.rev;
+    return loc_own(side.v, keyword) !== undefined ? loc_child(side, keyword) : side;
+}
+function checkBound(p, e, bound, base, rev, where, label = bound.keyword) {
+    const from = bound.read(base);
+    const to = bound.read(rev);
+    if (from === to)
+        return;
+    // The same number moving between the inclusive and the exclusive bound (3.0's flag turned on or
+    // off) is one change, reported by the exclusive bound (set or unset).
+    const ex = bound.exclusive ? BOUNDS.find((b) => b.rule === bound.exclusive) : undefined;
+    if (ex && (from === undefined) !== (to === undefined) && ex.read(base) === to && ex.read(rev) === from)
+        return;
+    let action;
+    let detail;
+    if (from !== undefined && to !== undefined) {
+        action = to < from ? 'decreased' : 'increased';
+        const written = (s) => loc_own(s, bound.keyword) !== undefined;
+        if (!written(rev))
+            detail = `${label} ${from} removed`;
+        else if (!written(base))
+            detail = `${label} set to ${to}`;
+        else
+            detail = `${label} ${action} from ${from} to ${to}`;
+    }
+    else if (to !== undefined) {
+        action = 'set';
+        detail = `${label} set to ${to}`;
+    }
+    else {
+        action = 'unset';
+        detail = `${label} ${from} removed`;
+    }
+    // Point at the keyword where it is written: in the revision, else (dropped) in the base.
+    const side = loc_own(where.rev.v, bound.keyword) !== undefined || loc_own(where.base.v, bound.keyword) === undefined ? where.rev : where.base;
+    const at = loc_own(side.v, bound.keyword) !== undefined ? loc_child(side, bound.keyword) : side;
+    emitRule(p, e, [`${bound.rule}-${action}`], detail, at, { keyword: bound.keyword, from, to });
+}
+function checkPattern(p, e) {
+    const str = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
+    const from = str(loc_own(p.base.v, 'pattern'));
+    const to = str(loc_own(p.rev.v, 'pattern'));
+    if (from === to)
+        return;
+    const data = { keyword: 'pattern', from, to };
+    if (from === undefined)
+        emitRule(p, e, ['pattern-added'], `pattern '${to}' added`, keywordAt(p, 'pattern', false), data);
+    else if (to === undefined)
+        emitRule(p, e, ['pattern-removed'], `pattern '${from}' removed`, keywordAt(p, 'pattern', true), data);
+    else if (ANY_PATTERN.has(to))
+        emitRule(p, e, ['pattern-generalized', 'pattern-changed'], `pattern generalized from '${from}' to '${to}'`, keywordAt(p, 'pattern', false), data);
+    else
+        emitRule(p, e, ['pattern-changed'], `pattern changed from '${from}' to '${to}'`, keywordAt(p, 'pattern', false), data);
+}
+const constraintsFamily = {
+    name: 'schema-constraints',
+    schema(p, e) {
+        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v) || wrapOf(p))
+            return;
+        const where = { base: p.base, rev: p.rev };
+        for (const bound of BOUNDS) {
+            checkBound(p, e, bound, p.base.v, p.rev.v, where);
+            // An array parameter whose item count sits (wrongly) on its `items` schema: read it there,
+            // as oasdiff does, when the parameter's own bound did not change.
+            if (p.prefix === 'request-parameter' && ITEM_COUNTS.has(bound.rule) && bound.read(p.base.v) === bound.read(p.rev.v)) {
+                const bi = loc_own(p.base.v, 'items');
+                const ri = loc_own(p.rev.v, 'items');
+                if (!loc_isObj(bi) || !loc_isObj(ri))
+                    continue;
+                const b = p.deref(loc_child(p.base, 'items'));
+                const r = p.deref(loc_child(p.rev, 'items'));
+                if (bound.read(b.v) !== undefined && bound.read(r.v) !== undefined)
+                    checkBound(p, e, bound, b.v, r.v, { base: b, rev: r }, `items ${bound.keyword}`);
+            }
+        }
+        checkPattern(p, e);
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/breaking/rules/schema-properties.ts
+
 
 /**
  * Properties of an object schema pair: properties added and removed, `required` changes, and
@@ -35224,7 +35925,7 @@ function applyIgnores(findings, entries, today) {
 const propertiesFamily = {
     name: 'schema-properties',
     schema(p, e) {
-        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
+        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v) || wrapOf(p))
             return;
         const obj = new ObjectPair(p);
         if (p.place.holder === 'body') {
@@ -35262,10 +35963,17 @@ class ObjectPair {
         this.moved = movedIntoOneOf(p, bp);
     }
     baseProp(name) {
-        return this.p.deref(loc_child(loc_child(this.p.base, 'properties'), name));
+        return this.p.deref(this.baseEntry(name));
     }
     revProp(name) {
-        return this.p.deref(loc_child(loc_child(this.p.rev, 'properties'), name));
+        return this.p.deref(this.revEntry(name));
+    }
+    /** The property's entry under `properties` (where a finding about the property points), not its `$ref` target. */
+    baseEntry(name) {
+        return loc_child(loc_child(this.p.base, 'properties'), name);
+    }
+    revEntry(name) {
+        return loc_child(loc_child(this.p.rev, 'properties'), name);
     }
     /** Names that joined (`to` = true) or left the `required` list of properties present on both sides. */
     requiredChanged(to) {
@@ -35329,33 +36037,33 @@ function requestBody(o, e) {
         const b = o.baseProp(name);
         if (flag(b, 'readOnly'))
             continue;
-        report(e, 'request-property-removed', `no longer has property '${name}'`, b, name);
+        report(e, 'request-property-removed', `no longer has property '${name}'`, o.baseEntry(name), name);
     }
     for (const name of o.added) {
         const r = o.revProp(name);
         if (flag(r, 'readOnly'))
             continue;
         if (!o.revReq.has(name))
-            report(e, 'new-optional-request-property', `has new optional property '${name}'`, r, name);
+            report(e, 'new-optional-request-property', `has new optional property '${name}'`, o.revEntry(name), name);
         else if (hasDefault(r))
-            report(e, 'new-required-request-property-with-default', `has new required property '${name}' (it has a default)`, r, name);
+            report(e, 'new-required-request-property-with-default', `has new required property '${name}' (it has a default)`, o.revEntry(name), name);
         else
-            report(e, 'new-required-request-property', `has new required property '${name}'`, r, name);
+            report(e, 'new-required-request-property', `has new required property '${name}'`, o.revEntry(name), name);
     }
     for (const name of o.requiredChanged(true)) {
         const r = o.revProp(name);
         if (flag(r, 'readOnly'))
             continue;
         if (hasDefault(r))
-            report(e, 'request-property-became-required-with-default', `property '${name}' became required (it has a default)`, r, name);
+            report(e, 'request-property-became-required-with-default', `property '${name}' became required (it has a default)`, o.revEntry(name), name);
         else
-            report(e, 'request-property-became-required', `property '${name}' became required`, r, name);
+            report(e, 'request-property-became-required', `property '${name}' became required`, o.revEntry(name), name);
     }
     for (const name of o.requiredChanged(false)) {
         const r = o.revProp(name);
         if (flag(r, 'readOnly'))
             continue;
-        report(e, 'request-property-became-optional', `property '${name}' became optional`, r, name);
+        report(e, 'request-property-became-optional', `property '${name}' became optional`, o.revEntry(name), name);
     }
     flagChanges(o, e, 'request');
 }
@@ -35366,20 +36074,20 @@ function responseBody(o, e) {
         const b = o.baseProp(name);
         const kind = o.baseReq.has(name) ? 'required' : 'optional';
         const wo = flag(b, 'writeOnly') ? 'write-only-' : '';
-        report(e, `response-${kind}-${wo}property-removed`, `no longer has ${kind} ${wo ? 'write-only ' : ''}property '${name}'`, b, name);
+        report(e, `response-${kind}-${wo}property-removed`, `no longer has ${kind} ${wo ? 'write-only ' : ''}property '${name}'`, o.baseEntry(name), name);
     }
     for (const name of o.added) {
         const r = o.revProp(name);
         const kind = o.revReq.has(name) ? 'required' : 'optional';
         const wo = flag(r, 'writeOnly') ? 'write-only-' : '';
-        report(e, `response-${kind}-${wo}property-added`, `has new ${kind} ${wo ? 'write-only ' : ''}property '${name}'`, r, name);
+        report(e, `response-${kind}-${wo}property-added`, `has new ${kind} ${wo ? 'write-only ' : ''}property '${name}'`, o.revEntry(name), name);
     }
     for (const to of [true, false]) {
         for (const name of o.requiredChanged(to)) {
             const r = o.revProp(name);
             const wo = flag(to ? r : o.baseProp(name), 'writeOnly') ? 'write-only-' : '';
             const became = to ? 'required' : 'optional';
-            report(e, `response-${wo}property-became-${became}`, `${wo ? 'write-only ' : ''}property '${name}' became ${became}`, r, name);
+            report(e, `response-${wo}property-became-${became}`, `${wo ? 'write-only ' : ''}property '${name}' became ${became}`, o.revEntry(name), name);
         }
     }
     flagChanges(o, e, 'response');
@@ -35390,152 +36098,18 @@ function headerParameter(o, e) {
         const r = o.revProp(name);
         if (!o.revReq.has(name) || flag(r, 'readOnly'))
             continue;
-        report(e, 'new-required-request-header-property', `has new required property '${name}'`, r, name);
+        report(e, 'new-required-request-header-property', `has new required property '${name}'`, o.revEntry(name), name);
     }
     for (const name of o.requiredChanged(true)) {
         const r = o.revProp(name);
         if (flag(r, 'readOnly'))
             continue;
-        report(e, 'request-header-property-became-required', `property '${name}' became required`, r, name);
+        report(e, 'request-header-property-became-required', `property '${name}' became required`, o.revEntry(name), name);
     }
 }
-
-;// CONCATENATED MODULE: ./src/breaking/rules/schema-constraints.ts
-
-
-const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-/** 3.0 writes an exclusive bound as `maximum: 10` + `exclusiveMaximum: true`; 3.1 as `exclusiveMaximum: 10`. */
-const exclusiveFlag = (s, flag) => loc_own(s, flag) === true;
-/**
- * The bounds. The 3.0 boolean form is normalised to the 3.1 numeric form, so
- * `maximum: 10, exclusiveMaximum: true` is an exclusive maximum of 10 and no inclusive maximum:
- * switching between the two spellings is no change, and turning the flag on is an exclusive
- * maximum being set.
- */
-const BOUNDS = [
-    { rule: 'max', keyword: 'maximum', exclusive: 'exclusive-max', read: (s) => (exclusiveFlag(s, 'exclusiveMaximum') ? undefined : num(loc_own(s, 'maximum'))) },
-    { rule: 'min', keyword: 'minimum', exclusive: 'exclusive-min', read: (s) => (exclusiveFlag(s, 'exclusiveMinimum') ? undefined : num(loc_own(s, 'minimum'))) },
-    { rule: 'exclusive-max', keyword: 'exclusiveMaximum', read: (s) => num(loc_own(s, 'exclusiveMaximum')) ?? (exclusiveFlag(s, 'exclusiveMaximum') ? num(loc_own(s, 'maximum')) : undefined) },
-    { rule: 'exclusive-min', keyword: 'exclusiveMinimum', read: (s) => num(loc_own(s, 'exclusiveMinimum')) ?? (exclusiveFlag(s, 'exclusiveMinimum') ? num(loc_own(s, 'minimum')) : undefined) },
-    { rule: 'max-length', keyword: 'maxLength', read: (s) => num(loc_own(s, 'maxLength')) },
-    { rule: 'min-length', keyword: 'minLength', read: (s) => num(loc_own(s, 'minLength')) },
-    { rule: 'max-items', keyword: 'maxItems', read: (s) => num(loc_own(s, 'maxItems')) },
-    { rule: 'min-items', keyword: 'minItems', read: (s) => num(loc_own(s, 'minItems')) },
-];
-/** Item-count bounds that, on an array parameter, are also read from a misplaced spot: its `items` schema. */
-const ITEM_COUNTS = new Set(['max-items', 'min-items']);
-/** A pattern that accepts every string: replacing a pattern by it lifts the restriction. */
-const ANY_PATTERN = new Set(['.*', '^.*$', '^.*', '.*$', '(.*)', '^(.*)$', '[\\s\\S]*', '^[\\s\\S]*$']);
-/**
- * The registered id for `rest` at this position, most specific first: a readOnly property in a
- * request and a writeOnly property in a response have their own (informational) variants, header
- * parameter properties their own ids, and the response body's enum rule its historical name.
- */
-function ruleId(p, rest) {
-    const candidates = [];
-    const rev = p.rev.v;
-    if (p.prefix === 'request-property' && loc_own(rev, 'readOnly') === true)
-        candidates.push(`request-read-only-property-${rest}`);
-    if (p.prefix === 'response-property' && loc_own(rev, 'writeOnly') === true)
-        candidates.push(`response-write-only-property-${rest}`);
-    if (p.prefix === 'request-parameter-property' && p.place.param?.in === 'header')
-        candidates.push(`request-header-property-${rest}`);
-    candidates.push(`${p.prefix}-${rest}`);
-    const alias = ALIASES[`${p.prefix}-${rest}`];
-    if (alias)
-        candidates.push(alias);
-    return candidates.find(isRule);
-}
-/** Ids oasdiff spells differently from the `${prefix}-${rule}` pattern. */
-const ALIASES = Object.assign(Object.create(null), {
-    'response-body-enum-value-removed': 'response-mediatype-enum-value-removed',
-});
-/** Emit the first registered id among `rests` (fallbacks for ids oasdiff lacks at some positions). */
-function emitRule(p, e, rests, detail, at, data) {
-    for (const rest of rests) {
-        const id = ruleId(p, rest);
-        if (id) {
-            e.emit(id, detail, at, data);
-            return;
-        }
-    }
-}
-/** Where a keyword sits: in the revision, or in the base when it is gone. */
-function keywordAt(p, keyword, gone) {
-    const side = gone ? p.base : p.rev;
-    return loc_own(side.v, keyword) !== undefined ? loc_child(side, keyword) : side;
-}
-function checkBound(p, e, bound, base, rev, where, label = bound.keyword) {
-    const from = bound.read(base);
-    const to = bound.read(rev);
-    if (from === to)
-        return;
-    // The same number moving between the inclusive and the exclusive bound (3.0's flag turned on or
-    // off) is one change, reported by the exclusive bound (set or unset).
-    const ex = bound.exclusive ? BOUNDS.find((b) => b.rule === bound.exclusive) : undefined;
-    if (ex && (from === undefined) !== (to === undefined) && ex.read(base) === to && ex.read(rev) === from)
-        return;
-    let action;
-    let detail;
-    if (from !== undefined && to !== undefined) {
-        action = to < from ? 'decreased' : 'increased';
-        detail = `${label} ${action} from ${from} to ${to}`;
-    }
-    else if (to !== undefined) {
-        action = 'set';
-        detail = `${label} set to ${to}`;
-    }
-    else {
-        action = 'unset';
-        detail = `${label} ${from} removed`;
-    }
-    const gone = action === 'unset';
-    const side = gone ? where.base : where.rev;
-    const at = loc_own(side.v, bound.keyword) !== undefined ? loc_child(side, bound.keyword) : side;
-    emitRule(p, e, [`${bound.rule}-${action}`], detail, at, { keyword: bound.keyword, from, to });
-}
-function checkPattern(p, e) {
-    const str = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
-    const from = str(loc_own(p.base.v, 'pattern'));
-    const to = str(loc_own(p.rev.v, 'pattern'));
-    if (from === to)
-        return;
-    const data = { keyword: 'pattern', from, to };
-    if (from === undefined)
-        emitRule(p, e, ['pattern-added'], `pattern '${to}' added`, keywordAt(p, 'pattern', false), data);
-    else if (to === undefined)
-        emitRule(p, e, ['pattern-removed'], `pattern '${from}' removed`, keywordAt(p, 'pattern', true), data);
-    else if (ANY_PATTERN.has(to))
-        emitRule(p, e, ['pattern-generalized', 'pattern-changed'], `pattern generalized from '${from}' to '${to}'`, keywordAt(p, 'pattern', false), data);
-    else
-        emitRule(p, e, ['pattern-changed'], `pattern changed from '${from}' to '${to}'`, keywordAt(p, 'pattern', false), data);
-}
-const constraintsFamily = {
-    name: 'schema-constraints',
-    schema(p, e) {
-        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
-            return;
-        const where = { base: p.base, rev: p.rev };
-        for (const bound of BOUNDS) {
-            checkBound(p, e, bound, p.base.v, p.rev.v, where);
-            // An array parameter whose item count sits (wrongly) on its `items` schema: read it there,
-            // as oasdiff does, when the parameter's own bound did not change.
-            if (p.prefix === 'request-parameter' && ITEM_COUNTS.has(bound.rule) && bound.read(p.base.v) === bound.read(p.rev.v)) {
-                const bi = loc_own(p.base.v, 'items');
-                const ri = loc_own(p.rev.v, 'items');
-                if (!loc_isObj(bi) || !loc_isObj(ri))
-                    continue;
-                const b = p.deref(loc_child(p.base, 'items'));
-                const r = p.deref(loc_child(p.rev, 'items'));
-                if (bound.read(b.v) !== undefined && bound.read(r.v) !== undefined)
-                    checkBound(p, e, bound, b.v, r.v, { base: b, rev: r }, `items ${bound.keyword}`);
-            }
-        }
-        checkPattern(p, e);
-    },
-};
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/schema-types.ts
+
 
 
 /** Stable text of a JSON value (object keys sorted) for equality and set membership. */
@@ -35624,9 +36198,9 @@ function listOfTypes(p, side) {
 /** A schema carrying its type in subschemas (wrapped in oneOf/anyOf/allOf): its own lack of `type` says nothing. */
 const composed = (s) => ['oneOf', 'anyOf', 'allOf'].some((k) => Array.isArray(loc_own(s, k)) && loc_own(s, k).length > 0);
 /** Parameter sent as `form` + `explode` (the query/cookie default): one value is a one-element array. */
-function formExplode(p) {
-    const param = p.place.param?.rev?.v;
-    const inn = p.place.param?.in;
+function formExplode(place) {
+    const param = place.param?.rev?.v;
+    const inn = place.param?.in;
     const style = loc_own(param, 'style') ?? (inn === 'query' || inn === 'cookie' ? 'form' : 'simple');
     const explode = loc_own(param, 'explode') ?? style === 'form';
     return style === 'form' && explode === true;
@@ -35640,7 +36214,7 @@ function constraintsOf(s) {
 }
 /** A scalar (or union of scalars) query/cookie parameter that became an array of items accepting the same values. */
 function scalarToExplodedArray(p, from, to) {
-    if (from.length === 0 || from.includes('array') || !sameTypes(to, ['array']) || !formExplode(p))
+    if (from.length === 0 || from.includes('array') || !sameTypes(to, ['array']) || !formExplode(p.place))
         return false;
     if (!loc_isObj(loc_own(p.rev.v, 'items')))
         return false;
@@ -35673,10 +36247,11 @@ function checkType(p, e) {
         const removed = bl.types.filter((t) => !rl.types.includes(t));
         const added = rl.types.filter((t) => !bl.types.includes(t));
         const data = { from: bl.types, to: rl.types };
+        const where = schema_types_at(p.rev, ['oneOf', 'anyOf'].find((k) => loc_own(p.rev.v, k) !== undefined) ?? 'type');
         if (removed.length)
-            emitRule(p, e, ['list-of-types-narrowed'], `list of types narrowed: ${removed.join(', ')} removed`, p.rev, data);
+            emitRule(p, e, ['list-of-types-narrowed'], `list of types narrowed: ${removed.join(', ')} removed`, where, data);
         else
-            emitRule(p, e, ['list-of-types-widened'], `list of types widened: ${added.join(', ')} added`, p.rev, data);
+            emitRule(p, e, ['list-of-types-widened'], `list of types widened: ${added.join(', ')} added`, where, data);
         return;
     }
     const bt = typesOf(p.base.v);
@@ -35740,13 +36315,14 @@ function nullable(s) {
     const t = loc_own(s, 'type');
     return t === 'null' || (Array.isArray(t) && t.includes('null'));
 }
-function checkNullable(p, e) {
-    const from = nullable(p.base.v);
-    const to = nullable(p.rev.v);
+function checkNullable(p, e, wrap) {
+    const from = wrap?.side === 'base' ? wrap.nullable : nullable(p.base.v);
+    const to = wrap?.side === 'rev' ? wrap.nullable : nullable(p.rev.v);
     if (from === to)
         return;
     const side = to ? p.rev : p.base;
-    const where = loc_own(side.v, 'nullable') !== undefined ? loc_child(side, 'nullable') : schema_types_at(side, 'type');
+    const wrapper = wrap && (wrap.side === 'rev') === to ? wrap.keyword : 'type';
+    const where = loc_own(side.v, 'nullable') !== undefined ? loc_child(side, 'nullable') : schema_types_at(side, wrapper);
     emitRule(p, e, [to ? 'became-nullable' : 'became-not-nullable'], to ? 'became nullable' : 'became not nullable', where, { from, to });
 }
 // ---------- const and default ----------
@@ -35809,6 +36385,9 @@ const typesFamily = {
     schema(p, e) {
         if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
             return;
+        const wrap = wrapOf(p);
+        if (wrap)
+            return checkNullable(p, e, wrap);
         checkType(p, e);
         checkNullable(p, e);
         checkValue(p, e, 'const', 'const');
@@ -35816,9 +36395,12 @@ const typesFamily = {
         checkEnum(p, e);
         checkExtensibleEnum(p, e);
     },
+    schemaContext: (place) => (place.holder === 'body' ? String(stronglyTyped(place.holderName)) : place.holder === 'parameter' ? String(formExplode(place)) : ''),
 };
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/composition.ts
+
+
 
 
 
@@ -35841,12 +36423,15 @@ const compositionFamily = {
         // A body wrapped in a oneOf is reported once as such, instead of as oneOf members added; there
         // is no such rule below the body, where the new members are reported.
         const top = p.prefix === 'request-body' || p.prefix === 'response-body';
-        const wrapped = top ? wrappedInOneOf(p) : 0;
+        const wrap = wrapOf(p);
+        const wrapped = top && !wrap ? wrappedInOneOf(p) : 0;
         if (wrapped)
             e.emit(`${p.prefix}-wrapped-in-one-of`, `was wrapped in a oneOf of ${wrapped} alternatives`, p.rev, { alternatives: wrapped });
         const listOfTypes = listOfTypesChanged(p);
-        for (const k of KEYWORDS) {
+        for (const k of composition_KEYWORDS) {
             if (k.keyword === 'oneOf' && wrapped)
+                continue;
+            if (k.keyword === wrap?.keyword)
                 continue;
             // oneOf/anyOf lists of plain types are a type change, reported as `…-list-of-types-…`.
             if (k.keyword !== 'allOf' && listOfTypes)
@@ -35856,7 +36441,7 @@ const compositionFamily = {
         discriminator(p, e);
     },
 };
-const KEYWORDS = [
+const composition_KEYWORDS = [
     { keyword: 'allOf', id: 'all-of', annotationOnly: true },
     { keyword: 'anyOf', id: 'any-of', annotationOnly: false },
     { keyword: 'oneOf', id: 'one-of', annotationOnly: false },
@@ -35879,9 +36464,12 @@ function members(p, e, k) {
         ]) {
             if (group.length === 0)
                 continue;
+            const id = ruleId(p, `${k.id}-${dir}${suffix}`);
+            if (!id)
+                continue;
             const names = group.map((l) => memberName(l));
             const what = suffix ? ` (annotations only)` : '';
-            e.emit(`${p.prefix}-${k.id}-${dir}${suffix}`, `${k.keyword} ${dir === 'added' ? 'gained' : 'lost'} ${names.join(', ')}${what}`, group[0], {
+            e.emit(id, `${k.keyword} ${dir === 'added' ? 'gained' : 'lost'} ${names.join(', ')}${what}`, group[0], {
                 [dir]: names,
             });
         }
@@ -35935,9 +36523,9 @@ function discriminator(p, e) {
     const added = rk.filter((k) => !bk.includes(k));
     const deleted = bk.filter((k) => !rk.includes(k));
     if (added.length)
-        e.emit(`${pre}-mapping-added`, `discriminator mapping gained ${list(added)}`, loc_child(rl, 'mapping'), { added });
+        e.emit(`${pre}-mapping-added`, `discriminator mapping gained ${list(added)}`, loc_child(loc_child(rl, 'mapping'), added[0]), { added });
     if (deleted.length)
-        e.emit(`${pre}-mapping-deleted`, `discriminator mapping lost ${list(deleted)}`, loc_child(bl, 'mapping'), { deleted });
+        e.emit(`${pre}-mapping-deleted`, `discriminator mapping lost ${list(deleted)}`, loc_child(loc_child(bl, 'mapping'), deleted[0]), { deleted });
     for (const k of rk) {
         if (!bk.includes(k))
             continue;
@@ -36289,6 +36877,8 @@ function mediaTypeRenamed(p, from, s) {
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/schema-keywords.ts
 
+
+
 const ROWS = [
     { keyword: 'if', stem: 'if', kind: 'schema', narrows: 'added', what: '`if` subschema' },
     { keyword: 'then', stem: 'then', kind: 'schema', narrows: 'added', what: '`then` subschema' },
@@ -36310,7 +36900,7 @@ const ROWS = [
 const keywordsFamily = {
     name: 'schema-keywords',
     schema(p, e) {
-        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
+        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v) || wrapOf(p))
             return;
         for (const row of ROWS)
             CHECKS[row.kind](p, e, row);
@@ -36369,7 +36959,10 @@ const CHECKS = {
             if (!added.length && !removed.length)
                 continue;
             const parts = [added.length ? `added ${added.join(', ')}` : '', removed.length ? `removed ${removed.join(', ')}` : ''].filter(Boolean);
-            e.emit(`${p.prefix}-${row.stem}-changed`, `${row.what} '${key}' changed: ${parts.join('; ')}`, loc_child(rl, key), {
+            const id = ruleId(p, `${row.stem}-changed`);
+            if (!id)
+                continue;
+            e.emit(id, `${row.what} '${key}' changed: ${parts.join('; ')}`, loc_child(rl, key), {
                 keyword: row.keyword,
                 key,
                 from: from.map(String),
@@ -36385,7 +36978,10 @@ const CHECKS = {
             return;
         const show = (v) => (v === undefined ? 'none' : `'${String(v)}'`);
         const at = to !== undefined ? loc_child(p.rev, row.keyword) : loc_child(p.base, row.keyword);
-        e.emit(`${p.prefix}-${row.stem}-changed`, `${row.what} changed from ${show(from)} to ${show(to)}`, at, {
+        const id = ruleId(p, `${row.stem}-changed`);
+        if (!id)
+            return;
+        e.emit(id, `${row.what} changed from ${show(from)} to ${show(to)}`, at, {
             keyword: row.keyword,
             from: from ?? null,
             to: to ?? null,
@@ -36393,7 +36989,9 @@ const CHECKS = {
     },
 };
 function emit(p, e, row, change, detail, at, data) {
-    e.emit(`${p.prefix}-${row.stem}-${change}`, detail, at, { keyword: row.keyword, ...data, narrows: row.narrows === change });
+    const id = ruleId(p, `${row.stem}-${change}`);
+    if (id)
+        e.emit(id, detail, at, { keyword: row.keyword, ...data, narrows: row.narrows === change });
 }
 /** Whether a subschema keyword is written (boolean schemas such as `unevaluatedProperties: false` count). */
 function present(v) {
@@ -36717,25 +37315,28 @@ function semverFor(findings) {
         return 'major';
     return findings.length > 0 ? 'minor' : 'patch';
 }
-/** Source lines for all changes, one pass per file. */
+/** Source lines for all changes: each distinct node located once, one pass per file. */
 function resolveLines(changes) {
     const byDoc = new Map();
-    changes.forEach((c, i) => {
+    for (const c of changes) {
         if (!c.at)
-            return;
-        const list = byDoc.get(c.at.doc) ?? [];
-        list.push(i);
-        byDoc.set(c.at.doc, list);
-    });
-    const out = new Array(changes.length).fill(undefined);
-    for (const [doc, idxs] of byDoc) {
-        const lines = doc.lines(idxs.map((i) => changes[i].at.path));
-        idxs.forEach((ci, k) => {
-            const line = lines[k];
-            out[ci] = line === undefined ? { file: doc.name } : { file: doc.name, line };
-        });
+            continue;
+        let locs = byDoc.get(c.at.doc);
+        if (!locs)
+            byDoc.set(c.at.doc, (locs = new Map()));
+        locs.set(c.at, undefined);
     }
-    return out;
+    for (const [doc, locs] of byDoc) {
+        const keys = [...locs.keys()];
+        const lines = doc.lines(keys.map((l) => l.path));
+        keys.forEach((l, k) => locs.set(l, lines[k]));
+    }
+    return changes.map((c) => {
+        if (!c.at)
+            return undefined;
+        const line = byDoc.get(c.at.doc).get(c.at);
+        return line === undefined ? { file: c.at.doc.name } : { file: c.at.doc.name, line };
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/severity.ts
@@ -42008,7 +42609,7 @@ function annotationFinding(f, cwd, workspace) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _breaking_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(322);
+/* harmony import */ var _breaking_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2938);
 
 await (0,_breaking_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runBreakingAction */ .j)();
 
@@ -44861,12 +45462,12 @@ __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
 exports.Vj = identity.isAlias;
-__webpack_unused_export__ = identity.isCollection;
+exports.P3 = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;
 __webpack_unused_export__ = identity.isNode;
-__webpack_unused_export__ = identity.isPair;
-__webpack_unused_export__ = identity.isScalar;
+exports.tO = identity.isPair;
+exports.jn = identity.isScalar;
 exports.oP = identity.isSeq;
 __webpack_unused_export__ = Pair.Pair;
 __webpack_unused_export__ = Scalar.Scalar;
@@ -44880,7 +45481,7 @@ exports.qg = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
+exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 

@@ -37953,13 +37953,16 @@ function result_verdictFor(findings, failOn) {
     const worst = failOn === 'error' ? 0 : 1;
     return findings.some((f) => RANK[f.level] <= worst) ? 'fail' : 'pass';
 }
-/** Worst first, then by file, line and id so output is stable. */
+/** Worst first, then by operation, file, line and id so output is stable (code-point order, no locale). */
 function result_sortFindings(findings) {
     return [...findings].sort((a, b) => RANK[a.level] - RANK[b.level] ||
-        (a.operation ?? '').localeCompare(b.operation ?? '') ||
-        (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+        cmp(a.operation ?? '', b.operation ?? '') ||
+        cmp(a.location?.file ?? '', b.location?.file ?? '') ||
         (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
-        a.id.localeCompare(b.id));
+        cmp(a.id, b.id));
+}
+function cmp(a, b) {
+    return a === b ? 0 : a < b ? -1 : 1;
 }
 /** Exit codes mean one thing each: 3 is a bug of ours (the message carries the stack), never a verdict. */
 const EXIT = { pass: 0, fail: 1, usage: 2, internal: 3 };
@@ -38219,6 +38222,17 @@ class errors_InputError extends Error {
         this.name = 'InputError';
         this.file = opts.file;
         this.field = opts.field;
+    }
+}
+/**
+ * A service the gate talks to (GitHub, a Pact Broker, a webhook) refused or did not answer after the
+ * allowed retries. Like bad input it exits 2: the job cannot run as configured (URL, token, access);
+ * it is neither a verdict on the API nor a bug of ours.
+ */
+class ServiceError extends errors_InputError {
+    constructor(message, opts = {}) {
+        super(message, opts);
+        this.name = 'ServiceError';
     }
 }
 function isInputError(e) {
@@ -38487,6 +38501,7 @@ function render(result, format) {
 
 
 
+
 /** Shared parsing of option values; every failure names the option and what was expected. */
 function inputs_parseFailOn(v, field = 'fail-on') {
     const s = (v ?? '').trim() || 'error';
@@ -38536,6 +38551,56 @@ function readTextFile(file, field, shown = file) {
     catch {
         throw new errors_InputError(`${field}: file '${shown}' not found or not readable`, { file: shown, field });
     }
+}
+/** Write a report to the file an option names; a directory or a missing parent folder is bad input, not a crash. */
+function writeTextFile(file, text, field = 'output') {
+    try {
+        writeFileSync(file, text);
+    }
+    catch (e) {
+        const code = e.code;
+        const why = code === 'EISDIR' ? 'is a directory' : code === 'ENOENT' ? 'is in a folder that does not exist' : `cannot be written (${code ?? e.message})`;
+        throw new InputError(`${field}: '${file}' ${why}: expected a file path to write the report to`, { file, field });
+    }
+}
+/** Throw InputError when `file` exists and is a directory (`what` says what was expected instead). */
+function rejectDirectory(file, field, what = 'a file', shown = file) {
+    let dir = false;
+    try {
+        dir = statSync(file).isDirectory();
+    }
+    catch {
+        return; // missing: the reader says so
+    }
+    if (dir)
+        throw new InputError(`${field}: '${shown}' is a directory, expected ${what}`, { file: shown, field });
+}
+/** Check before any work is done that `file` can be created: not a directory, its folder exists. */
+function checkOutputPath(file, field = 'output') {
+    if (!file)
+        return;
+    rejectDirectory(file, field, 'a file path to write to');
+    const parent = dirname(resolve(file));
+    let ok = false;
+    try {
+        ok = statSync(parent).isDirectory();
+    }
+    catch {
+        ok = false;
+    }
+    if (!ok)
+        throw new InputError(`${field}: '${file}' is in a folder that does not exist ('${parent}')`, { file, field });
+}
+/**
+ * An abort signal that fires after `ms`, like AbortSignal.timeout, but whose timer keeps Node running.
+ * fetch() can stay pending on a server that drops every connection at once; with AbortSignal.timeout's
+ * unref'd timer Node then runs out of work and exits with code 13 and no message. Call `clear()` once
+ * the response has been read.
+ */
+function timeoutSignal(ms) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
+    return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/fast-check/lib/rolldown-runtime-D7D4PA-g.js
@@ -51062,7 +51127,24 @@ function ownKeys(o) {
 function child(loc, key) {
     const k = String(key);
     const v = Array.isArray(loc.v) ? loc.v[Number(k)] : own(loc.v, k);
-    return { v, doc: loc.doc, path: [...loc.path, k] };
+    return new ChildLoc(v, loc.doc, loc, k);
+}
+/** Most nodes a walk visits never need their path (only reported ones do): it is built on first use. */
+class ChildLoc {
+    v;
+    doc;
+    parent;
+    key;
+    built;
+    constructor(v, doc, parent, key) {
+        this.v = v;
+        this.doc = doc;
+        this.parent = parent;
+        this.key = key;
+    }
+    get path() {
+        return (this.built ??= [...this.parent.path, this.key]);
+    }
 }
 function locId(loc) {
     return `${loc.doc.id}#/${loc.path.map(escapePointer).join('/')}`;
@@ -51942,7 +52024,7 @@ function locateJsonLines(text, paths) {
         }
         t.ends.push(i);
     });
-    const scanner = new Scanner(text);
+    const scanner = new Scanner(text, paths.length);
     scanner.ws();
     scanner.walk(root, scanner.pos, offsets);
     const lineStarts = lineStartsOf(text);
@@ -51950,9 +52032,13 @@ function locateJsonLines(text, paths) {
 }
 class Scanner {
     s;
+    left;
     pos = 0;
-    constructor(s) {
+    constructor(s, 
+    /** Paths still to find: once none are left, the rest of the text is not read. */
+    left) {
         this.s = s;
+        this.left = left;
     }
     ws() {
         const s = this.s;
@@ -51970,6 +52056,9 @@ class Scanner {
     walk(trie, keyOffset, out) {
         for (const i of trie.ends)
             out[i] = keyOffset;
+        this.left -= trie.ends.length;
+        if (this.left === 0)
+            return;
         if (trie.children.size === 0)
             return this.skipValue();
         const c = this.s[this.pos];
@@ -51990,6 +52079,8 @@ class Scanner {
                     this.walk(child, keyStart, out);
                 else
                     this.skipValue();
+                if (this.left === 0)
+                    return;
                 this.ws();
                 if (this.s[this.pos] === ',')
                     this.pos++;
@@ -52009,6 +52100,8 @@ class Scanner {
                     this.walk(child, this.pos, out);
                 else
                     this.skipValue();
+                if (this.left === 0)
+                    return;
                 this.ws();
                 if (this.s[this.pos] === ',')
                     this.pos++;
@@ -52109,12 +52202,14 @@ function json_locate_lineOf(starts, offset) {
 
 /** Alias expansions allowed per YAML document: real specs use a handful; a bomb uses millions. */
 const MAX_ALIAS_COUNT = 1000;
+/** An alias shares one value, but each `<<` merge copies its sources anew: the nodes all merges copy, at most. */
+const MAX_MERGED_NODES = 1_000_000;
 function parseDoc(text, name, id) {
     const trimmed = text.trimStart();
     if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
         try {
             const value = JSON.parse(text);
-            return { name, id, value, lines: (paths) => locateJsonLines(text, paths) };
+            return makeDoc(name, id, value, (paths) => locateJsonLines(text, paths));
         }
         catch {
             // Not strict JSON (comments, trailing commas…): YAML is a superset, let it try and report.
@@ -52126,7 +52221,7 @@ function parseYamlDoc(text, name, id) {
     const lineCounter = new dist/* LineCounter */.HN();
     let doc;
     try {
-        doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: false, prettyErrors: true });
+        doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: false, prettyErrors: true, merge: true });
     }
     catch (e) {
         throw new errors_InputError(`${name}: not valid YAML or JSON: ${e.message}`, { file: name });
@@ -52137,30 +52232,99 @@ function parseYamlDoc(text, name, id) {
         const where = pos ? `:${pos.line}:${pos.col}` : '';
         throw new errors_InputError(`${name}${where}: not valid YAML or JSON: ${err.message.split('\n')[0]}`, { file: name });
     }
+    if (text.includes('<<') && mergedNodeCount(doc) > MAX_MERGED_NODES) {
+        throw new errors_InputError(`${name}: YAML merge keys (<<) copy more than ${MAX_MERGED_NODES} nodes: refusing a possible alias bomb`, { file: name });
+    }
     let value;
     try {
         value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     }
     catch (e) {
         const msg = e.message;
-        if (/alias/i.test(msg)) {
+        if (/excessive alias/i.test(msg)) {
             throw new errors_InputError(`${name}: YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} alias uses): refusing a possible alias bomb`, { file: name });
         }
         throw new errors_InputError(`${name}: cannot read YAML: ${msg}`, { file: name });
     }
-    return {
-        name,
-        id,
-        value,
-        lines: (paths) => paths.map((p) => yamlLine(doc, lineCounter, p)),
+    return makeDoc(name, id, value, (paths) => paths.map((p) => yamlLine(doc, lineCounter, p)));
+}
+/** Nodes that converting `doc` builds for its `<<` merges: each copies its sources, merges inside them included. */
+function mergedNodeCount(doc) {
+    const targets = aliasTargets(doc);
+    const resolve = (v) => ((0,dist/* isAlias */.Vj)(v) ? targets.get(v) : v);
+    const sources = (value) => {
+        const source = resolve(value);
+        return (0,dist/* isSeq */.oP)(source) ? source.items.map(resolve) : [source];
     };
+    const sizes = new Map();
+    const size = (node) => {
+        if (!(0,dist/* isCollection */.P3)(node))
+            return 1;
+        const known = sizes.get(node);
+        if (known !== undefined)
+            return known;
+        sizes.set(node, Infinity); // a mapping merged into itself never ends
+        let n = 1;
+        for (const it of node.items) {
+            if (!(0,dist/* isPair */.tO)(it))
+                n += size(it);
+            else
+                n += isMergeKey(it.key) ? sum(sources(it.value).map(size)) : size(it.key) + size(it.value);
+        }
+        sizes.set(node, n);
+        return n;
+    };
+    let total = 0;
+    (0,dist/* visit */.YR)(doc, {
+        Pair: (_, pair) => {
+            if (isMergeKey(pair.key))
+                total += sum(sources(pair.value).map(size));
+        },
+    });
+    return total;
+}
+/** What each alias stands for: the last node before it with its anchor, as the yaml package resolves it. */
+function aliasTargets(doc) {
+    const anchors = new Map();
+    const targets = new Map();
+    (0,dist/* visit */.YR)(doc, {
+        Node: (_, node) => {
+            if ((0,dist/* isAlias */.Vj)(node))
+                targets.set(node, anchors.get(node.source));
+            else if (node.anchor)
+                anchors.set(node.anchor, node);
+        },
+    });
+    return targets;
+}
+function sum(ns) {
+    return ns.reduce((a, b) => a + b, 0);
+}
+function makeDoc(name, id, value, locate) {
+    return { name, id, value, lines: locate };
+}
+/** `doc` with a value converted from it (Swagger 2.0 → 3.0): `origin` takes the value's paths back to the file's. */
+function convertedDoc(doc, value, origin) {
+    return { ...doc, value, lines: (paths) => nearestLines(paths.map(origin), (p) => doc.lines(p)) };
+}
+/** Lines of the paths; where a path has no node in the file (made up by a conversion), its nearest ancestor's. */
+function nearestLines(paths, locate) {
+    const out = locate(paths);
+    let missing = out.flatMap((line, i) => (line === undefined && paths[i].length > 0 ? [{ i, path: paths[i] }] : []));
+    while (missing.length > 0) {
+        missing = missing.map(({ i, path }) => ({ i, path: path.slice(0, -1) }));
+        const found = locate(missing.map((m) => m.path));
+        missing.forEach(({ i }, k) => (out[i] = found[k]));
+        missing = missing.filter(({ i, path }) => out[i] === undefined && path.length > 0);
+    }
+    return out;
 }
 function yamlLine(doc, lc, path) {
     let node = doc.contents;
     let offset = node?.range?.[0];
     for (const key of path) {
         if ((0,dist/* isMap */.jh)(node)) {
-            const pair = node.items.find((it) => keyText(it.key) === key);
+            const pair = pairOf(doc, node, key);
             if (!pair)
                 return undefined;
             offset = pair.key?.range?.[0] ?? offset;
@@ -52185,6 +52349,34 @@ function yamlLine(doc, lc, path) {
     }
     return offset === undefined ? undefined : lc.linePos(offset).line;
 }
+/** The pair for `key` in a mapping: its own first, then those merged in with `<<`, earlier sources first. */
+function pairOf(doc, map, key, depth = 0) {
+    const own = map.items.find((it) => !isMergeKey(it.key) && keyText(it.key) === key);
+    if (own || depth > MAX_MERGE_DEPTH)
+        return own;
+    for (const it of map.items) {
+        if (!isMergeKey(it.key))
+            continue;
+        for (const source of mergeSources(doc, it.value)) {
+            const found = pairOf(doc, source, key, depth + 1);
+            if (found)
+                return found;
+        }
+    }
+    return undefined;
+}
+/** Merges nest a few levels in real files; the bound only stops a self-merging mapping. */
+const MAX_MERGE_DEPTH = 32;
+function isMergeKey(key) {
+    return (0,dist/* isScalar */.jn)(key) && typeof key.value === 'symbol' && key.value.description === '<<';
+}
+/** The mappings a `<<` value merges: one mapping or alias, or a sequence of them. */
+function mergeSources(doc, value) {
+    const resolve = (v) => ((0,dist/* isAlias */.Vj)(v) ? v.resolve(doc) : v);
+    const source = resolve(value);
+    const items = (0,dist/* isSeq */.oP)(source) ? source.items.map(resolve) : [source];
+    return items.filter((x) => (0,dist/* isMap */.jh)(x));
+}
 function keyText(key) {
     if (key && typeof key === 'object' && 'value' in key)
         return String(key.value);
@@ -52196,72 +52388,278 @@ function keyText(key) {
 /**
  * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
  * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten.
+ * `origin` takes a path of the result back to the original file's.
  */
 function convertSwagger2(src) {
-    const v = rewriteRefs(src);
-    const consumes = strings(own(v, 'consumes')) ?? ['application/json'];
-    const produces = strings(own(v, 'produces')) ?? ['application/json'];
-    const out = { openapi: '3.0.0', info: own(v, 'info') ?? {}, paths: {} };
-    const components = {};
-    if (isObj(own(v, 'definitions')))
-        components.schemas = own(v, 'definitions');
-    if (isObj(own(v, 'securityDefinitions'))) {
-        const schemes = {};
-        for (const [name, def] of Object.entries(own(v, 'securityDefinitions')))
-            schemes[name] = convertSecurityScheme(def);
-        components.securitySchemes = schemes;
-    }
-    if (isObj(own(v, 'responses'))) {
-        const rs = {};
-        for (const [code, r] of Object.entries(own(v, 'responses')))
-            rs[code] = convertResponse(r, produces);
-        components.responses = rs;
-    }
-    if (isObj(own(v, 'parameters'))) {
-        const ps = {};
-        for (const [name, p] of Object.entries(own(v, 'parameters'))) {
-            if (isObj(p) && (p.in === 'body' || p.in === 'formData'))
-                continue;
-            ps[name] = convertParameter(p);
+    const converter = new Converter(rewriteRefs(src));
+    const value = converter.convert();
+    return { value, origin: (path) => converter.back.original(path) };
+}
+/** Converted path prefixes → original ones. The deepest mapped prefix of a path wins; the rest is kept as is. */
+class PathBack {
+    root = { next: new Map() };
+    add(from, to) {
+        let node = this.root;
+        for (const k of from) {
+            let next = node.next.get(k);
+            if (!next)
+                node.next.set(k, (next = { next: new Map() }));
+            node = next;
         }
-        components.parameters = ps;
+        node.to = to;
     }
-    out.components = components;
-    for (const k of ['security', 'tags', 'externalDocs'])
-        if (own(v, k) !== undefined)
-            out[k] = own(v, k);
-    for (const k of ownKeys(v))
-        if (k.startsWith('x-'))
-            out[k] = v[k];
-    const paths = own(v, 'paths');
-    const outPaths = {};
-    for (const p of ownKeys(paths)) {
-        const item = paths[p];
-        if (!isObj(item))
-            continue;
-        const outItem = {};
-        const shared = Array.isArray(item.parameters) ? item.parameters : [];
-        for (const k of ownKeys(item)) {
-            const op = item[k];
-            if (k === 'parameters') {
-                outItem.parameters = shared.filter((x) => !isBodyLike(x, v)).map(convertParameter);
-            }
-            else if (METHODS.has(k) && isObj(op)) {
-                outItem[k] = convertOperation(op, shared, v, consumes, produces);
-            }
-            else {
-                outItem[k] = op;
-            }
+    original(path) {
+        let node = this.root;
+        let to;
+        let depth = 0;
+        for (let i = 0; i < path.length && node; i++) {
+            node = node.next.get(path[i]);
+            if (node?.to)
+                [to, depth] = [node.to, i + 1];
         }
-        outPaths[p] = outItem;
+        return to ? [...to, ...path.slice(depth)] : path;
     }
-    out.paths = outPaths;
-    return out;
 }
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
+class Converter {
+    v;
+    back = new PathBack();
+    consumes;
+    produces;
+    constructor(v) {
+        this.v = v;
+        this.consumes = strings(own(v, 'consumes')) ?? ['application/json'];
+        this.produces = strings(own(v, 'produces')) ?? ['application/json'];
+    }
+    convert() {
+        const v = this.v;
+        const out = { openapi: '3.0.0', info: own(v, 'info') ?? {}, paths: {} };
+        out.components = this.components();
+        for (const k of ['security', 'tags', 'externalDocs'])
+            if (own(v, k) !== undefined)
+                out[k] = own(v, k);
+        for (const k of ownKeys(v))
+            if (k.startsWith('x-'))
+                out[k] = v[k];
+        const paths = own(v, 'paths');
+        const outPaths = {};
+        for (const p of ownKeys(paths)) {
+            const item = paths[p];
+            if (isObj(item))
+                outPaths[p] = this.pathItem(['paths', p], item);
+        }
+        out.paths = outPaths;
+        return out;
+    }
+    components() {
+        const v = this.v;
+        const components = {};
+        if (isObj(own(v, 'definitions'))) {
+            components.schemas = own(v, 'definitions');
+            this.back.add(['components', 'schemas'], ['definitions']);
+        }
+        if (isObj(own(v, 'securityDefinitions'))) {
+            const schemes = {};
+            for (const [name, def] of Object.entries(own(v, 'securityDefinitions'))) {
+                schemes[name] = this.securityScheme(def, ['components', 'securitySchemes', name], ['securityDefinitions', name]);
+            }
+            components.securitySchemes = schemes;
+        }
+        if (isObj(own(v, 'responses'))) {
+            const rs = {};
+            for (const [code, r] of Object.entries(own(v, 'responses'))) {
+                rs[code] = this.response(r, this.produces, ['components', 'responses', code], ['responses', code]);
+            }
+            components.responses = rs;
+        }
+        if (isObj(own(v, 'parameters'))) {
+            const ps = {};
+            for (const [name, p] of Object.entries(own(v, 'parameters'))) {
+                if (isObj(p) && (p.in === 'body' || p.in === 'formData'))
+                    continue;
+                ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
+            }
+            components.parameters = ps;
+        }
+        return components;
+    }
+    pathItem(at, item) {
+        const out = {};
+        const shared = this.placed(item.parameters, [...at, 'parameters']);
+        for (const k of ownKeys(item)) {
+            const op = item[k];
+            if (k === 'parameters')
+                out.parameters = this.plainParameters(shared, [...at, 'parameters']);
+            else if (METHODS.has(k) && isObj(op))
+                out[k] = this.operation([...at, k], op, shared);
+            else
+                out[k] = op;
+        }
+        return out;
+    }
+    placed(list, at) {
+        if (!Array.isArray(list))
+            return [];
+        return list.map((written, i) => this.resolveLocal(written) ?? { written, p: written, at: [...at, String(i)] });
+    }
+    /** A `#/parameters/…` ref (already rewritten to components) and where its target sits in the original. */
+    resolveLocal(written) {
+        if (!isObj(written) || typeof written.$ref !== 'string' || !written.$ref.startsWith('#/components/parameters/'))
+            return undefined;
+        const name = written.$ref.slice('#/components/parameters/'.length);
+        const p = own(own(this.v, 'parameters'), name);
+        return p === undefined ? undefined : { written, p, at: ['parameters', name] };
+    }
+    /** The parameters of a list that stay parameters, as written (refs kept). */
+    plainParameters(list, at) {
+        const out = [];
+        list.forEach((placed, i) => {
+            if (!isBodyLike(placed.p))
+                out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
+        });
+        return out;
+    }
+    parameter(p, from, to) {
+        this.back.add(from, to);
+        if (!isObj(p) || typeof p.$ref === 'string')
+            return p;
+        const out = {};
+        const schema = {};
+        for (const k of Object.keys(p)) {
+            if (SCHEMA_KEYS.includes(k)) {
+                if (k !== 'collectionFormat')
+                    schema[k] = p[k];
+            }
+            else
+                out[k] = p[k];
+        }
+        if (Object.keys(schema).length > 0) {
+            out.schema = schema;
+            this.back.add([...from, 'schema'], to);
+        }
+        return out;
+    }
+    operation(at, op, shared) {
+        const out = {};
+        const consumes = strings(op.consumes) ?? this.consumes;
+        const produces = strings(op.produces) ?? this.produces;
+        const mine = this.placed(op.parameters, [...at, 'parameters']);
+        const all = [...mine, ...shared.filter((s) => !mine.some((p) => samePlace(p.p, s.p)))];
+        for (const k of Object.keys(op)) {
+            if (k === 'parameters')
+                out.parameters = this.plainParameters(mine, [...at, 'parameters']);
+            else if (k === 'responses' && isObj(op.responses))
+                out.responses = this.responses(op.responses, produces, [...at, 'responses']);
+            else if (k !== 'consumes' && k !== 'produces')
+                out[k] = op[k];
+        }
+        const body = all.find((x) => isObj(x.p) && x.p.in === 'body');
+        const form = all.filter((x) => isObj(x.p) && x.p.in === 'formData');
+        if (body)
+            out.requestBody = this.body(body, consumes, [...at, 'requestBody']);
+        else if (form.length > 0)
+            out.requestBody = this.form(form, consumes, [...at, 'requestBody']);
+        return out;
+    }
+    body(placed, consumes, at) {
+        const body = placed.p;
+        this.back.add(at, placed.at);
+        const content = {};
+        for (const m of consumes) {
+            content[m] = { schema: body.schema ?? {} };
+            this.back.add([...at, 'content', m], placed.at);
+            this.back.add([...at, 'content', m, 'schema'], [...placed.at, 'schema']);
+        }
+        return { required: body.required === true, content, ...(body.description ? { description: body.description } : {}) };
+    }
+    form(fields, consumes, at) {
+        const media = consumes.find((m) => m.includes('form')) ?? 'application/x-www-form-urlencoded';
+        const schemaAt = [...at, 'content', media, 'schema'];
+        // The made-up body, its media type and object schema are written nowhere: the first field stands in.
+        for (const p of [at, [...at, 'content', media], schemaAt, [...schemaAt, 'type']])
+            this.back.add(p, fields[0].at);
+        const properties = {};
+        const required = [];
+        for (const { p, at: original } of fields) {
+            const field = p;
+            const name = String(field.name);
+            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original);
+            properties[name] = converted.schema ?? {};
+            if (field.required !== true)
+                continue;
+            if (required.length === 0)
+                this.back.add([...schemaAt, 'required'], [...original, 'required']);
+            this.back.add([...schemaAt, 'required', String(required.length)], [...original, 'required']);
+            required.push(name);
+        }
+        return { content: { [media]: { schema: { type: 'object', properties, ...(required.length ? { required } : {}) } } } };
+    }
+    responses(rs, produces, at) {
+        const out = {};
+        for (const [code, r] of Object.entries(rs))
+            out[code] = this.response(r, produces, [...at, code], [...at, code]);
+        return out;
+    }
+    response(r, produces, from, to) {
+        this.back.add(from, to);
+        if (!isObj(r) || typeof r.$ref === 'string')
+            return r;
+        const out = {};
+        for (const k of Object.keys(r)) {
+            if (k === 'schema') {
+                const content = {};
+                this.back.add([...from, 'content'], [...to, 'schema']);
+                for (const m of produces) {
+                    content[m] = { schema: r.schema };
+                    this.back.add([...from, 'content', m], [...to, 'schema']);
+                    this.back.add([...from, 'content', m, 'schema'], [...to, 'schema']);
+                }
+                out.content = content;
+            }
+            else if (k === 'headers' && isObj(r.headers)) {
+                const hs = {};
+                for (const [name, h] of Object.entries(r.headers))
+                    hs[name] = this.parameter(h, [...from, 'headers', name], [...to, 'headers', name]);
+                out.headers = hs;
+            }
+            else if (k !== 'examples')
+                out[k] = r[k];
+        }
+        if (out.description === undefined)
+            out.description = '';
+        return out;
+    }
+    securityScheme(def, from, to) {
+        this.back.add(from, to);
+        if (!isObj(def))
+            return def;
+        if (def.type === 'basic')
+            return { type: 'http', scheme: 'basic', ...(def.description ? { description: def.description } : {}) };
+        if (def.type === 'apiKey')
+            return { type: 'apiKey', name: def.name, in: def.in };
+        if (def.type !== 'oauth2')
+            return def;
+        const flowName = OAUTH_FLOWS[String(def.flow)] ?? 'implicit';
+        const flow = { scopes: def.scopes ?? {} };
+        if (def.authorizationUrl)
+            flow.authorizationUrl = def.authorizationUrl;
+        if (def.tokenUrl)
+            flow.tokenUrl = def.tokenUrl;
+        this.back.add([...from, 'flows'], to);
+        this.back.add([...from, 'flows', flowName], to);
+        return { type: 'oauth2', flows: { [flowName]: flow } };
+    }
+}
+const OAUTH_FLOWS = {
+    implicit: 'implicit',
+    password: 'password',
+    application: 'clientCredentials',
+    accessCode: 'authorizationCode',
+};
 function strings(v) {
     return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
 }
+/** Only refs into this document move: a ref into another file reads that file as it is written. */
 function rewriteRefs(v) {
     if (Array.isArray(v))
         return v.map(rewriteRefs);
@@ -52270,7 +52668,7 @@ function rewriteRefs(v) {
     const out = Object.create(null);
     for (const k of Object.keys(v)) {
         const x = v[k];
-        if (k === '$ref' && typeof x === 'string') {
+        if (k === '$ref' && typeof x === 'string' && x.startsWith('#/')) {
             out[k] = x
                 .replace('#/definitions/', '#/components/schemas/')
                 .replace('#/parameters/', '#/components/parameters/')
@@ -52285,125 +52683,16 @@ function rewriteRefs(v) {
     }
     return out;
 }
-function isBodyLike(p, root) {
-    const r = resolveLocal(p, root);
-    return isObj(r) && (r.in === 'body' || r.in === 'formData');
+function isBodyLike(p) {
+    return isObj(p) && (p.in === 'body' || p.in === 'formData');
 }
-function resolveLocal(p, root) {
-    if (isObj(p) && typeof p.$ref === 'string' && p.$ref.startsWith('#/components/parameters/')) {
-        const name = p.$ref.slice('#/components/parameters/'.length);
-        return own(own(root, 'parameters'), name) ?? p;
-    }
-    return p;
+function samePlace(a, b) {
+    return isObj(a) && isObj(b) && a.name === b.name && a.in === b.in;
 }
 const SCHEMA_KEYS = [
     'type', 'format', 'items', 'collectionFormat', 'default', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
     'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'enum', 'multipleOf',
 ];
-function convertParameter(p) {
-    if (!isObj(p) || typeof p.$ref === 'string')
-        return p;
-    const out = {};
-    const schema = {};
-    for (const k of Object.keys(p)) {
-        if (SCHEMA_KEYS.includes(k)) {
-            if (k !== 'collectionFormat')
-                schema[k] = p[k];
-        }
-        else
-            out[k] = p[k];
-    }
-    if (Object.keys(schema).length > 0)
-        out.schema = schema;
-    return out;
-}
-function convertOperation(op, shared, root, consumes, produces) {
-    const out = {};
-    const opConsumes = strings(op.consumes) ?? consumes;
-    const opProduces = strings(op.produces) ?? produces;
-    const params = Array.isArray(op.parameters) ? op.parameters : [];
-    const all = [...params, ...shared.filter((s) => !params.some((p) => samePlace(resolveLocal(p, root), resolveLocal(s, root))))];
-    const body = all.map((p) => resolveLocal(p, root)).find((p) => isObj(p) && p.in === 'body');
-    const form = all.map((p) => resolveLocal(p, root)).filter((p) => isObj(p) && p.in === 'formData');
-    for (const k of Object.keys(op)) {
-        if (k === 'parameters')
-            out.parameters = params.filter((p) => !isBodyLike(p, root)).map(convertParameter);
-        else if (k === 'responses' && isObj(op.responses)) {
-            const rs = {};
-            for (const [code, r] of Object.entries(op.responses))
-                rs[code] = convertResponse(r, opProduces);
-            out.responses = rs;
-        }
-        else if (k !== 'consumes' && k !== 'produces')
-            out[k] = op[k];
-    }
-    if (body) {
-        const content = {};
-        for (const m of opConsumes)
-            content[m] = { schema: body.schema ?? {} };
-        out.requestBody = { required: body.required === true, content, ...(body.description ? { description: body.description } : {}) };
-    }
-    else if (form.length > 0) {
-        const properties = {};
-        const required = [];
-        for (const f of form) {
-            const s = convertParameter({ ...f, in: undefined });
-            properties[String(f.name)] = s.schema ?? {};
-            if (f.required === true)
-                required.push(String(f.name));
-        }
-        const media = opConsumes.find((m) => m.includes('form')) ?? 'application/x-www-form-urlencoded';
-        out.requestBody = { content: { [media]: { schema: { type: 'object', properties, ...(required.length ? { required } : {}) } } } };
-    }
-    return out;
-}
-function samePlace(a, b) {
-    return isObj(a) && isObj(b) && a.name === b.name && a.in === b.in;
-}
-function convertResponse(r, produces) {
-    if (!isObj(r) || typeof r.$ref === 'string')
-        return r;
-    const out = {};
-    for (const k of Object.keys(r)) {
-        if (k === 'schema') {
-            const content = {};
-            for (const m of produces)
-                content[m] = { schema: r.schema };
-            out.content = content;
-        }
-        else if (k === 'headers' && isObj(r.headers)) {
-            const hs = {};
-            for (const [name, h] of Object.entries(r.headers)) {
-                const c = convertParameter(h);
-                hs[name] = c;
-            }
-            out.headers = hs;
-        }
-        else if (k !== 'examples')
-            out[k] = r[k];
-    }
-    if (out.description === undefined)
-        out.description = '';
-    return out;
-}
-function convertSecurityScheme(def) {
-    if (!isObj(def))
-        return def;
-    if (def.type === 'basic')
-        return { type: 'http', scheme: 'basic', ...(def.description ? { description: def.description } : {}) };
-    if (def.type === 'apiKey')
-        return { type: 'apiKey', name: def.name, in: def.in };
-    if (def.type === 'oauth2') {
-        const flowName = { implicit: 'implicit', password: 'password', application: 'clientCredentials', accessCode: 'authorizationCode' }[String(def.flow)];
-        const flow = { scopes: def.scopes ?? {} };
-        if (def.authorizationUrl)
-            flow.authorizationUrl = def.authorizationUrl;
-        if (def.tokenUrl)
-            flow.tokenUrl = def.tokenUrl;
-        return { type: 'oauth2', flows: { [flowName ?? 'implicit']: flow } };
-    }
-    return def;
-}
 
 ;// CONCATENATED MODULE: ./src/breaking/spec/load.ts
 
@@ -52460,7 +52749,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        return { doc: { ...doc, value: convertSwagger2(v) }, version: '2.0' };
+        const { value, origin } = convertSwagger2(v);
+        return { doc: convertedDoc(doc, value, origin), version: '2.0' };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -52636,50 +52926,69 @@ class Loader {
     checkAllRefs() {
         const done = new Set();
         const queue = [...this.docs.values()];
-        const pathOf = (n) => {
-            const out = [];
-            for (let c = n; c && c.parent; c = c.parent)
-                out.push(c.key);
-            return out.reverse();
-        };
         while (queue.length > 0) {
             const doc = queue.pop();
             if (done.has(doc.id))
                 continue;
             done.add(doc.id);
-            const stack = [{ v: doc.value, key: '', parent: undefined, depth: 0 }];
-            while (stack.length > 0) {
-                const node = stack.pop();
-                const v = node.v;
-                if (node.depth > load_MAX_DEPTH) {
-                    throw new errors_InputError(`${doc.name} at /${pathOf(node).slice(0, 8).join('/')}/…: nested more than ${load_MAX_DEPTH} levels deep; refusing to walk it`, {
-                        file: doc.name,
-                    });
-                }
-                if (Array.isArray(v)) {
-                    for (let i = 0; i < v.length; i++)
-                        if (typeof v[i] === 'object' && v[i] !== null)
-                            stack.push({ v: v[i], key: String(i), parent: node, depth: node.depth + 1 });
-                    continue;
-                }
-                if (!isObj(v))
-                    continue;
-                if (refOf(v) !== undefined) {
-                    const before = this.docs.size;
-                    this.deref({ v, doc, path: pathOf(node) });
-                    if (this.docs.size !== before)
-                        for (const d of this.docs.values())
-                            if (!done.has(d.id))
-                                queue.push(d);
-                }
-                for (const k of Object.keys(v)) {
-                    const x = v[k];
-                    if (typeof x !== 'object' || x === null || k === '$ref' || isDataKey(k, node.key))
-                        continue;
-                    stack.push({ v: x, key: k, parent: node, depth: node.depth + 1 });
-                }
-            }
+            const before = this.docs.size;
+            this.checkRefsIn(doc);
+            if (this.docs.size !== before)
+                for (const d of this.docs.values())
+                    if (!done.has(d.id))
+                        queue.push(d);
         }
+    }
+    /** Depth-first over one document; a path is only spelled out for a `$ref` or an error. */
+    checkRefsIn(doc) {
+        const route = [];
+        const visit = (v, key) => {
+            if (route.length > load_MAX_DEPTH) {
+                throw new errors_InputError(`${doc.name} at /${route.slice(0, 8).join('/')}/…: nested more than ${load_MAX_DEPTH} levels deep; refusing to walk it`, {
+                    file: doc.name,
+                });
+            }
+            if (Array.isArray(v)) {
+                for (let i = 0; i < v.length; i++) {
+                    const x = v[i];
+                    if (typeof x !== 'object' || x === null)
+                        continue;
+                    route.push(String(i));
+                    visit(x, route[route.length - 1]);
+                    route.pop();
+                }
+                return;
+            }
+            const o = v;
+            // The route is read (and copied) only if resolving fails, while it still names this node.
+            if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref'))
+                this.deref(new LazyPathLoc(o, doc, () => route.slice()));
+            for (const k in o) {
+                const x = o[k];
+                if (typeof x !== 'object' || x === null || k === '$ref' || isDataKey(k, key))
+                    continue;
+                route.push(k);
+                visit(x, k);
+                route.pop();
+            }
+        };
+        if (typeof doc.value === 'object' && doc.value !== null)
+            visit(doc.value, '');
+    }
+}
+/** A node whose path is only worked out when a message needs it. */
+class LazyPathLoc {
+    v;
+    doc;
+    make;
+    built;
+    constructor(v, doc, make) {
+        this.v = v;
+        this.doc = doc;
+        this.make = make;
+    }
+    get path() {
+        return (this.built ??= this.make());
     }
 }
 /** Keys whose values are data, not spec structure: a `$ref` inside them is an example payload. */
@@ -52703,8 +53012,11 @@ const IGNORED_SIBLINGS = new Set(['$ref', 'description', 'summary']);
 /** OpenAPI 3.1 lets a `$ref` carry siblings; they override the target's keywords (3.0 specs rarely have any). */
 function mergeSiblings(ref, target) {
     const o = ref.v;
-    const extra = Object.keys(o).filter((k) => !IGNORED_SIBLINGS.has(k));
-    if (extra.length === 0 || !isObj(target.v))
+    let extra;
+    for (const k in o)
+        if (!IGNORED_SIBLINGS.has(k))
+            (extra ??= []).push(k);
+    if (!extra || !isObj(target.v))
         return target;
     const merged = Object.create(null);
     for (const k of Object.keys(target.v))
@@ -53177,6 +53489,7 @@ function describeErrors(errors, max = 5) {
 
 
 
+
 const MAX_429_RETRIES = 2;
 async function runConformance(o) {
     const spec = loadSpec(o.openapi, { cwd: o.cwd, maxBytes: o.maxSpecBytes });
@@ -53184,6 +53497,11 @@ async function runConformance(o) {
     const response = new SchemaBank(spec, 'response');
     const all = listOperations(spec);
     const ops = o.include ? all.filter((op) => o.include.test(op.name) || (op.operationId !== undefined && o.include.test(op.operationId))) : all;
+    if (o.include && ops.length === 0 && all.length > 0) {
+        // A filter that selects nothing would test nothing and pass: almost surely a typo.
+        const some = all.slice(0, 5).map((op) => `'${op.name}'`).join(', ');
+        throw new errors_InputError(`include: '${o.include.source}' matches none of the ${all.length} operations of ${spec.root.name} (e.g. ${some}${all.length > 5 ? ', …' : ''}); it is matched against 'METHOD /path' and operationId`, { field: 'include' });
+    }
     const validator = prepare(ops, request, response, spec.version === '3.1');
     const creds = { headers: o.headers };
     const ctx = { request, validator, seed: o.seed, hasCredentials: o.headers.length > 0 };
@@ -53653,7 +53971,9 @@ async function runConformanceGate(i) {
     return result;
 }
 function readPlan(file, cwd) {
-    const text = readTextFile(external_node_path_default().resolve(cwd, file), 'test-plan');
+    const text = readTextFile(external_node_path_default().resolve(cwd, file), 'test-plan', file);
+    if (!text.trim())
+        throw new errors_InputError(`test-plan: '${file}' is empty: expected a filled-in test plan (templates/Test-plan.md)`, { file, field: 'test-plan' });
     return verifyPlan(text, file);
 }
 /** `conformance plan FILE`: the plan on its own (structure, justifications, known check ids). */
@@ -58465,12 +58785,12 @@ __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
 exports.Vj = identity.isAlias;
-__webpack_unused_export__ = identity.isCollection;
+exports.P3 = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;
 __webpack_unused_export__ = identity.isNode;
-__webpack_unused_export__ = identity.isPair;
-__webpack_unused_export__ = identity.isScalar;
+exports.tO = identity.isPair;
+exports.jn = identity.isScalar;
 exports.oP = identity.isSeq;
 __webpack_unused_export__ = Pair.Pair;
 __webpack_unused_export__ = Scalar.Scalar;
@@ -58484,7 +58804,7 @@ __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
+exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 

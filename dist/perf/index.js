@@ -41786,6 +41786,17 @@ class errors_InputError extends Error {
         this.field = opts.field;
     }
 }
+/**
+ * A service the gate talks to (GitHub, a Pact Broker, a webhook) refused or did not answer after the
+ * allowed retries. Like bad input it exits 2: the job cannot run as configured (URL, token, access);
+ * it is neither a verdict on the API nor a bug of ours.
+ */
+class ServiceError extends errors_InputError {
+    constructor(message, opts = {}) {
+        super(message, opts);
+        this.name = 'ServiceError';
+    }
+}
 function isInputError(e) {
     return e instanceof errors_InputError;
 }
@@ -41810,13 +41821,16 @@ function result_verdictFor(findings, failOn) {
     const worst = failOn === 'error' ? 0 : 1;
     return findings.some((f) => RANK[f.level] <= worst) ? 'fail' : 'pass';
 }
-/** Worst first, then by file, line and id so output is stable. */
+/** Worst first, then by operation, file, line and id so output is stable (code-point order, no locale). */
 function sortFindings(findings) {
     return [...findings].sort((a, b) => RANK[a.level] - RANK[b.level] ||
-        (a.operation ?? '').localeCompare(b.operation ?? '') ||
-        (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+        cmp(a.operation ?? '', b.operation ?? '') ||
+        cmp(a.location?.file ?? '', b.location?.file ?? '') ||
         (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
-        a.id.localeCompare(b.id));
+        cmp(a.id, b.id));
+}
+function cmp(a, b) {
+    return a === b ? 0 : a < b ? -1 : 1;
 }
 /** Exit codes mean one thing each: 3 is a bug of ours (the message carries the stack), never a verdict. */
 const EXIT = { pass: 0, fail: 1, usage: 2, internal: 3 };
@@ -42360,6 +42374,8 @@ function parseExpression(metric, source) {
     if (!NUMBER.test(num))
         throw new Error(`'${source}': '${num}' is not a number`);
     const value = Number(num);
+    if (!Number.isFinite(value))
+        throw new Error(`'${source}': '${num}' is too large to be a limit`);
     let percentile;
     let aggregation = agg;
     if (pct !== undefined) {
@@ -42952,6 +42968,7 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
+
 /** Shared parsing of option values; every failure names the option and what was expected. */
 function inputs_parseFailOn(v, field = 'fail-on') {
     const s = (v ?? '').trim() || 'error';
@@ -42994,13 +43011,63 @@ function parseBool(v, field) {
     throw new InputError(`${field}: '${v}' is not true or false`, { field });
 }
 /** Read a file an option names; `shown` is the path as the user wrote it. */
-function inputs_readTextFile(file, field, shown = file) {
+function readTextFile(file, field, shown = file) {
     try {
         return (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
     }
     catch {
         throw new errors_InputError(`${field}: file '${shown}' not found or not readable`, { file: shown, field });
     }
+}
+/** Write a report to the file an option names; a directory or a missing parent folder is bad input, not a crash. */
+function writeTextFile(file, text, field = 'output') {
+    try {
+        writeFileSync(file, text);
+    }
+    catch (e) {
+        const code = e.code;
+        const why = code === 'EISDIR' ? 'is a directory' : code === 'ENOENT' ? 'is in a folder that does not exist' : `cannot be written (${code ?? e.message})`;
+        throw new InputError(`${field}: '${file}' ${why}: expected a file path to write the report to`, { file, field });
+    }
+}
+/** Throw InputError when `file` exists and is a directory (`what` says what was expected instead). */
+function rejectDirectory(file, field, what = 'a file', shown = file) {
+    let dir = false;
+    try {
+        dir = statSync(file).isDirectory();
+    }
+    catch {
+        return; // missing: the reader says so
+    }
+    if (dir)
+        throw new InputError(`${field}: '${shown}' is a directory, expected ${what}`, { file: shown, field });
+}
+/** Check before any work is done that `file` can be created: not a directory, its folder exists. */
+function checkOutputPath(file, field = 'output') {
+    if (!file)
+        return;
+    rejectDirectory(file, field, 'a file path to write to');
+    const parent = dirname(resolve(file));
+    let ok = false;
+    try {
+        ok = statSync(parent).isDirectory();
+    }
+    catch {
+        ok = false;
+    }
+    if (!ok)
+        throw new InputError(`${field}: '${file}' is in a folder that does not exist ('${parent}')`, { file, field });
+}
+/**
+ * An abort signal that fires after `ms`, like AbortSignal.timeout, but whose timer keeps Node running.
+ * fetch() can stay pending on a server that drops every connection at once; with AbortSignal.timeout's
+ * unref'd timer Node then runs out of work and exits with code 13 and no message. Call `clear()` once
+ * the response has been read.
+ */
+function timeoutSignal(ms) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
+    return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -43400,6 +43467,11 @@ class Connection {
             });
         }
     }
+    /** End the request in flight now (the run is over): it resolves as failed with `error`. */
+    interrupt(error = 'interrupted') {
+        this.retried = true;
+        this.fail(error);
+    }
     close() {
         this.socket?.destroy();
         this.socket = undefined;
@@ -43629,6 +43701,7 @@ function buildRequest(method, target, headers, body) {
 
 
 
+const DEFAULT_GRACEFUL_STOP_MS = 30_000;
 async function runEngine(scenario, opts) {
     const base = new URL(opts.baseUrl);
     const secure = base.protocol === 'https:';
@@ -43690,7 +43763,21 @@ async function runEngine(scenario, opts) {
     const started = external_node_perf_hooks_.performance.now();
     const deadline = started + scenario.durationMs;
     let stopped = false;
-    const stop = () => (stopped = true);
+    // Ends think-time pauses at once when the run stops.
+    const stopping = new AbortController();
+    let graceTimer;
+    const stop = () => {
+        if (stopped)
+            return;
+        stopped = true;
+        stopping.abort();
+        // A target that never answers must not hold the run for the full request timeout.
+        graceTimer = setTimeout(() => {
+            for (const c of connections)
+                c.interrupt('interrupted: no response before the graceful stop');
+        }, opts.gracefulStopMs ?? DEFAULT_GRACEFUL_STOP_MS);
+    };
+    const pause = (ms) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: stopping.signal }).catch(() => { });
     opts.signal?.addEventListener('abort', stop, { once: true });
     const stopTimer = setTimeout(stop, scenario.durationMs);
     /** Smooth weighted round-robin: exact proportions, deterministic order. */
@@ -43775,10 +43862,10 @@ async function runEngine(scenario, opts) {
                     const o = await conn.send(requests[ri].bytes, requests[ri].head);
                     record(ri, o, t0);
                     if (scenario.thinkTimeMs > 0 && more())
-                        await (0,promises_namespaceObject.setTimeout)(scenario.thinkTimeMs);
+                        await pause(scenario.thinkTimeMs);
                     // A refused connection fails instantly: pace retries so a dead target cannot spin the loop.
                     else if (o.status === 0)
-                        await (0,promises_namespaceObject.setTimeout)(Math.min(100, scenario.timeoutMs));
+                        await pause(Math.min(100, scenario.timeoutMs));
                 }
             };
             await Promise.all(Array.from({ length: scenario.vus }, vu));
@@ -43797,7 +43884,7 @@ async function runEngine(scenario, opts) {
                 const o = await conn.send(requests[ri].bytes, requests[ri].head);
                 record(ri, o, t0);
                 if (scenario.thinkTimeMs > 0)
-                    await (0,promises_namespaceObject.setTimeout)(scenario.thinkTimeMs);
+                    await pause(scenario.thinkTimeMs);
                 activeVUs--;
                 idle.push(conn);
             };
@@ -43829,6 +43916,7 @@ async function runEngine(scenario, opts) {
     finally {
         clearInterval(ticker);
         clearTimeout(stopTimer);
+        clearTimeout(graceTimer);
         opts.signal?.removeEventListener('abort', stop);
         for (const c of connections)
             c.close();
@@ -43975,7 +44063,14 @@ function parseScenario(text, file, env = {}) {
         throw new errors_InputError(`scenario: '${file}' is not valid YAML or JSON: ${doc.errors[0].message.split('\n')[0]}`, { file, field: 'scenario' });
     if (!(0,dist/* isMap */.jh)(doc.contents))
         throw new errors_InputError(`scenario: '${file}' must be a mapping with requests, vus or rate, and duration`, { file, field: 'scenario' });
-    const raw = doc.toJS();
+    let raw;
+    try {
+        raw = doc.toJS({ maxAliasCount: 100 });
+    }
+    catch (e) {
+        // The yaml library refuses alias bombs ("Excessive alias count") while expanding them.
+        throw new errors_InputError(`scenario: '${file}' could not be read: ${e.message}`, { file, field: 'scenario' });
+    }
     const f = (name) => `scenario.${name}`;
     const err = (field, msg) => new errors_InputError(`scenario: '${file}' ${field}: ${msg}`, { file, field: f(field) });
     for (const k of Object.keys(raw))
@@ -44041,6 +44136,8 @@ function parseScenario(text, file, env = {}) {
         for (const k of Object.keys(o))
             if (!REQUEST_KEYS.has(k))
                 throw err(`${field}.${k}`, `unknown key (expected one of ${[...REQUEST_KEYS].join(', ')})`);
+        if (o.method !== undefined && typeof o.method !== 'string')
+            throw err(`${field}.method`, `must be a string, one of ${[...METHODS].join(', ')}`);
         const method = String(o.method ?? 'GET').toUpperCase();
         if (!METHODS.has(method))
             throw err(`${field}.method`, `'${String(o.method)}' is not one of ${[...METHODS].join(', ')}`);
@@ -44069,24 +44166,34 @@ function parseScenario(text, file, env = {}) {
                 throw err(`${field}.expect`, 'must be a status code or a list of them (100–599)');
             expect = list;
         }
+        if (o.name !== undefined && typeof o.name !== 'string' && typeof o.name !== 'number')
+            throw err(`${field}.name`, 'must be a string (the name tag)');
         const name = o.name === undefined ? `${method} ${path.replace(/^https?:\/\/[^/]+/, '').split('?')[0]}` : String(o.name);
         return { name, method, path, weight, headers: reqHeaders, body, expect };
     });
     if (!requests.some((r) => r.weight > 0))
         throw err('requests', 'at least one request needs a weight above 0');
+    const within = (name, def, min) => {
+        if (raw[name] === undefined)
+            return def;
+        const ms = parseDuration(raw[name], f(name), file);
+        if (ms < min || ms > LIMITS.maxDurationMs)
+            throw err(name, `'${String(raw[name])}' must be ${min > 0 ? 'more than 0' : '0 or more'} and at most ${LIMITS.maxDurationMs / 60_000}m`);
+        return ms;
+    };
     return {
         baseUrl,
         headers: headers(raw.headers, 'headers'),
         executor: arrival ? 'constant-arrival-rate' : 'constant-vus',
         vus,
         rate,
-        timeUnitMs: raw.timeUnit === undefined ? 1000 : parseDuration(raw.timeUnit, f('timeUnit'), file),
+        timeUnitMs: within('timeUnit', 1000, 1),
         preAllocatedVUs,
         maxVUs,
         durationMs,
         maxRequests,
-        timeoutMs: raw.timeout === undefined ? 60_000 : Math.max(1, parseDuration(raw.timeout, f('timeout'), file)),
-        thinkTimeMs: raw.thinkTime === undefined ? 0 : parseDuration(raw.thinkTime, f('thinkTime'), file),
+        timeoutMs: Math.max(1, within('timeout', 60_000, 0)),
+        thinkTimeMs: within('thinkTime', 0, 0),
         requests,
         hasThresholds: raw.thresholds !== undefined,
     };
@@ -44524,9 +44631,14 @@ async function readSummary(file, opts = {}) {
     const field = opts.field ?? 'summary';
     let size;
     try {
-        size = (0,external_node_fs_namespaceObject.statSync)(file).size;
+        const st = (0,external_node_fs_namespaceObject.statSync)(file);
+        if (st.isDirectory())
+            throw new errors_InputError(`${field}: '${file}' is a directory, expected a k6 summary file (JSON or NDJSON)`, { file, field });
+        size = st.size;
     }
-    catch {
+    catch (e) {
+        if (e instanceof errors_InputError)
+            throw e;
         throw new errors_InputError(`${field}: file '${file}' not found or not readable`, { file, field });
     }
     if (size === 0)
@@ -44733,7 +44845,7 @@ function prepare(i) {
     let budget = emptyBudget();
     if (i.budget?.trim()) {
         const rel = i.budget.trim();
-        budget = parseBudget(inputs_readTextFile(external_node_path_default().resolve(cwd, rel), 'budget'), rel);
+        budget = parseBudget(readTextFile(external_node_path_default().resolve(cwd, rel), 'budget'), rel);
         for (const t of budget.thresholds)
             thresholds.push({ ...t, origin: 'budget' });
     }
@@ -44809,15 +44921,23 @@ async function runPerf(i) {
         throw new errors_InputError('scenario: required with engine builtin (a YAML scenario file, see docs/perf.md)', { field: 'scenario' });
     if (!script && !scenario)
         throw new errors_InputError('script or scenario: give a k6 script, a built-in scenario, or both (engine auto uses k6 when it can)', { field: 'script' });
-    if (i.duration?.trim())
-        parseDuration(i.duration.trim(), 'duration');
+    if (i.duration?.trim()) {
+        const ms = parseDuration(i.duration.trim(), 'duration');
+        if (ms <= 0)
+            throw new errors_InputError(`duration: '${i.duration.trim()}' must be more than 0`, { field: 'duration' });
+    }
     if (i.vus?.trim() && !/^[1-9]\d{0,3}$/.test(i.vus.trim()))
         throw new errors_InputError(`vus: '${i.vus}' is not a number of virtual users (1–9999)`, { field: 'vus' });
-    (0,external_node_fs_namespaceObject.mkdirSync)(i.outDir, { recursive: true });
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)(i.outDir, { recursive: true });
+    }
+    catch (e) {
+        throw new errors_InputError(`out-dir: '${i.outDir}' cannot be used as a directory (${e.code ?? e.message})`, { file: i.outDir, field: 'out-dir' });
+    }
     if (script && engine !== 'builtin') {
         const version = normalizeVersion(i.k6Version);
         const scriptPath = external_node_path_default().resolve(p.cwd, script);
-        inputs_readTextFile(scriptPath, 'script');
+        readTextFile(scriptPath, 'script');
         let k6;
         try {
             k6 = (await installK6({ version, toolCacheDir: i.toolCacheDir, tempDir: i.tempDir, downloadBase: i.downloadBase, log, pathEnv: env.PATH })).path;
@@ -44866,11 +44986,16 @@ async function runPerf(i) {
         }
     }
     const scenarioPath = external_node_path_default().resolve(p.cwd, scenario);
-    const text = inputs_readTextFile(scenarioPath, 'scenario');
+    const text = readTextFile(scenarioPath, 'scenario');
     const sc = parseScenario(text, scenario, env);
-    if (i.duration?.trim())
+    if (i.duration?.trim()) {
         sc.durationMs = parseDuration(i.duration.trim(), 'duration');
+        if (sc.durationMs > LIMITS.maxDurationMs)
+            throw new errors_InputError(`duration: '${i.duration.trim()}' is longer than the built-in engine runs (at most ${LIMITS.maxDurationMs / 60_000}m; use k6 for longer tests)`, { field: 'duration' });
+    }
     if (i.vus?.trim()) {
+        if (Number(i.vus.trim()) > LIMITS.maxVUs)
+            throw new errors_InputError(`vus: '${i.vus.trim()}' is more than the built-in engine runs (at most ${LIMITS.maxVUs} VUs)`, { field: 'vus' });
         if (sc.executor === 'constant-vus')
             sc.vus = Number(i.vus.trim());
         else
@@ -44898,9 +45023,15 @@ function emptyRun(p, code, script, notes) {
     r.verdict = result_verdictFor(r.findings, p.failOn);
     return { ...r, engineUsed: 'k6' };
 }
+function readChecklist(file, cwd) {
+    const text = readTextFile(external_node_path_default().resolve(cwd, file), 'checklist', file);
+    if (!text.trim())
+        throw new errors_InputError(`checklist: '${file}' is empty: expected a filled-in Performance-checklist.md (templates/Performance-checklist.md)`, { file, field: 'checklist' });
+    return text;
+}
 function checklistFindings(file, cwd) {
     const rel = file.trim();
-    return checklist_verifyChecklist(inputs_readTextFile(external_node_path_default().resolve(cwd, rel), 'checklist'), rel).findings;
+    return checklist_verifyChecklist(readChecklist(rel, cwd), rel).findings;
 }
 /** `perf checklist FILE` on its own. */
 function checkChecklist(file, opts = {}) {
@@ -44908,7 +45039,7 @@ function checkChecklist(file, opts = {}) {
         throw new InputError('checklist: required (a filled-in Performance-checklist.md)', { field: 'checklist' });
     const cwd = opts.cwd ?? process.cwd();
     const rel = file.trim();
-    const { findings, stats } = verifyChecklist(readTextFile(path.resolve(cwd, rel), 'checklist'), rel);
+    const { findings, stats } = verifyChecklist(readChecklist(rel, cwd), rel);
     return {
         gate: 'perf',
         verdict: verdictFor(findings, parseFailOn(opts.failOn)),
