@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ApiChangelog } from './changelog.js';
 import { ServiceError } from '../kit/errors.js';
 import type { Consumer } from './consumers.js';
@@ -81,7 +82,7 @@ export interface NotifyOutcome {
   consumer: string;
   channel: 'issue' | 'webhook';
   target: string;
-  action: 'created' | 'updated' | 'sent' | 'would create or update' | 'would send';
+  action: 'created' | 'updated' | 'sent' | 'already sent' | 'would create or update' | 'would send';
   url?: string;
 }
 
@@ -157,12 +158,25 @@ export async function sendWebhook(url: string, shown: string, payload: unknown, 
   }
 }
 
-/** Tell every consumer; in a dry run, say what would be sent and send nothing. */
+/** The start of the hidden line a release carries once its webhooks went out. */
+export const WEBHOOKS_SENT = '<!-- api-delivery:webhooks-sent ';
+
+/** That line for `notice`: a digest of the webhook payload, so a changed notice is sent again and a re-run is not. */
+export function webhooksSentMarker(notice: Notice): string {
+  return `${WEBHOOKS_SENT}${createHash('sha256').update(JSON.stringify(notice.webhook)).digest('hex').slice(0, 16)} -->`;
+}
+
+/**
+ * Tell every consumer; in a dry run, say what would be sent and send nothing. Issues are found again and
+ * edited; a webhook cannot be unsent, so it is skipped when `sentBefore` (what the release recorded of
+ * an earlier run) is this notice's marker.
+ */
 export async function notifyConsumers(
   consumers: Consumer[],
   notice: Notice,
-  o: { gh?: GitHubClient; dryRun: boolean; webhook?: WebhookOptions },
+  o: { gh?: GitHubClient; dryRun: boolean; webhook?: WebhookOptions; sentBefore?: string },
 ): Promise<NotifyOutcome[]> {
+  const alreadySent = o.sentBefore !== undefined && o.sentBefore === webhooksSentMarker(notice);
   const out: NotifyOutcome[] = [];
   for (const c of consumers) {
     if (c.repo) {
@@ -172,7 +186,8 @@ export async function notifyConsumers(
       else out.push(await upsertIssue(o.gh, c, notice));
     }
     if (c.webhook) {
-      if (o.dryRun) out.push({ consumer: c.name, channel: 'webhook', target: c.webhookShown!, action: 'would send' });
+      if (o.dryRun) out.push({ consumer: c.name, channel: 'webhook', target: c.webhookShown!, action: alreadySent ? 'already sent' : 'would send' });
+      else if (alreadySent) out.push({ consumer: c.name, channel: 'webhook', target: c.webhookShown!, action: 'already sent' });
       else {
         await sendWebhook(c.webhook, c.webhookShown!, notice.webhook, o.webhook);
         out.push({ consumer: c.name, channel: 'webhook', target: c.webhookShown!, action: 'sent' });

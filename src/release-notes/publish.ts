@@ -8,8 +8,8 @@ import { parseDay } from './dates.js';
 import { buildDocsSite, type DocsSite } from './docs-site.js';
 import { createGitHubClient, parseRepo, type GitHubClient } from './github.js';
 import { renderNotes, releaseTitle } from './notes.js';
-import { notifyConsumers, renderNotice, type Notice, type NotifyOutcome, type WebhookOptions } from './notify.js';
-import { upsertRelease, type ReleaseOutcome } from './release.js';
+import { notifyConsumers, renderNotice, WEBHOOKS_SENT, webhooksSentMarker, type Notice, type NotifyOutcome, type WebhookOptions } from './notify.js';
+import { markRelease, upsertRelease, type ReleaseOutcome } from './release.js';
 import { updateRemoteFile } from './remote-file.js';
 import { runReleaseNotes, type ReleaseNotesInputs, type ReleaseNotesResult } from './run.js';
 
@@ -147,7 +147,11 @@ export async function publishRelease(i: PublishInputs): Promise<PublishResult> {
         ? createGitHubClient({ token: i.consumerToken.trim(), baseUrl: i.apiUrl, log: i.log, ...i.client })
         : gh
       : undefined;
-    report.notifications = await notifyConsumers(consumers.consumers, notice, { gh: consumerGh, dryRun, webhook: i.webhook });
+    const release = report.release && 'id' in report.release ? report.release : undefined;
+    const sentBefore = release?.previousBody?.split('\n').find((l) => l.startsWith(WEBHOOKS_SENT));
+    report.notifications = await notifyConsumers(consumers.consumers, notice, { gh: consumerGh, dryRun, webhook: i.webhook, sentBefore });
+    // Record in the release that these webhooks went out, so a re-run does not send them again.
+    if (release && repo && gh && consumers.consumers.some((c) => c.webhook)) await markRelease(gh, { ...repo, tag }, release, WEBHOOKS_SENT, webhooksSentMarker(notice));
   }
   return result;
 }

@@ -16,6 +16,10 @@ export interface ReleaseOutcome {
   action: 'created' | 'updated';
   id: number;
   url: string;
+  /** The body written. */
+  body: string;
+  /** The body the release had before this run (an update), with any markers earlier runs left in it. */
+  previousBody?: string;
 }
 
 /** GitHub refuses release bodies over 125,000 characters. */
@@ -30,7 +34,7 @@ export function fitReleaseBody(body: string): string {
 /** Pages of releases searched for a draft with the tag (drafts are not found by tag). */
 const DRAFT_PAGES = 5;
 
-async function findRelease(gh: GitHubClient, r: ReleaseSpec): Promise<{ id: number } | undefined> {
+async function findRelease(gh: GitHubClient, r: ReleaseSpec): Promise<{ id: number; body?: string | null } | undefined> {
   const repo = `${r.owner}/${r.repo}`;
   try {
     const { data } = await gh.rest.repos.getReleaseByTag({ owner: r.owner, repo: r.repo, tag: r.tag });
@@ -61,7 +65,7 @@ export async function upsertRelease(gh: GitHubClient, r: ReleaseSpec): Promise<R
   try {
     if (existing) {
       const { data } = await gh.rest.repos.updateRelease({ owner: r.owner, repo: r.repo, release_id: existing.id, ...fields });
-      return { action: 'updated', id: data.id, url: data.html_url };
+      return { action: 'updated', id: data.id, url: data.html_url, body: fields.body, previousBody: existing.body ?? undefined };
     }
     const { data } = await gh.rest.repos.createRelease({
       owner: r.owner,
@@ -70,8 +74,19 @@ export async function upsertRelease(gh: GitHubClient, r: ReleaseSpec): Promise<R
       ...(r.target ? { target_commitish: r.target } : {}),
       ...fields,
     });
-    return { action: 'created', id: data.id, url: data.html_url };
+    return { action: 'created', id: data.id, url: data.html_url, body: fields.body };
   } catch (e) {
     throw explainGitHubError(e, `${existing ? 'update' : 'create'} the release for tag ${r.tag}`, repo);
   }
+}
+
+/** Put `marker` (a hidden HTML comment) at the top of the release's body, in place of one with the same prefix. */
+export async function markRelease(gh: GitHubClient, r: Pick<ReleaseSpec, 'owner' | 'repo' | 'tag'>, release: ReleaseOutcome, prefix: string, marker: string): Promise<void> {
+  const body = fitReleaseBody(`${marker}\n${release.body.split('\n').filter((l) => !l.startsWith(prefix)).join('\n')}`);
+  try {
+    await gh.rest.repos.updateRelease({ owner: r.owner, repo: r.repo, release_id: release.id, body });
+  } catch (e) {
+    throw explainGitHubError(e, `update the release for tag ${r.tag}`, `${r.owner}/${r.repo}`);
+  }
+  release.body = body;
 }

@@ -148,8 +148,12 @@ describe('publish: first run creates, second run updates', () => {
     expect(second.publish.release).toMatchObject({ action: 'updated', id: (p1.release as { id: number }).id });
     expect(releases).toHaveLength(1);
     expect(writesTo('POST', /\/releases$/)).toHaveLength(1);
-    expect(writesTo('PATCH', /\/releases\/\d+$/)).toHaveLength(1);
+    // Each run that sends webhooks records it in the release (a hidden first line): 1 + (1 edit + 1 record).
+    expect(writesTo('PATCH', /\/releases\/\d+$/)).toHaveLength(3);
     expect(releases[0]!.body).toContain('**Rollout:** 2027-02-01.');
+    expect(releases[0]!.body).toMatch(/^<!-- api-delivery:webhooks-sent [0-9a-f]{16} -->\n/);
+    // The notice changed (a new rollout date), so the channel hears about it again.
+    expect(gh.webhooks).toHaveLength(2);
 
     const changelog2 = readFileSync(path.join(work, 'CHANGELOG.md'), 'utf8');
     expect(changelog2.match(/<!-- api-delivery:release-notes:2\.0\.0 -->/g)).toHaveLength(1);
@@ -162,9 +166,12 @@ describe('publish: first run creates, second run updates', () => {
     expect(second.publish.notifications.filter((n) => n.channel === 'issue').map((n) => n.action)).toEqual(['updated', 'updated']);
     expect(writesTo('POST', /\/issues$/)).toHaveLength(2);
 
-    // A third run with the same inputs changes nothing in CHANGELOG.md.
+    // A third run with the same inputs changes nothing in CHANGELOG.md and sends no webhook again.
     const third = await publishRelease(inputs({ rolloutDate: '2027-02-01' }));
     expect(third.publish.changelog?.action).toBe('unchanged');
+    expect(gh.webhooks).toHaveLength(2);
+    expect(third.publish.notifications.find((n) => n.channel === 'webhook')?.action).toBe('already sent');
+    expect(releases[0]!.body.match(/api-delivery:webhooks-sent/g)).toHaveLength(1);
   });
 
   test('a draft release is found again (GitHub hides drafts from get-by-tag) and edited, not duplicated', async () => {
@@ -195,6 +202,20 @@ describe('publish: first run creates, second run updates', () => {
 });
 
 describe('retries and errors', () => {
+  test('a webhook that failed is sent on the re-run (the release records only what went out)', async () => {
+    const failed = await publishRelease(inputs({ env: { PARTNER_HOOK: `${gh.url}/no-such-hook` } })).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(failed?.message).toMatch(/^webhook .*: HTTP 4\d\d/);
+    const releases = gh.repos.get('acme/petstore')!.releases;
+    expect(releases).toHaveLength(1);
+    expect(releases[0]!.body).not.toContain('api-delivery:webhooks-sent');
+    const again = await publishRelease(inputs());
+    expect(again.publish.notifications.find((n) => n.channel === 'webhook')?.action).toBe('sent');
+    expect(gh.webhooks).toHaveLength(1);
+  });
+
   test('a 403 secondary rate limit is retried after retry-after, then the release is created', async () => {
     gh.fault({ method: 'POST', path: /\/releases$/, status: 403, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' } });
     const r = await publishRelease(inputs({ consumers: '' }));
