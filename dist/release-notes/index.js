@@ -41331,6 +41331,7 @@ function pullSection(p, h1, h2) {
 
 
 
+
 /** Slack rejects section texts over 3000 characters. */
 const SLACK_TEXT_MAX = 2900;
 function noticeMarker(source, version) {
@@ -41462,8 +41463,19 @@ async function sendWebhook(url, shown, payload, o = {}) {
         await new Promise((r) => setTimeout(r, (retryAfter ?? (attempt + 1) ** 2) * base));
     }
 }
-/** Tell every consumer; in a dry run, say what would be sent and send nothing. */
+/** The start of the hidden line a release carries once its webhooks went out. */
+const WEBHOOKS_SENT = '<!-- api-delivery:webhooks-sent ';
+/** That line for `notice`: a digest of the webhook payload, so a changed notice is sent again and a re-run is not. */
+function webhooksSentMarker(notice) {
+    return `${WEBHOOKS_SENT}${(0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(notice.webhook)).digest('hex').slice(0, 16)} -->`;
+}
+/**
+ * Tell every consumer; in a dry run, say what would be sent and send nothing. Issues are found again and
+ * edited; a webhook cannot be unsent, so it is skipped when `sentBefore` (what the release recorded of
+ * an earlier run) is this notice's marker.
+ */
 async function notifyConsumers(consumers, notice, o) {
+    const alreadySent = o.sentBefore !== undefined && o.sentBefore === webhooksSentMarker(notice);
     const out = [];
     for (const c of consumers) {
         if (c.repo) {
@@ -41477,7 +41489,9 @@ async function notifyConsumers(consumers, notice, o) {
         }
         if (c.webhook) {
             if (o.dryRun)
-                out.push({ consumer: c.name, channel: 'webhook', target: c.webhookShown, action: 'would send' });
+                out.push({ consumer: c.name, channel: 'webhook', target: c.webhookShown, action: alreadySent ? 'already sent' : 'would send' });
+            else if (alreadySent)
+                out.push({ consumer: c.name, channel: 'webhook', target: c.webhookShown, action: 'already sent' });
             else {
                 await sendWebhook(c.webhook, c.webhookShown, notice.webhook, o.webhook);
                 out.push({ consumer: c.name, channel: 'webhook', target: c.webhookShown, action: 'sent' });
@@ -41534,7 +41548,7 @@ async function upsertRelease(gh, r) {
     try {
         if (existing) {
             const { data } = await gh.rest.repos.updateRelease({ owner: r.owner, repo: r.repo, release_id: existing.id, ...fields });
-            return { action: 'updated', id: data.id, url: data.html_url };
+            return { action: 'updated', id: data.id, url: data.html_url, body: fields.body, previousBody: existing.body ?? undefined };
         }
         const { data } = await gh.rest.repos.createRelease({
             owner: r.owner,
@@ -41543,11 +41557,22 @@ async function upsertRelease(gh, r) {
             ...(r.target ? { target_commitish: r.target } : {}),
             ...fields,
         });
-        return { action: 'created', id: data.id, url: data.html_url };
+        return { action: 'created', id: data.id, url: data.html_url, body: fields.body };
     }
     catch (e) {
         throw explainGitHubError(e, `${existing ? 'update' : 'create'} the release for tag ${r.tag}`, repo);
     }
+}
+/** Put `marker` (a hidden HTML comment) at the top of the release's body, in place of one with the same prefix. */
+async function markRelease(gh, r, release, prefix, marker) {
+    const body = fitReleaseBody(`${marker}\n${release.body.split('\n').filter((l) => !l.startsWith(prefix)).join('\n')}`);
+    try {
+        await gh.rest.repos.updateRelease({ owner: r.owner, repo: r.repo, release_id: release.id, body });
+    }
+    catch (e) {
+        throw explainGitHubError(e, `update the release for tag ${r.tag}`, `${r.owner}/${r.repo}`);
+    }
+    release.body = body;
 }
 
 ;// CONCATENATED MODULE: ./src/release-notes/remote-file.ts
@@ -45833,7 +45858,12 @@ async function publish_publishRelease(i) {
                 ? createGitHubClient({ token: i.consumerToken.trim(), baseUrl: i.apiUrl, log: i.log, ...i.client })
                 : gh
             : undefined;
-        report.notifications = await notifyConsumers(consumers.consumers, notice, { gh: consumerGh, dryRun, webhook: i.webhook });
+        const release = report.release && 'id' in report.release ? report.release : undefined;
+        const sentBefore = release?.previousBody?.split('\n').find((l) => l.startsWith(WEBHOOKS_SENT));
+        report.notifications = await notifyConsumers(consumers.consumers, notice, { gh: consumerGh, dryRun, webhook: i.webhook, sentBefore });
+        // Record in the release that these webhooks went out, so a re-run does not send them again.
+        if (release && repo && gh && consumers.consumers.some((c) => c.webhook))
+            await markRelease(gh, { ...repo, tag }, release, WEBHOOKS_SENT, webhooksSentMarker(notice));
     }
     return result;
 }
