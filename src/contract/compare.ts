@@ -1,4 +1,5 @@
 import { locateJsonLines } from '../breaking/spec/json-locate.js';
+import { bundleSpec } from '../breaking/spec/bundle.js';
 import { loadSpec, type LoadOptions } from '../breaking/spec/load.js';
 import { InputError } from '../kit/errors.js';
 import { sortFindings, verdictFor, type FailOn, type Finding } from '../kit/result.js';
@@ -16,14 +17,8 @@ export interface CompareOptions extends LoadOptions {
  */
 export async function comparePacts(pacts: readonly PactFile[], specSource: string, opts: CompareOptions): Promise<ContractResult> {
   const spec = loadSpec(specSource, opts);
-  if (spec.docs.size > 1) {
-    const others = [...spec.docs.values()].filter((d) => d !== spec.root).map((d) => d.name);
-    throw new InputError(
-      `${spec.root.name}: the pact comparison reads a single-file spec, and this one references ${others.join(', ')}; bundle it into one file first (e.g. redocly bundle)`,
-      { file: spec.root.name },
-    );
-  }
-  const comparator = newComparator(spec.root.value);
+  // The comparator reads one document: a spec spread over files is bundled into one first.
+  const comparator = newComparator(spec.docs.size > 1 ? bundleSpec(spec) : spec.root.value);
   const findings: Finding[] = [];
   const interactions: InteractionRow[] = [];
   for (const pact of pacts) {

@@ -26,6 +26,8 @@ export interface Spec {
   readonly version: '2.0' | '3.0' | '3.1';
   /** Follow `$ref`s from `loc` until a non-reference node. */
   deref(loc: Loc): Loc;
+  /** The node the `$ref` at `loc` names: one hop, its siblings not merged in. */
+  target(loc: Loc): Loc;
 }
 
 type Source = { kind: 'file'; abs: string } | { kind: 'git'; rev: string; rel: string } | { kind: 'url'; url: string };
@@ -50,6 +52,7 @@ export function loadSpec(source: string, opts: LoadOptions = {}): Spec {
     docs: loader.docs,
     version,
     deref: (loc) => loader.deref(loc),
+    target: (loc) => loader.resolveRef(loc, refOf(loc.v) ?? ''),
   };
 }
 
@@ -315,7 +318,7 @@ class LazyPathLoc implements Loc {
 }
 
 /** Keys whose values are data, not spec structure: a `$ref` inside them is an example payload. */
-function isDataKey(key: string, parentKey: string | undefined): boolean {
+export function isDataKey(key: string, parentKey: string | undefined): boolean {
   if (key.startsWith('x-')) return true;
   if (key === 'example' || key === 'default' || key === 'enum' || key === 'const') return parentKey !== 'properties';
   // Example Object's literal value; examples as a 3.1 schema keyword is an array of data.
