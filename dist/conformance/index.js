@@ -52724,6 +52724,7 @@ function loadSpec(source, opts = {}) {
         docs: loader.docs,
         version,
         deref: (loc) => loader.deref(loc),
+        target: (loc) => loader.resolveRef(loc, refOf(loc.v) ?? ''),
     };
 }
 function parseSource(source, cwd) {

@@ -29211,7 +29211,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2494:
+/***/ 5850:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38868,6 +38868,7 @@ function loadSpec(source, opts = {}) {
         docs: loader.docs,
         version,
         deref: (loc) => loader.deref(loc),
+        target: (loc) => loader.resolveRef(loc, refOf(loc.v) ?? ''),
     };
 }
 function parseSource(source, cwd) {
@@ -39209,6 +39210,54 @@ function sourceId(src) {
     if (src.kind === 'git')
         return `${src.rev}:${src.rel}`;
     return src.url;
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/bundle.ts
+
+
+/** Where targets in other files are put in the bundled document. */
+const BUNDLED = 'x-bundled';
+/**
+ * One self-contained document from a spec spread over files: each `$ref` into another file is
+ * pointed at a copy of its target kept once under `#/x-bundled/<n>`, and `$ref`s inside the copies
+ * are rewritten the same way, so cycles across files stay cycles. References within the root file
+ * are left as written; data (examples, defaults, extensions) is copied as it is.
+ */
+function bundleSpec(spec) {
+    const hoisted = {};
+    const names = new Map();
+    const copy = (v, doc, path, key) => {
+        if (Array.isArray(v))
+            return v.map((x, i) => copy(x, doc, [...path, String(i)], key));
+        if (!isObj(v))
+            return v;
+        const ref = refOf(v);
+        const out = {};
+        for (const k of Object.keys(v)) {
+            const x = v[k];
+            out[k] = k === '$ref' || isDataKey(k, key) ? x : copy(x, doc, [...path, k], k);
+        }
+        if (ref !== undefined)
+            out.$ref = pointerTo(spec.target({ v, doc, path }));
+        return out;
+    };
+    const pointerTo = (target) => {
+        if (target.doc === spec.root)
+            return target.path.length ? `#/${target.path.map(escapePointer).join('/')}` : '#';
+        const id = `${target.doc.id}#/${target.path.join('/')}`;
+        let name = names.get(id);
+        if (name === undefined) {
+            name = String(names.size + 1);
+            names.set(id, name);
+            hoisted[name] = {};
+            hoisted[name] = copy(target.v, target.doc, [...target.path], target.path[target.path.length - 1] ?? '');
+        }
+        return `#/${BUNDLED}/${name}`;
+    };
+    const root = copy(spec.root.value, spec.root, [], '');
+    if (names.size > 0)
+        root[BUNDLED] = hoisted;
+    return root;
 }
 
 // EXTERNAL MODULE: external "node:querystring"
@@ -65100,17 +65149,15 @@ function newComparator(oas) {
 
 
 
+
 /**
  * Bi-directional check: every interaction of every pact against the provider's OpenAPI spec,
  * with `@pactflow/openapi-pact-comparator` (the check PactFlow runs on the server). No broker.
  */
 async function comparePacts(pacts, specSource, opts) {
     const spec = loadSpec(specSource, opts);
-    if (spec.docs.size > 1) {
-        const others = [...spec.docs.values()].filter((d) => d !== spec.root).map((d) => d.name);
-        throw new errors_InputError(`${spec.root.name}: the pact comparison reads a single-file spec, and this one references ${others.join(', ')}; bundle it into one file first (e.g. redocly bundle)`, { file: spec.root.name });
-    }
-    const comparator = newComparator(spec.root.value);
+    // The comparator reads one document: a spec spread over files is bundled into one first.
+    const comparator = newComparator(spec.docs.size > 1 ? bundleSpec(spec) : spec.root.value);
     const findings = [];
     const interactions = [];
     for (const pact of pacts) {
@@ -66508,7 +66555,7 @@ function workspaceRelative(f, cwd, workspace) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _contract_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2494);
+/* harmony import */ var _contract_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5850);
 
 await (0,_contract_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runContractAction */ .y)();
 

@@ -32730,6 +32730,7 @@ function loadSpec(source, opts = {}) {
         docs: loader.docs,
         version,
         deref: (loc) => loader.deref(loc),
+        target: (loc) => loader.resolveRef(loc, refOf(loc.v) ?? ''),
     };
 }
 function parseSource(source, cwd) {

@@ -35077,6 +35077,7 @@ function load_loadSpec(source, opts = {}) {
         docs: loader.docs,
         version,
         deref: (loc) => loader.deref(loc),
+        target: (loc) => loader.resolveRef(loc, refOf(loc.v) ?? ''),
     };
 }
 function parseSource(source, cwd) {
