@@ -5,19 +5,26 @@
  */
 interface Trie {
   children: Map<string, Trie>;
+  /** Lengths of the children's keys: most keys of an object are not wanted, and are told by length alone. */
+  lengths: Set<number>;
   /** Indexes into the requested path list that end here. */
   ends: number[];
 }
 
+const newTrie = (): Trie => ({ children: new Map(), lengths: new Set(), ends: [] });
+
 export function locateJsonLines(text: string, paths: readonly (readonly string[])[]): (number | undefined)[] {
   const offsets: (number | undefined)[] = new Array(paths.length).fill(undefined);
   if (paths.length === 0) return [];
-  const root: Trie = { children: new Map(), ends: [] };
+  const root = newTrie();
   paths.forEach((p, i) => {
     let t = root;
     for (const k of p) {
       let next = t.children.get(k);
-      if (!next) t.children.set(k, (next = { children: new Map(), ends: [] }));
+      if (!next) {
+        t.children.set(k, (next = newTrie()));
+        t.lengths.add(k.length);
+      }
       t = next;
     }
     t.ends.push(i);
@@ -25,8 +32,7 @@ export function locateJsonLines(text: string, paths: readonly (readonly string[]
   const scanner = new Scanner(text, paths.length);
   scanner.ws();
   scanner.walk(root, scanner.pos, offsets);
-  const lineStarts = lineStartsOf(text);
-  return offsets.map((o) => (o === undefined ? undefined : lineOf(lineStarts, o)));
+  return linesAt(text, offsets);
 }
 
 class Scanner {
@@ -62,11 +68,11 @@ class Scanner {
       for (;;) {
         this.ws();
         const keyStart = this.pos;
-        const key = this.readString();
+        const key = this.readKey(trie.lengths);
         this.ws();
         this.pos++; // ':'
         this.ws();
-        const child = trie.children.get(key);
+        const child = key === undefined ? undefined : trie.children.get(key);
         if (child) this.walk(child, keyStart, out);
         else this.skipValue();
         if (this.left === 0) return;
@@ -93,11 +99,21 @@ class Scanner {
     }
   }
 
-  readString(): string {
+  /** The key at the cursor, or undefined when its length shows it is none of `wanted` (no copy made). */
+  readKey(wanted: ReadonlySet<number>): string | undefined {
+    const s = this.s;
     const start = this.pos;
     this.skipString();
-    const raw = this.s.slice(start + 1, this.pos - 1);
-    return raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+    const end = this.pos - 1;
+    let escaped = false;
+    for (let i = start + 1; i < end; i++) {
+      if (s.charCodeAt(i) === 92) {
+        escaped = true;
+        break;
+      }
+    }
+    if (!escaped) return wanted.has(end - start - 1) ? s.slice(start + 1, end) : undefined;
+    return JSON.parse(s.slice(start, end + 1)) as string;
   }
 
   skipString(): void {
@@ -155,19 +171,20 @@ class Scanner {
   }
 }
 
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
+/** 1-based lines of the offsets, counting newlines once up to the last of them. */
+function linesAt(text: string, offsets: readonly (number | undefined)[]): (number | undefined)[] {
+  const order = offsets.map((_, i) => i).filter((i) => offsets[i] !== undefined);
+  order.sort((a, b) => offsets[a]! - offsets[b]!);
+  const out: (number | undefined)[] = new Array(offsets.length).fill(undefined);
+  let line = 1;
+  let next = text.indexOf('\n');
+  for (const i of order) {
+    const at = offsets[i]!;
+    while (next >= 0 && next < at) {
+      line++;
+      next = text.indexOf('\n', next + 1);
+    }
+    out[i] = line;
   }
-  return lo + 1;
+  return out;
 }
