@@ -87,6 +87,9 @@ function walkOperation(op: OperationPair, families: readonly RuleFamily[], specS
   if (!op.base || !op.rev || !inScope) return;
 
   for (const pp of parameterPairs(op, base, rev)) {
+    // A parameter that reads the same in both versions has nothing to report (a changed operation
+    // usually keeps most of its parameters, and path-level ones repeat on every operation of the path).
+    if (pp.base && pp.rev && schemas.same(pp.base, pp.rev)) continue;
     for (const f of families) f.parameter?.(pp, scope);
     if (pp.base && pp.rev) {
       const bs = child(pp.base, 'schema');
@@ -101,7 +104,7 @@ function walkOperation(op: OperationPair, families: readonly RuleFamily[], specS
   const rbB = derefChild(op.base, 'requestBody', base);
   const rbR = derefChild(op.rev, 'requestBody', rev);
   const rb: Pair & { op: OperationPair } = { op, base: isObj(rbB?.v) ? rbB : undefined, rev: isObj(rbR?.v) ? rbR : undefined };
-  if (rb.base || rb.rev) {
+  if ((rb.base || rb.rev) && !(rb.base && rb.rev && schemas.same(rb.base, rb.rev))) {
     for (const f of families) f.requestBody?.(rb, scope);
     if (rb.base && rb.rev) walkContent(rb.base, rb.rev, op, 'request', undefined, families, scope, schemas, emit);
   }
@@ -112,6 +115,7 @@ function walkOperation(op: OperationPair, families: readonly RuleFamily[], specS
   for (const status of codes) {
     const b = own(respB.v, status) !== undefined ? base.deref(child(respB, status)) : undefined;
     const r = own(respR.v, status) !== undefined ? rev.deref(child(respR, status)) : undefined;
+    if (b && r && schemas.same(b, r)) continue;
     const rp: ResponsePair = { op, status, base: b, rev: r };
     for (const f of families) f.response?.(rp, scope);
     if (!b || !r) continue;
