@@ -52009,17 +52009,20 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/breaking/spec/json-locate.ts
+const newTrie = () => ({ children: new Map(), lengths: new Set(), ends: [] });
 function locateJsonLines(text, paths) {
     const offsets = new Array(paths.length).fill(undefined);
     if (paths.length === 0)
         return [];
-    const root = { children: new Map(), ends: [] };
+    const root = newTrie();
     paths.forEach((p, i) => {
         let t = root;
         for (const k of p) {
             let next = t.children.get(k);
-            if (!next)
-                t.children.set(k, (next = { children: new Map(), ends: [] }));
+            if (!next) {
+                t.children.set(k, (next = newTrie()));
+                t.lengths.add(k.length);
+            }
             t = next;
         }
         t.ends.push(i);
@@ -52027,8 +52030,7 @@ function locateJsonLines(text, paths) {
     const scanner = new Scanner(text, paths.length);
     scanner.ws();
     scanner.walk(root, scanner.pos, offsets);
-    const lineStarts = lineStartsOf(text);
-    return offsets.map((o) => (o === undefined ? undefined : json_locate_lineOf(lineStarts, o)));
+    return linesAt(text, offsets);
 }
 class Scanner {
     s;
@@ -52070,11 +52072,11 @@ class Scanner {
             for (;;) {
                 this.ws();
                 const keyStart = this.pos;
-                const key = this.readString();
+                const key = this.readKey(trie.lengths);
                 this.ws();
                 this.pos++; // ':'
                 this.ws();
-                const child = trie.children.get(key);
+                const child = key === undefined ? undefined : trie.children.get(key);
                 if (child)
                     this.walk(child, keyStart, out);
                 else
@@ -52113,11 +52115,22 @@ class Scanner {
             this.skipValue();
         }
     }
-    readString() {
+    /** The key at the cursor, or undefined when its length shows it is none of `wanted` (no copy made). */
+    readKey(wanted) {
+        const s = this.s;
         const start = this.pos;
         this.skipString();
-        const raw = this.s.slice(start + 1, this.pos - 1);
-        return raw.includes('\\') ? JSON.parse(`"${raw}"`) : raw;
+        const end = this.pos - 1;
+        let escaped = false;
+        for (let i = start + 1; i < end; i++) {
+            if (s.charCodeAt(i) === 92) {
+                escaped = true;
+                break;
+            }
+        }
+        if (!escaped)
+            return wanted.has(end - start - 1) ? s.slice(start + 1, end) : undefined;
+        return JSON.parse(s.slice(start, end + 1));
     }
     skipString() {
         const s = this.s;
@@ -52177,23 +52190,22 @@ class Scanner {
         this.pos = p;
     }
 }
-function lineStartsOf(text) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
-        starts.push(i + 1);
-    return starts;
-}
-function json_locate_lineOf(starts, offset) {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= offset)
-            lo = mid;
-        else
-            hi = mid - 1;
+/** 1-based lines of the offsets, counting newlines once up to the last of them. */
+function linesAt(text, offsets) {
+    const order = offsets.map((_, i) => i).filter((i) => offsets[i] !== undefined);
+    order.sort((a, b) => offsets[a] - offsets[b]);
+    const out = new Array(offsets.length).fill(undefined);
+    let line = 1;
+    let next = text.indexOf('\n');
+    for (const i of order) {
+        const at = offsets[i];
+        while (next >= 0 && next < at) {
+            line++;
+            next = text.indexOf('\n', next + 1);
+        }
+        out[i] = line;
     }
-    return lo + 1;
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/spec/doc.ts

@@ -38106,17 +38106,20 @@ async function listEnvironments(client) {
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/spec/json-locate.ts
+const newTrie = () => ({ children: new Map(), lengths: new Set(), ends: [] });
 function locateJsonLines(text, paths) {
     const offsets = new Array(paths.length).fill(undefined);
     if (paths.length === 0)
         return [];
-    const root = { children: new Map(), ends: [] };
+    const root = newTrie();
     paths.forEach((p, i) => {
         let t = root;
         for (const k of p) {
             let next = t.children.get(k);
-            if (!next)
-                t.children.set(k, (next = { children: new Map(), ends: [] }));
+            if (!next) {
+                t.children.set(k, (next = newTrie()));
+                t.lengths.add(k.length);
+            }
             t = next;
         }
         t.ends.push(i);
@@ -38124,8 +38127,7 @@ function locateJsonLines(text, paths) {
     const scanner = new Scanner(text, paths.length);
     scanner.ws();
     scanner.walk(root, scanner.pos, offsets);
-    const lineStarts = lineStartsOf(text);
-    return offsets.map((o) => (o === undefined ? undefined : lineOf(lineStarts, o)));
+    return linesAt(text, offsets);
 }
 class Scanner {
     s;
@@ -38167,11 +38169,11 @@ class Scanner {
             for (;;) {
                 this.ws();
                 const keyStart = this.pos;
-                const key = this.readString();
+                const key = this.readKey(trie.lengths);
                 this.ws();
                 this.pos++; // ':'
                 this.ws();
-                const child = trie.children.get(key);
+                const child = key === undefined ? undefined : trie.children.get(key);
                 if (child)
                     this.walk(child, keyStart, out);
                 else
@@ -38210,11 +38212,22 @@ class Scanner {
             this.skipValue();
         }
     }
-    readString() {
+    /** The key at the cursor, or undefined when its length shows it is none of `wanted` (no copy made). */
+    readKey(wanted) {
+        const s = this.s;
         const start = this.pos;
         this.skipString();
-        const raw = this.s.slice(start + 1, this.pos - 1);
-        return raw.includes('\\') ? JSON.parse(`"${raw}"`) : raw;
+        const end = this.pos - 1;
+        let escaped = false;
+        for (let i = start + 1; i < end; i++) {
+            if (s.charCodeAt(i) === 92) {
+                escaped = true;
+                break;
+            }
+        }
+        if (!escaped)
+            return wanted.has(end - start - 1) ? s.slice(start + 1, end) : undefined;
+        return JSON.parse(s.slice(start, end + 1));
     }
     skipString() {
         const s = this.s;
@@ -38274,23 +38287,22 @@ class Scanner {
         this.pos = p;
     }
 }
-function lineStartsOf(text) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
-        starts.push(i + 1);
-    return starts;
-}
-function lineOf(starts, offset) {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= offset)
-            lo = mid;
-        else
-            hi = mid - 1;
+/** 1-based lines of the offsets, counting newlines once up to the last of them. */
+function linesAt(text, offsets) {
+    const order = offsets.map((_, i) => i).filter((i) => offsets[i] !== undefined);
+    order.sort((a, b) => offsets[a] - offsets[b]);
+    const out = new Array(offsets.length).fill(undefined);
+    let line = 1;
+    let next = text.indexOf('\n');
+    for (const i of order) {
+        const at = offsets[i];
+        while (next >= 0 && next < at) {
+            line++;
+            next = text.indexOf('\n', next + 1);
+        }
+        out[i] = line;
     }
-    return lo + 1;
+    return out;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -65257,7 +65269,7 @@ function parseMockLocation(location) {
 function toFinding(r, pact, specName) {
     const where = parseMockLocation(r.mockDetails?.location);
     const it = where ? pact.interactions.find((i) => i.list === where.list && i.index === where.index) : undefined;
-    const line = where ? compare_lineOf(pact.text, where.list, where.index, where.path) : undefined;
+    const line = where ? lineOf(pact.text, where.list, where.index, where.path) : undefined;
     const method = r.specDetails?.pathMethod;
     const pathName = r.specDetails?.pathName;
     const operation = method && pathName ? `${method.toUpperCase()} ${pathName}` : undefined;
@@ -65283,7 +65295,7 @@ function toFinding(r, pact, specName) {
     };
 }
 /** The line of the deepest part of `path` that exists in the file (v4 wraps bodies, so not every part does). */
-function compare_lineOf(text, list, index, path) {
+function lineOf(text, list, index, path) {
     const base = [list, String(index)];
     const candidates = [base, ...path.map((_, i) => [...base, ...path.slice(0, i + 1)])];
     const lines = locateJsonLines(text, candidates);
