@@ -1,9 +1,9 @@
 /** Judge each deprecated or sunset element against today: the lifecycle gate's rules. */
-import { formatDay, hasSunset, isDeprecated, parseSunset, stabilityOf, SUNSET_KEY, type Day } from '../breaking/rules/lifecycle.js';
+import { formatDay, hasSunset, parseSunset, stabilityOf, SUNSET_KEY, type Day } from '../breaking/rules/lifecycle.js';
 import { child, own, type Loc } from '../breaking/spec/loc.js';
 import { plural } from '../kit/format/common.js';
 import type { Finding, Level } from '../kit/result.js';
-import type { Element } from './elements.js';
+import { miswrittenDeprecated, type Element } from './elements.js';
 
 export const LIFECYCLE_RULES = {
   'sunset-passed': 'error',
@@ -36,7 +36,7 @@ export function judgeElements(elements: readonly Element[], today: Day, warnDays
   const findings: Finding[] = [];
   const schedule: SunsetEntry[] = [];
   for (const e of elements) {
-    const deprecated = isDeprecated(e.loc.v);
+    const deprecated = e.deprecated;
     const operation = e.operations[0]!;
     const also = e.operations.length > 1 ? ` (also reached from ${plural(e.operations.length - 1, 'other operation')})` : '';
     const stability = stabilityOf(e.op.v);
@@ -56,15 +56,21 @@ export function judgeElements(elements: readonly Element[], today: Day, warnDays
       });
     };
 
+    // `deprecated: "true"`: meant as a deprecation, but tools read only the boolean.
+    const miswritten = miswrittenDeprecated(e.loc.v) ? ` (deprecated is ${JSON.stringify(own(e.loc.v, 'deprecated'))}, not the boolean true)` : '';
     if (!hasSunset(e.loc.v)) {
-      emit('deprecated-without-sunset', 'is deprecated without an x-sunset date', 'deprecated');
+      if (e.pathSunset) continue; // the path item's x-sunset is its date, reported on the path item
+      emit('deprecated-without-sunset', miswritten ? `is marked deprecated without an x-sunset date${miswritten}` : 'is deprecated without an x-sunset date', 'deprecated');
       continue;
     }
     const raw = own(e.loc.v, SUNSET_KEY);
-    if (!deprecated) emit('sunset-without-deprecation', 'has an x-sunset date but is not marked deprecated: true', SUNSET_KEY);
+    if (!deprecated) {
+      const not = e.kind === 'path item' ? 'not all its operations are marked deprecated: true' : `is not marked deprecated: true${miswritten}`;
+      emit('sunset-without-deprecation', `has an x-sunset date but ${not}`, SUNSET_KEY);
+    }
     const sunset = parseSunset(raw);
     if (!sunset.ok) {
-      emit('invalid-sunset', `has an invalid sunset date: ${sunset.error}`, SUNSET_KEY, { sunset: raw instanceof Date ? raw.toISOString() : raw });
+      emit('invalid-sunset', `has an invalid sunset date: ${sunset.error}${httpDateHint(raw)}`, SUNSET_KEY, { sunset: raw instanceof Date ? raw.toISOString() : raw });
       continue;
     }
     const date = formatDay(sunset.day);
@@ -79,6 +85,15 @@ export function judgeElements(elements: readonly Element[], today: Day, warnDays
   }
   schedule.sort((a, b) => a.days - b.days || (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0));
   return { findings, schedule };
+}
+
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/** An HTTP-date, as the `Sunset` response header is written, is not read: say how to write it instead. */
+function httpDateHint(raw: unknown): string {
+  const t = typeof raw === 'string' && HTTP_DATE.test(raw) ? Date.parse(raw) : NaN;
+  if (Number.isNaN(t)) return '';
+  return `; this is an HTTP-date, as the Sunset header writes it: in x-sunset write '${new Date(t).toISOString().slice(0, 10)}'`;
 }
 
 /** The file and line of `key` in the element's node, else of the node itself. */
