@@ -33448,74 +33448,6 @@ function timeoutSignal(ms) {
     return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
-;// CONCATENATED MODULE: ./src/lifecycle/check.ts
-/** Judge each deprecated or sunset element against today: the lifecycle gate's rules. */
-
-
-
-const LIFECYCLE_RULES = {
-    'sunset-passed': 'error',
-    'invalid-sunset': 'error',
-    'sunset-soon': 'warning',
-    'sunset-without-deprecation': 'warning',
-    'deprecated-without-sunset': 'info',
-};
-function judgeElements(elements, today, warnDays) {
-    const findings = [];
-    const schedule = [];
-    for (const e of elements) {
-        const deprecated = isDeprecated(e.loc.v);
-        const operation = e.operations[0];
-        const also = e.operations.length > 1 ? ` (also reached from ${common_plural(e.operations.length - 1, 'other operation')})` : '';
-        const stability = stabilityOf(e.op.v);
-        const base = {
-            ...(e.kind === 'operation' ? {} : { element: e.what }),
-            ...(e.operations.length > 1 ? { operations: e.operations } : {}),
-            ...(stability.ok && stability.level ? { stability: stability.level } : {}),
-        };
-        const emit = (id, text, key, data = {}) => {
-            findings.push({
-                id,
-                level: LIFECYCLE_RULES[id],
-                message: `${operation}: ${e.what} ${text}${also}`,
-                operation,
-                location: locationOf(e.loc, key),
-                data: { ...base, ...data },
-            });
-        };
-        if (!hasSunset(e.loc.v)) {
-            emit('deprecated-without-sunset', 'is deprecated without an x-sunset date', 'deprecated');
-            continue;
-        }
-        const raw = own(e.loc.v, SUNSET_KEY);
-        if (!deprecated)
-            emit('sunset-without-deprecation', 'has an x-sunset date but is not marked deprecated: true', SUNSET_KEY);
-        const sunset = parseSunset(raw);
-        if (!sunset.ok) {
-            emit('invalid-sunset', `has an invalid sunset date: ${sunset.error}`, SUNSET_KEY, { sunset: raw instanceof Date ? raw.toISOString() : raw });
-            continue;
-        }
-        const date = formatDay(sunset.day);
-        const days = sunset.day - today;
-        const location = locationOf(e.loc, SUNSET_KEY);
-        schedule.push({ operation, element: e.what, sunset: date, days, deprecated, file: location.file, ...(location.line ? { line: location.line } : {}) });
-        if (days < 0) {
-            emit('sunset-passed', `had its sunset on ${date}, ${common_plural(-days, 'day')} ago, and is still in the spec: remove it`, SUNSET_KEY, { sunset: date, daysPast: -days });
-        }
-        else if (days <= warnDays) {
-            emit('sunset-soon', `sunsets on ${date}, ${days === 0 ? 'today' : `in ${common_plural(days, 'day')}`}`, SUNSET_KEY, { sunset: date, daysLeft: days });
-        }
-    }
-    schedule.sort((a, b) => a.days - b.days || (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0));
-    return { findings, schedule };
-}
-/** The file and line of `key` in the element's node, else of the node itself. */
-function locationOf(loc, key) {
-    const at = own(loc.v, key) !== undefined ? child(loc, key) : loc;
-    const [line] = loc.doc.lines([at.path]);
-    return { file: loc.doc.name, ...(line ? { line } : {}) };
-}
-
 ;// CONCATENATED MODULE: ./src/breaking/spec/operations.ts
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -33583,23 +33515,31 @@ function mergedParameters(spec, item, op) {
 
 
 
+
 /** Walk every operation of the spec; only elements that are deprecated or have a sunset are kept. */
 function lifecycleElements(spec) {
     const found = new Map();
     const add = (kind, what, loc, op) => {
-        if (!isDeprecated(loc.v) && !hasSunset(loc.v))
+        if (!isDeprecated(loc.v) && !hasSunset(loc.v) && !miswrittenDeprecated(loc.v))
             return;
         const key = `${kind}\u0000${loc.doc.id}#${loc.path.join('/')}`;
         const known = found.get(key);
         if (known) {
             if (!known.operations.includes(op.key))
                 known.operations.push(op.key);
+            if (kind === 'path item' && !isDeprecated(loc.v))
+                known.deprecated &&= isDeprecated(op.loc.v);
         }
-        else
-            found.set(key, { kind, what, loc, operations: [op.key], op: op.loc });
+        else {
+            const deprecated = isDeprecated(loc.v) || (kind === 'path item' && isDeprecated(op.loc.v));
+            const pathSunset = kind === 'operation' && !hasSunset(loc.v) && hasSunset(op.item.v) ? { pathSunset: true } : {};
+            found.set(key, { kind, what, loc, operations: [op.key], op: op.loc, deprecated, ...pathSunset });
+        }
     };
     const operations = specOperations(spec);
     for (const op of operations) {
+        // `x-sunset` on a path item is the date for all its operations.
+        add('path item', `path item '${op.path}'`, op.item, op);
         add('operation', 'operation', op.loc, op);
         for (const p of op.parameters)
             add('parameter', `${String(own(p.v, 'in'))} parameter '${String(own(p.v, 'name'))}'`, p, op);
@@ -33623,22 +33563,37 @@ function responseSchemas(spec, op) {
     const responses = child(op, 'responses');
     return ownKeys(responses.v).flatMap((status) => mediaSchemas(spec, child(responses, status)));
 }
+/** `deprecated` written as something other than a boolean, such as the string "true". */
+function miswrittenDeprecated(node) {
+    const d = own(node, 'deprecated');
+    return d !== undefined && d !== null && typeof d !== 'boolean';
+}
+/** The node a `$ref` chain ends at, its siblings not merged in (so it keeps its own identity and line). */
+function elements_resolve(spec, loc) {
+    let cur = loc;
+    while (refOf(cur.v) !== undefined)
+        cur = spec.target(cur);
+    return cur;
+}
 const SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'];
 /**
  * Visit each property below `schema`, named by its route (`owner/id`). Array items, composition
  * members and additionalProperties add nothing to the route. `seen` keeps recursive schemas finite.
  */
-function walkProperties(spec, schema, route, seen, visit) {
-    const s = spec.deref(schema);
+function walkProperties(spec, s, route, seen, visit) {
     if (!isObj(s.v) || seen.has(s.v))
         return;
     seen.add(s.v);
+    // The target first, then the node's own keywords (a 3.1 `$ref` may have `properties` beside it).
+    // Merging siblings into a fresh object would defeat `seen` on a recursive schema.
+    if (refOf(s.v) !== undefined)
+        walkProperties(spec, spec.target(s), route, seen, visit);
     const props = child(s, 'properties');
     for (const name of ownKeys(props.v)) {
         const raw = child(props, name);
         const full = route ? `${route}/${name}` : name;
         // A 3.1 `$ref` may carry its own `deprecated` / `x-sunset` beside it; else the target's count.
-        visit(isDeprecated(raw.v) || hasSunset(raw.v) ? raw : spec.deref(raw), full);
+        visit(isDeprecated(raw.v) || hasSunset(raw.v) || miswrittenDeprecated(raw.v) ? raw : elements_resolve(spec, raw), full);
         walkProperties(spec, raw, full, seen, visit);
     }
     walkProperties(spec, child(s, 'items'), route, seen, visit);
@@ -33648,6 +33603,89 @@ function walkProperties(spec, schema, route, seen, visit) {
         if (Array.isArray(list.v))
             list.v.forEach((_, i) => walkProperties(spec, child(list, i), route, seen, visit));
     }
+}
+
+;// CONCATENATED MODULE: ./src/lifecycle/check.ts
+/** Judge each deprecated or sunset element against today: the lifecycle gate's rules. */
+
+
+
+
+const LIFECYCLE_RULES = {
+    'sunset-passed': 'error',
+    'invalid-sunset': 'error',
+    'sunset-soon': 'warning',
+    'sunset-without-deprecation': 'warning',
+    'deprecated-without-sunset': 'info',
+};
+function judgeElements(elements, today, warnDays) {
+    const findings = [];
+    const schedule = [];
+    for (const e of elements) {
+        const deprecated = e.deprecated;
+        const operation = e.operations[0];
+        const also = e.operations.length > 1 ? ` (also reached from ${common_plural(e.operations.length - 1, 'other operation')})` : '';
+        const stability = stabilityOf(e.op.v);
+        const base = {
+            ...(e.kind === 'operation' ? {} : { element: e.what }),
+            ...(e.operations.length > 1 ? { operations: e.operations } : {}),
+            ...(stability.ok && stability.level ? { stability: stability.level } : {}),
+        };
+        const emit = (id, text, key, data = {}) => {
+            findings.push({
+                id,
+                level: LIFECYCLE_RULES[id],
+                message: `${operation}: ${e.what} ${text}${also}`,
+                operation,
+                location: locationOf(e.loc, key),
+                data: { ...base, ...data },
+            });
+        };
+        // `deprecated: "true"`: meant as a deprecation, but tools read only the boolean.
+        const miswritten = miswrittenDeprecated(e.loc.v) ? ` (deprecated is ${JSON.stringify(own(e.loc.v, 'deprecated'))}, not the boolean true)` : '';
+        if (!hasSunset(e.loc.v)) {
+            if (e.pathSunset)
+                continue; // the path item's x-sunset is its date, reported on the path item
+            emit('deprecated-without-sunset', miswritten ? `is marked deprecated without an x-sunset date${miswritten}` : 'is deprecated without an x-sunset date', 'deprecated');
+            continue;
+        }
+        const raw = own(e.loc.v, SUNSET_KEY);
+        if (!deprecated) {
+            const not = e.kind === 'path item' ? 'not all its operations are marked deprecated: true' : `is not marked deprecated: true${miswritten}`;
+            emit('sunset-without-deprecation', `has an x-sunset date but ${not}`, SUNSET_KEY);
+        }
+        const sunset = parseSunset(raw);
+        if (!sunset.ok) {
+            emit('invalid-sunset', `has an invalid sunset date: ${sunset.error}${httpDateHint(raw)}`, SUNSET_KEY, { sunset: raw instanceof Date ? raw.toISOString() : raw });
+            continue;
+        }
+        const date = formatDay(sunset.day);
+        const days = sunset.day - today;
+        const location = locationOf(e.loc, SUNSET_KEY);
+        schedule.push({ operation, element: e.what, sunset: date, days, deprecated, file: location.file, ...(location.line ? { line: location.line } : {}) });
+        if (days < 0) {
+            emit('sunset-passed', `had its sunset on ${date}, ${common_plural(-days, 'day')} ago, and is still in the spec: remove it`, SUNSET_KEY, { sunset: date, daysPast: -days });
+        }
+        else if (days <= warnDays) {
+            emit('sunset-soon', `sunsets on ${date}, ${days === 0 ? 'today' : `in ${common_plural(days, 'day')}`}`, SUNSET_KEY, { sunset: date, daysLeft: days });
+        }
+    }
+    schedule.sort((a, b) => a.days - b.days || (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0));
+    return { findings, schedule };
+}
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/** An HTTP-date, as the `Sunset` response header is written, is not read: say how to write it instead. */
+function httpDateHint(raw) {
+    const t = typeof raw === 'string' && HTTP_DATE.test(raw) ? Date.parse(raw) : NaN;
+    if (Number.isNaN(t))
+        return '';
+    return `; this is an HTTP-date, as the Sunset header writes it: in x-sunset write '${new Date(t).toISOString().slice(0, 10)}'`;
+}
+/** The file and line of `key` in the element's node, else of the node itself. */
+function locationOf(loc, key) {
+    const at = own(loc.v, key) !== undefined ? child(loc, key) : loc;
+    const [line] = loc.doc.lines([at.path]);
+    return { file: loc.doc.name, ...(line ? { line } : {}) };
 }
 
 ;// CONCATENATED MODULE: ./src/lifecycle/run.ts
