@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { root, runAction, tempDir } from './runner.js';
 
 const BUNDLE = path.join(root, 'dist/conformance/index.js');
@@ -88,22 +87,3 @@ describe('dist/conformance against the example API', () => {
   });
 });
 
-describe('actions/conformance/action.yml matches the adapter', () => {
-  const read = (f: string) => readFileSync(path.join(root, f), 'utf8');
-  const action = parseYaml(read(ACTION_YML)) as { inputs: Record<string, unknown>; outputs: Record<string, unknown>; runs: { using: string; main: string } };
-  const code = ['src/actions/conformance-action.ts', 'src/actions/lib/report.ts'].map(read).join('\n');
-  const readInputs = [...code.matchAll(/\bget(?:Boolean|Multiline)?Input\(\s*'([^']+)'/g)].map((m) => m[1]!);
-  const writtenOutputs = [...code.matchAll(/\bsetOutput\(\s*'([^']+)'/g)].map((m) => m[1]!);
-
-  test.each(Object.keys(action.inputs))('input %s is read by the adapter', (name) => {
-    expect(readInputs).toContain(name);
-  });
-  test.each(Object.keys(action.outputs))('output %s is written by the adapter', (name) => {
-    expect(writtenOutputs).toContain(name);
-  });
-  test('the adapter reads and writes nothing that action.yml does not declare; runs the bundle on node24', () => {
-    expect([...new Set(readInputs)].filter((n) => !(n in action.inputs))).toEqual([]);
-    expect([...new Set(writtenOutputs)].filter((n) => !(n in action.outputs))).toEqual([]);
-    expect(action.runs).toEqual({ using: 'node24', main: '../../dist/conformance/index.js' });
-  });
-});

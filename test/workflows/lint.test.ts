@@ -278,10 +278,22 @@ describe('workflow security conventions', () => {
 
 // ---------------------------------------------------------------- action.yml ↔ adapter
 
-describe('actions/breaking/action.yml matches the adapter', () => {
-  const action = parseYaml(read('actions/breaking/action.yml')) as { inputs: Yaml; outputs: Yaml };
-  // The adapter and the shared publishing code it calls (outputs common to every gate live there).
-  const code = ['src/actions/breaking-action.ts', 'src/actions/lib/report.ts', 'src/actions/lib/pr-comment.ts'].map(read).join('\n');
+/** An adapter's source and every module of src/actions it imports, where inputs are read and outputs written. */
+function adapterCode(gate: string): string {
+  const seen = new Set<string>();
+  const visit = (rel: string): string => {
+    if (seen.has(rel)) return '';
+    seen.add(rel);
+    const text = read(rel);
+    const local = [...text.matchAll(/from '\.\/([\w/.-]+)\.js'/g)].map((m) => path.posix.join(path.posix.dirname(rel), `${m[1]}.ts`));
+    return [text, ...local.map(visit)].join('\n');
+  };
+  return visit(`src/actions/${gate}-action.ts`);
+}
+
+describe.each(readdirSync(path.join(root, 'actions')).filter((g) => existsSync(path.join(root, 'actions', g, 'action.yml'))))('actions/%s/action.yml matches its adapter', (gate) => {
+  const action = parseYaml(read(`actions/${gate}/action.yml`)) as { inputs: Yaml; outputs: Yaml; runs: Yaml };
+  const code = adapterCode(gate);
   const readInputs = [...code.matchAll(/\bget(?:Boolean|Multiline)?Input\(\s*'([^']+)'/g)].map((m) => m[1]!);
   const writtenOutputs = [...code.matchAll(/\bsetOutput\(\s*'([^']+)'/g)].map((m) => m[1]!);
 
@@ -291,10 +303,14 @@ describe('actions/breaking/action.yml matches the adapter', () => {
   test.each(Object.keys(action.outputs))('output %s is written by the adapter', (name) => {
     expect(writtenOutputs).toContain(name);
   });
-  test('the adapter reads and writes nothing that action.yml does not declare', () => {
+  test('the adapter reads and writes nothing that action.yml does not declare; it runs its bundle on node24', () => {
     expect([...new Set(readInputs)].filter((n) => !(n in action.inputs))).toEqual([]);
     expect([...new Set(writtenOutputs)].filter((n) => !(n in action.outputs))).toEqual([]);
+    expect(action.runs).toEqual({ using: 'node24', main: `../../dist/${gate}/index.js` });
   });
+});
+
+describe('the umbrella action', () => {
   test('the umbrella action.yml offers every gate action\'s inputs (plus gate) and outputs, and is up to date', () => {
     const umbrella = parseYaml(read('action.yml')) as { inputs: Yaml; outputs: Yaml };
     const gates = readdirSync(path.join(root, 'actions'));
