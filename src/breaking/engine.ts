@@ -1,4 +1,4 @@
-import type { FailOn, Finding, GateResult, Level } from '../kit/result.js';
+import type { FailOn, Finding, GateResult, Level, Location } from '../kit/result.js';
 import { sortFindings, verdictFor } from '../kit/result.js';
 import type { Change, EngineOptions, Scope } from './context.js';
 import { applyIgnores, type IgnoreEntry } from './ignore.js';
@@ -72,13 +72,14 @@ export function compareSpecs(base: Spec, rev: Spec, opts: BreakingOptions = {}):
     const level = override ?? RULES[c.id]!.level;
     const f: Finding = { id: c.id, level, message: c.message };
     if (c.operation) f.operation = c.operation;
-    const loc = located[i];
-    if (loc) f.location = loc;
-    if (c.data && Object.keys(c.data).length) f.data = c.data;
+    if (c.at) f.location = located.get(c.at)!;
+    if (c.data && hasKeys(c.data)) f.data = c.data;
     findings.push(f);
   }
   const kept = applyIgnores(findings, opts.ignores ?? [], opts.today ?? new Date());
   const sorted = sortFindings(kept);
+  const operations = new Set<string>();
+  for (const f of sorted) if (f.operation) operations.add(f.operation);
   return {
     gate: 'breaking',
     verdict: verdictFor(sorted, opts.failOn ?? 'error'),
@@ -86,8 +87,13 @@ export function compareSpecs(base: Spec, rev: Spec, opts: BreakingOptions = {}):
     base: base.root.name,
     revision: rev.root.name,
     findings: sorted,
-    metrics: { 'operations-changed': new Set(sorted.map((f) => f.operation).filter(Boolean)).size, findings: sorted.length },
+    metrics: { 'operations-changed': operations.size, findings: sorted.length },
   };
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 /** A breaking change is a major bump; any other change a minor one; nothing reported, a patch. */
@@ -96,23 +102,27 @@ export function semverFor(findings: readonly Finding[]): Semver {
   return findings.length > 0 ? 'minor' : 'patch';
 }
 
-/** Source lines for all changes: each distinct node located once, one pass per file. */
-function resolveLines(changes: readonly Change[]): ({ file: string; line?: number } | undefined)[] {
-  const byDoc = new Map<Loc['doc'], Map<Loc, number | undefined>>();
-  for (const c of changes) {
-    if (!c.at) continue;
-    let locs = byDoc.get(c.at.doc);
-    if (!locs) byDoc.set(c.at.doc, (locs = new Map()));
-    locs.set(c.at, undefined);
+/**
+ * Where each changed node is: each distinct node located once, one pass per file. Findings at the
+ * same node share one location object (a shared schema's change is reported by many operations).
+ */
+function resolveLines(changes: readonly Change[]): Map<Loc, Location> {
+  const byDoc = new Map<Loc['doc'], Loc[]>();
+  const out = new Map<Loc, Location>();
+  for (let i = 0; i < changes.length; i++) {
+    const at = changes[i]!.at;
+    if (!at || out.has(at)) continue;
+    out.set(at, { file: at.doc.name });
+    let locs = byDoc.get(at.doc);
+    if (!locs) byDoc.set(at.doc, (locs = []));
+    locs.push(at);
   }
   for (const [doc, locs] of byDoc) {
-    const keys = [...locs.keys()];
-    const lines = doc.lines(keys.map((l) => l.path));
-    keys.forEach((l, k) => locs.set(l, lines[k]));
+    const lines = doc.lines(locs.map((l) => l.path));
+    for (let k = 0; k < locs.length; k++) {
+      const line = lines[k];
+      if (line !== undefined) out.get(locs[k]!)!.line = line;
+    }
   }
-  return changes.map((c) => {
-    if (!c.at) return undefined;
-    const line = byDoc.get(c.at.doc)!.get(c.at);
-    return line === undefined ? { file: c.at.doc.name } : { file: c.at.doc.name, line };
-  });
+  return out;
 }

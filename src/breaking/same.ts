@@ -1,11 +1,15 @@
 import { refOf, type Spec } from './spec/load.js';
 import { isObj, type Loc } from './spec/loc.js';
 
-/** What is known of one base object: its answer against one revision object, and any others. */
+/** A pair's state: still being compared (assumed the same if met again: a cycle), or answered. */
+const PENDING = 2;
+type State = boolean | typeof PENDING;
+
+/** What is known of one base object: its state against one revision object, and any others. */
 interface Answer {
   y: object;
-  same: boolean;
-  others?: Map<object, boolean>;
+  state: State;
+  others?: Map<object, State>;
 }
 
 /**
@@ -23,8 +27,10 @@ export class Sameness {
     private readonly rev: Spec,
   ) {}
 
-  /** Pairs answered 'same' during the current top-level call. */
+  /** Pairs answered 'same' during the current top-level call while a cycle was assumed the same. */
   private made: [object, object][] = [];
+  /** How many pending pairs have been met again (answered by assumption) in the current call. */
+  private assumed = 0;
 
   same(b: Loc, r: Loc): boolean {
     return this.sameValues(b.v, r.v, b, r);
@@ -33,24 +39,26 @@ export class Sameness {
   /** Whether `x` (in the base, next to `bl`) and `y` (in the revision, next to `rl`) say the same. */
   sameValues(x: unknown, y: unknown, bl: Loc, rl: Loc): boolean {
     this.made = [];
+    this.assumed = 0;
     const result = this.value(x, y, bl, rl, 0);
-    // A 'same' that leaned on a cycle assumption later disproved is not kept.
+    // A 'same' that leaned on a cycle assumption later disproved is not kept; answers reached
+    // without assuming anything stand.
     if (!result) for (const [x, y] of this.made) if (this.known(x, y) === true) this.forget(x, y);
     this.made = [];
     return result;
   }
 
-  private known(x: object, y: object): boolean | undefined {
+  private known(x: object, y: object): State | undefined {
     const a = this.memo.get(x);
     if (!a) return undefined;
-    return a.y === y ? a.same : a.others?.get(y);
+    return a.y === y ? a.state : a.others?.get(y);
   }
 
-  private remember(x: object, y: object, same: boolean): void {
+  private remember(x: object, y: object, state: State): void {
     const a = this.memo.get(x);
-    if (!a) this.memo.set(x, { y, same });
-    else if (a.y === y) a.same = same;
-    else (a.others ??= new Map()).set(y, same);
+    if (!a) this.memo.set(x, { y, state });
+    else if (a.y === y) a.state = state;
+    else (a.others ??= new Map()).set(y, state);
   }
 
   private forget(x: object, y: object): void {
@@ -58,10 +66,10 @@ export class Sameness {
     if (!a) return;
     if (a.y !== y) a.others?.delete(y);
     else if (a.others?.size) {
-      const [[y2, same]] = a.others;
+      const [[y2, state]] = a.others;
       a.others.delete(y2!);
       a.y = y2!;
-      a.same = same!;
+      a.state = state!;
     } else this.memo.delete(x);
   }
 
@@ -71,11 +79,17 @@ export class Sameness {
     // Data nested deeper than any schema (a hostile example) is simply not known to be the same.
     if (depth > 400) return false;
     const known = this.known(x, y);
+    if (known === PENDING) {
+      this.assumed++;
+      return true;
+    }
     if (known !== undefined) return known;
-    this.remember(x, y, true);
+    const assumedBefore = this.assumed;
+    this.remember(x, y, PENDING);
     const result = this.compare(x, y, bl, rl, depth);
     this.remember(x, y, result);
-    if (result) this.made.push([x, y]);
+    // Only a 'same' that met a pending pair below it may have to be taken back.
+    if (result && this.assumed !== assumedBefore) this.made.push([x, y]);
     return result;
   }
 
