@@ -1,6 +1,7 @@
 import type { HeaderPair, MediaTypePair, ResponsePair, RuleFamily, Scope } from '../context.js';
-import { child, own } from '../spec/loc.js';
+import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
 import { mediaTypeContains } from '../walk.js';
+import { mediaTypeKey, readsSame } from './reads-same.js';
 import { mediaTypeChange } from './request-body.js';
 
 /**
@@ -20,12 +21,15 @@ export const responsesFamily: RuleFamily = {
     const data = { status: p.status };
     // Point at the status key in the operation, not at a shared response it may reference.
     if (p.op.rev && p.rev) s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, child(child(p.op.rev, 'responses'), p.status), data);
-    else if (p.op.base && p.base) s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, child(child(p.op.base, 'responses'), p.status), data);
+    else if (p.op.base && p.base && !replacedInClass(p, p.base, s)) {
+      s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, child(child(p.op.base, 'responses'), p.status), data);
+    }
   },
 
   mediaType(p: MediaTypePair, s: Scope) {
     if (p.status === undefined) return; // request bodies are the request-body family's
-    if (p.baseMediaType !== undefined && p.baseMediaType !== p.mediaType && p.base && p.rev) {
+    // A key that only gained or lost a parameter that says nothing (`application/json; charset=utf-8`) is no rename.
+    if (p.baseMediaType !== undefined && p.baseMediaType !== p.mediaType && p.base && p.rev && mediaTypeKey(p.baseMediaType) !== mediaTypeKey(p.mediaType)) {
       mediaTypeRenamed(p, p.baseMediaType, s);
     }
     mediaTypeChange(p, s, {
@@ -39,6 +43,8 @@ export const responsesFamily: RuleFamily = {
   header(p: HeaderPair, s: Scope) {
     if (p.name.toLowerCase() === 'content-type') return; // OpenAPI: a response header of that name is ignored
     const data = { header: p.name, status: p.status };
+    // HTTP header names ignore case: a header whose name only changed case and that reads the same is no change.
+    if (!p.base !== !p.rev && sameHeaderOtherCase(p, s)) return;
     if (p.rev && !p.base) {
       s.emit('response-header-added', `response header '${p.name}' added to response ${p.status}`, p.rev, data);
       return;
@@ -77,4 +83,47 @@ function mediaTypeRenamed(p: MediaTypePair, from: string, s: Scope): void {
   } else {
     s.emit('response-media-type-name-changed', `media type of response ${p.status} changed from '${from}' to '${to}'`, at, data);
   }
+}
+
+/** The dereferenced response `status` of an operation, if it has one. */
+function responseOf(op: Loc | undefined, status: string, spec: Scope['base']): Loc | undefined {
+  if (!op) return undefined;
+  const list = child(op, 'responses');
+  return own(list.v, status) !== undefined ? spec.deref(child(list, status)) : undefined;
+}
+
+/**
+ * A status code removed while the revision adds the range that holds it (`200` → `2XX`), or a range
+ * removed while the revision adds a code inside it (`2XX` → `200`), with a response that reads the
+ * same (descriptions aside): clients get the response they handled before, so nothing was removed.
+ */
+function replacedInClass(p: ResponsePair, base: Loc, s: Scope): boolean {
+  const revList = p.op.rev ? child(p.op.rev, 'responses') : undefined;
+  const baseList = p.op.base ? child(p.op.base, 'responses') : undefined;
+  if (!revList || !isObj(revList.v)) return false;
+  const isRange = /^[1-5]XX$/i.test(p.status);
+  for (const key of ownKeys(revList.v)) {
+    if (own(baseList?.v, key) !== undefined || key[0] !== p.status[0]) continue;
+    const related = isRange ? /^[1-5]\d\d$/.test(key) : /^[1-5]XX$/i.test(key);
+    if (!related) continue;
+    const r = responseOf(p.op.rev, key, s.rev);
+    if (r && readsSame(s, base, r, ['description'])) return true;
+  }
+  return false;
+}
+
+/** The header of the other version whose name differs from this one's only in case, when the two read the same. */
+function sameHeaderOtherCase(p: HeaderPair, s: Scope): boolean {
+  const mine = p.base ?? p.rev!;
+  const spec = p.base ? s.rev : s.base;
+  const response = responseOf(p.base ? p.op.rev : p.op.base, p.status, spec);
+  if (!response) return false;
+  const headers = child(response, 'headers');
+  const lower = p.name.toLowerCase();
+  for (const name of ownKeys(headers.v)) {
+    if (name === p.name || name.toLowerCase() !== lower) continue;
+    const h = spec.deref(child(headers, name));
+    if (p.base ? readsSame(s, mine, h) : readsSame(s, h, mine)) return true;
+  }
+  return false;
 }

@@ -51,11 +51,14 @@ function typeRejects(from: readonly string[], to: readonly string[], loose: bool
   return true;
 }
 
-/** Formats that only widen: every value of the first is a value of the second, per type. */
+/**
+ * Formats that only widen: every value of the first is a value of the second, per type. Unlike
+ * oasdiff, `date` → `date-time` (and `time` → `date-time`) is not one: `2024-05-01` is no valid
+ * RFC 3339 date-time, so a client sending dates is refused and a client parsing date-times fails.
+ */
 const FORMAT_WIDENINGS: Record<string, readonly [string, string][]> = {
   number: [['float', 'double']],
   integer: [['int32', 'int64'], ['int32', 'bigint'], ['int64', 'bigint']],
-  string: [['date', 'date-time'], ['time', 'date-time']],
 };
 
 /** Could a value valid under format `from` be rejected by format `to` (of type `toTypes`)? */

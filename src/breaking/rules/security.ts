@@ -29,12 +29,22 @@ export const securityFamily: RuleFamily = {
 
   operation(op: OperationPair, s: Scope) {
     if (!op.base || !op.rev) return;
-    diffRequirements(child(op.base, 'security'), child(op.rev, 'security'), s, {
+    const ownB = own(op.base.v, 'security') !== undefined;
+    const ownR = own(op.rev.v, 'security') !== undefined;
+    // Neither declares its own list: both follow the document-wide one, whose changes are reported once there.
+    if (!ownB && !ownR) return;
+    // One version declares its own list, the other inherits the document's: compare what applies to the
+    // operation, so a requirement moved from the document onto it is no change and dropping a `security: []`
+    // override makes the document's requirements new to it. A finding about an inherited requirement points
+    // at the operation of that version (its own list there is what was added or dropped).
+    diffRequirements(ownB ? child(op.base, 'security') : child(rootLoc(s.base), 'security'), ownR ? child(op.rev, 'security') : child(rootLoc(s.rev), 'security'), s, {
       added: 'api-security-added',
       removed: 'api-security-removed',
       scopeAdded: 'api-security-scope-added',
       scopeRemoved: 'api-security-scope-removed',
       where: `the security of ${op.operation}`,
+      ...(ownB ? {} : { baseInherited: op.base }),
+      ...(ownR ? {} : { revInherited: op.rev }),
     });
   },
 };
@@ -49,6 +59,10 @@ interface RequirementIds {
   scopeAdded: string;
   scopeRemoved: string;
   where: string;
+  /** Set when the base's list is the document-wide one the operation inherits: the operation, where findings about it point. */
+  baseInherited?: Loc;
+  /** The same for the revision. */
+  revInherited?: Loc;
 }
 
 /** One security requirement object: scheme name → scopes. */
@@ -126,12 +140,12 @@ function diffRequirements(baseList: Loc, revList: Loc, s: Scope, ids: Requiremen
       const schemeLoc = child(r.loc, name);
       scopes.forEach((scope, k) => {
         if (!before.has(scope)) {
-          s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}`, child(schemeLoc, k), { scheme: name, scope });
+          s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}${via(ids.revInherited)}`, ids.revInherited ?? child(schemeLoc, k), { scheme: name, scope });
         }
       });
       (b.schemes.get(name) ?? []).forEach((scope, k) => {
         if (!after.has(scope)) {
-          s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}`, child(child(b.loc, name), k), { scheme: name, scope });
+          s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}${via(ids.baseInherited)}`, ids.baseInherited ?? child(child(b.loc, name), k), { scheme: name, scope });
         }
       });
     }
@@ -140,13 +154,18 @@ function diffRequirements(baseList: Loc, revList: Loc, s: Scope, ids: Requiremen
   base.forEach((b, i) => {
     if (usedB.has(i) || b.schemes.size === 0) return;
     const text = describeAlternative(b);
-    s.emit(ids.removed, `security requirement '${text}' removed from ${ids.where}`, b.loc, { requirement: text });
+    s.emit(ids.removed, `security requirement '${text}' removed from ${ids.where}${via(ids.baseInherited)}`, ids.baseInherited ?? b.loc, { requirement: text });
   });
   rev.forEach((r, j) => {
     if (usedR.has(j) || r.schemes.size === 0) return;
     const text = describeAlternative(r);
-    s.emit(ids.added, `security requirement '${text}' added to ${ids.where}`, r.loc, { requirement: text });
+    s.emit(ids.added, `security requirement '${text}' added to ${ids.where}${via(ids.revInherited)}`, ids.revInherited ?? r.loc, { requirement: text });
   });
+}
+
+/** How a finding says that the requirement is the document-wide one, inherited by the operation. */
+function via(inherited: Loc | undefined): string {
+  return inherited ? ' (inherited from the document-wide security)' : '';
 }
 
 const FLOWS = ['implicit', 'password', 'clientCredentials', 'authorizationCode'] as const;
