@@ -60,6 +60,7 @@ export function runContractAction(): Promise<void> {
       providerStatesUrl: core.getInput('provider-states-url'),
       stateHandlers: core.getInput('state-handlers'),
       providerHeaders: headers,
+      providerMessagesUrl: core.getInput('provider-messages-url'),
       publishResults: core.getInput('publish-results'),
       pactInstall: core.getInput('pact-install'),
       pactCacheDir: core.getInput('pact-cache-dir'),

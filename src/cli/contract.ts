@@ -22,8 +22,14 @@ Subcommands:
                        --provider-url URL [--provider-command CMD] [--ready-url URL] [--ready-timeout S]
                        --pact FILE|DIR ...  or  --broker-url URL [--consumer-version-selectors JSON]
                        [--provider NAME] [--state-handlers MODULE | --provider-states-url URL]
-                       [--header 'Name: value' ...] [--no-pending] [--include-wip-pacts-since DATE]
+                       [--provider-messages-url URL] [--header 'Name: value' ...]
+                       [--no-pending] [--include-wip-pacts-since DATE]
                        [--publish-results --version SHA --branch NAME]
+                     message interactions (v3 messages, v4 Asynchronous/Synchronous Messages) need
+                     --provider-messages-url: an endpoint of the provider's test setup that answers
+                     POST {description, providerStates, request?} with the message as the body (its
+                     metadata as base64 JSON in a Pact-Message-Metadata header); without it they are
+                     reported as not verified, which fails the gate
   publish            [run the consumer tests,] check the pacts and publish them to the broker
                        --pact FILE|DIR ... --broker-url URL [--consumer-command CMD]
                        [--pacticipant NAME] [--version SHA] [--branch NAME] [--tag T ...] [--build-url URL]
@@ -94,6 +100,7 @@ export async function contractCommand(argv: string[], out: (s: string) => void, 
       'include-wip-pacts-since': { type: 'string' },
       'provider-states-url': { type: 'string' },
       'state-handlers': { type: 'string' },
+      'provider-messages-url': { type: 'string' },
       header: { type: 'string', multiple: true },
       'publish-results': { type: 'boolean' },
       'no-pact-install': { type: 'boolean' },
@@ -147,6 +154,7 @@ export async function contractCommand(argv: string[], out: (s: string) => void, 
     providerStatesUrl: values['provider-states-url'],
     stateHandlers: values['state-handlers'],
     providerHeaders: (values.header ?? []).join('\n'),
+    providerMessagesUrl: values['provider-messages-url'],
     publishResults: values['publish-results'] ?? false,
     pactInstall: !values['no-pact-install'],
     pactCacheDir: values['pact-cache-dir'],

@@ -7,8 +7,11 @@ export interface InteractionRow {
   description: string;
   /** Provider states joined with ' and ' ('' when none). */
   state: string;
-  /** `pending` is a failure of a pending pact: reported, but it does not fail the build. */
-  result: 'pass' | 'fail' | 'pending';
+  /**
+   * `pending` is a failure of a pending pact: reported, but it does not fail the build.
+   * `not-verified`: a message interaction with no message endpoint to ask the provider.
+   */
+  result: 'pass' | 'fail' | 'pending' | 'not-verified';
   /** The pact file (and line of the interaction) where it is known. */
   file?: string;
   line?: number;

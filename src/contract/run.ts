@@ -56,6 +56,7 @@ export interface ContractInputs {
   providerStatesUrl?: string;
   stateHandlers?: string;
   providerHeaders?: string;
+  providerMessagesUrl?: string;
   publishResults?: string | boolean;
   pactInstall?: string | boolean;
   pactCacheDir?: string;
@@ -203,6 +204,7 @@ export async function runProvider(i: ContractInputs): Promise<ContractResult> {
   const v = versionInfo(i.ci ?? {}, { version: i.version, branch: i.branch, buildUrl: i.buildUrl });
   if (publishResults && !i.brokerUrl?.trim()) throw new InputError('publish-results: true needs broker-url', { field: 'publish-results' });
   if (publishResults && !v.version) throw new InputError('version: required to publish verification results (default: the commit SHA)', { field: 'version' });
+  const messagesUrl = i.providerMessagesUrl?.trim() ? urlInput(i.providerMessagesUrl, 'provider-messages-url') : undefined;
   const stateHandlers = i.stateHandlers?.trim() ? path.resolve(cwd, i.stateHandlers.trim()) : undefined;
   if (stateHandlers) {
     // Checked here: the verifier's child process would only print a module-resolution stack.
@@ -237,6 +239,7 @@ export async function runProvider(i: ContractInputs): Promise<ContractResult> {
     stateHandlers,
     stateHandlersShown: i.stateHandlers?.trim(),
     headers: parseHeaders(i.providerHeaders),
+    messagesUrl,
     publish: publishResults ? { version: v.version!, branch: v.branch, buildUrl: v.buildUrl } : undefined,
     failOn,
     cwd,

@@ -1,7 +1,12 @@
 import { codeSpan, escapeCell } from '../kit/format/markdown.js';
 import type { ContractResult } from './model.js';
 
-const RESULT: Record<string, string> = { pass: '✅ pass', fail: '❌ fail', pending: '⏳ pending (fails, not blocking)' };
+const RESULT: Record<string, string> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  pending: '⏳ pending (fails, not blocking)',
+  'not-verified': '⚠️ not verified (message: set provider-messages-url)',
+};
 const MAX_ROWS = 500;
 
 /**

@@ -4,19 +4,22 @@
  * native code cannot take the step down with it, and the verifier's console output is captured.
  *
  * The script is kept as text so that the action bundle, the CLI bundle and the tests all write the
- * same file. Input: one argument, a JSON file { pactEntry, stateHandlers?, options, resultFile }.
- * Output: resultFile = { ok, results?, message? }, where results is the verifier's JSON report.
+ * same file. Input: one argument, a JSON file { pactEntry, stateHandlers?, messages, options, resultFile }.
+ * Output: resultFile = { ok, results?, message?, messageCalls }, where results is the verifier's JSON
+ * report and messageCalls what the message relay (message-relay.ts, written next to it) recorded.
  */
 export const VERIFY_RUNNER_SCRIPT = String.raw`
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { messageRelay } from './message-relay.mjs';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const write = (out) => writeFileSync(config.resultFile, JSON.stringify(out));
+const messageCalls = [];
+const write = (out) => writeFileSync(config.resultFile, JSON.stringify({ ...out, messageCalls }));
 try {
   const pact = createRequire(config.pactEntry)(config.pactEntry);
-  const options = { ...config.options };
+  const options = { ...config.options, messageProviders: messageRelay(config.messages, messageCalls) };
   if (config.stateHandlers) {
     const mod = await import(pathToFileURL(config.stateHandlers).href);
     const handlers = mod.stateHandlers ?? mod.default?.stateHandlers ?? mod.default;

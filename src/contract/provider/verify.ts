@@ -6,6 +6,8 @@ import { InputError } from '../../kit/errors.js';
 import { sortFindings, verdictFor, type FailOn, type Finding } from '../../kit/result.js';
 import type { ContractResult, InteractionRow } from '../model.js';
 import type { PactFile } from '../pact-file.js';
+import { MESSAGE_RELAY_FILE, MESSAGE_RELAY_SCRIPT, type MessageCall } from './message-relay.js';
+import { MessageInteractions, notVerifiedFinding } from './message-results.js';
 import { LogTail, startProvider, waitUntilReady, type StartedProvider } from './provider-process.js';
 import type { PactRuntime } from './pact-runtime.js';
 import { VERIFY_RUNNER_SCRIPT } from './runner-script.js';
@@ -56,8 +58,10 @@ export interface VerifyOptions {
   /** …or a module (absolute path) exporting stateHandlers. */
   stateHandlers?: string;
   stateHandlersShown?: string;
-  /** Headers added to every request (e.g. Authorization for the provider). */
+  /** Headers added to every request (e.g. Authorization for the provider), message requests too. */
   headers?: Record<string, string>;
+  /** The provider's message endpoint: the verifier asks it for each message interaction's message. */
+  messagesUrl?: string;
   publish?: { version: string; branch?: string; buildUrl?: string };
   failOn: FailOn;
   cwd: string;
@@ -101,14 +105,14 @@ export async function verifyProvider(opts: VerifyOptions): Promise<ContractResul
   }
   opts.log?.(`The provider answers at ${readyUrl}`);
   try {
-    const { report, message, output } = await runVerifier(opts);
-    return { ...judge(opts, report, message, provider?.log), log: output };
+    const { report, message, output, messageCalls } = await runVerifier(opts);
+    return { ...judge(opts, report, message, messageCalls, provider?.log), log: output };
   } finally {
     await provider?.stop();
   }
 }
 
-async function runVerifier(opts: VerifyOptions): Promise<{ report?: VerifierReport; message?: string; output: string }> {
+async function runVerifier(opts: VerifyOptions): Promise<{ report?: VerifierReport; message?: string; output: string; messageCalls: MessageCall[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'api-delivery-verify-'));
   try {
     const options: Record<string, unknown> = {
@@ -146,9 +150,11 @@ async function runVerifier(opts: VerifyOptions): Promise<{ report?: VerifierRepo
     const configFile = path.join(dir, 'config.json');
     const resultFile = path.join(dir, 'result.json');
     writeFileSync(script, VERIFY_RUNNER_SCRIPT);
+    writeFileSync(path.join(dir, MESSAGE_RELAY_FILE), MESSAGE_RELAY_SCRIPT);
+    const messages = { url: opts.messagesUrl, headers: opts.headers ?? {}, timeoutMs: 30000 };
     writeFileSync(
       configFile,
-      JSON.stringify({ pactEntry: opts.runtime.entry, stateHandlers: opts.stateHandlers, stateHandlersShown: opts.stateHandlersShown, options, resultFile }),
+      JSON.stringify({ pactEntry: opts.runtime.entry, stateHandlers: opts.stateHandlers, stateHandlersShown: opts.stateHandlersShown, messages, options, resultFile }),
     );
     const output = new LogTail(400);
     // Pact reads PACT_BROKER_* from the environment as defaults: the gate's inputs alone decide.
@@ -176,22 +182,25 @@ async function runVerifier(opts: VerifyOptions): Promise<{ report?: VerifierRepo
         resolve(c);
       });
     });
-    let out: { ok: boolean; results?: VerifierReport; message?: string; setup?: boolean };
+    let out: { ok: boolean; results?: VerifierReport; message?: string; setup?: boolean; messageCalls?: MessageCall[] };
     try {
       out = JSON.parse(readFileSync(resultFile, 'utf8'));
     } catch {
       throw new InputError(`verify: the Pact verifier stopped (exit ${code}) without a report:\n${output.text()}`, { field: 'pact-files' });
     }
     if (out.setup) throw new InputError(`verify: ${out.message}`, { field: opts.stateHandlers ? 'state-handlers' : 'pact-files' });
-    return { report: out.results, message: out.ok ? undefined : out.message, output: output.text() };
+    return { report: out.results, message: out.ok ? undefined : out.message, output: output.text(), messageCalls: out.messageCalls ?? [] };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function judge(opts: VerifyOptions, report: VerifierReport | undefined, message: string | undefined, providerLog?: LogTail): ContractResult {
+function judge(opts: VerifyOptions, report: VerifierReport | undefined, message: string | undefined, messageCalls: MessageCall[], providerLog?: LogTail): ContractResult {
   const findings: Finding[] = [];
   const interactions: InteractionRow[] = [];
+  const messages = new MessageInteractions(opts.pacts, messageCalls, opts.messagesUrl);
+  const unverified: { row: InteractionRow; pending: boolean }[] = [];
+  let messageCount = 0;
   if (!report) {
     // No report at all: the verifier could not run (no pacts found, a pact it cannot read, …).
     findings.push({ id: 'verification-error', level: 'error', message: `The Pact verifier could not verify: ${firstLines(message ?? 'no report')}` });
@@ -200,7 +209,9 @@ function judge(opts: VerifyOptions, report: VerifierReport | undefined, message:
     const consumer = r.consumer ?? '';
     const description = r.description ?? '';
     const local = findInteraction(opts.pacts, consumer, description);
-    const ok = r.result === 'OK';
+    const asMessage = messages.verdictFor(consumer, description, r.providerStates ?? []);
+    if (asMessage.kind !== 'http') messageCount++;
+    const ok = r.result === 'OK' && asMessage.kind !== 'endpoint-error';
     const row: InteractionRow = {
       consumer,
       provider: r.provider ?? opts.provider,
@@ -210,16 +221,30 @@ function judge(opts: VerifyOptions, report: VerifierReport | undefined, message:
       file: local?.file,
       line: local?.line,
     };
-    if (!ok) {
-      const detail = mismatchText(r.mismatch);
+    if (asMessage.kind === 'not-verified') {
+      // What the verifier said compares the relay's placeholder, not the provider's message.
+      row.result = 'not-verified';
+      row.detail = 'message interaction: no provider-messages-url to ask the provider for the message';
+      unverified.push({ row, pending: !!r.pending });
+    } else if (!ok) {
+      const endpointFailed = asMessage.kind === 'endpoint-error';
+      const detail = endpointFailed ? `the message endpoint failed: ${asMessage.detail}` : mismatchText(r.mismatch);
       row.detail = detail;
       findings.push({
-        id: r.mismatch?.type === 'error' ? 'verification-error' : 'verification-mismatch',
+        id: endpointFailed ? 'message-endpoint-error' : r.mismatch?.type === 'error' ? 'verification-error' : 'verification-mismatch',
         level: r.pending ? 'warning' : 'error',
         message: `${consumer} → ${row.provider}, '${description}'${row.state ? ` given ${row.state}` : ''}${r.pending ? ' (pending pact: does not fail the build)' : ''}: ${detail}`,
         location: local ? { file: local.file, line: local.line } : undefined,
         operation: local?.operation,
-        data: { consumer, interaction: description, state: row.state, pending: !!r.pending, mismatches: r.mismatch?.mismatches ?? [], error: r.mismatch?.message },
+        data: {
+          consumer,
+          interaction: description,
+          state: row.state,
+          pending: !!r.pending,
+          ...(asMessage.kind !== 'http' ? { message: true } : {}),
+          mismatches: endpointFailed ? [] : (r.mismatch?.mismatches ?? []),
+          error: endpointFailed ? asMessage.detail : r.mismatch?.message,
+        },
       });
     }
     interactions.push(row);
@@ -229,6 +254,8 @@ function judge(opts: VerifyOptions, report: VerifierReport | undefined, message:
     const known = interactions.some((i) => e.interaction?.endsWith(`- ${i.description}`) || e.interaction === i.description);
     if (!known) findings.push({ id: 'verification-error', level: 'error', message: `${e.interaction ?? 'verification'}: ${e.mismatch?.message ?? mismatchText(e.mismatch)}` });
   }
+  const notVerified = notVerifiedFinding(unverified);
+  if (notVerified) findings.push(notVerified);
   if (report && interactions.length === 0 && findings.length === 0) {
     findings.push({ id: 'no-interactions-verified', level: 'error', message: 'No interaction was verified: the pacts hold none for this provider' });
   }
@@ -250,6 +277,8 @@ function judge(opts: VerifyOptions, report: VerifierReport | undefined, message:
       passed: interactions.filter((i) => i.result === 'pass').length,
       failed: interactions.filter((i) => i.result === 'fail').length,
       pending: interactions.filter((i) => i.result === 'pending').length,
+      messages: messageCount,
+      'not verified': unverified.length,
     },
   };
 }
