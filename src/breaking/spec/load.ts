@@ -44,8 +44,8 @@ export function loadSpec(source: string, opts: LoadOptions = {}): Spec {
   const loader = new Loader(cwd, opts);
   const rootSource = parseSource(source, cwd);
   const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-  const { doc, version } = checkOpenApi(root);
-  loader.replace(doc);
+  const { doc, version, pointer } = checkOpenApi(root);
+  loader.replace(doc, pointer);
   loader.checkAllRefs();
   return {
     root: doc,
@@ -65,7 +65,10 @@ function parseSource(source: string, cwd: string): Source {
   return { kind: 'file', abs };
 }
 
-function checkOpenApi(doc: Doc): { doc: Doc; version: Spec['version'] } {
+/** `pointer`: for a converted Swagger 2.0 root, where a pointer written against the file lands in the result. */
+type Pointer = (path: readonly string[]) => readonly string[] | undefined;
+
+function checkOpenApi(doc: Doc): { doc: Doc; version: Spec['version']; pointer?: Pointer } {
   const v = doc.value;
   if (!isObj(v)) {
     throw new InputError(`${doc.name}: not an OpenAPI document: expected a mapping at the top level`, { file: doc.name });
@@ -75,8 +78,8 @@ function checkOpenApi(doc: Doc): { doc: Doc; version: Spec['version'] } {
   if (typeof openapi === 'string' && /^3\.0(\.|$)/.test(openapi)) return { doc, version: '3.0' };
   if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi)) return { doc, version: '3.1' };
   if (swagger === '2.0' || swagger === 2) {
-    const { value, origin } = convertSwagger2(v);
-    return { doc: convertedDoc(doc, value, origin), version: '2.0' };
+    const { value, origin, pointer } = convertSwagger2(v);
+    return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer };
   }
   if (openapi !== undefined) {
     throw new InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -99,8 +102,12 @@ class Loader {
     private readonly opts: LoadOptions,
   ) {}
 
-  replace(doc: Doc): void {
+  /** A converted Swagger 2.0 root, and how pointers written against its file map into it. */
+  private converted?: { doc: Doc; pointer: Pointer };
+
+  replace(doc: Doc, pointer?: Pointer): void {
     this.docs.set(doc.id, doc);
+    if (pointer) this.converted = { doc, pointer };
   }
 
   load(src: Source, shownAs?: string): Doc {
@@ -194,7 +201,9 @@ class Loader {
         throw e;
       }
     }
-    const parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+    let parts: readonly string[] = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+    // Other files point into a Swagger 2.0 root as written (`#/definitions/Pet`); it was converted.
+    if (doc === this.converted?.doc) parts = this.convertedPointer(from, ref, parts);
     let v: unknown = doc.value;
     for (const p of parts) {
       v = Array.isArray(v) ? v[Number(p)] : own(v, p);
@@ -206,6 +215,16 @@ class Loader {
       }
     }
     return { v, doc, path: parts };
+  }
+
+  private convertedPointer(from: Loc, ref: string, parts: readonly string[]): readonly string[] {
+    const mapped = this.converted!.pointer(parts);
+    if (mapped) return mapped;
+    throw new InputError(
+      `${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted!.doc.name}; ` +
+        'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead',
+      { file: from.doc.name, field: from.path.join('/') },
+    );
   }
 
   private relativeSource(from: Loc, target: string, ref: string): Source {

@@ -2,27 +2,43 @@ import { isObj, own, ownKeys, type Obj } from './loc.js';
 
 type Path = readonly string[];
 
+export interface Converted {
+  value: Obj;
+  /** A path of the result → the original file's. */
+  origin: (path: Path) => Path;
+  /**
+   * A pointer written against the original file (`/definitions/Pet`, as another file's `$ref` into
+   * the root names it) → the same node's path in the result (`/components/schemas/Pet`); undefined
+   * where the node has no place of its own in the result (a body or formData parameter).
+   */
+  pointer: (path: Path) => Path | undefined;
+}
+
 /**
  * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
- * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten.
- * `origin` takes a path of the result back to the original file's.
+ * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
+ * `pointer` does the same for refs into this file from other files.
  */
-export function convertSwagger2(src: Obj): { value: Obj; origin: (path: Path) => Path } {
+export function convertSwagger2(src: Obj): Converted {
   const converter = new Converter(rewriteRefs(src) as Obj);
   const value = converter.convert();
-  return { value, origin: (path) => converter.back.original(path) };
+  return { value, origin: (path) => converter.back.map(path)!, pointer: (path) => converter.fwd.map(path) };
 }
 
-interface BackNode {
-  readonly next: Map<string, BackNode>;
-  to?: Path;
+interface PrefixNode {
+  readonly next: Map<string, PrefixNode>;
+  /** null: the prefix has no counterpart. */
+  to?: Path | null;
 }
 
-/** Converted path prefixes → original ones. The deepest mapped prefix of a path wins; the rest is kept as is. */
-class PathBack {
-  private readonly root: BackNode = { next: new Map() };
+/**
+ * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
+ * the rest is kept as is; a prefix mapped to null maps the path to undefined.
+ */
+class PrefixMap {
+  private readonly root: PrefixNode = { next: new Map() };
 
-  add(from: Path, to: Path): void {
+  add(from: Path, to: Path | null): void {
     let node = this.root;
     for (const k of from) {
       let next = node.next.get(k);
@@ -32,14 +48,15 @@ class PathBack {
     node.to = to;
   }
 
-  original(path: Path): Path {
-    let node: BackNode | undefined = this.root;
-    let to: Path | undefined;
+  map(path: Path): Path | undefined {
+    let node: PrefixNode | undefined = this.root;
+    let to: Path | null | undefined;
     let depth = 0;
     for (let i = 0; i < path.length && node; i++) {
       node = node.next.get(path[i]!);
-      if (node?.to) [to, depth] = [node.to, i + 1];
+      if (node?.to !== undefined) [to, depth] = [node.to, i + 1];
     }
+    if (to === null) return undefined;
     return to ? [...to, ...path.slice(depth)] : path;
   }
 }
@@ -54,7 +71,10 @@ interface Placed {
 }
 
 class Converter {
-  readonly back = new PathBack();
+  /** Converted paths → original ones. */
+  readonly back = new PrefixMap();
+  /** Original paths → converted ones, where the conversion moved something. */
+  readonly fwd = new PrefixMap();
   private readonly consumes: string[];
   private readonly produces: string[];
 
@@ -86,6 +106,7 @@ class Converter {
       components.schemas = own(v, 'definitions');
       this.back.add(['components', 'schemas'], ['definitions']);
     }
+    this.fwd.add(['definitions'], ['components', 'schemas']);
     if (isObj(own(v, 'securityDefinitions'))) {
       const schemes: Obj = {};
       for (const [name, def] of Object.entries(own(v, 'securityDefinitions') as Obj)) {
@@ -103,7 +124,10 @@ class Converter {
     if (isObj(own(v, 'parameters'))) {
       const ps: Obj = {};
       for (const [name, p] of Object.entries(own(v, 'parameters') as Obj)) {
-        if (isObj(p) && (p.in === 'body' || p.in === 'formData')) continue;
+        if (isBodyLike(p)) {
+          this.fwd.add(['parameters', name], null); // it becomes part of each operation's request body
+          continue;
+        }
         ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
       }
       components.parameters = ps;
@@ -141,18 +165,23 @@ class Converter {
     const out: unknown[] = [];
     list.forEach((placed, i) => {
       if (!isBodyLike(placed.p)) out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
+      else this.fwd.add([...at, String(i)], null);
     });
     return out;
   }
 
-  private parameter(p: unknown, from: Path, to: Path): unknown {
+  /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
+  private parameter(p: unknown, from: Path, to: Path, forward = true): unknown {
     this.back.add(from, to);
+    if (forward) this.fwd.add(to, from);
     if (!isObj(p) || typeof p.$ref === 'string') return p;
     const out: Obj = {};
     const schema: Obj = {};
     for (const k of Object.keys(p)) {
       if (SCHEMA_KEYS.includes(k)) {
-        if (k !== 'collectionFormat') schema[k] = p[k];
+        if (k === 'collectionFormat') continue;
+        schema[k] = p[k];
+        if (forward) this.fwd.add([...to, k], [...from, 'schema', k]);
       } else out[k] = p[k];
     }
     if (Object.keys(schema).length > 0) {
@@ -183,6 +212,8 @@ class Converter {
   private body(placed: Placed, consumes: string[], at: Path): Obj {
     const body = placed.p as Obj;
     this.back.add(at, placed.at);
+    // A body written in the operation: its schema is the request body's (a shared one has no single place).
+    if (placed.at[0] === 'paths' && consumes.length > 0) this.fwd.add([...placed.at, 'schema'], [...at, 'content', consumes[0]!, 'schema']);
     const content: Obj = {};
     for (const m of consumes) {
       content[m] = { schema: body.schema ?? {} };
@@ -202,7 +233,7 @@ class Converter {
     for (const { p, at: original } of fields) {
       const field = p as Obj;
       const name = String(field.name);
-      const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original) as Obj;
+      const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original, false) as Obj;
       properties[name] = converted.schema ?? {};
       if (field.required !== true) continue;
       if (required.length === 0) this.back.add([...schemaAt, 'required'], [...original, 'required']);
@@ -220,12 +251,14 @@ class Converter {
 
   private response(r: unknown, produces: string[], from: Path, to: Path): unknown {
     this.back.add(from, to);
+    this.fwd.add(to, from);
     if (!isObj(r) || typeof r.$ref === 'string') return r;
     const out: Obj = {};
     for (const k of Object.keys(r)) {
       if (k === 'schema') {
         const content: Obj = {};
         this.back.add([...from, 'content'], [...to, 'schema']);
+        this.fwd.add([...to, 'schema'], produces.length > 0 ? [...from, 'content', produces[0]!, 'schema'] : null);
         for (const m of produces) {
           content[m] = { schema: r.schema };
           this.back.add([...from, 'content', m], [...to, 'schema']);
@@ -244,6 +277,7 @@ class Converter {
 
   private securityScheme(def: unknown, from: Path, to: Path): unknown {
     this.back.add(from, to);
+    this.fwd.add(to, from);
     if (!isObj(def)) return def;
     if (def.type === 'basic') return { type: 'http', scheme: 'basic', ...(def.description ? { description: def.description } : {}) };
     if (def.type === 'apiKey') return { type: 'apiKey', name: def.name, in: def.in };
