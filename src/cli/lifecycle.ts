@@ -8,9 +8,10 @@ import { runLifecycle, type LifecycleResult } from '../lifecycle/run.js';
 
 export const LIFECYCLE_HELP = `api-delivery lifecycle SPEC [options]
 
-Sunset enforcement for one OpenAPI spec (3.0, 3.1 or Swagger 2.0; YAML or JSON): operations,
-parameters and request/response body properties whose x-sunset date has passed, is near, or
-is missing or unreadable. SPEC is a file, or a git revision read with 'git show' such as
+Sunset enforcement for one OpenAPI spec (3.0, 3.1 or Swagger 2.0; YAML or JSON): operations
+(3.1 webhooks too), parameters, request/response body schemas and their properties whose x-sunset
+date has passed, is near, or is missing or unreadable. Swagger 2.0 parameters and schemas are
+marked with x-deprecated: true. SPEC is a file, or a git revision read with 'git show' such as
 origin/main:openapi.yaml.
 
 Findings:

@@ -57,15 +57,16 @@ export function judgeElements(elements: readonly Element[], today: Day, warnDays
     };
 
     // `deprecated: "true"`: meant as a deprecation, but tools read only the boolean.
-    const miswritten = miswrittenDeprecated(e.loc.v) ? ` (deprecated is ${JSON.stringify(own(e.loc.v, 'deprecated'))}, not the boolean true)` : '';
+    const dkey = e.deprecatedKey;
+    const miswritten = miswrittenDeprecated(e.loc.v, dkey) ? ` (${dkey} is ${JSON.stringify(own(e.loc.v, dkey))}, not the boolean true)` : '';
     if (!hasSunset(e.loc.v)) {
       if (e.pathSunset) continue; // the path item's x-sunset is its date, reported on the path item
-      emit('deprecated-without-sunset', miswritten ? `is marked deprecated without an x-sunset date${miswritten}` : 'is deprecated without an x-sunset date', 'deprecated');
+      emit('deprecated-without-sunset', miswritten ? `is marked deprecated without an x-sunset date${miswritten}` : 'is deprecated without an x-sunset date', dkey);
       continue;
     }
     const raw = own(e.loc.v, SUNSET_KEY);
     if (!deprecated) {
-      const not = e.kind === 'path item' ? 'not all its operations are marked deprecated: true' : `is not marked deprecated: true${miswritten}`;
+      const not = e.kind === 'path item' ? 'not all its operations are marked deprecated: true' : `is not marked ${dkey}: true${miswritten}`;
       emit('sunset-without-deprecation', `has an x-sunset date but ${not}`, SUNSET_KEY);
     }
     const sunset = parseSunset(raw);

@@ -1,13 +1,14 @@
 /**
- * The parts of a spec that can be deprecated or carry an `x-sunset` date: operations, their
- * parameters, and the properties of their request and response body schemas.
+ * The parts of a spec that can be deprecated or carry an `x-sunset` date: operations (of paths and
+ * of 3.1 webhooks), their parameters, their request and response body schemas and those schemas'
+ * properties.
  */
 import { hasSunset, isDeprecated } from '../breaking/rules/lifecycle.js';
 import { refOf, type Spec } from '../breaking/spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from '../breaking/spec/loc.js';
-import { specOperations, type SpecOperation } from '../breaking/spec/operations.js';
+import { HTTP_METHODS, mergedParameters, specOperations } from '../breaking/spec/operations.js';
 
-export type ElementKind = 'path item' | 'operation' | 'parameter' | 'request property' | 'response property';
+export type ElementKind = 'path item' | 'operation' | 'parameter' | 'request body' | 'response body' | 'request property' | 'response property';
 
 /** One element with `deprecated: true` or `x-sunset`, reported once however many operations reach it. */
 export interface Element {
@@ -22,6 +23,8 @@ export interface Element {
   op: Loc;
   /** `deprecated: true`; a path item counts as deprecated when every one of its operations is. */
   deprecated: boolean;
+  /** The key that marks it deprecated: `deprecated`, or `x-deprecated` on a Swagger 2.0 parameter or schema. */
+  deprecatedKey: DeprecatedKey;
   /** An operation without its own `x-sunset` whose path item has one: that date covers it. */
   pathSunset?: true;
 }
@@ -31,36 +34,91 @@ export interface SpecElements {
   elements: Element[];
 }
 
+export type DeprecatedKey = 'deprecated' | 'x-deprecated';
+
+/** An operation as the gate judges it: a path's (`GET /pets`) or a 3.1 webhook's (`WEBHOOK POST newPet`). */
+interface Operation {
+  /** How findings name it. */
+  key: string;
+  /** How its path item is named: `path item '/pets'`, `webhook 'newPet'`. */
+  itemWhat: string;
+  loc: Loc;
+  item: Loc;
+  parameters: Loc[];
+}
+
 /** Walk every operation of the spec; only elements that are deprecated or have a sunset are kept. */
 export function lifecycleElements(spec: Spec): SpecElements {
   const found = new Map<string, Element>();
-  const add = (kind: ElementKind, what: string, loc: Loc, op: SpecOperation) => {
-    if (!isDeprecated(loc.v) && !hasSunset(loc.v) && !miswrittenDeprecated(loc.v)) return;
+  // Swagger 2.0 has `deprecated` on operations only: parameters and schemas use the `x-deprecated` extension.
+  const extended: DeprecatedKey = spec.version === '2.0' ? 'x-deprecated' : 'deprecated';
+  const add = (kind: ElementKind, what: string, loc: Loc, op: Operation) => {
+    const dkey = kind === 'path item' || kind === 'operation' ? 'deprecated' : deprecatedKeyOf(loc.v, extended);
+    if (own(loc.v, dkey) !== true && !hasSunset(loc.v) && !miswrittenDeprecated(loc.v, dkey)) return;
     const key = `${kind}\u0000${loc.doc.id}#${loc.path.join('/')}`;
     const known = found.get(key);
     if (known) {
       if (!known.operations.includes(op.key)) known.operations.push(op.key);
       if (kind === 'path item' && !isDeprecated(loc.v)) known.deprecated &&= isDeprecated(op.loc.v);
     } else {
-      const deprecated = isDeprecated(loc.v) || (kind === 'path item' && isDeprecated(op.loc.v));
+      const deprecated = own(loc.v, dkey) === true || (kind === 'path item' && isDeprecated(op.loc.v));
       const pathSunset = kind === 'operation' && !hasSunset(loc.v) && hasSunset(op.item.v) ? { pathSunset: true as const } : {};
-      found.set(key, { kind, what, loc, operations: [op.key], op: op.loc, deprecated, ...pathSunset });
+      found.set(key, { kind, what, loc, operations: [op.key], op: op.loc, deprecated, deprecatedKey: dkey, ...pathSunset });
     }
   };
-  const operations = specOperations(spec);
+  const marked = (node: unknown) => {
+    const dkey = deprecatedKeyOf(node, extended);
+    return own(node, dkey) === true || hasSunset(node) || miswrittenDeprecated(node, dkey);
+  };
+  const operations: Operation[] = [
+    ...specOperations(spec).map((op) => ({ key: op.key, itemWhat: `path item '${op.path}'`, loc: op.loc, item: op.item, parameters: op.parameters })),
+    ...webhookOperations(spec),
+  ];
   for (const op of operations) {
     // `x-sunset` on a path item is the date for all its operations.
-    add('path item', `path item '${op.path}'`, op.item, op);
+    add('path item', op.itemWhat, op.item, op);
     add('operation', 'operation', op.loc, op);
     for (const p of op.parameters) add('parameter', `${String(own(p.v, 'in'))} parameter '${String(own(p.v, 'name'))}'`, p, op);
     for (const schema of requestSchemas(spec, op.loc)) {
-      walkProperties(spec, schema, '', new Set(), (loc, name) => add('request property', `request property '${name}'`, loc, op));
+      // The body's schema itself (a deprecated component used as the body), then its properties.
+      add('request body', 'request body', marked(schema.v) ? schema : resolve(spec, schema), op);
+      walkProperties(spec, schema, '', new Set(), marked, (loc, name) => add('request property', `request property '${name}'`, loc, op));
     }
     for (const schema of responseSchemas(spec, op.loc)) {
-      walkProperties(spec, schema, '', new Set(), (loc, name) => add('response property', `response property '${name}'`, loc, op));
+      add('response body', 'response body', marked(schema.v) ? schema : resolve(spec, schema), op);
+      walkProperties(spec, schema, '', new Set(), marked, (loc, name) => add('response property', `response property '${name}'`, loc, op));
     }
   }
   return { operations: operations.length, elements: [...found.values()] };
+}
+
+/**
+ * The operations of a 3.1 spec's `webhooks`, named `WEBHOOK POST newPet`: the webhook's name is no
+ * path, and the leading word keeps them apart from path operations in every report.
+ */
+function webhookOperations(spec: Spec): Operation[] {
+  if (spec.version !== '3.1') return [];
+  const root: Loc = { v: spec.root.value, doc: spec.root, path: [] };
+  const hooks = spec.deref(child(root, 'webhooks'));
+  const out: Operation[] = [];
+  for (const name of ownKeys(hooks.v)) {
+    const item = spec.deref(child(hooks, name));
+    for (const method of HTTP_METHODS) {
+      const loc = child(item, method);
+      if (!isObj(loc.v)) continue;
+      const parameters = [...mergedParameters(spec, item, loc).values()];
+      out.push({ key: `WEBHOOK ${method.toUpperCase()} ${name}`, itemWhat: `webhook '${name}'`, loc, item, parameters });
+    }
+  }
+  return out;
+}
+
+/**
+ * The key whose value says whether the node is deprecated: `extended` (`x-deprecated` in Swagger 2.0,
+ * so messages name the key to write there) unless the node has a `deprecated` anyway.
+ */
+export function deprecatedKeyOf(node: unknown, extended: DeprecatedKey): DeprecatedKey {
+  return own(node, 'deprecated') === undefined ? extended : 'deprecated';
 }
 
 function mediaSchemas(spec: Spec, holder: Loc): Loc[] {
@@ -77,9 +135,9 @@ function responseSchemas(spec: Spec, op: Loc): Loc[] {
   return ownKeys(responses.v).flatMap((status) => mediaSchemas(spec, child(responses, status)));
 }
 
-/** `deprecated` written as something other than a boolean, such as the string "true". */
-export function miswrittenDeprecated(node: unknown): boolean {
-  const d = own(node, 'deprecated');
+/** `deprecated` (or `key`) written as something other than a boolean, such as the string "true". */
+export function miswrittenDeprecated(node: unknown, key: DeprecatedKey = 'deprecated'): boolean {
+  const d = own(node, key);
   return d !== undefined && d !== null && typeof d !== 'boolean';
 }
 
@@ -96,24 +154,31 @@ const SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'] as const;
  * Visit each property below `schema`, named by its route (`owner/id`). Array items, composition
  * members and additionalProperties add nothing to the route. `seen` keeps recursive schemas finite.
  */
-function walkProperties(spec: Spec, s: Loc, route: string, seen: Set<unknown>, visit: (loc: Loc, name: string) => void): void {
+function walkProperties(
+  spec: Spec,
+  s: Loc,
+  route: string,
+  seen: Set<unknown>,
+  marked: (node: unknown) => boolean,
+  visit: (loc: Loc, name: string) => void,
+): void {
   if (!isObj(s.v) || seen.has(s.v)) return;
   seen.add(s.v);
   // The target first, then the node's own keywords (a 3.1 `$ref` may have `properties` beside it).
   // Merging siblings into a fresh object would defeat `seen` on a recursive schema.
-  if (refOf(s.v) !== undefined) walkProperties(spec, spec.target(s), route, seen, visit);
+  if (refOf(s.v) !== undefined) walkProperties(spec, spec.target(s), route, seen, marked, visit);
   const props = child(s, 'properties');
   for (const name of ownKeys(props.v)) {
     const raw = child(props, name);
     const full = route ? `${route}/${name}` : name;
     // A 3.1 `$ref` may carry its own `deprecated` / `x-sunset` beside it; else the target's count.
-    visit(isDeprecated(raw.v) || hasSunset(raw.v) || miswrittenDeprecated(raw.v) ? raw : resolve(spec, raw), full);
-    walkProperties(spec, raw, full, seen, visit);
+    visit(marked(raw.v) ? raw : resolve(spec, raw), full);
+    walkProperties(spec, raw, full, seen, marked, visit);
   }
-  walkProperties(spec, child(s, 'items'), route, seen, visit);
-  walkProperties(spec, child(s, 'additionalProperties'), route, seen, visit);
+  walkProperties(spec, child(s, 'items'), route, seen, marked, visit);
+  walkProperties(spec, child(s, 'additionalProperties'), route, seen, marked, visit);
   for (const key of SUBSCHEMA_LISTS) {
     const list = child(s, key);
-    if (Array.isArray(list.v)) list.v.forEach((_, i) => walkProperties(spec, child(list, i), route, seen, visit));
+    if (Array.isArray(list.v)) list.v.forEach((_, i) => walkProperties(spec, child(list, i), route, seen, marked, visit));
   }
 }

@@ -1,6 +1,7 @@
 /** The lifecycle gate: sunset enforcement for one spec, from string inputs as the CLI and the action get them. */
-import { formatDay, isDeprecated, parseSunset, type Day } from '../breaking/rules/lifecycle.js';
+import { formatDay, parseSunset, type Day } from '../breaking/rules/lifecycle.js';
 import { loadSpec } from '../breaking/spec/load.js';
+import { own } from '../breaking/spec/loc.js';
 import { InputError } from '../kit/errors.js';
 import { parseFailOn, parseNonNegativeInt } from '../kit/inputs.js';
 import { sortFindings, verdictFor, type FailOn, type GateResult } from '../kit/result.js';
@@ -69,7 +70,7 @@ export function checkLifecycle(o: LifecycleOptions): LifecycleResult {
     metrics: {
       operations,
       // A schema property both sent and received is one element here.
-      deprecated: new Set(elements.filter((e) => isDeprecated(e.loc.v)).map((e) => `${e.loc.doc.id}#${e.loc.path.join('/')}`)).size,
+      deprecated: new Set(elements.filter((e) => own(e.loc.v, e.deprecatedKey) === true).map((e) => `${e.loc.doc.id}#${e.loc.path.join('/')}`)).size,
       'sunset passed': findings.filter((f) => f.id === 'sunset-passed').length,
     },
     spec: spec.root.name,
