@@ -88,12 +88,11 @@ function computeSubschemaDiff(base: Loc, rev: Loc, keyword: string, bv: unknown,
   }
   deleted = [...bl.map((_, i) => i).filter((i) => refOf(bl[i]) !== undefined && !usedBase.has(i)), ...restBase].sort((x, y) => x - y);
   added = [...rl.map((_, j) => j).filter((j) => refOf(rl[j]) !== undefined && !usedRev.has(j)), ...inlineRev].sort((x, y) => x - y);
-  // An inline member replaced by an equivalent `$ref` member (or back) is a refactor.
+  // An inline member replaced by an equivalent `$ref` member (or back), or a member whose component
+  // was renamed with the same content, is a refactor.
   const matchedAdded = new Set<number>();
   deleted = deleted.filter((i) => {
-    const j = added.find(
-      (jj) => !matchedAdded.has(jj) && (refOf(bl[i]) === undefined) !== (refOf(rl[jj]) === undefined) && sameSchema(bItem(i), rItem(jj), derefBase, derefRev, true),
-    );
+    const j = added.find((jj) => !matchedAdded.has(jj) && sameSchema(bItem(i), rItem(jj), derefBase, derefRev, true));
     if (j === undefined) return true;
     matchedAdded.add(j);
     return false;

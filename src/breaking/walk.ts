@@ -4,6 +4,7 @@ import type {
 import { METHODS } from './context.js';
 import { isRule } from './rules/registry.js';
 import { inStabilityScope } from './rules/lifecycle.js';
+import { mediaTypeKey } from './rules/reads-same.js';
 import { SchemaWalker } from './schema-walk.js';
 import type { Spec } from './spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from './spec/loc.js';
@@ -92,11 +93,12 @@ function walkOperation(op: OperationPair, families: readonly RuleFamily[], specS
     if (pp.base && pp.rev && schemas.same(pp.base, pp.rev)) continue;
     for (const f of families) f.parameter?.(pp, scope);
     if (pp.base && pp.rev) {
-      const bs = child(pp.base, 'schema');
-      const rs = child(pp.rev, 'schema');
-      if (bs.v !== undefined && rs.v !== undefined) {
+      const bs = parameterSchema(pp.base);
+      const rs = parameterSchema(pp.rev);
+      if (bs && rs) {
         const place: SchemaPlace = { side: 'request', holder: 'parameter', op, holderName: pp.in, param: pp };
-        schemas.walkTop(bs, rs, place, emit, (rel) => (rel ? `${pp.in} parameter '${pp.name}' property '${rel}'` : `${pp.in} parameter '${pp.name}'`));
+        const named = `${pp.in} parameter '${pp.name}'`;
+        schemas.walkTop(bs, rs, place, emit, (rel) => (!rel ? named : rel === 'items' ? `${named} items` : `${named} property '${rel}'`));
       }
     }
   }
@@ -121,9 +123,10 @@ function walkOperation(op: OperationPair, families: readonly RuleFamily[], specS
     if (!b || !r) continue;
     const hb = child(b, 'headers');
     const hr = child(r, 'headers');
-    for (const name of new Set([...ownKeys(hb.v), ...ownKeys(hr.v)])) {
-      const bh = own(hb.v, name) !== undefined ? base.deref(child(hb, name)) : undefined;
-      const rh = own(hr.v, name) !== undefined ? rev.deref(child(hr, name)) : undefined;
+    for (const [baseName, revName] of headerNames(ownKeys(hb.v), ownKeys(hr.v))) {
+      const bh = baseName !== undefined ? base.deref(child(hb, baseName)) : undefined;
+      const rh = revName !== undefined ? rev.deref(child(hr, revName)) : undefined;
+      const name = revName ?? baseName!;
       const hp: HeaderPair = { op, status, name, base: bh, rev: rh };
       for (const f of families) f.header?.(hp, scope);
       if (bh && rh && own(bh.v, 'schema') !== undefined && own(rh.v, 'schema') !== undefined) {
@@ -135,6 +138,33 @@ function walkOperation(op: OperationPair, families: readonly RuleFamily[], specS
     }
     walkContent(b, r, op, 'response', status, families, scope, schemas, emit);
   }
+}
+
+/** A parameter's schema: its `schema`, or the schema of its one `content` entry (JSON in a query string). */
+function parameterSchema(param: Loc): Loc | undefined {
+  const schema = child(param, 'schema');
+  if (schema.v !== undefined) return schema;
+  const content = child(param, 'content');
+  const keys = ownKeys(content.v);
+  if (keys.length !== 1) return undefined;
+  const inner = child(child(content, keys[0]!), 'schema');
+  return inner.v !== undefined ? inner : undefined;
+}
+
+/**
+ * Response header names paired as [base name, revision name]; HTTP header names ignore case, so
+ * `X-Rate-Limit` and `x-rate-limit` are one header. A name only in one version has undefined beside it.
+ */
+function headerNames(baseNames: string[], revNames: string[]): [string | undefined, string | undefined][] {
+  const byLower = new Map<string, [string | undefined, string | undefined]>();
+  for (const n of baseNames) if (!byLower.has(n.toLowerCase())) byLower.set(n.toLowerCase(), [n, undefined]);
+  const out: [string | undefined, string | undefined][] = [];
+  for (const n of revNames) {
+    const pair = byLower.get(n.toLowerCase());
+    if (pair && pair[1] === undefined) pair[1] = n;
+    else out.push([undefined, n]);
+  }
+  return [...byLower.values(), ...out];
 }
 
 function walkContent(b: Loc, r: Loc, op: OperationPair, side: 'request' | 'response', status: string | undefined, families: readonly RuleFamily[], scope: Scope, schemas: SchemaWalker, emit: (c: Change) => void): void {
@@ -157,7 +187,8 @@ function walkContent(b: Loc, r: Loc, op: OperationPair, side: 'request' | 'respo
 }
 
 /**
- * Media-type keys paired as [base key, revision key]: the same key on both sides; for responses,
+ * Media-type keys paired as [base key, revision key]: the same key, or keys naming the same media
+ * type (`application/json; charset=utf-8`, see mediaTypeKey), on both sides; for responses,
  * also a revision key whose media type contains or is contained by a leftover base key
  * (`application/json` → `application/problem+json`). A key only in the revision comes as
  * [undefined, key]; one only in the base as [key, key] (the revision has no node there).
@@ -173,7 +204,9 @@ function mediaTypeKeys(baseKeys: string[], revKeys: string[], pairRenamed: boole
       out.push([k, k]);
       continue;
     }
-    const m = pairRenamed ? leftBase.find((bk) => !used.has(bk) && (mediaTypeContains(bk, k) || mediaTypeContains(k, bk))) : undefined;
+    // The same media type written another way (`application/json; charset=utf-8`) is the same content.
+    const named = leftBase.find((bk) => !used.has(bk) && mediaTypeKey(bk) === mediaTypeKey(k));
+    const m = named ?? (pairRenamed ? leftBase.find((bk) => !used.has(bk) && (mediaTypeContains(bk, k) || mediaTypeContains(k, bk))) : undefined);
     if (m !== undefined) used.add(m);
     out.push([m, k]);
   }

@@ -1,7 +1,6 @@
 import type { MediaTypePair, OperationPair, Pair, RuleFamily, Scope } from '../context.js';
 import { isRule } from './registry.js';
-import { mediaTypeKey, readsSame } from './reads-same.js';
-import { child, own, ownKeys, type Loc } from '../spec/loc.js';
+import { child, own, type Loc } from '../spec/loc.js';
 
 /**
  * The request body as a whole: added, removed, `required` flipped; its media types added or
@@ -33,7 +32,6 @@ export const requestBodyFamily: RuleFamily = {
 
   mediaType(p: MediaTypePair, s: Scope) {
     if (p.status !== undefined) return; // responses are the responses family's
-    if (!p.base !== !p.rev && sameTypeOtherKey(p, s)) return;
     mediaTypeChange(p, s, {
       added: 'request-body-media-type-added',
       removed: 'request-body-media-type-removed',
@@ -76,22 +74,3 @@ export function mediaTypeChange(p: MediaTypePair, s: Scope, ids: MediaTypeIds): 
   }
 }
 
-/**
- * A request media type key only in one version while the other version's body has a key naming the
- * same media type (`application/json` and `application/json; charset=utf-8`) whose entry reads the
- * same: the same content, written differently, is neither removed nor added.
- */
-function sameTypeOtherKey(p: MediaTypePair, s: Scope): boolean {
-  const mine = p.base ?? p.rev!;
-  const spec = p.base ? s.rev : s.base;
-  const op = p.base ? p.op.rev : p.op.base;
-  if (!op || own(op.v, 'requestBody') === undefined) return false;
-  const content = child(spec.deref(child(op, 'requestBody')), 'content');
-  const key = mediaTypeKey(p.mediaType);
-  for (const other of ownKeys(content.v)) {
-    if (other === p.mediaType || mediaTypeKey(other) !== key) continue;
-    const entry = child(content, other);
-    if (p.base ? readsSame(s, mine, entry) : readsSame(s, entry, mine)) return true;
-  }
-  return false;
-}

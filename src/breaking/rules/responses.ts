@@ -43,8 +43,6 @@ export const responsesFamily: RuleFamily = {
   header(p: HeaderPair, s: Scope) {
     if (p.name.toLowerCase() === 'content-type') return; // OpenAPI: a response header of that name is ignored
     const data = { header: p.name, status: p.status };
-    // HTTP header names ignore case: a header whose name only changed case and that reads the same is no change.
-    if (!p.base !== !p.rev && sameHeaderOtherCase(p, s)) return;
     if (p.rev && !p.base) {
       s.emit('response-header-added', `response header '${p.name}' added to response ${p.status}`, p.rev, data);
       return;
@@ -112,18 +110,3 @@ function replacedInClass(p: ResponsePair, base: Loc, s: Scope): boolean {
   return false;
 }
 
-/** The header of the other version whose name differs from this one's only in case, when the two read the same. */
-function sameHeaderOtherCase(p: HeaderPair, s: Scope): boolean {
-  const mine = p.base ?? p.rev!;
-  const spec = p.base ? s.rev : s.base;
-  const response = responseOf(p.base ? p.op.rev : p.op.base, p.status, spec);
-  if (!response) return false;
-  const headers = child(response, 'headers');
-  const lower = p.name.toLowerCase();
-  for (const name of ownKeys(headers.v)) {
-    if (name === p.name || name.toLowerCase() !== lower) continue;
-    const h = spec.deref(child(headers, name));
-    if (p.base ? readsSame(s, mine, h) : readsSame(s, h, mine)) return true;
-  }
-  return false;
-}
