@@ -10,7 +10,7 @@ import { publishResult, runAction } from './lib/report.js';
 /** Every input action.yml declares; the adapter test checks the two lists match. */
 export const PERF_INPUTS = [
   'script', 'scenario', 'engine', 'k6-version', 'k6-args', 'k6-download-base', 'raw-output', 'base-url', 'duration', 'vus', 'env',
-  'summary', 'k6-exit-code', 'thresholds', 'budget', 'baseline', 'max-regression', 'checklist', 'fail-on', 'working-directory',
+  'summary', 'k6-exit-code', 'thresholds', 'budget', 'baseline', 'require-baseline', 'max-regression', 'checklist', 'fail-on', 'working-directory',
   'result-file', 'sarif-file',
 ] as const;
 
@@ -38,6 +38,7 @@ export function runPerfAction(): Promise<void> {
       thresholds,
       budget: core.getInput('budget'),
       baseline: core.getInput('baseline'),
+      requireBaseline: core.getInput('require-baseline'),
       maxRegression: core.getInput('max-regression'),
       checklist: core.getInput('checklist'),
       failOn: core.getInput('fail-on'),

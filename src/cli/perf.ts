@@ -37,7 +37,9 @@ Common to judge and run:
   --threshold 'METRIC:EXPR' k6 threshold, repeatable: 'http_req_duration:p(95)<300',
                             'http_req_duration{name:GET /pets}:p(99)<500', 'http_req_failed:rate<0.01'
   --budget FILE             YAML budget: thresholds (metric → list of expressions) and regression
-  --baseline FILE           an earlier perf result JSON (or a k6 summary) to compare with
+  --baseline FILE           an earlier perf result JSON (or a k6 summary) to compare with; a file that
+                            does not exist yet (first run) is reported as info and nothing is compared
+  --require-baseline        make a missing --baseline file fail the gate instead
   --max-regression P        allowed growth for every budgeted aggregation (default 10% with --baseline)
   --checklist FILE          also verify a filled-in Performance-checklist.md
   --fail-on error|warning|never   (default: error)
@@ -53,6 +55,7 @@ const COMMON = {
   threshold: { type: 'string', multiple: true },
   budget: { type: 'string' },
   baseline: { type: 'string' },
+  'require-baseline': { type: 'boolean' },
   'max-regression': { type: 'string' },
   checklist: { type: 'string' },
   'fail-on': { type: 'string' },
@@ -62,11 +65,12 @@ const COMMON = {
 } as const;
 
 /** The options `judge` and `run` share: how a result is judged. */
-function judgingOptions(values: { threshold?: string[]; budget?: string; baseline?: string; 'max-regression'?: string; checklist?: string; 'fail-on'?: string }) {
+function judgingOptions(values: { threshold?: string[]; budget?: string; baseline?: string; 'require-baseline'?: boolean; 'max-regression'?: string; checklist?: string; 'fail-on'?: string }) {
   return {
     thresholds: values.threshold,
     budget: values.budget,
     baseline: values.baseline,
+    requireBaseline: values['require-baseline'],
     maxRegression: values['max-regression'],
     checklist: values.checklist,
     failOn: values['fail-on'],

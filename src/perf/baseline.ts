@@ -61,10 +61,15 @@ export function compareToBaseline(
   return out;
 }
 
+/**
+ * Growth beyond the allowance. A change of exactly the allowance is allowed: 123.4 → 135.74 is 10%, although
+ * the subtraction gives 12.340000000000003 against 12.34; differences within a few ulps of the values count as equal.
+ */
 function exceeds(cur: number, base: number, a: Allowance, lower: boolean): boolean {
   const growth = lower ? cur - base : base - cur;
-  if (growth <= 0) return false;
-  const overPct = a.pct === undefined || base === 0 || growth > (Math.abs(base) * a.pct) / 100;
-  const overDelta = a.delta === undefined || growth > a.delta;
+  const tolerance = 1e-9 * Math.max(Math.abs(cur), Math.abs(base), Number.MIN_VALUE);
+  if (growth <= tolerance) return false;
+  const overPct = a.pct === undefined || base === 0 || growth - (Math.abs(base) * a.pct) / 100 > tolerance;
+  const overDelta = a.delta === undefined || growth - a.delta > tolerance;
   return overPct && overDelta;
 }

@@ -6,8 +6,8 @@ import { verdictFor, type FailOn, type Finding, type GateResult } from '../kit/r
 import type { Allowance, Located } from './budget.js';
 import { compareToBaseline, type Comparison } from './baseline.js';
 import { k6ExitMeaning } from './exit-codes.js';
-import { findMetric, parseMetricKey, similarNames, type Metric, type Summary } from './metrics.js';
-import { evaluate, parseExpression, type Threshold } from './thresholds.js';
+import { canonicalKey, findMetric, parseMetricKey, similarNames, type Metric, type Summary } from './metrics.js';
+import { evaluate, mayBeNegative, parseExpression, type Threshold } from './thresholds.js';
 
 export interface Row {
   metric: string;
@@ -45,6 +45,8 @@ export interface JudgeOptions {
   thresholds: (Located<Threshold> & { origin?: 'budget' | 'cli' })[];
   regression: Map<string, Located<Allowance>>;
   baseline?: Summary;
+  /** The baseline file named does not exist (a first run): info, or an error when a baseline is required. */
+  baselineMissing?: { file: string; required: boolean };
   k6ExitCode?: number;
   failOn?: FailOn;
   /** Identity of this run's script, compared with the baseline's. */
@@ -69,7 +71,7 @@ export function judge(summary: Summary, opts: JudgeOptions): PerfResult {
 
   const check = (t: Threshold, origin: Row['origin'], loc?: { file?: string; line?: number }) => {
     judged.thresholds++;
-    const dedupe = `${t.metric}|${t.source.replace(/\s+/g, '')}`;
+    const dedupe = `${canonicalKey(t.metric)}|${t.source.replace(/\s+/g, '')}`;
     if (seen.has(dedupe)) return;
     seen.add(dedupe);
     const location = loc?.file ? { file: loc.file, line: loc.line } : undefined;
@@ -81,7 +83,7 @@ export function judge(summary: Summary, opts: JudgeOptions): PerfResult {
       findings.push({
         id: 'perf-metric-missing',
         level: 'error',
-        message: `${t.metric}: no such metric in the summary${file ? ` '${file}'` : ''}${near.length ? `; did you mean ${near.map((n) => `\`${n}\``).join(', ')}?` : ''} (threshold ${t.source}${where}; k6 refuses this with exit 104)`,
+        message: `${t.metric}: no such metric in the summary${file ? ` '${file}'` : ''}${near.length ? `; did you mean ${near.map((n) => `\`${n}\``).join(', ')}?` : ''} (threshold ${t.source}${where}). ${whyMissing(summary, t.metric)}`,
         location,
         data: { metric: t.metric, threshold: t.source },
       });
@@ -99,11 +101,24 @@ export function judge(summary: Summary, opts: JudgeOptions): PerfResult {
         data: { metric: t.metric, threshold: t.source, type: e.type },
       });
       rows.push({ metric: t.metric, aggregation: t.aggregation, budget, status: 'error', origin, unit });
+    } else if (e.kind === 'no-samples') {
+      findings.push({
+        id: 'perf-metric-empty',
+        level: 'error',
+        message: `${t.metric} has no samples${file ? ` in '${file}'` : ''}${noSampleReason(t.metric)}, so threshold ${t.source} cannot be judged (k6 shows 0 for an empty metric and would pass it)${where}`,
+        location,
+        data: { metric: t.metric, threshold: t.source },
+      });
+      rows.push({ metric: t.metric, aggregation: t.aggregation, budget, status: 'error', origin, unit });
     } else if (e.kind === 'not-in-summary') {
       findings.push({
         id: 'perf-aggregation-missing',
         level: 'error',
-        message: `${t.metric}: the summary has no ${t.aggregation} (it holds ${Object.keys(m.values).join(', ')}); add '${t.aggregation}' to the script's summaryTrendStats, or judge the --out json stream${where}`,
+        message:
+          `${t.metric}: the summary${file ? ` '${file}'` : ''} has no ${t.aggregation} (it holds ${Object.keys(m.values).join(', ')}); ` +
+          (summary.source === 'machine-readable-v1'
+            ? `the machine-readable summary (schema 1.0.0) keeps only avg, min, med, max, p(90) and p(95) of a trend whatever summaryTrendStats says: judge the legacy --summary-export file or the --out json stream${where}`
+            : `add '${t.aggregation}' to the script's summaryTrendStats, or judge the --out json stream${where}`),
         location,
         data: { metric: t.metric, threshold: t.source },
       });
@@ -118,6 +133,10 @@ export function judge(summary: Summary, opts: JudgeOptions): PerfResult {
       });
       rows.push({ metric: t.metric, aggregation: t.aggregation, budget, actual: e.actual, status: 'error', origin, unit });
     } else {
+      if (m.samples === 0 && parseMetricKey(t.metric)?.tags.length) {
+        // A counter of nothing is 0, a real answer ('http_reqs{status:500}': ['count<1']); say so, in case the tag is misspelt.
+        findings.push({ id: 'perf-metric-empty', level: 'info', message: `${t.metric} has no samples${noSampleReason(t.metric)}: its ${t.aggregation} is 0 for threshold ${t.source}${where}`, location, data: { metric: t.metric, threshold: t.source } });
+      }
       rows.push({ metric: t.metric, aggregation: t.aggregation, budget, actual: e.actual, status: e.ok ? 'pass' : 'fail', origin, unit });
       if (!e.ok) {
         findings.push({
@@ -152,17 +171,26 @@ export function judge(summary: Summary, opts: JudgeOptions): PerfResult {
     let actual: number | undefined;
     let aggregation = '';
     let budget = k.expression;
+    const km = findMetric(summary, k.metric);
     try {
       const t = parseExpression(k.metric, k.expression);
       aggregation = t.aggregation;
       budget = `${t.op} ${t.value}`;
-      const m = findMetric(summary, k.metric);
-      const e = m ? evaluate(t, m) : undefined;
+      const e = km ? evaluate(t, km) : undefined;
       if (e?.kind === 'value' || e?.kind === 'invalid') actual = e.actual;
     } catch {
       // k6 reported it; the expression text is shown as is.
     }
-    rows.push({ metric: k.metric, aggregation, budget, actual, status: k.ok ? 'pass' : 'fail', origin: 'k6' });
+    rows.push({ metric: k.metric, aggregation, budget, actual, status: k.ok ? 'pass' : 'fail', origin: 'k6', unit: km ? unitOf(km) : undefined });
+    if (k.ok && km?.samples === 0 && km.type !== 'counter') {
+      findings.push({
+        id: 'perf-metric-empty',
+        level: 'warning',
+        message: `k6 passed its threshold '${k.expression}' on ${k.metric}, which has no samples${noSampleReason(k.metric)}: k6 judged a 0 that was never measured`,
+        operation: operationOf(k.metric),
+        data: { metric: k.metric, threshold: k.expression },
+      });
+    }
     if (!k.ok) {
       findings.push({
         id: 'k6-threshold-failed',
@@ -179,7 +207,8 @@ export function judge(summary: Summary, opts: JudgeOptions): PerfResult {
   }
   for (const m of summary.metrics.values()) {
     if (m.type === 'gauge') continue;
-    const wrong = Object.entries(m.values).filter(([, v]) => Number.isNaN(v) || v < 0 || v === Infinity);
+    const negativeOk = mayBeNegative(m);
+    const wrong = Object.entries(m.values).filter(([, v]) => Number.isNaN(v) || (v < 0 && !negativeOk) || v === Infinity);
     const empty = wrong.length === Object.keys(m.values).length && wrong.every(([, v]) => Number.isNaN(v)); // no samples, not corrupt
     if (wrong.length && !empty && !rows.some((r) => r.metric === m.name && r.status === 'error')) {
       findings.push({
@@ -191,6 +220,25 @@ export function judge(summary: Summary, opts: JudgeOptions): PerfResult {
   }
 
   if (opts.baseline) judgeBaseline(summary, opts, rows, findings, () => judged.baseline++);
+  else if (opts.baselineMissing) {
+    const { file: bfile, required } = opts.baselineMissing;
+    judged.baseline++;
+    findings.push(
+      required
+        ? {
+            id: 'perf-baseline-missing',
+            level: 'error',
+            message: `the baseline '${bfile}' does not exist, and a baseline is required (require-baseline): fetch the last accepted run's result file before judging`,
+            data: { baseline: bfile },
+          }
+        : {
+            id: 'perf-baseline-missing',
+            level: 'info',
+            message: `no baseline yet: '${bfile}' does not exist (a first run?), so nothing was compared with an earlier run; this run's result file can be the next baseline (set require-baseline to make a missing baseline fail the gate)`,
+            data: { baseline: bfile },
+          },
+    );
+  }
 
   if (opts.k6ExitCode !== undefined) {
     judged.exit++;
@@ -289,11 +337,16 @@ function judgeBaseline(summary: Summary, opts: JudgeOptions, rows: Row[], findin
   if (keys.length === 0) for (const k of DEFAULT_REGRESSION_KEYS) if (findMetric(summary, k.metric)) keys.push({ ...k, op: undefined as never });
   const comps = compareToBaseline(summary, baseline, keys, opts.regression);
   const common = comps.filter((c) => !c.missing);
-  if (comps.length > 0 && common.length === 0) {
+  // Another script shares no metric at all; the same script with other endpoints (new, renamed or removed
+  // sub-metrics) still shares its base metrics, and each endpoint without a counterpart is a warning below.
+  const bases = (s: Summary) => new Set([...s.metrics.keys()].map((k) => parseMetricKey(k)?.base ?? k));
+  const currentBases = bases(summary);
+  const sharesMetrics = [...bases(baseline)].some((b) => currentBases.has(b));
+  if (comps.length > 0 && common.length === 0 && !sharesMetrics) {
     findings.push({
       id: 'perf-baseline-other-script',
       level: 'error',
-      message: `the baseline '${bfile}' has none of the compared metrics (${comps.map((c) => c.key).join(', ')}): it does not come from the same script`,
+      message: `the baseline '${bfile}' has none of the compared metrics (${comps.map((c) => c.key).join(', ')}) and no metric of this run: it does not come from the same script`,
     });
     judged();
     return;
@@ -303,6 +356,16 @@ function judgeBaseline(summary: Summary, opts: JudgeOptions, rows: Row[], findin
     attach(rows, c);
     if (c.missing === 'baseline') {
       findings.push({ id: 'perf-baseline-metric-missing', level: 'warning', message: `${c.metric} ${c.aggregation} is not in the baseline '${bfile}': no comparison (a new endpoint or metric?)`, operation: operationOf(c.metric) });
+    } else if (c.missing === 'current' && c.baseline !== undefined && !rows.some((r) => r.metric === c.metric && r.aggregation === c.aggregation && r.status === 'error')) {
+      // A threshold on it has already said so; a `regression:` key alone would otherwise compare nothing in silence.
+      findings.push({
+        id: 'perf-regression-metric-missing',
+        level: 'warning',
+        message: `${c.metric} ${c.aggregation} is in the baseline '${bfile}' but not in this run${summary.file ? ` ('${summary.file}')` : ''}: the regression allowance ${c.allowance?.item.source ?? ''} compared nothing (an endpoint removed or renamed?)`,
+        location: c.allowance?.file ? { file: c.allowance.file, line: c.allowance.line } : undefined,
+        operation: operationOf(c.metric),
+        data: { metric: c.metric, aggregation: c.aggregation },
+      });
     } else if (c.regressed) {
       const a = c.allowance!;
       const m = findMetric(summary, c.metric);
@@ -311,7 +374,7 @@ function judgeBaseline(summary: Summary, opts: JudgeOptions, rows: Row[], findin
       findings.push({
         id: 'perf-regression',
         level: 'error',
-        message: `${c.metric} ${c.aggregation} ${c.lowerIsBetter ? 'grew' : 'fell'} from ${fmt(c.baseline!)}${unit} to ${fmt(c.current!)}${unit} (${pct(c.changePct!)}), more than the ${a.item.source} allowed`,
+        message: `${c.metric} ${c.aggregation} ${c.lowerIsBetter ? 'grew' : 'fell'} from ${fmt(c.baseline!)}${unit} to ${fmt(c.current!)}${unit} (${pct(c.changePct!, a.item.pct)}), more than the ${a.item.source} allowed`,
         location: a.file ? { file: a.file, line: a.line } : undefined,
         operation: operationOf(c.metric),
         data: { metric: c.metric, aggregation: c.aggregation, baseline: c.baseline, current: c.current, allowed: a.item.source },
@@ -358,6 +421,25 @@ function findMetricName(s: Summary, key: string): string | undefined {
   return findMetric(s, key)?.name;
 }
 
+/** `: no http_reqs sample carried scenario:chekout (…)` for a tagged key; empty for a plain one. */
+function noSampleReason(key: string): string {
+  const k = parseMetricKey(key);
+  if (!k?.tags.length) return '';
+  return `: no ${k.base} sample carried ${k.tags.map(([t, v]) => `${t}:${v}`).join(', ')} (a misspelt tag, a scenario that never ran, or requests that got no answer?)`;
+}
+
+/** Why a metric the budget names can be absent, for the k6 user who expects it there. */
+function whyMissing(summary: Summary, key: string): string {
+  const k = parseMetricKey(key);
+  const base = k?.base ?? key;
+  const baseThere = findMetric(summary, base) !== undefined;
+  if (k && k.tags.length && baseThere) {
+    if (summary.source === 'ndjson' || summary.source === 'builtin') return `No ${base} sample carried those tags.`;
+    return `k6 writes a tagged sub-metric into its summary only when the script declares a threshold on it: add '${key}' to the script's options.thresholds, or judge the --out json stream, where every tag is kept.`;
+  }
+  return `A metric the script never defines makes k6 exit 104; a custom metric the script defines appears only once it gets a sample.`;
+}
+
 /** Where a threshold came from, for the message; a budget file's line is the finding's location instead. */
 function originText(origin: Row['origin']): string {
   if (origin === 'script') return ", declared in the k6 script's options";
@@ -387,8 +469,17 @@ export function fmt(v: number): string {
   return Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(2) : String(round(v));
 }
 
-export function pct(v: number): string {
+/**
+ * `+12.3%`. Beside an allowance (`allowedPct`), a change just past it gets the decimals that show it is past:
+ * `+10.02%` against 10%, never `+10.0%` reported as more than 10%.
+ */
+export function pct(v: number, allowedPct?: number): string {
   if (v === Infinity) return '+∞%';
   if (v === -Infinity) return '−∞%';
-  return `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
+  let digits = 1;
+  if (allowedPct !== undefined) {
+    const beyond = Math.abs(v) - allowedPct > 1e-6; // float noise on an exact 10% is not beyond 10%
+    while (digits < 4 && beyond && Number(Math.abs(v).toFixed(digits)) <= allowedPct) digits++;
+  }
+  return `${v >= 0 ? '+' : ''}${v.toFixed(digits)}%`;
 }

@@ -13,6 +13,8 @@ export interface Metric {
   values: Record<string, number>;
   /** Any percentile, where the source kept the distribution (NDJSON stream, built-in engine). */
   quantile?: (p: number) => number;
+  /** How many samples it aggregates, where the source says (NDJSON stream, built-in engine, a trend's `count`, a rate's passes + fails). */
+  samples?: number;
 }
 
 export type SummarySource = 'summary-export' | 'handle-summary' | 'machine-readable-v1' | 'ndjson' | 'builtin' | 'gate-result';
@@ -48,7 +50,12 @@ export interface MetricKey {
 
 const KEY = /^([A-Za-z_][A-Za-z0-9_.\-]*)(?:\{(.*)\})?$/s;
 
-/** `http_req_duration{name:GET /pets, method:GET}` → base and trimmed tags; undefined when malformed. */
+/**
+ * `http_req_duration{name:GET /pets, method:GET}` → base and trimmed tags; undefined when malformed.
+ * As in k6 (metrics.Metric.AddSubmetric): the tags run from the first `{` to the last `}` (so a value
+ * may hold braces, `name:GET /pets/{id}`), and spaces and quotes around keys and values are dropped
+ * (`name:"GET /pets"` is `name:GET /pets`).
+ */
 export function parseMetricKey(key: string): MetricKey | undefined {
   const m = KEY.exec(key.trim());
   if (!m) return undefined;
@@ -58,13 +65,33 @@ export function parseMetricKey(key: string): MetricKey | undefined {
     for (const part of m[2].split(',')) {
       const colon = part.indexOf(':');
       if (colon <= 0) return undefined;
-      const k = part.slice(0, colon).trim();
-      const v = part.slice(colon + 1).trim();
+      const k = unquote(part.slice(0, colon));
+      const v = unquote(part.slice(colon + 1));
       if (!k) return undefined;
       tags.push([k, v]);
     }
   }
   return { base: m[1]!, tags };
+}
+
+/** k6 trims spaces, then the quotes `"` and `'`, around a tag key or value. */
+function unquote(s: string): string {
+  return s.trim().replace(/^["']+|["']+$/g, '');
+}
+
+/** A trend statistic as the threshold parser spells it: `p(99.90)` and `p(95.0)` are `p(99.9)` and `p(95)`. */
+export function statKey(key: string): string {
+  const m = /^p\(\s*(\d+(?:\.\d+)?|\.\d+)\s*\)$/.exec(key);
+  return m ? `p(${Number(m[1])})` : key;
+}
+
+/** k6's built-in metrics that hold times in milliseconds (a legacy summary does not say `contains`). */
+const TIME_METRICS = /^(http_req_(duration|blocked|connecting|tls_handshaking|sending|waiting|receiving)|iteration_duration|group_duration|grpc_req_duration|ws_connecting|ws_session_duration|ws_ping)$/;
+
+/** Does the metric hold times (ms)? From `contains` where the source says, else from k6's built-in names. */
+export function holdsTime(m: Pick<Metric, 'name' | 'contains'>): boolean {
+  if (m.contains) return m.contains === 'time';
+  return TIME_METRICS.test(parseMetricKey(m.name)?.base ?? m.name);
 }
 
 /** One spelling per metric key: tags sorted, no spaces around `:` and `,`. */

@@ -16,7 +16,8 @@ function cells(r: Row): string[] {
   const budget = r.budget ? `${r.aggregation ? `${r.aggregation} ${r.budget}` : r.budget}${ORIGIN[r.origin]}` : '—';
   const actual = r.actual === undefined ? '—' : `${fmt(r.actual)}${unit}`;
   const baseline = r.baseline === undefined ? '—' : `${fmt(r.baseline)}${unit}`;
-  const change = r.changePct === undefined ? '—' : `${pct(r.changePct)}${r.allowed ? ` (max ${r.allowed})` : ''}`;
+  const allowedPct = r.allowed ? /^(\d+(?:\.\d+)?)\s*%/.exec(r.allowed)?.[1] : undefined;
+  const change = r.changePct === undefined ? '—' : `${pct(r.changePct, allowedPct === undefined ? undefined : Number(allowedPct))}${r.allowed ? ` (max ${r.allowed})` : ''}`;
   return [STATUS[r.status], r.metric, budget, actual, baseline, change];
 }
 

@@ -3,7 +3,7 @@
  * PerfResult. `judgePerf` judges an existing summary; `runPerf` runs k6 or the built-in engine
  * first; `checkChecklist` verifies the performance checklist.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../kit/errors.js';
 import { parseFailOn, readTextFile } from '../kit/inputs.js';
@@ -30,6 +30,11 @@ export interface BudgetInputs {
   failOn?: string;
   /** Path of a filled-in performance checklist, verified into the same result. */
   checklist?: string;
+  /**
+   * A baseline file that does not exist is a first run: an info finding, nothing compared. With this set
+   * (`--require-baseline`), it is an error finding instead. A baseline that exists but cannot be read is bad input either way.
+   */
+  requireBaseline?: boolean | string;
   cwd?: string;
 }
 
@@ -46,6 +51,7 @@ interface Prepared {
   thresholds: (Located<Threshold> & { origin?: 'budget' | 'cli' })[];
   budget: Budget;
   baselineFile?: string;
+  requireBaseline: boolean;
 }
 
 function prepare(i: BudgetInputs): Prepared {
@@ -73,7 +79,28 @@ function prepare(i: BudgetInputs): Prepared {
   }
   const baselineFile = i.baseline?.trim() ? path.resolve(cwd, i.baseline.trim()) : undefined;
   if (baselineFile && budget.regression.size === 0) budget.regression.set('default', { item: parseAllowance('10%', 'max-regression') });
-  return { cwd, failOn, thresholds, budget, baselineFile };
+  const requireBaseline = parseBool(i.requireBaseline, 'require-baseline');
+  if (requireBaseline && !baselineFile) throw new InputError('require-baseline: needs a baseline file to require', { field: 'require-baseline' });
+  return { cwd, failOn, thresholds, budget, baselineFile, requireBaseline };
+}
+
+function parseBool(v: boolean | string | undefined, field: string): boolean {
+  if (v === undefined || typeof v === 'boolean') return v ?? false;
+  const s = v.trim().toLowerCase();
+  if (s === '' || s === 'false') return false;
+  if (s === 'true') return true;
+  throw new InputError(`${field}: '${v}' is not true or false`, { field });
+}
+
+/** No file at the path (a first run has no earlier result yet); any other problem is left to the reader to report. */
+function absent(file: string): boolean {
+  try {
+    statSync(file);
+    return false;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
+  }
 }
 
 /** Sub-metric keys the budget names: the NDJSON reader and the engine compute exactly those. */
@@ -84,12 +111,16 @@ function submetricKeys(p: Prepared): string[] {
 }
 
 async function finish(summary: Summary, p: Prepared, extra: { k6ExitCode?: number; script?: string; engine?: string; checklist?: string; notes?: Finding[] }): Promise<PerfResult> {
-  const baseline = p.baselineFile ? await readSummary(p.baselineFile, { field: 'baseline', submetrics: submetricKeys(p) }) : undefined;
-  if (baseline) baseline.file = path.relative(p.cwd, p.baselineFile!) || p.baselineFile;
+  const rel = p.baselineFile ? path.relative(p.cwd, p.baselineFile) : undefined;
+  const baselineRel = p.baselineFile ? (rel && !rel.startsWith('..') ? rel : p.baselineFile) : undefined;
+  const missing = p.baselineFile !== undefined && absent(p.baselineFile);
+  const baseline = p.baselineFile && !missing ? await readSummary(p.baselineFile, { field: 'baseline', submetrics: submetricKeys(p) }) : undefined;
+  if (baseline) baseline.file = baselineRel;
   const result = judge(summary, {
     thresholds: p.thresholds,
     regression: p.budget.regression,
     baseline,
+    baselineMissing: missing ? { file: baselineRel!, required: p.requireBaseline } : undefined,
     k6ExitCode: extra.k6ExitCode,
     failOn: p.failOn,
     script: extra.script ?? summary.script,

@@ -7,7 +7,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 
 import { InputError } from '../kit/errors.js';
-import { inferType, type K6Threshold, type Metric, type MetricType, type Summary } from './metrics.js';
+import { holdsTime, inferType, parseMetricKey, statKey, type Metric, type MetricType, type Summary } from './metrics.js';
 import { readNdjson, type NdjsonOptions } from './ndjson.js';
 
 const TYPES = new Set(['counter', 'gauge', 'rate', 'trend']);
@@ -89,9 +89,31 @@ function fromMetricsObject(metrics: Record<string, unknown>, file: string, field
       if (isObject(thresholds)) for (const [expr, failed] of Object.entries(thresholds)) s.k6Thresholds.push({ metric: name, expression: expr, ok: failed === false });
     }
     if (!type) throw new InputError(`${field}: '${file}' metrics.${name} has none of the keys of a k6 metric (count, rate, value, avg, passes…)`, { file, field });
-    s.metrics.set(name, { name, type, contains: contains(raw.contains), values: numbers(values, file, field, name) });
+    // summaryTrendStats keys are written as the script spelled them: `p(99.90)` answers `p(99.9)`.
+    const v: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(values)) v[statKey(k)] = x;
+    const m: Metric = { name, type, contains: contains(raw.contains), values: numbers(v, file, field, name) };
+    const samples = sampleCount(m);
+    if (samples !== undefined) m.samples = samples;
+    s.metrics.set(name, m);
   }
   return s;
+}
+
+/**
+ * How many samples a summarized metric holds, where the numbers tell: a rate's passes + fails, a trend's
+ * `count` (when summaryTrendStats has it). k6 writes a metric that has a threshold even without samples,
+ * with zeros for every statistic; a time trend whose min, max and avg are all exactly 0 is such an empty one.
+ */
+function sampleCount(m: Metric): number | undefined {
+  const v = m.values;
+  if (m.type === 'rate' && typeof v.passes === 'number' && typeof v.fails === 'number') return v.passes + v.fails;
+  if (m.type === 'trend') {
+    if (typeof v.count === 'number') return v.count;
+    const base = parseMetricKey(m.name)?.base ?? m.name;
+    if (holdsTime(m) && /^(http_req_duration|http_req_waiting|iteration_duration|group_duration)$/.test(base) && v.min === 0 && v.max === 0 && v.avg === 0) return 0;
+  }
+  return undefined;
 }
 
 function fromMachineReadable(data: Record<string, unknown>, file: string, field: string): Summary {
@@ -130,8 +152,14 @@ function fromMachineReadable(data: Record<string, unknown>, file: string, field:
       }
     }
     if (type === 'counter' && typeof v.count === 'number' && v.rate === undefined && durationS && durationS > 0) v.rate = v.count / durationS;
-    s.metrics.set(raw.name, { name: raw.name, type, contains: contains(raw.contains), values: numbers(v, file, field, raw.name) });
+    const m: Metric = { name: raw.name, type, contains: contains(raw.contains), values: numbers(v, file, field, raw.name) };
+    if (type === 'rate' && typeof v.total === 'number') m.samples = v.total;
+    s.metrics.set(raw.name, m);
   }
+  // Schema 1.0.0 splits k6's `checks` rate into checks_total/_failed/_succeeded; k6 still evaluates a
+  // threshold on `checks`, so the budget may name it: it is checks_succeeded under its k6 name.
+  const ok = s.metrics.get('checks_succeeded');
+  if (!s.metrics.has('checks') && ok?.type === 'rate') s.metrics.set('checks', { ...ok, name: 'checks', values: { ...ok.values } });
   return s;
 }
 

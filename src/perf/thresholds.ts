@@ -4,7 +4,7 @@
  * counter count|rate, gauge value, rate rate, trend avg|min|max|med|p(N) with 0 ≤ N ≤ 100.
  */
 import type { Metric, MetricType } from './metrics.js';
-import { parseMetricKey } from './metrics.js';
+import { holdsTime, parseMetricKey } from './metrics.js';
 
 export type Op = '<' | '<=' | '>' | '>=' | '==' | '===' | '!=';
 
@@ -54,9 +54,12 @@ export function parseExpression(metric: string, source: string): Threshold {
   return { metric, source: source.trim(), aggregation, percentile, op: op as Op, value };
 }
 
-/** `metric:expr` as the CLI takes it: `http_req_duration{name:GET /pets}:p(95)<300`. */
+/**
+ * `metric:expr` as the CLI takes it: `http_req_duration{name:GET /pets}:p(95)<300`. The tags run to the
+ * last `}` (an expression never holds one), so a tag value may hold braces: `{name:GET /pets/{id}}`.
+ */
 export function parseThresholdArg(arg: string): Threshold {
-  const m = /^\s*([A-Za-z_][A-Za-z0-9_.\-]*(?:\{[^}]*\})?)\s*:\s*(.+)$/s.exec(arg);
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_.\-]*(?:\{.*\})?)\s*:\s*([^{}]+)$/s.exec(arg);
   if (!m || !parseMetricKey(m[1]!)) {
     throw new Error(`'${arg}' is not METRIC:EXPRESSION, e.g. http_req_duration:p(95)<300 or 'http_req_duration{name:GET /pets}:p(95)<150'`);
   }
@@ -91,6 +94,7 @@ export type Evaluation =
   | { kind: 'value'; actual: number; ok: boolean }
   | { kind: 'wrong-type'; type: MetricType }
   | { kind: 'not-in-summary' }
+  | { kind: 'no-samples' }
   | { kind: 'invalid'; actual: number };
 
 /** The metric's value for the threshold's aggregation, the way k6 computes it. */
@@ -111,10 +115,18 @@ export function aggregate(t: Threshold, m: Metric): number | undefined {
 
 export function evaluate(t: Threshold, m: Metric): Evaluation {
   if (!aggregationFits(t, m.type)) return { kind: 'wrong-type', type: m.type };
+  // A trend, rate or gauge without samples has no value (k6 shows 0 and would pass `p(95)<200` or `rate<0.01`);
+  // a counter without samples counts 0, which is a real answer (`'http_reqs{status:500}': ['count<1']`).
+  if (m.samples === 0 && m.type !== 'counter') return { kind: 'no-samples' };
   const actual = aggregate(t, m);
   if (actual === undefined) return { kind: 'not-in-summary' };
-  if (!Number.isFinite(actual) || actual < 0) return { kind: 'invalid', actual };
+  if (!Number.isFinite(actual) || (actual < 0 && !mayBeNegative(m))) return { kind: 'invalid', actual };
   return { kind: 'value', actual, ok: compare(actual, t.op, t.value) };
+}
+
+/** A gauge, or a trend of something other than time (a custom `Trend` without isTime), may go below 0 in k6. */
+export function mayBeNegative(m: Metric): boolean {
+  return m.type === 'gauge' || (m.type === 'trend' && !holdsTime(m));
 }
 
 /** Does a smaller value satisfy this threshold better (`<`, `<=`)? Decides the direction of a regression. */

@@ -1,6 +1,9 @@
 /**
- * Streaming aggregators with constant memory: a trend keeps an HDR histogram (3 significant digits)
- * plus exact count, sum, min and max, so any percentile can be asked after the fact.
+ * Streaming aggregators with bounded memory: a trend keeps an HDR histogram (3 significant digits)
+ * plus exact count, sum, min and max, so any percentile can be asked after the fact. Percentiles follow
+ * k6 (metrics.TrendSink.P): linear interpolation between the two samples around rank p·(n−1). The first
+ * EXACT_SAMPLES samples are also kept as they are, so a run of that size gets k6's figures exactly;
+ * beyond it the two samples are read from the histogram.
  */
 import * as hdr from 'hdr-histogram-js';
 import type { Metric, MetricType } from './metrics.js';
@@ -8,6 +11,8 @@ import type { Metric, MetricType } from './metrics.js';
 /** Histogram unit: values are stored ×1000 (a millisecond trend keeps microseconds). */
 const SCALE = 1000;
 const DEFAULT_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
+/** Samples kept exactly per trend (80 kB): small runs, where one sample moves a percentile most, match k6 to the digit. */
+export const EXACT_SAMPLES = 10_000;
 
 export class TrendAggregator {
   count = 0;
@@ -17,6 +22,8 @@ export class TrendAggregator {
   /** Values that a trend cannot hold (NaN, negative); counted so the judge can say so. */
   invalid = 0;
   private readonly h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 2 ** 40, numberOfSignificantValueDigits: 3, autoResize: true });
+  private exact: number[] | undefined = [];
+  private sorted = true;
 
   add(v: number): void {
     if (!(v >= 0) || v === Infinity) {
@@ -28,14 +35,40 @@ export class TrendAggregator {
     if (v < this.min) this.min = v;
     if (v > this.max) this.max = v;
     this.h.recordValue(Math.round(v * SCALE));
+    if (this.exact) {
+      if (this.exact.length >= EXACT_SAMPLES) this.exact = undefined;
+      else {
+        if (this.sorted && this.exact.length > 0 && v < this.exact[this.exact.length - 1]!) this.sorted = false;
+        this.exact.push(v);
+      }
+    }
   }
 
   quantile(p: number): number {
     if (this.count === 0) return NaN;
     if (p <= 0) return this.min;
     if (p >= 100) return this.max;
-    // The histogram answers with the bucket's highest equivalent value; never beyond the true max.
-    return Math.min(this.max, Math.max(this.min, this.h.getValueAtPercentile(p) / SCALE));
+    const rank = (p / 100) * (this.count - 1);
+    const lo = Math.floor(rank);
+    const hi = Math.ceil(rank);
+    const a = this.at(lo);
+    const b = hi === lo ? a : this.at(hi);
+    return a + (b - a) * (rank - lo);
+  }
+
+  /** The sample at 0-based rank r in ascending order: exact while kept, else the histogram's bucket (never beyond min or max). */
+  private at(r: number): number {
+    if (this.exact) {
+      if (!this.sorted) {
+        this.exact.sort((x, y) => x - y);
+        this.sorted = true;
+      }
+      return this.exact[r]!;
+    }
+    if (r <= 0) return this.min;
+    if (r >= this.count - 1) return this.max;
+    // getValueAtPercentile(q) answers the first bucket whose cumulative count reaches ceil(q·n/100) = r + 1.
+    return Math.min(this.max, Math.max(this.min, this.h.getValueAtPercentile((100 * (r + 0.5)) / this.count) / SCALE));
   }
 
   toMetric(name: string, contains: Metric['contains'] = 'time', stats = DEFAULT_STATS): Metric {
@@ -51,7 +84,7 @@ export class TrendAggregator {
         if (p) values[s] = this.quantile(Number(p[1]));
       }
     }
-    return { name, type: 'trend', contains, values, quantile: (p) => this.quantile(p) };
+    return { name, type: 'trend', contains, values, quantile: (p) => this.quantile(p), samples: this.count };
   }
 }
 
@@ -80,8 +113,9 @@ export class ScalarAggregator {
   }
 
   toMetric(name: string, durationS: number, contains: Metric['contains'] = 'default'): Metric {
-    if (this.type === 'counter') return { name, type: 'counter', contains, values: { count: this.sum, rate: durationS > 0 ? this.sum / durationS : NaN } };
-    if (this.type === 'gauge') return { name, type: 'gauge', contains, values: { value: this.last, min: this.count ? this.min : NaN, max: this.count ? this.max : NaN } };
-    return { name, type: 'rate', contains, values: { rate: this.count ? this.trues / this.count : NaN, passes: this.trues, fails: this.count - this.trues } };
+    const samples = this.count;
+    if (this.type === 'counter') return { name, type: 'counter', contains, values: { count: this.sum, rate: durationS > 0 ? this.sum / durationS : NaN }, samples };
+    if (this.type === 'gauge') return { name, type: 'gauge', contains, values: { value: this.last, min: this.count ? this.min : NaN, max: this.count ? this.max : NaN }, samples };
+    return { name, type: 'rate', contains, values: { rate: this.count ? this.trues / this.count : NaN, passes: this.trues, fails: this.count - this.trues }, samples };
   }
 }

@@ -131,7 +131,7 @@ describe('bounds and failures', () => {
     const found = new Set(r.findings.map((f) => f.id));
     expect(found.has('perf-all-requests-failed')).toBe(true);
     expect(found.has('perf-metric-missing')).toBe(false); // the endpoints exist; they have no answered request
-    expect(r.findings.filter((f) => f.id === 'perf-value-invalid').map((f) => f.data!.metric)).toContain('http_req_duration{name:GET /pets}');
+    expect(r.findings.filter((f) => f.id === 'perf-metric-empty').map((f) => f.data!.metric)).toContain('http_req_duration{name:GET /pets}');
   });
 
   test('a server that never answers: requests time out as failures', async () => {

@@ -95,8 +95,12 @@ async function writeNdjson(file: string, n: number): Promise<{ durations: number
   return { durations, failed };
 }
 
+/** k6's percentile (metrics.TrendSink.P): linear interpolation between the samples around rank p·(n−1). */
 function exactPercentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = sorted[Math.floor(rank)]!;
+  const hi = sorted[Math.ceil(rank)]!;
+  return lo + (hi - lo) * (rank - Math.floor(rank));
 }
 
 describe('NDJSON stream of several MB', () => {

@@ -267,7 +267,7 @@ export async function runEngine(scenario: Scenario, opts: EngineOptions): Promis
   const summary: Summary = { source: 'builtin', metrics: new Map(), k6Thresholds: [], durationS };
   const put = (name: string, m: Metric) => summary.metrics.set(name, m);
   const counter = (name: string, n: number, contains: Metric['contains'] = 'default'): Metric => ({ name, type: 'counter', contains, values: { count: n, rate: n / durationS } });
-  const rate = (name: string, trues: number, total: number): Metric => ({ name, type: 'rate', contains: 'default', values: { rate: total ? trues / total : NaN, passes: trues, fails: total - trues } });
+  const rate = (name: string, trues: number, total: number): Metric => ({ name, type: 'rate', contains: 'default', values: { rate: total ? trues / total : NaN, passes: trues, fails: total - trues }, samples: total });
   put('http_reqs', counter('http_reqs', count.reqs));
   put('http_req_duration', duration.toMetric('http_req_duration'));
   if (expectedDuration.count > 0) put('http_req_duration{expected_response:true}', expectedDuration.toMetric('http_req_duration{expected_response:true}'));
