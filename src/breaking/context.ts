@@ -112,6 +112,11 @@ export interface SchemaPair {
   readonly prefix: string;
   /** Deref a subschema of either side. */
   deref(loc: Loc): Loc;
+  /**
+   * For an allOf member: the names its allOf requires on each side (the holder's `required` and
+   * every member's), so `required` moved between members is no change.
+   */
+  readonly allOfRequired?: { readonly base: ReadonlySet<string>; readonly rev: ReadonlySet<string> };
 }
 
 /** A family of rules: the hooks it needs. */

@@ -63,16 +63,17 @@ export class SchemaWalker {
     return key;
   }
 
-  private walk(baseIn: Loc, revIn: Loc, place: SchemaPlace, topPrefix: string, context: string, depth: number): SubResult {
+  private walk(baseIn: Loc, revIn: Loc, place: SchemaPlace, topPrefix: string, context: string, depth: number, allOfRequired?: RequiredSets): SubResult {
     const viaRef = refOf(baseIn.v) !== undefined || refOf(revIn.v) !== undefined;
     const base = this.baseSpec.deref(baseIn);
     const rev = this.revSpec.deref(revIn);
-    if (this.sameness.same(base, rev)) return EMPTY;
+    // An allOf member that reads the same still has to be judged when what its allOf requires changed.
+    if (this.sameness.same(base, rev) && !(allOfRequired && !sameSet(allOfRequired.base, allOfRequired.rev))) return EMPTY;
     const prefix = depth === 0 ? topPrefix : nestedPrefix(topPrefix);
     let key: string | undefined;
     let node: SubResult | undefined;
     if (viaRef) {
-      key = `${prefix}|${context}|${locId(base)}|${locId(rev)}`;
+      key = `${prefix}|${context}|${locId(base)}|${locId(rev)}${allOfRequired ? `|${[...allOfRequired.base]}>${[...allOfRequired.rev]}` : ''}`;
       // Done, or still being built further up this route (a cycle): either way, that result.
       const known = this.memo.get(key);
       if (known) return known;
@@ -87,6 +88,7 @@ export class SchemaWalker {
       propPath: [],
       prefix,
       deref: (loc) => (this.baseSpec.docs.get(loc.doc.id) === loc.doc ? this.baseSpec.deref(loc) : this.revSpec.deref(loc)),
+      ...(allOfRequired ? { allOfRequired } : {}),
     };
     const e: Emitter = {
       emit: (id, detail, at, data) => {
@@ -95,8 +97,8 @@ export class SchemaWalker {
     };
     for (const f of this.hooks) f.schema!(pair, e, this.scope);
     const kids: [string, SubResult][] = node ? node.kids : [];
-    for (const [seg, b, r] of this.subPairs(pair)) {
-      const kid = this.walk(b, r, place, topPrefix, context, depth + 1);
+    for (const [seg, b, r, req] of this.subPairs(pair)) {
+      const kid = this.walk(b, r, place, topPrefix, context, depth + 1, req);
       if (kid !== EMPTY) kids.push([seg, kid]);
     }
     const empty = own.length === 0 && kids.length === 0;
@@ -105,9 +107,9 @@ export class SchemaWalker {
     return empty ? EMPTY : (node ?? { own, kids });
   }
   /** Matched sub-schema pairs that differ, each with the path segment that leads to it. */
-  private subPairs(pair: SchemaPair): [string, Loc, Loc][] {
+  private subPairs(pair: SchemaPair): [string, Loc, Loc, RequiredSets?][] {
     const { base, rev } = pair;
-    const out: [string, Loc, Loc][] = [];
+    const out: [string, Loc, Loc, RequiredSets?][] = [];
     if (!isObj(base.v) || !isObj(rev.v)) return out;
     // A schema wrapped whole (see rules/wrap.ts) is compared with what it wraps, at the same path.
     const wrap = wrapOf(pair);
@@ -141,10 +143,38 @@ export class SchemaWalker {
     const derefBase: Deref = (l) => this.baseSpec.deref(l);
     const derefRev: Deref = (l) => this.revSpec.deref(l);
     for (const k of ['allOf', 'anyOf', 'oneOf']) {
-      for (const [label, b, r] of matchSubschemas(base, rev, k, derefBase, derefRev)) out.push([`${k}[${label}]`, b, r]);
+      const members = matchSubschemas(base, rev, k, derefBase, derefRev);
+      const req = k === 'allOf' && members.length > 0 ? allOfRequired(base, rev, derefBase, derefRev) : undefined;
+      for (const [label, b, r] of members) out.push([`${k}[${label}]`, b, r, req]);
     }
     return out;
   }
+}
+
+type RequiredSets = { base: ReadonlySet<string>; rev: ReadonlySet<string> };
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+/** Names required by a schema holding allOf, or by any of its members, on each side (sorted); none: undefined. */
+function allOfRequired(base: Loc, rev: Loc, derefBase: Deref, derefRev: Deref): RequiredSets | undefined {
+  const side = (holder: Loc, deref: Deref): Set<string> => {
+    const names: string[] = [];
+    const add = (v: unknown) => {
+      const r = own(v, 'required');
+      if (Array.isArray(r)) for (const n of r) if (typeof n === 'string') names.push(n);
+    };
+    add(holder.v);
+    const list = own(holder.v, 'allOf');
+    if (Array.isArray(list)) for (let i = 0; i < list.length; i++) add(deref(child(child(holder, 'allOf'), i)).v);
+    return new Set(names.sort());
+  };
+  const b = side(base, derefBase);
+  const r = side(rev, derefRev);
+  return b.size === 0 && r.size === 0 ? undefined : { base: b, rev: r };
 }
 
 function nestedPrefix(top: string): string {

@@ -351,12 +351,8 @@ describe('refactors and shapes the walk must see through', () => {
     expect(diffTexts(spec('Dog'), spec('Doggo')).findings.map((f) => f.id)).toEqual(['api-schema-removed']);
   });
 
-  // schema-walk.ts: allOf members are walked as pairs of their own, with no sight of their siblings, so a
-  // `required` entry moved from one member to another is "became required" in the second and unseen in the
-  // first. A member pair needs the `required` names of the whole allOf on each side (e.g. SchemaPair gains the
-  // names required by the enclosing allOf, part of the memo key), and schema-properties.ts then compares the
-  // effective required sets.
-  it.failing('`required` moved from an inline allOf member into the referenced component is no change (needs schema-walk.ts)', () => {
+  // allOf members are judged with the names their whole allOf requires (SchemaPair.allOfRequired).
+  it('`required` moved from an inline allOf member into the referenced component is no change', () => {
     const spec = (inlineRequired: boolean) =>
       doc(`  /pets:
     post:
@@ -380,6 +376,30 @@ ${inlineRequired ? '' : '      required: [name]\n'}      properties:
         name: {type: string}
 `;
     expect(diffTexts(spec(true), spec(false)).findings).toEqual([]);
+  });
+
+  it('`required` added beside an allOf of unchanged members makes the property required', () => {
+    const spec = (holderRequired: string) =>
+      doc(`  /pets:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+${holderRequired}              allOf:
+                - $ref: '#/components/schemas/PetBase'
+      responses:
+        '201': {description: ok}
+`) +
+      `components:
+  schemas:
+    PetBase:
+      type: object
+      properties:
+        name: {type: string}
+`;
+    const f = diffTexts(spec(''), spec('              required: [name]\n')).findings;
+    expect(summary(f)).toEqual([['request-property-became-required', 'error', 'POST /pets']]);
   });
 
   it('an enum value removed inside a query parameter described with `content` is reported', () => {

@@ -44,8 +44,8 @@ class ObjectPair {
     this.added = rp.filter((n) => !inBase.has(n));
     this.removed = bp.filter((n) => !inRev.has(n));
     this.kept = rp.filter((n) => inBase.has(n));
-    this.baseReq = requiredOf(p.base.v);
-    this.revReq = requiredOf(p.rev.v);
+    this.baseReq = union(requiredOf(p.base.v), p.allOfRequired?.base);
+    this.revReq = union(requiredOf(p.rev.v), p.allOfRequired?.rev);
     this.moved = movedIntoOneOf(p, bp);
   }
 
@@ -70,6 +70,11 @@ class ObjectPair {
   requiredChanged(to: boolean): string[] {
     return this.kept.filter((n) => (to ? this.revReq.has(n) && !this.baseReq.has(n) : this.baseReq.has(n) && !this.revReq.has(n)));
   }
+}
+
+function union(a: Set<string>, b: ReadonlySet<string> | undefined): Set<string> {
+  if (b) for (const x of b) a.add(x);
+  return a;
 }
 
 function requiredOf(v: unknown): Set<string> {
