@@ -25,6 +25,9 @@ export interface Change {
   data?: Record<string, unknown>;
 }
 
+/** Receives a change as its parts (a shared schema's change reaches it once per operation: no object made for it). */
+export type ChangeSink = (id: string, message: string, at: Loc | undefined, operation: string | undefined, data: Record<string, unknown> | undefined) => void;
+
 export interface Emitter {
   /** Report `id` (must be a registered rule id). */
   emit(id: string, message: string, at?: Loc, data?: Record<string, unknown>): void;

@@ -1,6 +1,6 @@
 import type { FailOn, Finding, GateResult, Level, Location } from '../kit/result.js';
 import { sortFindings, verdictFor } from '../kit/result.js';
-import type { Change, EngineOptions, Scope } from './context.js';
+import type { ChangeSink, EngineOptions, Scope } from './context.js';
 import { applyIgnores, type IgnoreEntry } from './ignore.js';
 import { FAMILIES } from './rules/index.js';
 import { isRule, RULES } from './rules/registry.js';
@@ -31,18 +31,18 @@ export function checkBreaking(baseSource: string, revSource: string, opts: Break
   return compareSpecs(base, rev, opts);
 }
 
-/** Raw changes, before overrides, ignores and levels. */
-export function diffSpecs(base: Spec, rev: Spec, opts: EngineOptions = {}): Change[] {
-  const changes: Change[] = [];
+/**
+ * Walk both specs and hand every change to `sink`: hook changes deduplicated by operation, rule and
+ * node; schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop) and, like
+ * oasdiff, the same change under two media types or status codes is reported for each.
+ */
+export function diffSpecs(base: Spec, rev: Spec, opts: EngineOptions, sink: ChangeSink): void {
   const seen = new Set<string>();
-  // Schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop); like oasdiff, the
-  // same change under two media types or status codes is reported for each.
-  const pushSchema = (c: Change) => void changes.push(c);
-  const push = (c: Change) => {
-    const key = `${c.operation ?? ''}\u0000${c.id}\u0000${c.at ? locId(c.at) : c.message}`;
+  const hook: ChangeSink = (id, message, at, operation, data) => {
+    const key = `${operation ?? ''}\u0000${id}\u0000${at ? locId(at) : message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    changes.push(c);
+    sink(id, message, at, operation, data);
   };
   const scope: Scope = {
     base,
@@ -54,27 +54,29 @@ export function diffSpecs(base: Spec, rev: Spec, opts: EngineOptions = {}): Chan
     },
     emit(id, message, at, data) {
       if (!isRule(id)) throw new Error(`internal: unknown rule id '${id}'`);
-      push({ id, message, at, data });
+      hook(id, message, at, undefined, data);
     },
   };
-  walkSpecs(base, rev, FAMILIES, scope, opts, { hook: push, schema: pushSchema });
-  return changes;
+  walkSpecs(base, rev, FAMILIES, scope, opts, { hook, schema: sink });
 }
 
 export function compareSpecs(base: Spec, rev: Spec, opts: BreakingOptions = {}): BreakingResult {
-  const changes = diffSpecs(base, rev, opts);
   const findings: Finding[] = [];
-  const located = resolveLines(changes);
-  for (let i = 0; i < changes.length; i++) {
-    const c = changes[i]!;
-    const override = opts.severity?.get(c.id);
-    if (override === null) continue;
-    const level = override ?? RULES[c.id]!.level;
-    const f: Finding = { id: c.id, level, message: c.message };
-    if (c.operation) f.operation = c.operation;
-    if (c.at) f.location = located.get(c.at)!;
-    if (c.data && hasKeys(c.data)) f.data = c.data;
+  // Where each finding is, resolved to lines once all are known (one pass per file).
+  const at: (Loc | undefined)[] = [];
+  diffSpecs(base, rev, opts, (id, message, loc, operation, data) => {
+    const override = opts.severity?.get(id);
+    if (override === null) return;
+    const f: Finding = { id, level: override ?? RULES[id]!.level, message };
+    if (operation) f.operation = operation;
+    if (data && hasKeys(data)) f.data = data;
     findings.push(f);
+    at.push(loc);
+  });
+  const located = resolveLines(at);
+  for (let i = 0; i < findings.length; i++) {
+    const loc = at[i];
+    if (loc) findings[i]!.location = located.get(loc)!;
   }
   const kept = applyIgnores(findings, opts.ignores ?? [], opts.today ?? new Date());
   const sorted = sortFindings(kept);
@@ -106,22 +108,22 @@ export function semverFor(findings: readonly Finding[]): Semver {
  * Where each changed node is: each distinct node located once, one pass per file. Findings at the
  * same node share one location object (a shared schema's change is reported by many operations).
  */
-function resolveLines(changes: readonly Change[]): Map<Loc, Location> {
+function resolveLines(locs: readonly (Loc | undefined)[]): Map<Loc, Location> {
   const byDoc = new Map<Loc['doc'], Loc[]>();
   const out = new Map<Loc, Location>();
-  for (let i = 0; i < changes.length; i++) {
-    const at = changes[i]!.at;
+  for (let i = 0; i < locs.length; i++) {
+    const at = locs[i];
     if (!at || out.has(at)) continue;
     out.set(at, { file: at.doc.name });
-    let locs = byDoc.get(at.doc);
-    if (!locs) byDoc.set(at.doc, (locs = []));
-    locs.push(at);
+    let list = byDoc.get(at.doc);
+    if (!list) byDoc.set(at.doc, (list = []));
+    list.push(at);
   }
-  for (const [doc, locs] of byDoc) {
-    const lines = doc.lines(locs.map((l) => l.path));
-    for (let k = 0; k < locs.length; k++) {
+  for (const [doc, list] of byDoc) {
+    const lines = doc.lines(list.map((l) => l.path));
+    for (let k = 0; k < list.length; k++) {
       const line = lines[k];
-      if (line !== undefined) out.get(locs[k]!)!.line = line;
+      if (line !== undefined) out.get(list[k]!)!.line = line;
     }
   }
   return out;

@@ -1,4 +1,4 @@
-import type { Change, Emitter, RuleFamily, SchemaPair, SchemaPlace, Scope } from './context.js';
+import type { ChangeSink, Emitter, RuleFamily, SchemaPair, SchemaPlace, Scope } from './context.js';
 import { isRule } from './rules/registry.js';
 import { Sameness } from './same.js';
 import { refOf, type Spec } from './spec/load.js';
@@ -46,14 +46,25 @@ export class SchemaWalker {
    * reached by several routes (a shared schema used twice in one body) is reported once, under the
    * shortest route's path; `subject` names the place from the slash-joined path ('' at the top).
    */
-  walkTop(base: Loc, rev: Loc, place: SchemaPlace, emit: (c: Change) => void, subject: (rel: string) => string): void {
+  walkTop(base: Loc, rev: Loc, place: SchemaPlace, emit: ChangeSink, subject: (rel: string) => string): void {
     const topPrefix = `${place.side}-${place.holder}`;
     const result = this.walk(base, rev, place, topPrefix, this.contextOf(place), 0);
     if (result === EMPTY) return;
     const operation = place.op.operation;
-    for (const { rel, c } of this.routes.list(result)) {
-      emit({ id: c.id, message: `${subject(rel)} ${c.detail}`, at: c.at, operation, data: c.data });
+    const listed = this.routes.list(result);
+    for (let i = 0; i < listed.length; i++) {
+      const { rel, c } = listed[i]!;
+      emit(c.id, `${subject(rel)} ${c.detail}`, c.at, operation, c.data);
     }
+  }
+
+  /** Pointers of dereferenced nodes (the loader hands out one Loc per `$ref` target), built once each. */
+  private readonly ids = new Map<Loc, string>();
+
+  private idOf(loc: Loc): string {
+    let id = this.ids.get(loc);
+    if (id === undefined) this.ids.set(loc, (id = locId(loc)));
+    return id;
   }
 
   /** The part of a place the rules read (see RuleFamily.schemaContext): results are shared where it is equal. */
@@ -73,7 +84,7 @@ export class SchemaWalker {
     let key: string | undefined;
     let node: SubResult | undefined;
     if (viaRef) {
-      key = `${prefix}|${context}|${locId(base)}|${locId(rev)}${allOfRequired ? `|${[...allOfRequired.base]}>${[...allOfRequired.rev]}` : ''}`;
+      key = `${prefix}|${context}|${this.idOf(base)}|${this.idOf(rev)}${allOfRequired ? `|${[...allOfRequired.base]}>${[...allOfRequired.rev]}` : ''}`;
       // Done, or still being built further up this route (a cycle): either way, that result.
       const known = this.memo.get(key);
       if (known) return known;

@@ -89,8 +89,15 @@ export class RouteLister {
   /** A result outside any cycle: its own changes, then each child's list under the child's segment. */
   private compose(r: SubResult): Reported[] {
     const best = new Map<string, Reported>();
-    for (const c of r.own) offer(best, '', 0, c);
-    for (const [seg, kid] of r.kids) for (const f of this.list(kid)) offer(best, join(seg, f.rel), f.depth + 1, f.c);
+    for (let i = 0; i < r.own.length; i++) offer(best, '', '', 0, r.own[i]!);
+    for (let k = 0; k < r.kids.length; k++) {
+      const [seg, kid] = r.kids[k]!;
+      const list = this.list(kid);
+      for (let i = 0; i < list.length; i++) {
+        const f = list[i]!;
+        offer(best, seg, f.rel, f.depth + 1, f.c);
+      }
+    }
     return [...best.values()];
   }
 
@@ -100,13 +107,19 @@ export class RouteLister {
     const best = new Map<string, Reported>();
     const queue: [SubResult, string, number][] = [[start, '', 0]];
     const reached = new Set<SubResult>([start]);
-    for (let i = 0; i < queue.length; i++) {
-      const [r, rel, depth] = queue[i]!;
-      for (const c of r.own) offer(best, rel, depth, c);
-      for (const [seg, kid] of r.kids) {
+    for (let q = 0; q < queue.length; q++) {
+      const [r, rel, depth] = queue[q]!;
+      for (let i = 0; i < r.own.length; i++) offer(best, rel, '', depth, r.own[i]!);
+      for (let k = 0; k < r.kids.length; k++) {
+        const [seg, kid] = r.kids[k]!;
         const at = join(rel, seg);
-        if (this.component.get(kid) !== comp) for (const f of this.list(kid)) offer(best, join(at, f.rel), depth + 1 + f.depth, f.c);
-        else if (!reached.has(kid)) {
+        if (this.component.get(kid) !== comp) {
+          const list = this.list(kid);
+          for (let i = 0; i < list.length; i++) {
+            const f = list[i]!;
+            offer(best, at, f.rel, depth + 1 + f.depth, f.c);
+          }
+        } else if (!reached.has(kid)) {
           reached.add(kid);
           queue.push([kid, at, depth + 1]);
         }
@@ -118,12 +131,12 @@ export class RouteLister {
   }
 }
 
-/** Keep `c` under `rel` unless it is already listed under a route as short. */
-function offer(best: Map<string, Reported>, rel: string, depth: number, c: SubChange): void {
+/** Keep `c` under `head/tail` unless it is already listed under a route as short (the path is joined only when kept). */
+function offer(best: Map<string, Reported>, head: string, tail: string, depth: number, c: SubChange): void {
   const key = (c.key ??= `${c.id}\u0000${c.detail}\u0000${c.at ? locId(c.at) : ''}`);
   const known = best.get(key);
   if (known && known.depth <= depth) return;
-  best.set(key, { rel, c, depth });
+  best.set(key, { rel: join(head, tail), c, depth });
 }
 
 function join(a: string, b: string): string {

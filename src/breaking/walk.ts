@@ -1,5 +1,5 @@
 import type {
-  Change, EngineOptions, HeaderPair, MediaTypePair, Method, OperationPair, ParameterPair, Pair, ResponsePair, RuleFamily, SchemaPlace, Scope,
+  ChangeSink, EngineOptions, HeaderPair, MediaTypePair, Method, OperationPair, ParameterPair, Pair, ResponsePair, RuleFamily, SchemaPlace, Scope,
 } from './context.js';
 import { METHODS } from './context.js';
 import { isRule } from './rules/registry.js';
@@ -21,9 +21,9 @@ export function pathKey(path: string, includeParamNames: boolean): string {
  */
 export interface Sinks {
   /** Changes from operation hooks (deduplicated by the engine). */
-  hook: (c: Change) => void;
+  hook: ChangeSink;
   /** Changes from schema walks (already deduplicated per top schema). */
-  schema: (c: Change) => void;
+  schema: ChangeSink;
 }
 
 export function walkSpecs(base: Spec, rev: Spec, families: readonly RuleFamily[], scope: Scope, opts: EngineOptions, sinks: Sinks): void {
@@ -76,7 +76,7 @@ function walkOperation(op: OperationPair, families: readonly RuleFamily[], specS
     ...specScope,
     emit(id, message, at, data) {
       if (!isRule(id)) throw new Error(`internal: unknown rule id '${id}'`);
-      sinks.hook({ id, message, at, data, operation: op.operation });
+      sinks.hook(id, message, at, op.operation, data);
     },
   };
   // An operation that reads the same in both versions (with its path item's parameters) has nothing
@@ -167,7 +167,7 @@ function headerNames(baseNames: string[], revNames: string[]): [string | undefin
   return [...byLower.values(), ...out];
 }
 
-function walkContent(b: Loc, r: Loc, op: OperationPair, side: 'request' | 'response', status: string | undefined, families: readonly RuleFamily[], scope: Scope, schemas: SchemaWalker, emit: (c: Change) => void): void {
+function walkContent(b: Loc, r: Loc, op: OperationPair, side: 'request' | 'response', status: string | undefined, families: readonly RuleFamily[], scope: Scope, schemas: SchemaWalker, emit: ChangeSink): void {
   const cb = child(b, 'content');
   const cr = child(r, 'content');
   for (const [baseKey, mediaType] of mediaTypeKeys(ownKeys(cb.v), ownKeys(cr.v), side === 'response')) {
