@@ -3,7 +3,7 @@ import type { Spec } from '../spec/load.js';
 import { child, own, type Loc } from '../spec/loc.js';
 
 /**
- * Operation parameters: added, removed, required flag changed. Changes inside parameter schemas
+ * Operation parameters: added, removed, required flag or serialisation changed. Changes inside parameter schemas
  * (type, enum, bounds, and the required properties of object-typed header parameters) belong to the
  * schema families; removal of a deprecated parameter to the lifecycle family.
  */
@@ -13,7 +13,10 @@ export const parametersFamily: RuleFamily = {
   parameter(p: ParameterPair, s: Scope) {
     if (p.rev && !p.base) added(p, p.rev, s);
     else if (p.base && !p.rev) removed(p, p.base, s);
-    else if (p.base && p.rev) requiredChanged(p, p.base, p.rev, s);
+    else if (p.base && p.rev) {
+      requiredChanged(p, p.base, p.rev, s);
+      serializationChanged(p, p.base, p.rev, s);
+    }
   },
 };
 
@@ -56,6 +59,45 @@ function requiredChanged(p: ParameterPair, base: Loc, rev: Loc, s: Scope): void 
   const data = { in: p.in, name: p.name, from: was, to: now };
   if (now) s.emit('request-parameter-became-required', `${p.in} parameter '${p.name}' became required`, at, data);
   else s.emit('request-parameter-became-optional', `${p.in} parameter '${p.name}' became optional`, at, data);
+}
+
+/** OpenAPI's defaults: `form` for query and cookie parameters, `simple` for path and header ones; explode with `form`. */
+function serialization(param: Loc, inn: string): { style: string; explode: boolean } {
+  const st = own(param.v, 'style');
+  const style = typeof st === 'string' ? st : inn === 'query' || inn === 'cookie' ? 'form' : 'simple';
+  const ex = own(param.v, 'explode');
+  return { style, explode: typeof ex === 'boolean' ? ex : style === 'form' };
+}
+
+/** Whether a parameter's value is an array or an object (whose serialisation style and explode shape). */
+function structured(param: Loc, spec: Spec): boolean {
+  if (own(param.v, 'schema') === undefined) return false;
+  const schema = spec.deref(child(param, 'schema')).v;
+  const type = own(schema, 'type');
+  const types = Array.isArray(type) ? type : [type];
+  return types.includes('array') || types.includes('object') || (type === undefined && (own(schema, 'items') !== undefined || own(schema, 'properties') !== undefined));
+}
+
+/**
+ * `style`/`explode` changed in a way that changes what goes on the wire: for arrays and objects any
+ * change (`ids=1&ids=2` vs `ids=1,2` vs `ids=1|2`); for a single value only a path parameter's style
+ * (`/pets/1` vs `/pets/.1` vs `/pets/;id=1`). Parameters described with `content` have no style.
+ */
+function serializationChanged(p: ParameterPair, base: Loc, rev: Loc, s: Scope): void {
+  if (own(base.v, 'schema') === undefined || own(rev.v, 'schema') === undefined) return;
+  const b = serialization(base, p.in);
+  const r = serialization(rev, p.in);
+  if (b.style === r.style && b.explode === r.explode) return;
+  const shaped = structured(base, s.base) || structured(rev, s.rev);
+  if (!shaped && (p.in !== 'path' || b.style === r.style)) return;
+  const show = (x: { style: string; explode: boolean }) => (shaped ? `style=${x.style}, explode=${x.explode}` : `style=${x.style}`);
+  const key = own(rev.v, 'style') !== undefined ? 'style' : own(rev.v, 'explode') !== undefined ? 'explode' : undefined;
+  s.emit(
+    'request-parameter-serialization-changed',
+    `${p.in} parameter '${p.name}' serialisation changed from ${show(b)} to ${show(r)}`,
+    key ? child(rev, key) : rev,
+    { in: p.in, name: p.name, from: b, to: r },
+  );
 }
 
 /** True when the revision declares the parameter on the path item and the operation does not override it. */

@@ -129,4 +129,49 @@ ${extra}            required: [${required}]
     expect(f.map((x) => [x.id, x.level])).toEqual([['request-header-property-became-required', 'error']]);
     expect(f[0]!.message).toContain("property 'b'");
   });
+
+  describe('serialisation (style and explode)', () => {
+    const SER = /^request-parameter-serialization-changed$/;
+    const ids = (extra: string) => `        - name: ids
+          in: query
+${extra}          schema: {type: array, items: {type: integer}}
+`;
+    const one = (extra: string) => `        - name: q
+          in: query
+${extra}          schema: {type: string}
+`;
+
+    it('an array query parameter moved from exploded form to pipeDelimited is an error on the style line', () => {
+      const rev = spec(ids('          style: pipeDelimited\n          explode: false\n'));
+      const f = findingsMatching(spec(ids('')), rev, SER);
+      expect(f.map((x) => [x.id, x.level])).toEqual([['request-parameter-serialization-changed', 'error']]);
+      expect(f[0]!.message).toBe("query parameter 'ids' serialisation changed from style=form, explode=true to style=pipeDelimited, explode=false");
+      expect(f[0]!.location?.line).toBe(lineOf(rev, 'style: pipeDelimited'));
+    });
+
+    it('explode turned off on an array (ids=1&ids=2 → ids=1,2) is an error', () => {
+      expect(findingsMatching(spec(ids('')), spec(ids('          explode: false\n')), SER)).toHaveLength(1);
+    });
+
+    it('writing out the defaults, or styling a single query value, is no change', () => {
+      expect(findingsMatching(spec(ids('')), spec(ids('          style: form\n          explode: true\n')), SER)).toEqual([]);
+      expect(findingsMatching(spec(one('')), spec(one('          style: form\n          explode: false\n')), SER)).toEqual([]);
+    });
+
+    it('a path parameter moved from simple to matrix style is an error even for a single value', () => {
+      const path = (style: string) =>
+        specWith(`  /pets/{id}:
+    get:
+      parameters:
+        - name: id
+          in: path
+          required: true
+${style}          schema: {type: string}
+      responses:
+        '200': {description: ok}
+`);
+      const f = findingsMatching(path(''), path('          style: matrix\n'), SER);
+      expect(f.map((x) => x.message)).toEqual(["path parameter 'id' serialisation changed from style=simple to style=matrix"]);
+    });
+  });
 });
