@@ -3,6 +3,7 @@ import { runAsvsAction } from './asvs-action.js';
 import { runBreakingAction } from './breaking-action.js';
 import { runConformanceAction } from './conformance-action.js';
 import { runContractAction } from './contract-action.js';
+import { runDesignAction } from './design-action.js';
 import { runLifecycleAction } from './lifecycle-action.js';
 import { runPerfAction } from './perf-action.js';
 import { runReleaseNotesAction } from './release-notes-action.js';
@@ -13,6 +14,7 @@ const GATES: Record<string, () => Promise<void>> = {
   breaking: runBreakingAction,
   conformance: runConformanceAction,
   contract: runContractAction,
+  design: runDesignAction,
   lifecycle: runLifecycleAction,
   perf: runPerfAction,
   'release-notes': runReleaseNotesAction,

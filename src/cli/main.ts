@@ -7,11 +7,13 @@ import { RELEASE_NOTES_HELP, releaseNotesCli } from './release-notes.js';
 import { CONFORMANCE_HELP, conformanceCommand } from './conformance.js';
 import { PERF_HELP, perfCommand } from './perf.js';
 import { LIFECYCLE_HELP, lifecycleCommand } from './lifecycle.js';
+import { DESIGN_HELP, designCommand } from './design.js';
 
 type Out = (s: string) => void;
 type Command = { summary: string; help: string; run(argv: string[], out: Out, err: Out): number | Promise<number> };
 
 export const COMMANDS: Record<string, Command> = {
+  design: { summary: 'Design lint (security, problem+json errors, naming, docs) and Definition of Ready (PRD)', help: DESIGN_HELP, run: designCommand },
   breaking: { summary: 'OpenAPI breaking-change gate (base spec vs revision)', help: BREAKING_HELP, run: breakingCommand },
   contract: { summary: 'Pact contract tests: compare with OpenAPI, verify, publish, can-i-deploy', help: CONTRACT_HELP, run: (argv, out) => contractCommand(argv, out) },
   asvs: { summary: 'OWASP ASVS checklist verifier and live security probes', help: ASVS_HELP, run: asvsCommand },

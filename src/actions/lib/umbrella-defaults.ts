@@ -11,6 +11,7 @@ export const GATE_DEFAULTS: Record<string, Record<string, string>> = {
     "timeout": "300"
   },
   "contract": {},
+  "design": {},
   "lifecycle": {},
   "perf": {},
   "release-notes": {}

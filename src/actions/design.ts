@@ -1,0 +1,3 @@
+import { runDesignAction } from './design-action.js';
+
+await runDesignAction();
