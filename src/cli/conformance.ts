@@ -13,14 +13,15 @@ api-delivery conformance plan FILE [--fail-on …] [--format …]
 Turn the OpenAPI spec into requests against a running API and check every answer against the
 spec (the checks Schemathesis runs in CI): positive cases from the spec's examples, then generated
 from its schemas (seeded); negative cases (a required parameter left out, wrong types, values
-outside enums and bounds, malformed JSON, an unsupported media type, no credentials) must get a 4xx.
+outside enums, bounds and patterns, malformed JSON, an unsupported media type, no credentials) must get a 4xx.
 Every failing check is one finding with the curl line that reproduces it and the spec line.
 'plan FILE' verifies a test plan (templates/Test-plan.md filled in) on its own; --test-plan
 verifies it and links its items to the checks of the run.
 
 Options:
   --openapi FILE             the spec of the API under test (3.0, 3.1 or Swagger 2.0)
-  --base-url URL             the running API; no other URL is ever called (redirects are not followed)
+  --base-url URL             the running API, path prefix included (it replaces the spec's servers);
+                             no other URL is ever called (redirects are not followed)
   --mode full|smoke          smoke: one positive case per GET operation (default: full)
   --seed N|random            seed of the generated cases (default: ${DEFAULTS.seed}); 'random' picks one and reports it
   --cases N                  generated positive cases per operation in full mode (default: ${DEFAULTS.casesPerOperation})
@@ -29,7 +30,8 @@ Options:
   --timeout S                whole run, in seconds (default: ${DEFAULTS.timeoutSeconds})
   --request-timeout S        one request, in seconds (default: ${DEFAULTS.requestTimeoutSeconds})
   --max-response-time MS     slower answers fail the response-time check; 0 turns it off (default: ${DEFAULTS.maxResponseTimeMs})
-  --header 'Name: value'     sent with every request (credentials); repeatable; values are shown as *** in reports
+  --header 'Name: value'     sent with every request (credentials); repeatable; values are shown as *** in reports,
+                             also where the API echoes them (API keys in query parameters are not supported)
   --stateful                 also send POST, PUT, PATCH and DELETE (they change data: use a disposable environment)
   --show-secrets             show --header values in the curl lines
   --include REGEX            only operations whose 'METHOD /path' or operationId matches

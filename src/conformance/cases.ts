@@ -37,6 +37,13 @@ export interface CaseContext {
   validator: Validator;
   seed: number;
   hasCredentials: boolean;
+  /** Lower-case names of the credential headers (--header): header parameters of those names are theirs. */
+  credentialHeaders?: ReadonlySet<string>;
+}
+
+/** Header parameters the gate does not generate: reserved by OpenAPI, or supplied by the credentials. */
+function notGenerated(p: Parameter, ctx: CaseContext): boolean {
+  return p.in === 'header' && (isReservedHeader(p.name) || ctx.credentialHeaders?.has(p.name.toLowerCase()) === true);
 }
 
 const JSON_MEDIA = /^application\/(.+\+)?json$|^\*\/\*$/i;
@@ -89,7 +96,7 @@ function sendable(p: Parameter, v: unknown): boolean {
 export function generatedCases(op: Operation, count: number, ctx: CaseContext): TestCase[] {
   if (count <= 0) return [];
   const fields: Record<string, Arbitrary<unknown>> = {};
-  const params = op.parameters.filter((p) => p.in !== 'header' || !isReservedHeader(p.name));
+  const params = op.parameters.filter((p) => !notGenerated(p, ctx));
   params.forEach((p, i) => {
     const arb = arbitraryFor(paramSchema(p, ctx), ctx.request).filter((v) => sendable(p, v));
     fields[`p${i}`] = p.required ? arb : fc.option(arb, { nil: undefined });
@@ -137,16 +144,70 @@ export function exampleCases(op: Operation, ctx: CaseContext, filler: TestCase |
   for (let i = 0; i < Math.max(variants, 1); i++) {
     const params = new Map<Parameter, unknown>();
     for (const p of op.parameters) {
+      if (notGenerated(p, ctx)) continue;
       if (p.examples.length > 0) params.set(p, p.examples[Math.min(i, p.examples.length - 1)]);
       else if (filler?.data.params.has(p)) params.set(p, filler.data.params.get(p));
     }
-    const missing = op.parameters.some((p) => p.required && !params.has(p));
+    const missing = op.parameters.some((p) => p.required && !params.has(p) && !notGenerated(p, ctx));
     if (missing) continue;
     const data: RequestData = { params, credentials: true };
-    if (media && bodyExamples.length > 0) data.body = { mediaType: media.type, value: bodyExamples[Math.min(i, bodyExamples.length - 1)] };
+    if (media && bodyExamples.length > 0) {
+      const example = bodyExamples[Math.min(i, bodyExamples.length - 1)];
+      // One schema often serves both directions, and so does its example: the server owns readOnly properties.
+      data.body = { mediaType: media.type, value: media.schema ? withoutReadOnly(example, ctx.request.convert(media.schema), ctx.request) : example };
+    }
     else if (filler?.data.body) data.body = filler.data.body;
     else if (op.body?.required) continue;
     out.push({ op, kind: 'example', expect: 'accept', description: 'built from the spec examples', data });
+  }
+  return out;
+}
+
+/** A schema behind at most a few `$ref`s into the bank. */
+function resolved(schema: unknown, bank: SchemaBank): unknown {
+  let s = schema;
+  for (let i = 0; i < 8 && isObj(s) && typeof s.$ref === 'string'; i++) s = bank.resolve(s.$ref);
+  return s;
+}
+
+/** Is the property schema `readOnly` (directly, behind `$ref`s, or in an `allOf` part)? */
+function isReadOnly(schema: unknown, bank: SchemaBank, depth = 0): boolean {
+  const s = resolved(schema, bank);
+  if (!isObj(s) || depth > 8) return false;
+  if (s.readOnly === true) return true;
+  return Array.isArray(s.allOf) && s.allOf.some((x) => isReadOnly(x, bank, depth + 1));
+}
+
+/** Property schemas an object schema declares, `allOf`/`oneOf`/`anyOf` parts included. */
+function propertySchemas(schema: unknown, bank: SchemaBank, depth = 0): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  const s = resolved(schema, bank);
+  if (!isObj(s) || depth > 8) return out;
+  if (isObj(s.properties)) for (const [k, v] of Object.entries(s.properties)) out.set(k, [...(out.get(k) ?? []), v]);
+  for (const key of ['allOf', 'oneOf', 'anyOf']) {
+    const list = s[key];
+    if (!Array.isArray(list)) continue;
+    for (const part of list) for (const [k, v] of propertySchemas(part, bank, depth + 1)) out.set(k, [...(out.get(k) ?? []), ...v]);
+  }
+  return out;
+}
+
+/** A copy of an example without the properties its schema marks `readOnly` (nested objects and arrays too). */
+export function withoutReadOnly(value: unknown, schema: unknown, bank: SchemaBank, depth = 0): unknown {
+  if (depth > 16) return value;
+  if (Array.isArray(value)) {
+    const s = resolved(schema, bank);
+    const items = isObj(s) ? s.items : undefined;
+    return items === undefined ? value : value.map((x) => withoutReadOnly(x, items, bank, depth + 1));
+  }
+  if (!isObj(value)) return value;
+  const props = propertySchemas(schema, bank);
+  if (props.size === 0) return value;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(value)) {
+    const subs = props.get(k) ?? [];
+    if (subs.some((x) => isReadOnly(x, bank))) continue;
+    out[k] = subs.length === 1 ? withoutReadOnly(v, subs[0], bank, depth + 1) : v;
   }
   return out;
 }
@@ -171,6 +232,17 @@ function mutations(schema: JsonSchema, bank: SchemaBank, onWire = false): { valu
   if (Array.isArray(s.enum) && s.enum.length > 0) {
     const probe = typeof s.enum[0] === 'number' ? 987654321 : 'not-in-enum-zzz';
     out.push({ value: probe, what: `${JSON.stringify(probe)} outside the enum` });
+  }
+  const stringy = type.length === 0 || type.includes('string');
+  if (typeof s.pattern === 'string' && stringy && !Array.isArray(s.enum) && s.const === undefined) {
+    let re: RegExp | undefined;
+    try {
+      re = new RegExp(s.pattern, 'u');
+    } catch {
+      re = undefined;
+    }
+    const probe = re && ['~pattern-mismatch~', '0', 'ZZ', '-'].find((x) => !re!.test(x));
+    if (probe !== undefined) out.push({ value: probe, what: `${JSON.stringify(probe)} does not match the pattern ${s.pattern}` });
   }
   if (typeof s.minimum === 'number') out.push({ value: Number.isInteger(s.minimum) ? s.minimum - 1 : s.minimum - 0.5, what: `below minimum ${s.minimum}` });
   if (typeof s.maximum === 'number') out.push({ value: Number.isInteger(s.maximum) ? s.maximum + 1 : s.maximum + 0.5, what: `above maximum ${s.maximum}` });
@@ -202,7 +274,7 @@ export function negativeCases(op: Operation, base: TestCase | undefined, ctx: Ca
   const withParams = (params: Map<Parameter, unknown>): RequestData => ({ ...base.data, params });
 
   for (const p of op.parameters) {
-    if (p.in === 'header' && isReservedHeader(p.name)) continue;
+    if (notGenerated(p, ctx)) continue;
     const label = `${p.in} parameter '${p.name}'`;
     if (p.required && p.in !== 'path') {
       const params = new Map(base.data.params);
@@ -237,6 +309,8 @@ export function negativeCases(op: Operation, base: TestCase | undefined, ctx: Ca
         }
         const props = isObj(root.properties) ? root.properties : {};
         for (const [name, sub] of Object.entries(props)) {
+          // The server ignores (or refuses) readOnly properties whatever their value: no promise to break.
+          if (isReadOnly(sub, ctx.request)) continue;
           for (const m of mutations(sub as JsonSchema, ctx.request)) {
             const copy = { ...(value as Obj), [name]: m.value };
             if (!valid(ctx, bodySchema, copy)) neg(`body property '${name}': ${m.what}`, { ...base.data, body: { mediaType: media.type, value: copy } });

@@ -105,9 +105,11 @@ export function checkResponse(c: TestCase, res: HttpResponse, ctx: CheckContext)
   } else if (c.expect === 'unauthorized') {
     judge('auth-enforced', status === 401 || status === 403 ? undefined : { message: `answered ${status} to a request without credentials; expected 401 or 403`, at: op.loc, key: String(status) });
   } else if (status >= 400 && status < 500) {
-    const authIsTheirs = (status === 401 || status === 403) && !ctx.credentialsConfigured;
+    // Without usable credentials a 401/403 is the gate's doing, not a missing constraint in the spec.
+    const authIsTheirs = (status === 401 || status === 403) && (!ctx.credentialsConfigured || op.queryCredentials.length > 0);
     const refused = !ACCEPTABLE_POSITIVE_4XX.has(status) && !authIsTheirs;
-    judge('positive-accepted', refused ? { message: `refused a request that is valid against the spec with ${status}${problemDetail(res)}`, at, key: String(status) } : undefined);
+    const hint = status === 401 || status === 403 ? ' (are the --header credentials valid for this operation?)' : '';
+    judge('positive-accepted', refused ? { message: `refused a request that is valid against the spec with ${status}${problemDetail(res)}${hint}`, at, key: String(status) } : undefined);
   }
 
   if (ctx.maxResponseTimeMs > 0) {
@@ -116,8 +118,16 @@ export function checkResponse(c: TestCase, res: HttpResponse, ctx: CheckContext)
   }
 
   if (!doc) return { passed, failures };
-  const hasBody = res.body.length > 0 && op.method !== 'head' && status !== 204 && status !== 304;
+  const bodyAllowed = op.method !== 'head' && status !== 204 && status !== 304;
+  const hasBody = res.body.length > 0 && bodyAllowed;
   const actual = mediaOf(res.headers.get('content-type'));
+  if (bodyAllowed && !hasBody && actual && isJsonMedia(actual) && doc.content.length > 0) {
+    // The API says JSON and sends nothing: a client parsing the documented body fails.
+    const declared = bestMedia(doc, actual);
+    if (declared && isJsonMedia(declared.type === '*/*' ? actual : declared.type)) {
+      judge('response-schema', { message: `answered ${status} with Content-Type ${actual} and an empty body, which is not JSON (the spec documents a body)`, at, key: 'empty' });
+    }
+  }
   let media: MediaType | undefined;
   if (doc.content.length > 0 && hasBody) {
     media = actual ? bestMedia(doc, actual) : undefined;

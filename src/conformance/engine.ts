@@ -4,13 +4,13 @@
  */
 import { loadSpec } from '../breaking/spec/load.js';
 import { InputError } from '../kit/errors.js';
-import { escapePointer, type Loc } from '../breaking/spec/loc.js';
+import { escapePointer, isObj, type Loc } from '../breaking/spec/loc.js';
 import { sortFindings, verdictFor, type FailOn, type Finding, type GateResult } from '../kit/result.js';
 import { exampleCases, generatedCases, negativeCases, type CaseContext, type TestCase } from './cases.js';
 import { CHECKS, checkResponse, type CheckContext, type CheckId, type Failure } from './checks.js';
 import { retryAfterSeconds, send, type HttpResponse } from './http.js';
 import { lineOf, listOperations, STATEFUL_METHODS, type Operation } from './operations.js';
-import { buildRequest, curlLine, sendsAsBuilt, underBase, type Credentials, type HttpRequest } from './request.js';
+import { buildRequest, curlLine, redact, sendsAsBuilt, underBase, type Credentials, type HttpRequest } from './request.js';
 import { SchemaBank } from './schema.js';
 import { Validator } from './validate.js';
 
@@ -87,7 +87,7 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
   }
   const validator = prepare(ops, request, response, spec.version === '3.1');
   const creds: Credentials = { headers: o.headers };
-  const ctx: CaseContext = { request, validator, seed: o.seed, hasCredentials: o.headers.length > 0 };
+  const ctx: CaseContext = { request, validator, seed: o.seed, hasCredentials: o.headers.length > 0, credentialHeaders: new Set(o.headers.map(([k]) => k.toLowerCase())) };
   const checkCtx: CheckContext = { response, validator, maxResponseTimeMs: o.maxResponseTimeMs, credentialsConfigured: o.headers.length > 0, skip: o.skipChecks };
 
   const coverage = new Map<Operation, OperationCoverage>();
@@ -109,13 +109,17 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
   const deadline = Date.now() + o.timeoutMs;
   let budget = o.maxRequests;
   let sent = 0;
+  /** Answers to positive cases, and how many of them were 404. */
+  const positives = { answered: 0, notFound: 0 };
 
   const record = (c: TestCase, req: HttpRequest, passed: CheckId[], failures: Failure[]) => {
     const cov = coverage.get(c.op)!;
     cov.checksPassed += passed.length;
     cov.checksFailed += failures.length;
     for (const id of passed) (checkTally[id] ??= { passed: 0, failed: 0 }).passed++;
-    for (const f of failures) {
+    for (const raw of failures) {
+      // Servers echo what they got (a token in a 401's detail): the report never shows a credential.
+      const f = o.showSecrets ? raw : { ...raw, message: redact(raw.message, creds) };
       (checkTally[f.check] ??= { passed: 0, failed: 0 }).failed++;
       const key = `${f.check}\u0000${c.op.name}\u0000${f.key}`;
       const curl = curlLine(req, creds, o.showSecrets);
@@ -145,7 +149,7 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
       const result = await send(req, Math.min(o.requestTimeoutMs, Math.max(1, deadline - Date.now())));
       if (!result.ok) {
         if (!o.skipChecks.has('request-completed')) {
-          record(c, req, [], [{ check: 'request-completed', message: `no answer: ${result.error}`, at: c.op.loc, key: result.error }]);
+          record(c, req, [], [{ check: 'request-completed', message: `${result.answered ? 'no complete answer' : 'no answer'}: ${result.error}`, at: c.op.loc, key: result.error }]);
         }
         return;
       }
@@ -154,6 +158,10 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
       const wait = retryAfterSeconds(answer.headers.get('retry-after')) ?? 1;
       if (wait > (o.maxRetryAfterSeconds ?? 10) || Date.now() + wait * 1000 >= deadline) break;
       await new Promise((r) => setTimeout(r, Math.max(wait, 0.05) * 1000));
+    }
+    if (c.expect === 'accept') {
+      positives.answered++;
+      if (answer.status === 404) positives.notFound++;
     }
     const { passed, failures } = checkResponse(c, answer, checkCtx);
     record(c, req, passed, failures);
@@ -171,6 +179,7 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
 
   const findings: Finding[] = [...recorded.values()].map((r) => toFinding(r));
   findings.push(...runNotes(o, ops, coverage));
+  if (positives.answered > 0 && positives.notFound === positives.answered) findings.push(allNotFound(o, spec.root.value, positives.answered, ops[0]!.loc));
   const sorted = sortFindings(findings);
   const covList = [...coverage.values()];
   const passedTotal = covList.reduce((n, c) => n + c.checksPassed, 0);
@@ -269,16 +278,59 @@ function toFinding(r: Recorded): Finding {
   };
 }
 
+/** Path of the spec's first server URL (variables at their defaults; Swagger 2.0's basePath becomes one), when not `/`. */
+export function serversPath(root: unknown): string | undefined {
+  const servers = isObj(root) && Array.isArray(root.servers) ? root.servers : [];
+  const first = servers.find((x) => isObj(x) && typeof x.url === 'string') as { url: string; variables?: unknown } | undefined;
+  if (!first) return undefined;
+  const url = first.url.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const v = isObj(first.variables) ? first.variables[name] : undefined;
+    return isObj(v) && v.default !== undefined ? String(v.default) : name;
+  });
+  let p: string;
+  try {
+    p = new URL(url, 'http://server.invalid').pathname.replace(/\/+$/, '');
+  } catch {
+    return undefined;
+  }
+  return p && p !== '/' ? p : undefined;
+}
+
+/** Every positive case got a 404: most likely the base URL misses the prefix the API lives under. */
+function allNotFound(o: ConformanceOptions, root: unknown, answered: number, at: Loc): Finding {
+  const prefix = serversPath(root);
+  const basePath = new URL(o.baseUrl).pathname.replace(/\/+$/, '');
+  const hint =
+    prefix && !basePath.endsWith(prefix)
+      ? `; the spec's servers put the API under ${prefix} and --base-url (which replaces them) has ${basePath ? `the path ${basePath}` : 'no path'}: should it be ${o.baseUrl.replace(/\/+$/, '')}${prefix}?`
+      : '; is --base-url right (it replaces the spec\'s servers, path prefix included)? Otherwise give the spec examples of resources that exist there';
+  return {
+    id: 'all-not-found',
+    level: 'warning',
+    message: `all ${answered} valid request(s) were answered 404: no success path was checked${hint}`,
+    location: locationOf(at),
+  };
+}
+
 /** Findings about the run itself: credentials missing, limits reached. */
 function runNotes(o: ConformanceOptions, ops: Operation[], coverage: Map<Operation, OperationCoverage>): Finding[] {
   const out: Finding[] = [];
-  const secured = ops.filter((op) => op.needsCredentials && !coverage.get(op)!.skipped);
+  const secured = ops.filter((op) => op.needsCredentials && op.queryCredentials.length === 0 && !coverage.get(op)!.skipped);
   if (secured.length > 0 && o.headers.length === 0) {
     out.push({
       id: 'credentials-missing',
       level: 'warning',
       message: `${secured.length} operation(s) require credentials (${[...new Set(secured.flatMap((op) => op.securitySchemes))].join(', ')}) but no --header was given: their answers are mostly 401s, and their success paths go unchecked`,
       location: { file: ops[0]!.loc.doc.name },
+    });
+  }
+  const inQuery = ops.filter((op) => op.queryCredentials.length > 0 && !coverage.get(op)!.skipped);
+  if (inQuery.length > 0) {
+    out.push({
+      id: 'credentials-unsupported',
+      level: 'warning',
+      message: `${inQuery.length} operation(s) take credentials only as an API key in a query parameter (${[...new Set(inQuery.flatMap((op) => op.queryCredentials))].join(', ')}), which the gate does not send (credentials are --header values): their success paths go unchecked, their 401s and 403s are not held against the API`,
+      location: { file: ops[0]!.loc.doc.name, line: lineOf(inQuery[0]!.loc) },
     });
   }
   const notRun = [...coverage.values()].reduce((n, c) => n + c.notRun, 0);

@@ -10,7 +10,8 @@ export interface HttpResponse {
   truncated: boolean;
 }
 
-export type SendResult = { ok: true; response: HttpResponse } | { ok: false; error: string };
+/** `answered`: the status line and headers arrived, the body did not (the connection broke while it was read). */
+export type SendResult = { ok: true; response: HttpResponse } | { ok: false; error: string; answered?: boolean };
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -18,6 +19,7 @@ export async function send(req: HttpRequest, timeoutMs: number): Promise<SendRes
   const started = performance.now();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let status: number | undefined;
   try {
     const res = await fetch(req.url, {
       method: req.method,
@@ -26,15 +28,31 @@ export async function send(req: HttpRequest, timeoutMs: number): Promise<SendRes
       redirect: 'manual',
       signal: controller.signal,
     });
+    status = res.status;
     const { text, truncated } = await readLimited(res);
     return { ok: true, response: { status: res.status, headers: res.headers, body: text, elapsedMs: performance.now() - started, truncated } };
   } catch (e) {
-    if (controller.signal.aborted) return { ok: false, error: `no answer within ${timeoutMs} ms` };
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    return { ok: false, error: cause?.code ?? cause?.message ?? (e as Error).message };
+    const answered = status !== undefined;
+    if (controller.signal.aborted) return { ok: false, answered, error: answered ? `status ${status}, then no complete body within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms` };
+    return { ok: false, answered, error: describeError(e, status) };
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** What went wrong, in words, with the library's code for searching. */
+export function describeError(e: unknown, status?: number): string {
+  const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const cause = err.cause ?? err;
+  const code = cause.code ?? err.code;
+  const text = cause.message ?? err.message ?? String(e);
+  const codeNote = code ? ` (${code})` : '';
+  if (status !== undefined) return `status ${status}, then the connection closed before the body was complete: ${text}${codeNote}`;
+  if (code === 'ECONNREFUSED') return `connection refused: nothing listens at this address${codeNote}`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host name does not resolve${codeNote}`;
+  if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE') return `the connection closed before an answer: ${text}${codeNote}`;
+  if (code?.startsWith('HPE_')) return `not a valid HTTP answer: ${text}${codeNote}`;
+  return `${text}${codeNote}`;
 }
 
 async function readLimited(res: Response): Promise<{ text: string; truncated: boolean }> {

@@ -70,13 +70,41 @@ export interface Operation {
   needsCredentials: boolean;
   /** Names of the security schemes of the first alternative, for messages. */
   securitySchemes: string[];
+  /**
+   * When every security alternative needs an API key in a query parameter (which the gate does not
+   * send: credentials are headers): `scheme (in: query, name: api_key)` of each; else empty.
+   */
+  queryCredentials: string[];
   loc: Loc;
   /** The documented methods on the same path, upper case. */
   pathMethods: string[];
 }
 
+/** `apiKey` schemes with `in: query`: scheme name → parameter name. */
+function queryKeySchemes(spec: Spec): Map<string, string> {
+  const out = new Map<string, string>();
+  const root: Loc = { v: spec.root.value, doc: spec.root, path: [] };
+  const schemes = child(child(root, 'components'), 'securitySchemes');
+  for (const name of ownKeys(schemes.v)) {
+    let s: Loc;
+    try {
+      s = spec.deref(child(schemes, name));
+    } catch {
+      continue;
+    }
+    if (own(s.v, 'type') === 'apiKey' && own(s.v, 'in') === 'query') out.set(name, String(own(s.v, 'name') ?? name));
+  }
+  return out;
+}
+
 export function listOperations(spec: Spec): Operation[] {
+  const queryKeys = queryKeySchemes(spec);
   return specOperations(spec).map((op) => {
+    const alternatives = op.protected ? op.securityAlternatives : [];
+    const inQuery = alternatives.length > 0 && alternatives.every((a) => ownKeys(a).some((k) => queryKeys.has(k)));
+    const queryCredentials = inQuery
+      ? [...new Set(alternatives.flatMap((a) => ownKeys(a).filter((k) => queryKeys.has(k))))].map((k) => `${k} (in: query, name: ${queryKeys.get(k)})`)
+      : [];
     const v = op.loc.v as Record<string, unknown>;
     return {
       name: op.key,
@@ -89,6 +117,7 @@ export function listOperations(spec: Spec): Operation[] {
       responses: responses(spec, child(op.loc, 'responses')),
       needsCredentials: op.protected,
       securitySchemes: op.securityAlternatives[0] ? ownKeys(op.securityAlternatives[0]) : [],
+      queryCredentials,
       loc: op.loc,
       pathMethods: HTTP_METHODS.filter((m) => isObj(own(op.item.v, m))).map((m) => m.toUpperCase()),
     };

@@ -56,8 +56,11 @@ export function buildRequest(c: TestCase, baseUrl: string, creds: Credentials): 
     } else if (p.in === 'header') headers.push([p.name, typeof s === 'string' ? s : s.map((x) => x[1]).join(',')]);
     else cookies.push(`${p.name}=${typeof s === 'string' ? s : s.map((x) => x[1]).join(',')}`);
   }
-  if (cookies.length > 0) headers.push(['Cookie', cookies.join('; ')]);
-  if (c.data.credentials) headers.push(...creds.headers);
+  const credentials = c.data.credentials ? creds.headers : [];
+  // One Cookie header (RFC 6265): cookie parameters and a credential cookie from --header travel together.
+  const credCookie = credentials.find(([k]) => k.toLowerCase() === 'cookie');
+  if (cookies.length > 0) headers.push(['Cookie', [...cookies, ...(credCookie ? [credCookie[1]] : [])].join('; ')]);
+  headers.push(...credentials.filter((h) => cookies.length === 0 || h !== credCookie));
   let body: string | undefined;
   const b = c.data.body;
   if (b) {
@@ -98,13 +101,41 @@ export function shellQuote(s: string): string {
 }
 
 /**
+ * The secret strings of the credential headers: each whole value, the credential after an auth
+ * scheme (`Bearer abc` → `abc`), each cookie value. Short ones (under 4 characters) are left out:
+ * replacing them everywhere would garble the text more than it hides.
+ */
+export function secretsOf(creds: Credentials): string[] {
+  const out = new Set<string>();
+  for (const [k, v] of creds.headers) {
+    out.add(v);
+    const scheme = /^[A-Za-z][\w.+-]*\s+(\S.*)$/.exec(v);
+    if (scheme) out.add(scheme[1]!);
+    if (k.toLowerCase() === 'cookie') for (const pair of v.split(/;\s*/)) out.add(pair.slice(pair.indexOf('=') + 1));
+  }
+  return [...out].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every secret of the credential headers replaced by `***` (for messages: servers echo tokens). */
+export function redact(text: string, creds: Credentials): string {
+  let out = text;
+  for (const secret of secretsOf(creds)) out = out.split(secret).join('***');
+  return out;
+}
+
+/**
  * The request as one curl line. Values of the credential headers are replaced by `***` unless
- * `showSecrets`, so the line can sit in a job summary.
+ * `showSecrets` (a credential cookie sent with cookie parameters: only its part), so the line can
+ * sit in a job summary.
  */
 export function curlLine(req: HttpRequest, creds: Credentials, showSecrets = false): string {
-  const secret = new Set(creds.headers.map(([k]) => k.toLowerCase()));
-  const parts = ['curl', '-i', '-X', req.method, shellQuote(req.url)];
-  for (const [k, v] of req.headers) parts.push('-H', shellQuote(`${k}: ${!showSecrets && secret.has(k.toLowerCase()) ? '***' : v}`));
-  if (req.body !== undefined) parts.push('--data-raw', shellQuote(req.body));
+  const secret = new Map(creds.headers.map(([k, v]) => [k.toLowerCase(), v]));
+  const hide = (s: string) => (showSecrets ? s : redact(s, creds));
+  const parts = ['curl', '-i', '-X', req.method, shellQuote(hide(req.url))];
+  for (const [k, v] of req.headers) {
+    const whole = !showSecrets && secret.get(k.toLowerCase()) === v;
+    parts.push('-H', shellQuote(`${k}: ${whole ? '***' : hide(v)}`));
+  }
+  if (req.body !== undefined) parts.push('--data-raw', shellQuote(hide(req.body)));
   return parts.join(' ');
 }

@@ -7,9 +7,15 @@
  */
 import type { Spec } from '../breaking/spec/load.js';
 import { refOf } from '../breaking/spec/load.js';
-import { isObj, locId, own, type Loc, type Obj } from '../breaking/spec/loc.js';
+import { child, isObj, locId, own, ownKeys, unescapePointer, type Loc, type Obj } from '../breaking/spec/loc.js';
 
 export type JsonSchema = Obj | boolean;
+
+/**
+ * Added next to `writeOnly: true` in response schemas: the validator fails a value that is there
+ * (a writeOnly property the API sent back), wherever the schema applies.
+ */
+export const WRITE_ONLY_KEYWORD = 'x-conformance-write-only';
 export type Direction = 'request' | 'response';
 
 /** Keywords whose value is one schema. */
@@ -111,6 +117,8 @@ export class SchemaBank {
       } else out[k] = x;
     }
     this.dropDirectional(out);
+    this.discriminate(loc, out);
+    if (this.direction === 'response' && out.writeOnly === true) out[WRITE_ONLY_KEYWORD] = true;
     // Boolean exclusive bounds are 3.0 syntax; 3.1 specs converted from 3.0 often keep them.
     exclusiveBounds(out);
     if (this.openapi30) return this.from30(out);
@@ -127,6 +135,59 @@ export class SchemaBank {
     const owned = new Set(Object.keys(props).filter((p) => own(this.deep(props[p]), flag) === true));
     if (owned.size === 0) return;
     s.required = req.filter((r) => !owned.has(String(r)));
+  }
+
+  /**
+   * `oneOf`/`anyOf` with a `discriminator`: each branch also requires the discriminator property to
+   * hold one of its names (the `mapping` keys that point at it, else its component name), so the
+   * branches no longer overlap (a Cat is not also a Dog) and generated bodies carry a value the
+   * server can dispatch on. Requests use the explicit names when there are; responses accept both.
+   */
+  private discriminate(loc: Loc, out: Obj): void {
+    const d = own(loc.v, 'discriminator');
+    const prop = own(d, 'propertyName');
+    const listKey = ['oneOf', 'anyOf'].find((k) => Array.isArray(own(loc.v, k)) && Array.isArray(out[k]));
+    if (typeof prop !== 'string' || !listKey) return;
+    const list = child(loc, listKey);
+    const branches = list.v as unknown[];
+    const targetOf = (l: Loc): string | undefined => {
+      try {
+        return locId(this.spec.deref(l));
+      } catch {
+        return undefined;
+      }
+    };
+    const ids = branches.map((b, i) => (refOf(b) !== undefined ? targetOf(child(list, i)) : undefined));
+    const explicit: string[][] = branches.map(() => []);
+    const mapping = own(d, 'mapping');
+    for (const key of ownKeys(mapping)) {
+      const value = own(mapping, key);
+      if (typeof value !== 'string') continue;
+      const ref = /[#/]/.test(value) ? value : `#/components/schemas/${value}`;
+      const id = targetOf({ v: { $ref: ref }, doc: loc.doc, path: [...loc.path, 'discriminator', 'mapping', key] });
+      const i = id === undefined ? -1 : ids.indexOf(id);
+      if (i >= 0) explicit[i]!.push(key);
+    }
+    const implicit = branches.map((b) => {
+      const m = /#\/(?:components\/schemas|definitions)\/([^/]+)$/.exec(refOf(b) ?? '');
+      return m ? unescapePointer(decodeURIComponent(m[1]!)) : undefined;
+    });
+    const names = branches.map((_, i) =>
+      this.direction === 'request' && explicit[i]!.length > 0 ? explicit[i]! : [...new Set([...explicit[i]!, ...(implicit[i] ? [implicit[i]!] : [])])],
+    );
+    const converted = out[listKey] as JsonSchema[];
+    if (this.direction === 'response' && names.every((n) => n.length > 0)) {
+      // Validation only: the value picks its branch, so errors name what is wrong in that branch.
+      delete out[listKey];
+      const all = [...new Set(names.flat())];
+      out.allOf = [
+        ...(Array.isArray(out.allOf) ? out.allOf : []),
+        { properties: { [prop]: { enum: all } }, required: [prop] },
+        ...converted.map((s, i) => ({ if: { properties: { [prop]: { enum: names[i] } }, required: [prop] }, then: s })),
+      ];
+      return;
+    }
+    out[listKey] = converted.map((s, i) => (names[i]!.length === 0 ? s : { allOf: [s, { properties: { [prop]: { enum: names[i] } }, required: [prop] }] }));
   }
 
   /** A property schema behind at most a few `$ref`s into the bank. */

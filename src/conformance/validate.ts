@@ -3,10 +3,11 @@ import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
 import { InputError } from '../kit/errors.js';
-import type { JsonSchema, SchemaBank } from './schema.js';
+import { WRITE_ONLY_KEYWORD, type JsonSchema, type SchemaBank } from './schema.js';
 
 type AjvLike = {
   addSchema(schema: object): unknown;
+  addKeyword(def: object): unknown;
   compile(schema: object | boolean): ValidateFunction;
 };
 type Ctor = new (opts: object) => AjvLike;
@@ -30,6 +31,13 @@ export class Validator {
     const opts = { strict: false, allErrors: true, logger: false, validateFormats: true, validateSchema: false };
     this.ajv = openapi31 ? new Ajv2020(opts) : new Ajv(opts);
     addFormats(this.ajv);
+    this.ajv.addKeyword({
+      keyword: WRITE_ONLY_KEYWORD,
+      schemaType: 'boolean',
+      errors: false,
+      error: { message: 'is writeOnly: the API should never send it back' },
+      validate: (flag: boolean) => !flag,
+    });
     for (const b of banks) this.ajv.addSchema(b.document());
   }
 
@@ -66,6 +74,8 @@ function describeErrors(errors: ErrorObject[], max = 5): string[] {
   const out: string[] = [];
   for (const e of errors) {
     // Branch errors of oneOf/anyOf repeat the same complaint per branch; keep the summary line.
+    // `must match "then" schema` only repeats the errors of the branch a discriminator picked.
+    if (e.keyword === 'if') continue;
     const where = e.instancePath || '(root)';
     let msg = `${where} ${e.message ?? 'is invalid'}`;
     if (e.keyword === 'enum') msg += `: ${JSON.stringify((e.params as { allowedValues?: unknown[] }).allowedValues)}`;
