@@ -259,3 +259,21 @@ describe('path matching', () => {
     );
   });
 });
+
+describe('Swagger 2.0 host, basePath and schemes', () => {
+  const swagger = (extra: string) => `swagger: '2.0'\ninfo: {title: t, version: '1'}\n${extra}paths:\n  /pets:\n    get:\n      responses:\n        '200': {description: ok}\n`;
+
+  it('become one server per scheme, with the base path and no trailing slash', () => {
+    const d = dir({ 'a.yaml': swagger('host: api.example.com\nbasePath: /v1/\nschemes: [https, http]\n') });
+    expect((loadSpec(path.join(d, 'a.yaml')).root.value as { servers?: unknown }).servers).toEqual([
+      { url: 'https://api.example.com/v1' },
+      { url: 'http://api.example.com/v1' },
+    ]);
+  });
+
+  it('a base path alone is a relative server; neither gives none', () => {
+    const d = dir({ 'a.yaml': swagger('basePath: /api\n'), 'b.yaml': swagger('') });
+    expect((loadSpec(path.join(d, 'a.yaml')).root.value as { servers?: unknown }).servers).toEqual([{ url: '/api' }]);
+    expect((loadSpec(path.join(d, 'b.yaml')).root.value as { servers?: unknown }).servers).toBeUndefined();
+  });
+});

@@ -86,6 +86,8 @@ class Converter {
   convert(): Obj {
     const v = this.v;
     const out: Obj = { openapi: '3.0.0', info: own(v, 'info') ?? {}, paths: {} };
+    const servers = this.servers();
+    if (servers) out.servers = servers;
     out.components = this.components();
     for (const k of ['security', 'tags', 'externalDocs']) if (own(v, k) !== undefined) out[k] = own(v, k);
     for (const k of ownKeys(v)) if (k.startsWith('x-')) out[k] = v[k];
@@ -97,6 +99,23 @@ class Converter {
     }
     out.paths = outPaths;
     return out;
+  }
+
+  /** `host`, `basePath` and `schemes` as OpenAPI 3 servers (one per scheme; https when none is named). */
+  private servers(): Obj[] | undefined {
+    const v = this.v;
+    const host = own(v, 'host');
+    const basePath = own(v, 'basePath');
+    const path = typeof basePath === 'string' && basePath !== '/' ? basePath.replace(/\/+$/, '') : '';
+    if (typeof host !== 'string' || host === '') {
+      if (!path) return undefined;
+      this.back.add(['servers'], ['basePath']);
+      return [{ url: path }];
+    }
+    const listed = own(v, 'schemes');
+    const schemes = Array.isArray(listed) ? listed.filter((x): x is string => typeof x === 'string') : [];
+    this.back.add(['servers'], ['host']);
+    return (schemes.length ? schemes : ['https']).map((scheme) => ({ url: `${scheme}://${host}${path}` }));
   }
 
   private components(): Obj {
