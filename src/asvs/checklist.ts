@@ -8,9 +8,59 @@ import { InputError } from '../kit/errors.js';
 export const STATUSES = ['pass', 'fail', 'n/a', 'todo'] as const;
 export type Status = (typeof STATUSES)[number];
 
+/**
+ * The words and marks teams write for the four statuses (case and a trailing emoji variation selector
+ * do not matter). `partial` is deliberately none of them: see PARTIAL.
+ */
+const STATUS_WORDS: Record<Status, string[]> = {
+  'pass': ['pass', 'passed', 'passes', 'passing', 'yes', 'y', 'done', 'ok', 'okay', 'verified', 'compliant', 'met', 'implemented', '✅', '✔', '☑', '✓', '[x]', '🟢'],
+  'fail': ['fail', 'failed', 'failing', 'no', 'n', 'not met', 'non-compliant', 'noncompliant', 'not compliant', 'not implemented', '❌', '✖', '✗', '✘', '🔴', '⛔'],
+  'n/a': ['n/a', 'na', 'n.a.', 'n.a', 'not applicable', 'not-applicable', 'does not apply', 'inapplicable', '➖'],
+  'todo': ['todo', 'to do', 'to-do', 'tbd', 'open', 'pending', 'not tested', 'not-tested', 'untested', 'not started', 'in progress', 'in-progress', 'wip', 'planned', '⏳', '🚧', '⬜', '[ ]'],
+};
+const WORD_TO_STATUS = new Map<string, Status>(STATUSES.flatMap((s) => STATUS_WORDS[s].map((w) => [w, s] as const)));
+/** Words for "partly done": not a status of their own. A requirement partly met is not met. */
+export const PARTIAL = /^(partial|partially|partly|partially met|partially compliant|partially implemented|in part|⚠|🟡|🟠)$/;
+
+function normStatus(text: string): string {
+  return text.replace(/\uFE0F/g, '').replace(/[*_`]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
 export function parseStatus(text: string): Status | undefined {
-  const s = text.trim().toLowerCase();
-  return (STATUSES as readonly string[]).includes(s) ? (s as Status) : undefined;
+  return readStatus(text).status;
+}
+
+/**
+ * A status cell as written: `pass`, `Pass`, `✅`, `✅ Pass`, `Not applicable`, `N/A - no passwords`,
+ * `N/A (no UI)`. Text after the status word (after ` - `, `:`, `(` or `—`) is a note: for `n/a` it
+ * counts as the reason.
+ */
+export function readStatus(text: string): { status?: Status; note?: string } {
+  const raw = text.trim();
+  const whole = WORD_TO_STATUS.get(normStatus(raw));
+  if (whole) return { status: whole };
+  // `✅ Pass`, `❌ fail`: a mark and a word that agree.
+  const words = normStatus(raw).split(' ');
+  if (words.length === 2) {
+    const [a, b] = words.map((w) => WORD_TO_STATUS.get(w));
+    if (a && b && a === b) return { status: a };
+  }
+  const sep = /\s*(?:\s[-–—]\s*|[–—:(]\s*)/g;
+  for (let m = sep.exec(raw); m; m = sep.exec(raw)) {
+    const head = WORD_TO_STATUS.get(normStatus(raw.slice(0, m.index)));
+    if (!head) continue;
+    const note = raw
+      .slice(m.index + m[0].length)
+      .replace(/\)\s*$/, '')
+      .trim();
+    return note ? { status: head, note } : { status: head };
+  }
+  return {};
+}
+
+/** `partial`, `partially met`, `⚠️`: a word for "partly done". */
+export function isPartialStatus(text: string): boolean {
+  return PARTIAL.test(normStatus(text));
 }
 
 export interface Row {
@@ -72,16 +122,22 @@ export function splitRow(line: string): string[] {
   return cells;
 }
 
-const SEPARATOR = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+/** A delimiter row: GFM needs one hyphen per cell, not three (`|-|-|`, `|:--|--:|`, `---|---`). */
+const SEPARATOR = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
+
+/** A line with an unescaped pipe: a table row, with or without the outer pipes. */
+function hasPipe(line: string): boolean {
+  return /(^|[^\\])\|/.test(line) && line.trim() !== '';
+}
 
 /** Header cell → canonical column name (`ID`, `**Status**`, `Notes / justification` all work). */
 function columnName(cell: string): string {
   const c = cell.replace(/[*_`]/g, '').trim().toLowerCase();
-  if (c === 'id' || c === 'requirement' || c === 'requirement id') return 'id';
-  if (c === 'level' || c === 'min level' || c === 'l') return 'level';
-  if (c === 'status') return 'status';
-  if (c === 'evidence') return 'evidence';
-  if (c === 'notes' || c === 'note' || c.startsWith('notes')) return 'notes';
+  if (['id', '#', 'requirement', 'requirement id', 'req id', 'asvs id', 'asvs requirement'].includes(c)) return 'id';
+  if (['level', 'min level', 'min. level', 'minimum level', 'asvs level', 'lvl', 'l'].includes(c)) return 'level';
+  if (c === 'status' || c.startsWith('status ') || c.startsWith('status/')) return 'status';
+  if (c === 'evidence' || c.startsWith('evidence ') || c.startsWith('evidence/')) return 'evidence';
+  if (['note', 'comment', 'comments', 'justification', 'reason', 'rationale', 'remarks'].includes(c) || c.startsWith('notes')) return 'notes';
   if (c === 'description') return 'description';
   return c;
 }
@@ -111,7 +167,8 @@ function parseMarkdownChecklist(text: string, file: string): Checklist {
       inComment = true;
       continue;
     }
-    const isTableLine = /^\s*\|/.test(line);
+    // Rows may leave out the outer pipes (`ID | Level | ...`), as GFM allows.
+    const isTableLine = /^\s*\|/.test(line) || (table ? hasPipe(line) : hasPipe(line) && SEPARATOR.test(lines[i + 1] ?? ''));
     if (!isTableLine) {
       table = undefined;
       const v = /^\s*(?:[-*]\s+)?(?:\*\*)?ASVS version(?:\*\*)?\s*:\s*(?:\*\*)?\s*`?([^\s`*]+)/i.exec(line);
@@ -143,7 +200,7 @@ function parseMarkdownChecklist(text: string, file: string): Checklist {
     const header = splitRow(line).map(columnName);
     if (!header.includes('id')) {
       // Another table (a legend, a summary): skip it whole.
-      while (i + 1 < lines.length && /^\s*\|/.test(lines[i + 1]!)) i++;
+      while (i + 1 < lines.length && hasPipe(lines[i + 1]!)) i++;
       continue;
     }
     const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
@@ -181,8 +238,9 @@ function stripMarkup(s: string): string {
  */
 export function splitEvidence(cell: string): string[] {
   const items: string[] = [];
-  let rest = cell.replace(/\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g, (_, _label: string, target: string) => {
-    items.push(target);
+  // A link destination is `<with spaces>` or has none; a relative one is percent-encoded (`Security%20Review.md`).
+  let rest = cell.replace(/\[([^\]]*)\]\(\s*(?:<([^>]+)>|([^)\s]+))(?:\s+"[^"]*")?\s*\)/g, (_, _label: string, angled?: string, bare?: string) => {
+    items.push(linkTarget((angled ?? bare ?? '').trim()));
     return ' ';
   });
   rest = rest.replace(/<((?:https?:)[^>\s]+)>/gi, (_, url: string) => {
@@ -194,6 +252,16 @@ export function splitEvidence(cell: string): string[] {
     if (p && p !== '-' && p !== '—') items.push(p);
   }
   return items;
+}
+
+/** A markdown link's destination as a path: percent-escapes decoded for repository paths (URLs stay as written). */
+function linkTarget(target: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return target;
+  try {
+    return decodeURIComponent(target);
+  } catch {
+    return target;
+  }
 }
 
 // ── YAML ────────────────────────────────────────────────────────────────────────────────────
@@ -220,7 +288,12 @@ function parseYamlChecklist(text: string, file: string): Checklist {
   const pair = (map: typeof root, key: string) => map.items.find((p) => String((p.key as { value?: unknown } | null)?.value) === key);
   const out: Checklist = { file, format: 'yaml', anchorLine: 1, rows: [] };
   const v = pair(root, 'asvs-version');
-  if (v) out.version = { value: String((v.value as { value?: unknown } | null)?.value ?? '').replace(/^v/i, ''), line: lineOf(v.key) };
+  // As written: `asvs-version: 5.0` is the number 5 to YAML, but the source text says 5.0.
+  const written = (node: unknown) => {
+    const n = node as { value?: unknown; source?: unknown } | null;
+    return String(typeof n?.source === 'string' && typeof n.value === 'number' ? n.source : (n?.value ?? ''));
+  };
+  if (v) out.version = { value: written(v.value).replace(/^v/i, ''), line: lineOf(v.key) };
   const l = pair(root, 'level');
   if (l) out.level = { value: String((l.value as { value?: unknown } | null)?.value ?? ''), line: lineOf(l.key) };
   const reqs = pair(root, 'requirements');

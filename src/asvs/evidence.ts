@@ -10,7 +10,7 @@ import { PROBE_IDS } from './probe/ids.js';
 export type Evidence =
   | { kind: 'url'; text: string }
   | { kind: 'probe'; text: string; probe: string }
-  | { kind: 'path'; text: string; path: string; lines?: [number, number] };
+  | { kind: 'path'; text: string; path: string; lines?: [number, number]; anchor?: string };
 
 export type EvidenceProblem =
   | { kind: 'not-found'; message: string }
@@ -29,7 +29,9 @@ export function classifyEvidence(text: string): Evidence | EvidenceProblem {
   let lines: [number, number] | undefined;
   if (frag !== undefined) {
     const m = /^L(\d+)(?:-L?(\d+))?$/i.exec(frag);
-    if (!m) return { kind: 'invalid', message: `'${text}': the part after '#' must be a line (L12) or a range (L12-L20)` };
+    // `docs/threat-model.md#authentication`: a heading of a markdown file, as GitHub links it.
+    if (!m && /\.(md|markdown)$/i.test(file) && /^[^\s#]+$/.test(frag)) return { kind: 'path', text, path: file, anchor: frag };
+    if (!m) return { kind: 'invalid', message: `'${text}': the part after '#' must be a line (L12) or a range (L12-L20)${/\.(md|markdown)$/i.test(file) ? ' or a heading anchor' : ''}` };
     const from = Number(m[1]);
     const to = m[2] ? Number(m[2]) : from;
     if (from < 1 || to < from) return { kind: 'invalid', message: `'${text}': line range must start at 1 or later and not run backwards` };
@@ -67,7 +69,47 @@ export function checkPathEvidence(e: Extract<Evidence, { kind: 'path' }>, root: 
       return { kind: 'not-found', message: `'${e.text}': '${e.path}' has ${count} line${count === 1 ? '' : 's'}, not ${e.lines[1]}` };
     }
   }
+  if (e.anchor !== undefined) {
+    if (!st.isFile()) return { kind: 'not-found', message: `'${e.text}': '${e.path}' is not a file, so it has no heading '#${e.anchor}'` };
+    const anchors = markdownAnchors(readFileSync(real, 'utf8'));
+    let wanted = e.anchor.toLowerCase();
+    try {
+      wanted = decodeURIComponent(wanted);
+    } catch {
+      /* as written */
+    }
+    if (!anchors.has(wanted)) return { kind: 'not-found', message: `'${e.text}': '${e.path}' has no heading or anchor '#${e.anchor}'` };
+  }
   return undefined;
+}
+
+/** The anchors GitHub gives a markdown file's headings (`## Token storage` → `token-storage`, repeats `-1`, `-2`), plus explicit `<a id>`/`<a name>`. */
+export function markdownAnchors(text: string): Set<string> {
+  const out = new Set<string>();
+  const counts = new Map<string, number>();
+  let fence: string | undefined;
+  for (const line of text.split(/\r\n?|\n/)) {
+    const f = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+    if (f) {
+      if (!fence) fence = f[1]!;
+      else if (line.trim().startsWith(fence)) fence = undefined;
+      continue;
+    }
+    if (fence) continue;
+    for (const a of line.matchAll(/<a\s[^>]*\b(?:id|name)\s*=\s*["']([^"']+)["']/gi)) out.add(a[1]!.toLowerCase());
+    const h = /^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$/.exec(line);
+    if (!h) continue;
+    const slug = h[1]!
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/<[^>]+>/g, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+    const n = counts.get(slug) ?? 0;
+    counts.set(slug, n + 1);
+    out.add(n === 0 ? slug : `${slug}-${n}`);
+  }
+  return out;
 }
 
 function inside(root: string, p: string): boolean {

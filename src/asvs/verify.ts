@@ -2,7 +2,7 @@
 import { InputError } from '../kit/errors.js';
 import type { Finding, Level } from '../kit/result.js';
 import type { Catalog } from './catalog-file.js';
-import { parseStatus, type Checklist, type Row, type Status } from './checklist.js';
+import { isPartialStatus, parseStatus, readStatus, type Checklist, type Row, type Status } from './checklist.js';
 import { checkPathEvidence, classifyEvidence, isEvidenceProblem, isKnownProbe } from './evidence.js';
 import { PROBE_IDS } from './probe/ids.js';
 import {
@@ -77,8 +77,13 @@ export function parseLevel(text: string, field: string, file?: string): AsvsLeve
 }
 
 export function parseVersion(text: string, field: string, file?: string): AsvsVersion {
-  const v = text.trim().replace(/^v/i, '');
-  if (!isVersion(v)) throw new InputError(`${field}: '${text}' is not a supported ASVS version: expected 4.0.3 or 5.0.0`, { field, file });
+  let v = text.trim().replace(/^v/i, '');
+  // "ASVS 5.0" names one release: 5.0.0. "4.0" does not (4.0.1, 4.0.2, 4.0.3 differ).
+  if (/^5(\.0)?$/.test(v)) v = '5.0.0';
+  if (!isVersion(v)) {
+    const hint = /^4(\.0)?$/.test(v) ? ` ('${text.trim()}' could be 4.0.1, 4.0.2 or 4.0.3: write 4.0.3, the only 4.x supported)` : '';
+    throw new InputError(`${field}: '${text}' is not a supported ASVS version: expected 4.0.3 or 5.0.0${hint}`, { field, file });
+  }
   return v;
 }
 
@@ -124,6 +129,8 @@ export function verifyChecklist(list: Checklist, opts: VerifyOptions): VerifyOut
 
   const known = requirementsOf(version);
   const seen = new Map<string, Row>();
+  /** Requirements whose row exists but has an unversioned id: reported once, on that row, not also as missing. */
+  const misspelt = new Set<string>();
   const statusOf = new Map<string, Status>();
   const probeById = new Map((opts.probes ?? []).map((p) => [p.id, p] as const));
 
@@ -132,7 +139,10 @@ export function verifyChecklist(list: Checklist, opts: VerifyOptions): VerifyOut
     const parsed = parseVersionedId(row.id);
     if (!parsed) {
       const bare = /^V?(\d+\.\d+\.\d+)$/i.exec(row.id);
-      const hint = bare ? `; write it with its version, e.g. ${versionedId(version, bare[1]!)}` : '; expected a versioned id such as v5.0.0-6.2.1';
+      if (bare) misspelt.add(versionedId(version, bare[1]!));
+      const hint = bare
+        ? `; write it with its version, e.g. ${versionedId(version, bare[1]!)} (a bare id is ambiguous: ASVS 5.0 renumbered every requirement)`
+        : '; expected a versioned id such as v5.0.0-6.2.1';
       add('asvs-invalid-id', 'error', row.id ? `'${row.id}' is not a versioned ASVS id${hint}` : `Row without an ASVS id${hint}`, line);
       continue;
     }
@@ -172,46 +182,53 @@ export function verifyChecklist(list: Checklist, opts: VerifyOptions): VerifyOut
     const { line } = row;
     const id = req.id;
     const required = req.level <= level!;
+    /** Problems on a row above the target level inform; they do not fail the gate. */
+    const sev = (lvl: Level): Level => (required ? lvl : lvl === 'error' ? 'warning' : lvl);
+    const above = required ? '' : ` (above level ${level})`;
     if (row.level && !new RegExp(`^L?${req.level}$`, 'i').test(row.level)) {
       add('asvs-level-mismatch', 'warning', `${id}: the Level column says '${row.level}', but ASVS ${version} puts it at level ${req.level}`, line, {
         requirement: id,
       });
     }
-    const status = parseStatus(row.status);
+    const read = readStatus(row.status);
+    const status = read.status;
     if (!status) {
-      add(
-        'asvs-invalid-status',
-        'error',
-        `${id}: status '${row.status}' is not one of pass, fail, n/a, todo${row.status ? '' : ' (the cell is empty)'}`,
-        line,
-        { requirement: id },
-      );
+      // A requirement above the target level may stay blank: it is not asked for.
+      if (!required && row.status.trim() === '') return;
+      const why = isPartialStatus(row.status)
+        ? `; a requirement partly met is not met: mark it fail (or todo while the work goes on) and say in Notes what is missing`
+        : row.status
+          ? ' (also accepted: pass/yes/✅, fail/no/❌, n/a/not applicable, todo/not tested)'
+          : ' (the cell is empty)';
+      add('asvs-invalid-status', sev('error'), `${id}: status '${row.status}' is not one of pass, fail, n/a, todo${why}${above}`, line, { requirement: id });
       return;
     }
     statusOf.set(id, status);
     const data = { requirement: id, status, requiredAtLevel: required };
+    const reason = [row.notes.trim(), read.note ?? ''].filter(Boolean).join('; ');
     if (status === 'fail') {
-      add('asvs-requirement-failed', required ? 'error' : 'warning', `${id} is marked fail${required ? '' : ` (above level ${level})`}${describe(id)}`, line, data);
+      add('asvs-requirement-failed', required ? 'error' : 'warning', `${id} is marked fail${above}${describe(id)}`, line, data);
     } else if (status === 'todo' && required) {
       add('asvs-requirement-todo', opts.allowTodo ? 'warning' : 'error', `${id} is still todo${describe(id)}`, line, data);
-    } else if (status === 'n/a' && row.notes.trim() === '') {
-      add('asvs-justification-missing', 'error', `${id} is n/a without a reason: say in Notes why it does not apply${describe(id)}`, line, data);
+    } else if (status === 'n/a' && reason === '') {
+      add('asvs-justification-missing', sev('error'), `${id} is n/a without a reason: say in Notes why it does not apply${above}${describe(id)}`, line, data);
     } else if (status === 'pass' && row.evidence.length === 0) {
-      add('asvs-evidence-missing', 'error', `${id} is marked pass without evidence: cite a file (path#L12), a URL or a probe id${describe(id)}`, line, data);
+      add('asvs-evidence-missing', sev('error'), `${id} is marked pass without evidence: cite a file (path#L12), a URL or a probe id${above}${describe(id)}`, line, data);
     }
-    for (const text of row.evidence) checkEvidence(text, id, status, line);
+    for (const text of row.evidence) checkEvidence(text, id, status, line, required);
   }
 
-  function checkEvidence(text: string, id: string, status: Status, line: number): void {
+  function checkEvidence(text: string, id: string, status: Status, line: number, required: boolean): void {
+    const sev = (lvl: Level): Level => (required ? lvl : lvl === 'error' ? 'warning' : lvl);
     const e = classifyEvidence(text);
     if (isEvidenceProblem(e)) {
-      add('asvs-evidence-invalid', 'error', `${id}: evidence ${e.message}`, line, { requirement: id, evidence: text });
+      add('asvs-evidence-invalid', sev('error'), `${id}: evidence ${e.message}`, line, { requirement: id, evidence: text });
       return;
     }
     if (e.kind === 'url') return;
     if (e.kind === 'probe') {
       if (!isKnownProbe(e.probe)) {
-        add('asvs-evidence-not-found', 'error', `${id}: evidence '${text}' names no probe; known probes: ${PROBE_IDS.join(', ')}`, line, {
+        add('asvs-evidence-not-found', sev('error'), `${id}: evidence '${text}' names no probe; known probes: ${PROBE_IDS.join(', ')}`, line, {
           requirement: id,
           evidence: text,
         });
@@ -225,7 +242,7 @@ export function verifyChecklist(list: Checklist, opts: VerifyOptions): VerifyOut
           evidence: e.probe,
         });
       } else if (run.status === 'fail') {
-        add('asvs-requirement-failed', 'error', `${id} is marked pass but cites ${e.probe}, which failed: ${run.detail}${describe(id)}`, line, {
+        add('asvs-requirement-failed', sev('error'), `${id} is marked pass but cites ${e.probe}, which failed${required ? '' : ` (above level ${level})`}: ${run.detail}${describe(id)}`, line, {
           requirement: id,
           evidence: e.probe,
           status,
@@ -238,12 +255,13 @@ export function verifyChecklist(list: Checklist, opts: VerifyOptions): VerifyOut
     const problem = checkPathEvidence(e, opts.root);
     if (!problem) return;
     const rule = problem.kind === 'outside-repo' ? 'asvs-evidence-outside-repo' : problem.kind === 'not-found' ? 'asvs-evidence-not-found' : 'asvs-evidence-invalid';
-    add(rule, 'error', `${id}: evidence ${problem.message}`, line, { requirement: id, evidence: text });
+    // A path leaving the repository is refused at every level; a stale path above the target level only informs.
+    add(rule, problem.kind === 'outside-repo' ? 'error' : sev('error'), `${id}: evidence ${problem.message}`, line, { requirement: id, evidence: text });
   }
 
   const required = requiredAt(version, level);
   for (const req of required) {
-    if (!seen.has(req.id)) {
+    if (!seen.has(req.id) && !misspelt.has(req.id)) {
       add('asvs-requirement-missing', 'error', `${req.id} (level ${req.level}, ${req.section} ${req.sectionName}) has no row${describe(req.id)}`, list.anchorLine || undefined, {
         requirement: req.id,
       });

@@ -16,7 +16,8 @@ or write a new checklist.
   api-delivery asvs verify CHECKLIST [--level N] [options]
       Every requirement of the level needs a row; fail and todo rows fail the gate, n/a needs a
       reason in Notes, pass needs evidence: a repository path (path#L12), an https URL or a probe
-      id. With --openapi and --base-url the probes run too, and a pass row citing a failed probe fails.
+      id. Statuses as teams write them (Passed, ✅, Not applicable, N/A - reason) are read; partial
+      is no status. Rows above the level may stay blank (their slips are warnings). With --openapi and --base-url the probes run too, and a pass row citing a failed probe fails.
     --level 1|2|3             target level (default: 'Target level:' in the checklist)
     --version 4.0.3|5.0.0     ASVS version (default: 'ASVS version:' in the checklist)
     --allow-todo              todo rows are warnings, not errors

@@ -15,10 +15,13 @@ a major release) and exits 1 when it does not. SPEC is a file or a git revision 
 
 Options:
   --base SPEC               the spec at the previous release (default: the revision's path at the
-                            last release tag, found with git describe --tags)
+                            last release tag: the highest version tag reachable from HEAD with the
+                            tag's prefix, e.g. api/ for api/v2.0.0; none in a full clone: a first
+                            release, every operation new)
   --revision SPEC           the spec being released (required)
   --version X.Y.Z           the release version (default: from --tag; else the notes suggest one)
-  --previous-version X.Y.Z  the version released last (default: the base spec's info.version)
+  --previous-version X.Y.Z  the version released last (default: the base tag's version, else the
+                            base spec's info.version)
   --tag TAG                 the release tag (default for publish: v<version>)
   --date YYYY-MM-DD         the release date shown in the notes (default: today)
   --rollout-date YYYY-MM-DD when the release reaches production (shown to consumers)
@@ -33,10 +36,11 @@ Options:
   -h, --help                show this help
 
 Publish options (after 'publish'):
-  --draft, --prerelease     mark the GitHub Release so
+  --draft, --prerelease     mark the GitHub Release so (a version such as 2.0.0-rc.1 is always a prerelease)
   --name TEXT               release title (default: "<API title> <version> (<date>)")
   --target REF              commit or branch a new tag is created from
-  --changelog FILE          prepend the entry to this file once (default: CHANGELOG.md; '' skips)
+  --changelog FILE          prepend the entry to this file once (default: CHANGELOG.md; '' skips); a
+                            section for the version written by hand is kept, nothing added
   --changelog-branch NAME   also commit the entry to this branch through the GitHub API
   --docs-dir DIR            build the GitHub Pages site here (API reference + changelog)
   --docs-url URL            where the site is published (linked from consumer notices)

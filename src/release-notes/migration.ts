@@ -76,6 +76,11 @@ export const MIGRATION_FAMILIES: readonly MigrationFamily[] = [
     hint: 'Send the request body in one of the media types the operation still accepts.',
   },
   {
+    family: 'parameter serialisation',
+    match: /^request-parameter-serialization-changed$/,
+    hint: 'Serialise the parameter as the new spec says (its style and explode): the server reads the old form differently or rejects it.',
+  },
+  {
     family: 'request shape',
     match: /^request-.*(removed|content-schema|all-of-|one-of|any-of-|discriminator|if-|then-|else-|dependent-|unevaluated-|property-names|pattern-property|prefix-items|contains-)/,
     hint: 'Regenerate your client models from the new spec and check the payloads you build against them.',

@@ -11,6 +11,8 @@ export interface NotesInput {
   pulls?: PullSummary;
   base: string;
   revision: string;
+  /** No earlier release: every operation is new. */
+  firstRelease?: boolean;
 }
 
 export interface NotesOptions {
@@ -48,7 +50,8 @@ export function renderNotes(i: NotesInput, o: NotesOptions = {}): string {
   const lines: string[] = [];
   if (o.title !== false) lines.push(`${h(0)}${releaseTitle(i)}`, '');
   const from = i.previousVersion ? `${i.previousVersion} ` : '';
-  lines.push(
+  if (i.firstRelease) lines.push(`**First release** of the API: ${plural(c.newOperations.length, 'operation')}${c.deprecations.length ? `, ${plural(c.deprecations.length, 'deprecation')}` : ''} (${code(i.revision)}).`);
+  else lines.push(
     `**${SEMVER_WORD[c.semver]}** of the API: ${plural(c.breaking.length, 'breaking change')}, ${plural(c.deprecations.filter((d) => d.newInRelease).length, 'new deprecation')}, ${plural(c.newOperations.length, 'new operation')}. ` +
       `Compared with ${from}(${code(i.base)} → ${code(i.revision)}).`,
   );
@@ -131,6 +134,10 @@ function pullSection(p: PullSummary, h1: string, h2: string): string[] {
     out.push(`${h2}${g.title}`, '');
     for (const pr of g.pulls) out.push(`- ${pr.title} ([#${pr.number}](${pr.url}))${pr.author ? ` by @${pr.author}` : ''}`);
     out.push('');
+  }
+  if (p.excluded?.length) {
+    const n = p.excluded.length;
+    out.push(`_${n === 1 ? '1 pull request is' : `${n} pull requests are`} left out by a label such as \`skip-changelog\` (${p.excluded.map((x) => `#${x.number}`).join(', ')})._`, '');
   }
   if (p.truncated) out.push(`_The list stops at the ${p.total} most recent pull requests; older ones merged since ${p.since} are not shown._`, '');
   if (p.contributors.length) out.push(`${h1}Contributors`, '', p.contributors.map((c) => `@${c}`).join(', '), '');

@@ -12,6 +12,7 @@ import { notifyConsumers, renderNotice, WEBHOOKS_SENT, webhooksSentMarker, type 
 import { markRelease, upsertRelease, type ReleaseOutcome } from './release.js';
 import { updateRemoteFile } from './remote-file.js';
 import { runReleaseNotes, type ReleaseNotesInputs, type ReleaseNotesResult } from './run.js';
+import { parseVersion } from './version.js';
 
 export interface PublishInputs extends ReleaseNotesInputs {
   draft?: string | boolean;
@@ -61,7 +62,7 @@ export async function publishRelease(i: PublishInputs): Promise<PublishResult> {
   const cwd = i.cwd ?? process.cwd();
   const dryRun = parseBool(i.dryRun, 'dry-run');
   const draft = parseBool(i.draft, 'draft');
-  const prerelease = parseBool(i.prerelease, 'prerelease');
+  const prereleaseAsked = parseBool(i.prerelease, 'prerelease');
   const env = i.env ?? process.env;
   // Check every input before anything is sent.
   const repo = i.repository?.trim() ? parseRepo(i.repository, 'repository') : undefined;
@@ -80,6 +81,8 @@ export async function publishRelease(i: PublishInputs): Promise<PublishResult> {
   const version = notes.version;
   if (!version) throw new InputError('version: required to publish (give version, or a tag such as v2.0.0)', { field: 'version' });
   const tag = i.tag?.trim() || `v${version}`;
+  // A semver pre-release (2.0.0-rc.1) is published as a GitHub pre-release, so it never becomes "Latest".
+  const prerelease = prereleaseAsked || (parseVersion(version)?.prerelease.length ?? 0) > 0;
   const report: PublishReport = { dryRun, tag, notifications: [] };
   const result: PublishResult = { ...notes, tag, publish: report };
   if (notes.verdict === 'fail') {
@@ -90,7 +93,17 @@ export async function publishRelease(i: PublishInputs): Promise<PublishResult> {
   const gh: GitHubClient | undefined = i.token ? createGitHubClient({ token: i.token, baseUrl: i.apiUrl, log: i.log, ...i.client }) : undefined;
   const name = i.releaseName?.trim() || releaseTitle({ changelog: notes.changelog, version, date: notes.date });
   const releaseBody = renderNotes(
-    { changelog: notes.changelog, version, previousVersion: notes.previousVersion, date: notes.date, rolloutDate, pulls: notes.pulls, base: notes.base, revision: notes.revision },
+    {
+      changelog: notes.changelog,
+      version,
+      previousVersion: notes.previousVersion,
+      date: notes.date,
+      rolloutDate,
+      pulls: notes.pulls,
+      base: notes.base,
+      revision: notes.revision,
+      firstRelease: notes.firstRelease,
+    },
     { title: false },
   );
 
@@ -103,6 +116,9 @@ export async function publishRelease(i: PublishInputs): Promise<PublishResult> {
     const r = upsertChangelogFile(file, version, notes.notes, dryRun);
     changelogMarkdown = r.text;
     const rel = path.relative(cwd, file);
+    if (r.existingLine) {
+      i.log?.(`changelog: ${rel || file}:${r.existingLine} already has a section for ${version} that this tool did not write: left as it is, no second entry (remove it to let the notes take its place)`);
+    }
     report.changelog = { file: rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file, action: r.action };
     const branch = i.changelogBranch?.trim();
     if (branch) {

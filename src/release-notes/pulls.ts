@@ -23,6 +23,18 @@ export interface PullSummary {
   /** True when the page limit stopped the listing before reaching `since`. */
   truncated: boolean;
   total: number;
+  /** Pull requests left out by a label such as `skip-changelog`. */
+  excluded?: MergedPull[];
+}
+
+/**
+ * Labels that keep a pull request out of the notes: `skip-changelog`, `no-changelog`, `changelog: skip`,
+ * `ignore-for-release`, `skip-release-notes`, `no release notes`… (case, spaces, `-`, `_`, `:` and `/` ignored).
+ */
+const EXCLUDE_LABEL = /^(skip|no|ignore|exclude)(from)?(changelog|releasenotes?|release)$|^(changelog|releasenotes?)(skip|ignore|exclude|no|none)$|^ignoreforrelease$|^notinchangelog$/;
+
+export function isExcludedLabel(label: string): boolean {
+  return EXCLUDE_LABEL.test(label.toLowerCase().replace(/[\s_:/-]+/g, ''));
 }
 
 /** Pages of 100 closed pull requests read at most (most recently updated first). */
@@ -83,11 +95,12 @@ const OTHER = 'Other changes';
 const CONVENTIONAL = /^([a-z]+)(\([^)]*\))?(!)?:\s/i;
 
 export function groupOf(p: Pick<MergedPull, 'title' | 'labels'>): string {
+  const m = CONVENTIONAL.exec(p.title);
+  // `feat(api)!:` is breaking whatever other label (`enhancement`) it carries.
+  if (m?.[3] || /^BREAKING[ -]CHANGE:/.test(p.title)) return 'Breaking changes';
   const byLabel = GROUPS.find((g) => p.labels.some((l) => g.labels.test(l)));
   if (byLabel) return byLabel.title;
-  const m = CONVENTIONAL.exec(p.title);
   if (m) {
-    if (m[3]) return 'Breaking changes';
     const type = m[1]!.toLowerCase();
     const byPrefix = GROUPS.find((g) => g.prefixes.includes(type));
     if (byPrefix) return byPrefix.title;
@@ -95,7 +108,9 @@ export function groupOf(p: Pick<MergedPull, 'title' | 'labels'>): string {
   return OTHER;
 }
 
-export function summarizePulls(pulls: MergedPull[], since: string, truncated: boolean): PullSummary {
+export function summarizePulls(all: MergedPull[], since: string, truncated: boolean): PullSummary {
+  const excluded = all.filter((p) => p.labels.some(isExcludedLabel));
+  const pulls = all.filter((p) => !excluded.includes(p));
   const by = new Map<string, MergedPull[]>();
   for (const p of pulls) {
     const g = groupOf(p);
@@ -104,5 +119,5 @@ export function summarizePulls(pulls: MergedPull[], since: string, truncated: bo
   const order = [...GROUPS.map((g) => g.title), OTHER];
   const groups = order.filter((t) => by.has(t)).map((title) => ({ title, pulls: by.get(title)! }));
   const contributors = [...new Set(pulls.map((p) => p.author).filter((a): a is string => !!a))].sort((a, b) => a.localeCompare(b));
-  return { since, groups, contributors, truncated, total: pulls.length };
+  return { since, groups, contributors, truncated, total: pulls.length, excluded };
 }

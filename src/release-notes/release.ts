@@ -1,3 +1,4 @@
+import { isInputError } from '../kit/errors.js';
 import { explainGitHubError, type GitHubClient } from './github.js';
 
 export interface ReleaseSpec {
@@ -57,25 +58,41 @@ async function findRelease(gh: GitHubClient, r: ReleaseSpec): Promise<{ id: numb
   return undefined;
 }
 
+/** GitHub's 422 when a release for the tag exists already (a draft we did not see, or a run in parallel). */
+function alreadyExists(e: unknown): boolean {
+  const data = (e as { status?: number; response?: { data?: { errors?: { code?: string; field?: string }[] } } }).response?.data;
+  return (e as { status?: number }).status === 422 && !!data?.errors?.some((x) => x.code === 'already_exists');
+}
+
 /** Create the release for the tag, or edit the one that exists: a re-run never makes a second one. */
 export async function upsertRelease(gh: GitHubClient, r: ReleaseSpec): Promise<ReleaseOutcome> {
   const repo = `${r.owner}/${r.repo}`;
   const fields = { name: r.name, body: fitReleaseBody(r.body), draft: r.draft, prerelease: r.prerelease };
-  const existing = await findRelease(gh, r);
+  let existing = await findRelease(gh, r);
+  const update = async (found: { id: number; body?: string | null }): Promise<ReleaseOutcome> => {
+    const { data } = await gh.rest.repos.updateRelease({ owner: r.owner, repo: r.repo, release_id: found.id, ...fields });
+    return { action: 'updated', id: data.id, url: data.html_url, body: fields.body, previousBody: found.body ?? undefined };
+  };
   try {
-    if (existing) {
-      const { data } = await gh.rest.repos.updateRelease({ owner: r.owner, repo: r.repo, release_id: existing.id, ...fields });
-      return { action: 'updated', id: data.id, url: data.html_url, body: fields.body, previousBody: existing.body ?? undefined };
+    if (existing) return await update(existing);
+    try {
+      const { data } = await gh.rest.repos.createRelease({
+        owner: r.owner,
+        repo: r.repo,
+        tag_name: r.tag,
+        ...(r.target ? { target_commitish: r.target } : {}),
+        ...fields,
+      });
+      return { action: 'created', id: data.id, url: data.html_url, body: fields.body };
+    } catch (e) {
+      if (!alreadyExists(e)) throw e;
+      // Created meanwhile (a parallel run), or a draft the listing did not show yet: find it again and edit it.
+      existing = await findRelease(gh, r);
+      if (!existing) throw e;
+      return await update(existing);
     }
-    const { data } = await gh.rest.repos.createRelease({
-      owner: r.owner,
-      repo: r.repo,
-      tag_name: r.tag,
-      ...(r.target ? { target_commitish: r.target } : {}),
-      ...fields,
-    });
-    return { action: 'created', id: data.id, url: data.html_url, body: fields.body };
   } catch (e) {
+    if (isInputError(e)) throw e;
     throw explainGitHubError(e, `${existing ? 'update' : 'create'} the release for tag ${r.tag}`, repo);
   }
 }

@@ -20,6 +20,28 @@ export function parseVersion(text: string): Version | undefined {
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), prerelease: m[4] ? m[4].split('.') : [], text: text.trim().replace(/^v/, '') };
 }
 
+/** A release tag: an optional component prefix (`api/`, `api-`, `api@`) and a version (`v1.2.0`, `1.2.0`). */
+export interface ReleaseTag {
+  tag: string;
+  /** `api/` in `api/v1.2.0`; '' for `v1.2.0`. */
+  prefix: string;
+  version: Version;
+}
+
+/** `v1.2.0`, `1.2.0`, `api/v1.2.0`, `api-v1.2.0`, `@acme/api@1.2.0` → prefix and version; anything else → undefined. */
+export function parseTag(tag: string): ReleaseTag | undefined {
+  const t = tag.trim();
+  const direct = parseVersion(t);
+  if (direct) return { tag: t, prefix: '', version: direct };
+  // The shortest prefix ending in / - @ after which a version follows.
+  for (let i = 0; i < t.length; i++) {
+    if (!'/-@'.includes(t[i]!)) continue;
+    const v = parseVersion(t.slice(i + 1));
+    if (v && /^v?\d/.test(t.slice(i + 1))) return { tag: t, prefix: t.slice(0, i + 1), version: v };
+  }
+  return undefined;
+}
+
 /** Parse a version the user gave; a malformed one is bad input. */
 export function requireVersion(text: string, field: string): Version {
   const v = parseVersion(text);
@@ -52,8 +74,10 @@ export function bumpOf(previous: Version, next: Version): Semver | 'none' {
   if (next.major !== previous.major) return next.major > previous.major ? 'major' : 'none';
   if (next.minor !== previous.minor) return next.minor > previous.minor ? 'minor' : 'none';
   if (next.patch !== previous.patch) return next.patch > previous.patch ? 'patch' : 'none';
-  // 2.0.0-rc.1 → 2.0.0 (or rc.1 → rc.2) finishes the same release: the change is measured from the last final version.
-  return previous.prerelease.length > 0 ? 'patch' : 'none';
+  // 2.0.0-rc.1 → 2.0.0 (or rc.1 → rc.2) finishes the same release, measured from the last final version:
+  // X.0.0 is a major release, X.Y.0 a minor one, X.Y.Z a patch.
+  if (previous.prerelease.length === 0) return 'none';
+  return next.minor === 0 && next.patch === 0 ? 'major' : next.patch === 0 ? 'minor' : 'patch';
 }
 
 /** The bump a change needs. Before 1.0.0 breaking changes go in a minor release (semver item 4: anything may change). */
@@ -64,10 +88,20 @@ export function requiredBump(previous: Version, advice: Semver): Semver {
 
 const RANK: Record<Semver | 'none', number> = { none: 0, patch: 1, minor: 2, major: 3 };
 
+/** 2.0.0-rc.1 → 2.0.0-rc.2 or → 2.0.0: one release in the making, not a new major one. */
+function sameRelease(a: Version, b: Version): boolean {
+  return a.prerelease.length > 0 && a.major === b.major && a.minor === b.minor && a.patch === b.patch;
+}
+
 /** The next version the advice leads to (suggestion when the user gave none). */
 export function suggestVersion(previous: Version, advice: Semver): string {
   const need = requiredBump(previous, advice);
-  if (previous.prerelease.length) return `${previous.major}.${previous.minor}.${previous.patch}`;
+  if (previous.prerelease.length) {
+    // 2.1.0-rc.1 finishes as 2.1.0 unless the change needs more than a minor release over 2.0.x.
+    const core = { ...previous, prerelease: [] };
+    if (RANK[bumpOf(previous, core)] >= RANK[need]) return `${previous.major}.${previous.minor}.${previous.patch}`;
+    return need === 'major' ? `${previous.major + 1}.0.0` : `${previous.major}.${previous.minor + 1}.0`;
+  }
   if (need === 'major') return `${previous.major + 1}.0.0`;
   if (need === 'minor') return `${previous.major}.${previous.minor + 1}.0`;
   return `${previous.major}.${previous.minor}.${previous.patch + 1}`;
@@ -90,7 +124,7 @@ export interface VersionCheckInput {
   version?: Version;
   /** --previous-version, else the base spec's info.version. */
   previous?: string;
-  previousFrom: 'option' | 'base spec';
+  previousFrom: 'option' | 'base tag' | 'base spec';
   /** The revision spec's info.version and where it is written. */
   revisionVersion?: string;
   revisionLocation?: Location;
@@ -105,7 +139,7 @@ export function checkVersion(i: VersionCheckInput): VersionCheck {
     findings.push({
       id: 'previous-version-unparseable',
       level: 'warning',
-      message: `The previous version '${i.previous}' (${i.previousFrom === 'option' ? '--previous-version' : "base spec's info.version"}) is not a semantic version: the release version cannot be checked against the changes. Pass --previous-version X.Y.Z.`,
+      message: `The previous version '${i.previous}' (${i.previousFrom === 'option' ? '--previous-version' : i.previousFrom === 'base tag' ? 'the base tag' : "base spec's info.version"}) is not a semantic version: the release version cannot be checked against the changes. Pass --previous-version X.Y.Z.`,
       data: { previous: i.previous },
     });
   }
@@ -136,7 +170,7 @@ export function checkVersion(i: VersionCheckInput): VersionCheck {
         message: `${prev.text} → ${i.version.text} is a ${bump} release but ${why}: a ${need} release is needed (e.g. ${suggestVersion(prev, i.advice)}).`,
         data: { version: i.version.text, previous: prev.text, bump, required: need },
       });
-    } else if (RANK[bump] > RANK[need] && bump === 'major') {
+    } else if (RANK[bump] > RANK[need] && bump === 'major' && !sameRelease(prev, i.version)) {
       findings.push({
         id: 'version-bump-larger-than-needed',
         level: 'info',

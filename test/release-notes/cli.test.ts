@@ -152,14 +152,16 @@ describe('api-delivery release-notes', () => {
     expect(since.out).toContain('- feat: vaccinations ([#6]');
   });
 
-  test('no tags and no --base: a clear error, not a silent empty changelog', async () => {
+  test('no tags and no --base in a full clone: the first release, said so (not a silent empty changelog)', async () => {
+    // Was an input error (exit 2) that left a first release nothing to pass; a shallow clone still is one (qa-unseen.test.ts).
     const d = newRepo();
     copyFileSync(V2, path.join(d, 'openapi.yaml'));
     git(d, 'add', '.');
     git(d, 'commit', '-q', '-m', 'first');
     const r = await cli(['--revision', 'openapi.yaml'], d);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/base: not given, and the repository has no tags to find the last release in/);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/base: no earlier release found .* this is the first release, so every operation is new/);
+    expect(r.out).toMatch(/\*\*First release\*\* of the API: \d+ operations/);
   });
 
   test('outside a git repository without --base: says so', async () => {

@@ -23,7 +23,8 @@ describe('semantic versions', () => {
     expect(bumpOf(v('1.4.0'), v('1.5.0'))).toBe('minor');
     expect(bumpOf(v('1.4.0'), v('1.4.1'))).toBe('patch');
     expect(bumpOf(v('1.4.0'), v('1.4.0'))).toBe('none');
-    expect(bumpOf(v('2.0.0-rc.1'), v('2.0.0'))).toBe('patch');
+    // rc.1 → final finishes the release the rc started: 2.0.0 is a major release (was 'patch', which failed rc → final with any change).
+    expect(bumpOf(v('2.0.0-rc.1'), v('2.0.0'))).toBe('major');
   });
   test('suggested next versions', () => {
     expect(suggestVersion(v('1.4.2'), 'major')).toBe('2.0.0');

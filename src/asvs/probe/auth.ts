@@ -1,4 +1,7 @@
-/** probe:auth: every operation the spec protects, called without credentials, must answer 401 or 403. */
+/**
+ * probe:auth: every operation the spec protects, called without credentials, must be refused: 401, 403,
+ * or 404 (an API may hide what a caller without credentials cannot see, as GitHub does).
+ */
 import { headerParams, requestTarget, type Operation } from './operations.js';
 import { outcome, probeFinding, type ProbeContext, type ProbeOutcome } from './types.js';
 
@@ -31,21 +34,23 @@ export async function probeAuth(ctx: ProbeContext): Promise<ProbeOutcome> {
           status: res.status,
         }),
       );
-    } else if (res.status !== 401 && res.status !== 403) {
+    } else if (res.status !== 401 && res.status !== 403 && res.status !== 404) {
       findings.push(
         probeFinding(
           ctx,
           'probe:auth',
           'asvs-auth-unexpected-status',
           'warning',
-          `answered ${res.status} without credentials; expected 401 or 403 (authentication should be checked before anything else)`,
+          `answered ${res.status} without credentials; expected 401, 403 or 404 (authentication should be checked before anything else)`,
           op,
           { status: res.status },
         ),
       );
     }
   }
-  return outcome('probe:auth', findings, ctx.client.sent - start, `${ops.length} protected operation${ops.length === 1 ? '' : 's'} refused calls without credentials`, {
+  const hidden = Object.values(answers).filter((s) => s === 404).length;
+  const how = hidden ? ` (${hidden === ops.length ? 'all' : hidden} with 404: hidden from callers without credentials)` : '';
+  return outcome('probe:auth', findings, ctx.client.sent - start, `${ops.length} protected operation${ops.length === 1 ? '' : 's'} refused calls without credentials${how}`, {
     answers,
     skipped,
   });

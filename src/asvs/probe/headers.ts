@@ -11,7 +11,7 @@ import { outcome, probeFinding, type ProbeContext, type ProbeOutcome } from './t
 const PROBE_ORIGIN = 'https://asvs-probe.invalid';
 const VERSION_HEADERS = ['server', 'x-powered-by', 'x-aspnet-version', 'x-aspnetmvc-version', 'x-generator', 'x-runtime-version'];
 /** `nginx/1.18.0`, `Express 4.17.1`, `PHP/8.1`, `Microsoft-IIS/10.0`: a product followed by a version number. */
-const HAS_VERSION = /(?:\/|\s|^)v?\d+(?:\.\d+)+|\/\s*\d+/;
+const HAS_VERSION = /(?:\/|\s|^)v?\d+(?:\.\d+)+|\/\s*v?\d+(?![\w])/;
 
 export async function probeHeaders(ctx: ProbeContext): Promise<ProbeOutcome> {
   const start = ctx.client.sent;
@@ -38,7 +38,9 @@ export async function probeHeaders(ctx: ProbeContext): Promise<ProbeOutcome> {
   const https = ctx.client.base.protocol === 'https:';
   for (const { what, op: o, res } of samples) {
     const h = res.headers;
-    if ((h.get('x-content-type-options') ?? '').trim().toLowerCase() !== 'nosniff') {
+    // A proxy and the app may both set it: fetch joins the two as `nosniff, nosniff`.
+    const xcto = (h.get('x-content-type-options') ?? '').split(',').map((v) => v.trim().toLowerCase());
+    if (!xcto.includes('nosniff') || xcto.some((v) => v !== 'nosniff')) {
       once('nosniff', () => probeFinding(ctx, 'probe:headers', 'asvs-header-nosniff-missing', 'error', `X-Content-Type-Options: nosniff is missing on ${what}`, o));
     }
     for (const name of VERSION_HEADERS) {

@@ -84,7 +84,10 @@ export async function probeRateLimit(ctx: ProbeContext): Promise<ProbeOutcome> {
     return outcome('probe:rate-limit', findings, sent, '', { operation: op.key, sent, statuses: seen });
   }
   const h = first429.res.headers;
-  const present = LIMIT_HEADERS.filter((n) => h.get(n) !== null);
+  const retryAfterText = h.get('retry-after');
+  // Retry-After is a number of seconds or an HTTP date (RFC 9110 §10.2.3); `soon` tells a client nothing.
+  const usableRetryAfter = retryAfterText === null || /^\s*\d+\s*$/.test(retryAfterText) || !Number.isNaN(Date.parse(retryAfterText));
+  const present = LIMIT_HEADERS.filter((n) => h.get(n) !== null && (n !== 'Retry-After' || usableRetryAfter));
   if (present.length === 0) {
     findings.push(
       probeFinding(
@@ -92,7 +95,9 @@ export async function probeRateLimit(ctx: ProbeContext): Promise<ProbeOutcome> {
         'probe:rate-limit',
         'asvs-rate-limit-headers-missing',
         'error',
-        `limited at request ${first429.n} with 429, but without Retry-After or RateLimit-* headers to say when to retry`,
+        usableRetryAfter
+          ? `limited at request ${first429.n} with 429, but without Retry-After or RateLimit-* headers to say when to retry`
+          : `limited at request ${first429.n} with 429, but Retry-After: '${retryAfterText!.slice(0, 40)}' is neither a number of seconds nor an HTTP date, and no RateLimit-* header says when to retry`,
         op,
         { limitedAt: first429.n },
       ),
