@@ -234,7 +234,8 @@ function stripMarkup(s: string): string {
 
 /**
  * Evidence items from a cell: markdown links give their target, `<url>` its url; the rest is split
- * on commas, semicolons, `<br>` and spaces. Code spans are unwrapped.
+ * on commas, semicolons, `<br>` and spaces, except that prose (words that are no path, URL or probe
+ * id) stays one item. Code spans are unwrapped.
  */
 export function splitEvidence(cell: string): string[] {
   const items: string[] = [];
@@ -247,11 +248,25 @@ export function splitEvidence(cell: string): string[] {
     items.push(url);
     return ' ';
   });
-  for (const part of rest.split(/<br\s*\/?>|[,;\s]+/i)) {
-    const p = part.replace(/^`+|`+$/g, '').trim();
-    if (p && p !== '-' && p !== '—') items.push(p);
+  for (const segment of rest.split(/<br\s*\/?>|[,;]+/i)) {
+    const words = segment.trim().split(/\s+/).filter(Boolean);
+    // `see PR #123 and the review` is one piece of prose (one finding), not six missing files.
+    if (words.length > 1 && !words.every(looksLikeEvidence)) {
+      items.push(words.join(' '));
+      continue;
+    }
+    for (const part of words) {
+      const p = part.replace(/^`+|`+$/g, '').trim();
+      if (p && p !== '-' && p !== '—') items.push(p);
+    }
   }
   return items;
+}
+
+/** A path (`src/a.ts`, `README.md#L3`), a URL or a probe id, as opposed to a word of prose. */
+function looksLikeEvidence(word: string): boolean {
+  const w = word.replace(/^`+|`+$/g, '');
+  return /^(probe:|[a-z][a-z0-9+.-]*:\/\/)/i.test(w) || w.includes('/') || /\.[a-z0-9]+(#.*)?$/i.test(w) || w === '-' || w === '—';
 }
 
 /** A markdown link's destination as a path: percent-escapes decoded for repository paths (URLs stay as written). */

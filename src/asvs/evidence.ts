@@ -18,6 +18,11 @@ export type EvidenceProblem =
   | { kind: 'invalid'; message: string };
 
 export function classifyEvidence(text: string): Evidence | EvidenceProblem {
+  // A link may name a path with spaces (`docs/Security Review.md`); words without one are prose.
+  const named = text.split('#')[0]!.trim();
+  if (/\s/.test(text) && !named.includes('/') && !/\.[a-z0-9]+$/i.test(named)) {
+    return { kind: 'invalid', message: `'${text}' is prose, not evidence: cite a repository path (path#L12), an https URL or a probe id, and put the explanation in Notes` };
+  }
   if (/^probe:/i.test(text)) return { kind: 'probe', text, probe: text.toLowerCase() };
   if (/^https?:\/\/[^\s/]+/i.test(text)) return { kind: 'url', text };
   if (/^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[a-z]:[\\/]/i.test(text)) {

@@ -55,6 +55,14 @@ describe('markdown checklist', () => {
       'b.md',
     ]);
   });
+
+  test('prose in the evidence cell stays one item (one finding), beside paths split off by commas', () => {
+    expect(splitEvidence('see PR #123 and the security review, src/auth.ts#L4 probe:auth')).toEqual([
+      'see PR #123 and the security review',
+      'src/auth.ts#L4',
+      'probe:auth',
+    ]);
+  });
 });
 
 describe('YAML checklist', () => {
