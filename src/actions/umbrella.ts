@@ -4,9 +4,11 @@ import { runBreakingAction } from './breaking-action.js';
 import { runConformanceAction } from './conformance-action.js';
 import { runContractAction } from './contract-action.js';
 import { runDesignAction } from './design-action.js';
+import { runFlagsAction } from './flags-action.js';
 import { runLifecycleAction } from './lifecycle-action.js';
 import { runPerfAction } from './perf-action.js';
 import { runReleaseNotesAction } from './release-notes-action.js';
+import { runTelemetryAction } from './telemetry-action.js';
 import { GATE_DEFAULTS } from './lib/umbrella-defaults.js';
 
 const GATES: Record<string, () => Promise<void>> = {
@@ -15,9 +17,11 @@ const GATES: Record<string, () => Promise<void>> = {
   conformance: runConformanceAction,
   contract: runContractAction,
   design: runDesignAction,
+  flags: runFlagsAction,
   lifecycle: runLifecycleAction,
   perf: runPerfAction,
   'release-notes': runReleaseNotesAction,
+  telemetry: runTelemetryAction,
 };
 
 const gate = core.getInput('gate').trim();

@@ -7,7 +7,9 @@ import { RELEASE_NOTES_HELP, releaseNotesCli } from './release-notes.js';
 import { CONFORMANCE_HELP, conformanceCommand } from './conformance.js';
 import { PERF_HELP, perfCommand } from './perf.js';
 import { LIFECYCLE_HELP, lifecycleCommand } from './lifecycle.js';
+import { FLAGS_HELP, flagsCommand } from './flags.js';
 import { DESIGN_HELP, designCommand } from './design.js';
+import { TELEMETRY_HELP, telemetryCommand } from './telemetry.js';
 
 type Out = (s: string) => void;
 type Command = { summary: string; help: string; run(argv: string[], out: Out, err: Out): number | Promise<number> };
@@ -21,6 +23,8 @@ export const COMMANDS: Record<string, Command> = {
   conformance: { summary: 'API test plan executor: requests from the spec, every answer checked against it', help: CONFORMANCE_HELP, run: conformanceCommand },
   perf: { summary: 'Performance gate: k6 or built-in load, budgets per endpoint, baselines', help: PERF_HELP, run: perfCommand },
   lifecycle: { summary: 'Sunset enforcement: x-sunset dates passed or near, deprecations without one', help: LIFECYCLE_HELP, run: lifecycleCommand },
+  flags: { summary: 'Feature flags: new operations name their flag (check), stale flags in the register (stale)', help: FLAGS_HELP, run: flagsCommand },
+  telemetry: { summary: 'Post-release telemetry: error rate and latency percentiles from Prometheus against a budget', help: TELEMETRY_HELP, run: (argv, out, err) => telemetryCommand(argv, out, err) },
 };
 
 export function mainHelp(): string {

@@ -12,7 +12,11 @@ export const GATE_DEFAULTS: Record<string, Record<string, string>> = {
   },
   "contract": {},
   "design": {},
+  "flags": {
+    "mode": "check"
+  },
   "lifecycle": {},
   "perf": {},
-  "release-notes": {}
+  "release-notes": {},
+  "telemetry": {}
 };

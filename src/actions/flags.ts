@@ -1,0 +1,3 @@
+import { runFlagsAction } from './flags-action.js';
+
+await runFlagsAction();

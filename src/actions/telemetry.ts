@@ -1,0 +1,3 @@
+import { runTelemetryAction } from './telemetry-action.js';
+
+await runTelemetryAction();
