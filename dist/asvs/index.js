@@ -32021,9 +32021,58 @@ var dist = __nccwpck_require__(8815);
 
 
 const STATUSES = ['pass', 'fail', 'n/a', 'todo'];
+/**
+ * The words and marks teams write for the four statuses (case and a trailing emoji variation selector
+ * do not matter). `partial` is deliberately none of them: see PARTIAL.
+ */
+const STATUS_WORDS = {
+    'pass': ['pass', 'passed', 'passes', 'passing', 'yes', 'y', 'done', 'ok', 'okay', 'verified', 'compliant', 'met', 'implemented', '✅', '✔', '☑', '✓', '[x]', '🟢'],
+    'fail': ['fail', 'failed', 'failing', 'no', 'n', 'not met', 'non-compliant', 'noncompliant', 'not compliant', 'not implemented', '❌', '✖', '✗', '✘', '🔴', '⛔'],
+    'n/a': ['n/a', 'na', 'n.a.', 'n.a', 'not applicable', 'not-applicable', 'does not apply', 'inapplicable', '➖'],
+    'todo': ['todo', 'to do', 'to-do', 'tbd', 'open', 'pending', 'not tested', 'not-tested', 'untested', 'not started', 'in progress', 'in-progress', 'wip', 'planned', '⏳', '🚧', '⬜', '[ ]'],
+};
+const WORD_TO_STATUS = new Map(STATUSES.flatMap((s) => STATUS_WORDS[s].map((w) => [w, s])));
+/** Words for "partly done": not a status of their own. A requirement partly met is not met. */
+const PARTIAL = /^(partial|partially|partly|partially met|partially compliant|partially implemented|in part|⚠|🟡|🟠)$/;
+function normStatus(text) {
+    return text.replace(/\uFE0F/g, '').replace(/[*_`]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+}
 function parseStatus(text) {
-    const s = text.trim().toLowerCase();
-    return STATUSES.includes(s) ? s : undefined;
+    return readStatus(text).status;
+}
+/**
+ * A status cell as written: `pass`, `Pass`, `✅`, `✅ Pass`, `Not applicable`, `N/A - no passwords`,
+ * `N/A (no UI)`. Text after the status word (after ` - `, `:`, `(` or `—`) is a note: for `n/a` it
+ * counts as the reason.
+ */
+function readStatus(text) {
+    const raw = text.trim();
+    const whole = WORD_TO_STATUS.get(normStatus(raw));
+    if (whole)
+        return { status: whole };
+    // `✅ Pass`, `❌ fail`: a mark and a word that agree.
+    const words = normStatus(raw).split(' ');
+    if (words.length === 2) {
+        const [a, b] = words.map((w) => WORD_TO_STATUS.get(w));
+        if (a && b && a === b)
+            return { status: a };
+    }
+    const sep = /\s*(?:\s[-–—]\s*|[–—:(]\s*)/g;
+    for (let m = sep.exec(raw); m; m = sep.exec(raw)) {
+        const head = WORD_TO_STATUS.get(normStatus(raw.slice(0, m.index)));
+        if (!head)
+            continue;
+        const note = raw
+            .slice(m.index + m[0].length)
+            .replace(/\)\s*$/, '')
+            .trim();
+        return note ? { status: head, note } : { status: head };
+    }
+    return {};
+}
+/** `partial`, `partially met`, `⚠️`: a word for "partly done". */
+function isPartialStatus(text) {
+    return PARTIAL.test(normStatus(text));
 }
 const REQUIRED_COLUMNS = ['id', 'level', 'status', 'evidence', 'notes'];
 function parseChecklist(text, file) {
@@ -32060,19 +32109,24 @@ function splitRow(line) {
     cells.push(cur.trim());
     return cells;
 }
-const SEPARATOR = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+/** A delimiter row: GFM needs one hyphen per cell, not three (`|-|-|`, `|:--|--:|`, `---|---`). */
+const SEPARATOR = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
+/** A line with an unescaped pipe: a table row, with or without the outer pipes. */
+function hasPipe(line) {
+    return /(^|[^\\])\|/.test(line) && line.trim() !== '';
+}
 /** Header cell → canonical column name (`ID`, `**Status**`, `Notes / justification` all work). */
 function columnName(cell) {
     const c = cell.replace(/[*_`]/g, '').trim().toLowerCase();
-    if (c === 'id' || c === 'requirement' || c === 'requirement id')
+    if (['id', '#', 'requirement', 'requirement id', 'req id', 'asvs id', 'asvs requirement'].includes(c))
         return 'id';
-    if (c === 'level' || c === 'min level' || c === 'l')
+    if (['level', 'min level', 'min. level', 'minimum level', 'asvs level', 'lvl', 'l'].includes(c))
         return 'level';
-    if (c === 'status')
+    if (c === 'status' || c.startsWith('status ') || c.startsWith('status/'))
         return 'status';
-    if (c === 'evidence')
+    if (c === 'evidence' || c.startsWith('evidence ') || c.startsWith('evidence/'))
         return 'evidence';
-    if (c === 'notes' || c === 'note' || c.startsWith('notes'))
+    if (['note', 'comment', 'comments', 'justification', 'reason', 'rationale', 'remarks'].includes(c) || c.startsWith('notes'))
         return 'notes';
     if (c === 'description')
         return 'description';
@@ -32107,7 +32161,8 @@ function parseMarkdownChecklist(text, file) {
             inComment = true;
             continue;
         }
-        const isTableLine = /^\s*\|/.test(line);
+        // Rows may leave out the outer pipes (`ID | Level | ...`), as GFM allows.
+        const isTableLine = /^\s*\|/.test(line) || (table ? hasPipe(line) : hasPipe(line) && SEPARATOR.test(lines[i + 1] ?? ''));
         if (!isTableLine) {
             table = undefined;
             const v = /^\s*(?:[-*]\s+)?(?:\*\*)?ASVS version(?:\*\*)?\s*:\s*(?:\*\*)?\s*`?([^\s`*]+)/i.exec(line);
@@ -32143,7 +32198,7 @@ function parseMarkdownChecklist(text, file) {
         const header = splitRow(line).map(columnName);
         if (!header.includes('id')) {
             // Another table (a legend, a summary): skip it whole.
-            while (i + 1 < lines.length && /^\s*\|/.test(lines[i + 1]))
+            while (i + 1 < lines.length && hasPipe(lines[i + 1]))
                 i++;
             continue;
         }
@@ -32173,24 +32228,50 @@ function stripMarkup(s) {
 }
 /**
  * Evidence items from a cell: markdown links give their target, `<url>` its url; the rest is split
- * on commas, semicolons, `<br>` and spaces. Code spans are unwrapped.
+ * on commas, semicolons, `<br>` and spaces, except that prose (words that are no path, URL or probe
+ * id) stays one item. Code spans are unwrapped.
  */
 function splitEvidence(cell) {
     const items = [];
-    let rest = cell.replace(/\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g, (_, _label, target) => {
-        items.push(target);
+    // A link destination is `<with spaces>` or has none; a relative one is percent-encoded (`Security%20Review.md`).
+    let rest = cell.replace(/\[([^\]]*)\]\(\s*(?:<([^>]+)>|([^)\s]+))(?:\s+"[^"]*")?\s*\)/g, (_, _label, angled, bare) => {
+        items.push(linkTarget((angled ?? bare ?? '').trim()));
         return ' ';
     });
     rest = rest.replace(/<((?:https?:)[^>\s]+)>/gi, (_, url) => {
         items.push(url);
         return ' ';
     });
-    for (const part of rest.split(/<br\s*\/?>|[,;\s]+/i)) {
-        const p = part.replace(/^`+|`+$/g, '').trim();
-        if (p && p !== '-' && p !== '—')
-            items.push(p);
+    for (const segment of rest.split(/<br\s*\/?>|[,;]+/i)) {
+        const words = segment.trim().split(/\s+/).filter(Boolean);
+        // `see PR #123 and the review` is one piece of prose (one finding), not six missing files.
+        if (words.length > 1 && !words.every(looksLikeEvidence)) {
+            items.push(words.join(' '));
+            continue;
+        }
+        for (const part of words) {
+            const p = part.replace(/^`+|`+$/g, '').trim();
+            if (p && p !== '-' && p !== '—')
+                items.push(p);
+        }
     }
     return items;
+}
+/** A path (`src/a.ts`, `README.md#L3`), a URL or a probe id, as opposed to a word of prose. */
+function looksLikeEvidence(word) {
+    const w = word.replace(/^`+|`+$/g, '');
+    return /^(probe:|[a-z][a-z0-9+.-]*:\/\/)/i.test(w) || w.includes('/') || /\.[a-z0-9]+(#.*)?$/i.test(w) || w === '-' || w === '—';
+}
+/** A markdown link's destination as a path: percent-escapes decoded for repository paths (URLs stay as written). */
+function linkTarget(target) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target))
+        return target;
+    try {
+        return decodeURIComponent(target);
+    }
+    catch {
+        return target;
+    }
 }
 // ── YAML ────────────────────────────────────────────────────────────────────────────────────
 function parseYamlChecklist(text, file) {
@@ -32217,8 +32298,13 @@ function parseYamlChecklist(text, file) {
     const pair = (map, key) => map.items.find((p) => String(p.key?.value) === key);
     const out = { file, format: 'yaml', anchorLine: 1, rows: [] };
     const v = pair(root, 'asvs-version');
+    // As written: `asvs-version: 5.0` is the number 5 to YAML, but the source text says 5.0.
+    const written = (node) => {
+        const n = node;
+        return String(typeof n?.source === 'string' && typeof n.value === 'number' ? n.source : (n?.value ?? ''));
+    };
     if (v)
-        out.version = { value: String(v.value?.value ?? '').replace(/^v/i, ''), line: lineOf(v.key) };
+        out.version = { value: written(v.value).replace(/^v/i, ''), line: lineOf(v.key) };
     const l = pair(root, 'level');
     if (l)
         out.level = { value: String(l.value?.value ?? ''), line: lineOf(l.key) };
@@ -33534,6 +33620,8 @@ function isProbeId(s) {
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/spec/json-locate.ts
+/** A whole string (written so that long strings need no backtracking stack) or a bracket. */
+const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|[{}[\]]/g;
 const newTrie = () => ({ children: new Map(), lengths: new Set(), ends: [] });
 function locateJsonLines(text, paths) {
     const offsets = new Array(paths.length).fill(undefined);
@@ -33681,28 +33769,22 @@ class Scanner {
         if (c === '"')
             return this.skipString();
         if (c === '{' || c === '[') {
+            // A regular expression runs as native code from the first call; a character loop would run
+            // interpreted until the engine warms up, which on one pass over a 4 MB file it barely does.
             let depth = 0;
-            let p = this.pos;
-            while (p < s.length) {
-                const ch = s.charCodeAt(p);
-                if (ch === 34) {
-                    this.pos = p;
-                    this.skipString();
-                    p = this.pos;
+            TOKEN.lastIndex = this.pos;
+            while (TOKEN.test(s)) {
+                const ch = s.charCodeAt(TOKEN.lastIndex - 1);
+                if (ch === 34)
                     continue;
-                }
                 if (ch === 123 || ch === 91)
                     depth++;
-                else if (ch === 125 || ch === 93) {
-                    depth--;
-                    if (depth === 0) {
-                        this.pos = p + 1;
-                        return;
-                    }
+                else if (--depth === 0) {
+                    this.pos = TOKEN.lastIndex;
+                    return;
                 }
-                p++;
             }
-            this.pos = p;
+            this.pos = s.length;
             return;
         }
         let p = this.pos;
@@ -33969,16 +34051,19 @@ function unescapePointer(s) {
 
 /**
  * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
- * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten.
- * `origin` takes a path of the result back to the original file's.
+ * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
+ * `pointer` does the same for refs into this file from other files.
  */
 function convertSwagger2(src) {
     const converter = new Converter(rewriteRefs(src));
     const value = converter.convert();
-    return { value, origin: (path) => converter.back.original(path) };
+    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path) };
 }
-/** Converted path prefixes → original ones. The deepest mapped prefix of a path wins; the rest is kept as is. */
-class PathBack {
+/**
+ * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
+ * the rest is kept as is; a prefix mapped to null maps the path to undefined.
+ */
+class PrefixMap {
     root = { next: new Map() };
     add(from, to) {
         let node = this.root;
@@ -33990,22 +34075,27 @@ class PathBack {
         }
         node.to = to;
     }
-    original(path) {
+    map(path) {
         let node = this.root;
         let to;
         let depth = 0;
         for (let i = 0; i < path.length && node; i++) {
             node = node.next.get(path[i]);
-            if (node?.to)
+            if (node?.to !== undefined)
                 [to, depth] = [node.to, i + 1];
         }
+        if (to === null)
+            return undefined;
         return to ? [...to, ...path.slice(depth)] : path;
     }
 }
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
     v;
-    back = new PathBack();
+    /** Converted paths → original ones. */
+    back = new PrefixMap();
+    /** Original paths → converted ones, where the conversion moved something. */
+    fwd = new PrefixMap();
     consumes;
     produces;
     constructor(v) {
@@ -34016,6 +34106,9 @@ class Converter {
     convert() {
         const v = this.v;
         const out = { openapi: '3.0.0', info: own(v, 'info') ?? {}, paths: {} };
+        const servers = this.servers();
+        if (servers)
+            out.servers = servers;
         out.components = this.components();
         for (const k of ['security', 'tags', 'externalDocs'])
             if (own(v, k) !== undefined)
@@ -34033,6 +34126,23 @@ class Converter {
         out.paths = outPaths;
         return out;
     }
+    /** `host`, `basePath` and `schemes` as OpenAPI 3 servers (one per scheme; https when none is named). */
+    servers() {
+        const v = this.v;
+        const host = own(v, 'host');
+        const basePath = own(v, 'basePath');
+        const path = typeof basePath === 'string' && basePath !== '/' ? basePath.replace(/\/+$/, '') : '';
+        if (typeof host !== 'string' || host === '') {
+            if (!path)
+                return undefined;
+            this.back.add(['servers'], ['basePath']);
+            return [{ url: path }];
+        }
+        const listed = own(v, 'schemes');
+        const schemes = Array.isArray(listed) ? listed.filter((x) => typeof x === 'string') : [];
+        this.back.add(['servers'], ['host']);
+        return (schemes.length ? schemes : ['https']).map((scheme) => ({ url: `${scheme}://${host}${path}` }));
+    }
     components() {
         const v = this.v;
         const components = {};
@@ -34040,6 +34150,7 @@ class Converter {
             components.schemas = own(v, 'definitions');
             this.back.add(['components', 'schemas'], ['definitions']);
         }
+        this.fwd.add(['definitions'], ['components', 'schemas']);
         if (isObj(own(v, 'securityDefinitions'))) {
             const schemes = {};
             for (const [name, def] of Object.entries(own(v, 'securityDefinitions'))) {
@@ -34057,8 +34168,10 @@ class Converter {
         if (isObj(own(v, 'parameters'))) {
             const ps = {};
             for (const [name, p] of Object.entries(own(v, 'parameters'))) {
-                if (isObj(p) && (p.in === 'body' || p.in === 'formData'))
+                if (isBodyLike(p)) {
+                    this.fwd.add(['parameters', name], null); // it becomes part of each operation's request body
                     continue;
+                }
                 ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
             }
             components.parameters = ps;
@@ -34098,19 +34211,27 @@ class Converter {
         list.forEach((placed, i) => {
             if (!isBodyLike(placed.p))
                 out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
+            else
+                this.fwd.add([...at, String(i)], null);
         });
         return out;
     }
-    parameter(p, from, to) {
+    /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
+    parameter(p, from, to, forward = true) {
         this.back.add(from, to);
+        if (forward)
+            this.fwd.add(to, from);
         if (!isObj(p) || typeof p.$ref === 'string')
             return p;
         const out = {};
         const schema = {};
         for (const k of Object.keys(p)) {
             if (SCHEMA_KEYS.includes(k)) {
-                if (k !== 'collectionFormat')
-                    schema[k] = p[k];
+                if (k === 'collectionFormat')
+                    continue;
+                schema[k] = p[k];
+                if (forward)
+                    this.fwd.add([...to, k], [...from, 'schema', k]);
             }
             else
                 out[k] = p[k];
@@ -34146,6 +34267,9 @@ class Converter {
     body(placed, consumes, at) {
         const body = placed.p;
         this.back.add(at, placed.at);
+        // A body written in the operation: its schema is the request body's (a shared one has no single place).
+        if (placed.at[0] === 'paths' && consumes.length > 0)
+            this.fwd.add([...placed.at, 'schema'], [...at, 'content', consumes[0], 'schema']);
         const content = {};
         for (const m of consumes) {
             content[m] = { schema: body.schema ?? {} };
@@ -34165,7 +34289,7 @@ class Converter {
         for (const { p, at: original } of fields) {
             const field = p;
             const name = String(field.name);
-            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original);
+            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original, false);
             properties[name] = converted.schema ?? {};
             if (field.required !== true)
                 continue;
@@ -34184,6 +34308,7 @@ class Converter {
     }
     response(r, produces, from, to) {
         this.back.add(from, to);
+        this.fwd.add(to, from);
         if (!isObj(r) || typeof r.$ref === 'string')
             return r;
         const out = {};
@@ -34191,6 +34316,7 @@ class Converter {
             if (k === 'schema') {
                 const content = {};
                 this.back.add([...from, 'content'], [...to, 'schema']);
+                this.fwd.add([...to, 'schema'], produces.length > 0 ? [...from, 'content', produces[0], 'schema'] : null);
                 for (const m of produces) {
                     content[m] = { schema: r.schema };
                     this.back.add([...from, 'content', m], [...to, 'schema']);
@@ -34213,6 +34339,7 @@ class Converter {
     }
     securityScheme(def, from, to) {
         this.back.add(from, to);
+        this.fwd.add(to, from);
         if (!isObj(def))
             return def;
         if (def.type === 'basic')
@@ -34298,8 +34425,8 @@ function loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version } = checkOpenApi(root);
-    loader.replace(doc);
+    const { doc, version, pointer } = checkOpenApi(root);
+    loader.replace(doc, pointer);
     loader.checkAllRefs();
     return {
         root: doc,
@@ -34332,8 +34459,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0' };
+        const { value, origin, pointer } = convertSwagger2(v);
+        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -34355,8 +34482,12 @@ class Loader {
         this.cwd = cwd;
         this.opts = opts;
     }
-    replace(doc) {
+    /** A converted Swagger 2.0 root, and how pointers written against its file map into it. */
+    converted;
+    replace(doc, pointer) {
         this.docs.set(doc.id, doc);
+        if (pointer)
+            this.converted = { doc, pointer };
     }
     load(src, shownAs) {
         const id = sourceId(src);
@@ -34449,7 +34580,10 @@ class Loader {
                 throw e;
             }
         }
-        const parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+        let parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+        // Other files point into a Swagger 2.0 root as written (`#/definitions/Pet`); it was converted.
+        if (doc === this.converted?.doc)
+            parts = this.convertedPointer(from, ref, parts);
         let v = doc.value;
         for (const p of parts) {
             v = Array.isArray(v) ? v[Number(p)] : own(v, p);
@@ -34461,6 +34595,13 @@ class Loader {
             }
         }
         return { v, doc, path: parts };
+    }
+    convertedPointer(from, ref, parts) {
+        const mapped = this.converted.pointer(parts);
+        if (mapped)
+            return mapped;
+        throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
+            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: from.path.join('/') });
     }
     relativeSource(from, target, ref) {
         if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
@@ -34852,7 +34993,10 @@ function outcome(id, findings, requests, passDetail, data) {
 }
 
 ;// CONCATENATED MODULE: ./src/asvs/probe/auth.ts
-/** probe:auth: every operation the spec protects, called without credentials, must answer 401 or 403. */
+/**
+ * probe:auth: every operation the spec protects, called without credentials, must be refused: 401, 403,
+ * or 404 (an API may hide what a caller without credentials cannot see, as GitHub does).
+ */
 
 
 function bodyFor(op, malformed = false) {
@@ -34884,11 +35028,13 @@ async function probeAuth(ctx) {
                 status: res.status,
             }));
         }
-        else if (res.status !== 401 && res.status !== 403) {
-            findings.push(probeFinding(ctx, 'probe:auth', 'asvs-auth-unexpected-status', 'warning', `answered ${res.status} without credentials; expected 401 or 403 (authentication should be checked before anything else)`, op, { status: res.status }));
+        else if (res.status !== 401 && res.status !== 403 && res.status !== 404) {
+            findings.push(probeFinding(ctx, 'probe:auth', 'asvs-auth-unexpected-status', 'warning', `answered ${res.status} without credentials; expected 401, 403 or 404 (authentication should be checked before anything else)`, op, { status: res.status }));
         }
     }
-    return outcome('probe:auth', findings, ctx.client.sent - start, `${ops.length} protected operation${ops.length === 1 ? '' : 's'} refused calls without credentials`, {
+    const hidden = Object.values(answers).filter((s) => s === 404).length;
+    const how = hidden ? ` (${hidden === ops.length ? 'all' : hidden} with 404: hidden from callers without credentials)` : '';
+    return outcome('probe:auth', findings, ctx.client.sent - start, `${ops.length} protected operation${ops.length === 1 ? '' : 's'} refused calls without credentials${how}`, {
         answers,
         skipped,
     });
@@ -34898,22 +35044,66 @@ async function probeAuth(ctx) {
 /** Signs of a stack trace or an internal error dump in a response body, for the common runtimes. */
 const PATTERNS = [
     { runtime: 'Node.js', re: /\n?\s*at (?:async )?(?:[\w$.<>\[\] ]+ )?\(?(?:file:\/\/|node:|\/|[A-Za-z]:\\)[^\s()]*:\d+:\d+\)?/ },
-    { runtime: 'Python', re: /Traceback \(most recent call last\)|File "[^"]+", line \d+, in / },
-    { runtime: 'Java', re: /\bat [\w$.]+\([\w$]+\.(?:java|kt|scala):\d+\)|Exception in thread "|\bjava\.lang\.\w+(?:Exception|Error)\b/ },
-    { runtime: '.NET', re: /\bat [\w.`<>]+\(.*\) in .+:line \d+|System\.[\w.]+Exception:/ },
+    { runtime: 'Python', re: /Traceback \(most recent call last\)|File "[^"]+", line \d+, in |[\w./\\-]+\.py"?, line \d+, in [\w<>]+/ },
+    {
+        runtime: 'Java',
+        re: /\bat [\w$.\/]+\((?:[\w$]+\.(?:java|kt|scala|groovy):\d+|Native Method|Unknown Source)\)|Exception in thread "|\bjava\.lang\.\w+(?:Exception|Error)\b/,
+    },
+    { runtime: '.NET', re: /\bat [\w.`<>]+\(.*\) in .+:line \d+|System\.[\w.]+Exception:|[\w.`<>]+\([^()]*\) in [^\s<>()]+\.cs\b/ },
     { runtime: 'PHP', re: /(?:Fatal error|Warning|Notice|Stack trace):.* in \/.+ on line \d+|#\d+ \/.+\.php\(\d+\): / },
-    { runtime: 'Ruby', re: /\/[\w/.-]+\.rb:\d+:in [`']/ },
+    { runtime: 'Ruby', re: /\/?[\w/.-]+\.rb:\d+:in [`']/ },
     { runtime: 'Go', re: /goroutine \d+ \[running\]:|panic: .+\n\s*goroutine/ },
 ];
+/** Structured dumps (Laravel, Symfony, Sentry-style JSON): a source file of a runtime next to its line number. */
+const JSON_FRAME = /"file"\s*:\s*"([^"]+\.(php|py|rb|js|mjs|cjs|ts|java|kt|cs|go))"\s*,\s*"line"\s*:\s*\d+/;
+const RUNTIME_BY_EXT = {
+    php: 'PHP',
+    py: 'Python',
+    rb: 'Ruby',
+    js: 'Node.js',
+    mjs: 'Node.js',
+    cjs: 'Node.js',
+    ts: 'Node.js',
+    java: 'Java',
+    kt: 'Java',
+    cs: '.NET',
+    go: 'Go',
+};
+/** JSON string escapes as a developer would read them: `\n`, `\t`, `\/`, `\"`, `\uXXXX`. */
+function unescapeJson(body) {
+    return body.replace(/\\(u[0-9a-fA-F]{4}|["\\/bfnrt])/g, (_, c) => {
+        if (c[0] === 'u')
+            return String.fromCharCode(parseInt(c.slice(1), 16));
+        return { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' }[c] ?? c;
+    });
+}
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+/** An HTML error page as text: line breaks for `<br>` and block ends, tags dropped, entities decoded. */
+function htmlText(body) {
+    return body
+        .replace(/<br\s*\/?>|<\/(?:p|div|li|h\d|tr|pre)>/gi, '\n')
+        .replace(/<[^>]*>/g, '')
+        .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e) => {
+        if (e[0] === '#')
+            return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
+        return ENTITIES[e.toLowerCase()] ?? m;
+    });
+}
 /** The first line that looks like a stack frame, with the runtime it suggests; undefined when the body looks clean. */
 function findStackTrace(body) {
-    // JSON bodies escape newlines; look at the text a developer would see.
-    const text = body.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
-    for (const { runtime, re } of PATTERNS) {
-        const m = re.exec(text);
-        if (m)
-            return { runtime, excerpt: m[0].trim().slice(0, 120) };
+    // Look at the text a developer would see: JSON escapes undone, and an HTML page without its markup.
+    const json = unescapeJson(body);
+    const views = /<[a-z!/][^>]*>|&[#\w]+;/i.test(body) ? [json, htmlText(json)] : [json];
+    for (const text of views) {
+        for (const { runtime, re } of PATTERNS) {
+            const m = re.exec(text);
+            if (m)
+                return { runtime, excerpt: m[0].trim().slice(0, 120) };
+        }
     }
+    const frame = JSON_FRAME.exec(json);
+    if (frame)
+        return { runtime: RUNTIME_BY_EXT[frame[2]], excerpt: frame[0].slice(0, 120) };
     return undefined;
 }
 
@@ -34967,7 +35157,7 @@ async function probeErrorLeak(ctx) {
 const PROBE_ORIGIN = 'https://asvs-probe.invalid';
 const VERSION_HEADERS = ['server', 'x-powered-by', 'x-aspnet-version', 'x-aspnetmvc-version', 'x-generator', 'x-runtime-version'];
 /** `nginx/1.18.0`, `Express 4.17.1`, `PHP/8.1`, `Microsoft-IIS/10.0`: a product followed by a version number. */
-const HAS_VERSION = /(?:\/|\s|^)v?\d+(?:\.\d+)+|\/\s*\d+/;
+const HAS_VERSION = /(?:\/|\s|^)v?\d+(?:\.\d+)+|\/\s*v?\d+(?![\w])/;
 async function probeHeaders(ctx) {
     const start = ctx.client.sent;
     const op = pickReadable(ctx.spec.operations);
@@ -34992,7 +35182,9 @@ async function probeHeaders(ctx) {
     const https = ctx.client.base.protocol === 'https:';
     for (const { what, op: o, res } of samples) {
         const h = res.headers;
-        if ((h.get('x-content-type-options') ?? '').trim().toLowerCase() !== 'nosniff') {
+        // A proxy and the app may both set it: fetch joins the two as `nosniff, nosniff`.
+        const xcto = (h.get('x-content-type-options') ?? '').split(',').map((v) => v.trim().toLowerCase());
+        if (!xcto.includes('nosniff') || xcto.some((v) => v !== 'nosniff')) {
             once('nosniff', () => probeFinding(ctx, 'probe:headers', 'asvs-header-nosniff-missing', 'error', `X-Content-Type-Options: nosniff is missing on ${what}`, o));
         }
         for (const name of VERSION_HEADERS) {
@@ -35109,9 +35301,14 @@ async function probeRateLimit(ctx) {
         return outcome('probe:rate-limit', findings, sent, '', { operation: op.key, sent, statuses: seen });
     }
     const h = first429.res.headers;
-    const present = LIMIT_HEADERS.filter((n) => h.get(n) !== null);
+    const retryAfterText = h.get('retry-after');
+    // Retry-After is a number of seconds or an HTTP date (RFC 9110 §10.2.3); `soon` tells a client nothing.
+    const usableRetryAfter = retryAfterText === null || /^\s*\d+\s*$/.test(retryAfterText) || !Number.isNaN(Date.parse(retryAfterText));
+    const present = LIMIT_HEADERS.filter((n) => h.get(n) !== null && (n !== 'Retry-After' || usableRetryAfter));
     if (present.length === 0) {
-        findings.push(probeFinding(ctx, 'probe:rate-limit', 'asvs-rate-limit-headers-missing', 'error', `limited at request ${first429.n} with 429, but without Retry-After or RateLimit-* headers to say when to retry`, op, { limitedAt: first429.n }));
+        findings.push(probeFinding(ctx, 'probe:rate-limit', 'asvs-rate-limit-headers-missing', 'error', usableRetryAfter
+            ? `limited at request ${first429.n} with 429, but without Retry-After or RateLimit-* headers to say when to retry`
+            : `limited at request ${first429.n} with 429, but Retry-After: '${retryAfterText.slice(0, 40)}' is neither a number of seconds nor an HTTP date, and no RateLimit-* header says when to retry`, op, { limitedAt: first429.n }));
     }
     const retryAfter = h.get('retry-after');
     return outcome('probe:rate-limit', findings, sent, `${op.key} limited at request ${first429.n} of at most ${max} (429 with ${present.join(', ')})` +
@@ -35183,6 +35380,11 @@ async function runProbes(spec, o) {
 
 
 function classifyEvidence(text) {
+    // A link may name a path with spaces (`docs/Security Review.md`); words without one are prose.
+    const named = text.split('#')[0].trim();
+    if (/\s/.test(text) && !named.includes('/') && !/\.[a-z0-9]+$/i.test(named)) {
+        return { kind: 'invalid', message: `'${text}' is prose, not evidence: cite a repository path (path#L12), an https URL or a probe id, and put the explanation in Notes` };
+    }
     if (/^probe:/i.test(text))
         return { kind: 'probe', text, probe: text.toLowerCase() };
     if (/^https?:\/\/[^\s/]+/i.test(text))
@@ -35196,8 +35398,11 @@ function classifyEvidence(text) {
     let lines;
     if (frag !== undefined) {
         const m = /^L(\d+)(?:-L?(\d+))?$/i.exec(frag);
+        // `docs/threat-model.md#authentication`: a heading of a markdown file, as GitHub links it.
+        if (!m && /\.(md|markdown)$/i.test(file) && /^[^\s#]+$/.test(frag))
+            return { kind: 'path', text, path: file, anchor: frag };
         if (!m)
-            return { kind: 'invalid', message: `'${text}': the part after '#' must be a line (L12) or a range (L12-L20)` };
+            return { kind: 'invalid', message: `'${text}': the part after '#' must be a line (L12) or a range (L12-L20)${/\.(md|markdown)$/i.test(file) ? ' or a heading anchor' : ''}` };
         const from = Number(m[1]);
         const to = m[2] ? Number(m[2]) : from;
         if (from < 1 || to < from)
@@ -35239,7 +35444,54 @@ function checkPathEvidence(e, root) {
             return { kind: 'not-found', message: `'${e.text}': '${e.path}' has ${count} line${count === 1 ? '' : 's'}, not ${e.lines[1]}` };
         }
     }
+    if (e.anchor !== undefined) {
+        if (!st.isFile())
+            return { kind: 'not-found', message: `'${e.text}': '${e.path}' is not a file, so it has no heading '#${e.anchor}'` };
+        const anchors = markdownAnchors((0,external_node_fs_namespaceObject.readFileSync)(real, 'utf8'));
+        let wanted = e.anchor.toLowerCase();
+        try {
+            wanted = decodeURIComponent(wanted);
+        }
+        catch {
+            /* as written */
+        }
+        if (!anchors.has(wanted))
+            return { kind: 'not-found', message: `'${e.text}': '${e.path}' has no heading or anchor '#${e.anchor}'` };
+    }
     return undefined;
+}
+/** The anchors GitHub gives a markdown file's headings (`## Token storage` → `token-storage`, repeats `-1`, `-2`), plus explicit `<a id>`/`<a name>`. */
+function markdownAnchors(text) {
+    const out = new Set();
+    const counts = new Map();
+    let fence;
+    for (const line of text.split(/\r\n?|\n/)) {
+        const f = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+        if (f) {
+            if (!fence)
+                fence = f[1];
+            else if (line.trim().startsWith(fence))
+                fence = undefined;
+            continue;
+        }
+        if (fence)
+            continue;
+        for (const a of line.matchAll(/<a\s[^>]*\b(?:id|name)\s*=\s*["']([^"']+)["']/gi))
+            out.add(a[1].toLowerCase());
+        const h = /^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$/.exec(line);
+        if (!h)
+            continue;
+        const slug = h[1]
+            .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+            .replace(/<[^>]+>/g, '')
+            .toLowerCase()
+            .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+            .replace(/\s/g, '-');
+        const n = counts.get(slug) ?? 0;
+        counts.set(slug, n + 1);
+        out.add(n === 0 ? slug : `${slug}-${n}`);
+    }
+    return out;
 }
 function inside(root, p) {
     const rel = external_node_path_default().relative(root, p);
@@ -35275,9 +35527,14 @@ function verify_parseLevel(text, field, file) {
     return Number(m[1]);
 }
 function verify_parseVersion(text, field, file) {
-    const v = text.trim().replace(/^v/i, '');
-    if (!isVersion(v))
-        throw new errors_InputError(`${field}: '${text}' is not a supported ASVS version: expected 4.0.3 or 5.0.0`, { field, file });
+    let v = text.trim().replace(/^v/i, '');
+    // "ASVS 5.0" names one release: 5.0.0. "4.0" does not (4.0.1, 4.0.2, 4.0.3 differ).
+    if (/^5(\.0)?$/.test(v))
+        v = '5.0.0';
+    if (!isVersion(v)) {
+        const hint = /^4(\.0)?$/.test(v) ? ` ('${text.trim()}' could be 4.0.1, 4.0.2 or 4.0.3: write 4.0.3, the only 4.x supported)` : '';
+        throw new errors_InputError(`${field}: '${text}' is not a supported ASVS version: expected 4.0.3 or 5.0.0${hint}`, { field, file });
+    }
     return v;
 }
 /** Which version the checklist is for: the option, the declaration, the most common id version, or the latest. */
@@ -35323,6 +35580,8 @@ function verifyChecklist(list, opts) {
     }
     const known = requirementsOf(version);
     const seen = new Map();
+    /** Requirements whose row exists but has an unversioned id: reported once, on that row, not also as missing. */
+    const misspelt = new Set();
     const statusOf = new Map();
     const probeById = new Map((opts.probes ?? []).map((p) => [p.id, p]));
     for (const row of list.rows) {
@@ -35330,7 +35589,11 @@ function verifyChecklist(list, opts) {
         const parsed = parseVersionedId(row.id);
         if (!parsed) {
             const bare = /^V?(\d+\.\d+\.\d+)$/i.exec(row.id);
-            const hint = bare ? `; write it with its version, e.g. ${versionedId(version, bare[1])}` : '; expected a versioned id such as v5.0.0-6.2.1';
+            if (bare)
+                misspelt.add(versionedId(version, bare[1]));
+            const hint = bare
+                ? `; write it with its version, e.g. ${versionedId(version, bare[1])} (a bare id is ambiguous: ASVS 5.0 renumbered every requirement)`
+                : '; expected a versioned id such as v5.0.0-6.2.1';
             add('asvs-invalid-id', 'error', row.id ? `'${row.id}' is not a versioned ASVS id${hint}` : `Row without an ASVS id${hint}`, line);
             continue;
         }
@@ -35363,44 +35626,58 @@ function verifyChecklist(list, opts) {
         const { line } = row;
         const id = req.id;
         const required = req.level <= level;
+        /** Problems on a row above the target level inform; they do not fail the gate. */
+        const sev = (lvl) => (required ? lvl : lvl === 'error' ? 'warning' : lvl);
+        const above = required ? '' : ` (above level ${level})`;
         if (row.level && !new RegExp(`^L?${req.level}$`, 'i').test(row.level)) {
             add('asvs-level-mismatch', 'warning', `${id}: the Level column says '${row.level}', but ASVS ${version} puts it at level ${req.level}`, line, {
                 requirement: id,
             });
         }
-        const status = parseStatus(row.status);
+        const read = readStatus(row.status);
+        const status = read.status;
         if (!status) {
-            add('asvs-invalid-status', 'error', `${id}: status '${row.status}' is not one of pass, fail, n/a, todo${row.status ? '' : ' (the cell is empty)'}`, line, { requirement: id });
+            // A requirement above the target level may stay blank: it is not asked for.
+            if (!required && row.status.trim() === '')
+                return;
+            const why = isPartialStatus(row.status)
+                ? `; a requirement partly met is not met: mark it fail (or todo while the work goes on) and say in Notes what is missing`
+                : row.status
+                    ? ' (also accepted: pass/yes/✅, fail/no/❌, n/a/not applicable, todo/not tested)'
+                    : ' (the cell is empty)';
+            add('asvs-invalid-status', sev('error'), `${id}: status '${row.status}' is not one of pass, fail, n/a, todo${why}${above}`, line, { requirement: id });
             return;
         }
         statusOf.set(id, status);
         const data = { requirement: id, status, requiredAtLevel: required };
+        const reason = [row.notes.trim(), read.note ?? ''].filter(Boolean).join('; ');
         if (status === 'fail') {
-            add('asvs-requirement-failed', required ? 'error' : 'warning', `${id} is marked fail${required ? '' : ` (above level ${level})`}${describe(id)}`, line, data);
+            add('asvs-requirement-failed', required ? 'error' : 'warning', `${id} is marked fail${above}${describe(id)}`, line, data);
         }
         else if (status === 'todo' && required) {
             add('asvs-requirement-todo', opts.allowTodo ? 'warning' : 'error', `${id} is still todo${describe(id)}`, line, data);
         }
-        else if (status === 'n/a' && row.notes.trim() === '') {
-            add('asvs-justification-missing', 'error', `${id} is n/a without a reason: say in Notes why it does not apply${describe(id)}`, line, data);
+        else if (status === 'n/a' && reason === '') {
+            add('asvs-justification-missing', sev('error'), `${id} is n/a without a reason: say in Notes why it does not apply${above}${describe(id)}`, line, data);
         }
         else if (status === 'pass' && row.evidence.length === 0) {
-            add('asvs-evidence-missing', 'error', `${id} is marked pass without evidence: cite a file (path#L12), a URL or a probe id${describe(id)}`, line, data);
+            add('asvs-evidence-missing', sev('error'), `${id} is marked pass without evidence: cite a file (path#L12), a URL or a probe id${above}${describe(id)}`, line, data);
         }
         for (const text of row.evidence)
-            checkEvidence(text, id, status, line);
+            checkEvidence(text, id, status, line, required);
     }
-    function checkEvidence(text, id, status, line) {
+    function checkEvidence(text, id, status, line, required) {
+        const sev = (lvl) => (required ? lvl : lvl === 'error' ? 'warning' : lvl);
         const e = classifyEvidence(text);
         if (isEvidenceProblem(e)) {
-            add('asvs-evidence-invalid', 'error', `${id}: evidence ${e.message}`, line, { requirement: id, evidence: text });
+            add('asvs-evidence-invalid', sev('error'), `${id}: evidence ${e.message}`, line, { requirement: id, evidence: text });
             return;
         }
         if (e.kind === 'url')
             return;
         if (e.kind === 'probe') {
             if (!isKnownProbe(e.probe)) {
-                add('asvs-evidence-not-found', 'error', `${id}: evidence '${text}' names no probe; known probes: ${PROBE_IDS.join(', ')}`, line, {
+                add('asvs-evidence-not-found', sev('error'), `${id}: evidence '${text}' names no probe; known probes: ${PROBE_IDS.join(', ')}`, line, {
                     requirement: id,
                     evidence: text,
                 });
@@ -35416,7 +35693,7 @@ function verifyChecklist(list, opts) {
                 });
             }
             else if (run.status === 'fail') {
-                add('asvs-requirement-failed', 'error', `${id} is marked pass but cites ${e.probe}, which failed: ${run.detail}${describe(id)}`, line, {
+                add('asvs-requirement-failed', sev('error'), `${id} is marked pass but cites ${e.probe}, which failed${required ? '' : ` (above level ${level})`}: ${run.detail}${describe(id)}`, line, {
                     requirement: id,
                     evidence: e.probe,
                     status,
@@ -35431,11 +35708,12 @@ function verifyChecklist(list, opts) {
         if (!problem)
             return;
         const rule = problem.kind === 'outside-repo' ? 'asvs-evidence-outside-repo' : problem.kind === 'not-found' ? 'asvs-evidence-not-found' : 'asvs-evidence-invalid';
-        add(rule, 'error', `${id}: evidence ${problem.message}`, line, { requirement: id, evidence: text });
+        // A path leaving the repository is refused at every level; a stale path above the target level only informs.
+        add(rule, problem.kind === 'outside-repo' ? 'error' : sev('error'), `${id}: evidence ${problem.message}`, line, { requirement: id, evidence: text });
     }
     const required = standard_requiredAt(version, level);
     for (const req of required) {
-        if (!seen.has(req.id)) {
+        if (!seen.has(req.id) && !misspelt.has(req.id)) {
             add('asvs-requirement-missing', 'error', `${req.id} (level ${req.level}, ${req.section} ${req.sectionName}) has no row${describe(req.id)}`, list.anchorLine || undefined, {
                 requirement: req.id,
             });

@@ -29211,7 +29211,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2938:
+/***/ 2807:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32905,6 +32905,8 @@ const RULES = Object.assign(Object.create(null), {
     'response-property-reactivated': { level: 'info', description: "Property inside a response body: deprecated flag cleared (un-deprecated)" },
     'response-property-sunset-date-too-small': { level: 'error', description: "Property inside a response body: deprecated with an x-sunset date sooner than the configured minimum deprecation period" },
     'endpoint-added': { level: 'info', description: "New operation (method+path) introduced" },
+    // Ours (no oasdiff id says it): clients that serialise by the spec send a value the server no longer reads.
+    'request-parameter-serialization-changed': { level: 'error', description: "Parameter: style or explode changed, so clients serialise its value differently" },
     'api-security-component-removed': { level: 'info', description: "Scheme dropped from components.securitySchemes" },
     'api-security-component-added': { level: 'info', description: "Scheme introduced in components.securitySchemes" },
     'api-security-component-oauth-url-changed': { level: 'info', description: "OAuth flow of a scheme in components.securitySchemes: authorizationUrl altered" },
@@ -33761,6 +33763,8 @@ const lifecycleFamily = {
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/breaking/spec/json-locate.ts
+/** A whole string (written so that long strings need no backtracking stack) or a bracket. */
+const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|[{}[\]]/g;
 const newTrie = () => ({ children: new Map(), lengths: new Set(), ends: [] });
 function locateJsonLines(text, paths) {
     const offsets = new Array(paths.length).fill(undefined);
@@ -33908,28 +33912,22 @@ class Scanner {
         if (c === '"')
             return this.skipString();
         if (c === '{' || c === '[') {
+            // A regular expression runs as native code from the first call; a character loop would run
+            // interpreted until the engine warms up, which on one pass over a 4 MB file it barely does.
             let depth = 0;
-            let p = this.pos;
-            while (p < s.length) {
-                const ch = s.charCodeAt(p);
-                if (ch === 34) {
-                    this.pos = p;
-                    this.skipString();
-                    p = this.pos;
+            TOKEN.lastIndex = this.pos;
+            while (TOKEN.test(s)) {
+                const ch = s.charCodeAt(TOKEN.lastIndex - 1);
+                if (ch === 34)
                     continue;
-                }
                 if (ch === 123 || ch === 91)
                     depth++;
-                else if (ch === 125 || ch === 93) {
-                    depth--;
-                    if (depth === 0) {
-                        this.pos = p + 1;
-                        return;
-                    }
+                else if (--depth === 0) {
+                    this.pos = TOKEN.lastIndex;
+                    return;
                 }
-                p++;
             }
-            this.pos = p;
+            this.pos = s.length;
             return;
         }
         let p = this.pos;
@@ -34151,16 +34149,19 @@ function keyText(key) {
 
 /**
  * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
- * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten.
- * `origin` takes a path of the result back to the original file's.
+ * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
+ * `pointer` does the same for refs into this file from other files.
  */
 function convertSwagger2(src) {
     const converter = new Converter(rewriteRefs(src));
     const value = converter.convert();
-    return { value, origin: (path) => converter.back.original(path) };
+    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path) };
 }
-/** Converted path prefixes → original ones. The deepest mapped prefix of a path wins; the rest is kept as is. */
-class PathBack {
+/**
+ * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
+ * the rest is kept as is; a prefix mapped to null maps the path to undefined.
+ */
+class PrefixMap {
     root = { next: new Map() };
     add(from, to) {
         let node = this.root;
@@ -34172,22 +34173,27 @@ class PathBack {
         }
         node.to = to;
     }
-    original(path) {
+    map(path) {
         let node = this.root;
         let to;
         let depth = 0;
         for (let i = 0; i < path.length && node; i++) {
             node = node.next.get(path[i]);
-            if (node?.to)
+            if (node?.to !== undefined)
                 [to, depth] = [node.to, i + 1];
         }
+        if (to === null)
+            return undefined;
         return to ? [...to, ...path.slice(depth)] : path;
     }
 }
 const swagger2_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
     v;
-    back = new PathBack();
+    /** Converted paths → original ones. */
+    back = new PrefixMap();
+    /** Original paths → converted ones, where the conversion moved something. */
+    fwd = new PrefixMap();
     consumes;
     produces;
     constructor(v) {
@@ -34198,6 +34204,9 @@ class Converter {
     convert() {
         const v = this.v;
         const out = { openapi: '3.0.0', info: loc_own(v, 'info') ?? {}, paths: {} };
+        const servers = this.servers();
+        if (servers)
+            out.servers = servers;
         out.components = this.components();
         for (const k of ['security', 'tags', 'externalDocs'])
             if (loc_own(v, k) !== undefined)
@@ -34215,6 +34224,23 @@ class Converter {
         out.paths = outPaths;
         return out;
     }
+    /** `host`, `basePath` and `schemes` as OpenAPI 3 servers (one per scheme; https when none is named). */
+    servers() {
+        const v = this.v;
+        const host = loc_own(v, 'host');
+        const basePath = loc_own(v, 'basePath');
+        const path = typeof basePath === 'string' && basePath !== '/' ? basePath.replace(/\/+$/, '') : '';
+        if (typeof host !== 'string' || host === '') {
+            if (!path)
+                return undefined;
+            this.back.add(['servers'], ['basePath']);
+            return [{ url: path }];
+        }
+        const listed = loc_own(v, 'schemes');
+        const schemes = Array.isArray(listed) ? listed.filter((x) => typeof x === 'string') : [];
+        this.back.add(['servers'], ['host']);
+        return (schemes.length ? schemes : ['https']).map((scheme) => ({ url: `${scheme}://${host}${path}` }));
+    }
     components() {
         const v = this.v;
         const components = {};
@@ -34222,6 +34248,7 @@ class Converter {
             components.schemas = loc_own(v, 'definitions');
             this.back.add(['components', 'schemas'], ['definitions']);
         }
+        this.fwd.add(['definitions'], ['components', 'schemas']);
         if (loc_isObj(loc_own(v, 'securityDefinitions'))) {
             const schemes = {};
             for (const [name, def] of Object.entries(loc_own(v, 'securityDefinitions'))) {
@@ -34239,8 +34266,10 @@ class Converter {
         if (loc_isObj(loc_own(v, 'parameters'))) {
             const ps = {};
             for (const [name, p] of Object.entries(loc_own(v, 'parameters'))) {
-                if (loc_isObj(p) && (p.in === 'body' || p.in === 'formData'))
+                if (isBodyLike(p)) {
+                    this.fwd.add(['parameters', name], null); // it becomes part of each operation's request body
                     continue;
+                }
                 ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
             }
             components.parameters = ps;
@@ -34280,19 +34309,27 @@ class Converter {
         list.forEach((placed, i) => {
             if (!isBodyLike(placed.p))
                 out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
+            else
+                this.fwd.add([...at, String(i)], null);
         });
         return out;
     }
-    parameter(p, from, to) {
+    /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
+    parameter(p, from, to, forward = true) {
         this.back.add(from, to);
+        if (forward)
+            this.fwd.add(to, from);
         if (!loc_isObj(p) || typeof p.$ref === 'string')
             return p;
         const out = {};
         const schema = {};
         for (const k of Object.keys(p)) {
             if (SCHEMA_KEYS.includes(k)) {
-                if (k !== 'collectionFormat')
-                    schema[k] = p[k];
+                if (k === 'collectionFormat')
+                    continue;
+                schema[k] = p[k];
+                if (forward)
+                    this.fwd.add([...to, k], [...from, 'schema', k]);
             }
             else
                 out[k] = p[k];
@@ -34328,6 +34365,9 @@ class Converter {
     body(placed, consumes, at) {
         const body = placed.p;
         this.back.add(at, placed.at);
+        // A body written in the operation: its schema is the request body's (a shared one has no single place).
+        if (placed.at[0] === 'paths' && consumes.length > 0)
+            this.fwd.add([...placed.at, 'schema'], [...at, 'content', consumes[0], 'schema']);
         const content = {};
         for (const m of consumes) {
             content[m] = { schema: body.schema ?? {} };
@@ -34347,7 +34387,7 @@ class Converter {
         for (const { p, at: original } of fields) {
             const field = p;
             const name = String(field.name);
-            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original);
+            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original, false);
             properties[name] = converted.schema ?? {};
             if (field.required !== true)
                 continue;
@@ -34366,6 +34406,7 @@ class Converter {
     }
     response(r, produces, from, to) {
         this.back.add(from, to);
+        this.fwd.add(to, from);
         if (!loc_isObj(r) || typeof r.$ref === 'string')
             return r;
         const out = {};
@@ -34373,6 +34414,7 @@ class Converter {
             if (k === 'schema') {
                 const content = {};
                 this.back.add([...from, 'content'], [...to, 'schema']);
+                this.fwd.add([...to, 'schema'], produces.length > 0 ? [...from, 'content', produces[0], 'schema'] : null);
                 for (const m of produces) {
                     content[m] = { schema: r.schema };
                     this.back.add([...from, 'content', m], [...to, 'schema']);
@@ -34395,6 +34437,7 @@ class Converter {
     }
     securityScheme(def, from, to) {
         this.back.add(from, to);
+        this.fwd.add(to, from);
         if (!loc_isObj(def))
             return def;
         if (def.type === 'basic')
@@ -34480,8 +34523,8 @@ function loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version } = checkOpenApi(root);
-    loader.replace(doc);
+    const { doc, version, pointer } = checkOpenApi(root);
+    loader.replace(doc, pointer);
     loader.checkAllRefs();
     return {
         root: doc,
@@ -34514,8 +34557,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0' };
+        const { value, origin, pointer } = convertSwagger2(v);
+        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -34537,8 +34580,12 @@ class Loader {
         this.cwd = cwd;
         this.opts = opts;
     }
-    replace(doc) {
+    /** A converted Swagger 2.0 root, and how pointers written against its file map into it. */
+    converted;
+    replace(doc, pointer) {
         this.docs.set(doc.id, doc);
+        if (pointer)
+            this.converted = { doc, pointer };
     }
     load(src, shownAs) {
         const id = sourceId(src);
@@ -34631,7 +34678,10 @@ class Loader {
                 throw e;
             }
         }
-        const parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+        let parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+        // Other files point into a Swagger 2.0 root as written (`#/definitions/Pet`); it was converted.
+        if (doc === this.converted?.doc)
+            parts = this.convertedPointer(from, ref, parts);
         let v = doc.value;
         for (const p of parts) {
             v = Array.isArray(v) ? v[Number(p)] : loc_own(v, p);
@@ -34643,6 +34693,13 @@ class Loader {
             }
         }
         return { v, doc, path: parts };
+    }
+    convertedPointer(from, ref, parts) {
+        const mapped = this.converted.pointer(parts);
+        if (mapped)
+            return mapped;
+        throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
+            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: from.path.join('/') });
     }
     relativeSource(from, target, ref) {
         if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
@@ -34835,6 +34892,8 @@ function sourceId(src) {
 ;// CONCATENATED MODULE: ./src/breaking/same.ts
 
 
+/** A pair's state: still being compared (assumed the same if met again: a cycle), or answered. */
+const PENDING = 2;
 /**
  * Whether a base node and a revision node say exactly the same thing, following `$ref`s that name
  * the same target on both sides. Most of a new version repeats the old one; a pair found the same
@@ -34850,16 +34909,20 @@ class Sameness {
         this.base = base;
         this.rev = rev;
     }
-    /** Pairs answered 'same' during the current top-level call. */
+    /** Pairs answered 'same' during the current top-level call while a cycle was assumed the same. */
     made = [];
+    /** How many pending pairs have been met again (answered by assumption) in the current call. */
+    assumed = 0;
     same(b, r) {
         return this.sameValues(b.v, r.v, b, r);
     }
     /** Whether `x` (in the base, next to `bl`) and `y` (in the revision, next to `rl`) say the same. */
     sameValues(x, y, bl, rl) {
         this.made = [];
+        this.assumed = 0;
         const result = this.value(x, y, bl, rl, 0);
-        // A 'same' that leaned on a cycle assumption later disproved is not kept.
+        // A 'same' that leaned on a cycle assumption later disproved is not kept; answers reached
+        // without assuming anything stand.
         if (!result)
             for (const [x, y] of this.made)
                 if (this.known(x, y) === true)
@@ -34871,16 +34934,16 @@ class Sameness {
         const a = this.memo.get(x);
         if (!a)
             return undefined;
-        return a.y === y ? a.same : a.others?.get(y);
+        return a.y === y ? a.state : a.others?.get(y);
     }
-    remember(x, y, same) {
+    remember(x, y, state) {
         const a = this.memo.get(x);
         if (!a)
-            this.memo.set(x, { y, same });
+            this.memo.set(x, { y, state });
         else if (a.y === y)
-            a.same = same;
+            a.state = state;
         else
-            (a.others ??= new Map()).set(y, same);
+            (a.others ??= new Map()).set(y, state);
     }
     forget(x, y) {
         const a = this.memo.get(x);
@@ -34889,10 +34952,10 @@ class Sameness {
         if (a.y !== y)
             a.others?.delete(y);
         else if (a.others?.size) {
-            const [[y2, same]] = a.others;
+            const [[y2, state]] = a.others;
             a.others.delete(y2);
             a.y = y2;
-            a.same = same;
+            a.state = state;
         }
         else
             this.memo.delete(x);
@@ -34906,12 +34969,18 @@ class Sameness {
         if (depth > 400)
             return false;
         const known = this.known(x, y);
+        if (known === PENDING) {
+            this.assumed++;
+            return true;
+        }
         if (known !== undefined)
             return known;
-        this.remember(x, y, true);
+        const assumedBefore = this.assumed;
+        this.remember(x, y, PENDING);
         const result = this.compare(x, y, bl, rl, depth);
         this.remember(x, y, result);
-        if (result)
+        // Only a 'same' that met a pending pair below it may have to be taken back.
+        if (result && this.assumed !== assumedBefore)
             this.made.push([x, y]);
         return result;
     }
@@ -34958,6 +35027,66 @@ function near(v, loc) {
             return loc.path;
         },
     };
+}
+
+;// CONCATENATED MODULE: ./src/breaking/rules/reads-same.ts
+
+
+const byBase = new WeakMap();
+function sameness(s) {
+    let inner = byBase.get(s.base);
+    if (!inner)
+        byBase.set(s.base, (inner = new WeakMap()));
+    let same = inner.get(s.rev);
+    if (!same)
+        inner.set(s.rev, (same = new Sameness(s.base, s.rev)));
+    return same;
+}
+/**
+ * Whether base node `b` and revision node `r` (both dereferenced objects) say the same, `$ref`s
+ * followed, apart from the keys in `ignore` (top level only: `description` of a response or header).
+ */
+function readsSame(s, b, r, ignore = []) {
+    if (!loc_isObj(b.v) || !loc_isObj(r.v))
+        return false;
+    const keys = new Set([...Object.keys(b.v), ...Object.keys(r.v)].filter((k) => !ignore.includes(k)));
+    const same = sameness(s);
+    for (const k of keys) {
+        const x = loc_own(b.v, k);
+        const y = loc_own(r.v, k);
+        if (x === undefined || y === undefined) {
+            if (x !== y)
+                return false;
+            continue;
+        }
+        if (!same.sameValues(x, y, b, r))
+            return false;
+    }
+    return true;
+}
+/**
+ * A media type name in a form that compares equal when two keys name the same type: type, subtype
+ * and parameter names lower-cased, blanks and parameter order dropped, and `charset=utf-8` left out
+ * on JSON types (JSON text is UTF-8, RFC 8259, so the parameter says nothing).
+ */
+function mediaTypeKey(name) {
+    const [bare, ...params] = name.split(';').map((x) => x.trim());
+    const type = bare.toLowerCase();
+    const json = type === 'application/json' || type.endsWith('+json');
+    const kept = params
+        .filter((p) => p !== '')
+        .map((p) => {
+        const eq = p.indexOf('=');
+        const key = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
+        let value = eq < 0 ? '' : p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+        if (key === 'charset')
+            value = value.toLowerCase();
+        return [key, value];
+    })
+        .filter(([k, v]) => !(json && k === 'charset' && v === 'utf-8'))
+        .map(([k, v]) => `${k}=${v}`)
+        .sort();
+    return [type, ...kept].join(';');
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/schema-match.ts
@@ -35045,10 +35174,11 @@ function computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev) {
     }
     deleted = [...bl.map((_, i) => i).filter((i) => refOf(bl[i]) !== undefined && !usedBase.has(i)), ...restBase].sort((x, y) => x - y);
     added = [...rl.map((_, j) => j).filter((j) => refOf(rl[j]) !== undefined && !usedRev.has(j)), ...inlineRev].sort((x, y) => x - y);
-    // An inline member replaced by an equivalent `$ref` member (or back) is a refactor.
+    // An inline member replaced by an equivalent `$ref` member (or back), or a member whose component
+    // was renamed with the same content, is a refactor.
     const matchedAdded = new Set();
     deleted = deleted.filter((i) => {
-        const j = added.find((jj) => !matchedAdded.has(jj) && (refOf(bl[i]) === undefined) !== (refOf(rl[jj]) === undefined) && sameSchema(bItem(i), rItem(jj), derefBase, derefRev, true));
+        const j = added.find((jj) => !matchedAdded.has(jj) && sameSchema(bItem(i), rItem(jj), derefBase, derefRev, true));
         if (j === undefined)
             return true;
         matchedAdded.add(j);
@@ -35246,11 +35376,16 @@ class RouteLister {
     /** A result outside any cycle: its own changes, then each child's list under the child's segment. */
     compose(r) {
         const best = new Map();
-        for (const c of r.own)
-            offer(best, '', 0, c);
-        for (const [seg, kid] of r.kids)
-            for (const f of this.list(kid))
-                offer(best, join(seg, f.rel), f.depth + 1, f.c);
+        for (let i = 0; i < r.own.length; i++)
+            offer(best, '', '', 0, r.own[i]);
+        for (let k = 0; k < r.kids.length; k++) {
+            const [seg, kid] = r.kids[k];
+            const list = this.list(kid);
+            for (let i = 0; i < list.length; i++) {
+                const f = list[i];
+                offer(best, seg, f.rel, f.depth + 1, f.c);
+            }
+        }
         return [...best.values()];
     }
     /** A result in a cycle: breadth-first over its strongly connected set, reusing lists outside it. */
@@ -35259,15 +35394,20 @@ class RouteLister {
         const best = new Map();
         const queue = [[start, '', 0]];
         const reached = new Set([start]);
-        for (let i = 0; i < queue.length; i++) {
-            const [r, rel, depth] = queue[i];
-            for (const c of r.own)
-                offer(best, rel, depth, c);
-            for (const [seg, kid] of r.kids) {
+        for (let q = 0; q < queue.length; q++) {
+            const [r, rel, depth] = queue[q];
+            for (let i = 0; i < r.own.length; i++)
+                offer(best, rel, '', depth, r.own[i]);
+            for (let k = 0; k < r.kids.length; k++) {
+                const [seg, kid] = r.kids[k];
                 const at = join(rel, seg);
-                if (this.component.get(kid) !== comp)
-                    for (const f of this.list(kid))
-                        offer(best, join(at, f.rel), depth + 1 + f.depth, f.c);
+                if (this.component.get(kid) !== comp) {
+                    const list = this.list(kid);
+                    for (let i = 0; i < list.length; i++) {
+                        const f = list[i];
+                        offer(best, at, f.rel, depth + 1 + f.depth, f.c);
+                    }
+                }
                 else if (!reached.has(kid)) {
                     reached.add(kid);
                     queue.push([kid, at, depth + 1]);
@@ -35279,13 +35419,13 @@ class RouteLister {
         return out;
     }
 }
-/** Keep `c` under `rel` unless it is already listed under a route as short. */
-function offer(best, rel, depth, c) {
+/** Keep `c` under `head/tail` unless it is already listed under a route as short (the path is joined only when kept). */
+function offer(best, head, tail, depth, c) {
     const key = (c.key ??= `${c.id}\u0000${c.detail}\u0000${c.at ? locId(c.at) : ''}`);
     const known = best.get(key);
     if (known && known.depth <= depth)
         return;
-    best.set(key, { rel, c, depth });
+    best.set(key, { rel: join(head, tail), c, depth });
 }
 function join(a, b) {
     return a === '' ? b : b === '' ? a : `${a}/${b}`;
@@ -35340,9 +35480,19 @@ class SchemaWalker {
         if (result === EMPTY)
             return;
         const operation = place.op.operation;
-        for (const { rel, c } of this.routes.list(result)) {
-            emit({ id: c.id, message: `${subject(rel)} ${c.detail}`, at: c.at, operation, data: c.data });
+        const listed = this.routes.list(result);
+        for (let i = 0; i < listed.length; i++) {
+            const { rel, c } = listed[i];
+            emit(c.id, `${subject(rel)} ${c.detail}`, c.at, operation, c.data);
         }
+    }
+    /** Pointers of dereferenced nodes (the loader hands out one Loc per `$ref` target), built once each. */
+    ids = new Map();
+    idOf(loc) {
+        let id = this.ids.get(loc);
+        if (id === undefined)
+            this.ids.set(loc, (id = locId(loc)));
+        return id;
     }
     /** The part of a place the rules read (see RuleFamily.schemaContext): results are shared where it is equal. */
     contextOf(place) {
@@ -35351,17 +35501,18 @@ class SchemaWalker {
             key += `|${f.schemaContext?.(place) ?? ''}`;
         return key;
     }
-    walk(baseIn, revIn, place, topPrefix, context, depth) {
+    walk(baseIn, revIn, place, topPrefix, context, depth, allOfRequired) {
         const viaRef = refOf(baseIn.v) !== undefined || refOf(revIn.v) !== undefined;
         const base = this.baseSpec.deref(baseIn);
         const rev = this.revSpec.deref(revIn);
-        if (this.sameness.same(base, rev))
+        // An allOf member that reads the same still has to be judged when what its allOf requires changed.
+        if (this.sameness.same(base, rev) && !(allOfRequired && !sameSet(allOfRequired.base, allOfRequired.rev)))
             return EMPTY;
         const prefix = depth === 0 ? topPrefix : nestedPrefix(topPrefix);
         let key;
         let node;
         if (viaRef) {
-            key = `${prefix}|${context}|${locId(base)}|${locId(rev)}`;
+            key = `${prefix}|${context}|${this.idOf(base)}|${this.idOf(rev)}${allOfRequired ? `|${[...allOfRequired.base]}>${[...allOfRequired.rev]}` : ''}`;
             // Done, or still being built further up this route (a cycle): either way, that result.
             const known = this.memo.get(key);
             if (known)
@@ -35377,6 +35528,7 @@ class SchemaWalker {
             propPath: [],
             prefix,
             deref: (loc) => (this.baseSpec.docs.get(loc.doc.id) === loc.doc ? this.baseSpec.deref(loc) : this.revSpec.deref(loc)),
+            ...(allOfRequired ? { allOfRequired } : {}),
         };
         const e = {
             emit: (id, detail, at, data) => {
@@ -35387,8 +35539,8 @@ class SchemaWalker {
         for (const f of this.hooks)
             f.schema(pair, e, this.scope);
         const kids = node ? node.kids : [];
-        for (const [seg, b, r] of this.subPairs(pair)) {
-            const kid = this.walk(b, r, place, topPrefix, context, depth + 1);
+        for (const [seg, b, r, req] of this.subPairs(pair)) {
+            const kid = this.walk(b, r, place, topPrefix, context, depth + 1, req);
             if (kid !== EMPTY)
                 kids.push([seg, kid]);
         }
@@ -35440,11 +35592,43 @@ class SchemaWalker {
         const derefBase = (l) => this.baseSpec.deref(l);
         const derefRev = (l) => this.revSpec.deref(l);
         for (const k of ['allOf', 'anyOf', 'oneOf']) {
-            for (const [label, b, r] of matchSubschemas(base, rev, k, derefBase, derefRev))
-                out.push([`${k}[${label}]`, b, r]);
+            const members = matchSubschemas(base, rev, k, derefBase, derefRev);
+            const req = k === 'allOf' && members.length > 0 ? allOfRequired(base, rev, derefBase, derefRev) : undefined;
+            for (const [label, b, r] of members)
+                out.push([`${k}[${label}]`, b, r, req]);
         }
         return out;
     }
+}
+function sameSet(a, b) {
+    if (a.size !== b.size)
+        return false;
+    for (const x of a)
+        if (!b.has(x))
+            return false;
+    return true;
+}
+/** Names required by a schema holding allOf, or by any of its members, on each side (sorted); none: undefined. */
+function allOfRequired(base, rev, derefBase, derefRev) {
+    const side = (holder, deref) => {
+        const names = [];
+        const add = (v) => {
+            const r = loc_own(v, 'required');
+            if (Array.isArray(r))
+                for (const n of r)
+                    if (typeof n === 'string')
+                        names.push(n);
+        };
+        add(holder.v);
+        const list = loc_own(holder.v, 'allOf');
+        if (Array.isArray(list))
+            for (let i = 0; i < list.length; i++)
+                add(deref(loc_child(loc_child(holder, 'allOf'), i)).v);
+        return new Set(names.sort());
+    };
+    const b = side(base, derefBase);
+    const r = side(rev, derefRev);
+    return b.size === 0 && r.size === 0 ? undefined : { base: b, rev: r };
 }
 function nestedPrefix(top) {
     if (top === 'request-body')
@@ -35455,6 +35639,7 @@ function nestedPrefix(top) {
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/walk.ts
+
 
 
 
@@ -35519,7 +35704,7 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
         emit(id, message, at, data) {
             if (!isRule(id))
                 throw new Error(`internal: unknown rule id '${id}'`);
-            sinks.hook({ id, message, at, data, operation: op.operation });
+            sinks.hook(id, message, at, op.operation, data);
         },
     };
     // An operation that reads the same in both versions (with its path item's parameters) has nothing
@@ -35541,11 +35726,12 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
         for (const f of families)
             f.parameter?.(pp, scope);
         if (pp.base && pp.rev) {
-            const bs = loc_child(pp.base, 'schema');
-            const rs = loc_child(pp.rev, 'schema');
-            if (bs.v !== undefined && rs.v !== undefined) {
+            const bs = parameterSchema(pp.base);
+            const rs = parameterSchema(pp.rev);
+            if (bs && rs) {
                 const place = { side: 'request', holder: 'parameter', op, holderName: pp.in, param: pp };
-                schemas.walkTop(bs, rs, place, emit, (rel) => (rel ? `${pp.in} parameter '${pp.name}' property '${rel}'` : `${pp.in} parameter '${pp.name}'`));
+                const named = `${pp.in} parameter '${pp.name}'`;
+                schemas.walkTop(bs, rs, place, emit, (rel) => (!rel ? named : rel === 'items' ? `${named} items` : `${named} property '${rel}'`));
             }
         }
     }
@@ -35573,9 +35759,10 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
             continue;
         const hb = loc_child(b, 'headers');
         const hr = loc_child(r, 'headers');
-        for (const name of new Set([...loc_ownKeys(hb.v), ...loc_ownKeys(hr.v)])) {
-            const bh = loc_own(hb.v, name) !== undefined ? base.deref(loc_child(hb, name)) : undefined;
-            const rh = loc_own(hr.v, name) !== undefined ? rev.deref(loc_child(hr, name)) : undefined;
+        for (const [baseName, revName] of headerNames(loc_ownKeys(hb.v), loc_ownKeys(hr.v))) {
+            const bh = baseName !== undefined ? base.deref(loc_child(hb, baseName)) : undefined;
+            const rh = revName !== undefined ? rev.deref(loc_child(hr, revName)) : undefined;
+            const name = revName ?? baseName;
             const hp = { op, status, name, base: bh, rev: rh };
             for (const f of families)
                 f.header?.(hp, scope);
@@ -35586,6 +35773,37 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
         }
         walkContent(b, r, op, 'response', status, families, scope, schemas, emit);
     }
+}
+/** A parameter's schema: its `schema`, or the schema of its one `content` entry (JSON in a query string). */
+function parameterSchema(param) {
+    const schema = loc_child(param, 'schema');
+    if (schema.v !== undefined)
+        return schema;
+    const content = loc_child(param, 'content');
+    const keys = loc_ownKeys(content.v);
+    if (keys.length !== 1)
+        return undefined;
+    const inner = loc_child(loc_child(content, keys[0]), 'schema');
+    return inner.v !== undefined ? inner : undefined;
+}
+/**
+ * Response header names paired as [base name, revision name]; HTTP header names ignore case, so
+ * `X-Rate-Limit` and `x-rate-limit` are one header. A name only in one version has undefined beside it.
+ */
+function headerNames(baseNames, revNames) {
+    const byLower = new Map();
+    for (const n of baseNames)
+        if (!byLower.has(n.toLowerCase()))
+            byLower.set(n.toLowerCase(), [n, undefined]);
+    const out = [];
+    for (const n of revNames) {
+        const pair = byLower.get(n.toLowerCase());
+        if (pair && pair[1] === undefined)
+            pair[1] = n;
+        else
+            out.push([undefined, n]);
+    }
+    return [...byLower.values(), ...out];
 }
 function walkContent(b, r, op, side, status, families, scope, schemas, emit) {
     const cb = loc_child(b, 'content');
@@ -35609,7 +35827,8 @@ function walkContent(b, r, op, side, status, families, scope, schemas, emit) {
     }
 }
 /**
- * Media-type keys paired as [base key, revision key]: the same key on both sides; for responses,
+ * Media-type keys paired as [base key, revision key]: the same key, or keys naming the same media
+ * type (`application/json; charset=utf-8`, see mediaTypeKey), on both sides; for responses,
  * also a revision key whose media type contains or is contained by a leftover base key
  * (`application/json` → `application/problem+json`). A key only in the revision comes as
  * [undefined, key]; one only in the base as [key, key] (the revision has no node there).
@@ -35625,7 +35844,9 @@ function mediaTypeKeys(baseKeys, revKeys, pairRenamed) {
             out.push([k, k]);
             continue;
         }
-        const m = pairRenamed ? leftBase.find((bk) => !used.has(bk) && (mediaTypeContains(bk, k) || mediaTypeContains(k, bk))) : undefined;
+        // The same media type written another way (`application/json; charset=utf-8`) is the same content.
+        const named = leftBase.find((bk) => !used.has(bk) && mediaTypeKey(bk) === mediaTypeKey(k));
+        const m = named ?? (pairRenamed ? leftBase.find((bk) => !used.has(bk) && (mediaTypeContains(bk, k) || mediaTypeContains(k, bk))) : undefined);
         if (m !== undefined)
             used.add(m);
         out.push([m, k]);
@@ -35977,8 +36198,8 @@ class ObjectPair {
         this.added = rp.filter((n) => !inBase.has(n));
         this.removed = bp.filter((n) => !inRev.has(n));
         this.kept = rp.filter((n) => inBase.has(n));
-        this.baseReq = requiredOf(p.base.v);
-        this.revReq = requiredOf(p.rev.v);
+        this.baseReq = union(requiredOf(p.base.v), p.allOfRequired?.base);
+        this.revReq = union(requiredOf(p.rev.v), p.allOfRequired?.rev);
         this.moved = movedIntoOneOf(p, bp);
     }
     baseProp(name) {
@@ -35998,6 +36219,12 @@ class ObjectPair {
     requiredChanged(to) {
         return this.kept.filter((n) => (to ? this.revReq.has(n) && !this.baseReq.has(n) : this.baseReq.has(n) && !this.revReq.has(n)));
     }
+}
+function union(a, b) {
+    if (b)
+        for (const x of b)
+            a.add(x);
+    return a;
 }
 function requiredOf(v) {
     const r = loc_own(v, 'required');
@@ -36172,11 +36399,14 @@ function typeRejects(from, to, loose) {
         return false;
     return true;
 }
-/** Formats that only widen: every value of the first is a value of the second, per type. */
+/**
+ * Formats that only widen: every value of the first is a value of the second, per type. Unlike
+ * oasdiff, `date` → `date-time` (and `time` → `date-time`) is not one: `2024-05-01` is no valid
+ * RFC 3339 date-time, so a client sending dates is refused and a client parsing date-times fails.
+ */
 const FORMAT_WIDENINGS = {
     number: [['float', 'double']],
     integer: [['int32', 'int64'], ['int32', 'bigint'], ['int64', 'bigint']],
-    string: [['date', 'date-time'], ['time', 'date-time']],
 };
 /** Could a value valid under format `from` be rejected by format `to` (of type `toTypes`)? */
 function formatRejects(from, to, toTypes) {
@@ -36566,7 +36796,7 @@ function list(names) {
 ;// CONCATENATED MODULE: ./src/breaking/rules/parameters.ts
 
 /**
- * Operation parameters: added, removed, required flag changed. Changes inside parameter schemas
+ * Operation parameters: added, removed, required flag or serialisation changed. Changes inside parameter schemas
  * (type, enum, bounds, and the required properties of object-typed header parameters) belong to the
  * schema families; removal of a deprecated parameter to the lifecycle family.
  */
@@ -36577,8 +36807,10 @@ const parametersFamily = {
             added(p, p.rev, s);
         else if (p.base && !p.rev)
             removed(p, p.base, s);
-        else if (p.base && p.rev)
+        else if (p.base && p.rev) {
             requiredChanged(p, p.base, p.rev, s);
+            serializationChanged(p, p.base, p.rev, s);
+        }
     },
 };
 function isRequired(param) {
@@ -36617,6 +36849,41 @@ function requiredChanged(p, base, rev, s) {
         s.emit('request-parameter-became-required', `${p.in} parameter '${p.name}' became required`, at, data);
     else
         s.emit('request-parameter-became-optional', `${p.in} parameter '${p.name}' became optional`, at, data);
+}
+/** OpenAPI's defaults: `form` for query and cookie parameters, `simple` for path and header ones; explode with `form`. */
+function serialization(param, inn) {
+    const st = loc_own(param.v, 'style');
+    const style = typeof st === 'string' ? st : inn === 'query' || inn === 'cookie' ? 'form' : 'simple';
+    const ex = loc_own(param.v, 'explode');
+    return { style, explode: typeof ex === 'boolean' ? ex : style === 'form' };
+}
+/** Whether a parameter's value is an array or an object (whose serialisation style and explode shape). */
+function structured(param, spec) {
+    if (loc_own(param.v, 'schema') === undefined)
+        return false;
+    const schema = spec.deref(loc_child(param, 'schema')).v;
+    const type = loc_own(schema, 'type');
+    const types = Array.isArray(type) ? type : [type];
+    return types.includes('array') || types.includes('object') || (type === undefined && (loc_own(schema, 'items') !== undefined || loc_own(schema, 'properties') !== undefined));
+}
+/**
+ * `style`/`explode` changed in a way that changes what goes on the wire: for arrays and objects any
+ * change (`ids=1&ids=2` vs `ids=1,2` vs `ids=1|2`); for a single value only a path parameter's style
+ * (`/pets/1` vs `/pets/.1` vs `/pets/;id=1`). Parameters described with `content` have no style.
+ */
+function serializationChanged(p, base, rev, s) {
+    if (loc_own(base.v, 'schema') === undefined || loc_own(rev.v, 'schema') === undefined)
+        return;
+    const b = serialization(base, p.in);
+    const r = serialization(rev, p.in);
+    if (b.style === r.style && b.explode === r.explode)
+        return;
+    const shaped = structured(base, s.base) || structured(rev, s.rev);
+    if (!shaped && (p.in !== 'path' || b.style === r.style))
+        return;
+    const show = (x) => (shaped ? `style=${x.style}, explode=${x.explode}` : `style=${x.style}`);
+    const key = loc_own(rev.v, 'style') !== undefined ? 'style' : loc_own(rev.v, 'explode') !== undefined ? 'explode' : undefined;
+    s.emit('request-parameter-serialization-changed', `${p.in} parameter '${p.name}' serialisation changed from ${show(b)} to ${show(r)}`, key ? loc_child(rev, key) : rev, { in: p.in, name: p.name, from: b, to: r });
 }
 /** True when the revision declares the parameter on the path item and the operation does not override it. */
 function fromPathItem(op, inn, name, spec) {
@@ -36811,6 +37078,7 @@ function mediaTypeChange(p, s, ids) {
 
 
 
+
 /**
  * Responses of an operation: status codes added or removed, their media types added, removed or
  * renamed, a media type's schema appearing or disappearing, response headers added, removed or
@@ -36830,13 +37098,15 @@ const responsesFamily = {
         // Point at the status key in the operation, not at a shared response it may reference.
         if (p.op.rev && p.rev)
             s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, loc_child(loc_child(p.op.rev, 'responses'), p.status), data);
-        else if (p.op.base && p.base)
+        else if (p.op.base && p.base && !replacedInClass(p, p.base, s)) {
             s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, loc_child(loc_child(p.op.base, 'responses'), p.status), data);
+        }
     },
     mediaType(p, s) {
         if (p.status === undefined)
             return; // request bodies are the request-body family's
-        if (p.baseMediaType !== undefined && p.baseMediaType !== p.mediaType && p.base && p.rev) {
+        // A key that only gained or lost a parameter that says nothing (`application/json; charset=utf-8`) is no rename.
+        if (p.baseMediaType !== undefined && p.baseMediaType !== p.mediaType && p.base && p.rev && mediaTypeKey(p.baseMediaType) !== mediaTypeKey(p.mediaType)) {
             mediaTypeRenamed(p, p.baseMediaType, s);
         }
         mediaTypeChange(p, s, {
@@ -36892,6 +37162,36 @@ function mediaTypeRenamed(p, from, s) {
     else {
         s.emit('response-media-type-name-changed', `media type of response ${p.status} changed from '${from}' to '${to}'`, at, data);
     }
+}
+/** The dereferenced response `status` of an operation, if it has one. */
+function responseOf(op, status, spec) {
+    if (!op)
+        return undefined;
+    const list = loc_child(op, 'responses');
+    return loc_own(list.v, status) !== undefined ? spec.deref(loc_child(list, status)) : undefined;
+}
+/**
+ * A status code removed while the revision adds the range that holds it (`200` → `2XX`), or a range
+ * removed while the revision adds a code inside it (`2XX` → `200`), with a response that reads the
+ * same (descriptions aside): clients get the response they handled before, so nothing was removed.
+ */
+function replacedInClass(p, base, s) {
+    const revList = p.op.rev ? loc_child(p.op.rev, 'responses') : undefined;
+    const baseList = p.op.base ? loc_child(p.op.base, 'responses') : undefined;
+    if (!revList || !loc_isObj(revList.v))
+        return false;
+    const isRange = /^[1-5]XX$/i.test(p.status);
+    for (const key of loc_ownKeys(revList.v)) {
+        if (loc_own(baseList?.v, key) !== undefined || key[0] !== p.status[0])
+            continue;
+        const related = isRange ? /^[1-5]\d\d$/.test(key) : /^[1-5]XX$/i.test(key);
+        if (!related)
+            continue;
+        const r = responseOf(p.op.rev, key, s.rev);
+        if (r && readsSame(s, base, r, ['description']))
+            return true;
+    }
+    return false;
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/schema-keywords.ts
@@ -37054,12 +37354,23 @@ const securityFamily = {
     operation(op, s) {
         if (!op.base || !op.rev)
             return;
-        diffRequirements(loc_child(op.base, 'security'), loc_child(op.rev, 'security'), s, {
+        const ownB = loc_own(op.base.v, 'security') !== undefined;
+        const ownR = loc_own(op.rev.v, 'security') !== undefined;
+        // Neither declares its own list: both follow the document-wide one, whose changes are reported once there.
+        if (!ownB && !ownR)
+            return;
+        // One version declares its own list, the other inherits the document's: compare what applies to the
+        // operation, so a requirement moved from the document onto it is no change and dropping a `security: []`
+        // override makes the document's requirements new to it. A finding about an inherited requirement points
+        // at the operation of that version (its own list there is what was added or dropped).
+        diffRequirements(ownB ? loc_child(op.base, 'security') : loc_child(rootLoc(s.base), 'security'), ownR ? loc_child(op.rev, 'security') : loc_child(rootLoc(s.rev), 'security'), s, {
             added: 'api-security-added',
             removed: 'api-security-removed',
             scopeAdded: 'api-security-scope-added',
             scopeRemoved: 'api-security-scope-removed',
             where: `the security of ${op.operation}`,
+            ...(ownB ? {} : { baseInherited: op.base }),
+            ...(ownR ? {} : { revInherited: op.rev }),
         });
     },
 };
@@ -37136,12 +37447,12 @@ function diffRequirements(baseList, revList, s, ids) {
             const schemeLoc = loc_child(r.loc, name);
             scopes.forEach((scope, k) => {
                 if (!before.has(scope)) {
-                    s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}`, loc_child(schemeLoc, k), { scheme: name, scope });
+                    s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}${via(ids.revInherited)}`, ids.revInherited ?? loc_child(schemeLoc, k), { scheme: name, scope });
                 }
             });
             (b.schemes.get(name) ?? []).forEach((scope, k) => {
                 if (!after.has(scope)) {
-                    s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}`, loc_child(loc_child(b.loc, name), k), { scheme: name, scope });
+                    s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}${via(ids.baseInherited)}`, ids.baseInherited ?? loc_child(loc_child(b.loc, name), k), { scheme: name, scope });
                 }
             });
         }
@@ -37151,14 +37462,18 @@ function diffRequirements(baseList, revList, s, ids) {
         if (usedB.has(i) || b.schemes.size === 0)
             return;
         const text = describeAlternative(b);
-        s.emit(ids.removed, `security requirement '${text}' removed from ${ids.where}`, b.loc, { requirement: text });
+        s.emit(ids.removed, `security requirement '${text}' removed from ${ids.where}${via(ids.baseInherited)}`, ids.baseInherited ?? b.loc, { requirement: text });
     });
     rev.forEach((r, j) => {
         if (usedR.has(j) || r.schemes.size === 0)
             return;
         const text = describeAlternative(r);
-        s.emit(ids.added, `security requirement '${text}' added to ${ids.where}`, r.loc, { requirement: text });
+        s.emit(ids.added, `security requirement '${text}' added to ${ids.where}${via(ids.revInherited)}`, ids.revInherited ?? r.loc, { requirement: text });
     });
+}
+/** How a finding says that the requirement is the document-wide one, inherited by the operation. */
+function via(inherited) {
+    return inherited ? ' (inherited from the document-wide security)' : '';
 }
 const FLOWS = ['implicit', 'password', 'clientCredentials', 'authorizationCode'];
 /** Schemes in `components.securitySchemes`: added, removed, type replaced, OAuth flow URLs and scopes changed. */
@@ -37265,19 +37580,19 @@ function checkBreaking(baseSource, revSource, opts = {}) {
     const rev = loadSpec(revSource, opts);
     return compareSpecs(base, rev, opts);
 }
-/** Raw changes, before overrides, ignores and levels. */
-function diffSpecs(base, rev, opts = {}) {
-    const changes = [];
+/**
+ * Walk both specs and hand every change to `sink`: hook changes deduplicated by operation, rule and
+ * node; schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop) and, like
+ * oasdiff, the same change under two media types or status codes is reported for each.
+ */
+function diffSpecs(base, rev, opts, sink) {
     const seen = new Set();
-    // Schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop); like oasdiff, the
-    // same change under two media types or status codes is reported for each.
-    const pushSchema = (c) => void changes.push(c);
-    const push = (c) => {
-        const key = `${c.operation ?? ''}\u0000${c.id}\u0000${c.at ? locId(c.at) : c.message}`;
+    const hook = (id, message, at, operation, data) => {
+        const key = `${operation ?? ''}\u0000${id}\u0000${at ? locId(at) : message}`;
         if (seen.has(key))
             return;
         seen.add(key);
-        changes.push(c);
+        sink(id, message, at, operation, data);
     };
     const scope = {
         base,
@@ -37290,34 +37605,39 @@ function diffSpecs(base, rev, opts = {}) {
         emit(id, message, at, data) {
             if (!isRule(id))
                 throw new Error(`internal: unknown rule id '${id}'`);
-            push({ id, message, at, data });
+            hook(id, message, at, undefined, data);
         },
     };
-    walkSpecs(base, rev, FAMILIES, scope, opts, { hook: push, schema: pushSchema });
-    return changes;
+    walkSpecs(base, rev, FAMILIES, scope, opts, { hook, schema: sink });
 }
 function compareSpecs(base, rev, opts = {}) {
-    const changes = diffSpecs(base, rev, opts);
     const findings = [];
-    const located = resolveLines(changes);
-    for (let i = 0; i < changes.length; i++) {
-        const c = changes[i];
-        const override = opts.severity?.get(c.id);
+    // Where each finding is, resolved to lines once all are known (one pass per file).
+    const at = [];
+    diffSpecs(base, rev, opts, (id, message, loc, operation, data) => {
+        const override = opts.severity?.get(id);
         if (override === null)
-            continue;
-        const level = override ?? RULES[c.id].level;
-        const f = { id: c.id, level, message: c.message };
-        if (c.operation)
-            f.operation = c.operation;
-        const loc = located[i];
-        if (loc)
-            f.location = loc;
-        if (c.data && Object.keys(c.data).length)
-            f.data = c.data;
+            return;
+        const f = { id, level: override ?? RULES[id].level, message };
+        if (operation)
+            f.operation = operation;
+        if (data && hasKeys(data))
+            f.data = data;
         findings.push(f);
+        at.push(loc);
+    });
+    const located = resolveLines(at);
+    for (let i = 0; i < findings.length; i++) {
+        const loc = at[i];
+        if (loc)
+            findings[i].location = located.get(loc);
     }
     const kept = applyIgnores(findings, opts.ignores ?? [], opts.today ?? new Date());
     const sorted = sortFindings(kept);
+    const operations = new Set();
+    for (const f of sorted)
+        if (f.operation)
+            operations.add(f.operation);
     return {
         gate: 'breaking',
         verdict: verdictFor(sorted, opts.failOn ?? 'error'),
@@ -37325,8 +37645,13 @@ function compareSpecs(base, rev, opts = {}) {
         base: base.root.name,
         revision: rev.root.name,
         findings: sorted,
-        metrics: { 'operations-changed': new Set(sorted.map((f) => f.operation).filter(Boolean)).size, findings: sorted.length },
+        metrics: { 'operations-changed': operations.size, findings: sorted.length },
     };
+}
+function hasKeys(o) {
+    for (const _ in o)
+        return true;
+    return false;
 }
 /** A breaking change is a major bump; any other change a minor one; nothing reported, a patch. */
 function semverFor(findings) {
@@ -37334,28 +37659,32 @@ function semverFor(findings) {
         return 'major';
     return findings.length > 0 ? 'minor' : 'patch';
 }
-/** Source lines for all changes: each distinct node located once, one pass per file. */
-function resolveLines(changes) {
+/**
+ * Where each changed node is: each distinct node located once, one pass per file. Findings at the
+ * same node share one location object (a shared schema's change is reported by many operations).
+ */
+function resolveLines(locs) {
     const byDoc = new Map();
-    for (const c of changes) {
-        if (!c.at)
+    const out = new Map();
+    for (let i = 0; i < locs.length; i++) {
+        const at = locs[i];
+        if (!at || out.has(at))
             continue;
-        let locs = byDoc.get(c.at.doc);
-        if (!locs)
-            byDoc.set(c.at.doc, (locs = new Map()));
-        locs.set(c.at, undefined);
+        out.set(at, { file: at.doc.name });
+        let list = byDoc.get(at.doc);
+        if (!list)
+            byDoc.set(at.doc, (list = []));
+        list.push(at);
     }
-    for (const [doc, locs] of byDoc) {
-        const keys = [...locs.keys()];
-        const lines = doc.lines(keys.map((l) => l.path));
-        keys.forEach((l, k) => locs.set(l, lines[k]));
+    for (const [doc, list] of byDoc) {
+        const lines = doc.lines(list.map((l) => l.path));
+        for (let k = 0; k < list.length; k++) {
+            const line = lines[k];
+            if (line !== undefined)
+                out.get(list[k]).line = line;
+        }
     }
-    return changes.map((c) => {
-        if (!c.at)
-            return undefined;
-        const line = byDoc.get(c.at.doc).get(c.at);
-        return line === undefined ? { file: c.at.doc.name } : { file: c.at.doc.name, line };
-    });
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/severity.ts
@@ -42628,7 +42957,7 @@ function annotationFinding(f, cwd, workspace) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _breaking_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2938);
+/* harmony import */ var _breaking_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2807);
 
 await (0,_breaking_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runBreakingAction */ .j)();
 

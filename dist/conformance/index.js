@@ -51414,6 +51414,10 @@ function mergeAll(schemas, bank) {
 
 
 
+/** Header parameters the gate does not generate: reserved by OpenAPI, or supplied by the credentials. */
+function notGenerated(p, ctx) {
+    return p.in === 'header' && (isReservedHeader(p.name) || ctx.credentialHeaders?.has(p.name.toLowerCase()) === true);
+}
 const JSON_MEDIA = /^application\/(.+\+)?json$|^\*\/\*$/i;
 function isJsonMedia(type) {
     return JSON_MEDIA.test(type.split(';')[0].trim());
@@ -51463,7 +51467,7 @@ function generatedCases(op, count, ctx) {
     if (count <= 0)
         return [];
     const fields = {};
-    const params = op.parameters.filter((p) => p.in !== 'header' || !isReservedHeader(p.name));
+    const params = op.parameters.filter((p) => !notGenerated(p, ctx));
     params.forEach((p, i) => {
         const arb = arbitraryFor(paramSchema(p, ctx), ctx.request).filter((v) => sendable(p, v));
         fields[`p${i}`] = p.required ? arb : fast_check_default.option(arb, { nil: undefined });
@@ -51518,22 +51522,85 @@ function exampleCases(op, ctx, filler) {
     for (let i = 0; i < Math.max(variants, 1); i++) {
         const params = new Map();
         for (const p of op.parameters) {
+            if (notGenerated(p, ctx))
+                continue;
             if (p.examples.length > 0)
                 params.set(p, p.examples[Math.min(i, p.examples.length - 1)]);
             else if (filler?.data.params.has(p))
                 params.set(p, filler.data.params.get(p));
         }
-        const missing = op.parameters.some((p) => p.required && !params.has(p));
+        const missing = op.parameters.some((p) => p.required && !params.has(p) && !notGenerated(p, ctx));
         if (missing)
             continue;
         const data = { params, credentials: true };
-        if (media && bodyExamples.length > 0)
-            data.body = { mediaType: media.type, value: bodyExamples[Math.min(i, bodyExamples.length - 1)] };
+        if (media && bodyExamples.length > 0) {
+            const example = bodyExamples[Math.min(i, bodyExamples.length - 1)];
+            // One schema often serves both directions, and so does its example: the server owns readOnly properties.
+            data.body = { mediaType: media.type, value: media.schema ? withoutReadOnly(example, ctx.request.convert(media.schema), ctx.request) : example };
+        }
         else if (filler?.data.body)
             data.body = filler.data.body;
         else if (op.body?.required)
             continue;
         out.push({ op, kind: 'example', expect: 'accept', description: 'built from the spec examples', data });
+    }
+    return out;
+}
+/** A schema behind at most a few `$ref`s into the bank. */
+function resolved(schema, bank) {
+    let s = schema;
+    for (let i = 0; i < 8 && isObj(s) && typeof s.$ref === 'string'; i++)
+        s = bank.resolve(s.$ref);
+    return s;
+}
+/** Is the property schema `readOnly` (directly, behind `$ref`s, or in an `allOf` part)? */
+function isReadOnly(schema, bank, depth = 0) {
+    const s = resolved(schema, bank);
+    if (!isObj(s) || depth > 8)
+        return false;
+    if (s.readOnly === true)
+        return true;
+    return Array.isArray(s.allOf) && s.allOf.some((x) => isReadOnly(x, bank, depth + 1));
+}
+/** Property schemas an object schema declares, `allOf`/`oneOf`/`anyOf` parts included. */
+function propertySchemas(schema, bank, depth = 0) {
+    const out = new Map();
+    const s = resolved(schema, bank);
+    if (!isObj(s) || depth > 8)
+        return out;
+    if (isObj(s.properties))
+        for (const [k, v] of Object.entries(s.properties))
+            out.set(k, [...(out.get(k) ?? []), v]);
+    for (const key of ['allOf', 'oneOf', 'anyOf']) {
+        const list = s[key];
+        if (!Array.isArray(list))
+            continue;
+        for (const part of list)
+            for (const [k, v] of propertySchemas(part, bank, depth + 1))
+                out.set(k, [...(out.get(k) ?? []), ...v]);
+    }
+    return out;
+}
+/** A copy of an example without the properties its schema marks `readOnly` (nested objects and arrays too). */
+function withoutReadOnly(value, schema, bank, depth = 0) {
+    if (depth > 16)
+        return value;
+    if (Array.isArray(value)) {
+        const s = resolved(schema, bank);
+        const items = isObj(s) ? s.items : undefined;
+        return items === undefined ? value : value.map((x) => withoutReadOnly(x, items, bank, depth + 1));
+    }
+    if (!isObj(value))
+        return value;
+    const props = propertySchemas(schema, bank);
+    if (props.size === 0)
+        return value;
+    const out = {};
+    for (const [k, v] of Object.entries(value)) {
+        const subs = props.get(k) ?? [];
+        if (subs.some((x) => isReadOnly(x, bank)))
+            continue;
+        out[k] = subs.length === 1 ? withoutReadOnly(v, subs[0], bank, depth + 1) : v;
     }
     return out;
 }
@@ -51561,6 +51628,19 @@ function mutations(schema, bank, onWire = false) {
     if (Array.isArray(s.enum) && s.enum.length > 0) {
         const probe = typeof s.enum[0] === 'number' ? 987654321 : 'not-in-enum-zzz';
         out.push({ value: probe, what: `${JSON.stringify(probe)} outside the enum` });
+    }
+    const stringy = type.length === 0 || type.includes('string');
+    if (typeof s.pattern === 'string' && stringy && !Array.isArray(s.enum) && s.const === undefined) {
+        let re;
+        try {
+            re = new RegExp(s.pattern, 'u');
+        }
+        catch {
+            re = undefined;
+        }
+        const probe = re && ['~pattern-mismatch~', '0', 'ZZ', '-'].find((x) => !re.test(x));
+        if (probe !== undefined)
+            out.push({ value: probe, what: `${JSON.stringify(probe)} does not match the pattern ${s.pattern}` });
     }
     if (typeof s.minimum === 'number')
         out.push({ value: Number.isInteger(s.minimum) ? s.minimum - 1 : s.minimum - 0.5, what: `below minimum ${s.minimum}` });
@@ -51596,7 +51676,7 @@ function negativeCases(op, base, ctx) {
     const neg = (description, data, expect = 'reject') => out.push({ op, kind: expect === 'unauthorized' ? 'no-credentials' : 'negative', expect, description, data });
     const withParams = (params) => ({ ...base.data, params });
     for (const p of op.parameters) {
-        if (p.in === 'header' && isReservedHeader(p.name))
+        if (notGenerated(p, ctx))
             continue;
         const label = `${p.in} parameter '${p.name}'`;
         if (p.required && p.in !== 'path') {
@@ -51636,6 +51716,9 @@ function negativeCases(op, base, ctx) {
                 }
                 const props = isObj(root.properties) ? root.properties : {};
                 for (const [name, sub] of Object.entries(props)) {
+                    // The server ignores (or refuses) readOnly properties whatever their value: no promise to break.
+                    if (isReadOnly(sub, ctx.request))
+                        continue;
                     for (const m of mutations(sub, ctx.request)) {
                         const copy = { ...value, [name]: m.value };
                         if (!valid(ctx, bodySchema, copy))
@@ -51727,8 +51810,32 @@ function mergedParameters(spec, item, op) {
 
 /** Methods that change state on the server: skipped unless the run is stateful. */
 const STATEFUL_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+/** `apiKey` schemes with `in: query`: scheme name → parameter name. */
+function queryKeySchemes(spec) {
+    const out = new Map();
+    const root = { v: spec.root.value, doc: spec.root, path: [] };
+    const schemes = child(child(root, 'components'), 'securitySchemes');
+    for (const name of ownKeys(schemes.v)) {
+        let s;
+        try {
+            s = spec.deref(child(schemes, name));
+        }
+        catch {
+            continue;
+        }
+        if (own(s.v, 'type') === 'apiKey' && own(s.v, 'in') === 'query')
+            out.set(name, String(own(s.v, 'name') ?? name));
+    }
+    return out;
+}
 function listOperations(spec) {
+    const queryKeys = queryKeySchemes(spec);
     return specOperations(spec).map((op) => {
+        const alternatives = op.protected ? op.securityAlternatives : [];
+        const inQuery = alternatives.length > 0 && alternatives.every((a) => ownKeys(a).some((k) => queryKeys.has(k)));
+        const queryCredentials = inQuery
+            ? [...new Set(alternatives.flatMap((a) => ownKeys(a).filter((k) => queryKeys.has(k))))].map((k) => `${k} (in: query, name: ${queryKeys.get(k)})`)
+            : [];
         const v = op.loc.v;
         return {
             name: op.key,
@@ -51741,6 +51848,7 @@ function listOperations(spec) {
             responses: responses(spec, child(op.loc, 'responses')),
             needsCredentials: op.protected,
             securitySchemes: op.securityAlternatives[0] ? ownKeys(op.securityAlternatives[0]) : [],
+            queryCredentials,
             loc: op.loc,
             pathMethods: HTTP_METHODS.filter((m) => isObj(own(op.item.v, m))).map((m) => m.toUpperCase()),
         };
@@ -51905,9 +52013,11 @@ function checkResponse(c, res, ctx) {
         judge('auth-enforced', status === 401 || status === 403 ? undefined : { message: `answered ${status} to a request without credentials; expected 401 or 403`, at: op.loc, key: String(status) });
     }
     else if (status >= 400 && status < 500) {
-        const authIsTheirs = (status === 401 || status === 403) && !ctx.credentialsConfigured;
+        // Without usable credentials a 401/403 is the gate's doing, not a missing constraint in the spec.
+        const authIsTheirs = (status === 401 || status === 403) && (!ctx.credentialsConfigured || op.queryCredentials.length > 0);
         const refused = !ACCEPTABLE_POSITIVE_4XX.has(status) && !authIsTheirs;
-        judge('positive-accepted', refused ? { message: `refused a request that is valid against the spec with ${status}${problemDetail(res)}`, at, key: String(status) } : undefined);
+        const hint = status === 401 || status === 403 ? ' (are the --header credentials valid for this operation?)' : '';
+        judge('positive-accepted', refused ? { message: `refused a request that is valid against the spec with ${status}${problemDetail(res)}${hint}`, at, key: String(status) } : undefined);
     }
     if (ctx.maxResponseTimeMs > 0) {
         const ms = Math.round(res.elapsedMs);
@@ -51915,8 +52025,16 @@ function checkResponse(c, res, ctx) {
     }
     if (!doc)
         return { passed, failures };
-    const hasBody = res.body.length > 0 && op.method !== 'head' && status !== 204 && status !== 304;
+    const bodyAllowed = op.method !== 'head' && status !== 204 && status !== 304;
+    const hasBody = res.body.length > 0 && bodyAllowed;
     const actual = mediaOf(res.headers.get('content-type'));
+    if (bodyAllowed && !hasBody && actual && isJsonMedia(actual) && doc.content.length > 0) {
+        // The API says JSON and sends nothing: a client parsing the documented body fails.
+        const declared = bestMedia(doc, actual);
+        if (declared && isJsonMedia(declared.type === '*/*' ? actual : declared.type)) {
+            judge('response-schema', { message: `answered ${status} with Content-Type ${actual} and an empty body, which is not JSON (the spec documents a body)`, at, key: 'empty' });
+        }
+    }
     let media;
     if (doc.content.length > 0 && hasBody) {
         media = actual ? bestMedia(doc, actual) : undefined;
@@ -52009,6 +52127,8 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/breaking/spec/json-locate.ts
+/** A whole string (written so that long strings need no backtracking stack) or a bracket. */
+const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|[{}[\]]/g;
 const newTrie = () => ({ children: new Map(), lengths: new Set(), ends: [] });
 function locateJsonLines(text, paths) {
     const offsets = new Array(paths.length).fill(undefined);
@@ -52156,28 +52276,22 @@ class Scanner {
         if (c === '"')
             return this.skipString();
         if (c === '{' || c === '[') {
+            // A regular expression runs as native code from the first call; a character loop would run
+            // interpreted until the engine warms up, which on one pass over a 4 MB file it barely does.
             let depth = 0;
-            let p = this.pos;
-            while (p < s.length) {
-                const ch = s.charCodeAt(p);
-                if (ch === 34) {
-                    this.pos = p;
-                    this.skipString();
-                    p = this.pos;
+            TOKEN.lastIndex = this.pos;
+            while (TOKEN.test(s)) {
+                const ch = s.charCodeAt(TOKEN.lastIndex - 1);
+                if (ch === 34)
                     continue;
-                }
                 if (ch === 123 || ch === 91)
                     depth++;
-                else if (ch === 125 || ch === 93) {
-                    depth--;
-                    if (depth === 0) {
-                        this.pos = p + 1;
-                        return;
-                    }
+                else if (--depth === 0) {
+                    this.pos = TOKEN.lastIndex;
+                    return;
                 }
-                p++;
             }
-            this.pos = p;
+            this.pos = s.length;
             return;
         }
         let p = this.pos;
@@ -52399,16 +52513,19 @@ function keyText(key) {
 
 /**
  * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
- * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten.
- * `origin` takes a path of the result back to the original file's.
+ * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
+ * `pointer` does the same for refs into this file from other files.
  */
 function convertSwagger2(src) {
     const converter = new Converter(rewriteRefs(src));
     const value = converter.convert();
-    return { value, origin: (path) => converter.back.original(path) };
+    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path) };
 }
-/** Converted path prefixes → original ones. The deepest mapped prefix of a path wins; the rest is kept as is. */
-class PathBack {
+/**
+ * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
+ * the rest is kept as is; a prefix mapped to null maps the path to undefined.
+ */
+class PrefixMap {
     root = { next: new Map() };
     add(from, to) {
         let node = this.root;
@@ -52420,22 +52537,27 @@ class PathBack {
         }
         node.to = to;
     }
-    original(path) {
+    map(path) {
         let node = this.root;
         let to;
         let depth = 0;
         for (let i = 0; i < path.length && node; i++) {
             node = node.next.get(path[i]);
-            if (node?.to)
+            if (node?.to !== undefined)
                 [to, depth] = [node.to, i + 1];
         }
+        if (to === null)
+            return undefined;
         return to ? [...to, ...path.slice(depth)] : path;
     }
 }
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
     v;
-    back = new PathBack();
+    /** Converted paths → original ones. */
+    back = new PrefixMap();
+    /** Original paths → converted ones, where the conversion moved something. */
+    fwd = new PrefixMap();
     consumes;
     produces;
     constructor(v) {
@@ -52446,6 +52568,9 @@ class Converter {
     convert() {
         const v = this.v;
         const out = { openapi: '3.0.0', info: own(v, 'info') ?? {}, paths: {} };
+        const servers = this.servers();
+        if (servers)
+            out.servers = servers;
         out.components = this.components();
         for (const k of ['security', 'tags', 'externalDocs'])
             if (own(v, k) !== undefined)
@@ -52463,6 +52588,23 @@ class Converter {
         out.paths = outPaths;
         return out;
     }
+    /** `host`, `basePath` and `schemes` as OpenAPI 3 servers (one per scheme; https when none is named). */
+    servers() {
+        const v = this.v;
+        const host = own(v, 'host');
+        const basePath = own(v, 'basePath');
+        const path = typeof basePath === 'string' && basePath !== '/' ? basePath.replace(/\/+$/, '') : '';
+        if (typeof host !== 'string' || host === '') {
+            if (!path)
+                return undefined;
+            this.back.add(['servers'], ['basePath']);
+            return [{ url: path }];
+        }
+        const listed = own(v, 'schemes');
+        const schemes = Array.isArray(listed) ? listed.filter((x) => typeof x === 'string') : [];
+        this.back.add(['servers'], ['host']);
+        return (schemes.length ? schemes : ['https']).map((scheme) => ({ url: `${scheme}://${host}${path}` }));
+    }
     components() {
         const v = this.v;
         const components = {};
@@ -52470,6 +52612,7 @@ class Converter {
             components.schemas = own(v, 'definitions');
             this.back.add(['components', 'schemas'], ['definitions']);
         }
+        this.fwd.add(['definitions'], ['components', 'schemas']);
         if (isObj(own(v, 'securityDefinitions'))) {
             const schemes = {};
             for (const [name, def] of Object.entries(own(v, 'securityDefinitions'))) {
@@ -52487,8 +52630,10 @@ class Converter {
         if (isObj(own(v, 'parameters'))) {
             const ps = {};
             for (const [name, p] of Object.entries(own(v, 'parameters'))) {
-                if (isObj(p) && (p.in === 'body' || p.in === 'formData'))
+                if (isBodyLike(p)) {
+                    this.fwd.add(['parameters', name], null); // it becomes part of each operation's request body
                     continue;
+                }
                 ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
             }
             components.parameters = ps;
@@ -52528,19 +52673,27 @@ class Converter {
         list.forEach((placed, i) => {
             if (!isBodyLike(placed.p))
                 out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
+            else
+                this.fwd.add([...at, String(i)], null);
         });
         return out;
     }
-    parameter(p, from, to) {
+    /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
+    parameter(p, from, to, forward = true) {
         this.back.add(from, to);
+        if (forward)
+            this.fwd.add(to, from);
         if (!isObj(p) || typeof p.$ref === 'string')
             return p;
         const out = {};
         const schema = {};
         for (const k of Object.keys(p)) {
             if (SCHEMA_KEYS.includes(k)) {
-                if (k !== 'collectionFormat')
-                    schema[k] = p[k];
+                if (k === 'collectionFormat')
+                    continue;
+                schema[k] = p[k];
+                if (forward)
+                    this.fwd.add([...to, k], [...from, 'schema', k]);
             }
             else
                 out[k] = p[k];
@@ -52576,6 +52729,9 @@ class Converter {
     body(placed, consumes, at) {
         const body = placed.p;
         this.back.add(at, placed.at);
+        // A body written in the operation: its schema is the request body's (a shared one has no single place).
+        if (placed.at[0] === 'paths' && consumes.length > 0)
+            this.fwd.add([...placed.at, 'schema'], [...at, 'content', consumes[0], 'schema']);
         const content = {};
         for (const m of consumes) {
             content[m] = { schema: body.schema ?? {} };
@@ -52595,7 +52751,7 @@ class Converter {
         for (const { p, at: original } of fields) {
             const field = p;
             const name = String(field.name);
-            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original);
+            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original, false);
             properties[name] = converted.schema ?? {};
             if (field.required !== true)
                 continue;
@@ -52614,6 +52770,7 @@ class Converter {
     }
     response(r, produces, from, to) {
         this.back.add(from, to);
+        this.fwd.add(to, from);
         if (!isObj(r) || typeof r.$ref === 'string')
             return r;
         const out = {};
@@ -52621,6 +52778,7 @@ class Converter {
             if (k === 'schema') {
                 const content = {};
                 this.back.add([...from, 'content'], [...to, 'schema']);
+                this.fwd.add([...to, 'schema'], produces.length > 0 ? [...from, 'content', produces[0], 'schema'] : null);
                 for (const m of produces) {
                     content[m] = { schema: r.schema };
                     this.back.add([...from, 'content', m], [...to, 'schema']);
@@ -52643,6 +52801,7 @@ class Converter {
     }
     securityScheme(def, from, to) {
         this.back.add(from, to);
+        this.fwd.add(to, from);
         if (!isObj(def))
             return def;
         if (def.type === 'basic')
@@ -52728,8 +52887,8 @@ function loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version } = checkOpenApi(root);
-    loader.replace(doc);
+    const { doc, version, pointer } = checkOpenApi(root);
+    loader.replace(doc, pointer);
     loader.checkAllRefs();
     return {
         root: doc,
@@ -52762,8 +52921,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0' };
+        const { value, origin, pointer } = convertSwagger2(v);
+        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -52785,8 +52944,12 @@ class Loader {
         this.cwd = cwd;
         this.opts = opts;
     }
-    replace(doc) {
+    /** A converted Swagger 2.0 root, and how pointers written against its file map into it. */
+    converted;
+    replace(doc, pointer) {
         this.docs.set(doc.id, doc);
+        if (pointer)
+            this.converted = { doc, pointer };
     }
     load(src, shownAs) {
         const id = sourceId(src);
@@ -52879,7 +53042,10 @@ class Loader {
                 throw e;
             }
         }
-        const parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+        let parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+        // Other files point into a Swagger 2.0 root as written (`#/definitions/Pet`); it was converted.
+        if (doc === this.converted?.doc)
+            parts = this.convertedPointer(from, ref, parts);
         let v = doc.value;
         for (const p of parts) {
             v = Array.isArray(v) ? v[Number(p)] : own(v, p);
@@ -52891,6 +53057,13 @@ class Loader {
             }
         }
         return { v, doc, path: parts };
+    }
+    convertedPointer(from, ref, parts) {
+        const mapped = this.converted.pointer(parts);
+        if (mapped)
+            return mapped;
+        throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
+            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: from.path.join('/') });
     }
     relativeSource(from, target, ref) {
         if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
@@ -53086,6 +53259,7 @@ async function send(req, timeoutMs) {
     const started = performance.now();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let status;
     try {
         const res = await fetch(req.url, {
             method: req.method,
@@ -53094,18 +53268,38 @@ async function send(req, timeoutMs) {
             redirect: 'manual',
             signal: controller.signal,
         });
+        status = res.status;
         const { text, truncated } = await readLimited(res);
         return { ok: true, response: { status: res.status, headers: res.headers, body: text, elapsedMs: performance.now() - started, truncated } };
     }
     catch (e) {
+        const answered = status !== undefined;
         if (controller.signal.aborted)
-            return { ok: false, error: `no answer within ${timeoutMs} ms` };
-        const cause = e.cause;
-        return { ok: false, error: cause?.code ?? cause?.message ?? e.message };
+            return { ok: false, answered, error: answered ? `status ${status}, then no complete body within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms` };
+        return { ok: false, answered, error: describeError(e, status) };
     }
     finally {
         clearTimeout(timer);
     }
+}
+/** What went wrong, in words, with the library's code for searching. */
+function describeError(e, status) {
+    const err = e;
+    const cause = err.cause ?? err;
+    const code = cause.code ?? err.code;
+    const text = cause.message ?? err.message ?? String(e);
+    const codeNote = code ? ` (${code})` : '';
+    if (status !== undefined)
+        return `status ${status}, then the connection closed before the body was complete: ${text}${codeNote}`;
+    if (code === 'ECONNREFUSED')
+        return `connection refused: nothing listens at this address${codeNote}`;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        return `the host name does not resolve${codeNote}`;
+    if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE')
+        return `the connection closed before an answer: ${text}${codeNote}`;
+    if (code?.startsWith('HPE_'))
+        return `not a valid HTTP answer: ${text}${codeNote}`;
+    return `${text}${codeNote}`;
 }
 async function readLimited(res) {
     if (!res.body)
@@ -53190,10 +53384,12 @@ function buildRequest(c, baseUrl, creds) {
         else
             cookies.push(`${p.name}=${typeof s === 'string' ? s : s.map((x) => x[1]).join(',')}`);
     }
+    const credentials = c.data.credentials ? creds.headers : [];
+    // One Cookie header (RFC 6265): cookie parameters and a credential cookie from --header travel together.
+    const credCookie = credentials.find(([k]) => k.toLowerCase() === 'cookie');
     if (cookies.length > 0)
-        headers.push(['Cookie', cookies.join('; ')]);
-    if (c.data.credentials)
-        headers.push(...creds.headers);
+        headers.push(['Cookie', [...cookies, ...(credCookie ? [credCookie[1]] : [])].join('; ')]);
+    headers.push(...credentials.filter((h) => cookies.length === 0 || h !== credCookie));
     let body;
     const b = c.data.body;
     if (b) {
@@ -53233,22 +53429,56 @@ function shellQuote(s) {
     return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 /**
+ * The secret strings of the credential headers: each whole value, the credential after an auth
+ * scheme (`Bearer abc` → `abc`), each cookie value. Short ones (under 4 characters) are left out:
+ * replacing them everywhere would garble the text more than it hides.
+ */
+function secretsOf(creds) {
+    const out = new Set();
+    for (const [k, v] of creds.headers) {
+        out.add(v);
+        const scheme = /^[A-Za-z][\w.+-]*\s+(\S.*)$/.exec(v);
+        if (scheme)
+            out.add(scheme[1]);
+        if (k.toLowerCase() === 'cookie')
+            for (const pair of v.split(/;\s*/))
+                out.add(pair.slice(pair.indexOf('=') + 1));
+    }
+    return [...out].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length);
+}
+/** `text` with every secret of the credential headers replaced by `***` (for messages: servers echo tokens). */
+function redact(text, creds) {
+    let out = text;
+    for (const secret of secretsOf(creds))
+        out = out.split(secret).join('***');
+    return out;
+}
+/**
  * The request as one curl line. Values of the credential headers are replaced by `***` unless
- * `showSecrets`, so the line can sit in a job summary.
+ * `showSecrets` (a credential cookie sent with cookie parameters: only its part), so the line can
+ * sit in a job summary.
  */
 function curlLine(req, creds, showSecrets = false) {
-    const secret = new Set(creds.headers.map(([k]) => k.toLowerCase()));
-    const parts = ['curl', '-i', '-X', req.method, shellQuote(req.url)];
-    for (const [k, v] of req.headers)
-        parts.push('-H', shellQuote(`${k}: ${!showSecrets && secret.has(k.toLowerCase()) ? '***' : v}`));
+    const secret = new Map(creds.headers.map(([k, v]) => [k.toLowerCase(), v]));
+    const hide = (s) => (showSecrets ? s : redact(s, creds));
+    const parts = ['curl', '-i', '-X', req.method, shellQuote(hide(req.url))];
+    for (const [k, v] of req.headers) {
+        const whole = !showSecrets && secret.get(k.toLowerCase()) === v;
+        parts.push('-H', shellQuote(`${k}: ${whole ? '***' : hide(v)}`));
+    }
     if (req.body !== undefined)
-        parts.push('--data-raw', shellQuote(req.body));
+        parts.push('--data-raw', shellQuote(hide(req.body)));
     return parts.join(' ');
 }
 
 ;// CONCATENATED MODULE: ./src/conformance/schema.ts
 
 
+/**
+ * Added next to `writeOnly: true` in response schemas: the validator fails a value that is there
+ * (a writeOnly property the API sent back), wherever the schema applies.
+ */
+const WRITE_ONLY_KEYWORD = 'x-conformance-write-only';
 /** Keywords whose value is one schema. */
 const ONE = ['items', 'additionalProperties', 'not', 'contains', 'propertyNames', 'if', 'then', 'else', 'unevaluatedProperties', 'unevaluatedItems', 'additionalItems'];
 /** Keywords whose value is a list of schemas. */
@@ -53351,6 +53581,9 @@ class SchemaBank {
                 out[k] = x;
         }
         this.dropDirectional(out);
+        this.discriminate(loc, out);
+        if (this.direction === 'response' && out.writeOnly === true)
+            out[WRITE_ONLY_KEYWORD] = true;
         // Boolean exclusive bounds are 3.0 syntax; 3.1 specs converted from 3.0 often keep them.
         exclusiveBounds(out);
         if (this.openapi30)
@@ -53369,6 +53602,60 @@ class SchemaBank {
         if (owned.size === 0)
             return;
         s.required = req.filter((r) => !owned.has(String(r)));
+    }
+    /**
+     * `oneOf`/`anyOf` with a `discriminator`: each branch also requires the discriminator property to
+     * hold one of its names (the `mapping` keys that point at it, else its component name), so the
+     * branches no longer overlap (a Cat is not also a Dog) and generated bodies carry a value the
+     * server can dispatch on. Requests use the explicit names when there are; responses accept both.
+     */
+    discriminate(loc, out) {
+        const d = own(loc.v, 'discriminator');
+        const prop = own(d, 'propertyName');
+        const listKey = ['oneOf', 'anyOf'].find((k) => Array.isArray(own(loc.v, k)) && Array.isArray(out[k]));
+        if (typeof prop !== 'string' || !listKey)
+            return;
+        const list = child(loc, listKey);
+        const branches = list.v;
+        const targetOf = (l) => {
+            try {
+                return locId(this.spec.deref(l));
+            }
+            catch {
+                return undefined;
+            }
+        };
+        const ids = branches.map((b, i) => (refOf(b) !== undefined ? targetOf(child(list, i)) : undefined));
+        const explicit = branches.map(() => []);
+        const mapping = own(d, 'mapping');
+        for (const key of ownKeys(mapping)) {
+            const value = own(mapping, key);
+            if (typeof value !== 'string')
+                continue;
+            const ref = /[#/]/.test(value) ? value : `#/components/schemas/${value}`;
+            const id = targetOf({ v: { $ref: ref }, doc: loc.doc, path: [...loc.path, 'discriminator', 'mapping', key] });
+            const i = id === undefined ? -1 : ids.indexOf(id);
+            if (i >= 0)
+                explicit[i].push(key);
+        }
+        const implicit = branches.map((b) => {
+            const m = /#\/(?:components\/schemas|definitions)\/([^/]+)$/.exec(refOf(b) ?? '');
+            return m ? unescapePointer(decodeURIComponent(m[1])) : undefined;
+        });
+        const names = branches.map((_, i) => this.direction === 'request' && explicit[i].length > 0 ? explicit[i] : [...new Set([...explicit[i], ...(implicit[i] ? [implicit[i]] : [])])]);
+        const converted = out[listKey];
+        if (this.direction === 'response' && names.every((n) => n.length > 0)) {
+            // Validation only: the value picks its branch, so errors name what is wrong in that branch.
+            delete out[listKey];
+            const all = [...new Set(names.flat())];
+            out.allOf = [
+                ...(Array.isArray(out.allOf) ? out.allOf : []),
+                { properties: { [prop]: { enum: all } }, required: [prop] },
+                ...converted.map((s, i) => ({ if: { properties: { [prop]: { enum: names[i] } }, required: [prop] }, then: s })),
+            ];
+            return;
+        }
+        out[listKey] = converted.map((s, i) => (names[i].length === 0 ? s : { allOf: [s, { properties: { [prop]: { enum: names[i] } }, required: [prop] }] }));
     }
     /** A property schema behind at most a few `$ref`s into the bank. */
     deep(s) {
@@ -53427,6 +53714,7 @@ var dist_default = /*#__PURE__*/__nccwpck_require__.n(ajv_formats_dist);
 
 
 
+
 const Ajv = ((ajv_default())["default"] ?? (ajv_default()));
 const Ajv2020 = ((_2020_default())["default"] ?? (_2020_default()));
 const addFormats = ((dist_default())["default"] ?? (dist_default()));
@@ -53439,6 +53727,13 @@ class Validator {
         const opts = { strict: false, allErrors: true, logger: false, validateFormats: true, validateSchema: false };
         this.ajv = openapi31 ? new Ajv2020(opts) : new Ajv(opts);
         addFormats(this.ajv);
+        this.ajv.addKeyword({
+            keyword: WRITE_ONLY_KEYWORD,
+            schemaType: 'boolean',
+            errors: false,
+            error: { message: 'is writeOnly: the API should never send it back' },
+            validate: (flag) => !flag,
+        });
         for (const b of banks)
             this.ajv.addSchema(b.document());
     }
@@ -53473,6 +53768,9 @@ function describeErrors(errors, max = 5) {
     const out = [];
     for (const e of errors) {
         // Branch errors of oneOf/anyOf repeat the same complaint per branch; keep the summary line.
+        // `must match "then" schema` only repeats the errors of the branch a discriminator picked.
+        if (e.keyword === 'if')
+            continue;
         const where = e.instancePath || '(root)';
         let msg = `${where} ${e.message ?? 'is invalid'}`;
         if (e.keyword === 'enum')
@@ -53517,7 +53815,7 @@ async function runConformance(o) {
     }
     const validator = prepare(ops, request, response, spec.version === '3.1');
     const creds = { headers: o.headers };
-    const ctx = { request, validator, seed: o.seed, hasCredentials: o.headers.length > 0 };
+    const ctx = { request, validator, seed: o.seed, hasCredentials: o.headers.length > 0, credentialHeaders: new Set(o.headers.map(([k]) => k.toLowerCase())) };
     const checkCtx = { response, validator, maxResponseTimeMs: o.maxResponseTimeMs, credentialsConfigured: o.headers.length > 0, skip: o.skipChecks };
     const coverage = new Map();
     const plans = [];
@@ -53538,13 +53836,17 @@ async function runConformance(o) {
     const deadline = Date.now() + o.timeoutMs;
     let budget = o.maxRequests;
     let sent = 0;
+    /** Answers to positive cases, and how many of them were 404. */
+    const positives = { answered: 0, notFound: 0 };
     const record = (c, req, passed, failures) => {
         const cov = coverage.get(c.op);
         cov.checksPassed += passed.length;
         cov.checksFailed += failures.length;
         for (const id of passed)
             (checkTally[id] ??= { passed: 0, failed: 0 }).passed++;
-        for (const f of failures) {
+        for (const raw of failures) {
+            // Servers echo what they got (a token in a 401's detail): the report never shows a credential.
+            const f = o.showSecrets ? raw : { ...raw, message: redact(raw.message, creds) };
             (checkTally[f.check] ??= { passed: 0, failed: 0 }).failed++;
             const key = `${f.check}\u0000${c.op.name}\u0000${f.key}`;
             const curl = curlLine(req, creds, o.showSecrets);
@@ -53576,7 +53878,7 @@ async function runConformance(o) {
             const result = await send(req, Math.min(o.requestTimeoutMs, Math.max(1, deadline - Date.now())));
             if (!result.ok) {
                 if (!o.skipChecks.has('request-completed')) {
-                    record(c, req, [], [{ check: 'request-completed', message: `no answer: ${result.error}`, at: c.op.loc, key: result.error }]);
+                    record(c, req, [], [{ check: 'request-completed', message: `${result.answered ? 'no complete answer' : 'no answer'}: ${result.error}`, at: c.op.loc, key: result.error }]);
                 }
                 return;
             }
@@ -53587,6 +53889,11 @@ async function runConformance(o) {
             if (wait > (o.maxRetryAfterSeconds ?? 10) || Date.now() + wait * 1000 >= deadline)
                 break;
             await new Promise((r) => setTimeout(r, Math.max(wait, 0.05) * 1000));
+        }
+        if (c.expect === 'accept') {
+            positives.answered++;
+            if (answer.status === 404)
+                positives.notFound++;
         }
         const { passed, failures } = checkResponse(c, answer, checkCtx);
         record(c, req, passed, failures);
@@ -53604,6 +53911,8 @@ async function runConformance(o) {
         await runPhase(phase);
     const findings = [...recorded.values()].map((r) => toFinding(r));
     findings.push(...runNotes(o, ops, coverage));
+    if (positives.answered > 0 && positives.notFound === positives.answered)
+        findings.push(allNotFound(o, spec.root.value, positives.answered, ops[0].loc));
     const sorted = result_sortFindings(findings);
     const covList = [...coverage.values()];
     const passedTotal = covList.reduce((n, c) => n + c.checksPassed, 0);
@@ -53711,16 +54020,58 @@ function toFinding(r) {
         data: { check: `conformance:${r.failure.check}`, curl: r.curl, occurrences: r.count },
     };
 }
+/** Path of the spec's first server URL (variables at their defaults; Swagger 2.0's basePath becomes one), when not `/`. */
+function serversPath(root) {
+    const servers = isObj(root) && Array.isArray(root.servers) ? root.servers : [];
+    const first = servers.find((x) => isObj(x) && typeof x.url === 'string');
+    if (!first)
+        return undefined;
+    const url = first.url.replace(/\{([^}]+)\}/g, (_, name) => {
+        const v = isObj(first.variables) ? first.variables[name] : undefined;
+        return isObj(v) && v.default !== undefined ? String(v.default) : name;
+    });
+    let p;
+    try {
+        p = new URL(url, 'http://server.invalid').pathname.replace(/\/+$/, '');
+    }
+    catch {
+        return undefined;
+    }
+    return p && p !== '/' ? p : undefined;
+}
+/** Every positive case got a 404: most likely the base URL misses the prefix the API lives under. */
+function allNotFound(o, root, answered, at) {
+    const prefix = serversPath(root);
+    const basePath = new URL(o.baseUrl).pathname.replace(/\/+$/, '');
+    const hint = prefix && !basePath.endsWith(prefix)
+        ? `; the spec's servers put the API under ${prefix} and --base-url (which replaces them) has ${basePath ? `the path ${basePath}` : 'no path'}: should it be ${o.baseUrl.replace(/\/+$/, '')}${prefix}?`
+        : '; is --base-url right (it replaces the spec\'s servers, path prefix included)? Otherwise give the spec examples of resources that exist there';
+    return {
+        id: 'all-not-found',
+        level: 'warning',
+        message: `all ${answered} valid request(s) were answered 404: no success path was checked${hint}`,
+        location: locationOf(at),
+    };
+}
 /** Findings about the run itself: credentials missing, limits reached. */
 function runNotes(o, ops, coverage) {
     const out = [];
-    const secured = ops.filter((op) => op.needsCredentials && !coverage.get(op).skipped);
+    const secured = ops.filter((op) => op.needsCredentials && op.queryCredentials.length === 0 && !coverage.get(op).skipped);
     if (secured.length > 0 && o.headers.length === 0) {
         out.push({
             id: 'credentials-missing',
             level: 'warning',
             message: `${secured.length} operation(s) require credentials (${[...new Set(secured.flatMap((op) => op.securitySchemes))].join(', ')}) but no --header was given: their answers are mostly 401s, and their success paths go unchecked`,
             location: { file: ops[0].loc.doc.name },
+        });
+    }
+    const inQuery = ops.filter((op) => op.queryCredentials.length > 0 && !coverage.get(op).skipped);
+    if (inQuery.length > 0) {
+        out.push({
+            id: 'credentials-unsupported',
+            level: 'warning',
+            message: `${inQuery.length} operation(s) take credentials only as an API key in a query parameter (${[...new Set(inQuery.flatMap((op) => op.queryCredentials))].join(', ')}), which the gate does not send (credentials are --header values): their success paths go unchecked, their 401s and 403s are not held against the API`,
+            location: { file: ops[0].loc.doc.name, line: lineOf(inQuery[0].loc) },
         });
     }
     const notRun = [...coverage.values()].reduce((n, c) => n + c.notRun, 0);

@@ -29211,7 +29211,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5850:
+/***/ 7856:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38106,6 +38106,8 @@ async function listEnvironments(client) {
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/spec/json-locate.ts
+/** A whole string (written so that long strings need no backtracking stack) or a bracket. */
+const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|[{}[\]]/g;
 const newTrie = () => ({ children: new Map(), lengths: new Set(), ends: [] });
 function locateJsonLines(text, paths) {
     const offsets = new Array(paths.length).fill(undefined);
@@ -38253,28 +38255,22 @@ class Scanner {
         if (c === '"')
             return this.skipString();
         if (c === '{' || c === '[') {
+            // A regular expression runs as native code from the first call; a character loop would run
+            // interpreted until the engine warms up, which on one pass over a 4 MB file it barely does.
             let depth = 0;
-            let p = this.pos;
-            while (p < s.length) {
-                const ch = s.charCodeAt(p);
-                if (ch === 34) {
-                    this.pos = p;
-                    this.skipString();
-                    p = this.pos;
+            TOKEN.lastIndex = this.pos;
+            while (TOKEN.test(s)) {
+                const ch = s.charCodeAt(TOKEN.lastIndex - 1);
+                if (ch === 34)
                     continue;
-                }
                 if (ch === 123 || ch === 91)
                     depth++;
-                else if (ch === 125 || ch === 93) {
-                    depth--;
-                    if (depth === 0) {
-                        this.pos = p + 1;
-                        return;
-                    }
+                else if (--depth === 0) {
+                    this.pos = TOKEN.lastIndex;
+                    return;
                 }
-                p++;
             }
-            this.pos = p;
+            this.pos = s.length;
             return;
         }
         let p = this.pos;
@@ -38543,16 +38539,19 @@ function unescapePointer(s) {
 
 /**
  * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
- * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten.
- * `origin` takes a path of the result back to the original file's.
+ * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
+ * `pointer` does the same for refs into this file from other files.
  */
 function convertSwagger2(src) {
     const converter = new Converter(rewriteRefs(src));
     const value = converter.convert();
-    return { value, origin: (path) => converter.back.original(path) };
+    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path) };
 }
-/** Converted path prefixes → original ones. The deepest mapped prefix of a path wins; the rest is kept as is. */
-class PathBack {
+/**
+ * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
+ * the rest is kept as is; a prefix mapped to null maps the path to undefined.
+ */
+class PrefixMap {
     root = { next: new Map() };
     add(from, to) {
         let node = this.root;
@@ -38564,22 +38563,27 @@ class PathBack {
         }
         node.to = to;
     }
-    original(path) {
+    map(path) {
         let node = this.root;
         let to;
         let depth = 0;
         for (let i = 0; i < path.length && node; i++) {
             node = node.next.get(path[i]);
-            if (node?.to)
+            if (node?.to !== undefined)
                 [to, depth] = [node.to, i + 1];
         }
+        if (to === null)
+            return undefined;
         return to ? [...to, ...path.slice(depth)] : path;
     }
 }
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
     v;
-    back = new PathBack();
+    /** Converted paths → original ones. */
+    back = new PrefixMap();
+    /** Original paths → converted ones, where the conversion moved something. */
+    fwd = new PrefixMap();
     consumes;
     produces;
     constructor(v) {
@@ -38590,6 +38594,9 @@ class Converter {
     convert() {
         const v = this.v;
         const out = { openapi: '3.0.0', info: own(v, 'info') ?? {}, paths: {} };
+        const servers = this.servers();
+        if (servers)
+            out.servers = servers;
         out.components = this.components();
         for (const k of ['security', 'tags', 'externalDocs'])
             if (own(v, k) !== undefined)
@@ -38607,6 +38614,23 @@ class Converter {
         out.paths = outPaths;
         return out;
     }
+    /** `host`, `basePath` and `schemes` as OpenAPI 3 servers (one per scheme; https when none is named). */
+    servers() {
+        const v = this.v;
+        const host = own(v, 'host');
+        const basePath = own(v, 'basePath');
+        const path = typeof basePath === 'string' && basePath !== '/' ? basePath.replace(/\/+$/, '') : '';
+        if (typeof host !== 'string' || host === '') {
+            if (!path)
+                return undefined;
+            this.back.add(['servers'], ['basePath']);
+            return [{ url: path }];
+        }
+        const listed = own(v, 'schemes');
+        const schemes = Array.isArray(listed) ? listed.filter((x) => typeof x === 'string') : [];
+        this.back.add(['servers'], ['host']);
+        return (schemes.length ? schemes : ['https']).map((scheme) => ({ url: `${scheme}://${host}${path}` }));
+    }
     components() {
         const v = this.v;
         const components = {};
@@ -38614,6 +38638,7 @@ class Converter {
             components.schemas = own(v, 'definitions');
             this.back.add(['components', 'schemas'], ['definitions']);
         }
+        this.fwd.add(['definitions'], ['components', 'schemas']);
         if (isObj(own(v, 'securityDefinitions'))) {
             const schemes = {};
             for (const [name, def] of Object.entries(own(v, 'securityDefinitions'))) {
@@ -38631,8 +38656,10 @@ class Converter {
         if (isObj(own(v, 'parameters'))) {
             const ps = {};
             for (const [name, p] of Object.entries(own(v, 'parameters'))) {
-                if (isObj(p) && (p.in === 'body' || p.in === 'formData'))
+                if (isBodyLike(p)) {
+                    this.fwd.add(['parameters', name], null); // it becomes part of each operation's request body
                     continue;
+                }
                 ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
             }
             components.parameters = ps;
@@ -38672,19 +38699,27 @@ class Converter {
         list.forEach((placed, i) => {
             if (!isBodyLike(placed.p))
                 out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
+            else
+                this.fwd.add([...at, String(i)], null);
         });
         return out;
     }
-    parameter(p, from, to) {
+    /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
+    parameter(p, from, to, forward = true) {
         this.back.add(from, to);
+        if (forward)
+            this.fwd.add(to, from);
         if (!isObj(p) || typeof p.$ref === 'string')
             return p;
         const out = {};
         const schema = {};
         for (const k of Object.keys(p)) {
             if (SCHEMA_KEYS.includes(k)) {
-                if (k !== 'collectionFormat')
-                    schema[k] = p[k];
+                if (k === 'collectionFormat')
+                    continue;
+                schema[k] = p[k];
+                if (forward)
+                    this.fwd.add([...to, k], [...from, 'schema', k]);
             }
             else
                 out[k] = p[k];
@@ -38720,6 +38755,9 @@ class Converter {
     body(placed, consumes, at) {
         const body = placed.p;
         this.back.add(at, placed.at);
+        // A body written in the operation: its schema is the request body's (a shared one has no single place).
+        if (placed.at[0] === 'paths' && consumes.length > 0)
+            this.fwd.add([...placed.at, 'schema'], [...at, 'content', consumes[0], 'schema']);
         const content = {};
         for (const m of consumes) {
             content[m] = { schema: body.schema ?? {} };
@@ -38739,7 +38777,7 @@ class Converter {
         for (const { p, at: original } of fields) {
             const field = p;
             const name = String(field.name);
-            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original);
+            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original, false);
             properties[name] = converted.schema ?? {};
             if (field.required !== true)
                 continue;
@@ -38758,6 +38796,7 @@ class Converter {
     }
     response(r, produces, from, to) {
         this.back.add(from, to);
+        this.fwd.add(to, from);
         if (!isObj(r) || typeof r.$ref === 'string')
             return r;
         const out = {};
@@ -38765,6 +38804,7 @@ class Converter {
             if (k === 'schema') {
                 const content = {};
                 this.back.add([...from, 'content'], [...to, 'schema']);
+                this.fwd.add([...to, 'schema'], produces.length > 0 ? [...from, 'content', produces[0], 'schema'] : null);
                 for (const m of produces) {
                     content[m] = { schema: r.schema };
                     this.back.add([...from, 'content', m], [...to, 'schema']);
@@ -38787,6 +38827,7 @@ class Converter {
     }
     securityScheme(def, from, to) {
         this.back.add(from, to);
+        this.fwd.add(to, from);
         if (!isObj(def))
             return def;
         if (def.type === 'basic')
@@ -38872,8 +38913,8 @@ function loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version } = checkOpenApi(root);
-    loader.replace(doc);
+    const { doc, version, pointer } = checkOpenApi(root);
+    loader.replace(doc, pointer);
     loader.checkAllRefs();
     return {
         root: doc,
@@ -38906,8 +38947,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0' };
+        const { value, origin, pointer } = convertSwagger2(v);
+        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -38929,8 +38970,12 @@ class Loader {
         this.cwd = cwd;
         this.opts = opts;
     }
-    replace(doc) {
+    /** A converted Swagger 2.0 root, and how pointers written against its file map into it. */
+    converted;
+    replace(doc, pointer) {
         this.docs.set(doc.id, doc);
+        if (pointer)
+            this.converted = { doc, pointer };
     }
     load(src, shownAs) {
         const id = sourceId(src);
@@ -39023,7 +39068,10 @@ class Loader {
                 throw e;
             }
         }
-        const parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+        let parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+        // Other files point into a Swagger 2.0 root as written (`#/definitions/Pet`); it was converted.
+        if (doc === this.converted?.doc)
+            parts = this.convertedPointer(from, ref, parts);
         let v = doc.value;
         for (const p of parts) {
             v = Array.isArray(v) ? v[Number(p)] : own(v, p);
@@ -39035,6 +39083,13 @@ class Loader {
             }
         }
         return { v, doc, path: parts };
+    }
+    convertedPointer(from, ref, parts) {
+        const mapped = this.converted.pointer(parts);
+        if (mapped)
+            return mapped;
+        throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
+            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: from.path.join('/') });
     }
     relativeSource(from, target, ref) {
         if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
@@ -65705,6 +65760,159 @@ function cachedVersion(cacheDir) {
     return existsSync(marker) ? readFileSync(marker, 'utf8').trim() : undefined;
 }
 
+;// CONCATENATED MODULE: ./src/contract/provider/message-relay.ts
+/**
+ * Message interactions: Pact's verifier asks for each message through the verification proxy that
+ * `@pact-foundation/pact` runs, which calls `messageProviders[description]`. This module (kept as
+ * text, written next to the runner script) answers every description by relaying the verifier's
+ * request to the provider's own message endpoint (`provider-messages-url`): POST
+ * `{description, providerStates, request?}`, answered with the message as the body and its metadata
+ * as base64 JSON in a `Pact-Message-Metadata` header, the protocol of Pact's message transport.
+ *
+ * Every call is recorded so that the gate learns which interactions were messages and how the
+ * endpoint answered. Without an endpoint, or when it fails, the verifier gets a placeholder of its
+ * own content type: the proxy would otherwise answer `{}`, which passes any message that expects an
+ * empty body and would be published to the broker as verified.
+ */
+const MESSAGE_RELAY_FILE = 'message-relay.mjs';
+const NOT_VERIFIED_CONTENT_TYPE = 'application/vnd.api-delivery.message-not-verified';
+const MESSAGE_RELAY_SCRIPT = String.raw `
+const PLACEHOLDER_TYPE = ${JSON.stringify(NOT_VERIFIED_CONTENT_TYPE)};
+
+export function messageRelay({ url, headers = {}, timeoutMs = 30000 }, calls) {
+  const answer = async (m) => {
+    const call = { description: String(m.description ?? ''), states: (m.providerStates ?? []).map((s) => String(s?.name ?? s)) };
+    calls.push(call);
+    if (!url) {
+      call.outcome = 'no-endpoint';
+      return placeholder('no provider-messages-url was given');
+    }
+    try {
+      const reply = await ask(url, headers, timeoutMs, m);
+      call.outcome = 'relayed';
+      return reply;
+    } catch (e) {
+      call.outcome = 'endpoint-error';
+      call.detail = String(e?.message ?? e);
+      return placeholder(call.detail);
+    }
+  };
+  // Descriptions are only known when the verifier asks, so every string key answers. JSON.stringify
+  // (pact logs its options) and promise checks must not mistake the map for something else.
+  return new Proxy({}, { get: (_, key) => (typeof key !== 'string' || key === 'toJSON' || key === 'then' ? undefined : answer) });
+}
+
+function placeholder(reason) {
+  return { __pactMessageMetadata: { contentType: PLACEHOLDER_TYPE }, message: Buffer.from('message not verified: ' + reason) };
+}
+
+async function ask(url, headers, timeoutMs, m) {
+  const body = { description: m.description, providerStates: m.providerStates ?? [] };
+  if (m.request) body.request = m.request;
+  let res;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json', accept: '*/*' },
+      body: JSON.stringify(body),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (e) {
+    const reason = e?.name === 'TimeoutError' ? 'no answer within ' + timeoutMs / 1000 + ' s' : (e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(e));
+    throw new Error(url + ' could not be reached (' + reason + ')');
+  }
+  const bytes = Buffer.from(await res.arrayBuffer());
+  if (res.status < 200 || res.status > 299) {
+    const text = bytes.toString('utf8').trim().slice(0, 200);
+    throw new Error(url + ' answered HTTP ' + res.status + (text ? ': ' + text : ''));
+  }
+  const metadata = decodeMetadata(res.headers.get('pact-message-metadata'), url);
+  const declared = metadata.contentType ?? metadata['content-type'] ?? metadata['Content-Type'];
+  const httpType = res.headers.get('content-type');
+  // The proxy sets the content type only from metadata; without one it sends a JSON value.
+  if (declared) return { __pactMessageMetadata: metadata, message: bytes };
+  if (!httpType || /[/+]json\b/i.test(httpType)) {
+    try {
+      return { __pactMessageMetadata: metadata, message: JSON.parse(bytes.toString('utf8')) };
+    } catch {
+      if (httpType) throw new Error(url + ' answered Content-Type ' + httpType + ' with a body that is not JSON');
+    }
+  }
+  return { __pactMessageMetadata: { ...metadata, contentType: httpType || 'application/octet-stream' }, message: bytes };
+}
+
+function decodeMetadata(header, url) {
+  if (!header) return {};
+  try {
+    const value = JSON.parse(Buffer.from(header, 'base64').toString('utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value;
+  } catch {}
+  throw new Error(url + ' answered a Pact-Message-Metadata header that is not a base64-encoded JSON object');
+}
+`;
+
+;// CONCATENATED MODULE: ./src/contract/provider/message-results.ts
+/**
+ * Which interactions are messages: the local pact files say so by their type (v3 `messages`, v4
+ * `…/Messages`); pacts from a broker or URL are known by the relay's calls. Calls are matched by
+ * description and provider states, each call used once.
+ */
+class MessageInteractions {
+    pacts;
+    endpoint;
+    unused;
+    constructor(pacts, calls, endpoint) {
+        this.pacts = pacts;
+        this.endpoint = endpoint;
+        this.unused = [...calls];
+    }
+    verdictFor(consumer, description, states) {
+        const local = localType(this.pacts, consumer, description);
+        const at = this.unused.findIndex((c) => c.description === description && c.states.join('\n') === states.join('\n'));
+        const call = at >= 0 ? this.unused.splice(at, 1)[0] : undefined;
+        const isMessage = local ? /Messages$/.test(local) : call !== undefined;
+        if (!isMessage)
+            return { kind: 'http' };
+        if (!this.endpoint)
+            return { kind: 'not-verified' };
+        if (call?.outcome === 'endpoint-error')
+            return { kind: 'endpoint-error', detail: call.detail ?? 'the message endpoint failed' };
+        return { kind: 'message', call };
+    }
+}
+function localType(pacts, consumer, description) {
+    for (const p of pacts ?? []) {
+        if (p.consumer !== consumer)
+            continue;
+        const it = p.interactions.find((i) => i.description === description);
+        if (it)
+            return it.type;
+    }
+    return undefined;
+}
+/**
+ * One finding for all message interactions nobody could ask the provider for: an error (a warning
+ * when every one of them is in a pending pact), since the consumer relies on them and a pass would
+ * let them reach production unchecked.
+ */
+function notVerifiedFinding(unverified) {
+    const n = unverified.length;
+    if (n === 0)
+        return undefined;
+    const named = unverified.slice(0, 5).map(({ row }) => `${row.consumer}: '${row.description}'`);
+    const first = unverified.find(({ row }) => row.file)?.row;
+    return {
+        id: 'messages-not-verified',
+        level: unverified.every((u) => u.pending) ? 'warning' : 'error',
+        message: `${n} message interaction${n === 1 ? ' was' : 's were'} not verified (${named.join(', ')}${n > 5 ? `, and ${n - 5} more` : ''}): ` +
+            "Pact asks the provider for each message through an HTTP endpoint of the provider's test setup; " +
+            'set provider-messages-url (CLI: --provider-messages-url) to that endpoint',
+        location: first?.file ? { file: first.file, line: first.line } : undefined,
+        data: { interactions: unverified.map(({ row }) => ({ consumer: row.consumer, interaction: row.description, state: row.state })) },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/contract/provider/runner-script.ts
 /**
  * The verification runs in a child Node process, with Pact loaded from outside our bundle (the
@@ -65712,19 +65920,22 @@ function cachedVersion(cacheDir) {
  * native code cannot take the step down with it, and the verifier's console output is captured.
  *
  * The script is kept as text so that the action bundle, the CLI bundle and the tests all write the
- * same file. Input: one argument, a JSON file { pactEntry, stateHandlers?, options, resultFile }.
- * Output: resultFile = { ok, results?, message? }, where results is the verifier's JSON report.
+ * same file. Input: one argument, a JSON file { pactEntry, stateHandlers?, messages, options, resultFile }.
+ * Output: resultFile = { ok, results?, message?, messageCalls }, where results is the verifier's JSON
+ * report and messageCalls what the message relay (message-relay.ts, written next to it) recorded.
  */
 const VERIFY_RUNNER_SCRIPT = String.raw `
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { messageRelay } from './message-relay.mjs';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const write = (out) => writeFileSync(config.resultFile, JSON.stringify(out));
+const messageCalls = [];
+const write = (out) => writeFileSync(config.resultFile, JSON.stringify({ ...out, messageCalls }));
 try {
   const pact = createRequire(config.pactEntry)(config.pactEntry);
-  const options = { ...config.options };
+  const options = { ...config.options, messageProviders: messageRelay(config.messages, messageCalls) };
   if (config.stateHandlers) {
     const mod = await import(pathToFileURL(config.stateHandlers).href);
     const handlers = mod.stateHandlers ?? mod.default?.stateHandlers ?? mod.default;
@@ -65761,6 +65972,8 @@ function parse(s) {
 
 
 
+
+
 /** Start (or find) the provider, verify the pacts against it with Pact, and judge the report. */
 async function verifyProvider(opts) {
     if (!opts.pacts?.length && !opts.pactUrls?.length && !opts.broker)
@@ -65779,8 +65992,8 @@ async function verifyProvider(opts) {
     }
     opts.log?.(`The provider answers at ${readyUrl}`);
     try {
-        const { report, message, output } = await runVerifier(opts);
-        return { ...judge(opts, report, message, provider?.log), log: output };
+        const { report, message, output, messageCalls } = await runVerifier(opts);
+        return { ...judge(opts, report, message, messageCalls, provider?.log), log: output };
     }
     finally {
         await provider?.stop();
@@ -65830,7 +66043,9 @@ async function runVerifier(opts) {
         const configFile = external_node_path_default().join(dir, 'config.json');
         const resultFile = external_node_path_default().join(dir, 'result.json');
         (0,external_node_fs_namespaceObject.writeFileSync)(script, VERIFY_RUNNER_SCRIPT);
-        (0,external_node_fs_namespaceObject.writeFileSync)(configFile, JSON.stringify({ pactEntry: opts.runtime.entry, stateHandlers: opts.stateHandlers, stateHandlersShown: opts.stateHandlersShown, options, resultFile }));
+        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_default().join(dir, MESSAGE_RELAY_FILE), MESSAGE_RELAY_SCRIPT);
+        const messages = { url: opts.messagesUrl, headers: opts.headers ?? {}, timeoutMs: 30000 };
+        (0,external_node_fs_namespaceObject.writeFileSync)(configFile, JSON.stringify({ pactEntry: opts.runtime.entry, stateHandlers: opts.stateHandlers, stateHandlersShown: opts.stateHandlersShown, messages, options, resultFile }));
         const output = new LogTail(400);
         // Pact reads PACT_BROKER_* from the environment as defaults: the gate's inputs alone decide.
         const inherited = Object.fromEntries(Object.entries(opts.env).filter(([k]) => !k.startsWith('PACT_BROKER_')));
@@ -65866,15 +66081,18 @@ async function runVerifier(opts) {
         }
         if (out.setup)
             throw new errors_InputError(`verify: ${out.message}`, { field: opts.stateHandlers ? 'state-handlers' : 'pact-files' });
-        return { report: out.results, message: out.ok ? undefined : out.message, output: output.text() };
+        return { report: out.results, message: out.ok ? undefined : out.message, output: output.text(), messageCalls: out.messageCalls ?? [] };
     }
     finally {
         (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
     }
 }
-function judge(opts, report, message, providerLog) {
+function judge(opts, report, message, messageCalls, providerLog) {
     const findings = [];
     const interactions = [];
+    const messages = new MessageInteractions(opts.pacts, messageCalls, opts.messagesUrl);
+    const unverified = [];
+    let messageCount = 0;
     if (!report) {
         // No report at all: the verifier could not run (no pacts found, a pact it cannot read, …).
         findings.push({ id: 'verification-error', level: 'error', message: `The Pact verifier could not verify: ${firstLines(message ?? 'no report')}` });
@@ -65883,7 +66101,10 @@ function judge(opts, report, message, providerLog) {
         const consumer = r.consumer ?? '';
         const description = r.description ?? '';
         const local = findInteraction(opts.pacts, consumer, description);
-        const ok = r.result === 'OK';
+        const asMessage = messages.verdictFor(consumer, description, r.providerStates ?? []);
+        if (asMessage.kind !== 'http')
+            messageCount++;
+        const ok = r.result === 'OK' && asMessage.kind !== 'endpoint-error';
         const row = {
             consumer,
             provider: r.provider ?? opts.provider,
@@ -65893,16 +66114,31 @@ function judge(opts, report, message, providerLog) {
             file: local?.file,
             line: local?.line,
         };
-        if (!ok) {
-            const detail = mismatchText(r.mismatch);
+        if (asMessage.kind === 'not-verified') {
+            // What the verifier said compares the relay's placeholder, not the provider's message.
+            row.result = 'not-verified';
+            row.detail = 'message interaction: no provider-messages-url to ask the provider for the message';
+            unverified.push({ row, pending: !!r.pending });
+        }
+        else if (!ok) {
+            const endpointFailed = asMessage.kind === 'endpoint-error';
+            const detail = endpointFailed ? `the message endpoint failed: ${asMessage.detail}` : mismatchText(r.mismatch);
             row.detail = detail;
             findings.push({
-                id: r.mismatch?.type === 'error' ? 'verification-error' : 'verification-mismatch',
+                id: endpointFailed ? 'message-endpoint-error' : r.mismatch?.type === 'error' ? 'verification-error' : 'verification-mismatch',
                 level: r.pending ? 'warning' : 'error',
                 message: `${consumer} → ${row.provider}, '${description}'${row.state ? ` given ${row.state}` : ''}${r.pending ? ' (pending pact: does not fail the build)' : ''}: ${detail}`,
                 location: local ? { file: local.file, line: local.line } : undefined,
                 operation: local?.operation,
-                data: { consumer, interaction: description, state: row.state, pending: !!r.pending, mismatches: r.mismatch?.mismatches ?? [], error: r.mismatch?.message },
+                data: {
+                    consumer,
+                    interaction: description,
+                    state: row.state,
+                    pending: !!r.pending,
+                    ...(asMessage.kind !== 'http' ? { message: true } : {}),
+                    mismatches: endpointFailed ? [] : (r.mismatch?.mismatches ?? []),
+                    error: endpointFailed ? asMessage.detail : r.mismatch?.message,
+                },
             });
         }
         interactions.push(row);
@@ -65913,6 +66149,9 @@ function judge(opts, report, message, providerLog) {
         if (!known)
             findings.push({ id: 'verification-error', level: 'error', message: `${e.interaction ?? 'verification'}: ${e.mismatch?.message ?? mismatchText(e.mismatch)}` });
     }
+    const notVerified = notVerifiedFinding(unverified);
+    if (notVerified)
+        findings.push(notVerified);
     if (report && interactions.length === 0 && findings.length === 0) {
         findings.push({ id: 'no-interactions-verified', level: 'error', message: 'No interaction was verified: the pacts hold none for this provider' });
     }
@@ -65935,6 +66174,8 @@ function judge(opts, report, message, providerLog) {
             passed: interactions.filter((i) => i.result === 'pass').length,
             failed: interactions.filter((i) => i.result === 'fail').length,
             pending: interactions.filter((i) => i.result === 'pending').length,
+            messages: messageCount,
+            'not verified': unverified.length,
         },
     };
 }
@@ -66117,6 +66358,7 @@ async function runProvider(i) {
         throw new errors_InputError('publish-results: true needs broker-url', { field: 'publish-results' });
     if (publishResults && !v.version)
         throw new errors_InputError('version: required to publish verification results (default: the commit SHA)', { field: 'version' });
+    const messagesUrl = i.providerMessagesUrl?.trim() ? urlInput(i.providerMessagesUrl, 'provider-messages-url') : undefined;
     const stateHandlers = i.stateHandlers?.trim() ? external_node_path_default().resolve(cwd, i.stateHandlers.trim()) : undefined;
     if (stateHandlers) {
         // Checked here: the verifier's child process would only print a module-resolution stack.
@@ -66152,6 +66394,7 @@ async function runProvider(i) {
         stateHandlers,
         stateHandlersShown: i.stateHandlers?.trim(),
         headers: parseHeaders(i.providerHeaders),
+        messagesUrl,
         publish: publishResults ? { version: v.version, branch: v.branch, buildUrl: v.buildUrl } : undefined,
         failOn,
         cwd,
@@ -66348,7 +66591,12 @@ function parseHeaders(v) {
 
 ;// CONCATENATED MODULE: ./src/contract/summary.ts
 
-const RESULT = { pass: '✅ pass', fail: '❌ fail', pending: '⏳ pending (fails, not blocking)' };
+const RESULT = {
+    pass: '✅ pass',
+    fail: '❌ fail',
+    pending: '⏳ pending (fails, not blocking)',
+    'not-verified': '⚠️ not verified (message: set provider-messages-url)',
+};
 const MAX_ROWS = 500;
 /**
  * What the contract gate adds under the common report: one row per interaction (consumer,
@@ -66522,6 +66770,7 @@ function runContractAction() {
             providerStatesUrl: getInput('provider-states-url'),
             stateHandlers: getInput('state-handlers'),
             providerHeaders: headers,
+            providerMessagesUrl: getInput('provider-messages-url'),
             publishResults: getInput('publish-results'),
             pactInstall: getInput('pact-install'),
             pactCacheDir: getInput('pact-cache-dir'),
@@ -66567,7 +66816,7 @@ function workspaceRelative(f, cwd, workspace) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _contract_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5850);
+/* harmony import */ var _contract_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7856);
 
 await (0,_contract_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runContractAction */ .y)();
 

@@ -31563,7 +31563,7 @@ function when(days) {
 function lifecycleMarkdown(result) {
     const head = `### Sunset schedule (${codeSpan(result.spec)}, today ${result.today}, warning ${common_plural(result.warnDays, 'day')} ahead)\n\n`;
     if (result.schedule.length === 0)
-        return `${head}No operation, parameter or body property has an \`x-sunset\` date.\n`;
+        return `${head}No operation, parameter, body or body property has an \`x-sunset\` date.\n`;
     const rows = result.schedule.slice(0, MAX_ROWS).map((s) => {
         const where = s.line ? `${s.file}:${s.line}` : s.file;
         const flag = s.deprecated ? '' : ' (not deprecated)';
@@ -32015,6 +32015,8 @@ function isInputError(e) {
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/breaking/spec/json-locate.ts
+/** A whole string (written so that long strings need no backtracking stack) or a bracket. */
+const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|[{}[\]]/g;
 const newTrie = () => ({ children: new Map(), lengths: new Set(), ends: [] });
 function locateJsonLines(text, paths) {
     const offsets = new Array(paths.length).fill(undefined);
@@ -32162,28 +32164,22 @@ class Scanner {
         if (c === '"')
             return this.skipString();
         if (c === '{' || c === '[') {
+            // A regular expression runs as native code from the first call; a character loop would run
+            // interpreted until the engine warms up, which on one pass over a 4 MB file it barely does.
             let depth = 0;
-            let p = this.pos;
-            while (p < s.length) {
-                const ch = s.charCodeAt(p);
-                if (ch === 34) {
-                    this.pos = p;
-                    this.skipString();
-                    p = this.pos;
+            TOKEN.lastIndex = this.pos;
+            while (TOKEN.test(s)) {
+                const ch = s.charCodeAt(TOKEN.lastIndex - 1);
+                if (ch === 34)
                     continue;
-                }
                 if (ch === 123 || ch === 91)
                     depth++;
-                else if (ch === 125 || ch === 93) {
-                    depth--;
-                    if (depth === 0) {
-                        this.pos = p + 1;
-                        return;
-                    }
+                else if (--depth === 0) {
+                    this.pos = TOKEN.lastIndex;
+                    return;
                 }
-                p++;
             }
-            this.pos = p;
+            this.pos = s.length;
             return;
         }
         let p = this.pos;
@@ -32405,16 +32401,19 @@ function keyText(key) {
 
 /**
  * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
- * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten.
- * `origin` takes a path of the result back to the original file's.
+ * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
+ * `pointer` does the same for refs into this file from other files.
  */
 function convertSwagger2(src) {
     const converter = new Converter(rewriteRefs(src));
     const value = converter.convert();
-    return { value, origin: (path) => converter.back.original(path) };
+    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path) };
 }
-/** Converted path prefixes → original ones. The deepest mapped prefix of a path wins; the rest is kept as is. */
-class PathBack {
+/**
+ * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
+ * the rest is kept as is; a prefix mapped to null maps the path to undefined.
+ */
+class PrefixMap {
     root = { next: new Map() };
     add(from, to) {
         let node = this.root;
@@ -32426,22 +32425,27 @@ class PathBack {
         }
         node.to = to;
     }
-    original(path) {
+    map(path) {
         let node = this.root;
         let to;
         let depth = 0;
         for (let i = 0; i < path.length && node; i++) {
             node = node.next.get(path[i]);
-            if (node?.to)
+            if (node?.to !== undefined)
                 [to, depth] = [node.to, i + 1];
         }
+        if (to === null)
+            return undefined;
         return to ? [...to, ...path.slice(depth)] : path;
     }
 }
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
     v;
-    back = new PathBack();
+    /** Converted paths → original ones. */
+    back = new PrefixMap();
+    /** Original paths → converted ones, where the conversion moved something. */
+    fwd = new PrefixMap();
     consumes;
     produces;
     constructor(v) {
@@ -32452,6 +32456,9 @@ class Converter {
     convert() {
         const v = this.v;
         const out = { openapi: '3.0.0', info: own(v, 'info') ?? {}, paths: {} };
+        const servers = this.servers();
+        if (servers)
+            out.servers = servers;
         out.components = this.components();
         for (const k of ['security', 'tags', 'externalDocs'])
             if (own(v, k) !== undefined)
@@ -32469,6 +32476,23 @@ class Converter {
         out.paths = outPaths;
         return out;
     }
+    /** `host`, `basePath` and `schemes` as OpenAPI 3 servers (one per scheme; https when none is named). */
+    servers() {
+        const v = this.v;
+        const host = own(v, 'host');
+        const basePath = own(v, 'basePath');
+        const path = typeof basePath === 'string' && basePath !== '/' ? basePath.replace(/\/+$/, '') : '';
+        if (typeof host !== 'string' || host === '') {
+            if (!path)
+                return undefined;
+            this.back.add(['servers'], ['basePath']);
+            return [{ url: path }];
+        }
+        const listed = own(v, 'schemes');
+        const schemes = Array.isArray(listed) ? listed.filter((x) => typeof x === 'string') : [];
+        this.back.add(['servers'], ['host']);
+        return (schemes.length ? schemes : ['https']).map((scheme) => ({ url: `${scheme}://${host}${path}` }));
+    }
     components() {
         const v = this.v;
         const components = {};
@@ -32476,6 +32500,7 @@ class Converter {
             components.schemas = own(v, 'definitions');
             this.back.add(['components', 'schemas'], ['definitions']);
         }
+        this.fwd.add(['definitions'], ['components', 'schemas']);
         if (isObj(own(v, 'securityDefinitions'))) {
             const schemes = {};
             for (const [name, def] of Object.entries(own(v, 'securityDefinitions'))) {
@@ -32493,8 +32518,10 @@ class Converter {
         if (isObj(own(v, 'parameters'))) {
             const ps = {};
             for (const [name, p] of Object.entries(own(v, 'parameters'))) {
-                if (isObj(p) && (p.in === 'body' || p.in === 'formData'))
+                if (isBodyLike(p)) {
+                    this.fwd.add(['parameters', name], null); // it becomes part of each operation's request body
                     continue;
+                }
                 ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
             }
             components.parameters = ps;
@@ -32534,19 +32561,27 @@ class Converter {
         list.forEach((placed, i) => {
             if (!isBodyLike(placed.p))
                 out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
+            else
+                this.fwd.add([...at, String(i)], null);
         });
         return out;
     }
-    parameter(p, from, to) {
+    /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
+    parameter(p, from, to, forward = true) {
         this.back.add(from, to);
+        if (forward)
+            this.fwd.add(to, from);
         if (!isObj(p) || typeof p.$ref === 'string')
             return p;
         const out = {};
         const schema = {};
         for (const k of Object.keys(p)) {
             if (SCHEMA_KEYS.includes(k)) {
-                if (k !== 'collectionFormat')
-                    schema[k] = p[k];
+                if (k === 'collectionFormat')
+                    continue;
+                schema[k] = p[k];
+                if (forward)
+                    this.fwd.add([...to, k], [...from, 'schema', k]);
             }
             else
                 out[k] = p[k];
@@ -32582,6 +32617,9 @@ class Converter {
     body(placed, consumes, at) {
         const body = placed.p;
         this.back.add(at, placed.at);
+        // A body written in the operation: its schema is the request body's (a shared one has no single place).
+        if (placed.at[0] === 'paths' && consumes.length > 0)
+            this.fwd.add([...placed.at, 'schema'], [...at, 'content', consumes[0], 'schema']);
         const content = {};
         for (const m of consumes) {
             content[m] = { schema: body.schema ?? {} };
@@ -32601,7 +32639,7 @@ class Converter {
         for (const { p, at: original } of fields) {
             const field = p;
             const name = String(field.name);
-            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original);
+            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original, false);
             properties[name] = converted.schema ?? {};
             if (field.required !== true)
                 continue;
@@ -32620,6 +32658,7 @@ class Converter {
     }
     response(r, produces, from, to) {
         this.back.add(from, to);
+        this.fwd.add(to, from);
         if (!isObj(r) || typeof r.$ref === 'string')
             return r;
         const out = {};
@@ -32627,6 +32666,7 @@ class Converter {
             if (k === 'schema') {
                 const content = {};
                 this.back.add([...from, 'content'], [...to, 'schema']);
+                this.fwd.add([...to, 'schema'], produces.length > 0 ? [...from, 'content', produces[0], 'schema'] : null);
                 for (const m of produces) {
                     content[m] = { schema: r.schema };
                     this.back.add([...from, 'content', m], [...to, 'schema']);
@@ -32649,6 +32689,7 @@ class Converter {
     }
     securityScheme(def, from, to) {
         this.back.add(from, to);
+        this.fwd.add(to, from);
         if (!isObj(def))
             return def;
         if (def.type === 'basic')
@@ -32734,8 +32775,8 @@ function loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version } = checkOpenApi(root);
-    loader.replace(doc);
+    const { doc, version, pointer } = checkOpenApi(root);
+    loader.replace(doc, pointer);
     loader.checkAllRefs();
     return {
         root: doc,
@@ -32768,8 +32809,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0' };
+        const { value, origin, pointer } = convertSwagger2(v);
+        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -32791,8 +32832,12 @@ class Loader {
         this.cwd = cwd;
         this.opts = opts;
     }
-    replace(doc) {
+    /** A converted Swagger 2.0 root, and how pointers written against its file map into it. */
+    converted;
+    replace(doc, pointer) {
         this.docs.set(doc.id, doc);
+        if (pointer)
+            this.converted = { doc, pointer };
     }
     load(src, shownAs) {
         const id = sourceId(src);
@@ -32885,7 +32930,10 @@ class Loader {
                 throw e;
             }
         }
-        const parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+        let parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+        // Other files point into a Swagger 2.0 root as written (`#/definitions/Pet`); it was converted.
+        if (doc === this.converted?.doc)
+            parts = this.convertedPointer(from, ref, parts);
         let v = doc.value;
         for (const p of parts) {
             v = Array.isArray(v) ? v[Number(p)] : own(v, p);
@@ -32897,6 +32945,13 @@ class Loader {
             }
         }
         return { v, doc, path: parts };
+    }
+    convertedPointer(from, ref, parts) {
+        const mapped = this.converted.pointer(parts);
+        if (mapped)
+            return mapped;
+        throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
+            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: from.path.join('/') });
     }
     relativeSource(from, target, ref) {
         if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
@@ -33509,8 +33564,9 @@ function mergedParameters(spec, item, op) {
 
 ;// CONCATENATED MODULE: ./src/lifecycle/elements.ts
 /**
- * The parts of a spec that can be deprecated or carry an `x-sunset` date: operations, their
- * parameters, and the properties of their request and response body schemas.
+ * The parts of a spec that can be deprecated or carry an `x-sunset` date: operations (of paths and
+ * of 3.1 webhooks), their parameters, their request and response body schemas and those schemas'
+ * properties.
  */
 
 
@@ -33519,8 +33575,11 @@ function mergedParameters(spec, item, op) {
 /** Walk every operation of the spec; only elements that are deprecated or have a sunset are kept. */
 function lifecycleElements(spec) {
     const found = new Map();
+    // Swagger 2.0 has `deprecated` on operations only: parameters and schemas use the `x-deprecated` extension.
+    const extended = spec.version === '2.0' ? 'x-deprecated' : 'deprecated';
     const add = (kind, what, loc, op) => {
-        if (!isDeprecated(loc.v) && !hasSunset(loc.v) && !miswrittenDeprecated(loc.v))
+        const dkey = kind === 'path item' || kind === 'operation' ? 'deprecated' : deprecatedKeyOf(loc.v, extended);
+        if (own(loc.v, dkey) !== true && !hasSunset(loc.v) && !miswrittenDeprecated(loc.v, dkey))
             return;
         const key = `${kind}\u0000${loc.doc.id}#${loc.path.join('/')}`;
         const known = found.get(key);
@@ -33531,26 +33590,65 @@ function lifecycleElements(spec) {
                 known.deprecated &&= isDeprecated(op.loc.v);
         }
         else {
-            const deprecated = isDeprecated(loc.v) || (kind === 'path item' && isDeprecated(op.loc.v));
+            const deprecated = own(loc.v, dkey) === true || (kind === 'path item' && isDeprecated(op.loc.v));
             const pathSunset = kind === 'operation' && !hasSunset(loc.v) && hasSunset(op.item.v) ? { pathSunset: true } : {};
-            found.set(key, { kind, what, loc, operations: [op.key], op: op.loc, deprecated, ...pathSunset });
+            found.set(key, { kind, what, loc, operations: [op.key], op: op.loc, deprecated, deprecatedKey: dkey, ...pathSunset });
         }
     };
-    const operations = specOperations(spec);
+    const marked = (node) => {
+        const dkey = deprecatedKeyOf(node, extended);
+        return own(node, dkey) === true || hasSunset(node) || miswrittenDeprecated(node, dkey);
+    };
+    const operations = [
+        ...specOperations(spec).map((op) => ({ key: op.key, itemWhat: `path item '${op.path}'`, loc: op.loc, item: op.item, parameters: op.parameters })),
+        ...webhookOperations(spec),
+    ];
     for (const op of operations) {
         // `x-sunset` on a path item is the date for all its operations.
-        add('path item', `path item '${op.path}'`, op.item, op);
+        add('path item', op.itemWhat, op.item, op);
         add('operation', 'operation', op.loc, op);
         for (const p of op.parameters)
             add('parameter', `${String(own(p.v, 'in'))} parameter '${String(own(p.v, 'name'))}'`, p, op);
         for (const schema of requestSchemas(spec, op.loc)) {
-            walkProperties(spec, schema, '', new Set(), (loc, name) => add('request property', `request property '${name}'`, loc, op));
+            // The body's schema itself (a deprecated component used as the body), then its properties.
+            add('request body', 'request body', marked(schema.v) ? schema : elements_resolve(spec, schema), op);
+            walkProperties(spec, schema, '', new Set(), marked, (loc, name) => add('request property', `request property '${name}'`, loc, op));
         }
         for (const schema of responseSchemas(spec, op.loc)) {
-            walkProperties(spec, schema, '', new Set(), (loc, name) => add('response property', `response property '${name}'`, loc, op));
+            add('response body', 'response body', marked(schema.v) ? schema : elements_resolve(spec, schema), op);
+            walkProperties(spec, schema, '', new Set(), marked, (loc, name) => add('response property', `response property '${name}'`, loc, op));
         }
     }
     return { operations: operations.length, elements: [...found.values()] };
+}
+/**
+ * The operations of a 3.1 spec's `webhooks`, named `WEBHOOK POST newPet`: the webhook's name is no
+ * path, and the leading word keeps them apart from path operations in every report.
+ */
+function webhookOperations(spec) {
+    if (spec.version !== '3.1')
+        return [];
+    const root = { v: spec.root.value, doc: spec.root, path: [] };
+    const hooks = spec.deref(child(root, 'webhooks'));
+    const out = [];
+    for (const name of ownKeys(hooks.v)) {
+        const item = spec.deref(child(hooks, name));
+        for (const method of HTTP_METHODS) {
+            const loc = child(item, method);
+            if (!isObj(loc.v))
+                continue;
+            const parameters = [...mergedParameters(spec, item, loc).values()];
+            out.push({ key: `WEBHOOK ${method.toUpperCase()} ${name}`, itemWhat: `webhook '${name}'`, loc, item, parameters });
+        }
+    }
+    return out;
+}
+/**
+ * The key whose value says whether the node is deprecated: `extended` (`x-deprecated` in Swagger 2.0,
+ * so messages name the key to write there) unless the node has a `deprecated` anyway.
+ */
+function deprecatedKeyOf(node, extended) {
+    return own(node, 'deprecated') === undefined ? extended : 'deprecated';
 }
 function mediaSchemas(spec, holder) {
     const content = child(spec.deref(holder), 'content');
@@ -33563,9 +33661,9 @@ function responseSchemas(spec, op) {
     const responses = child(op, 'responses');
     return ownKeys(responses.v).flatMap((status) => mediaSchemas(spec, child(responses, status)));
 }
-/** `deprecated` written as something other than a boolean, such as the string "true". */
-function miswrittenDeprecated(node) {
-    const d = own(node, 'deprecated');
+/** `deprecated` (or `key`) written as something other than a boolean, such as the string "true". */
+function miswrittenDeprecated(node, key = 'deprecated') {
+    const d = own(node, key);
     return d !== undefined && d !== null && typeof d !== 'boolean';
 }
 /** The node a `$ref` chain ends at, its siblings not merged in (so it keeps its own identity and line). */
@@ -33580,28 +33678,28 @@ const SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'];
  * Visit each property below `schema`, named by its route (`owner/id`). Array items, composition
  * members and additionalProperties add nothing to the route. `seen` keeps recursive schemas finite.
  */
-function walkProperties(spec, s, route, seen, visit) {
+function walkProperties(spec, s, route, seen, marked, visit) {
     if (!isObj(s.v) || seen.has(s.v))
         return;
     seen.add(s.v);
     // The target first, then the node's own keywords (a 3.1 `$ref` may have `properties` beside it).
     // Merging siblings into a fresh object would defeat `seen` on a recursive schema.
     if (refOf(s.v) !== undefined)
-        walkProperties(spec, spec.target(s), route, seen, visit);
+        walkProperties(spec, spec.target(s), route, seen, marked, visit);
     const props = child(s, 'properties');
     for (const name of ownKeys(props.v)) {
         const raw = child(props, name);
         const full = route ? `${route}/${name}` : name;
         // A 3.1 `$ref` may carry its own `deprecated` / `x-sunset` beside it; else the target's count.
-        visit(isDeprecated(raw.v) || hasSunset(raw.v) || miswrittenDeprecated(raw.v) ? raw : elements_resolve(spec, raw), full);
-        walkProperties(spec, raw, full, seen, visit);
+        visit(marked(raw.v) ? raw : elements_resolve(spec, raw), full);
+        walkProperties(spec, raw, full, seen, marked, visit);
     }
-    walkProperties(spec, child(s, 'items'), route, seen, visit);
-    walkProperties(spec, child(s, 'additionalProperties'), route, seen, visit);
+    walkProperties(spec, child(s, 'items'), route, seen, marked, visit);
+    walkProperties(spec, child(s, 'additionalProperties'), route, seen, marked, visit);
     for (const key of SUBSCHEMA_LISTS) {
         const list = child(s, key);
         if (Array.isArray(list.v))
-            list.v.forEach((_, i) => walkProperties(spec, child(list, i), route, seen, visit));
+            list.v.forEach((_, i) => walkProperties(spec, child(list, i), route, seen, marked, visit));
     }
 }
 
@@ -33642,16 +33740,17 @@ function judgeElements(elements, today, warnDays) {
             });
         };
         // `deprecated: "true"`: meant as a deprecation, but tools read only the boolean.
-        const miswritten = miswrittenDeprecated(e.loc.v) ? ` (deprecated is ${JSON.stringify(own(e.loc.v, 'deprecated'))}, not the boolean true)` : '';
+        const dkey = e.deprecatedKey;
+        const miswritten = miswrittenDeprecated(e.loc.v, dkey) ? ` (${dkey} is ${JSON.stringify(own(e.loc.v, dkey))}, not the boolean true)` : '';
         if (!hasSunset(e.loc.v)) {
             if (e.pathSunset)
                 continue; // the path item's x-sunset is its date, reported on the path item
-            emit('deprecated-without-sunset', miswritten ? `is marked deprecated without an x-sunset date${miswritten}` : 'is deprecated without an x-sunset date', 'deprecated');
+            emit('deprecated-without-sunset', miswritten ? `is marked deprecated without an x-sunset date${miswritten}` : 'is deprecated without an x-sunset date', dkey);
             continue;
         }
         const raw = own(e.loc.v, SUNSET_KEY);
         if (!deprecated) {
-            const not = e.kind === 'path item' ? 'not all its operations are marked deprecated: true' : `is not marked deprecated: true${miswritten}`;
+            const not = e.kind === 'path item' ? 'not all its operations are marked deprecated: true' : `is not marked ${dkey}: true${miswritten}`;
             emit('sunset-without-deprecation', `has an x-sunset date but ${not}`, SUNSET_KEY);
         }
         const sunset = parseSunset(raw);
@@ -33697,6 +33796,7 @@ function locationOf(loc, key) {
 
 
 
+
 const DEFAULT_WARN_DAYS = 30;
 function parseLifecycleInputs(i) {
     const spec = i.spec?.trim();
@@ -33729,7 +33829,7 @@ function checkLifecycle(o) {
         metrics: {
             operations,
             // A schema property both sent and received is one element here.
-            deprecated: new Set(elements.filter((e) => isDeprecated(e.loc.v)).map((e) => `${e.loc.doc.id}#${e.loc.path.join('/')}`)).size,
+            deprecated: new Set(elements.filter((e) => own(e.loc.v, e.deprecatedKey) === true).map((e) => `${e.loc.doc.id}#${e.loc.path.join('/')}`)).size,
             'sunset passed': findings.filter((f) => f.id === 'sunset-passed').length,
         },
         spec: spec.root.name,

@@ -42276,7 +42276,12 @@ function format_render(result, format) {
 
 ;// CONCATENATED MODULE: ./src/perf/metrics.ts
 const KEY = /^([A-Za-z_][A-Za-z0-9_.\-]*)(?:\{(.*)\})?$/s;
-/** `http_req_duration{name:GET /pets, method:GET}` → base and trimmed tags; undefined when malformed. */
+/**
+ * `http_req_duration{name:GET /pets, method:GET}` → base and trimmed tags; undefined when malformed.
+ * As in k6 (metrics.Metric.AddSubmetric): the tags run from the first `{` to the last `}` (so a value
+ * may hold braces, `name:GET /pets/{id}`), and spaces and quotes around keys and values are dropped
+ * (`name:"GET /pets"` is `name:GET /pets`).
+ */
 function parseMetricKey(key) {
     const m = KEY.exec(key.trim());
     if (!m)
@@ -42289,14 +42294,31 @@ function parseMetricKey(key) {
             const colon = part.indexOf(':');
             if (colon <= 0)
                 return undefined;
-            const k = part.slice(0, colon).trim();
-            const v = part.slice(colon + 1).trim();
+            const k = unquote(part.slice(0, colon));
+            const v = unquote(part.slice(colon + 1));
             if (!k)
                 return undefined;
             tags.push([k, v]);
         }
     }
     return { base: m[1], tags };
+}
+/** k6 trims spaces, then the quotes `"` and `'`, around a tag key or value. */
+function unquote(s) {
+    return s.trim().replace(/^["']+|["']+$/g, '');
+}
+/** A trend statistic as the threshold parser spells it: `p(99.90)` and `p(95.0)` are `p(99.9)` and `p(95)`. */
+function statKey(key) {
+    const m = /^p\(\s*(\d+(?:\.\d+)?|\.\d+)\s*\)$/.exec(key);
+    return m ? `p(${Number(m[1])})` : key;
+}
+/** k6's built-in metrics that hold times in milliseconds (a legacy summary does not say `contains`). */
+const TIME_METRICS = /^(http_req_(duration|blocked|connecting|tls_handshaking|sending|waiting|receiving)|iteration_duration|group_duration|grpc_req_duration|ws_connecting|ws_session_duration|ws_ping)$/;
+/** Does the metric hold times (ms)? From `contains` where the source says, else from k6's built-in names. */
+function holdsTime(m) {
+    if (m.contains)
+        return m.contains === 'time';
+    return TIME_METRICS.test(parseMetricKey(m.name)?.base ?? m.name);
 }
 /** One spelling per metric key: tags sorted, no spaces around `:` and `,`. */
 function canonicalKey(key) {
@@ -42388,9 +42410,12 @@ function parseExpression(metric, source) {
     }
     return { metric, source: source.trim(), aggregation, percentile, op: op, value };
 }
-/** `metric:expr` as the CLI takes it: `http_req_duration{name:GET /pets}:p(95)<300`. */
+/**
+ * `metric:expr` as the CLI takes it: `http_req_duration{name:GET /pets}:p(95)<300`. The tags run to the
+ * last `}` (an expression never holds one), so a tag value may hold braces: `{name:GET /pets/{id}}`.
+ */
 function parseThresholdArg(arg) {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_.\-]*(?:\{[^}]*\})?)\s*:\s*(.+)$/s.exec(arg);
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_.\-]*(?:\{.*\})?)\s*:\s*([^{}]+)$/s.exec(arg);
     if (!m || !parseMetricKey(m[1])) {
         throw new Error(`'${arg}' is not METRIC:EXPRESSION, e.g. http_req_duration:p(95)<300 or 'http_req_duration{name:GET /pets}:p(95)<150'`);
     }
@@ -42441,12 +42466,20 @@ function aggregate(t, m) {
 function evaluate(t, m) {
     if (!aggregationFits(t, m.type))
         return { kind: 'wrong-type', type: m.type };
+    // A trend, rate or gauge without samples has no value (k6 shows 0 and would pass `p(95)<200` or `rate<0.01`);
+    // a counter without samples counts 0, which is a real answer (`'http_reqs{status:500}': ['count<1']`).
+    if (m.samples === 0 && m.type !== 'counter')
+        return { kind: 'no-samples' };
     const actual = aggregate(t, m);
     if (actual === undefined)
         return { kind: 'not-in-summary' };
-    if (!Number.isFinite(actual) || actual < 0)
+    if (!Number.isFinite(actual) || (actual < 0 && !mayBeNegative(m)))
         return { kind: 'invalid', actual };
     return { kind: 'value', actual, ok: compare(actual, t.op, t.value) };
+}
+/** A gauge, or a trend of something other than time (a custom `Trend` without isTime), may go below 0 in k6. */
+function mayBeNegative(m) {
+    return m.type === 'gauge' || (m.type === 'trend' && !holdsTime(m));
 }
 /** Does a smaller value satisfy this threshold better (`<`, `<=`)? Decides the direction of a regression. */
 function lowerIsBetter(op) {
@@ -42500,12 +42533,17 @@ function compareToBaseline(current, baseline, keys, regression) {
     }
     return out;
 }
+/**
+ * Growth beyond the allowance. A change of exactly the allowance is allowed: 123.4 → 135.74 is 10%, although
+ * the subtraction gives 12.340000000000003 against 12.34; differences within a few ulps of the values count as equal.
+ */
 function exceeds(cur, base, a, lower) {
     const growth = lower ? cur - base : base - cur;
-    if (growth <= 0)
+    const tolerance = 1e-9 * Math.max(Math.abs(cur), Math.abs(base), Number.MIN_VALUE);
+    if (growth <= tolerance)
         return false;
-    const overPct = a.pct === undefined || base === 0 || growth > (Math.abs(base) * a.pct) / 100;
-    const overDelta = a.delta === undefined || growth > a.delta;
+    const overPct = a.pct === undefined || base === 0 || growth - (Math.abs(base) * a.pct) / 100 > tolerance;
+    const overDelta = a.delta === undefined || growth - a.delta > tolerance;
     return overPct && overDelta;
 }
 
@@ -42564,7 +42602,7 @@ function judge(summary, opts) {
     const seen = new Set();
     const check = (t, origin, loc) => {
         judged.thresholds++;
-        const dedupe = `${t.metric}|${t.source.replace(/\s+/g, '')}`;
+        const dedupe = `${canonicalKey(t.metric)}|${t.source.replace(/\s+/g, '')}`;
         if (seen.has(dedupe))
             return;
         seen.add(dedupe);
@@ -42577,7 +42615,7 @@ function judge(summary, opts) {
             findings.push({
                 id: 'perf-metric-missing',
                 level: 'error',
-                message: `${t.metric}: no such metric in the summary${file ? ` '${file}'` : ''}${near.length ? `; did you mean ${near.map((n) => `\`${n}\``).join(', ')}?` : ''} (threshold ${t.source}${where}; k6 refuses this with exit 104)`,
+                message: `${t.metric}: no such metric in the summary${file ? ` '${file}'` : ''}${near.length ? `; did you mean ${near.map((n) => `\`${n}\``).join(', ')}?` : ''} (threshold ${t.source}${where}). ${whyMissing(summary, t.metric)}`,
                 location,
                 data: { metric: t.metric, threshold: t.source },
             });
@@ -42596,11 +42634,24 @@ function judge(summary, opts) {
             });
             rows.push({ metric: t.metric, aggregation: t.aggregation, budget, status: 'error', origin, unit });
         }
+        else if (e.kind === 'no-samples') {
+            findings.push({
+                id: 'perf-metric-empty',
+                level: 'error',
+                message: `${t.metric} has no samples${file ? ` in '${file}'` : ''}${noSampleReason(t.metric)}, so threshold ${t.source} cannot be judged (k6 shows 0 for an empty metric and would pass it)${where}`,
+                location,
+                data: { metric: t.metric, threshold: t.source },
+            });
+            rows.push({ metric: t.metric, aggregation: t.aggregation, budget, status: 'error', origin, unit });
+        }
         else if (e.kind === 'not-in-summary') {
             findings.push({
                 id: 'perf-aggregation-missing',
                 level: 'error',
-                message: `${t.metric}: the summary has no ${t.aggregation} (it holds ${Object.keys(m.values).join(', ')}); add '${t.aggregation}' to the script's summaryTrendStats, or judge the --out json stream${where}`,
+                message: `${t.metric}: the summary${file ? ` '${file}'` : ''} has no ${t.aggregation} (it holds ${Object.keys(m.values).join(', ')}); ` +
+                    (summary.source === 'machine-readable-v1'
+                        ? `the machine-readable summary (schema 1.0.0) keeps only avg, min, med, max, p(90) and p(95) of a trend whatever summaryTrendStats says: judge the legacy --summary-export file or the --out json stream${where}`
+                        : `add '${t.aggregation}' to the script's summaryTrendStats, or judge the --out json stream${where}`),
                 location,
                 data: { metric: t.metric, threshold: t.source },
             });
@@ -42617,6 +42668,10 @@ function judge(summary, opts) {
             rows.push({ metric: t.metric, aggregation: t.aggregation, budget, actual: e.actual, status: 'error', origin, unit });
         }
         else {
+            if (m.samples === 0 && parseMetricKey(t.metric)?.tags.length) {
+                // A counter of nothing is 0, a real answer ('http_reqs{status:500}': ['count<1']); say so, in case the tag is misspelt.
+                findings.push({ id: 'perf-metric-empty', level: 'info', message: `${t.metric} has no samples${noSampleReason(t.metric)}: its ${t.aggregation} is 0 for threshold ${t.source}${where}`, location, data: { metric: t.metric, threshold: t.source } });
+            }
             rows.push({ metric: t.metric, aggregation: t.aggregation, budget, actual: e.actual, status: e.ok ? 'pass' : 'fail', origin, unit });
             if (!e.ok) {
                 findings.push({
@@ -42650,19 +42705,28 @@ function judge(summary, opts) {
         let actual;
         let aggregation = '';
         let budget = k.expression;
+        const km = findMetric(summary, k.metric);
         try {
             const t = parseExpression(k.metric, k.expression);
             aggregation = t.aggregation;
             budget = `${t.op} ${t.value}`;
-            const m = findMetric(summary, k.metric);
-            const e = m ? evaluate(t, m) : undefined;
+            const e = km ? evaluate(t, km) : undefined;
             if (e?.kind === 'value' || e?.kind === 'invalid')
                 actual = e.actual;
         }
         catch {
             // k6 reported it; the expression text is shown as is.
         }
-        rows.push({ metric: k.metric, aggregation, budget, actual, status: k.ok ? 'pass' : 'fail', origin: 'k6' });
+        rows.push({ metric: k.metric, aggregation, budget, actual, status: k.ok ? 'pass' : 'fail', origin: 'k6', unit: km ? unitOf(km) : undefined });
+        if (k.ok && km?.samples === 0 && km.type !== 'counter') {
+            findings.push({
+                id: 'perf-metric-empty',
+                level: 'warning',
+                message: `k6 passed its threshold '${k.expression}' on ${k.metric}, which has no samples${noSampleReason(k.metric)}: k6 judged a 0 that was never measured`,
+                operation: operationOf(k.metric),
+                data: { metric: k.metric, threshold: k.expression },
+            });
+        }
         if (!k.ok) {
             findings.push({
                 id: 'k6-threshold-failed',
@@ -42679,7 +42743,8 @@ function judge(summary, opts) {
     for (const m of summary.metrics.values()) {
         if (m.type === 'gauge')
             continue;
-        const wrong = Object.entries(m.values).filter(([, v]) => Number.isNaN(v) || v < 0 || v === Infinity);
+        const negativeOk = mayBeNegative(m);
+        const wrong = Object.entries(m.values).filter(([, v]) => Number.isNaN(v) || (v < 0 && !negativeOk) || v === Infinity);
         const empty = wrong.length === Object.keys(m.values).length && wrong.every(([, v]) => Number.isNaN(v)); // no samples, not corrupt
         if (wrong.length && !empty && !rows.some((r) => r.metric === m.name && r.status === 'error')) {
             findings.push({
@@ -42691,6 +42756,23 @@ function judge(summary, opts) {
     }
     if (opts.baseline)
         judgeBaseline(summary, opts, rows, findings, () => judged.baseline++);
+    else if (opts.baselineMissing) {
+        const { file: bfile, required } = opts.baselineMissing;
+        judged.baseline++;
+        findings.push(required
+            ? {
+                id: 'perf-baseline-missing',
+                level: 'error',
+                message: `the baseline '${bfile}' does not exist, and a baseline is required (require-baseline): fetch the last accepted run's result file before judging`,
+                data: { baseline: bfile },
+            }
+            : {
+                id: 'perf-baseline-missing',
+                level: 'info',
+                message: `no baseline yet: '${bfile}' does not exist (a first run?), so nothing was compared with an earlier run; this run's result file can be the next baseline (set require-baseline to make a missing baseline fail the gate)`,
+                data: { baseline: bfile },
+            });
+    }
     if (opts.k6ExitCode !== undefined) {
         judged.exit++;
         const code = opts.k6ExitCode;
@@ -42790,11 +42872,16 @@ function judgeBaseline(summary, opts, rows, findings, judged) {
                 keys.push({ ...k, op: undefined });
     const comps = compareToBaseline(summary, baseline, keys, opts.regression);
     const common = comps.filter((c) => !c.missing);
-    if (comps.length > 0 && common.length === 0) {
+    // Another script shares no metric at all; the same script with other endpoints (new, renamed or removed
+    // sub-metrics) still shares its base metrics, and each endpoint without a counterpart is a warning below.
+    const bases = (s) => new Set([...s.metrics.keys()].map((k) => parseMetricKey(k)?.base ?? k));
+    const currentBases = bases(summary);
+    const sharesMetrics = [...bases(baseline)].some((b) => currentBases.has(b));
+    if (comps.length > 0 && common.length === 0 && !sharesMetrics) {
         findings.push({
             id: 'perf-baseline-other-script',
             level: 'error',
-            message: `the baseline '${bfile}' has none of the compared metrics (${comps.map((c) => c.key).join(', ')}): it does not come from the same script`,
+            message: `the baseline '${bfile}' has none of the compared metrics (${comps.map((c) => c.key).join(', ')}) and no metric of this run: it does not come from the same script`,
         });
         judged();
         return;
@@ -42805,6 +42892,17 @@ function judgeBaseline(summary, opts, rows, findings, judged) {
         if (c.missing === 'baseline') {
             findings.push({ id: 'perf-baseline-metric-missing', level: 'warning', message: `${c.metric} ${c.aggregation} is not in the baseline '${bfile}': no comparison (a new endpoint or metric?)`, operation: operationOf(c.metric) });
         }
+        else if (c.missing === 'current' && c.baseline !== undefined && !rows.some((r) => r.metric === c.metric && r.aggregation === c.aggregation && r.status === 'error')) {
+            // A threshold on it has already said so; a `regression:` key alone would otherwise compare nothing in silence.
+            findings.push({
+                id: 'perf-regression-metric-missing',
+                level: 'warning',
+                message: `${c.metric} ${c.aggregation} is in the baseline '${bfile}' but not in this run${summary.file ? ` ('${summary.file}')` : ''}: the regression allowance ${c.allowance?.item.source ?? ''} compared nothing (an endpoint removed or renamed?)`,
+                location: c.allowance?.file ? { file: c.allowance.file, line: c.allowance.line } : undefined,
+                operation: operationOf(c.metric),
+                data: { metric: c.metric, aggregation: c.aggregation },
+            });
+        }
         else if (c.regressed) {
             const a = c.allowance;
             const m = findMetric(summary, c.metric);
@@ -42813,7 +42911,7 @@ function judgeBaseline(summary, opts, rows, findings, judged) {
             findings.push({
                 id: 'perf-regression',
                 level: 'error',
-                message: `${c.metric} ${c.aggregation} ${c.lowerIsBetter ? 'grew' : 'fell'} from ${fmt(c.baseline)}${unit} to ${fmt(c.current)}${unit} (${pct(c.changePct)}), more than the ${a.item.source} allowed`,
+                message: `${c.metric} ${c.aggregation} ${c.lowerIsBetter ? 'grew' : 'fell'} from ${fmt(c.baseline)}${unit} to ${fmt(c.current)}${unit} (${pct(c.changePct, a.item.pct)}), more than the ${a.item.source} allowed`,
                 location: a.file ? { file: a.file, line: a.line } : undefined,
                 operation: operationOf(c.metric),
                 data: { metric: c.metric, aggregation: c.aggregation, baseline: c.baseline, current: c.current, allowed: a.item.source },
@@ -42864,6 +42962,25 @@ function serialize(s, opts) {
 function findMetricName(s, key) {
     return findMetric(s, key)?.name;
 }
+/** `: no http_reqs sample carried scenario:chekout (…)` for a tagged key; empty for a plain one. */
+function noSampleReason(key) {
+    const k = parseMetricKey(key);
+    if (!k?.tags.length)
+        return '';
+    return `: no ${k.base} sample carried ${k.tags.map(([t, v]) => `${t}:${v}`).join(', ')} (a misspelt tag, a scenario that never ran, or requests that got no answer?)`;
+}
+/** Why a metric the budget names can be absent, for the k6 user who expects it there. */
+function whyMissing(summary, key) {
+    const k = parseMetricKey(key);
+    const base = k?.base ?? key;
+    const baseThere = findMetric(summary, base) !== undefined;
+    if (k && k.tags.length && baseThere) {
+        if (summary.source === 'ndjson' || summary.source === 'builtin')
+            return `No ${base} sample carried those tags.`;
+        return `k6 writes a tagged sub-metric into its summary only when the script declares a threshold on it: add '${key}' to the script's options.thresholds, or judge the --out json stream, where every tag is kept.`;
+    }
+    return `A metric the script never defines makes k6 exit 104; a custom metric the script defines appears only once it gets a sample.`;
+}
 /** Where a threshold came from, for the message; a budget file's line is the finding's location instead. */
 function originText(origin) {
     if (origin === 'script')
@@ -42890,12 +43007,22 @@ function fmt(v) {
         return String(v);
     return Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(2) : String(round(v));
 }
-function pct(v) {
+/**
+ * `+12.3%`. Beside an allowance (`allowedPct`), a change just past it gets the decimals that show it is past:
+ * `+10.02%` against 10%, never `+10.0%` reported as more than 10%.
+ */
+function pct(v, allowedPct) {
     if (v === Infinity)
         return '+∞%';
     if (v === -Infinity)
         return '−∞%';
-    return `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
+    let digits = 1;
+    if (allowedPct !== undefined) {
+        const beyond = Math.abs(v) - allowedPct > 1e-6; // float noise on an exact 10% is not beyond 10%
+        while (digits < 4 && beyond && Number(Math.abs(v).toFixed(digits)) <= allowedPct)
+            digits++;
+    }
+    return `${v >= 0 ? '+' : ''}${v.toFixed(digits)}%`;
 }
 
 ;// CONCATENATED MODULE: ./src/perf/report.ts
@@ -42913,7 +43040,8 @@ function cells(r) {
     const budget = r.budget ? `${r.aggregation ? `${r.aggregation} ${r.budget}` : r.budget}${ORIGIN[r.origin]}` : '—';
     const actual = r.actual === undefined ? '—' : `${fmt(r.actual)}${unit}`;
     const baseline = r.baseline === undefined ? '—' : `${fmt(r.baseline)}${unit}`;
-    const change = r.changePct === undefined ? '—' : `${pct(r.changePct)}${r.allowed ? ` (max ${r.allowed})` : ''}`;
+    const allowedPct = r.allowed ? /^(\d+(?:\.\d+)?)\s*%/.exec(r.allowed)?.[1] : undefined;
+    const change = r.changePct === undefined ? '—' : `${pct(r.changePct, allowedPct === undefined ? undefined : Number(allowedPct))}${r.allowed ? ` (max ${r.allowed})` : ''}`;
     return [STATUS[r.status], r.metric, budget, actual, baseline, change];
 }
 function tableMarkdown(result) {
@@ -43277,13 +43405,18 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 var hdr_histogram_js_dist = __nccwpck_require__(2960);
 ;// CONCATENATED MODULE: ./src/perf/trend.ts
 /**
- * Streaming aggregators with constant memory: a trend keeps an HDR histogram (3 significant digits)
- * plus exact count, sum, min and max, so any percentile can be asked after the fact.
+ * Streaming aggregators with bounded memory: a trend keeps an HDR histogram (3 significant digits)
+ * plus exact count, sum, min and max, so any percentile can be asked after the fact. Percentiles follow
+ * k6 (metrics.TrendSink.P): linear interpolation between the two samples around rank p·(n−1). The first
+ * EXACT_SAMPLES samples are also kept as they are, so a run of that size gets k6's figures exactly;
+ * beyond it the two samples are read from the histogram.
  */
 
 /** Histogram unit: values are stored ×1000 (a millisecond trend keeps microseconds). */
 const SCALE = 1000;
 const DEFAULT_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
+/** Samples kept exactly per trend (80 kB): small runs, where one sample moves a percentile most, match k6 to the digit. */
+const EXACT_SAMPLES = 10_000;
 class TrendAggregator {
     count = 0;
     sum = 0;
@@ -43292,6 +43425,8 @@ class TrendAggregator {
     /** Values that a trend cannot hold (NaN, negative); counted so the judge can say so. */
     invalid = 0;
     h = hdr_histogram_js_dist/* build */.jq({ lowestDiscernibleValue: 1, highestTrackableValue: 2 ** 40, numberOfSignificantValueDigits: 3, autoResize: true });
+    exact = [];
+    sorted = true;
     add(v) {
         if (!(v >= 0) || v === Infinity) {
             this.invalid++;
@@ -43304,6 +43439,15 @@ class TrendAggregator {
         if (v > this.max)
             this.max = v;
         this.h.recordValue(Math.round(v * SCALE));
+        if (this.exact) {
+            if (this.exact.length >= EXACT_SAMPLES)
+                this.exact = undefined;
+            else {
+                if (this.sorted && this.exact.length > 0 && v < this.exact[this.exact.length - 1])
+                    this.sorted = false;
+                this.exact.push(v);
+            }
+        }
     }
     quantile(p) {
         if (this.count === 0)
@@ -43312,8 +43456,28 @@ class TrendAggregator {
             return this.min;
         if (p >= 100)
             return this.max;
-        // The histogram answers with the bucket's highest equivalent value; never beyond the true max.
-        return Math.min(this.max, Math.max(this.min, this.h.getValueAtPercentile(p) / SCALE));
+        const rank = (p / 100) * (this.count - 1);
+        const lo = Math.floor(rank);
+        const hi = Math.ceil(rank);
+        const a = this.at(lo);
+        const b = hi === lo ? a : this.at(hi);
+        return a + (b - a) * (rank - lo);
+    }
+    /** The sample at 0-based rank r in ascending order: exact while kept, else the histogram's bucket (never beyond min or max). */
+    at(r) {
+        if (this.exact) {
+            if (!this.sorted) {
+                this.exact.sort((x, y) => x - y);
+                this.sorted = true;
+            }
+            return this.exact[r];
+        }
+        if (r <= 0)
+            return this.min;
+        if (r >= this.count - 1)
+            return this.max;
+        // getValueAtPercentile(q) answers the first bucket whose cumulative count reaches ceil(q·n/100) = r + 1.
+        return Math.min(this.max, Math.max(this.min, this.h.getValueAtPercentile((100 * (r + 0.5)) / this.count) / SCALE));
     }
     toMetric(name, contains = 'time', stats = DEFAULT_STATS) {
         const values = {};
@@ -43334,7 +43498,7 @@ class TrendAggregator {
                     values[s] = this.quantile(Number(p[1]));
             }
         }
-        return { name, type: 'trend', contains, values, quantile: (p) => this.quantile(p) };
+        return { name, type: 'trend', contains, values, quantile: (p) => this.quantile(p), samples: this.count };
     }
 }
 /** Counter, gauge or rate with a handful of numbers. */
@@ -43366,11 +43530,12 @@ class ScalarAggregator {
             this.trues++;
     }
     toMetric(name, durationS, contains = 'default') {
+        const samples = this.count;
         if (this.type === 'counter')
-            return { name, type: 'counter', contains, values: { count: this.sum, rate: durationS > 0 ? this.sum / durationS : NaN } };
+            return { name, type: 'counter', contains, values: { count: this.sum, rate: durationS > 0 ? this.sum / durationS : NaN }, samples };
         if (this.type === 'gauge')
-            return { name, type: 'gauge', contains, values: { value: this.last, min: this.count ? this.min : NaN, max: this.count ? this.max : NaN } };
-        return { name, type: 'rate', contains, values: { rate: this.count ? this.trues / this.count : NaN, passes: this.trues, fails: this.count - this.trues } };
+            return { name, type: 'gauge', contains, values: { value: this.last, min: this.count ? this.min : NaN, max: this.count ? this.max : NaN }, samples };
+        return { name, type: 'rate', contains, values: { rate: this.count ? this.trues / this.count : NaN, passes: this.trues, fails: this.count - this.trues }, samples };
     }
 }
 
@@ -43926,7 +44091,7 @@ async function runEngine(scenario, opts) {
     const summary = { source: 'builtin', metrics: new Map(), k6Thresholds: [], durationS };
     const put = (name, m) => summary.metrics.set(name, m);
     const counter = (name, n, contains = 'default') => ({ name, type: 'counter', contains, values: { count: n, rate: n / durationS } });
-    const rate = (name, trues, total) => ({ name, type: 'rate', contains: 'default', values: { rate: total ? trues / total : NaN, passes: trues, fails: total - trues } });
+    const rate = (name, trues, total) => ({ name, type: 'rate', contains: 'default', values: { rate: total ? trues / total : NaN, passes: trues, fails: total - trues }, samples: total });
     put('http_reqs', counter('http_reqs', count.reqs));
     put('http_req_duration', duration.toMetric('http_req_duration'));
     if (expectedDuration.count > 0)
@@ -44718,9 +44883,35 @@ function fromMetricsObject(metrics, file, field, source) {
         }
         if (!type)
             throw new errors_InputError(`${field}: '${file}' metrics.${name} has none of the keys of a k6 metric (count, rate, value, avg, passes…)`, { file, field });
-        s.metrics.set(name, { name, type, contains: contains(raw.contains), values: numbers(values, file, field, name) });
+        // summaryTrendStats keys are written as the script spelled them: `p(99.90)` answers `p(99.9)`.
+        const v = {};
+        for (const [k, x] of Object.entries(values))
+            v[statKey(k)] = x;
+        const m = { name, type, contains: contains(raw.contains), values: numbers(v, file, field, name) };
+        const samples = sampleCount(m);
+        if (samples !== undefined)
+            m.samples = samples;
+        s.metrics.set(name, m);
     }
     return s;
+}
+/**
+ * How many samples a summarized metric holds, where the numbers tell: a rate's passes + fails, a trend's
+ * `count` (when summaryTrendStats has it). k6 writes a metric that has a threshold even without samples,
+ * with zeros for every statistic; a time trend whose min, max and avg are all exactly 0 is such an empty one.
+ */
+function sampleCount(m) {
+    const v = m.values;
+    if (m.type === 'rate' && typeof v.passes === 'number' && typeof v.fails === 'number')
+        return v.passes + v.fails;
+    if (m.type === 'trend') {
+        if (typeof v.count === 'number')
+            return v.count;
+        const base = parseMetricKey(m.name)?.base ?? m.name;
+        if (holdsTime(m) && /^(http_req_duration|http_req_waiting|iteration_duration|group_duration)$/.test(base) && v.min === 0 && v.max === 0 && v.avg === 0)
+            return 0;
+    }
+    return undefined;
 }
 function fromMachineReadable(data, file, field) {
     if (data.version !== '1.0.0' && !String(data.version).startsWith('1.')) {
@@ -44764,8 +44955,16 @@ function fromMachineReadable(data, file, field) {
         }
         if (type === 'counter' && typeof v.count === 'number' && v.rate === undefined && durationS && durationS > 0)
             v.rate = v.count / durationS;
-        s.metrics.set(raw.name, { name: raw.name, type, contains: contains(raw.contains), values: numbers(v, file, field, raw.name) });
+        const m = { name: raw.name, type, contains: contains(raw.contains), values: numbers(v, file, field, raw.name) };
+        if (type === 'rate' && typeof v.total === 'number')
+            m.samples = v.total;
+        s.metrics.set(raw.name, m);
     }
+    // Schema 1.0.0 splits k6's `checks` rate into checks_total/_failed/_succeeded; k6 still evaluates a
+    // threshold on `checks`, so the budget may name it: it is checks_succeeded under its k6 name.
+    const ok = s.metrics.get('checks_succeeded');
+    if (!s.metrics.has('checks') && ok?.type === 'rate')
+        s.metrics.set('checks', { ...ok, name: 'checks', values: { ...ok.values } });
     return s;
 }
 /** Numbers stay numbers; NaN arrives as a string or null in JSON and is kept as NaN so the judge can flag it. */
@@ -44859,7 +45058,31 @@ function prepare(i) {
     const baselineFile = i.baseline?.trim() ? external_node_path_default().resolve(cwd, i.baseline.trim()) : undefined;
     if (baselineFile && budget.regression.size === 0)
         budget.regression.set('default', { item: parseAllowance('10%', 'max-regression') });
-    return { cwd, failOn, thresholds, budget, baselineFile };
+    const requireBaseline = run_parseBool(i.requireBaseline, 'require-baseline');
+    if (requireBaseline && !baselineFile)
+        throw new errors_InputError('require-baseline: needs a baseline file to require', { field: 'require-baseline' });
+    return { cwd, failOn, thresholds, budget, baselineFile, requireBaseline };
+}
+function run_parseBool(v, field) {
+    if (v === undefined || typeof v === 'boolean')
+        return v ?? false;
+    const s = v.trim().toLowerCase();
+    if (s === '' || s === 'false')
+        return false;
+    if (s === 'true')
+        return true;
+    throw new errors_InputError(`${field}: '${v}' is not true or false`, { field });
+}
+/** No file at the path (a first run has no earlier result yet); any other problem is left to the reader to report. */
+function absent(file) {
+    try {
+        (0,external_node_fs_namespaceObject.statSync)(file);
+        return false;
+    }
+    catch (e) {
+        const code = e.code;
+        return code === 'ENOENT' || code === 'ENOTDIR';
+    }
 }
 /** Sub-metric keys the budget names: the NDJSON reader and the engine compute exactly those. */
 function submetricKeys(p) {
@@ -44870,13 +45093,17 @@ function submetricKeys(p) {
     return keys.filter((k) => k.includes('{'));
 }
 async function finish(summary, p, extra) {
-    const baseline = p.baselineFile ? await readSummary(p.baselineFile, { field: 'baseline', submetrics: submetricKeys(p) }) : undefined;
+    const rel = p.baselineFile ? external_node_path_default().relative(p.cwd, p.baselineFile) : undefined;
+    const baselineRel = p.baselineFile ? (rel && !rel.startsWith('..') ? rel : p.baselineFile) : undefined;
+    const missing = p.baselineFile !== undefined && absent(p.baselineFile);
+    const baseline = p.baselineFile && !missing ? await readSummary(p.baselineFile, { field: 'baseline', submetrics: submetricKeys(p) }) : undefined;
     if (baseline)
-        baseline.file = external_node_path_default().relative(p.cwd, p.baselineFile) || p.baselineFile;
+        baseline.file = baselineRel;
     const result = judge(summary, {
         thresholds: p.thresholds,
         regression: p.budget.regression,
         baseline,
+        baselineMissing: missing ? { file: baselineRel, required: p.requireBaseline } : undefined,
         k6ExitCode: extra.k6ExitCode,
         failOn: p.failOn,
         script: extra.script ?? summary.script,
@@ -45129,7 +45356,7 @@ async function runAction(body) {
 /** Every input action.yml declares; the adapter test checks the two lists match. */
 const PERF_INPUTS = (/* unused pure expression or super */ null && ([
     'script', 'scenario', 'engine', 'k6-version', 'k6-args', 'k6-download-base', 'raw-output', 'base-url', 'duration', 'vus', 'env',
-    'summary', 'k6-exit-code', 'thresholds', 'budget', 'baseline', 'max-regression', 'checklist', 'fail-on', 'working-directory',
+    'summary', 'k6-exit-code', 'thresholds', 'budget', 'baseline', 'require-baseline', 'max-regression', 'checklist', 'fail-on', 'working-directory',
     'result-file', 'sarif-file',
 ]));
 /** `KEY=VALUE` lines (the `env` input); blank lines and `#` comments are skipped. */
@@ -45157,6 +45384,7 @@ function runPerfAction() {
             thresholds,
             budget: getInput('budget'),
             baseline: getInput('baseline'),
+            requireBaseline: getInput('require-baseline'),
             maxRegression: getInput('max-regression'),
             checklist: getInput('checklist'),
             failOn: getInput('fail-on'),

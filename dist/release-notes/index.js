@@ -30741,7 +30741,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5102:
+/***/ 6891:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34317,6 +34317,8 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/breaking/spec/json-locate.ts
+/** A whole string (written so that long strings need no backtracking stack) or a bracket. */
+const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|[{}[\]]/g;
 const newTrie = () => ({ children: new Map(), lengths: new Set(), ends: [] });
 function locateJsonLines(text, paths) {
     const offsets = new Array(paths.length).fill(undefined);
@@ -34464,28 +34466,22 @@ class Scanner {
         if (c === '"')
             return this.skipString();
         if (c === '{' || c === '[') {
+            // A regular expression runs as native code from the first call; a character loop would run
+            // interpreted until the engine warms up, which on one pass over a 4 MB file it barely does.
             let depth = 0;
-            let p = this.pos;
-            while (p < s.length) {
-                const ch = s.charCodeAt(p);
-                if (ch === 34) {
-                    this.pos = p;
-                    this.skipString();
-                    p = this.pos;
+            TOKEN.lastIndex = this.pos;
+            while (TOKEN.test(s)) {
+                const ch = s.charCodeAt(TOKEN.lastIndex - 1);
+                if (ch === 34)
                     continue;
-                }
                 if (ch === 123 || ch === 91)
                     depth++;
-                else if (ch === 125 || ch === 93) {
-                    depth--;
-                    if (depth === 0) {
-                        this.pos = p + 1;
-                        return;
-                    }
+                else if (--depth === 0) {
+                    this.pos = TOKEN.lastIndex;
+                    return;
                 }
-                p++;
             }
-            this.pos = p;
+            this.pos = s.length;
             return;
         }
         let p = this.pos;
@@ -34752,16 +34748,19 @@ function unescapePointer(s) {
 
 /**
  * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
- * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten.
- * `origin` takes a path of the result back to the original file's.
+ * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
+ * `pointer` does the same for refs into this file from other files.
  */
 function convertSwagger2(src) {
     const converter = new Converter(rewriteRefs(src));
     const value = converter.convert();
-    return { value, origin: (path) => converter.back.original(path) };
+    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path) };
 }
-/** Converted path prefixes → original ones. The deepest mapped prefix of a path wins; the rest is kept as is. */
-class PathBack {
+/**
+ * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
+ * the rest is kept as is; a prefix mapped to null maps the path to undefined.
+ */
+class PrefixMap {
     root = { next: new Map() };
     add(from, to) {
         let node = this.root;
@@ -34773,22 +34772,27 @@ class PathBack {
         }
         node.to = to;
     }
-    original(path) {
+    map(path) {
         let node = this.root;
         let to;
         let depth = 0;
         for (let i = 0; i < path.length && node; i++) {
             node = node.next.get(path[i]);
-            if (node?.to)
+            if (node?.to !== undefined)
                 [to, depth] = [node.to, i + 1];
         }
+        if (to === null)
+            return undefined;
         return to ? [...to, ...path.slice(depth)] : path;
     }
 }
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
     v;
-    back = new PathBack();
+    /** Converted paths → original ones. */
+    back = new PrefixMap();
+    /** Original paths → converted ones, where the conversion moved something. */
+    fwd = new PrefixMap();
     consumes;
     produces;
     constructor(v) {
@@ -34799,6 +34803,9 @@ class Converter {
     convert() {
         const v = this.v;
         const out = { openapi: '3.0.0', info: loc_own(v, 'info') ?? {}, paths: {} };
+        const servers = this.servers();
+        if (servers)
+            out.servers = servers;
         out.components = this.components();
         for (const k of ['security', 'tags', 'externalDocs'])
             if (loc_own(v, k) !== undefined)
@@ -34816,6 +34823,23 @@ class Converter {
         out.paths = outPaths;
         return out;
     }
+    /** `host`, `basePath` and `schemes` as OpenAPI 3 servers (one per scheme; https when none is named). */
+    servers() {
+        const v = this.v;
+        const host = loc_own(v, 'host');
+        const basePath = loc_own(v, 'basePath');
+        const path = typeof basePath === 'string' && basePath !== '/' ? basePath.replace(/\/+$/, '') : '';
+        if (typeof host !== 'string' || host === '') {
+            if (!path)
+                return undefined;
+            this.back.add(['servers'], ['basePath']);
+            return [{ url: path }];
+        }
+        const listed = loc_own(v, 'schemes');
+        const schemes = Array.isArray(listed) ? listed.filter((x) => typeof x === 'string') : [];
+        this.back.add(['servers'], ['host']);
+        return (schemes.length ? schemes : ['https']).map((scheme) => ({ url: `${scheme}://${host}${path}` }));
+    }
     components() {
         const v = this.v;
         const components = {};
@@ -34823,6 +34847,7 @@ class Converter {
             components.schemas = loc_own(v, 'definitions');
             this.back.add(['components', 'schemas'], ['definitions']);
         }
+        this.fwd.add(['definitions'], ['components', 'schemas']);
         if (loc_isObj(loc_own(v, 'securityDefinitions'))) {
             const schemes = {};
             for (const [name, def] of Object.entries(loc_own(v, 'securityDefinitions'))) {
@@ -34840,8 +34865,10 @@ class Converter {
         if (loc_isObj(loc_own(v, 'parameters'))) {
             const ps = {};
             for (const [name, p] of Object.entries(loc_own(v, 'parameters'))) {
-                if (loc_isObj(p) && (p.in === 'body' || p.in === 'formData'))
+                if (isBodyLike(p)) {
+                    this.fwd.add(['parameters', name], null); // it becomes part of each operation's request body
                     continue;
+                }
                 ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
             }
             components.parameters = ps;
@@ -34881,19 +34908,27 @@ class Converter {
         list.forEach((placed, i) => {
             if (!isBodyLike(placed.p))
                 out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
+            else
+                this.fwd.add([...at, String(i)], null);
         });
         return out;
     }
-    parameter(p, from, to) {
+    /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
+    parameter(p, from, to, forward = true) {
         this.back.add(from, to);
+        if (forward)
+            this.fwd.add(to, from);
         if (!loc_isObj(p) || typeof p.$ref === 'string')
             return p;
         const out = {};
         const schema = {};
         for (const k of Object.keys(p)) {
             if (SCHEMA_KEYS.includes(k)) {
-                if (k !== 'collectionFormat')
-                    schema[k] = p[k];
+                if (k === 'collectionFormat')
+                    continue;
+                schema[k] = p[k];
+                if (forward)
+                    this.fwd.add([...to, k], [...from, 'schema', k]);
             }
             else
                 out[k] = p[k];
@@ -34929,6 +34964,9 @@ class Converter {
     body(placed, consumes, at) {
         const body = placed.p;
         this.back.add(at, placed.at);
+        // A body written in the operation: its schema is the request body's (a shared one has no single place).
+        if (placed.at[0] === 'paths' && consumes.length > 0)
+            this.fwd.add([...placed.at, 'schema'], [...at, 'content', consumes[0], 'schema']);
         const content = {};
         for (const m of consumes) {
             content[m] = { schema: body.schema ?? {} };
@@ -34948,7 +34986,7 @@ class Converter {
         for (const { p, at: original } of fields) {
             const field = p;
             const name = String(field.name);
-            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original);
+            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original, false);
             properties[name] = converted.schema ?? {};
             if (field.required !== true)
                 continue;
@@ -34967,6 +35005,7 @@ class Converter {
     }
     response(r, produces, from, to) {
         this.back.add(from, to);
+        this.fwd.add(to, from);
         if (!loc_isObj(r) || typeof r.$ref === 'string')
             return r;
         const out = {};
@@ -34974,6 +35013,7 @@ class Converter {
             if (k === 'schema') {
                 const content = {};
                 this.back.add([...from, 'content'], [...to, 'schema']);
+                this.fwd.add([...to, 'schema'], produces.length > 0 ? [...from, 'content', produces[0], 'schema'] : null);
                 for (const m of produces) {
                     content[m] = { schema: r.schema };
                     this.back.add([...from, 'content', m], [...to, 'schema']);
@@ -34996,6 +35036,7 @@ class Converter {
     }
     securityScheme(def, from, to) {
         this.back.add(from, to);
+        this.fwd.add(to, from);
         if (!loc_isObj(def))
             return def;
         if (def.type === 'basic')
@@ -35081,8 +35122,8 @@ function load_loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version } = checkOpenApi(root);
-    loader.replace(doc);
+    const { doc, version, pointer } = checkOpenApi(root);
+    loader.replace(doc, pointer);
     loader.checkAllRefs();
     return {
         root: doc,
@@ -35115,8 +35156,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0' };
+        const { value, origin, pointer } = convertSwagger2(v);
+        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -35138,8 +35179,12 @@ class Loader {
         this.cwd = cwd;
         this.opts = opts;
     }
-    replace(doc) {
+    /** A converted Swagger 2.0 root, and how pointers written against its file map into it. */
+    converted;
+    replace(doc, pointer) {
         this.docs.set(doc.id, doc);
+        if (pointer)
+            this.converted = { doc, pointer };
     }
     load(src, shownAs) {
         const id = sourceId(src);
@@ -35232,7 +35277,10 @@ class Loader {
                 throw e;
             }
         }
-        const parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+        let parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+        // Other files point into a Swagger 2.0 root as written (`#/definitions/Pet`); it was converted.
+        if (doc === this.converted?.doc)
+            parts = this.convertedPointer(from, ref, parts);
         let v = doc.value;
         for (const p of parts) {
             v = Array.isArray(v) ? v[Number(p)] : loc_own(v, p);
@@ -35244,6 +35292,13 @@ class Loader {
             }
         }
         return { v, doc, path: parts };
+    }
+    convertedPointer(from, ref, parts) {
+        const mapped = this.converted.pointer(parts);
+        if (mapped)
+            return mapped;
+        throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
+            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: from.path.join('/') });
     }
     relativeSource(from, target, ref) {
         if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
@@ -35441,34 +35496,56 @@ const DEFAULT_HEADER = '# Changelog\n\nAll notable changes to this API are docum
 function entryMarkers(version) {
     return { start: `<!-- ${MARKER}:${version} -->`, end: `<!-- /${MARKER}:${version} -->` };
 }
+function escapeRe(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 /**
- * CHANGELOG.md with this version's entry: prepended once (below the title and intro, above the
- * newest entry), replaced in place on a re-run, found by hidden markers per version.
+ * CHANGELOG.md with this version's entry: prepended once (below the title, the intro and an
+ * `## [Unreleased]` section, above the newest entry), replaced in place on a re-run, found by hidden
+ * markers per version. A section for the version that someone wrote by hand (`## [2.0.0] - …`,
+ * `## v2.0.0`) is left alone: no second entry. The file keeps its line endings (CRLF stays CRLF).
  */
 function upsertChangelogText(current, version, entry) {
     const { start, end } = entryMarkers(version);
-    const block = `${start}\n${entry.trim()}\n${end}\n`;
+    const block = `${start}\n${entry.replace(/\r\n/g, '\n').trim()}\n${end}\n`;
     if (current === undefined)
         return { text: `${DEFAULT_HEADER}\n${block}`, action: 'created' };
-    const s = current.indexOf(start);
+    const crlf = /\r\n/.test(current);
+    const lf = crlf ? current.replace(/\r\n/g, '\n') : current;
+    const done = (text, action) => {
+        const out = crlf ? text.replace(/\r?\n/g, '\r\n') : text;
+        return { text: out, action: action === 'updated' && out === current ? 'unchanged' : action };
+    };
+    const s = lf.indexOf(start);
     if (s >= 0) {
-        const e = current.indexOf(end, s);
+        const e = lf.indexOf(end, s);
         if (e < 0)
             throw new errors_InputError(`changelog: the entry for ${version} has its start marker but no end marker '${end}'; fix the file by hand`, { field: 'changelog' });
         let after = e + end.length;
-        if (current[after] === '\n')
+        if (lf[after] === '\n')
             after++;
-        const text = current.slice(0, s) + block + current.slice(after);
-        return { text, action: text === current ? 'unchanged' : 'updated' };
+        return done(lf.slice(0, s) + block + lf.slice(after), 'updated');
     }
-    // Above the first entry: the first `## ` heading or an earlier entry's marker, whichever comes first.
-    const firstEntry = [/^## /m, new RegExp(`^<!-- ${MARKER}:`, 'm')].map((re) => re.exec(current)?.index ?? -1).filter((i) => i >= 0);
+    // A section for this version written without our markers (by hand, or an earlier tool): keep it, add nothing.
+    const own = new RegExp(`^#{1,2}[ \\t]+.*(?<![\\w.+-])\\[?v?${escapeRe(version)}\\]?(?![\\w.+-])`, 'm').exec(stripFences(lf));
+    if (own)
+        return { text: current, action: 'unchanged', existingLine: lf.slice(0, own.index).split('\n').length };
+    // Above the first entry: the first `## ` heading (after an Unreleased section) or an earlier entry's marker.
+    const headings = [...lf.matchAll(/^## .*$/gm)];
+    const firstRelease = headings.find((h) => !/^##\s+\[?unreleased\]?/i.test(h[0]));
+    const unreleased = headings.find((h) => /^##\s+\[?unreleased\]?/i.test(h[0]));
+    const marker = new RegExp(`^<!-- ${MARKER}:`, 'm').exec(lf)?.index ?? -1;
+    const firstEntry = [firstRelease?.index ?? -1, marker].filter((i) => i >= 0 && (!unreleased || i > unreleased.index));
     const at = firstEntry.length ? Math.min(...firstEntry) : -1;
     if (at < 0) {
-        const sep = current.length === 0 ? '' : current.endsWith('\n\n') ? '' : current.endsWith('\n') ? '\n' : '\n\n';
-        return { text: current.length === 0 ? `${DEFAULT_HEADER}\n${block}` : `${current}${sep}${block}`, action: 'prepended' };
+        const sep = lf.length === 0 ? '' : lf.endsWith('\n\n') ? '' : lf.endsWith('\n') ? '\n' : '\n\n';
+        return done(lf.length === 0 ? `${DEFAULT_HEADER}\n${block}` : `${lf}${sep}${block}`, 'prepended');
     }
-    return { text: `${current.slice(0, at)}${block}\n${current.slice(at)}`, action: 'prepended' };
+    return done(`${lf.slice(0, at)}${block}\n${lf.slice(at)}`, 'prepended');
+}
+/** The text with fenced code blocks blanked (same length), so a heading inside an example does not count. */
+function stripFences(text) {
+    return text.replace(/^(\s{0,3})(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\s{0,3}\2[^\n]*$/gm, (m) => m.replace(/[^\n]/g, ' '));
 }
 function upsertChangelogFile(file, version, entry, dryRun) {
     let current;
@@ -41246,8 +41323,11 @@ function renderNotes(i, o = {}) {
     if (o.title !== false)
         lines.push(`${h(0)}${releaseTitle(i)}`, '');
     const from = i.previousVersion ? `${i.previousVersion} ` : '';
-    lines.push(`**${SEMVER_WORD[c.semver]}** of the API: ${notes_plural(c.breaking.length, 'breaking change')}, ${notes_plural(c.deprecations.filter((d) => d.newInRelease).length, 'new deprecation')}, ${notes_plural(c.newOperations.length, 'new operation')}. ` +
-        `Compared with ${from}(${code(i.base)} → ${code(i.revision)}).`);
+    if (i.firstRelease)
+        lines.push(`**First release** of the API: ${notes_plural(c.newOperations.length, 'operation')}${c.deprecations.length ? `, ${notes_plural(c.deprecations.length, 'deprecation')}` : ''} (${code(i.revision)}).`);
+    else
+        lines.push(`**${SEMVER_WORD[c.semver]}** of the API: ${notes_plural(c.breaking.length, 'breaking change')}, ${notes_plural(c.deprecations.filter((d) => d.newInRelease).length, 'new deprecation')}, ${notes_plural(c.newOperations.length, 'new operation')}. ` +
+            `Compared with ${from}(${code(i.base)} → ${code(i.revision)}).`);
     if (i.rolloutDate)
         lines.push('', `**Rollout:** ${i.rolloutDate}.`);
     lines.push('');
@@ -41331,6 +41411,10 @@ function pullSection(p, h1, h2) {
         for (const pr of g.pulls)
             out.push(`- ${pr.title} ([#${pr.number}](${pr.url}))${pr.author ? ` by @${pr.author}` : ''}`);
         out.push('');
+    }
+    if (p.excluded?.length) {
+        const n = p.excluded.length;
+        out.push(`_${n === 1 ? '1 pull request is' : `${n} pull requests are`} left out by a label such as \`skip-changelog\` (${p.excluded.map((x) => `#${x.number}`).join(', ')})._`, '');
     }
     if (p.truncated)
         out.push(`_The list stops at the ${p.total} most recent pull requests; older ones merged since ${p.since} are not shown._`, '');
@@ -41516,6 +41600,7 @@ async function notifyConsumers(consumers, notice, o) {
 
 ;// CONCATENATED MODULE: ./src/release-notes/release.ts
 
+
 /** GitHub refuses release bodies over 125,000 characters. */
 const RELEASE_BODY_MAX = 125_000;
 function fitReleaseBody(body) {
@@ -41553,26 +41638,46 @@ async function findRelease(gh, r) {
     }
     return undefined;
 }
+/** GitHub's 422 when a release for the tag exists already (a draft we did not see, or a run in parallel). */
+function alreadyExists(e) {
+    const data = e.response?.data;
+    return e.status === 422 && !!data?.errors?.some((x) => x.code === 'already_exists');
+}
 /** Create the release for the tag, or edit the one that exists: a re-run never makes a second one. */
 async function upsertRelease(gh, r) {
     const repo = `${r.owner}/${r.repo}`;
     const fields = { name: r.name, body: fitReleaseBody(r.body), draft: r.draft, prerelease: r.prerelease };
-    const existing = await findRelease(gh, r);
+    let existing = await findRelease(gh, r);
+    const update = async (found) => {
+        const { data } = await gh.rest.repos.updateRelease({ owner: r.owner, repo: r.repo, release_id: found.id, ...fields });
+        return { action: 'updated', id: data.id, url: data.html_url, body: fields.body, previousBody: found.body ?? undefined };
+    };
     try {
-        if (existing) {
-            const { data } = await gh.rest.repos.updateRelease({ owner: r.owner, repo: r.repo, release_id: existing.id, ...fields });
-            return { action: 'updated', id: data.id, url: data.html_url, body: fields.body, previousBody: existing.body ?? undefined };
+        if (existing)
+            return await update(existing);
+        try {
+            const { data } = await gh.rest.repos.createRelease({
+                owner: r.owner,
+                repo: r.repo,
+                tag_name: r.tag,
+                ...(r.target ? { target_commitish: r.target } : {}),
+                ...fields,
+            });
+            return { action: 'created', id: data.id, url: data.html_url, body: fields.body };
         }
-        const { data } = await gh.rest.repos.createRelease({
-            owner: r.owner,
-            repo: r.repo,
-            tag_name: r.tag,
-            ...(r.target ? { target_commitish: r.target } : {}),
-            ...fields,
-        });
-        return { action: 'created', id: data.id, url: data.html_url, body: fields.body };
+        catch (e) {
+            if (!alreadyExists(e))
+                throw e;
+            // Created meanwhile (a parallel run), or a draft the listing did not show yet: find it again and edit it.
+            existing = await findRelease(gh, r);
+            if (!existing)
+                throw e;
+            return await update(existing);
+        }
     }
     catch (e) {
+        if (errors_isInputError(e))
+            throw e;
         throw explainGitHubError(e, `${existing ? 'update' : 'create'} the release for tag ${r.tag}`, repo);
     }
 }
@@ -41711,6 +41816,8 @@ const RULES = Object.assign(Object.create(null), {
     'response-property-reactivated': { level: 'info', description: "Property inside a response body: deprecated flag cleared (un-deprecated)" },
     'response-property-sunset-date-too-small': { level: 'error', description: "Property inside a response body: deprecated with an x-sunset date sooner than the configured minimum deprecation period" },
     'endpoint-added': { level: 'info', description: "New operation (method+path) introduced" },
+    // Ours (no oasdiff id says it): clients that serialise by the spec send a value the server no longer reads.
+    'request-parameter-serialization-changed': { level: 'error', description: "Parameter: style or explode changed, so clients serialise its value differently" },
     'api-security-component-removed': { level: 'info', description: "Scheme dropped from components.securitySchemes" },
     'api-security-component-added': { level: 'info', description: "Scheme introduced in components.securitySchemes" },
     'api-security-component-oauth-url-changed': { level: 'info', description: "OAuth flow of a scheme in components.securitySchemes: authorizationUrl altered" },
@@ -42567,6 +42674,8 @@ const lifecycleFamily = {
 ;// CONCATENATED MODULE: ./src/breaking/same.ts
 
 
+/** A pair's state: still being compared (assumed the same if met again: a cycle), or answered. */
+const PENDING = 2;
 /**
  * Whether a base node and a revision node say exactly the same thing, following `$ref`s that name
  * the same target on both sides. Most of a new version repeats the old one; a pair found the same
@@ -42582,16 +42691,20 @@ class Sameness {
         this.base = base;
         this.rev = rev;
     }
-    /** Pairs answered 'same' during the current top-level call. */
+    /** Pairs answered 'same' during the current top-level call while a cycle was assumed the same. */
     made = [];
+    /** How many pending pairs have been met again (answered by assumption) in the current call. */
+    assumed = 0;
     same(b, r) {
         return this.sameValues(b.v, r.v, b, r);
     }
     /** Whether `x` (in the base, next to `bl`) and `y` (in the revision, next to `rl`) say the same. */
     sameValues(x, y, bl, rl) {
         this.made = [];
+        this.assumed = 0;
         const result = this.value(x, y, bl, rl, 0);
-        // A 'same' that leaned on a cycle assumption later disproved is not kept.
+        // A 'same' that leaned on a cycle assumption later disproved is not kept; answers reached
+        // without assuming anything stand.
         if (!result)
             for (const [x, y] of this.made)
                 if (this.known(x, y) === true)
@@ -42603,16 +42716,16 @@ class Sameness {
         const a = this.memo.get(x);
         if (!a)
             return undefined;
-        return a.y === y ? a.same : a.others?.get(y);
+        return a.y === y ? a.state : a.others?.get(y);
     }
-    remember(x, y, same) {
+    remember(x, y, state) {
         const a = this.memo.get(x);
         if (!a)
-            this.memo.set(x, { y, same });
+            this.memo.set(x, { y, state });
         else if (a.y === y)
-            a.same = same;
+            a.state = state;
         else
-            (a.others ??= new Map()).set(y, same);
+            (a.others ??= new Map()).set(y, state);
     }
     forget(x, y) {
         const a = this.memo.get(x);
@@ -42621,10 +42734,10 @@ class Sameness {
         if (a.y !== y)
             a.others?.delete(y);
         else if (a.others?.size) {
-            const [[y2, same]] = a.others;
+            const [[y2, state]] = a.others;
             a.others.delete(y2);
             a.y = y2;
-            a.same = same;
+            a.state = state;
         }
         else
             this.memo.delete(x);
@@ -42638,12 +42751,18 @@ class Sameness {
         if (depth > 400)
             return false;
         const known = this.known(x, y);
+        if (known === PENDING) {
+            this.assumed++;
+            return true;
+        }
         if (known !== undefined)
             return known;
-        this.remember(x, y, true);
+        const assumedBefore = this.assumed;
+        this.remember(x, y, PENDING);
         const result = this.compare(x, y, bl, rl, depth);
         this.remember(x, y, result);
-        if (result)
+        // Only a 'same' that met a pending pair below it may have to be taken back.
+        if (result && this.assumed !== assumedBefore)
             this.made.push([x, y]);
         return result;
     }
@@ -42690,6 +42809,66 @@ function near(v, loc) {
             return loc.path;
         },
     };
+}
+
+;// CONCATENATED MODULE: ./src/breaking/rules/reads-same.ts
+
+
+const byBase = new WeakMap();
+function sameness(s) {
+    let inner = byBase.get(s.base);
+    if (!inner)
+        byBase.set(s.base, (inner = new WeakMap()));
+    let same = inner.get(s.rev);
+    if (!same)
+        inner.set(s.rev, (same = new Sameness(s.base, s.rev)));
+    return same;
+}
+/**
+ * Whether base node `b` and revision node `r` (both dereferenced objects) say the same, `$ref`s
+ * followed, apart from the keys in `ignore` (top level only: `description` of a response or header).
+ */
+function readsSame(s, b, r, ignore = []) {
+    if (!loc_isObj(b.v) || !loc_isObj(r.v))
+        return false;
+    const keys = new Set([...Object.keys(b.v), ...Object.keys(r.v)].filter((k) => !ignore.includes(k)));
+    const same = sameness(s);
+    for (const k of keys) {
+        const x = loc_own(b.v, k);
+        const y = loc_own(r.v, k);
+        if (x === undefined || y === undefined) {
+            if (x !== y)
+                return false;
+            continue;
+        }
+        if (!same.sameValues(x, y, b, r))
+            return false;
+    }
+    return true;
+}
+/**
+ * A media type name in a form that compares equal when two keys name the same type: type, subtype
+ * and parameter names lower-cased, blanks and parameter order dropped, and `charset=utf-8` left out
+ * on JSON types (JSON text is UTF-8, RFC 8259, so the parameter says nothing).
+ */
+function mediaTypeKey(name) {
+    const [bare, ...params] = name.split(';').map((x) => x.trim());
+    const type = bare.toLowerCase();
+    const json = type === 'application/json' || type.endsWith('+json');
+    const kept = params
+        .filter((p) => p !== '')
+        .map((p) => {
+        const eq = p.indexOf('=');
+        const key = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
+        let value = eq < 0 ? '' : p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+        if (key === 'charset')
+            value = value.toLowerCase();
+        return [key, value];
+    })
+        .filter(([k, v]) => !(json && k === 'charset' && v === 'utf-8'))
+        .map(([k, v]) => `${k}=${v}`)
+        .sort();
+    return [type, ...kept].join(';');
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/schema-match.ts
@@ -42777,10 +42956,11 @@ function computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev) {
     }
     deleted = [...bl.map((_, i) => i).filter((i) => refOf(bl[i]) !== undefined && !usedBase.has(i)), ...restBase].sort((x, y) => x - y);
     added = [...rl.map((_, j) => j).filter((j) => refOf(rl[j]) !== undefined && !usedRev.has(j)), ...inlineRev].sort((x, y) => x - y);
-    // An inline member replaced by an equivalent `$ref` member (or back) is a refactor.
+    // An inline member replaced by an equivalent `$ref` member (or back), or a member whose component
+    // was renamed with the same content, is a refactor.
     const matchedAdded = new Set();
     deleted = deleted.filter((i) => {
-        const j = added.find((jj) => !matchedAdded.has(jj) && (refOf(bl[i]) === undefined) !== (refOf(rl[jj]) === undefined) && sameSchema(bItem(i), rItem(jj), derefBase, derefRev, true));
+        const j = added.find((jj) => !matchedAdded.has(jj) && sameSchema(bItem(i), rItem(jj), derefBase, derefRev, true));
         if (j === undefined)
             return true;
         matchedAdded.add(j);
@@ -42978,11 +43158,16 @@ class RouteLister {
     /** A result outside any cycle: its own changes, then each child's list under the child's segment. */
     compose(r) {
         const best = new Map();
-        for (const c of r.own)
-            offer(best, '', 0, c);
-        for (const [seg, kid] of r.kids)
-            for (const f of this.list(kid))
-                offer(best, join(seg, f.rel), f.depth + 1, f.c);
+        for (let i = 0; i < r.own.length; i++)
+            offer(best, '', '', 0, r.own[i]);
+        for (let k = 0; k < r.kids.length; k++) {
+            const [seg, kid] = r.kids[k];
+            const list = this.list(kid);
+            for (let i = 0; i < list.length; i++) {
+                const f = list[i];
+                offer(best, seg, f.rel, f.depth + 1, f.c);
+            }
+        }
         return [...best.values()];
     }
     /** A result in a cycle: breadth-first over its strongly connected set, reusing lists outside it. */
@@ -42991,15 +43176,20 @@ class RouteLister {
         const best = new Map();
         const queue = [[start, '', 0]];
         const reached = new Set([start]);
-        for (let i = 0; i < queue.length; i++) {
-            const [r, rel, depth] = queue[i];
-            for (const c of r.own)
-                offer(best, rel, depth, c);
-            for (const [seg, kid] of r.kids) {
+        for (let q = 0; q < queue.length; q++) {
+            const [r, rel, depth] = queue[q];
+            for (let i = 0; i < r.own.length; i++)
+                offer(best, rel, '', depth, r.own[i]);
+            for (let k = 0; k < r.kids.length; k++) {
+                const [seg, kid] = r.kids[k];
                 const at = join(rel, seg);
-                if (this.component.get(kid) !== comp)
-                    for (const f of this.list(kid))
-                        offer(best, join(at, f.rel), depth + 1 + f.depth, f.c);
+                if (this.component.get(kid) !== comp) {
+                    const list = this.list(kid);
+                    for (let i = 0; i < list.length; i++) {
+                        const f = list[i];
+                        offer(best, at, f.rel, depth + 1 + f.depth, f.c);
+                    }
+                }
                 else if (!reached.has(kid)) {
                     reached.add(kid);
                     queue.push([kid, at, depth + 1]);
@@ -43011,13 +43201,13 @@ class RouteLister {
         return out;
     }
 }
-/** Keep `c` under `rel` unless it is already listed under a route as short. */
-function offer(best, rel, depth, c) {
+/** Keep `c` under `head/tail` unless it is already listed under a route as short (the path is joined only when kept). */
+function offer(best, head, tail, depth, c) {
     const key = (c.key ??= `${c.id}\u0000${c.detail}\u0000${c.at ? locId(c.at) : ''}`);
     const known = best.get(key);
     if (known && known.depth <= depth)
         return;
-    best.set(key, { rel, c, depth });
+    best.set(key, { rel: join(head, tail), c, depth });
 }
 function join(a, b) {
     return a === '' ? b : b === '' ? a : `${a}/${b}`;
@@ -43072,9 +43262,19 @@ class SchemaWalker {
         if (result === EMPTY)
             return;
         const operation = place.op.operation;
-        for (const { rel, c } of this.routes.list(result)) {
-            emit({ id: c.id, message: `${subject(rel)} ${c.detail}`, at: c.at, operation, data: c.data });
+        const listed = this.routes.list(result);
+        for (let i = 0; i < listed.length; i++) {
+            const { rel, c } = listed[i];
+            emit(c.id, `${subject(rel)} ${c.detail}`, c.at, operation, c.data);
         }
+    }
+    /** Pointers of dereferenced nodes (the loader hands out one Loc per `$ref` target), built once each. */
+    ids = new Map();
+    idOf(loc) {
+        let id = this.ids.get(loc);
+        if (id === undefined)
+            this.ids.set(loc, (id = locId(loc)));
+        return id;
     }
     /** The part of a place the rules read (see RuleFamily.schemaContext): results are shared where it is equal. */
     contextOf(place) {
@@ -43083,17 +43283,18 @@ class SchemaWalker {
             key += `|${f.schemaContext?.(place) ?? ''}`;
         return key;
     }
-    walk(baseIn, revIn, place, topPrefix, context, depth) {
+    walk(baseIn, revIn, place, topPrefix, context, depth, allOfRequired) {
         const viaRef = refOf(baseIn.v) !== undefined || refOf(revIn.v) !== undefined;
         const base = this.baseSpec.deref(baseIn);
         const rev = this.revSpec.deref(revIn);
-        if (this.sameness.same(base, rev))
+        // An allOf member that reads the same still has to be judged when what its allOf requires changed.
+        if (this.sameness.same(base, rev) && !(allOfRequired && !sameSet(allOfRequired.base, allOfRequired.rev)))
             return EMPTY;
         const prefix = depth === 0 ? topPrefix : nestedPrefix(topPrefix);
         let key;
         let node;
         if (viaRef) {
-            key = `${prefix}|${context}|${locId(base)}|${locId(rev)}`;
+            key = `${prefix}|${context}|${this.idOf(base)}|${this.idOf(rev)}${allOfRequired ? `|${[...allOfRequired.base]}>${[...allOfRequired.rev]}` : ''}`;
             // Done, or still being built further up this route (a cycle): either way, that result.
             const known = this.memo.get(key);
             if (known)
@@ -43109,6 +43310,7 @@ class SchemaWalker {
             propPath: [],
             prefix,
             deref: (loc) => (this.baseSpec.docs.get(loc.doc.id) === loc.doc ? this.baseSpec.deref(loc) : this.revSpec.deref(loc)),
+            ...(allOfRequired ? { allOfRequired } : {}),
         };
         const e = {
             emit: (id, detail, at, data) => {
@@ -43119,8 +43321,8 @@ class SchemaWalker {
         for (const f of this.hooks)
             f.schema(pair, e, this.scope);
         const kids = node ? node.kids : [];
-        for (const [seg, b, r] of this.subPairs(pair)) {
-            const kid = this.walk(b, r, place, topPrefix, context, depth + 1);
+        for (const [seg, b, r, req] of this.subPairs(pair)) {
+            const kid = this.walk(b, r, place, topPrefix, context, depth + 1, req);
             if (kid !== EMPTY)
                 kids.push([seg, kid]);
         }
@@ -43172,11 +43374,43 @@ class SchemaWalker {
         const derefBase = (l) => this.baseSpec.deref(l);
         const derefRev = (l) => this.revSpec.deref(l);
         for (const k of ['allOf', 'anyOf', 'oneOf']) {
-            for (const [label, b, r] of matchSubschemas(base, rev, k, derefBase, derefRev))
-                out.push([`${k}[${label}]`, b, r]);
+            const members = matchSubschemas(base, rev, k, derefBase, derefRev);
+            const req = k === 'allOf' && members.length > 0 ? allOfRequired(base, rev, derefBase, derefRev) : undefined;
+            for (const [label, b, r] of members)
+                out.push([`${k}[${label}]`, b, r, req]);
         }
         return out;
     }
+}
+function sameSet(a, b) {
+    if (a.size !== b.size)
+        return false;
+    for (const x of a)
+        if (!b.has(x))
+            return false;
+    return true;
+}
+/** Names required by a schema holding allOf, or by any of its members, on each side (sorted); none: undefined. */
+function allOfRequired(base, rev, derefBase, derefRev) {
+    const side = (holder, deref) => {
+        const names = [];
+        const add = (v) => {
+            const r = loc_own(v, 'required');
+            if (Array.isArray(r))
+                for (const n of r)
+                    if (typeof n === 'string')
+                        names.push(n);
+        };
+        add(holder.v);
+        const list = loc_own(holder.v, 'allOf');
+        if (Array.isArray(list))
+            for (let i = 0; i < list.length; i++)
+                add(deref(loc_child(loc_child(holder, 'allOf'), i)).v);
+        return new Set(names.sort());
+    };
+    const b = side(base, derefBase);
+    const r = side(rev, derefRev);
+    return b.size === 0 && r.size === 0 ? undefined : { base: b, rev: r };
 }
 function nestedPrefix(top) {
     if (top === 'request-body')
@@ -43187,6 +43421,7 @@ function nestedPrefix(top) {
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/walk.ts
+
 
 
 
@@ -43251,7 +43486,7 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
         emit(id, message, at, data) {
             if (!isRule(id))
                 throw new Error(`internal: unknown rule id '${id}'`);
-            sinks.hook({ id, message, at, data, operation: op.operation });
+            sinks.hook(id, message, at, op.operation, data);
         },
     };
     // An operation that reads the same in both versions (with its path item's parameters) has nothing
@@ -43273,11 +43508,12 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
         for (const f of families)
             f.parameter?.(pp, scope);
         if (pp.base && pp.rev) {
-            const bs = loc_child(pp.base, 'schema');
-            const rs = loc_child(pp.rev, 'schema');
-            if (bs.v !== undefined && rs.v !== undefined) {
+            const bs = parameterSchema(pp.base);
+            const rs = parameterSchema(pp.rev);
+            if (bs && rs) {
                 const place = { side: 'request', holder: 'parameter', op, holderName: pp.in, param: pp };
-                schemas.walkTop(bs, rs, place, emit, (rel) => (rel ? `${pp.in} parameter '${pp.name}' property '${rel}'` : `${pp.in} parameter '${pp.name}'`));
+                const named = `${pp.in} parameter '${pp.name}'`;
+                schemas.walkTop(bs, rs, place, emit, (rel) => (!rel ? named : rel === 'items' ? `${named} items` : `${named} property '${rel}'`));
             }
         }
     }
@@ -43305,9 +43541,10 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
             continue;
         const hb = loc_child(b, 'headers');
         const hr = loc_child(r, 'headers');
-        for (const name of new Set([...loc_ownKeys(hb.v), ...loc_ownKeys(hr.v)])) {
-            const bh = loc_own(hb.v, name) !== undefined ? base.deref(loc_child(hb, name)) : undefined;
-            const rh = loc_own(hr.v, name) !== undefined ? rev.deref(loc_child(hr, name)) : undefined;
+        for (const [baseName, revName] of headerNames(loc_ownKeys(hb.v), loc_ownKeys(hr.v))) {
+            const bh = baseName !== undefined ? base.deref(loc_child(hb, baseName)) : undefined;
+            const rh = revName !== undefined ? rev.deref(loc_child(hr, revName)) : undefined;
+            const name = revName ?? baseName;
             const hp = { op, status, name, base: bh, rev: rh };
             for (const f of families)
                 f.header?.(hp, scope);
@@ -43318,6 +43555,37 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
         }
         walkContent(b, r, op, 'response', status, families, scope, schemas, emit);
     }
+}
+/** A parameter's schema: its `schema`, or the schema of its one `content` entry (JSON in a query string). */
+function parameterSchema(param) {
+    const schema = loc_child(param, 'schema');
+    if (schema.v !== undefined)
+        return schema;
+    const content = loc_child(param, 'content');
+    const keys = loc_ownKeys(content.v);
+    if (keys.length !== 1)
+        return undefined;
+    const inner = loc_child(loc_child(content, keys[0]), 'schema');
+    return inner.v !== undefined ? inner : undefined;
+}
+/**
+ * Response header names paired as [base name, revision name]; HTTP header names ignore case, so
+ * `X-Rate-Limit` and `x-rate-limit` are one header. A name only in one version has undefined beside it.
+ */
+function headerNames(baseNames, revNames) {
+    const byLower = new Map();
+    for (const n of baseNames)
+        if (!byLower.has(n.toLowerCase()))
+            byLower.set(n.toLowerCase(), [n, undefined]);
+    const out = [];
+    for (const n of revNames) {
+        const pair = byLower.get(n.toLowerCase());
+        if (pair && pair[1] === undefined)
+            pair[1] = n;
+        else
+            out.push([undefined, n]);
+    }
+    return [...byLower.values(), ...out];
 }
 function walkContent(b, r, op, side, status, families, scope, schemas, emit) {
     const cb = loc_child(b, 'content');
@@ -43341,7 +43609,8 @@ function walkContent(b, r, op, side, status, families, scope, schemas, emit) {
     }
 }
 /**
- * Media-type keys paired as [base key, revision key]: the same key on both sides; for responses,
+ * Media-type keys paired as [base key, revision key]: the same key, or keys naming the same media
+ * type (`application/json; charset=utf-8`, see mediaTypeKey), on both sides; for responses,
  * also a revision key whose media type contains or is contained by a leftover base key
  * (`application/json` → `application/problem+json`). A key only in the revision comes as
  * [undefined, key]; one only in the base as [key, key] (the revision has no node there).
@@ -43357,7 +43626,9 @@ function mediaTypeKeys(baseKeys, revKeys, pairRenamed) {
             out.push([k, k]);
             continue;
         }
-        const m = pairRenamed ? leftBase.find((bk) => !used.has(bk) && (mediaTypeContains(bk, k) || mediaTypeContains(k, bk))) : undefined;
+        // The same media type written another way (`application/json; charset=utf-8`) is the same content.
+        const named = leftBase.find((bk) => !used.has(bk) && mediaTypeKey(bk) === mediaTypeKey(k));
+        const m = named ?? (pairRenamed ? leftBase.find((bk) => !used.has(bk) && (mediaTypeContains(bk, k) || mediaTypeContains(k, bk))) : undefined);
         if (m !== undefined)
             used.add(m);
         out.push([m, k]);
@@ -43709,8 +43980,8 @@ class ObjectPair {
         this.added = rp.filter((n) => !inBase.has(n));
         this.removed = bp.filter((n) => !inRev.has(n));
         this.kept = rp.filter((n) => inBase.has(n));
-        this.baseReq = requiredOf(p.base.v);
-        this.revReq = requiredOf(p.rev.v);
+        this.baseReq = union(requiredOf(p.base.v), p.allOfRequired?.base);
+        this.revReq = union(requiredOf(p.rev.v), p.allOfRequired?.rev);
         this.moved = movedIntoOneOf(p, bp);
     }
     baseProp(name) {
@@ -43730,6 +44001,12 @@ class ObjectPair {
     requiredChanged(to) {
         return this.kept.filter((n) => (to ? this.revReq.has(n) && !this.baseReq.has(n) : this.baseReq.has(n) && !this.revReq.has(n)));
     }
+}
+function union(a, b) {
+    if (b)
+        for (const x of b)
+            a.add(x);
+    return a;
 }
 function requiredOf(v) {
     const r = loc_own(v, 'required');
@@ -43904,11 +44181,14 @@ function typeRejects(from, to, loose) {
         return false;
     return true;
 }
-/** Formats that only widen: every value of the first is a value of the second, per type. */
+/**
+ * Formats that only widen: every value of the first is a value of the second, per type. Unlike
+ * oasdiff, `date` → `date-time` (and `time` → `date-time`) is not one: `2024-05-01` is no valid
+ * RFC 3339 date-time, so a client sending dates is refused and a client parsing date-times fails.
+ */
 const FORMAT_WIDENINGS = {
     number: [['float', 'double']],
     integer: [['int32', 'int64'], ['int32', 'bigint'], ['int64', 'bigint']],
-    string: [['date', 'date-time'], ['time', 'date-time']],
 };
 /** Could a value valid under format `from` be rejected by format `to` (of type `toTypes`)? */
 function formatRejects(from, to, toTypes) {
@@ -44298,7 +44578,7 @@ function list(names) {
 ;// CONCATENATED MODULE: ./src/breaking/rules/parameters.ts
 
 /**
- * Operation parameters: added, removed, required flag changed. Changes inside parameter schemas
+ * Operation parameters: added, removed, required flag or serialisation changed. Changes inside parameter schemas
  * (type, enum, bounds, and the required properties of object-typed header parameters) belong to the
  * schema families; removal of a deprecated parameter to the lifecycle family.
  */
@@ -44309,8 +44589,10 @@ const parametersFamily = {
             added(p, p.rev, s);
         else if (p.base && !p.rev)
             removed(p, p.base, s);
-        else if (p.base && p.rev)
+        else if (p.base && p.rev) {
             requiredChanged(p, p.base, p.rev, s);
+            serializationChanged(p, p.base, p.rev, s);
+        }
     },
 };
 function isRequired(param) {
@@ -44349,6 +44631,41 @@ function requiredChanged(p, base, rev, s) {
         s.emit('request-parameter-became-required', `${p.in} parameter '${p.name}' became required`, at, data);
     else
         s.emit('request-parameter-became-optional', `${p.in} parameter '${p.name}' became optional`, at, data);
+}
+/** OpenAPI's defaults: `form` for query and cookie parameters, `simple` for path and header ones; explode with `form`. */
+function serialization(param, inn) {
+    const st = loc_own(param.v, 'style');
+    const style = typeof st === 'string' ? st : inn === 'query' || inn === 'cookie' ? 'form' : 'simple';
+    const ex = loc_own(param.v, 'explode');
+    return { style, explode: typeof ex === 'boolean' ? ex : style === 'form' };
+}
+/** Whether a parameter's value is an array or an object (whose serialisation style and explode shape). */
+function structured(param, spec) {
+    if (loc_own(param.v, 'schema') === undefined)
+        return false;
+    const schema = spec.deref(loc_child(param, 'schema')).v;
+    const type = loc_own(schema, 'type');
+    const types = Array.isArray(type) ? type : [type];
+    return types.includes('array') || types.includes('object') || (type === undefined && (loc_own(schema, 'items') !== undefined || loc_own(schema, 'properties') !== undefined));
+}
+/**
+ * `style`/`explode` changed in a way that changes what goes on the wire: for arrays and objects any
+ * change (`ids=1&ids=2` vs `ids=1,2` vs `ids=1|2`); for a single value only a path parameter's style
+ * (`/pets/1` vs `/pets/.1` vs `/pets/;id=1`). Parameters described with `content` have no style.
+ */
+function serializationChanged(p, base, rev, s) {
+    if (loc_own(base.v, 'schema') === undefined || loc_own(rev.v, 'schema') === undefined)
+        return;
+    const b = serialization(base, p.in);
+    const r = serialization(rev, p.in);
+    if (b.style === r.style && b.explode === r.explode)
+        return;
+    const shaped = structured(base, s.base) || structured(rev, s.rev);
+    if (!shaped && (p.in !== 'path' || b.style === r.style))
+        return;
+    const show = (x) => (shaped ? `style=${x.style}, explode=${x.explode}` : `style=${x.style}`);
+    const key = loc_own(rev.v, 'style') !== undefined ? 'style' : loc_own(rev.v, 'explode') !== undefined ? 'explode' : undefined;
+    s.emit('request-parameter-serialization-changed', `${p.in} parameter '${p.name}' serialisation changed from ${show(b)} to ${show(r)}`, key ? loc_child(rev, key) : rev, { in: p.in, name: p.name, from: b, to: r });
 }
 /** True when the revision declares the parameter on the path item and the operation does not override it. */
 function fromPathItem(op, inn, name, spec) {
@@ -44543,6 +44860,7 @@ function mediaTypeChange(p, s, ids) {
 
 
 
+
 /**
  * Responses of an operation: status codes added or removed, their media types added, removed or
  * renamed, a media type's schema appearing or disappearing, response headers added, removed or
@@ -44562,13 +44880,15 @@ const responsesFamily = {
         // Point at the status key in the operation, not at a shared response it may reference.
         if (p.op.rev && p.rev)
             s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, loc_child(loc_child(p.op.rev, 'responses'), p.status), data);
-        else if (p.op.base && p.base)
+        else if (p.op.base && p.base && !replacedInClass(p, p.base, s)) {
             s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, loc_child(loc_child(p.op.base, 'responses'), p.status), data);
+        }
     },
     mediaType(p, s) {
         if (p.status === undefined)
             return; // request bodies are the request-body family's
-        if (p.baseMediaType !== undefined && p.baseMediaType !== p.mediaType && p.base && p.rev) {
+        // A key that only gained or lost a parameter that says nothing (`application/json; charset=utf-8`) is no rename.
+        if (p.baseMediaType !== undefined && p.baseMediaType !== p.mediaType && p.base && p.rev && mediaTypeKey(p.baseMediaType) !== mediaTypeKey(p.mediaType)) {
             mediaTypeRenamed(p, p.baseMediaType, s);
         }
         mediaTypeChange(p, s, {
@@ -44624,6 +44944,36 @@ function mediaTypeRenamed(p, from, s) {
     else {
         s.emit('response-media-type-name-changed', `media type of response ${p.status} changed from '${from}' to '${to}'`, at, data);
     }
+}
+/** The dereferenced response `status` of an operation, if it has one. */
+function responseOf(op, status, spec) {
+    if (!op)
+        return undefined;
+    const list = loc_child(op, 'responses');
+    return loc_own(list.v, status) !== undefined ? spec.deref(loc_child(list, status)) : undefined;
+}
+/**
+ * A status code removed while the revision adds the range that holds it (`200` → `2XX`), or a range
+ * removed while the revision adds a code inside it (`2XX` → `200`), with a response that reads the
+ * same (descriptions aside): clients get the response they handled before, so nothing was removed.
+ */
+function replacedInClass(p, base, s) {
+    const revList = p.op.rev ? loc_child(p.op.rev, 'responses') : undefined;
+    const baseList = p.op.base ? loc_child(p.op.base, 'responses') : undefined;
+    if (!revList || !loc_isObj(revList.v))
+        return false;
+    const isRange = /^[1-5]XX$/i.test(p.status);
+    for (const key of loc_ownKeys(revList.v)) {
+        if (loc_own(baseList?.v, key) !== undefined || key[0] !== p.status[0])
+            continue;
+        const related = isRange ? /^[1-5]\d\d$/.test(key) : /^[1-5]XX$/i.test(key);
+        if (!related)
+            continue;
+        const r = responseOf(p.op.rev, key, s.rev);
+        if (r && readsSame(s, base, r, ['description']))
+            return true;
+    }
+    return false;
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/schema-keywords.ts
@@ -44786,12 +45136,23 @@ const securityFamily = {
     operation(op, s) {
         if (!op.base || !op.rev)
             return;
-        diffRequirements(loc_child(op.base, 'security'), loc_child(op.rev, 'security'), s, {
+        const ownB = loc_own(op.base.v, 'security') !== undefined;
+        const ownR = loc_own(op.rev.v, 'security') !== undefined;
+        // Neither declares its own list: both follow the document-wide one, whose changes are reported once there.
+        if (!ownB && !ownR)
+            return;
+        // One version declares its own list, the other inherits the document's: compare what applies to the
+        // operation, so a requirement moved from the document onto it is no change and dropping a `security: []`
+        // override makes the document's requirements new to it. A finding about an inherited requirement points
+        // at the operation of that version (its own list there is what was added or dropped).
+        diffRequirements(ownB ? loc_child(op.base, 'security') : loc_child(rootLoc(s.base), 'security'), ownR ? loc_child(op.rev, 'security') : loc_child(rootLoc(s.rev), 'security'), s, {
             added: 'api-security-added',
             removed: 'api-security-removed',
             scopeAdded: 'api-security-scope-added',
             scopeRemoved: 'api-security-scope-removed',
             where: `the security of ${op.operation}`,
+            ...(ownB ? {} : { baseInherited: op.base }),
+            ...(ownR ? {} : { revInherited: op.rev }),
         });
     },
 };
@@ -44868,12 +45229,12 @@ function diffRequirements(baseList, revList, s, ids) {
             const schemeLoc = loc_child(r.loc, name);
             scopes.forEach((scope, k) => {
                 if (!before.has(scope)) {
-                    s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}`, loc_child(schemeLoc, k), { scheme: name, scope });
+                    s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}${via(ids.revInherited)}`, ids.revInherited ?? loc_child(schemeLoc, k), { scheme: name, scope });
                 }
             });
             (b.schemes.get(name) ?? []).forEach((scope, k) => {
                 if (!after.has(scope)) {
-                    s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}`, loc_child(loc_child(b.loc, name), k), { scheme: name, scope });
+                    s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}${via(ids.baseInherited)}`, ids.baseInherited ?? loc_child(loc_child(b.loc, name), k), { scheme: name, scope });
                 }
             });
         }
@@ -44883,14 +45244,18 @@ function diffRequirements(baseList, revList, s, ids) {
         if (usedB.has(i) || b.schemes.size === 0)
             return;
         const text = describeAlternative(b);
-        s.emit(ids.removed, `security requirement '${text}' removed from ${ids.where}`, b.loc, { requirement: text });
+        s.emit(ids.removed, `security requirement '${text}' removed from ${ids.where}${via(ids.baseInherited)}`, ids.baseInherited ?? b.loc, { requirement: text });
     });
     rev.forEach((r, j) => {
         if (usedR.has(j) || r.schemes.size === 0)
             return;
         const text = describeAlternative(r);
-        s.emit(ids.added, `security requirement '${text}' added to ${ids.where}`, r.loc, { requirement: text });
+        s.emit(ids.added, `security requirement '${text}' added to ${ids.where}${via(ids.revInherited)}`, ids.revInherited ?? r.loc, { requirement: text });
     });
+}
+/** How a finding says that the requirement is the document-wide one, inherited by the operation. */
+function via(inherited) {
+    return inherited ? ' (inherited from the document-wide security)' : '';
 }
 const FLOWS = ['implicit', 'password', 'clientCredentials', 'authorizationCode'];
 /** Schemes in `components.securitySchemes`: added, removed, type replaced, OAuth flow URLs and scopes changed. */
@@ -44997,19 +45362,19 @@ function checkBreaking(baseSource, revSource, opts = {}) {
     const rev = loadSpec(revSource, opts);
     return compareSpecs(base, rev, opts);
 }
-/** Raw changes, before overrides, ignores and levels. */
-function diffSpecs(base, rev, opts = {}) {
-    const changes = [];
+/**
+ * Walk both specs and hand every change to `sink`: hook changes deduplicated by operation, rule and
+ * node; schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop) and, like
+ * oasdiff, the same change under two media types or status codes is reported for each.
+ */
+function diffSpecs(base, rev, opts, sink) {
     const seen = new Set();
-    // Schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop); like oasdiff, the
-    // same change under two media types or status codes is reported for each.
-    const pushSchema = (c) => void changes.push(c);
-    const push = (c) => {
-        const key = `${c.operation ?? ''}\u0000${c.id}\u0000${c.at ? locId(c.at) : c.message}`;
+    const hook = (id, message, at, operation, data) => {
+        const key = `${operation ?? ''}\u0000${id}\u0000${at ? locId(at) : message}`;
         if (seen.has(key))
             return;
         seen.add(key);
-        changes.push(c);
+        sink(id, message, at, operation, data);
     };
     const scope = {
         base,
@@ -45022,34 +45387,39 @@ function diffSpecs(base, rev, opts = {}) {
         emit(id, message, at, data) {
             if (!isRule(id))
                 throw new Error(`internal: unknown rule id '${id}'`);
-            push({ id, message, at, data });
+            hook(id, message, at, undefined, data);
         },
     };
-    walkSpecs(base, rev, FAMILIES, scope, opts, { hook: push, schema: pushSchema });
-    return changes;
+    walkSpecs(base, rev, FAMILIES, scope, opts, { hook, schema: sink });
 }
 function compareSpecs(base, rev, opts = {}) {
-    const changes = diffSpecs(base, rev, opts);
     const findings = [];
-    const located = resolveLines(changes);
-    for (let i = 0; i < changes.length; i++) {
-        const c = changes[i];
-        const override = opts.severity?.get(c.id);
+    // Where each finding is, resolved to lines once all are known (one pass per file).
+    const at = [];
+    diffSpecs(base, rev, opts, (id, message, loc, operation, data) => {
+        const override = opts.severity?.get(id);
         if (override === null)
-            continue;
-        const level = override ?? RULES[c.id].level;
-        const f = { id: c.id, level, message: c.message };
-        if (c.operation)
-            f.operation = c.operation;
-        const loc = located[i];
-        if (loc)
-            f.location = loc;
-        if (c.data && Object.keys(c.data).length)
-            f.data = c.data;
+            return;
+        const f = { id, level: override ?? RULES[id].level, message };
+        if (operation)
+            f.operation = operation;
+        if (data && hasKeys(data))
+            f.data = data;
         findings.push(f);
+        at.push(loc);
+    });
+    const located = resolveLines(at);
+    for (let i = 0; i < findings.length; i++) {
+        const loc = at[i];
+        if (loc)
+            findings[i].location = located.get(loc);
     }
     const kept = applyIgnores(findings, opts.ignores ?? [], opts.today ?? new Date());
     const sorted = sortFindings(kept);
+    const operations = new Set();
+    for (const f of sorted)
+        if (f.operation)
+            operations.add(f.operation);
     return {
         gate: 'breaking',
         verdict: verdictFor(sorted, opts.failOn ?? 'error'),
@@ -45057,8 +45427,13 @@ function compareSpecs(base, rev, opts = {}) {
         base: base.root.name,
         revision: rev.root.name,
         findings: sorted,
-        metrics: { 'operations-changed': new Set(sorted.map((f) => f.operation).filter(Boolean)).size, findings: sorted.length },
+        metrics: { 'operations-changed': operations.size, findings: sorted.length },
     };
+}
+function hasKeys(o) {
+    for (const _ in o)
+        return true;
+    return false;
 }
 /** A breaking change is a major bump; any other change a minor one; nothing reported, a patch. */
 function semverFor(findings) {
@@ -45066,28 +45441,32 @@ function semverFor(findings) {
         return 'major';
     return findings.length > 0 ? 'minor' : 'patch';
 }
-/** Source lines for all changes: each distinct node located once, one pass per file. */
-function resolveLines(changes) {
+/**
+ * Where each changed node is: each distinct node located once, one pass per file. Findings at the
+ * same node share one location object (a shared schema's change is reported by many operations).
+ */
+function resolveLines(locs) {
     const byDoc = new Map();
-    for (const c of changes) {
-        if (!c.at)
+    const out = new Map();
+    for (let i = 0; i < locs.length; i++) {
+        const at = locs[i];
+        if (!at || out.has(at))
             continue;
-        let locs = byDoc.get(c.at.doc);
-        if (!locs)
-            byDoc.set(c.at.doc, (locs = new Map()));
-        locs.set(c.at, undefined);
+        out.set(at, { file: at.doc.name });
+        let list = byDoc.get(at.doc);
+        if (!list)
+            byDoc.set(at.doc, (list = []));
+        list.push(at);
     }
-    for (const [doc, locs] of byDoc) {
-        const keys = [...locs.keys()];
-        const lines = doc.lines(keys.map((l) => l.path));
-        keys.forEach((l, k) => locs.set(l, lines[k]));
+    for (const [doc, list] of byDoc) {
+        const lines = doc.lines(list.map((l) => l.path));
+        for (let k = 0; k < list.length; k++) {
+            const line = lines[k];
+            if (line !== undefined)
+                out.get(list[k]).line = line;
+        }
     }
-    return changes.map((c) => {
-        if (!c.at)
-            return undefined;
-        const line = byDoc.get(c.at.doc).get(c.at);
-        return line === undefined ? { file: c.at.doc.name } : { file: c.at.doc.name, line };
-    });
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/release-notes/migration.ts
@@ -45156,6 +45535,11 @@ const MIGRATION_FAMILIES = [
         family: 'request media type',
         match: /^request-body-media-type-|^request-body-removed$|mediatype-enum-value-removed/,
         hint: 'Send the request body in one of the media types the operation still accepts.',
+    },
+    {
+        family: 'parameter serialisation',
+        match: /^request-parameter-serialization-changed$/,
+        hint: 'Serialise the parameter as the new spec says (its style and explode): the server reads the old form differently or rejects it.',
     },
     {
         family: 'request shape',
@@ -45352,7 +45736,175 @@ function scanDeprecations(rev, todayDay) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/release-notes/version.ts
+
+const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+[0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*)?$/;
+function parseVersion(text) {
+    const m = SEMVER.exec(text.trim());
+    if (!m)
+        return undefined;
+    return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), prerelease: m[4] ? m[4].split('.') : [], text: text.trim().replace(/^v/, '') };
+}
+/** `v1.2.0`, `1.2.0`, `api/v1.2.0`, `api-v1.2.0`, `@acme/api@1.2.0` → prefix and version; anything else → undefined. */
+function parseTag(tag) {
+    const t = tag.trim();
+    const direct = parseVersion(t);
+    if (direct)
+        return { tag: t, prefix: '', version: direct };
+    // The shortest prefix ending in / - @ after which a version follows.
+    for (let i = 0; i < t.length; i++) {
+        if (!'/-@'.includes(t[i]))
+            continue;
+        const v = parseVersion(t.slice(i + 1));
+        if (v && /^v?\d/.test(t.slice(i + 1)))
+            return { tag: t, prefix: t.slice(0, i + 1), version: v };
+    }
+    return undefined;
+}
+/** Parse a version the user gave; a malformed one is bad input. */
+function requireVersion(text, field) {
+    const v = parseVersion(text);
+    if (!v)
+        throw new errors_InputError(`${field}: '${text}' is not a semantic version (expected MAJOR.MINOR.PATCH, e.g. 2.0.0 or v2.1.0-rc.1)`, { field });
+    return v;
+}
+/** Semver precedence: negative when a < b. */
+function compareVersions(a, b) {
+    const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+    if (core !== 0)
+        return Math.sign(core);
+    if (!a.prerelease.length || !b.prerelease.length)
+        return Math.sign(b.prerelease.length - a.prerelease.length);
+    for (let i = 0; i < Math.max(a.prerelease.length, b.prerelease.length); i++) {
+        const x = a.prerelease[i];
+        const y = b.prerelease[i];
+        if (x === undefined)
+            return -1;
+        if (y === undefined)
+            return 1;
+        if (x === y)
+            continue;
+        const nx = /^\d+$/.test(x);
+        const ny = /^\d+$/.test(y);
+        if (nx && ny)
+            return Math.sign(Number(x) - Number(y));
+        if (nx !== ny)
+            return nx ? -1 : 1;
+        return x < y ? -1 : 1;
+    }
+    return 0;
+}
+/** Which part of the version a release raises: compares the release parts, prereleases ignored. */
+function bumpOf(previous, next) {
+    if (next.major !== previous.major)
+        return next.major > previous.major ? 'major' : 'none';
+    if (next.minor !== previous.minor)
+        return next.minor > previous.minor ? 'minor' : 'none';
+    if (next.patch !== previous.patch)
+        return next.patch > previous.patch ? 'patch' : 'none';
+    // 2.0.0-rc.1 → 2.0.0 (or rc.1 → rc.2) finishes the same release, measured from the last final version:
+    // X.0.0 is a major release, X.Y.0 a minor one, X.Y.Z a patch.
+    if (previous.prerelease.length === 0)
+        return 'none';
+    return next.minor === 0 && next.patch === 0 ? 'major' : next.patch === 0 ? 'minor' : 'patch';
+}
+/** The bump a change needs. Before 1.0.0 breaking changes go in a minor release (semver item 4: anything may change). */
+function requiredBump(previous, advice) {
+    if (previous.major === 0 && advice === 'major')
+        return 'minor';
+    return advice;
+}
+const version_RANK = { none: 0, patch: 1, minor: 2, major: 3 };
+/** 2.0.0-rc.1 → 2.0.0-rc.2 or → 2.0.0: one release in the making, not a new major one. */
+function sameRelease(a, b) {
+    return a.prerelease.length > 0 && a.major === b.major && a.minor === b.minor && a.patch === b.patch;
+}
+/** The next version the advice leads to (suggestion when the user gave none). */
+function suggestVersion(previous, advice) {
+    const need = requiredBump(previous, advice);
+    if (previous.prerelease.length) {
+        // 2.1.0-rc.1 finishes as 2.1.0 unless the change needs more than a minor release over 2.0.x.
+        const core = { ...previous, prerelease: [] };
+        if (version_RANK[bumpOf(previous, core)] >= version_RANK[need])
+            return `${previous.major}.${previous.minor}.${previous.patch}`;
+        return need === 'major' ? `${previous.major + 1}.0.0` : `${previous.major}.${previous.minor + 1}.0`;
+    }
+    if (need === 'major')
+        return `${previous.major + 1}.0.0`;
+    if (need === 'minor')
+        return `${previous.major}.${previous.minor + 1}.0`;
+    return `${previous.major}.${previous.minor}.${previous.patch + 1}`;
+}
+/** Does the release version agree with the changes? Errors fail the gate, warnings inform. */
+function checkVersion(i) {
+    const findings = [];
+    const out = { findings };
+    const prev = i.previous === undefined ? undefined : parseVersion(i.previous);
+    if (i.previous !== undefined && !prev) {
+        findings.push({
+            id: 'previous-version-unparseable',
+            level: 'warning',
+            message: `The previous version '${i.previous}' (${i.previousFrom === 'option' ? '--previous-version' : i.previousFrom === 'base tag' ? 'the base tag' : "base spec's info.version"}) is not a semantic version: the release version cannot be checked against the changes. Pass --previous-version X.Y.Z.`,
+            data: { previous: i.previous },
+        });
+    }
+    if (prev) {
+        out.previousVersion = prev.text;
+        out.suggestedVersion = suggestVersion(prev, i.advice);
+    }
+    if (i.version)
+        out.version = i.version.text;
+    if (i.version && prev) {
+        const bump = bumpOf(prev, i.version);
+        out.bump = bump;
+        const need = requiredBump(prev, i.advice);
+        if (compareVersions(i.version, prev) <= 0) {
+            findings.push({
+                id: 'version-not-increased',
+                level: 'error',
+                message: `Version ${i.version.text} is not greater than the previous version ${prev.text}.`,
+                data: { version: i.version.text, previous: prev.text },
+            });
+        }
+        else if (version_RANK[bump] < version_RANK[need]) {
+            const why = i.advice === 'major'
+                ? `the API has ${i.breakingCount} breaking change${i.breakingCount === 1 ? '' : 's'}`
+                : 'the API has new or changed operations';
+            findings.push({
+                id: 'version-bump-too-small',
+                level: 'error',
+                message: `${prev.text} → ${i.version.text} is a ${bump} release but ${why}: a ${need} release is needed (e.g. ${suggestVersion(prev, i.advice)}).`,
+                data: { version: i.version.text, previous: prev.text, bump, required: need },
+            });
+        }
+        else if (version_RANK[bump] > version_RANK[need] && bump === 'major' && !sameRelease(prev, i.version)) {
+            findings.push({
+                id: 'version-bump-larger-than-needed',
+                level: 'info',
+                message: `${prev.text} → ${i.version.text} is a major release, but the API has no breaking change (${need} would do).`,
+                data: { version: i.version.text, previous: prev.text, bump, required: need },
+            });
+        }
+    }
+    if (i.version && i.revisionVersion !== undefined) {
+        const rv = parseVersion(i.revisionVersion);
+        if (!rv || compareVersions(rv, i.version) !== 0) {
+            const f = {
+                id: 'revision-version-mismatch',
+                level: 'warning',
+                message: `The revision's info.version is '${i.revisionVersion}' but the release is ${i.version.text}: update info.version so the published spec says which version it is.`,
+                data: { version: i.version.text, revisionVersion: i.revisionVersion },
+            };
+            if (i.revisionLocation)
+                f.location = i.revisionLocation;
+            findings.push(f);
+        }
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/release-notes/git.ts
+
 
 
 function git(args, cwd) {
@@ -45362,35 +45914,50 @@ function gitError(e) {
     return (e.stderr ?? e.message).toString().trim().split('\n')[0] ?? '';
 }
 /**
- * The last release tag reachable from HEAD (`git describe --tags --abbrev=0`), else the highest
- * version-sorted tag. A clear error when the repository has none, or is not a repository.
+ * The last release before `release` (the tag being released, e.g. `v2.0.0` or `api/v2.0.0`): the
+ * highest version among the tags reachable from HEAD that carry the same prefix (`api/` in a
+ * monorepo), are below the release's version, and, for a final release, are final themselves (the
+ * notes of 2.0.0 cover everything since 1.4.0, not since 2.0.0-rc.2). Tags that are no version
+ * (`deploy-staging`) and other components' tags (`web/v9.0.0`) are never a base. Undefined when
+ * there is none in a full clone: the first release (a shallow clone without tags is an error).
  */
-function lastReleaseTag(cwd, exclude) {
+function lastReleaseTag(cwd, release) {
     try {
         git(['rev-parse', '--git-dir'], cwd);
     }
     catch (e) {
         throw new errors_InputError(`base: not given, and '${cwd}' is not a git repository to find the last release tag in (${gitError(e)}); pass --base`, { field: 'base' });
     }
-    let described;
+    const own = release ? parseTag(release) : undefined;
+    const prefix = own?.prefix ?? '';
+    const candidates = (list) => list
+        .split('\n')
+        .map((t) => t.trim())
+        .filter((t) => t && t !== release)
+        .map(parseTag)
+        .filter((t) => !!t && t.prefix === prefix && (!own || compareVersions(t.version, own.version) < 0));
+    let tags = candidates(tryGit(['tag', '--merged', 'HEAD'], cwd));
+    // A shallow or detached checkout may not see the history: any tag of the component will do then.
+    if (tags.length === 0)
+        tags = candidates(tryGit(['tag'], cwd));
+    if (tags.length === 0) {
+        // A shallow checkout (actions/checkout's default fetch-depth: 1) has no tags to see: that is not a first release.
+        if (tryGit(['rev-parse', '--is-shallow-repository'], cwd) === 'true') {
+            throw new errors_InputError(`base: not given, and this shallow checkout has no ${prefix ? `'${prefix}'-prefixed ` : ''}release tags to find the last release in; check out with fetch-depth: 0 (and tags), or pass --base FILE or --base REV:path, e.g. --base v1.0.0:openapi.yaml`, { field: 'base' });
+        }
+        return undefined;
+    }
+    const finals = tags.filter((t) => t.version.prerelease.length === 0);
+    const pool = own && own.version.prerelease.length === 0 && finals.length ? finals : tags;
+    return pool.sort((a, b) => compareVersions(b.version, a.version))[0];
+}
+function tryGit(args, cwd) {
     try {
-        // With the tag being released already on HEAD, the previous one is the base.
-        const args = ['describe', '--tags', '--abbrev=0'];
-        if (exclude)
-            args.push(`--exclude=${exclude}`);
-        described = git(args, cwd) || undefined;
+        return git(args, cwd);
     }
     catch {
-        described = undefined;
+        return '';
     }
-    if (described)
-        return described;
-    const tags = git(['tag', '--sort=-v:refname'], cwd)
-        .split('\n')
-        .filter((t) => t && t !== exclude);
-    if (tags[0])
-        return tags[0];
-    throw new errors_InputError('base: not given, and the repository has no tags to find the last release in (git describe --tags found none); pass --base FILE or --base REV:path, e.g. --base v1.0.0:openapi.yaml (checkouts need fetch-depth: 0 for tags)', { field: 'base' });
 }
 /** The tag's commit date (ISO 8601): merged pull requests after it belong to this release. */
 function tagDate(tag, cwd) {
@@ -45405,6 +45972,14 @@ function tagDate(tag, cwd) {
 ;// CONCATENATED MODULE: ./src/release-notes/pulls.ts
 
 
+/**
+ * Labels that keep a pull request out of the notes: `skip-changelog`, `no-changelog`, `changelog: skip`,
+ * `ignore-for-release`, `skip-release-notes`, `no release notes`… (case, spaces, `-`, `_`, `:` and `/` ignored).
+ */
+const EXCLUDE_LABEL = /^(skip|no|ignore|exclude)(from)?(changelog|releasenotes?|release)$|^(changelog|releasenotes?)(skip|ignore|exclude|no|none)$|^ignoreforrelease$|^notinchangelog$/;
+function isExcludedLabel(label) {
+    return EXCLUDE_LABEL.test(label.toLowerCase().replace(/[\s_:/-]+/g, ''));
+}
 /** Pages of 100 closed pull requests read at most (most recently updated first). */
 const MAX_PAGES = 10;
 /**
@@ -45464,13 +46039,14 @@ const GROUPS = [
 const OTHER = 'Other changes';
 const CONVENTIONAL = /^([a-z]+)(\([^)]*\))?(!)?:\s/i;
 function groupOf(p) {
+    const m = CONVENTIONAL.exec(p.title);
+    // `feat(api)!:` is breaking whatever other label (`enhancement`) it carries.
+    if (m?.[3] || /^BREAKING[ -]CHANGE:/.test(p.title))
+        return 'Breaking changes';
     const byLabel = GROUPS.find((g) => p.labels.some((l) => g.labels.test(l)));
     if (byLabel)
         return byLabel.title;
-    const m = CONVENTIONAL.exec(p.title);
     if (m) {
-        if (m[3])
-            return 'Breaking changes';
         const type = m[1].toLowerCase();
         const byPrefix = GROUPS.find((g) => g.prefixes.includes(type));
         if (byPrefix)
@@ -45478,7 +46054,9 @@ function groupOf(p) {
     }
     return OTHER;
 }
-function summarizePulls(pulls, since, truncated) {
+function summarizePulls(all, since, truncated) {
+    const excluded = all.filter((p) => p.labels.some(isExcludedLabel));
+    const pulls = all.filter((p) => !excluded.includes(p));
     const by = new Map();
     for (const p of pulls) {
         const g = groupOf(p);
@@ -45487,149 +46065,15 @@ function summarizePulls(pulls, since, truncated) {
     const order = [...GROUPS.map((g) => g.title), OTHER];
     const groups = order.filter((t) => by.has(t)).map((title) => ({ title, pulls: by.get(title) }));
     const contributors = [...new Set(pulls.map((p) => p.author).filter((a) => !!a))].sort((a, b) => a.localeCompare(b));
-    return { since, groups, contributors, truncated, total: pulls.length };
+    return { since, groups, contributors, truncated, total: pulls.length, excluded };
 }
 
-;// CONCATENATED MODULE: ./src/release-notes/version.ts
-
-const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+[0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*)?$/;
-function parseVersion(text) {
-    const m = SEMVER.exec(text.trim());
-    if (!m)
-        return undefined;
-    return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), prerelease: m[4] ? m[4].split('.') : [], text: text.trim().replace(/^v/, '') };
-}
-/** Parse a version the user gave; a malformed one is bad input. */
-function requireVersion(text, field) {
-    const v = parseVersion(text);
-    if (!v)
-        throw new errors_InputError(`${field}: '${text}' is not a semantic version (expected MAJOR.MINOR.PATCH, e.g. 2.0.0 or v2.1.0-rc.1)`, { field });
-    return v;
-}
-/** Semver precedence: negative when a < b. */
-function compareVersions(a, b) {
-    const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
-    if (core !== 0)
-        return Math.sign(core);
-    if (!a.prerelease.length || !b.prerelease.length)
-        return Math.sign(b.prerelease.length - a.prerelease.length);
-    for (let i = 0; i < Math.max(a.prerelease.length, b.prerelease.length); i++) {
-        const x = a.prerelease[i];
-        const y = b.prerelease[i];
-        if (x === undefined)
-            return -1;
-        if (y === undefined)
-            return 1;
-        if (x === y)
-            continue;
-        const nx = /^\d+$/.test(x);
-        const ny = /^\d+$/.test(y);
-        if (nx && ny)
-            return Math.sign(Number(x) - Number(y));
-        if (nx !== ny)
-            return nx ? -1 : 1;
-        return x < y ? -1 : 1;
-    }
-    return 0;
-}
-/** Which part of the version a release raises: compares the release parts, prereleases ignored. */
-function bumpOf(previous, next) {
-    if (next.major !== previous.major)
-        return next.major > previous.major ? 'major' : 'none';
-    if (next.minor !== previous.minor)
-        return next.minor > previous.minor ? 'minor' : 'none';
-    if (next.patch !== previous.patch)
-        return next.patch > previous.patch ? 'patch' : 'none';
-    // 2.0.0-rc.1 → 2.0.0 (or rc.1 → rc.2) finishes the same release: the change is measured from the last final version.
-    return previous.prerelease.length > 0 ? 'patch' : 'none';
-}
-/** The bump a change needs. Before 1.0.0 breaking changes go in a minor release (semver item 4: anything may change). */
-function requiredBump(previous, advice) {
-    if (previous.major === 0 && advice === 'major')
-        return 'minor';
-    return advice;
-}
-const version_RANK = { none: 0, patch: 1, minor: 2, major: 3 };
-/** The next version the advice leads to (suggestion when the user gave none). */
-function suggestVersion(previous, advice) {
-    const need = requiredBump(previous, advice);
-    if (previous.prerelease.length)
-        return `${previous.major}.${previous.minor}.${previous.patch}`;
-    if (need === 'major')
-        return `${previous.major + 1}.0.0`;
-    if (need === 'minor')
-        return `${previous.major}.${previous.minor + 1}.0`;
-    return `${previous.major}.${previous.minor}.${previous.patch + 1}`;
-}
-/** Does the release version agree with the changes? Errors fail the gate, warnings inform. */
-function checkVersion(i) {
-    const findings = [];
-    const out = { findings };
-    const prev = i.previous === undefined ? undefined : parseVersion(i.previous);
-    if (i.previous !== undefined && !prev) {
-        findings.push({
-            id: 'previous-version-unparseable',
-            level: 'warning',
-            message: `The previous version '${i.previous}' (${i.previousFrom === 'option' ? '--previous-version' : "base spec's info.version"}) is not a semantic version: the release version cannot be checked against the changes. Pass --previous-version X.Y.Z.`,
-            data: { previous: i.previous },
-        });
-    }
-    if (prev) {
-        out.previousVersion = prev.text;
-        out.suggestedVersion = suggestVersion(prev, i.advice);
-    }
-    if (i.version)
-        out.version = i.version.text;
-    if (i.version && prev) {
-        const bump = bumpOf(prev, i.version);
-        out.bump = bump;
-        const need = requiredBump(prev, i.advice);
-        if (compareVersions(i.version, prev) <= 0) {
-            findings.push({
-                id: 'version-not-increased',
-                level: 'error',
-                message: `Version ${i.version.text} is not greater than the previous version ${prev.text}.`,
-                data: { version: i.version.text, previous: prev.text },
-            });
-        }
-        else if (version_RANK[bump] < version_RANK[need]) {
-            const why = i.advice === 'major'
-                ? `the API has ${i.breakingCount} breaking change${i.breakingCount === 1 ? '' : 's'}`
-                : 'the API has new or changed operations';
-            findings.push({
-                id: 'version-bump-too-small',
-                level: 'error',
-                message: `${prev.text} → ${i.version.text} is a ${bump} release but ${why}: a ${need} release is needed (e.g. ${suggestVersion(prev, i.advice)}).`,
-                data: { version: i.version.text, previous: prev.text, bump, required: need },
-            });
-        }
-        else if (version_RANK[bump] > version_RANK[need] && bump === 'major') {
-            findings.push({
-                id: 'version-bump-larger-than-needed',
-                level: 'info',
-                message: `${prev.text} → ${i.version.text} is a major release, but the API has no breaking change (${need} would do).`,
-                data: { version: i.version.text, previous: prev.text, bump, required: need },
-            });
-        }
-    }
-    if (i.version && i.revisionVersion !== undefined) {
-        const rv = parseVersion(i.revisionVersion);
-        if (!rv || compareVersions(rv, i.version) !== 0) {
-            const f = {
-                id: 'revision-version-mismatch',
-                level: 'warning',
-                message: `The revision's info.version is '${i.revisionVersion}' but the release is ${i.version.text}: update info.version so the published spec says which version it is.`,
-                data: { version: i.version.text, revisionVersion: i.revisionVersion },
-            };
-            if (i.revisionLocation)
-                f.location = i.revisionLocation;
-            findings.push(f);
-        }
-    }
-    return out;
-}
-
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/release-notes/run.ts
+
+
+
 
 
 
@@ -45651,13 +46095,47 @@ function gitRevOf(source) {
     const m = /^([^:]{2,}):(.+)$/.exec(source);
     return m ? m[1] : undefined;
 }
-/** The base spec: as given, or the revision's path at the last release tag. */
+/** The base spec: as given, or the revision's path at the last release tag (none: a first release). */
 function resolveBase(i, cwd) {
     const given = i.base?.trim();
-    if (given)
-        return { base: given, baseRev: gitRevOf(given) };
-    const tag = lastReleaseTag(cwd, i.tag?.trim() || undefined);
-    return { base: `${tag}:${specPath(i.revision.trim())}`, baseRev: tag };
+    if (given) {
+        const rev = gitRevOf(given);
+        const tag = rev ? parseTag(rev) : undefined;
+        return { base: given, baseRev: rev, ...(tag ? { baseTag: tag } : {}) };
+    }
+    const release = i.tag?.trim() || (i.version?.trim() ? `v${i.version.trim().replace(/^v/, '')}` : undefined);
+    const tag = lastReleaseTag(cwd, release);
+    if (!tag)
+        return {};
+    return { base: `${tag.tag}:${specPath(i.revision.trim())}`, baseRev: tag.tag, baseTag: tag };
+}
+/**
+ * The base of a first release: the revision with no operations (its info, servers, security and
+ * security schemes kept, so only the operations show as new). Written to a temporary file and loaded.
+ */
+function emptyBase(rev, cwd) {
+    const v = (rev.root.value ?? {});
+    const base = {};
+    for (const [k, val] of Object.entries(v)) {
+        if (k === 'paths' || k === 'webhooks' || k === 'components' || k === 'swagger')
+            continue;
+        base[k] = val;
+    }
+    base.openapi = typeof v.openapi === 'string' ? v.openapi : '3.0.3';
+    base.info = { ...(v.info ?? {}), version: '0.0.0' };
+    base.paths = {};
+    const schemes = v.components?.securitySchemes;
+    if (schemes && !JSON.stringify(schemes).includes('"$ref"'))
+        base.components = { securitySchemes: schemes };
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join((0,external_node_os_namespaceObject.tmpdir)(), 'release-notes-first-'));
+    try {
+        const file = external_node_path_default().join(dir, 'no-earlier-release.json');
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, JSON.stringify(base));
+        return load_loadSpec(file, { cwd });
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+    }
 }
 function infoVersion(spec) {
     const info = spec.root.value?.info;
@@ -45677,10 +46155,12 @@ async function run_runReleaseNotes(i) {
     const date = parseDay(i.date, 'date') ?? today.toISOString().slice(0, 10);
     const rolloutDate = parseDay(i.rolloutDate, 'rollout-date');
     const tag = i.tag?.trim() || undefined;
+    // `v2.0.0`, `2.0.0` and, in a monorepo, `api/v2.0.0` all name version 2.0.0.
+    const tagged = tag ? parseTag(tag) : undefined;
     let version = i.version?.trim() ? requireVersion(i.version, 'version') : undefined;
-    if (!version && tag)
-        version = parseVersion(tag);
-    if (tag && i.version?.trim() && parseVersion(tag) && parseVersion(tag).text !== version.text) {
+    if (!version && tagged)
+        version = tagged.version;
+    if (tagged && i.version?.trim() && tagged.version.text !== version.text) {
         throw new errors_InputError(`tag: '${tag}' names another version than version: '${i.version}'`, { field: 'tag' });
     }
     const previousGiven = i.previousVersion?.trim() ? requireVersion(i.previousVersion, 'previous-version').text : undefined;
@@ -45694,24 +46174,36 @@ async function run_runReleaseNotes(i) {
     const since = i.since?.trim() ? i.since.trim() : undefined;
     if (since && Number.isNaN(Date.parse(since)))
         throw new errors_InputError(`since: '${since}' is not a date (ISO 8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z)`, { field: 'since' });
-    const { base: baseSource, baseRev } = resolveBase(i, cwd);
-    if (withPulls && !since && !baseRev) {
+    const { base: baseSource, baseRev, baseTag } = resolveBase(i, cwd);
+    const first = baseSource === undefined;
+    if (first) {
+        const which = tagged?.prefix ? `'${tagged.prefix}'-prefixed version tags` : 'version tags (v1.2.3 or 1.2.3)';
+        i.log?.(`base: no earlier release found among the ${which} reachable from HEAD: this is the first release, so every operation is new (pass base to compare with something else)`);
+    }
+    if (withPulls && !since && !baseRev && !first) {
         if (pullsAsked)
             throw new errors_InputError('since: needed to list pull requests when base is a file (or pass base as TAG:path)', { field: 'since' });
         i.log?.('pull requests: not listed (base is a file, so there is no release tag to date them from; pass since)');
         withPulls = false;
     }
-    const base = load_loadSpec(baseSource, { cwd });
     const rev = load_loadSpec(i.revision.trim(), { cwd });
+    const base = first ? emptyBase(rev, cwd) : load_loadSpec(baseSource, { cwd });
+    const baseName = first ? '(no earlier release)' : base.root.name;
     const diff = compareSpecs(base, rev, { cwd, today, failOn: 'never' });
     const changelog = buildChangelog(diff, base, rev, today);
+    if (first) {
+        changelog.baseVersion = undefined;
+        for (const d of changelog.deprecations)
+            d.newInRelease = true;
+    }
     const revVersion = infoVersion(rev);
     const check = checkVersion({
         advice: diff.semver,
         breakingCount: changelog.breaking.length,
         version,
-        previous: previousGiven ?? changelog.baseVersion,
-        previousFrom: previousGiven ? 'option' : 'base spec',
+        // The base tag says which version was released; a spec whose info.version nobody bumps does not.
+        previous: previousGiven ?? baseTag?.version.text ?? changelog.baseVersion,
+        previousFrom: previousGiven ? 'option' : baseTag ? 'base tag' : 'base spec',
         revisionVersion: revVersion.value,
         revisionLocation: revVersion.location,
     });
@@ -45719,8 +46211,9 @@ async function run_runReleaseNotes(i) {
     if (withPulls) {
         const { owner, repo } = parseRepo(i.repository, 'repository');
         let from = since;
+        // A first release: every pull request merged so far (up to the listing's limit).
         if (!from)
-            from = tagDate(baseRev, cwd);
+            from = first ? new Date(0).toISOString() : tagDate(baseRev, cwd);
         const gh = createGitHubClient({ token: i.token ?? '', baseUrl: i.apiUrl, log: i.log, ...i.client });
         const listed = await listMergedPulls(gh, owner, repo, from);
         pulls = summarizePulls(listed.pulls, from, listed.truncated);
@@ -45733,16 +46226,41 @@ async function run_runReleaseNotes(i) {
         date,
         rolloutDate,
         pulls,
-        base: base.root.name,
+        base: baseName,
         revision: rev.root.name,
+        firstRelease: first,
     });
+    if (first) {
+        check.findings.push({
+            id: 'first-release',
+            level: 'info',
+            message: `No earlier release tag was found, so this is the first release: every operation is new${version && !previousGiven ? ' and the version is not checked against a previous one' : ''}.`,
+        });
+    }
+    // A pull request marked breaking (`feat!:`, label `breaking`) in a release that is not major:
+    // the spec may not show everything a client depends on.
+    const breakingPulls = pulls?.groups.find((g) => g.title === 'Breaking changes')?.pulls ?? [];
+    const prev = check.previousVersion ? parseTag(check.previousVersion)?.version : undefined;
+    const rank = { none: 0, patch: 1, minor: 2, major: 3 };
+    // When the spec itself shows a breaking change, version-bump-too-small already says it.
+    if (breakingPulls.length && prev && check.bump && check.bump !== 'none' && !changelog.breaking.length && rank[check.bump] < rank[requiredBump(prev, 'major')]) {
+        const many = breakingPulls.length > 1;
+        check.findings.push({
+            id: 'breaking-pull-request',
+            level: 'warning',
+            message: `${check.previousVersion} → ${check.version} is a ${check.bump} release, but pull request${many ? 's' : ''} ` +
+                `${breakingPulls.map((p) => `#${p.number} '${p.title}'`).join(', ')} ${many ? 'are' : 'is'} marked breaking ` +
+                `(title with '!:' or a breaking label) while the spec diff shows no breaking change: check what breaks for clients, or release ${suggestVersion(prev, 'major')}.`,
+            data: { pulls: breakingPulls.map((p) => p.number) },
+        });
+    }
     const findings = sortFindings(check.findings);
     const result = {
         gate: 'release-notes',
         verdict: verdictFor(findings, failOn),
         semver: diff.semver,
         date,
-        base: base.root.name,
+        base: baseName,
         revision: rev.root.name,
         findings,
         changelog,
@@ -45767,10 +46285,13 @@ async function run_runReleaseNotes(i) {
         result.rolloutDate = rolloutDate;
     if (pulls)
         result.pulls = pulls;
+    if (first)
+        result.firstRelease = true;
     return result;
 }
 
 ;// CONCATENATED MODULE: ./src/release-notes/publish.ts
+
 
 
 
@@ -45794,7 +46315,7 @@ async function publish_publishRelease(i) {
     const cwd = i.cwd ?? process.cwd();
     const dryRun = parseBool(i.dryRun, 'dry-run');
     const draft = parseBool(i.draft, 'draft');
-    const prerelease = parseBool(i.prerelease, 'prerelease');
+    const prereleaseAsked = parseBool(i.prerelease, 'prerelease');
     const env = i.env ?? process.env;
     // Check every input before anything is sent.
     const repo = i.repository?.trim() ? parseRepo(i.repository, 'repository') : undefined;
@@ -45816,6 +46337,8 @@ async function publish_publishRelease(i) {
     if (!version)
         throw new errors_InputError('version: required to publish (give version, or a tag such as v2.0.0)', { field: 'version' });
     const tag = i.tag?.trim() || `v${version}`;
+    // A semver pre-release (2.0.0-rc.1) is published as a GitHub pre-release, so it never becomes "Latest".
+    const prerelease = prereleaseAsked || (parseVersion(version)?.prerelease.length ?? 0) > 0;
     const report = { dryRun, tag, notifications: [] };
     const result = { ...notes, tag, publish: report };
     if (notes.verdict === 'fail') {
@@ -45824,7 +46347,17 @@ async function publish_publishRelease(i) {
     }
     const gh = i.token ? createGitHubClient({ token: i.token, baseUrl: i.apiUrl, log: i.log, ...i.client }) : undefined;
     const name = i.releaseName?.trim() || releaseTitle({ changelog: notes.changelog, version, date: notes.date });
-    const releaseBody = renderNotes({ changelog: notes.changelog, version, previousVersion: notes.previousVersion, date: notes.date, rolloutDate, pulls: notes.pulls, base: notes.base, revision: notes.revision }, { title: false });
+    const releaseBody = renderNotes({
+        changelog: notes.changelog,
+        version,
+        previousVersion: notes.previousVersion,
+        date: notes.date,
+        rolloutDate,
+        pulls: notes.pulls,
+        base: notes.base,
+        revision: notes.revision,
+        firstRelease: notes.firstRelease,
+    }, { title: false });
     if (dryRun || !gh || !repo)
         report.release = { action: 'would create or update', name, draft, prerelease, body: releaseBody };
     else
@@ -45835,6 +46368,9 @@ async function publish_publishRelease(i) {
         const r = upsertChangelogFile(file, version, notes.notes, dryRun);
         changelogMarkdown = r.text;
         const rel = external_node_path_default().relative(cwd, file);
+        if (r.existingLine) {
+            i.log?.(`changelog: ${rel || file}:${r.existingLine} already has a section for ${version} that this tool did not write: left as it is, no second entry (remove it to let the notes take its place)`);
+        }
         report.changelog = { file: rel && !rel.startsWith('..') && !external_node_path_default().isAbsolute(rel) ? rel : file, action: r.action };
         const branch = i.changelogBranch?.trim();
         if (branch) {
@@ -45904,10 +46440,13 @@ a major release) and exits 1 when it does not. SPEC is a file or a git revision 
 
 Options:
   --base SPEC               the spec at the previous release (default: the revision's path at the
-                            last release tag, found with git describe --tags)
+                            last release tag: the highest version tag reachable from HEAD with the
+                            tag's prefix, e.g. api/ for api/v2.0.0; none in a full clone: a first
+                            release, every operation new)
   --revision SPEC           the spec being released (required)
   --version X.Y.Z           the release version (default: from --tag; else the notes suggest one)
-  --previous-version X.Y.Z  the version released last (default: the base spec's info.version)
+  --previous-version X.Y.Z  the version released last (default: the base tag's version, else the
+                            base spec's info.version)
   --tag TAG                 the release tag (default for publish: v<version>)
   --date YYYY-MM-DD         the release date shown in the notes (default: today)
   --rollout-date YYYY-MM-DD when the release reaches production (shown to consumers)
@@ -45922,10 +46461,11 @@ Options:
   -h, --help                show this help
 
 Publish options (after 'publish'):
-  --draft, --prerelease     mark the GitHub Release so
+  --draft, --prerelease     mark the GitHub Release so (a version such as 2.0.0-rc.1 is always a prerelease)
   --name TEXT               release title (default: "<API title> <version> (<date>)")
   --target REF              commit or branch a new tag is created from
-  --changelog FILE          prepend the entry to this file once (default: CHANGELOG.md; '' skips)
+  --changelog FILE          prepend the entry to this file once (default: CHANGELOG.md; '' skips); a
+                            section for the version written by hand is kept, nothing added
   --changelog-branch NAME   also commit the entry to this branch through the GitHub API
   --docs-dir DIR            build the GitHub Pages site here (API reference + changelog)
   --docs-url URL            where the site is published (linked from consumer notices)
@@ -46269,7 +46809,7 @@ function workspaceRelative(f, cwd, workspace) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_notes_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5102);
+/* harmony import */ var _release_notes_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6891);
 
 await (0,_release_notes_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runReleaseNotesAction */ .O)();
 

@@ -173,7 +173,7 @@ describe('dist/umbrella', () => {
   test('an unknown gate exits 2 naming the input', async () => {
     const run = await runStep(UMBRELLA, { gate: 'nope', base: V1, revision: V2 });
     expect(run.code).toBe(2);
-    expect(run.stdout).toMatch(/^::error::gate: 'nope' is not one of asvs, breaking, conformance, contract, lifecycle, perf, release-notes$/m);
+    expect(run.stdout).toMatch(/^::error::gate: 'nope' is not one of asvs, breaking, conformance, contract, design, flags, lifecycle, perf, release-notes, telemetry$/m);
   });
 });
 
