@@ -2,8 +2,8 @@ import * as core from '@actions/core';
 import path from 'node:path';
 import { asvsMarkdown } from '../asvs/report.js';
 import { runAsvs } from '../asvs/run.js';
-import type { Finding } from '../kit/result.js';
 import { publishResult, runAction } from './lib/report.js';
+import { workspaceRelative } from './lib/annotation-paths.js';
 
 /** The asvs gate as a step: checklist verification and/or live probes → annotations, summary, outputs. */
 export function runAsvsAction(): Promise<void> {
@@ -47,9 +47,3 @@ export function runAsvsAction(): Promise<void> {
   });
 }
 
-/** Annotations need paths from the repository root; a `REV:path` base location stays as it is. */
-function workspaceRelative(f: Finding, cwd: string, workspace: string): Finding {
-  if (!f.location || /^[^/\\:]{2,}:/.test(f.location.file)) return f;
-  const rel = path.relative(workspace, path.resolve(cwd, f.location.file)).split(path.sep).join('/');
-  return { ...f, location: { ...f.location, file: rel } };
-}

@@ -1,11 +1,10 @@
 import * as core from '@actions/core';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runBreaking } from '../breaking/run.js';
 import { formatMarkdown } from '../kit/format/markdown.js';
-import type { Finding } from '../kit/result.js';
 import { upsertPrComment } from './lib/pr-comment.js';
 import { publishResult, runAction } from './lib/report.js';
+import { workspaceRelative } from './lib/annotation-paths.js';
 
 /** The breaking gate as a step: inputs → core → annotations, summary, outputs, optional PR comment. */
 export function runBreakingAction(): Promise<void> {
@@ -42,33 +41,10 @@ export function runBreakingAction(): Promise<void> {
       resultFile: core.getInput('result-file'),
       sarifFile: core.getInput('sarif-file'),
       extraSummary: [advice, note].filter(Boolean).join('\n\n'),
-      annotationFinding: (f) => annotationFinding(f, cwd, workspace),
+      annotationFinding: (f) => workspaceRelative(f, cwd, workspace),
     });
     core.setOutput('semver', result.semver);
     return result.verdict;
   });
 }
 
-/**
- * Annotations need paths from the repository root. A finding located in a `REV:path` source (the
- * base read from git, for removals) is annotated on the checked-out file without a line: its line
- * number belongs to the other version, so the message names it instead.
- */
-function annotationFinding(f: Finding, cwd: string, workspace: string): Finding {
-  if (!f.location) return f;
-  let file = f.location.file;
-  let { line, column } = f.location;
-  let message = f.message;
-  if (!existsSync(path.resolve(cwd, file))) {
-    const m = /^([^:]{2,}):(.+)$/.exec(file);
-    if (m) {
-      file = m[2]!;
-      if (line !== undefined) message = `${message} (at line ${line} of ${m[1]})`;
-      line = undefined;
-      column = undefined;
-    }
-  }
-  const rel = path.relative(workspace, path.resolve(cwd, file)).split(path.sep).join('/');
-  const location = { file: rel, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };
-  return { ...f, message, location };
-}

@@ -2,8 +2,8 @@ import * as core from '@actions/core';
 import path from 'node:path';
 import { coverageMarkdown } from '../conformance/report.js';
 import { runConformanceGate } from '../conformance/run.js';
-import type { Finding } from '../kit/result.js';
 import { publishResult, runAction } from './lib/report.js';
+import { workspaceRelative } from './lib/annotation-paths.js';
 
 /** The conformance gate as a step: inputs → requests against the API → annotations, summary with coverage, outputs. */
 export function runConformanceAction(): Promise<void> {
@@ -50,9 +50,3 @@ export function runConformanceAction(): Promise<void> {
   });
 }
 
-/** Annotations need paths from the repository root. */
-function workspaceRelative(f: Finding, cwd: string, workspace: string): Finding {
-  if (!f.location) return f;
-  const rel = path.relative(workspace, path.resolve(cwd, f.location.file)).split(path.sep).join('/');
-  return { ...f, location: { ...f.location, file: rel } };
-}

@@ -1,13 +1,12 @@
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ciContextFromEnv } from '../contract/git-context.js';
 import type { ContractResult } from '../contract/model.js';
 import { parseHeaders, parseMode, runContract } from '../contract/run.js';
 import { contractSummary } from '../contract/summary.js';
-import type { Finding } from '../kit/result.js';
 import { publishResult, runAction } from './lib/report.js';
+import { workspaceRelative } from './lib/annotation-paths.js';
 
 const TITLES: Record<string, string> = {
   consumer: 'Contract tests: consumer pacts',
@@ -91,10 +90,3 @@ export function runContractAction(): Promise<void> {
   });
 }
 
-/** Annotations need paths from the repository root. */
-function workspaceRelative(f: Finding, cwd: string, workspace: string): Finding {
-  if (!f.location) return f;
-  const abs = path.resolve(cwd, f.location.file);
-  if (!existsSync(abs)) return f;
-  return { ...f, location: { ...f.location, file: path.relative(workspace, abs).split(path.sep).join('/') } };
-}

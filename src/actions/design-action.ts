@@ -1,10 +1,9 @@
 import * as core from '@actions/core';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { designMarkdown } from '../design/report.js';
 import { runDesign } from '../design/run.js';
-import type { Finding } from '../kit/result.js';
 import { publishResult, runAction } from './lib/report.js';
+import { workspaceRelative } from './lib/annotation-paths.js';
 
 /** The design gate as a step: design lint (+ Definition of Ready) → annotations, summary, outputs. */
 export function runDesignAction(): Promise<void> {
@@ -29,20 +28,3 @@ export function runDesignAction(): Promise<void> {
   });
 }
 
-/**
- * Annotations need paths from the repository root. A spec read from git (`REV:path`) is annotated
- * on the checked-out file without a line: the line belongs to that revision, so the message names it.
- */
-function workspaceRelative(f: Finding, cwd: string, workspace: string): Finding {
-  if (!f.location) return f;
-  let { file, line } = f.location;
-  let message = f.message;
-  const git = existsSync(path.resolve(cwd, file)) ? null : /^([^:]{2,}):(.+)$/.exec(file);
-  if (git) {
-    file = git[2]!;
-    if (line !== undefined) message = `${message} (at line ${line} of ${git[1]})`;
-    line = undefined;
-  }
-  const rel = path.relative(workspace, path.resolve(cwd, file)).split(path.sep).join('/');
-  return { ...f, message, location: { file: rel, ...(line !== undefined ? { line } : {}) } };
-}

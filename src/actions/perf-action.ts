@@ -1,11 +1,11 @@
 import * as core from '@actions/core';
 import path from 'node:path';
 import { InputError } from '../kit/errors.js';
-import type { Finding } from '../kit/result.js';
 import type { PerfResult } from '../perf/judge.js';
 import { tableMarkdown } from '../perf/report.js';
 import { judgePerf, runPerf } from '../perf/run.js';
 import { publishResult, runAction } from './lib/report.js';
+import { workspaceRelative } from './lib/annotation-paths.js';
 
 /** Every input action.yml declares; the adapter test checks the two lists match. */
 export const PERF_INPUTS = [
@@ -89,8 +89,3 @@ export function runPerfAction(): Promise<void> {
   });
 }
 
-function workspaceRelative(f: Finding, cwd: string, workspace: string): Finding {
-  if (!f.location) return f;
-  const rel = path.relative(workspace, path.resolve(cwd, f.location.file)).split(path.sep).join('/');
-  return { ...f, location: { ...f.location, file: rel } };
-}

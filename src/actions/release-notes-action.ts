@@ -3,10 +3,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { publishReport } from '../cli/release-notes.js';
 import { parseBool } from '../kit/inputs.js';
-import type { Finding } from '../kit/result.js';
 import { publishRelease, type PublishResult } from '../release-notes/publish.js';
 import { runReleaseNotes, type ReleaseNotesInputs, type ReleaseNotesResult } from '../release-notes/run.js';
 import { publishResult, runAction } from './lib/report.js';
+import { workspaceRelative } from './lib/annotation-paths.js';
 
 /** The release-notes gate as a step: notes (and, with publish: true, the release, changelog, site, notices). */
 export function runReleaseNotesAction(): Promise<void> {
@@ -82,11 +82,3 @@ export function runReleaseNotesAction(): Promise<void> {
   });
 }
 
-/** Annotations need paths from the repository root; `REV:path` sources point at the checked-out file. */
-function workspaceRelative(f: Finding, cwd: string, workspace: string): Finding {
-  if (!f.location) return f;
-  const m = /^[^:]{2,}:(.+)$/.exec(f.location.file);
-  const file = m ? m[1]! : f.location.file;
-  const rel = path.relative(workspace, path.resolve(cwd, file)).split(path.sep).join('/');
-  return { ...f, location: { ...f.location, file: rel } };
-}
