@@ -286,8 +286,20 @@ function parameterPairs(op: OperationPair, base: Spec, rev: Spec): ParameterPair
   return out;
 }
 
+/** Names of a path template's parameters in order (a plain scan: matchAll builds a new RegExp per call). */
 function pathParamOrder(path: string): string[] {
-  return [...path.matchAll(/\{([^}/]*)\}/g)].map((m) => m[1]!);
+  const out: string[] = [];
+  for (let open = path.indexOf('{'); open >= 0; ) {
+    const close = path.indexOf('}', open);
+    if (close < 0) break;
+    const name = path.slice(open + 1, close);
+    if (name.includes('/')) open = path.indexOf('{', open + 1);
+    else {
+      out.push(name);
+      open = path.indexOf('{', close + 1);
+    }
+  }
+  return out;
 }
 
 export type { Method };
