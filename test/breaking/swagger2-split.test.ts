@@ -298,3 +298,29 @@ describe('a back-reference that names nothing', () => {
     expect(e.message).toMatch(/^shared\.yaml at \/Body: \$ref '\.\/swagger\.yaml#\/parameters\/PetBody' names a Swagger 2\.0 body or formData parameter of swagger\.yaml/);
   });
 });
+
+describe('Swagger 2.0 shapes kept in other files are refused, not misread', () => {
+  const root = (paths: string) => `swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n${paths}definitions:\n  Pet: {type: object, properties: {id: {type: integer}}}\n`;
+  const op = `get:\n  parameters:\n    - {name: limit, in: query, type: integer}\n  responses:\n    '200': {description: ok, schema: {$ref: '../swagger.yaml#/definitions/Pet'}}\n`;
+
+  it('a path item in another file: exit 2 naming the file, the pointer and what to do', () => {
+    const d = mkdtempSync(path.join(tmpdir(), 's2-ext-'));
+    mkdirSync(path.join(d, 'paths'));
+    writeFileSync(path.join(d, 'swagger.yaml'), root("  /pets:\n    $ref: 'paths/pets.yaml'\n"));
+    writeFileSync(path.join(d, 'paths/pets.yaml'), op);
+    const load = () => loadSpec(path.join(d, 'swagger.yaml'));
+    expect(load).toThrow(InputError);
+    expect(load).toThrow(/swagger\.yaml at \/paths\/~1pets: \$ref 'paths\/pets\.yaml': a Swagger 2\.0 path item kept in another file is not supported.*Bundle the spec into one file first/);
+  });
+
+  it('parameters and responses in another file are refused too; schemas there are fine', () => {
+    const d = mkdtempSync(path.join(tmpdir(), 's2-ext-'));
+    writeFileSync(path.join(d, 'common.yaml'), "Limit: {name: limit, in: query, type: integer}\nNotFound: {description: gone}\nPet: {type: object}\n");
+    writeFileSync(path.join(d, 'a.yaml'), root("  /pets:\n    get:\n      parameters:\n        - $ref: 'common.yaml#/Limit'\n      responses:\n        '200': {description: ok}\n"));
+    writeFileSync(path.join(d, 'b.yaml'), root("  /pets:\n    get:\n      responses:\n        '404': {$ref: 'common.yaml#/NotFound'}\n"));
+    writeFileSync(path.join(d, 'c.yaml'), root("  /pets:\n    get:\n      responses:\n        '200': {description: ok, schema: {$ref: 'common.yaml#/Pet'}}\n"));
+    expect(() => loadSpec(path.join(d, 'a.yaml'))).toThrow(/a Swagger 2\.0 parameter kept in another file is not supported/);
+    expect(() => loadSpec(path.join(d, 'b.yaml'))).toThrow(/a Swagger 2\.0 response kept in another file is not supported/);
+    expect(() => loadSpec(path.join(d, 'c.yaml'))).not.toThrow();
+  });
+});

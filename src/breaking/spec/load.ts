@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../kit/errors.js';
 import { convertedDoc, parseDoc, type Doc } from './doc.js';
-import { isObj, own, ownKeys, unescapePointer, type Loc } from './loc.js';
+import { escapePointer, isObj, own, ownKeys, unescapePointer, type Loc } from './loc.js';
 import { convertSwagger2 } from './swagger2.js';
 
 export interface LoadOptions {
@@ -44,8 +44,9 @@ export function loadSpec(source: string, opts: LoadOptions = {}): Spec {
   const loader = new Loader(cwd, opts);
   const rootSource = parseSource(source, cwd);
   const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-  const { doc, version, pointer } = checkOpenApi(root);
+  const { doc, version, pointer, external } = checkOpenApi(root);
   loader.replace(doc, pointer);
+  if (external) refuseSwagger2External(doc, external, loader);
   loader.checkAllRefs();
   return {
     root: doc,
@@ -65,10 +66,33 @@ function parseSource(source: string, cwd: string): Source {
   return { kind: 'file', abs };
 }
 
+type Swagger2External = ReturnType<typeof convertSwagger2>['external'];
+
+/**
+ * A Swagger 2.0 path item, parameter or response whose `$ref` leads into another file (and not back
+ * into the root, which was converted): it is written in 2.0's shapes and would be misread.
+ */
+function refuseSwagger2External(root: Doc, external: Swagger2External, loader: Loader): void {
+  const outside = external.filter(({ converted }) => {
+    let v: unknown = root.value;
+    for (const k of converted) v = Array.isArray(v) ? v[Number(k)] : own(v, k);
+    return loader.deref({ v, doc: root, path: converted }).doc !== root;
+  });
+  if (outside.length === 0) return;
+  const { at, ref, role } = outside[0]!;
+  throw new InputError(
+    `${root.name} at /${at.map(escapePointer).join('/')}: $ref '${ref}': a Swagger 2.0 ${role} kept in another file is not supported` +
+      `${outside.length > 1 ? ` (nor ${outside.length - 1} more such $refs)` : ''}: only the root file is converted to OpenAPI 3, ` +
+      'so what it says would be misread. Bundle the spec into one file first, or convert it to OpenAPI 3 ' +
+      '(schemas kept in other files are fine)',
+    { file: root.name, field: at.join('/') },
+  );
+}
+
 /** `pointer`: for a converted Swagger 2.0 root, where a pointer written against the file lands in the result. */
 type Pointer = (path: readonly string[]) => readonly string[] | undefined;
 
-function checkOpenApi(doc: Doc): { doc: Doc; version: Spec['version']; pointer?: Pointer } {
+function checkOpenApi(doc: Doc): { doc: Doc; version: Spec['version']; pointer?: Pointer; external?: Swagger2External } {
   const v = doc.value;
   if (!isObj(v)) {
     throw new InputError(`${doc.name}: not an OpenAPI document: expected a mapping at the top level`, { file: doc.name });
@@ -78,8 +102,8 @@ function checkOpenApi(doc: Doc): { doc: Doc; version: Spec['version']; pointer?:
   if (typeof openapi === 'string' && /^3\.0(\.|$)/.test(openapi)) return { doc, version: '3.0' };
   if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi)) return { doc, version: '3.1' };
   if (swagger === '2.0' || swagger === 2) {
-    const { value, origin, pointer } = convertSwagger2(v);
-    return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer };
+    const { value, origin, pointer, external } = convertSwagger2(v);
+    return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer, external };
   }
   if (openapi !== undefined) {
     throw new InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {

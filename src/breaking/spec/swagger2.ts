@@ -12,6 +12,11 @@ export interface Converted {
    * where the node has no place of its own in the result (a body or formData parameter).
    */
   pointer: (path: Path) => Path | undefined;
+  /**
+   * Path items, parameters and responses kept in other files: they are written in Swagger 2.0's
+   * shapes, which only the root's conversion rewrites, so a comparison would misread them.
+   */
+  external: { at: Path; converted: Path; ref: string; role: 'path item' | 'parameter' | 'response' }[];
 }
 
 /**
@@ -22,7 +27,7 @@ export interface Converted {
 export function convertSwagger2(src: Obj): Converted {
   const converter = new Converter(rewriteRefs(src) as Obj);
   const value = converter.convert();
-  return { value, origin: (path) => converter.back.map(path)!, pointer: (path) => converter.fwd.map(path) };
+  return { value, origin: (path) => converter.back.map(path)!, pointer: (path) => converter.fwd.map(path), external: converter.external };
 }
 
 interface PrefixNode {
@@ -71,6 +76,7 @@ interface Placed {
 }
 
 class Converter {
+  readonly external: Converted['external'] = [];
   /** Converted paths → original ones. */
   readonly back = new PrefixMap();
   /** Original paths → converted ones, where the conversion moved something. */
@@ -154,7 +160,14 @@ class Converter {
     return components;
   }
 
+  /** A `$ref` to another file where a Swagger 2.0 shape is expected (see Converted.external). */
+  private noteExternal(at: Path, converted: Path, v: unknown, role: Converted['external'][number]['role']): void {
+    const ref = isObj(v) ? v.$ref : undefined;
+    if (typeof ref === 'string' && !ref.startsWith('#')) this.external.push({ at, converted, ref, role });
+  }
+
   private pathItem(at: Path, item: Obj): Obj {
+    this.noteExternal(at, at, item, 'path item');
     const out: Obj = {};
     const shared = this.placed(item.parameters, [...at, 'parameters']);
     for (const k of ownKeys(item)) {
@@ -191,6 +204,7 @@ class Converter {
 
   /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
   private parameter(p: unknown, from: Path, to: Path, forward = true): unknown {
+    this.noteExternal(to, from, p, 'parameter');
     this.back.add(from, to);
     if (forward) this.fwd.add(to, from);
     if (!isObj(p) || typeof p.$ref === 'string') return p;
@@ -269,6 +283,7 @@ class Converter {
   }
 
   private response(r: unknown, produces: string[], from: Path, to: Path): unknown {
+    this.noteExternal(to, from, r, 'response');
     this.back.add(from, to);
     this.fwd.add(to, from);
     if (!isObj(r) || typeof r.$ref === 'string') return r;
