@@ -15,15 +15,16 @@ operation without a flag on purpose). The flags file (YAML or JSON) is the regis
 
   flags:
     - name: pets-search            # required
-      owner: '@acme/pets'          # required
-      created: 2026-01-10          # required
-      status: rolling-out          # rolling-out (default), on, off or removed
+      owner: '@acme/pets'          # required (a list for several owners)
+      created: 2026-01-10          # required (a date-time counts by its date)
+      status: rolling-out          # rolling-out (default), on, off or removed (any case)
       on-since: 2026-02-01         # optional: when it went fully on
       remove-by: 2026-06-30        # optional (or expires): the promised removal date
 
 check (phase 2): every operation REVISION adds to BASE (as the breaking gate sees it) must name a
 flag; with --flags, every flag an operation of REVISION names must be declared and not removed,
-and the file must be complete. BASE and REVISION are files or git revisions (origin/main:openapi.yaml).
+and the file must be complete. BASE and REVISION are files or git revisions (origin/main:openapi.yaml);
+a BASE revision without the file means a new API: every operation counts as added.
 stale (phase 5): the register judged against today and the spec.
 
 Findings:
@@ -37,10 +38,11 @@ Findings:
   flag-invalid-date      error    a date that is no date, or remove-by before created
   flag-invalid-status    error    a status other than rolling-out, on, off, removed
   flag-past-remove-by    error    stale: remove-by (or expires) has passed and the flag is not removed
-  flag-too-old           warning  stale: created more than --max-age-days ago, not removed
+  flag-too-old           warning  stale: created more than --max-age-days ago, not removed, no remove-by
   flag-cleanup-due       warning  stale: fully on for more than --cleanup-days (from on-since, else created)
   flag-unused            warning  stale: declared, not removed, and no operation names it
   flag-waived            info     check: a new operation with x-feature-flag: false
+  flag-new-spec          info     check: BASE's revision has no such file: every operation is new
 
 Options:
   --base SPEC                     check: the spec before the change (file or REV:path)

@@ -15,10 +15,11 @@ if asked. A check whose query returns no series, or NaN (no requests in the wind
 
 Checks (--check, repeatable; or a --checks-file):
   error-rate<0.01             share of requests whose status matches --error-status (also <1%)
-  p95<300ms                   any percentile from the latency histogram: p99<1s, p(99.9)<2000
+  p95<300ms                   any percentile from the latency histogram: p99<1s, p(99.9)<2000, p99<500us
   avg<200ms                   mean latency (histogram _sum / _count)
   requests>=100               requests in the window (enough traffic to judge)
-  The threshold is k6's syntax (< <= > >= == !=); a latency without a unit is in ms.
+  The threshold is k6's syntax (< <= > >= == !=; spaces allowed); a latency is in ms, s or us,
+  and without a unit in ms.
   PromQL checks go in the checks file:  - name: checkout errors
                                           query: sum(rate(checkout_failed_total{$selector}[$window]))
                                           threshold: '<0.5'
@@ -33,13 +34,15 @@ Options:
   --checks-file FILE              YAML: a list of checks, or {checks: […], window, selector, by, …}
   --window DURATION               the range each check looks back over (default ${DEFAULT_WINDOW})
   --selector MATCHERS             label matchers for every ready-made check: 'service="pets",env="prod"'
-  --by LABEL                      judge each value of this label separately (e.g. route)
+  --by LABEL[,LABEL]              judge each value of these labels separately (e.g. route, method,route)
   --requests-metric NAME          request counter (default ${DEFAULT_NAMES.requests})
   --status-label NAME             its status label (default ${DEFAULT_NAMES.statusLabel})
   --error-status REGEX            statuses that count as errors (default ${DEFAULT_NAMES.errorStatus})
   --duration-metric NAME          latency histogram base name (default ${DEFAULT_NAMES.duration})
-  --duration-unit seconds|milliseconds   the histogram's unit (default ${DEFAULT_NAMES.durationUnit})
-  --deployed-at TIME              release time (RFC 3339 or Unix seconds): the window starts no earlier
+  --duration-unit seconds|milliseconds   the histogram's unit (default: as its name ends, _milliseconds
+                                  or _ms, else ${DEFAULT_NAMES.durationUnit})
+  --deployed-at TIME              release time (RFC 3339 or Unix seconds): the window starts no earlier;
+                                  more than 5 minutes in the future is bad input
   --wait DURATION                 settle first: query no earlier than DURATION after --deployed-at
                                   (without it: sleep DURATION); at most 6h
   --at TIME                       evaluate at TIME instead of now (a past release, a re-run)
@@ -52,7 +55,8 @@ Options:
   --output FILE                   write the report to FILE instead of stdout
   -h, --help                      show this help
 
-Findings: check-failed (error), no-data (error, or --no-data), prometheus-warning (info).
+Findings: check-failed (error), no-data (error, or --no-data), prometheus-warning (warning: the
+answer may be partial), prometheus-info (info).
 Exit codes: 0 pass, 1 the gate failed, 2 bad input or usage, or Prometheus refused the query,
 answered an error, did not answer in time or could not be reached.`;
 

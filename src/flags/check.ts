@@ -20,6 +20,7 @@ export const FLAG_RULES = {
   'flag-cleanup-due': 'warning',
   'flag-unused': 'warning',
   'flag-waived': 'info',
+  'flag-new-spec': 'info',
 } as const satisfies Record<string, Level>;
 
 export type FlagRule = keyof typeof FLAG_RULES;
@@ -211,6 +212,17 @@ export function judgeNewOperations(newOps: readonly OperationFlag[]): Finding[] 
   return findings;
 }
 
+/** check: the base revision has no such file, so the spec is new and every operation counts as added. */
+export function judgeNewSpec(base: string, rev: string, revisionFile: string, operations: number): Finding {
+  return finding(
+    'flag-new-spec',
+    `${base}: the file does not exist at ${rev}: the spec is new, so all ${plural(operations, 'operation')} of it count as added and each names its flag (or ${FLAG_KEY}: false); to ship a new API unflagged, give the revision as the base too`,
+    revisionFile,
+    undefined,
+    { data: { base, revision: rev, operations } },
+  );
+}
+
 export interface StaleOptions {
   today: Day;
   maxAgeDays: number;
@@ -231,9 +243,7 @@ export function judgeStale(file: FlagsFile, index: FlagIndex, ops: readonly Oper
     if (status === 'removed') continue;
     const facts = flagFacts(e);
     const rb = removeByOf(e);
-    let past = false;
     if (rb && rb.read.day < o.today) {
-      past = true;
       const days = o.today - rb.read.day;
       findings.push(
         finding('flag-past-remove-by', `${named(e)} was to be removed by ${formatDay(rb.read.day)}, ${plural(days, 'day')} ago: remove the flag and its code paths, then mark it removed`, file.name, rb.line ?? e.line, {
@@ -242,7 +252,9 @@ export function judgeStale(file: FlagsFile, index: FlagIndex, ops: readonly Oper
       );
     }
     const created = ok(e.created);
-    if (!past && created !== undefined && o.today - created > o.maxAgeDays) {
+    // A readable remove-by is the team's own deadline, and rules over the maximum age: past it, the
+    // flag is flag-past-remove-by; before it, the flag is not stale (the message below offers it).
+    if (!rb && created !== undefined && o.today - created > o.maxAgeDays) {
       const age = o.today - created;
       findings.push(
         finding('flag-too-old', `${named(e)} is ${plural(age, 'day')} old (more than ${o.maxAgeDays}) and not removed: finish the rollout and remove it, or set a remove-by date`, file.name, e.created?.line ?? e.line, {

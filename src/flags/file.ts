@@ -3,9 +3,9 @@
  *
  *   flags:
  *     - name: pets-search          # required: the name operations give in x-feature-flag
- *       owner: '@acme/pets'        # who removes it (a finding when missing)
+ *       owner: '@acme/pets'        # who removes it (a finding when missing); a list for several
  *       created: 2026-01-10        # a finding when missing
- *       status: rolling-out        # rolling-out | on | off | removed (default rolling-out)
+ *       status: rolling-out        # rolling-out | on | off | removed (default rolling-out; any case)
  *       on-since: 2026-02-01       # optional: the day it went fully on
  *       remove-by: 2026-06-30      # optional (alias: expires): the promised removal date
  *       description: …             # optional; x-* keys are free for the team's own data
@@ -33,6 +33,22 @@ export type DateField = (typeof DATE_FIELDS)[number];
 const STRING_FIELDS = ['name', 'owner', 'status', 'description'] as const;
 const KNOWN_FIELDS: readonly string[] = [...STRING_FIELDS, ...DATE_FIELDS];
 
+/**
+ * A register date: `YYYY-MM-DD`, or a date-time whose day counts as written. Beside RFC 3339, the
+ * forms teams write in YAML are read too: a space instead of `T`, no seconds, no zone, a zone without
+ * a colon or written after a space (`2026-01-10 10:00:00`, `2026-01-10T10:00`, `2026-01-10 10:00:00 +02`):
+ * only the day matters here, so the time is checked for sense and then dropped.
+ */
+const LOOSE_DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:[Zz]|[+-](\d{1,2})(?::?(\d{2}))?)?$/;
+
+function readDate(v: unknown): ReturnType<typeof parseSunset> {
+  const strict = parseSunset(v);
+  if (strict.ok || typeof v !== 'string') return strict;
+  const m = LOOSE_DATE_TIME.exec(v.trim());
+  if (!m || Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 60 || Number(m[5] ?? 0) > 23 || Number(m[6] ?? 0) > 59) return strict;
+  return parseSunset(m[1]);
+}
+
 /** Flags files are a few kilobytes; anything near this is not one. */
 const MAX_BYTES = 4 * 1024 * 1024;
 
@@ -54,7 +70,7 @@ export interface FlagEntry {
   line?: number;
   owner?: string;
   ownerLine?: number;
-  /** As written; FLAG_STATUSES holds the known values. Undefined: not given. */
+  /** A known status in lower case (`ON` reads as `on`), else as written. Undefined: not given. */
   status?: string;
   statusLine?: number;
   created?: FlagDate;
@@ -96,7 +112,7 @@ export function parseFlagsFile(text: string, name: string): FlagsFile {
   if (!isObj(top)) throw new InputError(`${name}: ${top == null ? 'the file is empty' : 'not a flags file'}: ${shape}`, { file: name });
   for (const key of Object.keys(top)) {
     if (key !== 'flags' && !key.startsWith('x-')) {
-      throw new InputError(`${name}${at(doc, [key])}: unknown top-level field '${key}': ${shape}`, { file: name, field: key });
+      throw new InputError(`${name}${at(doc, [key])}: unknown top-level field '${key}' (the team's own data, YAML anchors included, go under x-* keys): ${shape}`, { file: name, field: key });
     }
   }
   const list = own(top, 'flags');
@@ -153,7 +169,7 @@ function readEntry(item: unknown, i: number, file: string, lineOf: (i: number, k
       throw new InputError(`${where(key)}.${key}: is ${describe(v)}: expected a date written YYYY-MM-DD`, { file, field: `flags[${i}].${key}` });
     }
     const raw = dateValue ? (v as Date).toISOString().slice(0, 10) : (v as string);
-    const read = parseSunset(v);
+    const read = readDate(v);
     const line = lineOf(i, key);
     return {
       field: key,
@@ -169,7 +185,7 @@ function readEntry(item: unknown, i: number, file: string, lineOf: (i: number, k
   const entry: FlagEntry = { index: i, name, removeBy: [] };
   const line = lineOf(i, 'name');
   if (line) entry.line = line;
-  const owner = str('owner');
+  const owner = ownerOf(item, i, file, where);
   if (owner !== undefined) {
     entry.owner = owner;
     const l = lineOf(i, 'owner');
@@ -177,7 +193,8 @@ function readEntry(item: unknown, i: number, file: string, lineOf: (i: number, k
   }
   const status = str('status');
   if (status !== undefined) {
-    entry.status = status;
+    // Statuses are words, not identifiers: `ON`, `Rolling-Out` and `removed` mean what they say.
+    entry.status = isKnownStatus(status.trim().toLowerCase()) ? status.trim().toLowerCase() : status;
     const l = lineOf(i, 'status');
     if (l) entry.statusLine = l;
   }
@@ -192,6 +209,24 @@ function readEntry(item: unknown, i: number, file: string, lineOf: (i: number, k
   const onSince = date('on-since');
   if (onSince) entry.onSince = onSince;
   return entry;
+}
+
+/**
+ * `owner`: a string, or a list of strings for a flag several people or teams own (shown joined with
+ * ', '; an empty list is no owner).
+ */
+function ownerOf(item: Record<string, unknown>, i: number, file: string, where: (key?: string) => string): string | undefined {
+  const v = own(item, 'owner');
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && v.every((o) => typeof o === 'string')) {
+    return (v as string[])
+      .map((o) => o.trim())
+      .filter(Boolean)
+      .join(', ');
+  }
+  const why = Array.isArray(v) ? 'is a list with an entry that is not a string: expected a list of strings' : `is ${describe(v)}: expected a string`;
+  throw new InputError(`${where('owner')}.owner: ${why}`, { file, field: `flags[${i}].owner` });
 }
 
 /** The status as the gate reads it: the written one, else the default. */

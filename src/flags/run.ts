@@ -5,6 +5,9 @@
  * - stale (phase 5): flags past their remove-by date, too old, on long enough to remove, unused,
  *   or named by operations but missing from the file.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { formatDay, type Day } from '../breaking/rules/lifecycle.js';
 import { compareSpecs } from '../breaking/engine.js';
 import { loadSpec } from '../breaking/spec/load.js';
@@ -12,7 +15,7 @@ import { InputError } from '../kit/errors.js';
 import { parseFailOn, parseNonNegativeInt } from '../kit/inputs.js';
 import { sortFindings, verdictFor, type FailOn, type Finding, type GateResult } from '../kit/result.js';
 import { parseToday } from '../lifecycle/run.js';
-import { judgeFile, judgeNewOperations, judgeReferences, judgeStale, type FlagIndex } from './check.js';
+import { judgeFile, judgeNewOperations, judgeNewSpec, judgeReferences, judgeStale, type FlagIndex } from './check.js';
 import { loadFlagsFile, removeByOf, statusOf, type FlagsFile } from './file.js';
 import { operationFlags, type OperationFlag } from './spec.js';
 
@@ -129,6 +132,29 @@ function result(mode: FlagsMode, findings: Finding[], failOn: FailOn, metrics: R
   return { gate: 'flags', mode, verdict: verdictFor(findings, failOn), findings: sortFindings(findings), metrics, flags: [], ...extra };
 }
 
+/**
+ * For a base written `REV:path` (not a file on disk): the revision when it exists in git but has no
+ * file at that path, i.e. the spec is new since REV; undefined otherwise (a file, a URL, an unknown
+ * revision, no git: the loader reports those).
+ */
+export function absentFromRevision(source: string, cwd: string): string | undefined {
+  if (/^https?:\/\//i.test(source) || existsSync(path.resolve(cwd, source))) return undefined;
+  const m = /^([^:]+):(.+)$/.exec(source);
+  if (!m || /^[a-zA-Z]$/.test(m[1]!)) return undefined;
+  const rev = m[1]!;
+  const rel = path.posix.normalize(m[2]!.replace(/^\.\//, ''));
+  const git = (...args: string[]) => {
+    try {
+      execFileSync('git', args, { cwd, stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!git('rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`)) return undefined;
+  return git('cat-file', '-e', '--end-of-options', `${rev}:./${rel}`) ? undefined : rev;
+}
+
 /** check: the operations `revision` adds to `base` (the breaking engine's endpoint-added) must name their flags. */
 export function runFlagsCheck(i: FlagsCheckInputs): FlagsResult {
   const base = required(i.base, 'base', 'the spec before the change: a file or REV:path such as origin/main:openapi.yaml');
@@ -137,14 +163,23 @@ export function runFlagsCheck(i: FlagsCheckInputs): FlagsResult {
   const cwd = i.cwd ?? process.cwd();
   const flagsPath = i.flags?.trim();
   const file = flagsPath ? loadFlagsFile(flagsPath, cwd) : undefined;
-  const baseSpec = loadSpec(base, { cwd });
+  const missingAt = absentFromRevision(base, cwd);
+  const baseSpec = missingAt === undefined ? loadSpec(base, { cwd }) : undefined;
   const revSpec = loadSpec(revision, { cwd });
-  // The breaking engine decides what is new, matching paths as it does (parameter names ignored).
-  const added = new Set(compareSpecs(baseSpec, revSpec).findings.filter((f) => f.id === 'endpoint-added' && f.operation).map((f) => f.operation!));
   const ops = operationFlags(revSpec);
+  // The breaking engine decides what is new, matching paths as it does (parameter names ignored). A
+  // spec the base revision does not have yet is a new API: every operation of it is new.
+  const added = baseSpec
+    ? new Set(compareSpecs(baseSpec, revSpec).findings.filter((f) => f.id === 'endpoint-added' && f.operation).map((f) => f.operation!))
+    : new Set(ops.map((o) => o.operation));
   const newOps = ops.filter((o) => added.has(o.operation));
   const judged = file ? judgeFile(file) : undefined;
-  const findings = [...(judged?.findings ?? []), ...judgeReferences(ops, file, judged?.index), ...judgeNewOperations(newOps)];
+  const findings = [
+    ...(judged?.findings ?? []),
+    ...judgeReferences(ops, file, judged?.index),
+    ...judgeNewOperations(newOps),
+    ...(missingAt !== undefined ? [judgeNewSpec(base, missingAt, revSpec.root.name, ops.length)] : []),
+  ];
   return result(
     'check',
     findings,
@@ -156,7 +191,7 @@ export function runFlagsCheck(i: FlagsCheckInputs): FlagsResult {
       ...(judged ? { 'flags declared': judged.index.size } : {}),
     },
     {
-      base: baseSpec.root.name,
+      base: baseSpec ? baseSpec.root.name : base,
       revision: revSpec.root.name,
       ...(file ? { flagsFile: file.name } : {}),
       flags: register(file, judged?.index, ops),

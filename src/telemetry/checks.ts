@@ -58,15 +58,15 @@ export const DEFAULT_NAMES: MetricNames = {
 export interface Scope {
   /** Label matchers without braces: `service="pets",env="prod"`; empty: every series. */
   selector: string;
-  /** Label to judge each value of separately (`route`); empty: one value over everything. */
+  /** Labels to judge each combination of values of separately, comma-separated (`route`, `method,route`); empty: one value over everything. */
   by: string;
   /** Prometheus range, e.g. `15m`. */
   window: string;
 }
 
-const READY = /^\s*(error-rate|errors|avg|requests|p\(\s*[^)]*\)|p[0-9.]+)\s*(===|==|!=|<=|>=|<|>)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(%|ms|s)?\s*$/i;
+const READY = /^\s*(error-rate|errors|avg|requests|p\(\s*[^)]*\)|p[0-9.]+)\s*(===|==|!=|<=|>=|<|>)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(%|ms|us|µs|μs|s)?\s*$/i;
 
-export const READY_HELP = 'error-rate<0.01 (or <1%), p95<300ms (p(99)<1s, any percentile), avg<200ms, requests>=100';
+export const READY_HELP = 'error-rate<0.01 (or <1%), p95<300ms (p(99)<1s, p99<500us, any percentile), avg<200ms, requests>=100';
 
 /**
  * One ready-made check. The aggregation and the number go through the perf gate's k6 threshold
@@ -87,16 +87,17 @@ export function parseReadyCheck(text: string, field = 'checks'): Check {
   } catch (e) {
     throw bad(` (${(e as Error).message.replace(/^'[^']*'(: )?/, '')})`);
   }
-  const unit = suffix?.toLowerCase();
+  const unit = suffix?.toLowerCase().replace(/^[µμ]s$/, 'us');
   let limit = t.value;
   if (kind === 'error-rate') {
-    if (unit === 'ms' || unit === 's') throw bad(' (an error rate has no time unit)');
+    if (unit && unit !== '%') throw bad(' (an error rate has no time unit)');
     if (unit === '%') limit = t.value / 100;
   } else if (kind === 'requests') {
     if (unit) throw bad(' (requests is a count: no unit)');
   } else {
     if (unit === '%') throw bad(' (a latency is a time: ms or s)');
     if (unit === 's') limit = t.value * 1000;
+    if (unit === 'us') limit = t.value / 1000;
   }
   const shown = kind === 'percentile' ? `p${t.percentile}` : kind === 'error-rate' ? 'error-rate' : kind;
   return {
@@ -180,7 +181,7 @@ function sumBy(expr: string, labels: string[]): string {
 
 /** The PromQL a check runs. Ready-made checks are built from the names; PromQL checks get $window and $selector replaced. */
 export function queryFor(c: Check, names: MetricNames, scope: Scope): string {
-  const by = scope.by ? [scope.by] : [];
+  const by = scope.by ? scope.by.split(',') : [];
   const w = scope.window;
   const sel = scope.selector;
   const all = sumBy(`rate(${series(names.requests, sel)}[${w}])`, by);
@@ -204,11 +205,13 @@ export function queryFor(c: Check, names: MetricNames, scope: Scope): string {
 /** `$window` → the range; `$selector` → the matchers (its comma dropped when there are none). */
 export function substitute(query: string, scope: Scope): string {
   const sel = scope.selector.trim();
+  // Replacer functions, not strings: a selector such as route=~'/pets$' holds `$'`, which a
+  // replacement string would read as "the text after the match".
   return query
-    .replace(/\$window\b/g, scope.window)
-    .replace(/\$selector\s*,\s*/g, sel ? `${sel},` : '')
-    .replace(/,\s*\$selector\b/g, sel ? `,${sel}` : '')
-    .replace(/\$selector\b/g, sel);
+    .replace(/\$window\b/g, () => scope.window)
+    .replace(/\$selector\s*,\s*/g, () => (sel ? `${sel},` : ''))
+    .replace(/,\s*\$selector\b/g, () => (sel ? `,${sel}` : ''))
+    .replace(/\$selector\b/g, () => sel);
 }
 
 /** A PromQL double-quoted string. */

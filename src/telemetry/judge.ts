@@ -7,7 +7,10 @@ import type { QueryAnswer } from './prometheus.js';
 export const TELEMETRY_RULES = {
   'check-failed': 'error',
   'no-data': 'error',
-  'prometheus-warning': 'info',
+  /** Prometheus warns: an error that did not stop the query, so the value may rest on partial data. */
+  'prometheus-warning': 'warning',
+  /** A PromQL info annotation: a possible issue with the query that may be a false positive. */
+  'prometheus-info': 'info',
 } as const satisfies Record<string, Level>;
 
 export type Outcome = 'pass' | 'fail' | 'no-data';
@@ -33,7 +36,7 @@ export interface Judged {
   findings: Finding[];
 }
 
-/** Labels as PromQL writes a selector, `__name__` left out; `by` alone shows its value only. */
+/** Labels as PromQL writes a selector, `__name__` left out; `by` (one label) alone shows its value only. */
 export function seriesName(labels: Record<string, string>, by: string): string {
   const keys = Object.keys(labels)
     .filter((k) => k !== '__name__')
@@ -92,7 +95,10 @@ export function judgeAnswer(
   const level: Level = c.noData ?? opts.noData;
   const data = (extra: Record<string, unknown>) => ({ check: c.name, threshold, query, window: opts.window, ...extra });
   for (const w of answer.warnings) {
-    findings.push({ id: 'prometheus-warning', level: 'info', message: `${c.name}: Prometheus warns: ${w}`, data: data({}) });
+    findings.push({ id: 'prometheus-warning', level: 'warning', message: `${c.name}: Prometheus warns: ${w} (the value may rest on partial data)`, data: data({}) });
+  }
+  for (const w of answer.infos ?? []) {
+    findings.push({ id: 'prometheus-info', level: 'info', message: `${c.name}: Prometheus notes: ${w}`, data: data({}) });
   }
   if (answer.series.length === 0) {
     rows.push({ check: c.name, series: '', query, value: null, raw: '', shown: 'no series', threshold, result: 'no-data' });
@@ -111,7 +117,9 @@ export function judgeAnswer(
   });
   for (const s of series) {
     const name = seriesName(s.labels, opts.by);
-    const operation = opts.by && s.labels[opts.by] !== undefined ? s.labels[opts.by] : name || undefined;
+    // The finding's operation: the `by` labels' values (`GET /pets` for `by: method,route`), else the series.
+    const byLabels = opts.by ? opts.by.split(',') : [];
+    const operation = byLabels.length && byLabels.every((l) => s.labels[l] !== undefined) ? byLabels.map((l) => s.labels[l]).join(' ') : name || undefined;
     const where = name ? ` for ${name}` : '';
     const value = opts.convert(s.value);
     const shown = showValue(c, value);

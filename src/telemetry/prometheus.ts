@@ -37,7 +37,10 @@ export interface Series {
 export interface QueryAnswer {
   resultType: 'vector' | 'scalar';
   series: Series[];
+  /** `warnings` of the answer (errors that did not stop the query: the data may be partial). */
   warnings: string[];
+  /** `infos` of the answer, and `PromQL info:` annotations a proxy passed on as warnings. */
+  infos: string[];
   /** Requests made, retries included. */
   attempts: number;
 }
@@ -149,20 +152,23 @@ function readAnswer(res: Response, text: string, conn: Connection, what: string,
   }
   if (apiError) throw new ServiceError(`${what}: Prometheus answered an error (${apiError}); query: ${query}`, { field: FIELD });
   const data = body.data as { resultType?: unknown; result?: unknown } | undefined;
-  const warnings = [...(Array.isArray(body.warnings) ? body.warnings : []), ...(Array.isArray(body.infos) ? body.infos : [])].map(String);
+  const written = (Array.isArray(body.warnings) ? body.warnings : []).map(String);
+  const isInfo = (w: string) => /^PromQL info\b/i.test(w);
+  const warnings = written.filter((w) => !isInfo(w));
+  const infos = [...written.filter(isInfo), ...(Array.isArray(body.infos) ? body.infos : []).map(String)];
   if (body.status !== 'success' || !data || typeof data !== 'object') {
     throw new ServiceError(`${what}: the answer from ${conn.url} has no status 'success' and data: ${clip(text, 120)}`, { field: FIELD });
   }
   if (data.resultType === 'scalar' && Array.isArray(data.result)) {
     const raw = String(data.result[1]);
-    return { resultType: 'scalar', series: [{ labels: {}, raw, value: sampleValue(raw) }], warnings, attempts };
+    return { resultType: 'scalar', series: [{ labels: {}, raw, value: sampleValue(raw) }], warnings, infos, attempts };
   }
   if (data.resultType === 'vector' && Array.isArray(data.result)) {
     const series = data.result.map((s: { metric?: Record<string, string>; value?: [number, string] }) => {
       const raw = Array.isArray(s.value) ? String(s.value[1]) : 'NaN';
       return { labels: s.metric && typeof s.metric === 'object' ? { ...s.metric } : {}, raw, value: sampleValue(raw) };
     });
-    return { resultType: 'vector', series, warnings, attempts };
+    return { resultType: 'vector', series, warnings, infos, attempts };
   }
   if (data.resultType === 'matrix') {
     throw new ServiceError(`${what}: the query returns a range vector (matrix); a check needs one value per series: aggregate the range (rate, max_over_time, …); query: ${query}`, { field: 'checks' });

@@ -84,6 +84,8 @@ export const DEFAULT_RETRIES = 3;
 /** The longest settle time: a job waiting longer should be scheduled later instead. */
 export const MAX_WAIT_MS = 6 * 3_600_000;
 const MAX_RETRY_WAIT_MS = 120_000;
+/** How far in the future deployed-at may be (clocks of the deploy system and the runner differ). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 /** The keys a checks file may hold beside `checks`, and the input each one defaults. */
 const FILE_KEYS = ['window', 'selector', 'by', 'requests-metric', 'status-label', 'error-status', 'duration-metric', 'duration-unit', 'no-data'] as const;
@@ -160,6 +162,27 @@ function parseSelector(v: string | undefined): string {
   return s;
 }
 
+/** The unit a histogram's name ends with (`…_milliseconds`, `…_ms`, `…_seconds`), if any. */
+export function unitOfName(metric: string): MetricNames['durationUnit'] | undefined {
+  if (/_(milliseconds|ms)$/.test(metric)) return 'milliseconds';
+  if (/_seconds$/.test(metric)) return 'seconds';
+  return undefined;
+}
+
+/** `by`: one label, or several separated by commas (or spaces): `route`, `method,route`. Canonical: `method,route` as given. */
+function parseBy(v: string | undefined): string {
+  const s = (v ?? '').trim().replace(/^\((.*)\)$/, '$1');
+  if (!s) return '';
+  const labels = s.split(/[\s,]+/).filter(Boolean);
+  for (const l of labels) {
+    if (!LABEL.test(l)) throw new InputError(`by: '${l}' is not a Prometheus label name (by takes label names separated by commas, e.g. route or method,route)`, { field: 'by' });
+    if (l === 'le') throw new InputError("by: 'le' is the histogram's bucket label, not one to judge by", { field: 'by' });
+  }
+  const dup = labels.find((l, k) => labels.indexOf(l) !== k);
+  if (dup) throw new InputError(`by: '${dup}' is given twice`, { field: 'by' });
+  return labels.join(',');
+}
+
 function parseCount(v: string | undefined, field: string, fallback: number, max: number): number {
   const s = (v ?? '').trim();
   if (!s) return fallback;
@@ -203,18 +226,20 @@ export function parseTelemetryInputs(i: TelemetryInputs): TelemetryOptions {
     if (seen.has(key)) throw new InputError(`checks: '${c.kind === 'promql' ? c.name : c.source}' is given twice`, { field: 'checks' });
     seen.add(key);
   }
-  const unit = (pick(i.durationUnit, 'duration-unit') ?? '').trim() || DEFAULT_NAMES.durationUnit;
+  const duration = name(pick(i.durationMetric, 'duration-metric'), DEFAULT_NAMES.duration, 'duration-metric', METRIC, 'metric');
+  // Unset, the unit is the one the metric's name ends with (Prometheus names carry their unit): a
+  // histogram `…_milliseconds` read as seconds would be off by 1000.
+  const unit = (pick(i.durationUnit, 'duration-unit') ?? '').trim() || unitOfName(duration) || DEFAULT_NAMES.durationUnit;
   if (unit !== 'seconds' && unit !== 'milliseconds') throw new InputError(`duration-unit: '${unit}' is not seconds or milliseconds`, { field: 'duration-unit' });
   const errorStatus = (pick(i.errorStatus, 'error-status') ?? '').trim() || DEFAULT_NAMES.errorStatus;
   const names: MetricNames = {
     requests: name(pick(i.requestsMetric, 'requests-metric'), DEFAULT_NAMES.requests, 'requests-metric', METRIC, 'metric'),
     statusLabel: name(pick(i.statusLabel, 'status-label'), DEFAULT_NAMES.statusLabel, 'status-label', LABEL, 'label'),
     errorStatus,
-    duration: name(pick(i.durationMetric, 'duration-metric'), DEFAULT_NAMES.duration, 'duration-metric', METRIC, 'metric'),
+    duration,
     durationUnit: unit,
   };
-  const byRaw = (pick(i.by, 'by') ?? '').trim();
-  const by = byRaw ? name(byRaw, '', 'by', LABEL, 'label') : '';
+  const by = parseBy(pick(i.by, 'by'));
   const windowMs = parseDuration((pick(i.window, 'window') ?? '').trim() || DEFAULT_WINDOW, 'window');
   if (windowMs < 1000) throw new InputError(`window: '${pick(i.window, 'window')}' is shorter than a second`, { field: 'window' });
   const noDataRaw = (pick(i.noData, 'no-data') ?? '').trim() || 'error';
@@ -255,9 +280,20 @@ const sleepFor = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export async function checkTelemetry(o: TelemetryOptions, hooks: RunHooks = {}): Promise<TelemetryResult> {
   const now = hooks.now ?? Date.now;
   const sleep = hooks.sleep ?? sleepFor;
+  // A deploy time in the future is a mistake (a wrong year or time zone), not a reason to sleep until
+  // then: beyond a few minutes of clock skew it is bad input, before any wait.
+  if (o.deployedAt !== undefined && o.at === undefined && o.deployedAt - now() > MAX_CLOCK_SKEW_MS) {
+    throw new InputError(
+      `deployed-at: ${new Date(o.deployedAt).toISOString()} is ${formatDuration(o.deployedAt - now())} in the future: give the time the release reached production (RFC 3339 with its offset, or Unix seconds)`,
+      { field: 'deployed-at' },
+    );
+  }
   if (o.waitMs > 0) {
     const until = (o.deployedAt ?? now()) + o.waitMs;
     const left = until - now();
+    if (left > MAX_WAIT_MS) {
+      throw new InputError(`wait: until ${new Date(until).toISOString()} is longer than ${formatDuration(MAX_WAIT_MS)} from now: schedule the job later instead`, { field: 'wait' });
+    }
     if (left > 0) {
       hooks.onWait?.(left, until);
       await sleep(left);
@@ -268,8 +304,11 @@ export async function checkTelemetry(o: TelemetryOptions, hooks: RunHooks = {}):
   if (o.deployedAt !== undefined) {
     const since = Math.floor((evaluatedAt - o.deployedAt) / 1000) * 1000;
     if (since < 1000) {
+      const when = new Date(o.deployedAt).toISOString();
       throw new InputError(
-        `deployed-at: ${new Date(o.deployedAt).toISOString()} is not before the evaluation time ${new Date(evaluatedAt).toISOString()}: nothing to judge yet (use wait to let traffic arrive)`,
+        o.at !== undefined
+          ? `deployed-at: ${when} is not before the evaluation time ${new Date(evaluatedAt).toISOString()} (at): there is no traffic of the release to judge then (give an at after the deploy)`
+          : `deployed-at: ${when} is not before the evaluation time ${new Date(evaluatedAt).toISOString()}: nothing to judge yet (use wait to let traffic arrive)`,
         { field: 'deployed-at' },
       );
     }

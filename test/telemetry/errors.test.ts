@@ -49,7 +49,7 @@ describe('requests', () => {
 });
 
 describe('answers', () => {
-  test('a scalar answer, warnings as info findings, NaN and +Inf values', async () => {
+  test('a scalar answer, a PromQL info annotation passed on as a warning is an info finding, NaN and +Inf values', async () => {
     const f = await fake(
       { body: { status: 'success', data: { resultType: 'scalar', result: [1735732800, '0.5'] }, warnings: ['PromQL info: metric might not be a counter'] } },
       vector([{ route: '/a' }, '+Inf'], [{ route: '/b' }, 'NaN'], [{ route: '/c' }, '0.1']),
@@ -59,7 +59,7 @@ describe('answers', () => {
     expect(r.findings.map((f) => `${f.level} ${f.id} ${f.operation ?? '-'}: ${f.message.replace(/ \(query: .*$/, '')}`)).toEqual([
       "error check-failed /a: p99 for route=\"/a\" is +Inf (above the histogram's highest finite bucket), the budget is < 500 ms",
       'error no-data /b: p99 for route="/b": no data — wrong metric/label or no traffic: the value is NaN (0/0: no requests in the window)',
-      'info prometheus-warning -: ratio: Prometheus warns: PromQL info: metric might not be a counter',
+      'info prometheus-info -: ratio: Prometheus notes: PromQL info: metric might not be a counter',
     ]);
     expect(r.findings[0]!.data!.value).toBe('+Inf');
     expect(JSON.parse(JSON.stringify(r)).rows[1].value).toBeNull();

@@ -106,8 +106,15 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Serve under this path prefix (`--web.route-prefix`), e.g. `/prom`; the url includes it. */
+  routePrefix?: string;
+  /** Require basic auth: a user and the bcrypt hash of their password (`--web.config.file`); `password` is for the readiness probe. */
+  basicAuth?: { user: string; bcrypt: string; password: string };
+}
+
 /** Backfill the data and start Prometheus on a free loopback port; resolves once /-/ready answers 200. */
-export async function startPrometheus(data = openMetrics()): Promise<RunningPrometheus> {
+export async function startPrometheus(data = openMetrics(), opts: StartOptions = {}): Promise<RunningPrometheus> {
   if (PROMETHEUS.missing) throw new Error(PROMETHEUS.missing);
   const dir = mkdtempSync(path.join(tmpdir(), 'telemetry-prom-'));
   const file = path.join(dir, 'data.om.txt');
@@ -117,6 +124,14 @@ export async function startPrometheus(data = openMetrics()): Promise<RunningProm
   if (made.status !== 0) throw new Error(`promtool create-blocks-from openmetrics failed: ${made.stderr || made.stdout}`);
   // No scrape_configs: the data are only what was backfilled, so every answer is known in advance.
   writeFileSync(path.join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n');
+  const extraArgs: string[] = [];
+  const probeHeaders: Record<string, string> = {};
+  if (opts.routePrefix) extraArgs.push(`--web.route-prefix=${opts.routePrefix}`);
+  if (opts.basicAuth) {
+    writeFileSync(path.join(dir, 'web.yml'), `basic_auth_users:\n  ${opts.basicAuth.user}: '${opts.basicAuth.bcrypt}'\n`);
+    extraArgs.push(`--web.config.file=${path.join(dir, 'web.yml')}`);
+    probeHeaders.authorization = `Basic ${Buffer.from(`${opts.basicAuth.user}:${opts.basicAuth.password}`).toString('base64')}`;
+  }
   let log = '';
   let child: ChildProcess | undefined;
   let url = '';
@@ -130,18 +145,19 @@ export async function startPrometheus(data = openMetrics()): Promise<RunningProm
         '--storage.tsdb.retention.time=100y',
         `--web.listen-address=127.0.0.1:${port}`,
         '--log.level=warn',
+        ...extraArgs,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
     const exited = new Promise<void>((r) => child!.once('exit', () => r()));
-    const base = `http://127.0.0.1:${port}`;
+    const base = `http://127.0.0.1:${port}${opts.routePrefix ?? ''}`;
     for (let i = 0; i < 150; i++) {
       const gone = await Promise.race([exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 200))]);
       if (gone) break; // the port was taken between freePort and listen: try another
       try {
-        const res = await fetch(`${base}/-/ready`);
+        const res = await fetch(`${base}/-/ready`, { headers: probeHeaders });
         if (res.status === 200) {
           url = base;
           break;
