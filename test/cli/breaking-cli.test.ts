@@ -82,3 +82,23 @@ describe('api-delivery (the committed CLI bundle)', () => {
     expect(r.err).toContain('nope.yaml: file not found');
   });
 });
+
+describe('a reader that stops early', () => {
+  it('closing the pipe (`| head -1`) drops the rest of the report; the exit code is still the verdict, no EPIPE crash', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    // Thousands of removed operations: a report far larger than a pipe's buffer.
+    const dir = mkdtempSync(path.join(tmpdir(), 'epipe-'));
+    const paths = Array.from({ length: 3000 }, (_, i) => `  /things${i}:\n    get:\n      responses:\n        '200': {description: ok}\n`).join('');
+    writeFileSync(path.join(dir, 'base.yaml'), `openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n${paths}`);
+    writeFileSync(path.join(dir, 'rev.yaml'), `openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n`);
+    const child = spawn(process.execPath, [cli, 'breaking', 'base.yaml', 'rev.yaml', '--format', 'text'], { cwd: dir });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(err).toBe('');
+    expect(code).toBe(1);
+  });
+});
