@@ -277,3 +277,18 @@ describe('Swagger 2.0 host, basePath and schemes', () => {
     expect((loadSpec(path.join(d, 'b.yaml')).root.value as { servers?: unknown }).servers).toBeUndefined();
   });
 });
+
+describe('operations written as a $ref to their own file (DigitalOcean layout)', () => {
+  it('specOperations reads them where they point: parameters, security and location', async () => {
+    const { specOperations } = await import('../../src/breaking/spec/operations.js');
+    const d = dir({
+      'api.yaml': "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get:\n      $ref: 'ops/list.yaml'\n",
+      'ops/list.yaml': "operationId: listPets\nsecurity: [{key: []}]\nparameters:\n  - {name: limit, in: query, schema: {type: integer}}\nresponses:\n  '200': {description: ok}\n",
+    });
+    const [op] = specOperations(loadSpec(path.join(d, 'api.yaml')));
+    expect(op!.key).toBe('GET /pets');
+    expect(op!.loc.doc.name).toMatch(/ops\/list\.yaml$/);
+    expect(op!.parameters.map((p) => (p.v as { name: string }).name)).toEqual(['limit']);
+    expect(op!.protected).toBe(true);
+  });
+});

@@ -34,7 +34,8 @@ export function specOperations(spec: Spec): SpecOperation[] {
     if (!path.startsWith('/')) continue;
     const item = spec.deref(child(paths, path));
     for (const method of HTTP_METHODS) {
-      const loc = child(item, method);
+      // An operation written as a `$ref` to its own file (DigitalOcean's layout) is read where it points.
+      const loc = spec.deref(child(item, method));
       if (!isObj(loc.v)) continue;
       const security = own(loc.v, 'security') ?? rootSecurity;
       const securityAlternatives = Array.isArray(security) ? security.filter(isObj) : [];
