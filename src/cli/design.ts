@@ -14,7 +14,8 @@ export const DESIGN_HELP = `api-delivery design SPEC [options]
 Design lint of one OpenAPI spec (3.0, 3.1 or Swagger 2.0; YAML or JSON) and, with --prd, the
 Definition of Ready: the PRD (templates/PRD.md) filled in. SPEC is a file, or a git revision read
 with 'git show' such as origin/main:openapi.yaml. A spec that does not load (not OpenAPI, broken
-YAML, a $ref to nothing) is bad input: exit 2 naming the file.
+YAML, a $ref to nothing), or a PRD or rules file that is binary or over 10 MB, is bad input: exit 2
+naming the file.
 
 Rules (id, default level, what):
 ${ruleLines}

@@ -5,12 +5,13 @@
  * parameter) is reported once, where it is written, naming every operation that reaches it.
  */
 import { refOf, type Spec } from '../breaking/spec/load.js';
+import type { Doc } from '../breaking/spec/doc.js';
 import { child, isObj, own, ownKeys, type Loc } from '../breaking/spec/loc.js';
 import { specOperations, type SpecOperation } from '../breaking/spec/operations.js';
 import { plural } from '../kit/format/common.js';
 import type { Finding } from '../kit/result.js';
 import { mediaTypeKey, type DesignOptions } from './config.js';
-import { isCase, nonKebabSegments, parameterNameIn, parameterNameOk, toCase } from './names.js';
+import { nonKebabSegments, parameterNameIn, parameterNameOk, pathOf, schemaNameIn, schemaNameOk } from './names.js';
 import { DESIGN_RULES, type DesignRule } from './rules.js';
 
 export interface LintOutcome {
@@ -49,7 +50,9 @@ class Collector {
   }
 
   findings(): Finding[] {
-    return [...this.pending.values()].map((p) => {
+    const pending = [...this.pending.values()];
+    const locations = locationsOf(pending.map((p) => ({ at: p.at, key: p.key })));
+    return pending.map((p, i) => {
       const [first] = p.ops;
       const also = p.ops.length > 1 ? ` (also in ${plural(p.ops.length - 1, 'other operation')})` : '';
       return {
@@ -57,18 +60,35 @@ class Collector {
         level: DESIGN_RULES[p.id].level,
         message: first ? `${first}: ${p.text}${also}` : p.text,
         ...(first ? { operation: first } : {}),
-        location: locationOf(p.at, p.key),
+        location: locations[i]!,
         ...(p.data || p.ops.length > 1 ? { data: { ...p.data, ...(p.ops.length > 1 ? { operations: p.ops } : {}) } } : {}),
       };
     });
   }
 }
 
-/** The file and line of `key` in the node, else of the node itself. */
-function locationOf(at: Loc, key?: string): { file: string; line?: number } {
-  const paths = key !== undefined && own(at.v, key) !== undefined ? [child(at, key).path, at.path] : [at.path];
-  const line = at.doc.lines(paths).find((l) => l !== undefined);
-  return { file: at.doc.name, ...(line ? { line } : {}) };
+/**
+ * The file and line of each `key` in its node, else of the node itself. One `lines` call per file:
+ * in a JSON file each call scans the text, so one per finding took seconds on a large spec.
+ */
+function locationsOf(places: readonly { at: Loc; key?: string }[]): { file: string; line?: number }[] {
+  const byDoc = new Map<Doc, { paths: (readonly string[])[]; slots: { index: number; first: number; count: number }[] }>();
+  places.forEach(({ at, key }, index) => {
+    let group = byDoc.get(at.doc);
+    if (!group) byDoc.set(at.doc, (group = { paths: [], slots: [] }));
+    const candidates = key !== undefined && own(at.v, key) !== undefined ? [child(at, key).path, at.path] : [at.path];
+    group.slots.push({ index, first: group.paths.length, count: candidates.length });
+    group.paths.push(...candidates);
+  });
+  const out: { file: string; line?: number }[] = new Array(places.length);
+  for (const [doc, { paths, slots }] of byDoc) {
+    const lines = doc.lines(paths);
+    for (const { index, first, count } of slots) {
+      const line = lines.slice(first, first + count).find((l) => l !== undefined);
+      out[index] = { file: doc.name, ...(line ? { line } : {}) };
+    }
+  }
+  return out;
 }
 
 const ERROR_STATUS = /^[45](?:\d\d|XX)$/i;
@@ -97,8 +117,8 @@ export function lintSpec(spec: Spec, options: DesignOptions): LintOutcome {
   checkPaths(spec, root, ops, c);
   const schemas = spec.deref(child(components, 'schemas'));
   for (const name of ownKeys(schemas.v)) {
-    if (!isCase(name, 'PascalCase')) {
-      const fix = toCase(name, 'PascalCase');
+    if (!schemaNameOk(name)) {
+      const fix = schemaNameIn(name);
       c.add('schema-name-not-pascal-case', undefined, `schema '${name}' is not PascalCase${fix !== name ? ` (write '${fix}')` : ''}`, schemas, name);
     }
   }
@@ -144,14 +164,15 @@ function checkSecurity(spec: Spec, root: Loc, components: Loc, ops: SpecOperatio
     if (written) checkNames(own_, op.key);
     const marked = own(op.loc.v, PUBLIC_MARKER) === true;
     const where = written ? own_ : rootSecurity;
-    const inherited = written ? '' : ' (the document-wide security)';
+    const inherited = written ? '' : ' (from the document-wide security)';
     if (op.public) {
       if (!marked) {
         const how = Array.isArray(op.security) && op.security.length === 0 ? 'security: []' : 'an empty {} alternative';
+        const whence = written ? '' : ' in the document-wide security';
         c.add(
           'security-public-unmarked',
           op.key,
-          `can be called without credentials (${how}${inherited}) but is not marked ${PUBLIC_MARKER}: true: mark it if it is public on purpose, else require a scheme`,
+          `can be called without credentials (${how}${whence}) but is not marked ${PUBLIC_MARKER}: true: mark it if it is public on purpose, else require a scheme`,
           where,
         );
       }
@@ -188,23 +209,34 @@ function checkResponses(spec: Spec, op: SpecOperation, options: DesignOptions, c
       if (types.length === 0) {
         if (op.method !== 'head') c.add('error-response-without-body', op.key, `${name} declares no body: describe it as ${expected} (RFC 9457 problem details)`, r);
       } else if (!types.some((t) => options.errorMediaTypes.includes(mediaTypeKey(t)))) {
-        c.add('error-response-not-problem-json', op.key, `${name} is ${types.join(', ')}, not ${expected} (RFC 9457 problem details)`, r, 'content', { status, mediaTypes: types });
+        c.add('error-response-not-problem-json', op.key, `${name} is ${types.join(', ')}, not ${expected} (RFC 9457 problem details): return problem details, or add your error format to options.error-media-types in the rules file`, r, 'content', { status, mediaTypes: types });
       }
     } else if (SUCCESS_STATUS.test(status) && !NO_CONTENT.has(status) && op.method !== 'head') {
       if (types.length === 0) {
-        c.add('success-response-schema-missing', op.key, `${name} has no body: describe it with a schema (or answer 204 No Content)`, r);
+        const how = status === '202' ? 'describe the status it returns with a schema (RFC 9110: a 202 points at or describes the pending work)' : 'describe it with a schema (or answer 204 No Content)';
+        c.add('success-response-schema-missing', op.key, `${name} has no body: ${how}`, r);
         continue;
       }
-      const missing = types.filter((t) => own(child(content, t).v, 'schema') === undefined);
-      if (missing.length > 0) c.add('success-response-schema-missing', op.key, `${name} has no schema for ${missing.join(', ')}`, child(content, missing[0]!));
+      // OpenAPI 3.1 describes binary content by its media type alone (`image/png: {}`); 3.0 needs a schema.
+      const missing = types.filter((t) => own(child(content, t).v, 'schema') === undefined && !(spec.version === '3.1' && isBinaryMediaType(t)));
+      if (missing.length > 0) {
+        const binary = spec.version !== '3.1' && missing.some(isBinaryMediaType) ? ' (binary content: schema: {type: string, format: binary})' : '';
+        c.add('success-response-schema-missing', op.key, `${name} has no schema for ${missing.join(', ')}${binary}`, child(content, missing[0]!));
+      }
     }
   }
+}
+
+/** Media types whose body is bytes, not a structure a schema describes. */
+export function isBinaryMediaType(t: string): boolean {
+  const m = mediaTypeKey(t);
+  return /^(?:image|audio|video|font)\//.test(m) || ['application/octet-stream', 'application/pdf', 'application/zip', 'application/gzip'].includes(m);
 }
 
 // ---------------------------------------------------------------- naming
 
 function checkParameters(op: SpecOperation, options: DesignOptions, c: Collector): void {
-  const template = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  const template = [...pathOf(op.path).matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
   const declared = new Set<string>();
   for (const p of op.parameters) {
     const where = own(p.v, 'in');
@@ -228,6 +260,7 @@ function checkParameters(op: SpecOperation, options: DesignOptions, c: Collector
 
 function checkOperationIds(ops: SpecOperation[], c: Collector): void {
   const first = new Map<string, SpecOperation>();
+  const duplicates: { op: SpecOperation; id: string; known: SpecOperation }[] = [];
   for (const op of ops) {
     const id = own(op.loc.v, 'operationId');
     if (!nonEmpty(id)) {
@@ -235,20 +268,23 @@ function checkOperationIds(ops: SpecOperation[], c: Collector): void {
       continue;
     }
     const known = first.get(id as string);
-    if (!known) {
-      first.set(id as string, op);
-      continue;
-    }
-    const [line] = known.loc.doc.lines([child(known.loc, 'operationId').path]);
-    c.add('operation-id-duplicate', op.key, `operationId '${id as string}' is also the operationId of ${known.key}${line ? ` (line ${line})` : ''}: operationIds must be unique`, op.loc, 'operationId');
+    if (!known) first.set(id as string, op);
+    else duplicates.push({ op, id: id as string, known });
   }
+  // The first use's line, looked up for all duplicates at once (one scan per file).
+  const lines = locationsOf(duplicates.map((d) => ({ at: d.known.loc, key: 'operationId' })));
+  duplicates.forEach(({ op, id, known }, i) => {
+    const { file, line } = lines[i]!;
+    const where = line ? ` (${known.loc.doc === op.loc.doc ? '' : `${file}:`}line ${line})` : '';
+    c.add('operation-id-duplicate', op.key, `operationId '${id}' is also the operationId of ${known.key}${where}: operationIds must be unique`, op.loc, 'operationId');
+  });
 }
 
 function checkPaths(spec: Spec, root: Loc, ops: SpecOperation[], c: Collector): void {
   const paths = spec.deref(child(root, 'paths'));
   for (const path of ownKeys(paths.v)) {
     if (!path.startsWith('/')) continue;
-    const bad = nonKebabSegments(path);
+    const bad = nonKebabSegments(pathOf(path));
     if (bad.length === 0) continue;
     const list = bad.map((b) => `'${b.segment}'`).join(', ');
     const fix = bad.map((b) => `'${b.suggestion}'`).join(', ');

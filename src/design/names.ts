@@ -57,6 +57,35 @@ export function parameterNameIn(name: string, c: ParameterCase): string {
   return name.replace(/[^[\].]+/g, (p) => toCase(p, c));
 }
 
+/**
+ * A schema name: PascalCase, or dotted parts each PascalCase or a version tag, so versioned and
+ * namespaced names (`Pet.v2`, `Billing.Invoice`) pass and `api.v2010.account` does not.
+ */
+export function schemaNameOk(name: string): boolean {
+  const parts = name.split('.');
+  return isCase(parts[0]!, 'PascalCase') && parts.slice(1).every((p) => VERSION_TAG.test(p) || isCase(p, 'PascalCase'));
+}
+
+const VERSION_TAG = /^[vV]\d+(?:(?:alpha|beta|rc)\d*)?$/;
+
+/** A schema name as PascalCase, dotted parts kept (a version tag stays as written). */
+export function schemaNameIn(name: string): string {
+  if (!name.includes('.')) return toCase(name, 'PascalCase');
+  return name
+    .split('.')
+    .map((p, i) => (i > 0 && VERSION_TAG.test(p) ? p : toCase(p, 'PascalCase')))
+    .join('.');
+}
+
+/**
+ * The path of a `paths` key as a URL has it: a `?query` or `#fragment` some specs append to tell
+ * two operations on one path apart (`/oauth2/token#refresh`) is not a path segment.
+ */
+export function pathOf(key: string): string {
+  const end = key.search(/[?#]/);
+  return end < 0 ? key : key.slice(0, end);
+}
+
 /** A path segment's literal parts: `{id}` placeholders removed, `.json` suffixes split off. */
 function segmentParts(segment: string): string[] {
   return segment

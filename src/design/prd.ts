@@ -4,6 +4,7 @@
  * spec has. HTML comments (the template's guidance) are ignored; findings point at PRD lines.
  */
 import type { Finding } from '../kit/result.js';
+import { pathOf } from './names.js';
 import { DESIGN_RULES, type DesignRule } from './rules.js';
 
 export interface PrdSectionSpec {
@@ -40,6 +41,15 @@ export interface PrdReport {
 const ASVS_LEVEL = /\b(?:level|L)\s*:?\s*[123]\b/i;
 const ENDPOINT = /\b(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE)\s+`?(\/[^\s`|),;]*)/g;
 
+/** An ATX heading (up to three spaces of indent; a closing run of #s after a space is not part of the title). */
+const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*$/;
+/** A setext heading's underline: `===` (level 1) or `---` (level 2) under a paragraph. */
+const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
+/** `---`, `***`, `___` (spaces allowed between): a horizontal rule. */
+const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+/** A line that can be (part of) a paragraph, hence a setext heading: not a list item, table row, quote or indented code. */
+const PARAGRAPH_TEXT = /^ {0,3}(?![-*+][ \t]|\d{1,9}[.)][ \t]|[|>])\S/;
+
 interface Block {
   title: string;
   line: number;
@@ -65,21 +75,64 @@ export function checkPrd(text: string, file: string, operations?: readonly strin
   const findings: Finding[] = [];
   const add = (id: DesignRule, message: string, line: number, operation?: string) =>
     findings.push({ id, level: DESIGN_RULES[id].level, message, location: { file, line }, ...(operation ? { operation } : {}) });
-  const lines = withoutComments(text.replace(/^\uFEFF/, '')).split(/\r?\n/);
+  // CRLF, LF and old Mac CR line endings alike.
+  const lines = withoutComments(text.replace(/^\uFEFF/, '')).split(/\r\n|\r|\n/);
 
   const blocks: Block[] = [];
+  /** Headings written so that they are not the `## ` sections they look like (`##Problem`, `### Problem`). */
+  const nearMisses: { line: number; text: string; why: string }[] = [];
   let current: Block | undefined;
   let fence: string | undefined;
+  /** The paragraph being read (lines of plain text since the last blank line): a setext underline makes it a heading. */
+  let paragraph: { line: number; texts: string[] } | undefined;
+  const open = (title: string, line: number, level: number) => {
+    if (level === 2) blocks.push((current = { title, line, body: [] }));
+    else current = undefined; // the document title
+  };
   lines.forEach((raw, i) => {
-    const f = /^\s*(`{3,}|~{3,})/.exec(raw);
-    if (f && (!fence || f[1]!.startsWith(fence))) fence = fence ? undefined : f[1]!;
-    const h = !fence && !f ? /^##(?!#)\s+(.+?)\s*#*\s*$/.exec(raw) : null;
-    if (h) {
-      current = { title: h[1]!.trim(), line: i + 1, body: [] };
-      blocks.push(current);
-    } else if (/^#(?!#)\s/.test(raw) && !fence) {
-      current = undefined; // the document title
-    } else if (current && raw.trim() !== '') current.body.push({ line: i + 1, text: raw });
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(raw);
+    if (f && (!fence || f[1]!.startsWith(fence))) {
+      fence = fence ? undefined : f[1]!;
+      paragraph = undefined;
+      if (current) current.body.push({ line: i + 1, text: raw });
+      return;
+    }
+    if (fence) {
+      if (current && raw.trim() !== '') current.body.push({ line: i + 1, text: raw });
+      return;
+    }
+    const atx = ATX_HEADING.exec(raw);
+    if (atx) {
+      paragraph = undefined;
+      const level = atx[1]!.length;
+      const title = (atx[2] ?? '').trim();
+      if (level <= 2) return open(title, i + 1, level);
+      nearMisses.push({ line: i + 1, text: raw.trim(), why: `is a level-${level} heading: required sections are '## ' headings` });
+      if (current) current.body.push({ line: i + 1, text: raw });
+      return;
+    }
+    const setext = SETEXT_UNDERLINE.exec(raw);
+    if (setext && paragraph) {
+      // `Title` over `---` (level 2) or `===` (level 1): the paragraph's lines are the heading, not body text.
+      const { line, texts } = paragraph;
+      paragraph = undefined;
+      if (current) current.body = current.body.filter((b) => b.line < line);
+      return open(texts.map((t) => t.trim()).join(' '), line, setext[1]!.startsWith('=') ? 1 : 2);
+    }
+    if (raw.trim() === '') {
+      paragraph = undefined;
+      return;
+    }
+    if (THEMATIC_BREAK.test(raw)) {
+      paragraph = undefined; // a horizontal rule is no content of its own
+      return;
+    }
+    if (/^ {0,3}#{1,6}[^#\s]/.test(raw)) nearMisses.push({ line: i + 1, text: raw.trim(), why: 'is not a heading: put a space after the #s' });
+    if (PARAGRAPH_TEXT.test(raw)) {
+      if (paragraph) paragraph.texts.push(raw);
+      else paragraph = { line: i + 1, texts: [raw] };
+    } else paragraph = undefined;
+    if (current) current.body.push({ line: i + 1, text: raw });
   });
 
   // A {{placeholder}} may run over several lines: reported on its first, every line it covers is unfilled.
@@ -105,7 +158,9 @@ export function checkPrd(text: string, file: string, operations?: readonly strin
   for (const spec of PRD_SECTIONS) {
     const block = blocks.find((b) => spec.match.test(b.title));
     if (!block) {
-      add('prd-section-missing', `section '## ${spec.title}' is missing`, 1);
+      const miss = nearMisses.find((m) => spec.match.test(m.text.replace(/^#+\s*/, '')));
+      if (miss) add('prd-section-missing', `section '## ${spec.title}' is missing: '${clip(miss.text)}' on line ${miss.line} ${miss.why}`, miss.line);
+      else add('prd-section-missing', `section '## ${spec.title}' is missing`, 1);
       sections.push({ title: spec.title, status: 'missing' });
       continue;
     }
@@ -121,7 +176,7 @@ export function checkPrd(text: string, file: string, operations?: readonly strin
       add('prd-asvs-level-missing', `section '${block.title}' names no ASVS level: write 'ASVS level 1', '2' or '3' (the level the asvs gate verifies in phase 3)`, block.line);
     }
     if (spec.title === 'Endpoints' && operations) {
-      const known = new Set(operations.map((o) => endpointKey(o.slice(0, o.indexOf(' ')), o.slice(o.indexOf(' ') + 1))));
+      const known = new Set(operations.map((o) => endpointKey(o.slice(0, o.indexOf(' ')), pathOf(o.slice(o.indexOf(' ') + 1)))));
       for (const b of block.body) {
         for (const m of b.text.matchAll(ENDPOINT)) {
           const endpoint = `${m[1]} ${m[2]}`;

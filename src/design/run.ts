@@ -1,4 +1,5 @@
 /** The design gate: design lint of one spec plus, with a PRD, the Definition of Ready; from string inputs as the CLI and the action get them. */
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadSpec } from '../breaking/spec/load.js';
 import { InputError } from '../kit/errors.js';
@@ -56,16 +57,47 @@ export function parseDesignInputs(i: DesignInputs): DesignPlan {
   if (rulesFile) {
     const abs = path.resolve(cwd, rulesFile);
     rejectDirectory(abs, 'rules', 'a YAML rules file', rulesFile);
-    config = parseRulesFile(readTextFile(abs, 'rules', rulesFile), rulesFile);
+    config = parseRulesFile(readTextInput(abs, 'rules', rulesFile, 'a YAML rules file'), rulesFile);
   }
   const prdName = i.prd?.trim() || undefined;
   let prd: DesignPlan['prd'];
   if (prdName) {
     const abs = path.resolve(cwd, prdName);
     rejectDirectory(abs, 'prd', 'a PRD markdown file', prdName);
-    prd = { name: prdName, text: readTextFile(abs, 'prd', prdName) };
+    prd = { name: prdName, text: readTextInput(abs, 'prd', prdName, 'a markdown PRD') };
   }
   return { spec, prd, rulesFile, config, failOn, cwd };
+}
+
+/** A PRD or rules file is a short text: anything bigger is the wrong file. */
+export const MAX_TEXT_INPUT_BYTES = 10 * 1024 * 1024;
+
+/**
+ * A PRD or rules file as text: UTF-8, or UTF-16 with a byte order mark (as some Windows editors
+ * save); one that is too big or binary (NUL bytes) is bad input naming the file and the field.
+ */
+export function readTextInput(abs: string, field: string, shown: string, what: string): string {
+  let size: number;
+  try {
+    size = statSync(abs).size;
+  } catch {
+    return readTextFile(abs, field, shown); // its message for a missing or unreadable file
+  }
+  if (size > MAX_TEXT_INPUT_BYTES) {
+    throw new InputError(`${field}: '${shown}' is ${(size / 1048576).toFixed(1)} MB, over the ${MAX_TEXT_INPUT_BYTES / 1048576} MB limit: expected ${what}`, { file: shown, field });
+  }
+  let buf: Buffer;
+  try {
+    buf = readFileSync(abs);
+  } catch {
+    return readTextFile(abs, field, shown);
+  }
+  let text: string;
+  if (buf[0] === 0xff && buf[1] === 0xfe) text = buf.subarray(2).toString('utf16le');
+  else if (buf[0] === 0xfe && buf[1] === 0xff) text = Buffer.from(buf.subarray(2)).swap16().toString('utf16le');
+  else text = buf.toString('utf8');
+  if (text.includes('\u0000')) throw new InputError(`${field}: '${shown}' is not a text file (it holds NUL bytes): expected ${what} saved as UTF-8`, { file: shown, field });
+  return text;
 }
 
 /** Levels from the config; rules turned off are dropped. */

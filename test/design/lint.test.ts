@@ -92,7 +92,7 @@ describe('the fixture spec: every rule fires, on the right line', () => {
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ level: 'error', operation: 'DELETE /userAccounts/{account_id}', location: { line: L(/^ {6}content:/, L(/^ {4}ServerError:/)) } });
     expect(f!.message).toBe(
-      "DELETE /userAccounts/{account_id}: response 'ServerError' (used for 500) is application/json, not application/problem+json (RFC 9457 problem details) (also in 1 other operation)",
+      "DELETE /userAccounts/{account_id}: response 'ServerError' (used for 500) is application/json, not application/problem+json (RFC 9457 problem details): return problem details, or add your error format to options.error-media-types in the rules file (also in 1 other operation)",
     );
     expect(f!.data).toMatchObject({ operations: ['DELETE /userAccounts/{account_id}', 'POST /pets'] });
   });
