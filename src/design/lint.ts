@@ -158,6 +158,19 @@ function checkSecurity(spec: Spec, root: Loc, components: Loc, ops: SpecOperatio
   };
   const rootSecurity = child(root, 'security');
   checkNames(rootSecurity, undefined);
+  // A spec with no security anywhere gets one finding, not one per operation (GitHub's has 771).
+  const unsecured = ops.filter((op) => op.security === undefined);
+  if (ops.length > 1 && unsecured.length === ops.length) {
+    c.add(
+      'security-missing',
+      undefined,
+      `no operation has a security requirement and the document has none (${ops.length} operations): define components.securitySchemes and a document-wide security (e.g. security: [{bearerAuth: []}]); mark public operations with security: [] and ${PUBLIC_MARKER}: true`,
+      child(root, 'paths'),
+      undefined,
+      { operations: ops.length },
+    );
+    ops = ops.filter((op) => op.security !== undefined);
+  }
   for (const op of ops) {
     const own_ = child(op.loc, 'security');
     const written = own_.v !== undefined;
