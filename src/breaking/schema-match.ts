@@ -157,3 +157,64 @@ export function matchSubschemas(base: Loc, rev: Loc, keyword: string, derefBase:
     child(child(rev, keyword), j),
   ]);
 }
+
+/** A schema with its allOf members folded in: properties by name, required names, every other keyword. */
+interface Merged {
+  readonly props: Map<string, Loc>;
+  readonly required: Set<string>;
+  readonly rest: Map<string, Loc>;
+}
+
+/**
+ * Whether two schemas, at least one holding allOf, accept the same instances once their allOf
+ * members are folded into one object: properties moved from a schema into an allOf member (or
+ * back) change nothing. Conservative: members saying different things about one keyword, or a
+ * keyword whose meaning depends on its neighbours (`additionalProperties`), fall back to the walk.
+ */
+export function sameMergedAllOf(base: Loc, rev: Loc, derefBase: Deref, derefRev: Deref): boolean {
+  const b = mergeAllOf(base, derefBase, 0);
+  if (!b) return false;
+  const r = mergeAllOf(rev, derefRev, 0);
+  if (!r || b.props.size !== r.props.size || b.required.size !== r.required.size || b.rest.size !== r.rest.size) return false;
+  for (const n of b.required) if (!r.required.has(n)) return false;
+  for (const [n, l] of b.props) {
+    const o = r.props.get(n);
+    if (!o || !sameSchema(l, o, derefBase, derefRev, true)) return false;
+  }
+  for (const [k, l] of b.rest) {
+    const o = r.rest.get(k);
+    if (!o || !sameSchema(l, o, derefBase, derefRev, true)) return false;
+  }
+  return true;
+}
+
+function mergeAllOf(loc: Loc, deref: Deref, depth: number, into: Merged = { props: new Map(), required: new Set(), rest: new Map() }): Merged | undefined {
+  const x = deref(loc);
+  if (!isObj(x.v) || depth > 8) return undefined;
+  for (const k of Object.keys(x.v)) {
+    if (k === '$ref' || ANNOTATION_KEYWORDS.has(k)) continue;
+    const c = child(x, k);
+    if (k === 'allOf') {
+      if (!Array.isArray(c.v)) return undefined;
+      for (let i = 0; i < c.v.length; i++) if (!mergeAllOf(child(c, i), deref, depth + 1, into)) return undefined;
+    } else if (k === 'properties') {
+      if (!isObj(c.v)) return undefined;
+      for (const n of Object.keys(c.v)) {
+        const known = into.props.get(n);
+        if (known && !sameSchema(known, child(c, n), deref, deref, true)) return undefined;
+        into.props.set(n, child(c, n));
+      }
+    } else if (k === 'required') {
+      if (!Array.isArray(c.v)) return undefined;
+      for (const n of c.v) if (typeof n === 'string') into.required.add(n);
+    } else if (k === 'additionalProperties' || k === 'unevaluatedProperties' || k === 'patternProperties') {
+      // What these admit depends on the properties of their own schema, not the merged ones.
+      return undefined;
+    } else {
+      const known = into.rest.get(k);
+      if (known && !sameSchema(known, c, deref, deref, true)) return undefined;
+      into.rest.set(k, c);
+    }
+  }
+  return into;
+}

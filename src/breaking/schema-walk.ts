@@ -4,7 +4,7 @@ import { Sameness } from './same.js';
 import { refOf, type Spec } from './spec/load.js';
 import { child, isObj, locId, own, type Loc } from './spec/loc.js';
 import { wrapOf } from './rules/wrap.js';
-import { matchSubschemas, SINGLE, type Deref } from './schema-match.js';
+import { matchSubschemas, sameMergedAllOf, SINGLE, type Deref } from './schema-match.js';
 import { EMPTY, RouteLister, type SubChange, type SubResult } from './sub-result.js';
 
 /** Keywords holding a map of subschemas. */
@@ -35,6 +35,8 @@ export class SchemaWalker {
   }
 
   private readonly sameness: Sameness;
+  private readonly derefBase: Deref = (l) => this.baseSpec.deref(l);
+  private readonly derefRev: Deref = (l) => this.revSpec.deref(l);
 
   /** Whether two nodes say exactly the same in both versions (see Sameness). */
   same(base: Loc, rev: Loc): boolean {
@@ -79,7 +81,13 @@ export class SchemaWalker {
     const base = this.baseSpec.deref(baseIn);
     const rev = this.revSpec.deref(revIn);
     // An allOf member that reads the same still has to be judged when what its allOf requires changed.
-    if (this.sameness.same(base, rev) && !(allOfRequired && !sameSet(allOfRequired.base, allOfRequired.rev))) return EMPTY;
+    const requiredKept = !(allOfRequired && !sameSet(allOfRequired.base, allOfRequired.rev));
+    if (this.sameness.same(base, rev) && requiredKept) return EMPTY;
+    // Properties moved into (or out of) allOf members, accepting the same instances, change nothing.
+    // (Members added or removed beside properties that stay put are still reported, as oasdiff does.)
+    if (requiredKept && movedAcrossAllOf(base.v, rev.v) && sameMergedAllOf(base, rev, this.derefBase, this.derefRev)) {
+      return EMPTY;
+    }
     const prefix = depth === 0 ? topPrefix : nestedPrefix(topPrefix);
     let key: string | undefined;
     let node: SubResult | undefined;
@@ -132,6 +140,10 @@ export class SchemaWalker {
       const bv = own(base.v, k);
       const rv = own(rev.v, k);
       if (isObj(bv) && isObj(rv) && !this.sameness.sameValues(bv, rv, base, rev)) out.push([k, child(base, k), child(rev, k)]);
+      else if (k === 'items' && isObj(bv) !== isObj(rv) && bv === undefined !== (rv === undefined) && isArrayType(base.v) && isArrayType(rev.v)) {
+        // `items` dropped (any item) or added: compared with the empty schema, located at the array.
+        out.push(bv === undefined ? [k, anyItems(base), child(rev, k)] : [k, child(base, k), anyItems(rev)]);
+      }
     }
     for (const k of MAPS) {
       const bm = own(base.v, k);
@@ -186,6 +198,31 @@ function allOfRequired(base: Loc, rev: Loc, derefBase: Deref, derefRev: Deref): 
   const b = side(base, derefBase);
   const r = side(rev, derefRev);
   return b.size === 0 && r.size === 0 ? undefined : { base: b, rev: r };
+}
+
+function isArrayType(v: unknown): boolean {
+  const t = own(v, 'type');
+  return t === 'array' || (Array.isArray(t) && t.includes('array'));
+}
+
+/** The implicit `items` of an array schema without one: any value, at the array's own place. */
+function anyItems(array: Loc): Loc {
+  return { v: {}, doc: array.doc, path: array.path };
+}
+
+function hasAllOf(v: unknown): boolean {
+  return own(v, 'allOf') !== undefined;
+}
+
+/** One side holds allOf and the other not, or both do and their own properties differ by name. */
+function movedAcrossAllOf(b: unknown, r: unknown): boolean {
+  const ba = hasAllOf(b);
+  const ra = hasAllOf(r);
+  if (!ba && !ra) return false;
+  if (ba !== ra) return true;
+  const bp = Object.keys((own(b, 'properties') as object | undefined) ?? {});
+  const rp = own(r, 'properties');
+  return bp.length !== Object.keys((rp as object | undefined) ?? {}).length || bp.some((n) => own(rp, n) === undefined);
 }
 
 function nestedPrefix(top: string): string {

@@ -1,5 +1,5 @@
 import type { Emitter, RuleFamily, SchemaPair } from '../context.js';
-import { ANNOTATION_KEYWORDS, diffSubschemas } from '../schema-match.js';
+import { ANNOTATION_KEYWORDS, diffSubschemas, sameSchema } from '../schema-match.js';
 import { refOf } from '../spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
 import { ruleId } from './schema-constraints.js';
@@ -27,7 +27,9 @@ export const compositionFamily: RuleFamily = {
     const wrapped = top && !wrap ? wrappedInOneOf(p) : 0;
     if (wrapped) e.emit(`${p.prefix}-wrapped-in-one-of`, `was wrapped in a oneOf of ${wrapped} alternatives`, p.rev, { alternatives: wrapped });
     const listOfTypes = listOfTypesChanged(p);
+    const harmless = !listOfTypes && harmlessOneOfAnyOfSwap(p);
     for (const k of KEYWORDS) {
+      if (harmless && k.keyword !== 'allOf') continue;
       if (k.keyword === 'oneOf' && wrapped) continue;
       if (k.keyword === wrap?.keyword) continue;
       // oneOf/anyOf lists of plain types are a type change, reported as `…-list-of-types-…`.
@@ -86,6 +88,27 @@ function memberName(loc: Loc): string {
   const n = Number(loc.path[loc.path.length - 1]) + 1;
   const title = own(loc.v, 'title');
   return typeof title === 'string' && title ? `subschema #${n}: ${title}` : `subschema #${n}`;
+}
+
+/**
+ * The same members moved between oneOf and anyOf in the direction no client notices: a request's
+ * oneOf made anyOf (it accepts more: also values matching several members) or a response's anyOf
+ * made oneOf (it sends less). The other directions are still reported as members lost and gained.
+ */
+function harmlessOneOfAnyOfSwap(p: SchemaPair): boolean {
+  const from = p.place.side === 'request' ? 'oneOf' : 'anyOf';
+  const to = from === 'oneOf' ? 'anyOf' : 'oneOf';
+  const b = own(p.base.v, from);
+  const r = own(p.rev.v, to);
+  if (!Array.isArray(b) || !Array.isArray(r) || b.length !== r.length || own(p.base.v, to) !== undefined || own(p.rev.v, from) !== undefined) return false;
+  const used = new Set<number>();
+  for (let i = 0; i < b.length; i++) {
+    const bi = child(child(p.base, from), i);
+    const j = r.findIndex((_, jj) => !used.has(jj) && sameSchema(bi, child(child(p.rev, to), jj), p.deref, p.deref, true));
+    if (j < 0) return false;
+    used.add(j);
+  }
+  return true;
 }
 
 function isAnnotationOnly(loc: Loc): boolean {
