@@ -91,4 +91,29 @@ describe('security family', () => {
     expect(mine(base, retyped).map((x) => x.id)).toEqual(['api-security-component-type-changed']);
     expect(mine(rev, base).map((x) => x.id)).toContain('api-security-component-removed');
   });
+
+  describe('how a scheme takes its credential (ours: api-security-component-credentials-changed)', () => {
+    const CRED = /^api-security-component-credentials-changed$/;
+    const withKey = (where: string) => spec('', '  - api_key: []\n', SCHEMES().replace('in: header\n      name: X-Key', where));
+
+    it('an API key moved from a header to a query parameter is an error on the revision line', () => {
+      const rev = withKey('in: query\n      name: api_key');
+      const f = findingsMatching(withKey('in: header\n      name: X-Key'), rev, CRED);
+      expect(f.map((x) => [x.id, x.level, x.message])).toEqual([
+        ['api-security-component-credentials-changed', 'error', "security scheme 'api_key' now takes its credential differently: in 'header', name 'X-Key' → in 'query', name 'api_key'"],
+      ]);
+      expect(f[0]!.location?.line).toBe(lineOf(rev, 'in: query'));
+    });
+
+    it('a header name changed only in case is no change (header names ignore case); a query name is', () => {
+      expect(findingsMatching(withKey('in: header\n      name: X-Key'), withKey('in: header\n      name: x-key'), CRED)).toEqual([]);
+      expect(findingsMatching(withKey('in: query\n      name: Key'), withKey('in: query\n      name: key'), CRED)).toHaveLength(1);
+    });
+
+    it('an HTTP scheme from bearer to basic is an error; Bearer vs bearer is not', () => {
+      const http = (scheme: string) => spec('', '  - api_key: []\n', SCHEMES().replace('type: apiKey\n      in: header\n      name: X-Key', `type: http\n      scheme: ${scheme}`));
+      expect(findingsMatching(http('bearer'), http('basic'), CRED).map((x) => x.level)).toEqual(['error']);
+      expect(findingsMatching(http('bearer'), http('Bearer'), CRED)).toEqual([]);
+    });
+  });
 });
