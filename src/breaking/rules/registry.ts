@@ -19,6 +19,7 @@ export const RULES: Record<string, RuleInfo> = Object.assign(Object.create(null)
   'endpoint-added': { level: 'info', description: "New operation (method+path) introduced" },
   // Ours (no oasdiff id says it): clients that serialise by the spec send a value the server no longer reads.
   'request-parameter-serialization-changed': { level: 'error', description: "Parameter: style or explode changed, so clients serialise its value differently" },
+  'api-security-component-credentials-changed': { level: 'error', description: "Scheme in components.securitySchemes: where or how the credential is sent changed (API key in/name, HTTP scheme)" },
   'api-security-component-removed': { level: 'info', description: "Scheme dropped from components.securitySchemes" },
   'api-security-component-added': { level: 'info', description: "Scheme introduced in components.securitySchemes" },
   'api-security-component-oauth-url-changed': { level: 'info', description: "OAuth flow of a scheme in components.securitySchemes: authorizationUrl altered" },

@@ -191,9 +191,32 @@ function diffSchemes(base: Loc, rev: Loc, s: Scope): void {
     if (bt !== rt) {
       const at = rt !== undefined ? child(r, 'type') : r;
       s.emit('api-security-component-type-changed', `type of security scheme '${name}' changed from '${String(bt)}' to '${String(rt)}'`, at, { scheme: name, from: bt, to: rt });
-    }
+    } else credentialsChanged(name, b, r, s);
     diffFlows(name, child(b, 'flows'), child(r, 'flows'), s);
   }
+}
+
+/** Where a scheme of the same type carries the credential: an API key's `in` and `name`, an HTTP scheme's `scheme`. */
+const CREDENTIAL_KEYS: Record<string, readonly string[]> = { apiKey: ['in', 'name'], http: ['scheme'] };
+
+/** Clients send the credential as the spec said: in another header, query parameter or cookie, or another HTTP scheme, it is refused. */
+function credentialsChanged(name: string, b: Loc, r: Loc, s: Scope): void {
+  const keys = CREDENTIAL_KEYS[String(own(b.v, 'type'))] ?? [];
+  // HTTP auth scheme names are case-insensitive (RFC 9110): `Bearer` and `bearer` are one scheme.
+  const read = (v: unknown, k: string) => {
+    const x = own(v, k);
+    return typeof x === 'string' && (k === 'scheme' || (k === 'name' && own(v, 'in') === 'header')) ? x.toLowerCase() : x;
+  };
+  const changed = keys.filter((k) => read(b.v, k) !== read(r.v, k));
+  if (changed.length === 0) return;
+  const was = changed.map((k) => `${k} '${String(own(b.v, k))}'`).join(', ');
+  const now = changed.map((k) => `${k} '${String(own(r.v, k))}'`).join(', ');
+  const at = own(r.v, changed[0]!) !== undefined ? child(r, changed[0]!) : r;
+  s.emit('api-security-component-credentials-changed', `security scheme '${name}' now takes its credential differently: ${was} → ${now}`, at, {
+    scheme: name,
+    from: Object.fromEntries(changed.map((k) => [k, own(b.v, k)])),
+    to: Object.fromEntries(changed.map((k) => [k, own(r.v, k)])),
+  });
 }
 
 function diffFlows(scheme: string, base: Loc, rev: Loc, s: Scope): void {
