@@ -15,8 +15,9 @@ Contract testing with Pact: check pacts against the provider's OpenAPI spec, ver
 publish pacts, ask the broker whether a version can be deployed.
 
 Subcommands:
-  compare            every pact interaction against an OpenAPI spec (no broker, no provider needed)
-                       --pact FILE|DIR ... --openapi FILE
+  compare            every pact interaction against an OpenAPI spec (no broker, no provider needed);
+                     message interactions have no operation there: reported as not compared (a warning)
+                       --pact FILE|DIR ... --openapi FILE   (in a DIR, JSON files that are not pacts are skipped)
   verify             start the provider, verify pacts against it with Pact (the project's own
                      @pact-foundation/pact, else a pinned install cached under ~/.cache)
                        --provider-url URL [--provider-command CMD] [--ready-url URL] [--ready-timeout S]

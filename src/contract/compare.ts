@@ -40,9 +40,37 @@ export async function comparePacts(pacts: readonly PactFile[], specSource: strin
         location: { file: pact.file },
       });
     }
+    const messages = pact.interactions.filter((it) => /Messages$/.test(it.type));
+    if (messages.length > 0) {
+      // The comparator checks HTTP interactions only: a message has no OpenAPI operation to match.
+      const n = messages.length;
+      const named = messages.slice(0, 5).map((it) => `${it.list}[${it.index}] '${it.description}'`);
+      findings.push({
+        id: 'messages-not-compared',
+        level: 'warning',
+        message:
+          `${pact.consumer} → ${pact.provider}: ${n} message interaction${n === 1 ? ' was' : 's were'} not compared (${named.join(', ')}${n > 5 ? `, and ${n - 5} more` : ''}): ` +
+          'an OpenAPI spec describes HTTP requests, not messages; verify them with the provider (contract verify --provider-messages-url)',
+        location: { file: pact.file, line: messages[0]!.line },
+        data: { consumer: pact.consumer, provider: pact.provider, interactions: messages.map((it) => it.description) },
+      });
+    }
     for (const it of pact.interactions) {
       const own = pactFindings.filter((f) => f.data?.interactionIndex === it.index && f.data?.list === it.list);
       const errors = own.filter((f) => f.level === 'error');
+      if (/Messages$/.test(it.type)) {
+        interactions.push({
+          consumer: pact.consumer,
+          provider: pact.provider,
+          description: it.description,
+          state: it.states.join(' and '),
+          result: 'not-verified',
+          file: pact.file,
+          line: it.line,
+          detail: 'message interaction: not in the OpenAPI spec, not compared',
+        });
+        continue;
+      }
       interactions.push({
         consumer: pact.consumer,
         provider: pact.provider,
@@ -56,6 +84,7 @@ export async function comparePacts(pacts: readonly PactFile[], specSource: strin
     }
   }
   const sorted = sortFindings(findings);
+  const notCompared = interactions.filter((i) => i.result === 'not-verified').length;
   return {
     gate: 'contract',
     mode: 'compare',
@@ -66,6 +95,7 @@ export async function comparePacts(pacts: readonly PactFile[], specSource: strin
       pacts: pacts.length,
       interactions: interactions.length,
       'failed interactions': interactions.filter((i) => i.result === 'fail').length,
+      ...(notCompared > 0 ? { 'not compared (messages)': notCompared } : {}),
     },
   };
 }
@@ -117,10 +147,12 @@ function toFinding(r: ComparatorResult, pact: PactFile, specName: string): Findi
   const operation = method && pathName ? `${method.toUpperCase()} ${pathName}` : undefined;
   const label = it ? `${where!.list}[${it.index}] '${it.description}'` : 'the pact';
   const inSpec = operation ? ` (${specName}: ${operation})` : ` (${specName})`;
+  // The field in the pact the finding is about (the comparator's messages rarely name it).
+  const field = where && where.path.length > 1 ? ` at ${where.path.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('')}` : '';
   return {
     id: r.code,
     level: r.type === 'error' ? 'error' : 'warning',
-    message: `${pact.consumer} → ${pact.provider}, ${label}: ${r.message}${inSpec}`,
+    message: `${pact.consumer} → ${pact.provider}, ${label}: ${r.message}${field}${inSpec}`,
     location: { file: pact.file, line: line ?? it?.line },
     operation,
     data: {

@@ -92,11 +92,12 @@ export async function runContract(mode: RunMode, i: ContractInputs): Promise<Con
 }
 
 const cwdOf = (i: ContractInputs) => i.cwd ?? process.cwd();
+const skipNote = (i: ContractInputs) => (file: string) => i.log?.(`${file}: not a pact (no consumer, provider or interactions), skipped`);
 
 export async function runCompare(i: ContractInputs): Promise<ContractResult> {
   const failOn = parseFailOn(i.failOn);
   if (!i.openapi?.trim()) throw new InputError('openapi: required (the provider\'s OpenAPI spec file)', { field: 'openapi' });
-  const pacts = readPacts(listInput(i.pactFiles), cwdOf(i));
+  const pacts = readPacts(listInput(i.pactFiles), cwdOf(i), 'pact-files', skipNote(i));
   return comparePacts(pacts, i.openapi.trim(), { cwd: cwdOf(i), failOn });
 }
 
@@ -130,7 +131,7 @@ export async function runConsumer(i: ContractInputs): Promise<ContractResult> {
   }
   const entries = listInput(i.pactFiles);
   if (entries.length === 0) throw new InputError('pact-files: required (the directory the consumer tests write pacts to, e.g. pacts)', { field: 'pact-files' });
-  const pacts = readPacts(entries, cwd);
+  const pacts = readPacts(entries, cwd, 'pact-files', skipNote(i));
   const interactions: InteractionRow[] = pacts.flatMap((p) =>
     p.interactions.map((it) => ({
       consumer: p.consumer,
@@ -189,7 +190,7 @@ export async function runProvider(i: ContractInputs): Promise<ContractResult> {
   if (all.length === 0 && !useBroker) {
     throw new InputError('pact-files or broker-url: give the pacts to verify (local files or pact URLs, or a broker to fetch them from)', { field: 'pact-files' });
   }
-  const pacts = entries.length > 0 ? readPacts(entries, cwd) : undefined;
+  const pacts = entries.length > 0 ? readPacts(entries, cwd, 'pact-files', skipNote(i)) : undefined;
   const providers = [...new Set((pacts ?? []).map((p) => p.provider))];
   const provider = i.provider?.trim() || (providers.length === 1 ? providers[0]! : undefined);
   if (!provider) {

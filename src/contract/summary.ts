@@ -39,7 +39,7 @@ export function contractSummary(result: ContractResult): string {
       `### ${title}\n\n| Consumer | Description | State | Result |\n|---|---|---|---|\n` +
         shown
           .map((r) => {
-            const res = RESULT[r.result] ?? r.result;
+            const res = result.mode === 'compare' && r.result === 'not-verified' ? '⚠️ not compared (message: not in the OpenAPI spec)' : (RESULT[r.result] ?? r.result);
             const detail = r.detail && r.result !== 'pass' ? `<br>${escapeCell(r.detail.length > 300 ? `${r.detail.slice(0, 300)}…` : r.detail)}` : '';
             return `| ${escapeCell(r.consumer)} | ${escapeCell(r.description)} | ${r.state ? escapeCell(r.state) : '—'} | ${res}${detail} |`;
           })

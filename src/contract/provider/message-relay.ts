@@ -17,7 +17,7 @@ export const MESSAGE_RELAY_FILE = 'message-relay.mjs';
 export interface MessageCall {
   description: string;
   states: string[];
-  outcome: 'relayed' | 'no-endpoint' | 'endpoint-error';
+  outcome: 'relayed' | 'no-endpoint' | 'endpoint-error' | 'state-failed';
   /** For endpoint-error: what went wrong (`HTTP 404: …`, `ECONNREFUSED`). */
   detail?: string;
 }
@@ -31,6 +31,14 @@ export function messageRelay({ url, headers = {}, timeoutMs = 30000 }, calls) {
   const answer = async (m) => {
     const call = { description: String(m.description ?? ''), states: (m.providerStates ?? []).map((s) => String(s?.name ?? s)) };
     calls.push(call);
+    // A provider state that could not be set up (runner-script.ts): the message is not asked for.
+    const failed = globalThis.__apiDeliveryStateFailure;
+    if (failed) {
+      globalThis.__apiDeliveryStateFailure = undefined;
+      call.outcome = 'state-failed';
+      call.detail = "provider state '" + failed.state + "' could not be set up: " + failed.message;
+      return placeholder(call.detail);
+    }
     if (!url) {
       call.outcome = 'no-endpoint';
       return placeholder('no provider-messages-url was given');

@@ -105,14 +105,23 @@ export async function verifyProvider(opts: VerifyOptions): Promise<ContractResul
   }
   opts.log?.(`The provider answers at ${readyUrl}`);
   try {
-    const { report, message, output, messageCalls } = await runVerifier(opts);
-    return { ...judge(opts, report, message, messageCalls, provider?.log), log: output };
+    const { report, message, output, messageCalls, stateFailures } = await runVerifier(opts);
+    return { ...judge(opts, report, message, messageCalls, provider?.log, stateFailures), log: output };
   } finally {
     await provider?.stop();
   }
 }
 
-async function runVerifier(opts: VerifyOptions): Promise<{ report?: VerifierReport; message?: string; output: string; messageCalls: MessageCall[] }> {
+/** A state handler (state-handlers module) that threw, as the runner script records it. */
+export interface StateFailure {
+  state: string;
+  action: 'setup' | 'teardown';
+  message: string;
+}
+
+async function runVerifier(
+  opts: VerifyOptions,
+): Promise<{ report?: VerifierReport; message?: string; output: string; messageCalls: MessageCall[]; stateFailures: StateFailure[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'api-delivery-verify-'));
   try {
     const options: Record<string, unknown> = {
@@ -182,21 +191,39 @@ async function runVerifier(opts: VerifyOptions): Promise<{ report?: VerifierRepo
         resolve(c);
       });
     });
-    let out: { ok: boolean; results?: VerifierReport; message?: string; setup?: boolean; messageCalls?: MessageCall[] };
+    let out: { ok: boolean; results?: VerifierReport; message?: string; setup?: boolean; messageCalls?: MessageCall[]; stateFailures?: StateFailure[] };
     try {
       out = JSON.parse(readFileSync(resultFile, 'utf8'));
     } catch {
       throw new InputError(`verify: the Pact verifier stopped (exit ${code}) without a report:\n${output.text()}`, { field: 'pact-files' });
     }
     if (out.setup) throw new InputError(`verify: ${out.message}`, { field: opts.stateHandlers ? 'state-handlers' : 'pact-files' });
-    return { report: out.results, message: out.ok ? undefined : out.message, output: output.text(), messageCalls: out.messageCalls ?? [] };
+    return {
+      report: out.results,
+      message: out.ok ? undefined : out.message,
+      output: output.text(),
+      messageCalls: out.messageCalls ?? [],
+      stateFailures: out.stateFailures ?? [],
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function judge(opts: VerifyOptions, report: VerifierReport | undefined, message: string | undefined, messageCalls: MessageCall[], providerLog?: LogTail): ContractResult {
+function judge(
+  opts: VerifyOptions,
+  report: VerifierReport | undefined,
+  message: string | undefined,
+  messageCalls: MessageCall[],
+  providerLog?: LogTail,
+  stateFailures: readonly StateFailure[] = [],
+): ContractResult {
   const findings: Finding[] = [];
+  // Setup failures in the order they happened; each explains the next failed interaction in that state.
+  const setupFailures = stateFailures.filter((f) => f.action === 'setup');
+  // Local interactions already matched to a result: two pacts of one consumer (say, from two branches)
+  // share descriptions, and the verifier reports them in the order of the files.
+  const used = new Set<string>();
   const interactions: InteractionRow[] = [];
   const messages = new MessageInteractions(opts.pacts, messageCalls, opts.messagesUrl);
   const unverified: { row: InteractionRow; pending: boolean }[] = [];
@@ -208,9 +235,11 @@ function judge(opts: VerifyOptions, report: VerifierReport | undefined, message:
   for (const r of report?.interactionResults ?? []) {
     const consumer = r.consumer ?? '';
     const description = r.description ?? '';
-    const local = findInteraction(opts.pacts, consumer, description);
+    const local = findInteraction(opts.pacts, consumer, description, r.providerStates ?? [], used);
     const asMessage = messages.verdictFor(consumer, description, r.providerStates ?? []);
     if (asMessage.kind !== 'http') messageCount++;
+    const failedAt = r.result === 'OK' ? -1 : setupFailures.findIndex((f) => (r.providerStates ?? []).includes(f.state));
+    const stateFailure = failedAt >= 0 ? setupFailures.splice(failedAt, 1)[0] : undefined;
     const ok = r.result === 'OK' && asMessage.kind !== 'endpoint-error';
     const row: InteractionRow = {
       consumer,
@@ -221,7 +250,22 @@ function judge(opts: VerifyOptions, report: VerifierReport | undefined, message:
       file: local?.file,
       line: local?.line,
     };
-    if (asMessage.kind === 'not-verified') {
+    if (stateFailure) {
+      // The provider was not in the state the consumer asked for: what it answered proves nothing.
+      row.result = r.pending ? 'pending' : 'fail';
+      row.detail = `provider state '${stateFailure.state}' could not be set up: ${stateFailure.message}`;
+      findings.push({
+        id: 'provider-state-failed',
+        level: r.pending ? 'warning' : 'error',
+        message:
+          `${consumer} → ${row.provider}, '${description}'${row.state ? ` given ${row.state}` : ''}${r.pending ? ' (pending pact: does not fail the build)' : ''}: ` +
+          `the state handler for '${stateFailure.state}'${opts.stateHandlersShown ? ` in ${opts.stateHandlersShown}` : ''} threw: ${stateFailure.message} (the interaction was not sent to the provider)`,
+        location: local ? { file: local.file, line: local.line } : undefined,
+        operation: local?.operation,
+        data: { consumer, interaction: description, state: row.state, pending: !!r.pending, stateFailed: stateFailure.state, error: stateFailure.message },
+      });
+      if (asMessage.kind === 'not-verified') unverified.push({ row, pending: !!r.pending });
+    } else if (asMessage.kind === 'not-verified') {
       // What the verifier said compares the relay's placeholder, not the provider's message.
       row.result = 'not-verified';
       row.detail = 'message interaction: no provider-messages-url to ask the provider for the message';
@@ -254,6 +298,15 @@ function judge(opts: VerifyOptions, report: VerifierReport | undefined, message:
     const known = interactions.some((i) => e.interaction?.endsWith(`- ${i.description}`) || e.interaction === i.description);
     if (!known) findings.push({ id: 'verification-error', level: 'error', message: `${e.interaction ?? 'verification'}: ${e.mismatch?.message ?? mismatchText(e.mismatch)}` });
   }
+  const teardowns = stateFailures.filter((f) => f.action === 'teardown');
+  for (const f of teardowns.filter((f, n) => teardowns.findIndex((g) => g.state === f.state && g.message === f.message) === n)) {
+    findings.push({
+      id: 'provider-state-teardown-failed',
+      level: 'warning',
+      message: `The teardown of provider state '${f.state}'${opts.stateHandlersShown ? ` in ${opts.stateHandlersShown}` : ''} threw: ${f.message} (later interactions may run against what it left behind)`,
+      data: { state: f.state, error: f.message },
+    });
+  }
   const notVerified = notVerifiedFinding(unverified);
   if (notVerified) findings.push(notVerified);
   if (report && interactions.length === 0 && findings.length === 0) {
@@ -283,11 +336,15 @@ function judge(opts: VerifyOptions, report: VerifierReport | undefined, message:
   };
 }
 
-function findInteraction(pacts: readonly PactFile[] | undefined, consumer: string, description: string) {
-  for (const p of pacts ?? []) {
-    if (p.consumer !== consumer) continue;
-    const it = p.interactions.find((i) => i.description === description);
-    if (!it) continue;
+function findInteraction(pacts: readonly PactFile[] | undefined, consumer: string, description: string, states: string[], used: Set<string>) {
+  const candidates = (pacts ?? []).flatMap((p) => (p.consumer === consumer ? p.interactions.filter((i) => i.description === description).map((it) => ({ p, it })) : []));
+  const key = (c: { p: PactFile; it: PactFile['interactions'][number] }) => `${c.p.file}\n${c.it.list}\n${c.it.index}`;
+  const free = candidates.filter((c) => !used.has(key(c)));
+  // The first one not yet reported, preferring the same provider states; once all are, the first.
+  const pick = free.find((c) => c.it.states.join('\n') === states.join('\n')) ?? free[0] ?? candidates[0];
+  if (pick) {
+    used.add(key(pick));
+    const { p, it } = pick;
     const raw = (p.json[it.list] as Record<string, any>[])[it.index];
     const method = raw?.request?.method;
     const reqPath = raw?.request?.path;

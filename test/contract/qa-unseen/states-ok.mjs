@@ -1,0 +1,4 @@
+export const stateHandlers = {
+  'pets exist': async () => {},
+  'a pet exists': async () => {},
+};
