@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1192:
+/***/ 9505:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34057,7 +34057,7 @@ function unescapePointer(s) {
 function convertSwagger2(src) {
     const converter = new Converter(rewriteRefs(src));
     const value = converter.convert();
-    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path) };
+    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path), external: converter.external };
 }
 /**
  * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
@@ -34092,6 +34092,7 @@ class PrefixMap {
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
     v;
+    external = [];
     /** Converted paths → original ones. */
     back = new PrefixMap();
     /** Original paths → converted ones, where the conversion moved something. */
@@ -34178,7 +34179,14 @@ class Converter {
         }
         return components;
     }
+    /** A `$ref` to another file where a Swagger 2.0 shape is expected (see Converted.external). */
+    noteExternal(at, converted, v, role) {
+        const ref = isObj(v) ? v.$ref : undefined;
+        if (typeof ref === 'string' && !ref.startsWith('#'))
+            this.external.push({ at, converted, ref, role });
+    }
     pathItem(at, item) {
+        this.noteExternal(at, at, item, 'path item');
         const out = {};
         const shared = this.placed(item.parameters, [...at, 'parameters']);
         for (const k of ownKeys(item)) {
@@ -34218,6 +34226,7 @@ class Converter {
     }
     /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
     parameter(p, from, to, forward = true) {
+        this.noteExternal(to, from, p, 'parameter');
         this.back.add(from, to);
         if (forward)
             this.fwd.add(to, from);
@@ -34307,6 +34316,7 @@ class Converter {
         return out;
     }
     response(r, produces, from, to) {
+        this.noteExternal(to, from, r, 'response');
         this.back.add(from, to);
         this.fwd.add(to, from);
         if (!isObj(r) || typeof r.$ref === 'string')
@@ -34425,8 +34435,10 @@ function loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version, pointer } = checkOpenApi(root);
+    const { doc, version, pointer, external } = checkOpenApi(root);
     loader.replace(doc, pointer);
+    if (external)
+        refuseSwagger2External(doc, external, loader);
     loader.checkAllRefs();
     return {
         root: doc,
@@ -34447,6 +34459,25 @@ function parseSource(source, cwd) {
         return { kind: 'git', rev: m[1], rel: external_node_path_default().posix.normalize(m[2].replace(/^\.\//, '')) };
     return { kind: 'file', abs };
 }
+/**
+ * A Swagger 2.0 path item, parameter or response whose `$ref` leads into another file (and not back
+ * into the root, which was converted): it is written in 2.0's shapes and would be misread.
+ */
+function refuseSwagger2External(root, external, loader) {
+    const outside = external.filter(({ converted }) => {
+        let v = root.value;
+        for (const k of converted)
+            v = Array.isArray(v) ? v[Number(k)] : own(v, k);
+        return loader.deref({ v, doc: root, path: converted }).doc !== root;
+    });
+    if (outside.length === 0)
+        return;
+    const { at, ref, role } = outside[0];
+    throw new errors_InputError(`${root.name} at /${at.map(escapePointer).join('/')}: $ref '${ref}': a Swagger 2.0 ${role} kept in another file is not supported` +
+        `${outside.length > 1 ? ` (nor ${outside.length - 1} more such $refs)` : ''}: only the root file is converted to OpenAPI 3, ` +
+        'so what it says would be misread. Bundle the spec into one file first, or convert it to OpenAPI 3 ' +
+        '(schemas kept in other files are fine)', { file: root.name, field: at.join('/') });
+}
 function checkOpenApi(doc) {
     const v = doc.value;
     if (!isObj(v)) {
@@ -34459,8 +34490,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin, pointer } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer };
+        const { value, origin, pointer, external } = convertSwagger2(v);
+        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer, external };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -34804,7 +34835,8 @@ function specOperations(spec) {
             continue;
         const item = spec.deref(child(paths, path));
         for (const method of HTTP_METHODS) {
-            const loc = child(item, method);
+            // An operation written as a `$ref` to its own file (DigitalOcean's layout) is read where it points.
+            const loc = spec.deref(child(item, method));
             if (!isObj(loc.v))
                 continue;
             const security = own(loc.v, 'security') ?? rootSecurity;
@@ -36031,7 +36063,34 @@ async function runAction(body) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/actions/lib/annotation-paths.ts
+
+
+/**
+ * A finding as an annotation needs it: the runner places annotations by path from the repository
+ * root, so the file is made relative to the workspace. A file read from git (`REV:path`, such as the
+ * base of a comparison) is annotated on the checked-out file without a line: the line belongs to that
+ * revision, so the message names it. A URL (a pact fetched from a broker) is no file and stays as is.
+ */
+function workspaceRelative(f, cwd, workspace) {
+    if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file))
+        return f;
+    let { file, line, column } = f.location;
+    let message = f.message;
+    const git = (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().resolve(cwd, file)) ? null : /^([^:]{2,}):(.+)$/.exec(file);
+    if (git) {
+        file = git[2];
+        if (line !== undefined)
+            message = `${message} (at line ${line} of ${git[1]})`;
+        line = undefined;
+        column = undefined;
+    }
+    const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(cwd, file)).split((external_node_path_default()).sep).join('/');
+    return { ...f, message, location: { file: rel, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) } };
+}
+
 ;// CONCATENATED MODULE: ./src/actions/asvs-action.ts
+
 
 
 
@@ -36079,13 +36138,6 @@ function runAsvsAction() {
         return result.verdict;
     });
 }
-/** Annotations need paths from the repository root; a `REV:path` base location stays as it is. */
-function workspaceRelative(f, cwd, workspace) {
-    if (!f.location || /^[^/\\:]{2,}:/.test(f.location.file))
-        return f;
-    const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(cwd, f.location.file)).split((external_node_path_default()).sep).join('/');
-    return { ...f, location: { ...f.location, file: rel } };
-}
 
 
 /***/ }),
@@ -36094,7 +36146,7 @@ function workspaceRelative(f, cwd, workspace) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _asvs_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1192);
+/* harmony import */ var _asvs_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9505);
 
 await (0,_asvs_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAsvsAction */ .T)();
 

@@ -29211,7 +29211,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2807:
+/***/ 4239:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32165,8 +32165,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -32200,6 +32198,8 @@ function isInputError(e) {
     return e instanceof errors_InputError;
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/kit/result.ts
 const LEVELS = (/* unused pure expression or super */ null && (['error', 'warning', 'info']));
 const FAIL_ON_VALUES = ['error', 'warning', 'never'];
@@ -32840,7 +32840,8 @@ function specOperations(spec) {
             continue;
         const item = spec.deref(child(paths, path));
         for (const method of HTTP_METHODS) {
-            const loc = child(item, method);
+            // An operation written as a `$ref` to its own file (DigitalOcean's layout) is read where it points.
+            const loc = spec.deref(child(item, method));
             if (!isObj(loc.v))
                 continue;
             const security = own(loc.v, 'security') ?? rootSecurity;
@@ -32907,6 +32908,7 @@ const RULES = Object.assign(Object.create(null), {
     'endpoint-added': { level: 'info', description: "New operation (method+path) introduced" },
     // Ours (no oasdiff id says it): clients that serialise by the spec send a value the server no longer reads.
     'request-parameter-serialization-changed': { level: 'error', description: "Parameter: style or explode changed, so clients serialise its value differently" },
+    'api-security-component-credentials-changed': { level: 'error', description: "Scheme in components.securitySchemes: where or how the credential is sent changed (API key in/name, HTTP scheme)" },
     'api-security-component-removed': { level: 'info', description: "Scheme dropped from components.securitySchemes" },
     'api-security-component-added': { level: 'info', description: "Scheme introduced in components.securitySchemes" },
     'api-security-component-oauth-url-changed': { level: 'info', description: "OAuth flow of a scheme in components.securitySchemes: authorizationUrl altered" },
@@ -34155,7 +34157,7 @@ function keyText(key) {
 function convertSwagger2(src) {
     const converter = new Converter(rewriteRefs(src));
     const value = converter.convert();
-    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path) };
+    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path), external: converter.external };
 }
 /**
  * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
@@ -34190,6 +34192,7 @@ class PrefixMap {
 const swagger2_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
     v;
+    external = [];
     /** Converted paths → original ones. */
     back = new PrefixMap();
     /** Original paths → converted ones, where the conversion moved something. */
@@ -34276,7 +34279,14 @@ class Converter {
         }
         return components;
     }
+    /** A `$ref` to another file where a Swagger 2.0 shape is expected (see Converted.external). */
+    noteExternal(at, converted, v, role) {
+        const ref = loc_isObj(v) ? v.$ref : undefined;
+        if (typeof ref === 'string' && !ref.startsWith('#'))
+            this.external.push({ at, converted, ref, role });
+    }
     pathItem(at, item) {
+        this.noteExternal(at, at, item, 'path item');
         const out = {};
         const shared = this.placed(item.parameters, [...at, 'parameters']);
         for (const k of loc_ownKeys(item)) {
@@ -34316,6 +34326,7 @@ class Converter {
     }
     /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
     parameter(p, from, to, forward = true) {
+        this.noteExternal(to, from, p, 'parameter');
         this.back.add(from, to);
         if (forward)
             this.fwd.add(to, from);
@@ -34405,6 +34416,7 @@ class Converter {
         return out;
     }
     response(r, produces, from, to) {
+        this.noteExternal(to, from, r, 'response');
         this.back.add(from, to);
         this.fwd.add(to, from);
         if (!loc_isObj(r) || typeof r.$ref === 'string')
@@ -34523,8 +34535,10 @@ function loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version, pointer } = checkOpenApi(root);
+    const { doc, version, pointer, external } = checkOpenApi(root);
     loader.replace(doc, pointer);
+    if (external)
+        refuseSwagger2External(doc, external, loader);
     loader.checkAllRefs();
     return {
         root: doc,
@@ -34545,6 +34559,25 @@ function parseSource(source, cwd) {
         return { kind: 'git', rev: m[1], rel: external_node_path_default().posix.normalize(m[2].replace(/^\.\//, '')) };
     return { kind: 'file', abs };
 }
+/**
+ * A Swagger 2.0 path item, parameter or response whose `$ref` leads into another file (and not back
+ * into the root, which was converted): it is written in 2.0's shapes and would be misread.
+ */
+function refuseSwagger2External(root, external, loader) {
+    const outside = external.filter(({ converted }) => {
+        let v = root.value;
+        for (const k of converted)
+            v = Array.isArray(v) ? v[Number(k)] : loc_own(v, k);
+        return loader.deref({ v, doc: root, path: converted }).doc !== root;
+    });
+    if (outside.length === 0)
+        return;
+    const { at, ref, role } = outside[0];
+    throw new errors_InputError(`${root.name} at /${at.map(escapePointer).join('/')}: $ref '${ref}': a Swagger 2.0 ${role} kept in another file is not supported` +
+        `${outside.length > 1 ? ` (nor ${outside.length - 1} more such $refs)` : ''}: only the root file is converted to OpenAPI 3, ` +
+        'so what it says would be misread. Bundle the spec into one file first, or convert it to OpenAPI 3 ' +
+        '(schemas kept in other files are fine)', { file: root.name, field: at.join('/') });
+}
 function checkOpenApi(doc) {
     const v = doc.value;
     if (!loc_isObj(v)) {
@@ -34557,8 +34590,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin, pointer } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer };
+        const { value, origin, pointer, external } = convertSwagger2(v);
+        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer, external };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -35255,6 +35288,79 @@ function matchSubschemas(base, rev, keyword, derefBase, derefRev) {
         loc_child(loc_child(rev, keyword), j),
     ]);
 }
+/**
+ * Whether two schemas, at least one holding allOf, accept the same instances once their allOf
+ * members are folded into one object: properties moved from a schema into an allOf member (or
+ * back) change nothing. Conservative: members saying different things about one keyword, or a
+ * keyword whose meaning depends on its neighbours (`additionalProperties`), fall back to the walk.
+ */
+function sameMergedAllOf(base, rev, derefBase, derefRev) {
+    const b = mergeAllOf(base, derefBase, 0);
+    if (!b)
+        return false;
+    const r = mergeAllOf(rev, derefRev, 0);
+    if (!r || b.props.size !== r.props.size || b.required.size !== r.required.size || b.rest.size !== r.rest.size)
+        return false;
+    for (const n of b.required)
+        if (!r.required.has(n))
+            return false;
+    for (const [n, l] of b.props) {
+        const o = r.props.get(n);
+        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
+            return false;
+    }
+    for (const [k, l] of b.rest) {
+        const o = r.rest.get(k);
+        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
+            return false;
+    }
+    return true;
+}
+function mergeAllOf(loc, deref, depth, into = { props: new Map(), required: new Set(), rest: new Map() }) {
+    const x = deref(loc);
+    if (!loc_isObj(x.v) || depth > 8)
+        return undefined;
+    for (const k of Object.keys(x.v)) {
+        if (k === '$ref' || ANNOTATION_KEYWORDS.has(k))
+            continue;
+        const c = loc_child(x, k);
+        if (k === 'allOf') {
+            if (!Array.isArray(c.v))
+                return undefined;
+            for (let i = 0; i < c.v.length; i++)
+                if (!mergeAllOf(loc_child(c, i), deref, depth + 1, into))
+                    return undefined;
+        }
+        else if (k === 'properties') {
+            if (!loc_isObj(c.v))
+                return undefined;
+            for (const n of Object.keys(c.v)) {
+                const known = into.props.get(n);
+                if (known && !sameSchema(known, loc_child(c, n), deref, deref, true))
+                    return undefined;
+                into.props.set(n, loc_child(c, n));
+            }
+        }
+        else if (k === 'required') {
+            if (!Array.isArray(c.v))
+                return undefined;
+            for (const n of c.v)
+                if (typeof n === 'string')
+                    into.required.add(n);
+        }
+        else if (k === 'additionalProperties' || k === 'unevaluatedProperties' || k === 'patternProperties') {
+            // What these admit depends on the properties of their own schema, not the merged ones.
+            return undefined;
+        }
+        else {
+            const known = into.rest.get(k);
+            if (known && !sameSchema(known, c, deref, deref, true))
+                return undefined;
+            into.rest.set(k, c);
+        }
+    }
+    return into;
+}
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/wrap.ts
 
@@ -35465,6 +35571,8 @@ class SchemaWalker {
         this.sameness = new Sameness(baseSpec, revSpec);
     }
     sameness;
+    derefBase = (l) => this.baseSpec.deref(l);
+    derefRev = (l) => this.revSpec.deref(l);
     /** Whether two nodes say exactly the same in both versions (see Sameness). */
     same(base, rev) {
         return this.sameness.same(base, rev);
@@ -35506,8 +35614,14 @@ class SchemaWalker {
         const base = this.baseSpec.deref(baseIn);
         const rev = this.revSpec.deref(revIn);
         // An allOf member that reads the same still has to be judged when what its allOf requires changed.
-        if (this.sameness.same(base, rev) && !(allOfRequired && !sameSet(allOfRequired.base, allOfRequired.rev)))
+        const requiredKept = !(allOfRequired && !sameSet(allOfRequired.base, allOfRequired.rev));
+        if (this.sameness.same(base, rev) && requiredKept)
             return EMPTY;
+        // Properties moved into (or out of) allOf members, accepting the same instances, change nothing.
+        // (Members added or removed beside properties that stay put are still reported, as oasdiff does.)
+        if (requiredKept && movedAcrossAllOf(base.v, rev.v) && sameMergedAllOf(base, rev, this.derefBase, this.derefRev)) {
+            return EMPTY;
+        }
         const prefix = depth === 0 ? topPrefix : nestedPrefix(topPrefix);
         let key;
         let node;
@@ -35567,6 +35681,10 @@ class SchemaWalker {
             const rv = loc_own(rev.v, k);
             if (loc_isObj(bv) && loc_isObj(rv) && !this.sameness.sameValues(bv, rv, base, rev))
                 out.push([k, loc_child(base, k), loc_child(rev, k)]);
+            else if (k === 'items' && loc_isObj(bv) !== loc_isObj(rv) && bv === undefined !== (rv === undefined) && isArrayType(base.v) && isArrayType(rev.v)) {
+                // `items` dropped (any item) or added: compared with the empty schema, located at the array.
+                out.push(bv === undefined ? [k, anyItems(base), loc_child(rev, k)] : [k, loc_child(base, k), anyItems(rev)]);
+            }
         }
         for (const k of MAPS) {
             const bm = loc_own(base.v, k);
@@ -35629,6 +35747,29 @@ function allOfRequired(base, rev, derefBase, derefRev) {
     const b = side(base, derefBase);
     const r = side(rev, derefRev);
     return b.size === 0 && r.size === 0 ? undefined : { base: b, rev: r };
+}
+function isArrayType(v) {
+    const t = loc_own(v, 'type');
+    return t === 'array' || (Array.isArray(t) && t.includes('array'));
+}
+/** The implicit `items` of an array schema without one: any value, at the array's own place. */
+function anyItems(array) {
+    return { v: {}, doc: array.doc, path: array.path };
+}
+function hasAllOf(v) {
+    return loc_own(v, 'allOf') !== undefined;
+}
+/** One side holds allOf and the other not, or both do and their own properties differ by name. */
+function movedAcrossAllOf(b, r) {
+    const ba = hasAllOf(b);
+    const ra = hasAllOf(r);
+    if (!ba && !ra)
+        return false;
+    if (ba !== ra)
+        return true;
+    const bp = Object.keys(loc_own(b, 'properties') ?? {});
+    const rp = loc_own(r, 'properties');
+    return bp.length !== Object.keys(rp ?? {}).length || bp.some((n) => loc_own(rp, n) === undefined);
 }
 function nestedPrefix(top) {
     if (top === 'request-body')
@@ -35927,8 +36068,22 @@ function parameterPairs(op, base, rev) {
     }
     return out;
 }
+/** Names of a path template's parameters in order (a plain scan: matchAll builds a new RegExp per call). */
 function pathParamOrder(path) {
-    return [...path.matchAll(/\{([^}/]*)\}/g)].map((m) => m[1]);
+    const out = [];
+    for (let open = path.indexOf('{'); open >= 0;) {
+        const close = path.indexOf('}', open);
+        if (close < 0)
+            break;
+        const name = path.slice(open + 1, close);
+        if (name.includes('/'))
+            open = path.indexOf('{', open + 1);
+        else {
+            out.push(name);
+            open = path.indexOf('{', close + 1);
+        }
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/ignore.ts
@@ -36677,7 +36832,10 @@ const compositionFamily = {
         if (wrapped)
             e.emit(`${p.prefix}-wrapped-in-one-of`, `was wrapped in a oneOf of ${wrapped} alternatives`, p.rev, { alternatives: wrapped });
         const listOfTypes = listOfTypesChanged(p);
+        const harmless = !listOfTypes && harmlessOneOfAnyOfSwap(p);
         for (const k of composition_KEYWORDS) {
+            if (harmless && k.keyword !== 'allOf')
+                continue;
             if (k.keyword === 'oneOf' && wrapped)
                 continue;
             if (k.keyword === wrap?.keyword)
@@ -36732,6 +36890,28 @@ function memberName(loc) {
     const n = Number(loc.path[loc.path.length - 1]) + 1;
     const title = loc_own(loc.v, 'title');
     return typeof title === 'string' && title ? `subschema #${n}: ${title}` : `subschema #${n}`;
+}
+/**
+ * The same members moved between oneOf and anyOf in the direction no client notices: a request's
+ * oneOf made anyOf (it accepts more: also values matching several members) or a response's anyOf
+ * made oneOf (it sends less). The other directions are still reported as members lost and gained.
+ */
+function harmlessOneOfAnyOfSwap(p) {
+    const from = p.place.side === 'request' ? 'oneOf' : 'anyOf';
+    const to = from === 'oneOf' ? 'anyOf' : 'oneOf';
+    const b = loc_own(p.base.v, from);
+    const r = loc_own(p.rev.v, to);
+    if (!Array.isArray(b) || !Array.isArray(r) || b.length !== r.length || loc_own(p.base.v, to) !== undefined || loc_own(p.rev.v, from) !== undefined)
+        return false;
+    const used = new Set();
+    for (let i = 0; i < b.length; i++) {
+        const bi = loc_child(loc_child(p.base, from), i);
+        const j = r.findIndex((_, jj) => !used.has(jj) && sameSchema(bi, loc_child(loc_child(p.rev, to), jj), p.deref, p.deref, true));
+        if (j < 0)
+            return false;
+        used.add(j);
+    }
+    return true;
 }
 function isAnnotationOnly(loc) {
     return loc_isObj(loc.v) && loc_ownKeys(loc.v).every((key) => ANNOTATION_KEYWORDS.has(key));
@@ -37498,8 +37678,32 @@ function diffSchemes(base, rev, s) {
             const at = rt !== undefined ? loc_child(r, 'type') : r;
             s.emit('api-security-component-type-changed', `type of security scheme '${name}' changed from '${String(bt)}' to '${String(rt)}'`, at, { scheme: name, from: bt, to: rt });
         }
+        else
+            credentialsChanged(name, b, r, s);
         diffFlows(name, loc_child(b, 'flows'), loc_child(r, 'flows'), s);
     }
+}
+/** Where a scheme of the same type carries the credential: an API key's `in` and `name`, an HTTP scheme's `scheme`. */
+const CREDENTIAL_KEYS = { apiKey: ['in', 'name'], http: ['scheme'] };
+/** Clients send the credential as the spec said: in another header, query parameter or cookie, or another HTTP scheme, it is refused. */
+function credentialsChanged(name, b, r, s) {
+    const keys = CREDENTIAL_KEYS[String(loc_own(b.v, 'type'))] ?? [];
+    // HTTP auth scheme names are case-insensitive (RFC 9110): `Bearer` and `bearer` are one scheme.
+    const read = (v, k) => {
+        const x = loc_own(v, k);
+        return typeof x === 'string' && (k === 'scheme' || (k === 'name' && loc_own(v, 'in') === 'header')) ? x.toLowerCase() : x;
+    };
+    const changed = keys.filter((k) => read(b.v, k) !== read(r.v, k));
+    if (changed.length === 0)
+        return;
+    const was = changed.map((k) => `${k} '${String(loc_own(b.v, k))}'`).join(', ');
+    const now = changed.map((k) => `${k} '${String(loc_own(r.v, k))}'`).join(', ');
+    const at = loc_own(r.v, changed[0]) !== undefined ? loc_child(r, changed[0]) : r;
+    s.emit('api-security-component-credentials-changed', `security scheme '${name}' now takes its credential differently: ${was} → ${now}`, at, {
+        scheme: name,
+        from: Object.fromEntries(changed.map((k) => [k, loc_own(b.v, k)])),
+        to: Object.fromEntries(changed.map((k) => [k, loc_own(r.v, k)])),
+    });
 }
 function diffFlows(scheme, base, rev, s) {
     for (const flow of FLOWS) {
@@ -42874,6 +43078,32 @@ async function runAction(body) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/actions/lib/annotation-paths.ts
+
+
+/**
+ * A finding as an annotation needs it: the runner places annotations by path from the repository
+ * root, so the file is made relative to the workspace. A file read from git (`REV:path`, such as the
+ * base of a comparison) is annotated on the checked-out file without a line: the line belongs to that
+ * revision, so the message names it. A URL (a pact fetched from a broker) is no file and stays as is.
+ */
+function workspaceRelative(f, cwd, workspace) {
+    if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file))
+        return f;
+    let { file, line, column } = f.location;
+    let message = f.message;
+    const git = (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().resolve(cwd, file)) ? null : /^([^:]{2,}):(.+)$/.exec(file);
+    if (git) {
+        file = git[2];
+        if (line !== undefined)
+            message = `${message} (at line ${line} of ${git[1]})`;
+        line = undefined;
+        column = undefined;
+    }
+    const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(cwd, file)).split((external_node_path_default()).sep).join('/');
+    return { ...f, message, location: { file: rel, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) } };
+}
+
 ;// CONCATENATED MODULE: ./src/actions/breaking-action.ts
 
 
@@ -42918,36 +43148,11 @@ function runBreakingAction() {
             resultFile: getInput('result-file'),
             sarifFile: getInput('sarif-file'),
             extraSummary: [advice, note].filter(Boolean).join('\n\n'),
-            annotationFinding: (f) => annotationFinding(f, cwd, workspace),
+            annotationFinding: (f) => workspaceRelative(f, cwd, workspace),
         });
         setOutput('semver', result.semver);
         return result.verdict;
     });
-}
-/**
- * Annotations need paths from the repository root. A finding located in a `REV:path` source (the
- * base read from git, for removals) is annotated on the checked-out file without a line: its line
- * number belongs to the other version, so the message names it instead.
- */
-function annotationFinding(f, cwd, workspace) {
-    if (!f.location)
-        return f;
-    let file = f.location.file;
-    let { line, column } = f.location;
-    let message = f.message;
-    if (!(0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().resolve(cwd, file))) {
-        const m = /^([^:]{2,}):(.+)$/.exec(file);
-        if (m) {
-            file = m[2];
-            if (line !== undefined)
-                message = `${message} (at line ${line} of ${m[1]})`;
-            line = undefined;
-            column = undefined;
-        }
-    }
-    const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(cwd, file)).split((external_node_path_default()).sep).join('/');
-    const location = { file: rel, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };
-    return { ...f, message, location };
 }
 
 
@@ -42957,7 +43162,7 @@ function annotationFinding(f, cwd, workspace) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _breaking_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2807);
+/* harmony import */ var _breaking_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4239);
 
 await (0,_breaking_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runBreakingAction */ .j)();
 

@@ -29211,7 +29211,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7856:
+/***/ 7529:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37170,8 +37170,6 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -37206,6 +37204,8 @@ function nonEmpty(s) {
     return t ? t : undefined;
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/kit/errors.ts
@@ -38545,7 +38545,7 @@ function unescapePointer(s) {
 function convertSwagger2(src) {
     const converter = new Converter(rewriteRefs(src));
     const value = converter.convert();
-    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path) };
+    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path), external: converter.external };
 }
 /**
  * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
@@ -38580,6 +38580,7 @@ class PrefixMap {
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
     v;
+    external = [];
     /** Converted paths → original ones. */
     back = new PrefixMap();
     /** Original paths → converted ones, where the conversion moved something. */
@@ -38666,7 +38667,14 @@ class Converter {
         }
         return components;
     }
+    /** A `$ref` to another file where a Swagger 2.0 shape is expected (see Converted.external). */
+    noteExternal(at, converted, v, role) {
+        const ref = isObj(v) ? v.$ref : undefined;
+        if (typeof ref === 'string' && !ref.startsWith('#'))
+            this.external.push({ at, converted, ref, role });
+    }
     pathItem(at, item) {
+        this.noteExternal(at, at, item, 'path item');
         const out = {};
         const shared = this.placed(item.parameters, [...at, 'parameters']);
         for (const k of ownKeys(item)) {
@@ -38706,6 +38714,7 @@ class Converter {
     }
     /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
     parameter(p, from, to, forward = true) {
+        this.noteExternal(to, from, p, 'parameter');
         this.back.add(from, to);
         if (forward)
             this.fwd.add(to, from);
@@ -38795,6 +38804,7 @@ class Converter {
         return out;
     }
     response(r, produces, from, to) {
+        this.noteExternal(to, from, r, 'response');
         this.back.add(from, to);
         this.fwd.add(to, from);
         if (!isObj(r) || typeof r.$ref === 'string')
@@ -38913,8 +38923,10 @@ function loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version, pointer } = checkOpenApi(root);
+    const { doc, version, pointer, external } = checkOpenApi(root);
     loader.replace(doc, pointer);
+    if (external)
+        refuseSwagger2External(doc, external, loader);
     loader.checkAllRefs();
     return {
         root: doc,
@@ -38935,6 +38947,25 @@ function parseSource(source, cwd) {
         return { kind: 'git', rev: m[1], rel: external_node_path_default().posix.normalize(m[2].replace(/^\.\//, '')) };
     return { kind: 'file', abs };
 }
+/**
+ * A Swagger 2.0 path item, parameter or response whose `$ref` leads into another file (and not back
+ * into the root, which was converted): it is written in 2.0's shapes and would be misread.
+ */
+function refuseSwagger2External(root, external, loader) {
+    const outside = external.filter(({ converted }) => {
+        let v = root.value;
+        for (const k of converted)
+            v = Array.isArray(v) ? v[Number(k)] : own(v, k);
+        return loader.deref({ v, doc: root, path: converted }).doc !== root;
+    });
+    if (outside.length === 0)
+        return;
+    const { at, ref, role } = outside[0];
+    throw new errors_InputError(`${root.name} at /${at.map(escapePointer).join('/')}: $ref '${ref}': a Swagger 2.0 ${role} kept in another file is not supported` +
+        `${outside.length > 1 ? ` (nor ${outside.length - 1} more such $refs)` : ''}: only the root file is converted to OpenAPI 3, ` +
+        'so what it says would be misread. Bundle the spec into one file first, or convert it to OpenAPI 3 ' +
+        '(schemas kept in other files are fine)', { file: root.name, field: at.join('/') });
+}
 function checkOpenApi(doc) {
     const v = doc.value;
     if (!isObj(v)) {
@@ -38947,8 +38978,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin, pointer } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer };
+        const { value, origin, pointer, external } = convertSwagger2(v);
+        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer, external };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -65248,9 +65279,36 @@ async function comparePacts(pacts, specSource, opts) {
                 location: { file: pact.file },
             });
         }
+        const messages = pact.interactions.filter((it) => /Messages$/.test(it.type));
+        if (messages.length > 0) {
+            // The comparator checks HTTP interactions only: a message has no OpenAPI operation to match.
+            const n = messages.length;
+            const named = messages.slice(0, 5).map((it) => `${it.list}[${it.index}] '${it.description}'`);
+            findings.push({
+                id: 'messages-not-compared',
+                level: 'warning',
+                message: `${pact.consumer} → ${pact.provider}: ${n} message interaction${n === 1 ? ' was' : 's were'} not compared (${named.join(', ')}${n > 5 ? `, and ${n - 5} more` : ''}): ` +
+                    'an OpenAPI spec describes HTTP requests, not messages; verify them with the provider (contract verify --provider-messages-url)',
+                location: { file: pact.file, line: messages[0].line },
+                data: { consumer: pact.consumer, provider: pact.provider, interactions: messages.map((it) => it.description) },
+            });
+        }
         for (const it of pact.interactions) {
             const own = pactFindings.filter((f) => f.data?.interactionIndex === it.index && f.data?.list === it.list);
             const errors = own.filter((f) => f.level === 'error');
+            if (/Messages$/.test(it.type)) {
+                interactions.push({
+                    consumer: pact.consumer,
+                    provider: pact.provider,
+                    description: it.description,
+                    state: it.states.join(' and '),
+                    result: 'not-verified',
+                    file: pact.file,
+                    line: it.line,
+                    detail: 'message interaction: not in the OpenAPI spec, not compared',
+                });
+                continue;
+            }
             interactions.push({
                 consumer: pact.consumer,
                 provider: pact.provider,
@@ -65264,6 +65322,7 @@ async function comparePacts(pacts, specSource, opts) {
         }
     }
     const sorted = sortFindings(findings);
+    const notCompared = interactions.filter((i) => i.result === 'not-verified').length;
     return {
         gate: 'contract',
         mode: 'compare',
@@ -65274,6 +65333,7 @@ async function comparePacts(pacts, specSource, opts) {
             pacts: pacts.length,
             interactions: interactions.length,
             'failed interactions': interactions.filter((i) => i.result === 'fail').length,
+            ...(notCompared > 0 ? { 'not compared (messages)': notCompared } : {}),
         },
     };
 }
@@ -65330,10 +65390,12 @@ function toFinding(r, pact, specName) {
     const operation = method && pathName ? `${method.toUpperCase()} ${pathName}` : undefined;
     const label = it ? `${where.list}[${it.index}] '${it.description}'` : 'the pact';
     const inSpec = operation ? ` (${specName}: ${operation})` : ` (${specName})`;
+    // The field in the pact the finding is about (the comparator's messages rarely name it).
+    const field = where && where.path.length > 1 ? ` at ${where.path.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('')}` : '';
     return {
         id: r.code,
         level: r.type === 'error' ? 'error' : 'warning',
-        message: `${pact.consumer} → ${pact.provider}, ${label}: ${r.message}${inSpec}`,
+        message: `${pact.consumer} → ${pact.provider}, ${label}: ${r.message}${field}${inSpec}`,
         location: { file: pact.file, line: line ?? it?.line },
         operation,
         data: {
@@ -65619,9 +65681,12 @@ function statesOf(it) {
 
 /**
  * Pact files from a list of entries: each a file, or a directory whose `*.json` files are read
- * (not recursive: pact writers put every pact of a run in one directory).
+ * (not recursive: pact writers put every pact of a run in one directory). In a directory, a JSON
+ * file that is plainly something else (no consumer, provider, interactions or messages, such as a
+ * package.json next to the pacts) is skipped and named through `onSkip`; a pact with a broken field
+ * is still an error.
  */
-function readPacts(entries, cwd, field = 'pact-files') {
+function readPacts(entries, cwd, field = 'pact-files', onSkip) {
     const files = [];
     for (const raw of entries) {
         const entry = raw.trim();
@@ -65641,7 +65706,19 @@ function readPacts(entries, cwd, field = 'pact-files') {
                 .sort();
             if (json.length === 0)
                 throw new errors_InputError(`${field}: directory '${entry}' holds no pact files (*.json)`, { file: entry, field });
-            files.push(...json.map((f) => external_node_path_default().join(entry, f)));
+            const pacts = json.filter((f) => {
+                if (looksLikePact(external_node_path_default().join(abs, f)))
+                    return true;
+                onSkip?.(external_node_path_default().join(entry, f).split((external_node_path_default()).sep).join('/'));
+                return false;
+            });
+            if (pacts.length === 0) {
+                throw new errors_InputError(`${field}: directory '${entry}' holds no pact files: ${json.join(', ')} ${json.length === 1 ? 'is JSON but not a pact' : 'are JSON but not pacts'} (no consumer, provider or interactions)`, {
+                    file: entry,
+                    field,
+                });
+            }
+            files.push(...pacts.map((f) => external_node_path_default().join(entry, f)));
         }
         else {
             files.push(entry);
@@ -65659,6 +65736,21 @@ function readPacts(entries, cwd, field = 'pact-files') {
         return true;
     })
         .map((f) => readPactFile(f.split((external_node_path_default()).sep).join('/'), external_node_path_default().resolve(cwd, f)));
+}
+/** False only for a file that is valid JSON and plainly not a pact; anything doubtful is read as a pact (and its errors shown). */
+function looksLikePact(abs) {
+    let json;
+    try {
+        if ((0,external_node_fs_namespaceObject.statSync)(abs).size > 16 * 1024 * 1024)
+            return true;
+        json = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(abs, 'utf8').replace(/^\uFEFF/, ''));
+    }
+    catch {
+        return true;
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+        return false;
+    return ['consumer', 'provider', 'interactions', 'messages'].some((k) => k in json);
 }
 /** Split a list input: one entry per line or comma-separated. */
 function listInput(v) {
@@ -65783,6 +65875,14 @@ export function messageRelay({ url, headers = {}, timeoutMs = 30000 }, calls) {
   const answer = async (m) => {
     const call = { description: String(m.description ?? ''), states: (m.providerStates ?? []).map((s) => String(s?.name ?? s)) };
     calls.push(call);
+    // A provider state that could not be set up (runner-script.ts): the message is not asked for.
+    const failed = globalThis.__apiDeliveryStateFailure;
+    if (failed) {
+      globalThis.__apiDeliveryStateFailure = undefined;
+      call.outcome = 'state-failed';
+      call.detail = "provider state '" + failed.state + "' could not be set up: " + failed.message;
+      return placeholder(call.detail);
+    }
     if (!url) {
       call.outcome = 'no-endpoint';
       return placeholder('no provider-messages-url was given');
@@ -65921,8 +66021,18 @@ function notVerifiedFinding(unverified) {
  *
  * The script is kept as text so that the action bundle, the CLI bundle and the tests all write the
  * same file. Input: one argument, a JSON file { pactEntry, stateHandlers?, messages, options, resultFile }.
- * Output: resultFile = { ok, results?, message?, messageCalls }, where results is the verifier's JSON
- * report and messageCalls what the message relay (message-relay.ts, written next to it) recorded.
+ * Output: resultFile = { ok, results?, message?, messageCalls, stateFailures }, where results is the
+ * verifier's JSON report, messageCalls what the message relay (message-relay.ts, written next to it)
+ * recorded, and stateFailures the state handlers that threw.
+ *
+ * Two things pact-js's verification proxy gets wrong are corrected here, through its requestFilter:
+ * - a state handler that throws is only logged (pact-js answers the core 200), so the interaction
+ *   would run against a provider not in its state and could pass. The failure is recorded, and the
+ *   next request (or message) is answered 500 with the reason instead of reaching the provider, so
+ *   the verifier fails that interaction and never publishes it as verified;
+ * - a request body the proxy parsed (application/json, application/x-www-form-urlencoded) is
+ *   forwarded re-serialised as JSON with the original Content-Length (pact-js#884): form bodies are
+ *   encoded back as a form, and Content-Length is set to what is sent.
  */
 const VERIFY_RUNNER_SCRIPT = String.raw `
 import { createRequire } from 'node:module';
@@ -65932,10 +66042,11 @@ import { messageRelay } from './message-relay.mjs';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const messageCalls = [];
-const write = (out) => writeFileSync(config.resultFile, JSON.stringify({ ...out, messageCalls }));
+const stateFailures = [];
+const write = (out) => writeFileSync(config.resultFile, JSON.stringify({ ...out, messageCalls, stateFailures }));
 try {
   const pact = createRequire(config.pactEntry)(config.pactEntry);
-  const options = { ...config.options, messageProviders: messageRelay(config.messages, messageCalls) };
+  const options = { ...config.options, messageProviders: messageRelay(config.messages, messageCalls), requestFilter };
   if (config.stateHandlers) {
     const mod = await import(pathToFileURL(config.stateHandlers).href);
     const handlers = mod.stateHandlers ?? mod.default?.stateHandlers ?? mod.default;
@@ -65943,7 +66054,7 @@ try {
       write({ ok: false, setup: true, message: config.stateHandlersShown + ': expected a module that exports stateHandlers (or a default export): an object of state name → function' });
       process.exit(0);
     }
-    options.stateHandlers = handlers;
+    options.stateHandlers = wrapHandlers(handlers);
   }
   const verifier = new pact.Verifier(options);
   try {
@@ -65957,6 +66068,53 @@ try {
 }
 // The native core can keep handles open after the report is written.
 setTimeout(() => process.exit(0), 500).unref();
+function wrapHandlers(handlers) {
+  const out = {};
+  for (const [name, h] of Object.entries(handlers)) {
+    const fn = typeof h === 'function' ? { setup: h } : h && typeof h === 'object' ? h : {};
+    const wrap = (action, f) => typeof f !== 'function' ? undefined : async (params) => {
+      try {
+        return await f(params);
+      } catch (e) {
+        const message = String((e && e.message) || e).split('\n')[0];
+        stateFailures.push({ state: name, action, message });
+        if (action === 'setup') globalThis.__apiDeliveryStateFailure = { state: name, message };
+        throw e;
+      }
+    };
+    out[name] = { setup: wrap('setup', fn.setup), teardown: wrap('teardown', fn.teardown) };
+  }
+  return out;
+}
+function requestFilter(req, res, next) {
+  if (req.path === '/_pactSetup' || req.path === '/_messages') return next();
+  const failed = globalThis.__apiDeliveryStateFailure;
+  if (failed) {
+    globalThis.__apiDeliveryStateFailure = undefined;
+    res.status(500).type('text/plain').send("provider state '" + failed.state + "' could not be set up: " + failed.message);
+    return;
+  }
+  const body = req.body;
+  if (body && typeof body === 'object' && !Buffer.isBuffer(body) && !req.headers['transfer-encoding']) {
+    const form = /^application\/x-www-form-urlencoded/i.test(String(req.headers['content-type'] || ''));
+    req.body = Buffer.from(form ? encodeForm(body) : JSON.stringify(body));
+    req.headers['content-length'] = String(req.body.length);
+  }
+  next();
+}
+function encodeForm(value, prefix) {
+  const enc = encodeURIComponent;
+  const parts = [];
+  for (const [k, v] of Object.entries(value)) {
+    const key = prefix ? prefix + '[' + k + ']' : k;
+    const items = Array.isArray(v) ? v : [v];
+    for (const item of items) {
+      if (item && typeof item === 'object') parts.push(encodeForm(item, Array.isArray(v) ? key + '[]' : key));
+      else parts.push(enc(key) + '=' + enc(item == null ? '' : String(item)));
+    }
+  }
+  return parts.filter(Boolean).join('&');
+}
 function parse(s) {
   if (typeof s !== 'string') return undefined;
   try { const v = JSON.parse(s); return v && typeof v === 'object' ? v : undefined; } catch { return undefined; }
@@ -65992,8 +66150,8 @@ async function verifyProvider(opts) {
     }
     opts.log?.(`The provider answers at ${readyUrl}`);
     try {
-        const { report, message, output, messageCalls } = await runVerifier(opts);
-        return { ...judge(opts, report, message, messageCalls, provider?.log), log: output };
+        const { report, message, output, messageCalls, stateFailures } = await runVerifier(opts);
+        return { ...judge(opts, report, message, messageCalls, provider?.log, stateFailures), log: output };
     }
     finally {
         await provider?.stop();
@@ -66081,14 +66239,25 @@ async function runVerifier(opts) {
         }
         if (out.setup)
             throw new errors_InputError(`verify: ${out.message}`, { field: opts.stateHandlers ? 'state-handlers' : 'pact-files' });
-        return { report: out.results, message: out.ok ? undefined : out.message, output: output.text(), messageCalls: out.messageCalls ?? [] };
+        return {
+            report: out.results,
+            message: out.ok ? undefined : out.message,
+            output: output.text(),
+            messageCalls: out.messageCalls ?? [],
+            stateFailures: out.stateFailures ?? [],
+        };
     }
     finally {
         (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
     }
 }
-function judge(opts, report, message, messageCalls, providerLog) {
+function judge(opts, report, message, messageCalls, providerLog, stateFailures = []) {
     const findings = [];
+    // Setup failures in the order they happened; each explains the next failed interaction in that state.
+    const setupFailures = stateFailures.filter((f) => f.action === 'setup');
+    // Local interactions already matched to a result: two pacts of one consumer (say, from two branches)
+    // share descriptions, and the verifier reports them in the order of the files.
+    const used = new Set();
     const interactions = [];
     const messages = new MessageInteractions(opts.pacts, messageCalls, opts.messagesUrl);
     const unverified = [];
@@ -66100,10 +66269,12 @@ function judge(opts, report, message, messageCalls, providerLog) {
     for (const r of report?.interactionResults ?? []) {
         const consumer = r.consumer ?? '';
         const description = r.description ?? '';
-        const local = findInteraction(opts.pacts, consumer, description);
+        const local = findInteraction(opts.pacts, consumer, description, r.providerStates ?? [], used);
         const asMessage = messages.verdictFor(consumer, description, r.providerStates ?? []);
         if (asMessage.kind !== 'http')
             messageCount++;
+        const failedAt = r.result === 'OK' ? -1 : setupFailures.findIndex((f) => (r.providerStates ?? []).includes(f.state));
+        const stateFailure = failedAt >= 0 ? setupFailures.splice(failedAt, 1)[0] : undefined;
         const ok = r.result === 'OK' && asMessage.kind !== 'endpoint-error';
         const row = {
             consumer,
@@ -66114,7 +66285,23 @@ function judge(opts, report, message, messageCalls, providerLog) {
             file: local?.file,
             line: local?.line,
         };
-        if (asMessage.kind === 'not-verified') {
+        if (stateFailure) {
+            // The provider was not in the state the consumer asked for: what it answered proves nothing.
+            row.result = r.pending ? 'pending' : 'fail';
+            row.detail = `provider state '${stateFailure.state}' could not be set up: ${stateFailure.message}`;
+            findings.push({
+                id: 'provider-state-failed',
+                level: r.pending ? 'warning' : 'error',
+                message: `${consumer} → ${row.provider}, '${description}'${row.state ? ` given ${row.state}` : ''}${r.pending ? ' (pending pact: does not fail the build)' : ''}: ` +
+                    `the state handler for '${stateFailure.state}'${opts.stateHandlersShown ? ` in ${opts.stateHandlersShown}` : ''} threw: ${stateFailure.message} (the interaction was not sent to the provider)`,
+                location: local ? { file: local.file, line: local.line } : undefined,
+                operation: local?.operation,
+                data: { consumer, interaction: description, state: row.state, pending: !!r.pending, stateFailed: stateFailure.state, error: stateFailure.message },
+            });
+            if (asMessage.kind === 'not-verified')
+                unverified.push({ row, pending: !!r.pending });
+        }
+        else if (asMessage.kind === 'not-verified') {
             // What the verifier said compares the relay's placeholder, not the provider's message.
             row.result = 'not-verified';
             row.detail = 'message interaction: no provider-messages-url to ask the provider for the message';
@@ -66149,6 +66336,15 @@ function judge(opts, report, message, messageCalls, providerLog) {
         if (!known)
             findings.push({ id: 'verification-error', level: 'error', message: `${e.interaction ?? 'verification'}: ${e.mismatch?.message ?? mismatchText(e.mismatch)}` });
     }
+    const teardowns = stateFailures.filter((f) => f.action === 'teardown');
+    for (const f of teardowns.filter((f, n) => teardowns.findIndex((g) => g.state === f.state && g.message === f.message) === n)) {
+        findings.push({
+            id: 'provider-state-teardown-failed',
+            level: 'warning',
+            message: `The teardown of provider state '${f.state}'${opts.stateHandlersShown ? ` in ${opts.stateHandlersShown}` : ''} threw: ${f.message} (later interactions may run against what it left behind)`,
+            data: { state: f.state, error: f.message },
+        });
+    }
     const notVerified = notVerifiedFinding(unverified);
     if (notVerified)
         findings.push(notVerified);
@@ -66179,13 +66375,15 @@ function judge(opts, report, message, messageCalls, providerLog) {
         },
     };
 }
-function findInteraction(pacts, consumer, description) {
-    for (const p of pacts ?? []) {
-        if (p.consumer !== consumer)
-            continue;
-        const it = p.interactions.find((i) => i.description === description);
-        if (!it)
-            continue;
+function findInteraction(pacts, consumer, description, states, used) {
+    const candidates = (pacts ?? []).flatMap((p) => (p.consumer === consumer ? p.interactions.filter((i) => i.description === description).map((it) => ({ p, it })) : []));
+    const key = (c) => `${c.p.file}\n${c.it.list}\n${c.it.index}`;
+    const free = candidates.filter((c) => !used.has(key(c)));
+    // The first one not yet reported, preferring the same provider states; once all are, the first.
+    const pick = free.find((c) => c.it.states.join('\n') === states.join('\n')) ?? free[0] ?? candidates[0];
+    if (pick) {
+        used.add(key(pick));
+        const { p, it } = pick;
         const raw = p.json[it.list][it.index];
         const method = raw?.request?.method;
         const reqPath = raw?.request?.path;
@@ -66248,11 +66446,12 @@ async function runContract(mode, i) {
     }
 }
 const cwdOf = (i) => i.cwd ?? process.cwd();
+const skipNote = (i) => (file) => i.log?.(`${file}: not a pact (no consumer, provider or interactions), skipped`);
 async function runCompare(i) {
     const failOn = parseFailOn(i.failOn);
     if (!i.openapi?.trim())
         throw new errors_InputError('openapi: required (the provider\'s OpenAPI spec file)', { field: 'openapi' });
-    const pacts = readPacts(listInput(i.pactFiles), cwdOf(i));
+    const pacts = readPacts(listInput(i.pactFiles), cwdOf(i), 'pact-files', skipNote(i));
     return comparePacts(pacts, i.openapi.trim(), { cwd: cwdOf(i), failOn });
 }
 async function runConsumer(i) {
@@ -66286,7 +66485,7 @@ async function runConsumer(i) {
     const entries = listInput(i.pactFiles);
     if (entries.length === 0)
         throw new errors_InputError('pact-files: required (the directory the consumer tests write pacts to, e.g. pacts)', { field: 'pact-files' });
-    const pacts = readPacts(entries, cwd);
+    const pacts = readPacts(entries, cwd, 'pact-files', skipNote(i));
     const interactions = pacts.flatMap((p) => p.interactions.map((it) => ({
         consumer: p.consumer,
         provider: p.provider,
@@ -66344,7 +66543,7 @@ async function runProvider(i) {
     if (all.length === 0 && !useBroker) {
         throw new errors_InputError('pact-files or broker-url: give the pacts to verify (local files or pact URLs, or a broker to fetch them from)', { field: 'pact-files' });
     }
-    const pacts = entries.length > 0 ? readPacts(entries, cwd) : undefined;
+    const pacts = entries.length > 0 ? readPacts(entries, cwd, 'pact-files', skipNote(i)) : undefined;
     const providers = [...new Set((pacts ?? []).map((p) => p.provider))];
     const provider = i.provider?.trim() || (providers.length === 1 ? providers[0] : undefined);
     if (!provider) {
@@ -66622,7 +66821,7 @@ function contractSummary(result) {
         parts.push(`### ${title}\n\n| Consumer | Description | State | Result |\n|---|---|---|---|\n` +
             shown
                 .map((r) => {
-                const res = RESULT[r.result] ?? r.result;
+                const res = result.mode === 'compare' && r.result === 'not-verified' ? '⚠️ not compared (message: not in the OpenAPI spec)' : (RESULT[r.result] ?? r.result);
                 const detail = r.detail && r.result !== 'pass' ? `<br>${escapeCell(r.detail.length > 300 ? `${r.detail.slice(0, 300)}…` : r.detail)}` : '';
                 return `| ${escapeCell(r.consumer)} | ${escapeCell(r.description)} | ${r.state ? escapeCell(r.state) : '—'} | ${res}${detail} |`;
             })
@@ -66706,6 +66905,32 @@ async function runAction(body) {
         setFailed(`internal error: ${e.stack ?? e}`);
         process.exitCode = EXIT.internal;
     }
+}
+
+;// CONCATENATED MODULE: ./src/actions/lib/annotation-paths.ts
+
+
+/**
+ * A finding as an annotation needs it: the runner places annotations by path from the repository
+ * root, so the file is made relative to the workspace. A file read from git (`REV:path`, such as the
+ * base of a comparison) is annotated on the checked-out file without a line: the line belongs to that
+ * revision, so the message names it. A URL (a pact fetched from a broker) is no file and stays as is.
+ */
+function workspaceRelative(f, cwd, workspace) {
+    if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file))
+        return f;
+    let { file, line, column } = f.location;
+    let message = f.message;
+    const git = (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().resolve(cwd, file)) ? null : /^([^:]{2,}):(.+)$/.exec(file);
+    if (git) {
+        file = git[2];
+        if (line !== undefined)
+            message = `${message} (at line ${line} of ${git[1]})`;
+        line = undefined;
+        column = undefined;
+    }
+    const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(cwd, file)).split((external_node_path_default()).sep).join('/');
+    return { ...f, message, location: { file: rel, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) } };
 }
 
 ;// CONCATENATED MODULE: ./src/actions/contract-action.ts
@@ -66799,15 +67024,6 @@ function runContractAction() {
         return result.verdict;
     });
 }
-/** Annotations need paths from the repository root. */
-function workspaceRelative(f, cwd, workspace) {
-    if (!f.location)
-        return f;
-    const abs = external_node_path_default().resolve(cwd, f.location.file);
-    if (!(0,external_node_fs_namespaceObject.existsSync)(abs))
-        return f;
-    return { ...f, location: { ...f.location, file: external_node_path_default().relative(workspace, abs).split((external_node_path_default()).sep).join('/') } };
-}
 
 
 /***/ }),
@@ -66816,7 +67032,7 @@ function workspaceRelative(f, cwd, workspace) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _contract_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7856);
+/* harmony import */ var _contract_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7529);
 
 await (0,_contract_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runContractAction */ .y)();
 

@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6876:
+/***/ 8161:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31324,8 +31324,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -31624,6 +31622,8 @@ function designText(result) {
     return lines.length ? lines.join('\n') + '\n' : '';
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/kit/errors.ts
@@ -32096,7 +32096,7 @@ function unescapePointer(s) {
 function convertSwagger2(src) {
     const converter = new Converter(rewriteRefs(src));
     const value = converter.convert();
-    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path) };
+    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path), external: converter.external };
 }
 /**
  * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
@@ -32131,6 +32131,7 @@ class PrefixMap {
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
     v;
+    external = [];
     /** Converted paths → original ones. */
     back = new PrefixMap();
     /** Original paths → converted ones, where the conversion moved something. */
@@ -32217,7 +32218,14 @@ class Converter {
         }
         return components;
     }
+    /** A `$ref` to another file where a Swagger 2.0 shape is expected (see Converted.external). */
+    noteExternal(at, converted, v, role) {
+        const ref = isObj(v) ? v.$ref : undefined;
+        if (typeof ref === 'string' && !ref.startsWith('#'))
+            this.external.push({ at, converted, ref, role });
+    }
     pathItem(at, item) {
+        this.noteExternal(at, at, item, 'path item');
         const out = {};
         const shared = this.placed(item.parameters, [...at, 'parameters']);
         for (const k of ownKeys(item)) {
@@ -32257,6 +32265,7 @@ class Converter {
     }
     /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
     parameter(p, from, to, forward = true) {
+        this.noteExternal(to, from, p, 'parameter');
         this.back.add(from, to);
         if (forward)
             this.fwd.add(to, from);
@@ -32346,6 +32355,7 @@ class Converter {
         return out;
     }
     response(r, produces, from, to) {
+        this.noteExternal(to, from, r, 'response');
         this.back.add(from, to);
         this.fwd.add(to, from);
         if (!isObj(r) || typeof r.$ref === 'string')
@@ -32464,8 +32474,10 @@ function loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version, pointer } = checkOpenApi(root);
+    const { doc, version, pointer, external } = checkOpenApi(root);
     loader.replace(doc, pointer);
+    if (external)
+        refuseSwagger2External(doc, external, loader);
     loader.checkAllRefs();
     return {
         root: doc,
@@ -32486,6 +32498,25 @@ function parseSource(source, cwd) {
         return { kind: 'git', rev: m[1], rel: external_node_path_default().posix.normalize(m[2].replace(/^\.\//, '')) };
     return { kind: 'file', abs };
 }
+/**
+ * A Swagger 2.0 path item, parameter or response whose `$ref` leads into another file (and not back
+ * into the root, which was converted): it is written in 2.0's shapes and would be misread.
+ */
+function refuseSwagger2External(root, external, loader) {
+    const outside = external.filter(({ converted }) => {
+        let v = root.value;
+        for (const k of converted)
+            v = Array.isArray(v) ? v[Number(k)] : own(v, k);
+        return loader.deref({ v, doc: root, path: converted }).doc !== root;
+    });
+    if (outside.length === 0)
+        return;
+    const { at, ref, role } = outside[0];
+    throw new errors_InputError(`${root.name} at /${at.map(escapePointer).join('/')}: $ref '${ref}': a Swagger 2.0 ${role} kept in another file is not supported` +
+        `${outside.length > 1 ? ` (nor ${outside.length - 1} more such $refs)` : ''}: only the root file is converted to OpenAPI 3, ` +
+        'so what it says would be misread. Bundle the spec into one file first, or convert it to OpenAPI 3 ' +
+        '(schemas kept in other files are fine)', { file: root.name, field: at.join('/') });
+}
 function checkOpenApi(doc) {
     const v = doc.value;
     if (!isObj(v)) {
@@ -32498,8 +32529,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin, pointer } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer };
+        const { value, origin, pointer, external } = convertSwagger2(v);
+        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer, external };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -33304,7 +33335,8 @@ function specOperations(spec) {
             continue;
         const item = spec.deref(child(paths, path));
         for (const method of HTTP_METHODS) {
-            const loc = child(item, method);
+            // An operation written as a `$ref` to its own file (DigitalOcean's layout) is read where it points.
+            const loc = spec.deref(child(item, method));
             if (!isObj(loc.v))
                 continue;
             const security = own(loc.v, 'security') ?? rootSecurity;
@@ -33400,6 +33432,32 @@ function parameterNameOk(name, c) {
 function parameterNameIn(name, c) {
     return name.replace(/[^[\].]+/g, (p) => toCase(p, c));
 }
+/**
+ * A schema name: PascalCase, or dotted parts each PascalCase or a version tag, so versioned and
+ * namespaced names (`Pet.v2`, `Billing.Invoice`) pass and `api.v2010.account` does not.
+ */
+function schemaNameOk(name) {
+    const parts = name.split('.');
+    return isCase(parts[0], 'PascalCase') && parts.slice(1).every((p) => VERSION_TAG.test(p) || isCase(p, 'PascalCase'));
+}
+const VERSION_TAG = /^[vV]\d+(?:(?:alpha|beta|rc)\d*)?$/;
+/** A schema name as PascalCase, dotted parts kept (a version tag stays as written). */
+function schemaNameIn(name) {
+    if (!name.includes('.'))
+        return toCase(name, 'PascalCase');
+    return name
+        .split('.')
+        .map((p, i) => (i > 0 && VERSION_TAG.test(p) ? p : toCase(p, 'PascalCase')))
+        .join('.');
+}
+/**
+ * The path of a `paths` key as a URL has it: a `?query` or `#fragment` some specs append to tell
+ * two operations on one path apart (`/oauth2/token#refresh`) is not a path segment.
+ */
+function pathOf(key) {
+    const end = key.search(/[?#]/);
+    return end < 0 ? key : key.slice(0, end);
+}
 /** A path segment's literal parts: `{id}` placeholders removed, `.json` suffixes split off. */
 function segmentParts(segment) {
     return segment
@@ -33457,7 +33515,9 @@ class Collector {
         this.pending.set(k, { id, text, at, key, ops: op ? [op] : [], data });
     }
     findings() {
-        return [...this.pending.values()].map((p) => {
+        const pending = [...this.pending.values()];
+        const locations = locationsOf(pending.map((p) => ({ at: p.at, key: p.key })));
+        return pending.map((p, i) => {
             const [first] = p.ops;
             const also = p.ops.length > 1 ? ` (also in ${plural(p.ops.length - 1, 'other operation')})` : '';
             return {
@@ -33465,17 +33525,35 @@ class Collector {
                 level: DESIGN_RULES[p.id].level,
                 message: first ? `${first}: ${p.text}${also}` : p.text,
                 ...(first ? { operation: first } : {}),
-                location: locationOf(p.at, p.key),
+                location: locations[i],
                 ...(p.data || p.ops.length > 1 ? { data: { ...p.data, ...(p.ops.length > 1 ? { operations: p.ops } : {}) } } : {}),
             };
         });
     }
 }
-/** The file and line of `key` in the node, else of the node itself. */
-function locationOf(at, key) {
-    const paths = key !== undefined && own(at.v, key) !== undefined ? [child(at, key).path, at.path] : [at.path];
-    const line = at.doc.lines(paths).find((l) => l !== undefined);
-    return { file: at.doc.name, ...(line ? { line } : {}) };
+/**
+ * The file and line of each `key` in its node, else of the node itself. One `lines` call per file:
+ * in a JSON file each call scans the text, so one per finding took seconds on a large spec.
+ */
+function locationsOf(places) {
+    const byDoc = new Map();
+    places.forEach(({ at, key }, index) => {
+        let group = byDoc.get(at.doc);
+        if (!group)
+            byDoc.set(at.doc, (group = { paths: [], slots: [] }));
+        const candidates = key !== undefined && own(at.v, key) !== undefined ? [child(at, key).path, at.path] : [at.path];
+        group.slots.push({ index, first: group.paths.length, count: candidates.length });
+        group.paths.push(...candidates);
+    });
+    const out = new Array(places.length);
+    for (const [doc, { paths, slots }] of byDoc) {
+        const lines = doc.lines(paths);
+        for (const { index, first, count } of slots) {
+            const line = lines.slice(first, first + count).find((l) => l !== undefined);
+            out[index] = { file: doc.name, ...(line ? { line } : {}) };
+        }
+    }
+    return out;
 }
 const ERROR_STATUS = /^[45](?:\d\d|XX)$/i;
 const CLIENT_ERROR_STATUS = /^4(?:\d\d|XX)$/i;
@@ -33501,8 +33579,8 @@ function lintSpec(spec, options) {
     checkPaths(spec, root, ops, c);
     const schemas = spec.deref(child(components, 'schemas'));
     for (const name of ownKeys(schemas.v)) {
-        if (!isCase(name, 'PascalCase')) {
-            const fix = toCase(name, 'PascalCase');
+        if (!schemaNameOk(name)) {
+            const fix = schemaNameIn(name);
             c.add('schema-name-not-pascal-case', undefined, `schema '${name}' is not PascalCase${fix !== name ? ` (write '${fix}')` : ''}`, schemas, name);
         }
     }
@@ -33541,6 +33619,12 @@ function checkSecurity(spec, root, components, ops, c) {
     };
     const rootSecurity = child(root, 'security');
     checkNames(rootSecurity, undefined);
+    // A spec with no security anywhere gets one finding, not one per operation (GitHub's has 771).
+    const unsecured = ops.filter((op) => op.security === undefined);
+    if (ops.length > 1 && unsecured.length === ops.length) {
+        c.add('security-missing', undefined, `no operation has a security requirement and the document has none (${ops.length} operations): define components.securitySchemes and a document-wide security (e.g. security: [{bearerAuth: []}]); mark public operations with security: [] and ${PUBLIC_MARKER}: true`, child(root, 'paths'), undefined, { operations: ops.length });
+        ops = ops.filter((op) => op.security !== undefined);
+    }
     for (const op of ops) {
         const own_ = child(op.loc, 'security');
         const written = own_.v !== undefined;
@@ -33548,11 +33632,12 @@ function checkSecurity(spec, root, components, ops, c) {
             checkNames(own_, op.key);
         const marked = own(op.loc.v, PUBLIC_MARKER) === true;
         const where = written ? own_ : rootSecurity;
-        const inherited = written ? '' : ' (the document-wide security)';
+        const inherited = written ? '' : ' (from the document-wide security)';
         if (op.public) {
             if (!marked) {
                 const how = Array.isArray(op.security) && op.security.length === 0 ? 'security: []' : 'an empty {} alternative';
-                c.add('security-public-unmarked', op.key, `can be called without credentials (${how}${inherited}) but is not marked ${PUBLIC_MARKER}: true: mark it if it is public on purpose, else require a scheme`, where);
+                const whence = written ? '' : ' in the document-wide security';
+                c.add('security-public-unmarked', op.key, `can be called without credentials (${how}${whence}) but is not marked ${PUBLIC_MARKER}: true: mark it if it is public on purpose, else require a scheme`, where);
             }
         }
         else if (!op.protected) {
@@ -33589,23 +33674,32 @@ function checkResponses(spec, op, options, c) {
                     c.add('error-response-without-body', op.key, `${name} declares no body: describe it as ${expected} (RFC 9457 problem details)`, r);
             }
             else if (!types.some((t) => options.errorMediaTypes.includes(mediaTypeKey(t)))) {
-                c.add('error-response-not-problem-json', op.key, `${name} is ${types.join(', ')}, not ${expected} (RFC 9457 problem details)`, r, 'content', { status, mediaTypes: types });
+                c.add('error-response-not-problem-json', op.key, `${name} is ${types.join(', ')}, not ${expected} (RFC 9457 problem details): return problem details, or add your error format to options.error-media-types in the rules file`, r, 'content', { status, mediaTypes: types });
             }
         }
         else if (SUCCESS_STATUS.test(status) && !NO_CONTENT.has(status) && op.method !== 'head') {
             if (types.length === 0) {
-                c.add('success-response-schema-missing', op.key, `${name} has no body: describe it with a schema (or answer 204 No Content)`, r);
+                const how = status === '202' ? 'describe the status it returns with a schema (RFC 9110: a 202 points at or describes the pending work)' : 'describe it with a schema (or answer 204 No Content)';
+                c.add('success-response-schema-missing', op.key, `${name} has no body: ${how}`, r);
                 continue;
             }
-            const missing = types.filter((t) => own(child(content, t).v, 'schema') === undefined);
-            if (missing.length > 0)
-                c.add('success-response-schema-missing', op.key, `${name} has no schema for ${missing.join(', ')}`, child(content, missing[0]));
+            // OpenAPI 3.1 describes binary content by its media type alone (`image/png: {}`); 3.0 needs a schema.
+            const missing = types.filter((t) => own(child(content, t).v, 'schema') === undefined && !(spec.version === '3.1' && isBinaryMediaType(t)));
+            if (missing.length > 0) {
+                const binary = spec.version !== '3.1' && missing.some(isBinaryMediaType) ? ' (binary content: schema: {type: string, format: binary})' : '';
+                c.add('success-response-schema-missing', op.key, `${name} has no schema for ${missing.join(', ')}${binary}`, child(content, missing[0]));
+            }
         }
     }
 }
+/** Media types whose body is bytes, not a structure a schema describes. */
+function isBinaryMediaType(t) {
+    const m = mediaTypeKey(t);
+    return /^(?:image|audio|video|font)\//.test(m) || ['application/octet-stream', 'application/pdf', 'application/zip', 'application/gzip'].includes(m);
+}
 // ---------------------------------------------------------------- naming
 function checkParameters(op, options, c) {
-    const template = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    const template = [...pathOf(op.path).matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
     const declared = new Set();
     for (const p of op.parameters) {
         const where = own(p.v, 'in');
@@ -33630,6 +33724,7 @@ function checkParameters(op, options, c) {
 }
 function checkOperationIds(ops, c) {
     const first = new Map();
+    const duplicates = [];
     for (const op of ops) {
         const id = own(op.loc.v, 'operationId');
         if (!nonEmpty(id)) {
@@ -33637,20 +33732,25 @@ function checkOperationIds(ops, c) {
             continue;
         }
         const known = first.get(id);
-        if (!known) {
+        if (!known)
             first.set(id, op);
-            continue;
-        }
-        const [line] = known.loc.doc.lines([child(known.loc, 'operationId').path]);
-        c.add('operation-id-duplicate', op.key, `operationId '${id}' is also the operationId of ${known.key}${line ? ` (line ${line})` : ''}: operationIds must be unique`, op.loc, 'operationId');
+        else
+            duplicates.push({ op, id: id, known });
     }
+    // The first use's line, looked up for all duplicates at once (one scan per file).
+    const lines = locationsOf(duplicates.map((d) => ({ at: d.known.loc, key: 'operationId' })));
+    duplicates.forEach(({ op, id, known }, i) => {
+        const { file, line } = lines[i];
+        const where = line ? ` (${known.loc.doc === op.loc.doc ? '' : `${file}:`}line ${line})` : '';
+        c.add('operation-id-duplicate', op.key, `operationId '${id}' is also the operationId of ${known.key}${where}: operationIds must be unique`, op.loc, 'operationId');
+    });
 }
 function checkPaths(spec, root, ops, c) {
     const paths = spec.deref(child(root, 'paths'));
     for (const path of ownKeys(paths.v)) {
         if (!path.startsWith('/'))
             continue;
-        const bad = nonKebabSegments(path);
+        const bad = nonKebabSegments(pathOf(path));
         if (bad.length === 0)
             continue;
         const list = bad.map((b) => `'${b.segment}'`).join(', ');
@@ -33748,6 +33848,7 @@ function isData(key, parentKey, value) {
 
 ;// CONCATENATED MODULE: ./src/design/prd.ts
 
+
 const PRD_SECTIONS = [
     { title: 'Problem', match: /^problem\b/i },
     { title: 'Consumers', match: /^consumers?\b/i },
@@ -33758,6 +33859,14 @@ const PRD_SECTIONS = [
 ];
 const ASVS_LEVEL = /\b(?:level|L)\s*:?\s*[123]\b/i;
 const ENDPOINT = /\b(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE)\s+`?(\/[^\s`|),;]*)/g;
+/** An ATX heading (up to three spaces of indent; a closing run of #s after a space is not part of the title). */
+const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*$/;
+/** A setext heading's underline: `===` (level 1) or `---` (level 2) under a paragraph. */
+const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
+/** `---`, `***`, `___` (spaces allowed between): a horizontal rule. */
+const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+/** A line that can be (part of) a paragraph, hence a setext heading: not a list item, table row, quote or indented code. */
+const PARAGRAPH_TEXT = /^ {0,3}(?![-*+][ \t]|\d{1,9}[.)][ \t]|[|>])\S/;
 /** Blank out HTML comments, keeping line numbers (an unclosed comment runs to the end). */
 function withoutComments(text) {
     return text.replace(/<!--[\s\S]*?(?:-->|$)/g, (m) => m.replace(/[^\n]/g, ''));
@@ -33774,23 +33883,75 @@ function endpointKey(method, path) {
 function checkPrd(text, file, operations, specName = 'the spec') {
     const findings = [];
     const add = (id, message, line, operation) => findings.push({ id, level: DESIGN_RULES[id].level, message, location: { file, line }, ...(operation ? { operation } : {}) });
-    const lines = withoutComments(text.replace(/^\uFEFF/, '')).split(/\r?\n/);
+    // CRLF, LF and old Mac CR line endings alike.
+    const lines = withoutComments(text.replace(/^\uFEFF/, '')).split(/\r\n|\r|\n/);
     const blocks = [];
+    /** Headings written so that they are not the `## ` sections they look like (`##Problem`, `### Problem`). */
+    const nearMisses = [];
     let current;
     let fence;
-    lines.forEach((raw, i) => {
-        const f = /^\s*(`{3,}|~{3,})/.exec(raw);
-        if (f && (!fence || f[1].startsWith(fence)))
-            fence = fence ? undefined : f[1];
-        const h = !fence && !f ? /^##(?!#)\s+(.+?)\s*#*\s*$/.exec(raw) : null;
-        if (h) {
-            current = { title: h[1].trim(), line: i + 1, body: [] };
-            blocks.push(current);
-        }
-        else if (/^#(?!#)\s/.test(raw) && !fence) {
+    /** The paragraph being read (lines of plain text since the last blank line): a setext underline makes it a heading. */
+    let paragraph;
+    const open = (title, line, level) => {
+        if (level === 2)
+            blocks.push((current = { title, line, body: [] }));
+        else
             current = undefined; // the document title
+    };
+    lines.forEach((raw, i) => {
+        const f = /^ {0,3}(`{3,}|~{3,})/.exec(raw);
+        if (f && (!fence || f[1].startsWith(fence))) {
+            fence = fence ? undefined : f[1];
+            paragraph = undefined;
+            if (current)
+                current.body.push({ line: i + 1, text: raw });
+            return;
         }
-        else if (current && raw.trim() !== '')
+        if (fence) {
+            if (current && raw.trim() !== '')
+                current.body.push({ line: i + 1, text: raw });
+            return;
+        }
+        const atx = ATX_HEADING.exec(raw);
+        if (atx) {
+            paragraph = undefined;
+            const level = atx[1].length;
+            const title = (atx[2] ?? '').trim();
+            if (level <= 2)
+                return open(title, i + 1, level);
+            nearMisses.push({ line: i + 1, text: raw.trim(), why: `is a level-${level} heading: required sections are '## ' headings` });
+            if (current)
+                current.body.push({ line: i + 1, text: raw });
+            return;
+        }
+        const setext = SETEXT_UNDERLINE.exec(raw);
+        if (setext && paragraph) {
+            // `Title` over `---` (level 2) or `===` (level 1): the paragraph's lines are the heading, not body text.
+            const { line, texts } = paragraph;
+            paragraph = undefined;
+            if (current)
+                current.body = current.body.filter((b) => b.line < line);
+            return open(texts.map((t) => t.trim()).join(' '), line, setext[1].startsWith('=') ? 1 : 2);
+        }
+        if (raw.trim() === '') {
+            paragraph = undefined;
+            return;
+        }
+        if (THEMATIC_BREAK.test(raw)) {
+            paragraph = undefined; // a horizontal rule is no content of its own
+            return;
+        }
+        if (/^ {0,3}#{1,6}[^#\s]/.test(raw))
+            nearMisses.push({ line: i + 1, text: raw.trim(), why: 'is not a heading: put a space after the #s' });
+        if (PARAGRAPH_TEXT.test(raw)) {
+            if (paragraph)
+                paragraph.texts.push(raw);
+            else
+                paragraph = { line: i + 1, texts: [raw] };
+        }
+        else
+            paragraph = undefined;
+        if (current)
             current.body.push({ line: i + 1, text: raw });
     });
     // A {{placeholder}} may run over several lines: reported on its first, every line it covers is unfilled.
@@ -33818,7 +33979,11 @@ function checkPrd(text, file, operations, specName = 'the spec') {
     for (const spec of PRD_SECTIONS) {
         const block = blocks.find((b) => spec.match.test(b.title));
         if (!block) {
-            add('prd-section-missing', `section '## ${spec.title}' is missing`, 1);
+            const miss = nearMisses.find((m) => spec.match.test(m.text.replace(/^#+\s*/, '')));
+            if (miss)
+                add('prd-section-missing', `section '## ${spec.title}' is missing: '${prd_clip(miss.text)}' on line ${miss.line} ${miss.why}`, miss.line);
+            else
+                add('prd-section-missing', `section '## ${spec.title}' is missing`, 1);
             sections.push({ title: spec.title, status: 'missing' });
             continue;
         }
@@ -33835,7 +34000,7 @@ function checkPrd(text, file, operations, specName = 'the spec') {
             add('prd-asvs-level-missing', `section '${block.title}' names no ASVS level: write 'ASVS level 1', '2' or '3' (the level the asvs gate verifies in phase 3)`, block.line);
         }
         if (spec.title === 'Endpoints' && operations) {
-            const known = new Set(operations.map((o) => endpointKey(o.slice(0, o.indexOf(' ')), o.slice(o.indexOf(' ') + 1))));
+            const known = new Set(operations.map((o) => endpointKey(o.slice(0, o.indexOf(' ')), pathOf(o.slice(o.indexOf(' ') + 1)))));
             for (const b of block.body) {
                 for (const m of b.text.matchAll(ENDPOINT)) {
                     const endpoint = `${m[1]} ${m[2]}`;
@@ -33885,6 +34050,7 @@ function prd_clip(s) {
 
 
 
+
 /** Check every input before the spec is loaded, so a bad option is reported as such. */
 function parseDesignInputs(i) {
     const spec = i.spec?.trim();
@@ -33897,16 +34063,51 @@ function parseDesignInputs(i) {
     if (rulesFile) {
         const abs = external_node_path_default().resolve(cwd, rulesFile);
         rejectDirectory(abs, 'rules', 'a YAML rules file', rulesFile);
-        config = parseRulesFile(readTextFile(abs, 'rules', rulesFile), rulesFile);
+        config = parseRulesFile(readTextInput(abs, 'rules', rulesFile, 'a YAML rules file'), rulesFile);
     }
     const prdName = i.prd?.trim() || undefined;
     let prd;
     if (prdName) {
         const abs = external_node_path_default().resolve(cwd, prdName);
         rejectDirectory(abs, 'prd', 'a PRD markdown file', prdName);
-        prd = { name: prdName, text: readTextFile(abs, 'prd', prdName) };
+        prd = { name: prdName, text: readTextInput(abs, 'prd', prdName, 'a markdown PRD') };
     }
     return { spec, prd, rulesFile, config, failOn, cwd };
+}
+/** A PRD or rules file is a short text: anything bigger is the wrong file. */
+const MAX_TEXT_INPUT_BYTES = 10 * 1024 * 1024;
+/**
+ * A PRD or rules file as text: UTF-8, or UTF-16 with a byte order mark (as some Windows editors
+ * save); one that is too big or binary (NUL bytes) is bad input naming the file and the field.
+ */
+function readTextInput(abs, field, shown, what) {
+    let size;
+    try {
+        size = (0,external_node_fs_namespaceObject.statSync)(abs).size;
+    }
+    catch {
+        return readTextFile(abs, field, shown); // its message for a missing or unreadable file
+    }
+    if (size > MAX_TEXT_INPUT_BYTES) {
+        throw new errors_InputError(`${field}: '${shown}' is ${(size / 1048576).toFixed(1)} MB, over the ${MAX_TEXT_INPUT_BYTES / 1048576} MB limit: expected ${what}`, { file: shown, field });
+    }
+    let buf;
+    try {
+        buf = (0,external_node_fs_namespaceObject.readFileSync)(abs);
+    }
+    catch {
+        return readTextFile(abs, field, shown);
+    }
+    let text;
+    if (buf[0] === 0xff && buf[1] === 0xfe)
+        text = buf.subarray(2).toString('utf16le');
+    else if (buf[0] === 0xfe && buf[1] === 0xff)
+        text = Buffer.from(buf.subarray(2)).swap16().toString('utf16le');
+    else
+        text = buf.toString('utf8');
+    if (text.includes('\u0000'))
+        throw new errors_InputError(`${field}: '${shown}' is not a text file (it holds NUL bytes): expected ${what} saved as UTF-8`, { file: shown, field });
+    return text;
 }
 /** Levels from the config; rules turned off are dropped. */
 function applyLevels(findings, config) {
@@ -34021,6 +34222,32 @@ async function runAction(body) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/actions/lib/annotation-paths.ts
+
+
+/**
+ * A finding as an annotation needs it: the runner places annotations by path from the repository
+ * root, so the file is made relative to the workspace. A file read from git (`REV:path`, such as the
+ * base of a comparison) is annotated on the checked-out file without a line: the line belongs to that
+ * revision, so the message names it. A URL (a pact fetched from a broker) is no file and stays as is.
+ */
+function workspaceRelative(f, cwd, workspace) {
+    if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file))
+        return f;
+    let { file, line, column } = f.location;
+    let message = f.message;
+    const git = (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().resolve(cwd, file)) ? null : /^([^:]{2,}):(.+)$/.exec(file);
+    if (git) {
+        file = git[2];
+        if (line !== undefined)
+            message = `${message} (at line ${line} of ${git[1]})`;
+        line = undefined;
+        column = undefined;
+    }
+    const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(cwd, file)).split((external_node_path_default()).sep).join('/');
+    return { ...f, message, location: { file: rel, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) } };
+}
+
 ;// CONCATENATED MODULE: ./src/actions/design-action.ts
 
 
@@ -34050,25 +34277,6 @@ function runDesignAction() {
         return result.verdict;
     });
 }
-/**
- * Annotations need paths from the repository root. A spec read from git (`REV:path`) is annotated
- * on the checked-out file without a line: the line belongs to that revision, so the message names it.
- */
-function workspaceRelative(f, cwd, workspace) {
-    if (!f.location)
-        return f;
-    let { file, line } = f.location;
-    let message = f.message;
-    const git = (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().resolve(cwd, file)) ? null : /^([^:]{2,}):(.+)$/.exec(file);
-    if (git) {
-        file = git[2];
-        if (line !== undefined)
-            message = `${message} (at line ${line} of ${git[1]})`;
-        line = undefined;
-    }
-    const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(cwd, file)).split((external_node_path_default()).sep).join('/');
-    return { ...f, message, location: { file: rel, ...(line !== undefined ? { line } : {}) } };
-}
 
 
 /***/ }),
@@ -34077,7 +34285,7 @@ function workspaceRelative(f, cwd, workspace) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _design_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6876);
+/* harmony import */ var _design_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 
 await (0,_design_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runDesignAction */ .o)();
 

@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3653:
+/***/ 3327:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31324,8 +31324,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -31620,6 +31618,10 @@ function flagsText(r) {
     return lines.length ? lines.join('\n') + '\n' : '';
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/breaking/spec/loc.ts
 function loc_isObj(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -32062,7 +32064,8 @@ function operations_specOperations(spec) {
             continue;
         const item = spec.deref(loc_child(paths, path));
         for (const method of operations_HTTP_METHODS) {
-            const loc = loc_child(item, method);
+            // An operation written as a `$ref` to its own file (DigitalOcean's layout) is read where it points.
+            const loc = spec.deref(loc_child(item, method));
             if (!loc_isObj(loc.v))
                 continue;
             const security = loc_own(loc.v, 'security') ?? rootSecurity;
@@ -32129,6 +32132,7 @@ const RULES = Object.assign(Object.create(null), {
     'endpoint-added': { level: 'info', description: "New operation (method+path) introduced" },
     // Ours (no oasdiff id says it): clients that serialise by the spec send a value the server no longer reads.
     'request-parameter-serialization-changed': { level: 'error', description: "Parameter: style or explode changed, so clients serialise its value differently" },
+    'api-security-component-credentials-changed': { level: 'error', description: "Scheme in components.securitySchemes: where or how the credential is sent changed (API key in/name, HTTP scheme)" },
     'api-security-component-removed': { level: 'info', description: "Scheme dropped from components.securitySchemes" },
     'api-security-component-added': { level: 'info', description: "Scheme introduced in components.securitySchemes" },
     'api-security-component-oauth-url-changed': { level: 'info', description: "OAuth flow of a scheme in components.securitySchemes: authorizationUrl altered" },
@@ -32630,8 +32634,6 @@ function isRule(id) {
     return Object.prototype.hasOwnProperty.call(RULES, id);
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/breaking/spec/json-locate.ts
 /** A whole string (written so that long strings need no backtracking stack) or a bracket. */
 const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|[{}[\]]/g;
@@ -33025,7 +33027,7 @@ function keyText(key) {
 function convertSwagger2(src) {
     const converter = new Converter(rewriteRefs(src));
     const value = converter.convert();
-    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path) };
+    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path), external: converter.external };
 }
 /**
  * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
@@ -33060,6 +33062,7 @@ class PrefixMap {
 const swagger2_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
     v;
+    external = [];
     /** Converted paths → original ones. */
     back = new PrefixMap();
     /** Original paths → converted ones, where the conversion moved something. */
@@ -33146,7 +33149,14 @@ class Converter {
         }
         return components;
     }
+    /** A `$ref` to another file where a Swagger 2.0 shape is expected (see Converted.external). */
+    noteExternal(at, converted, v, role) {
+        const ref = loc_isObj(v) ? v.$ref : undefined;
+        if (typeof ref === 'string' && !ref.startsWith('#'))
+            this.external.push({ at, converted, ref, role });
+    }
     pathItem(at, item) {
+        this.noteExternal(at, at, item, 'path item');
         const out = {};
         const shared = this.placed(item.parameters, [...at, 'parameters']);
         for (const k of loc_ownKeys(item)) {
@@ -33186,6 +33196,7 @@ class Converter {
     }
     /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
     parameter(p, from, to, forward = true) {
+        this.noteExternal(to, from, p, 'parameter');
         this.back.add(from, to);
         if (forward)
             this.fwd.add(to, from);
@@ -33275,6 +33286,7 @@ class Converter {
         return out;
     }
     response(r, produces, from, to) {
+        this.noteExternal(to, from, r, 'response');
         this.back.add(from, to);
         this.fwd.add(to, from);
         if (!loc_isObj(r) || typeof r.$ref === 'string')
@@ -33393,8 +33405,10 @@ function load_loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version, pointer } = checkOpenApi(root);
+    const { doc, version, pointer, external } = checkOpenApi(root);
     loader.replace(doc, pointer);
+    if (external)
+        refuseSwagger2External(doc, external, loader);
     loader.checkAllRefs();
     return {
         root: doc,
@@ -33415,6 +33429,25 @@ function parseSource(source, cwd) {
         return { kind: 'git', rev: m[1], rel: external_node_path_default().posix.normalize(m[2].replace(/^\.\//, '')) };
     return { kind: 'file', abs };
 }
+/**
+ * A Swagger 2.0 path item, parameter or response whose `$ref` leads into another file (and not back
+ * into the root, which was converted): it is written in 2.0's shapes and would be misread.
+ */
+function refuseSwagger2External(root, external, loader) {
+    const outside = external.filter(({ converted }) => {
+        let v = root.value;
+        for (const k of converted)
+            v = Array.isArray(v) ? v[Number(k)] : loc_own(v, k);
+        return loader.deref({ v, doc: root, path: converted }).doc !== root;
+    });
+    if (outside.length === 0)
+        return;
+    const { at, ref, role } = outside[0];
+    throw new errors_InputError(`${root.name} at /${at.map(escapePointer).join('/')}: $ref '${ref}': a Swagger 2.0 ${role} kept in another file is not supported` +
+        `${outside.length > 1 ? ` (nor ${outside.length - 1} more such $refs)` : ''}: only the root file is converted to OpenAPI 3, ` +
+        'so what it says would be misread. Bundle the spec into one file first, or convert it to OpenAPI 3 ' +
+        '(schemas kept in other files are fine)', { file: root.name, field: at.join('/') });
+}
 function checkOpenApi(doc) {
     const v = doc.value;
     if (!loc_isObj(v)) {
@@ -33427,8 +33460,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin, pointer } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer };
+        const { value, origin, pointer, external } = convertSwagger2(v);
+        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer, external };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -34125,6 +34158,79 @@ function matchSubschemas(base, rev, keyword, derefBase, derefRev) {
         loc_child(loc_child(rev, keyword), j),
     ]);
 }
+/**
+ * Whether two schemas, at least one holding allOf, accept the same instances once their allOf
+ * members are folded into one object: properties moved from a schema into an allOf member (or
+ * back) change nothing. Conservative: members saying different things about one keyword, or a
+ * keyword whose meaning depends on its neighbours (`additionalProperties`), fall back to the walk.
+ */
+function sameMergedAllOf(base, rev, derefBase, derefRev) {
+    const b = mergeAllOf(base, derefBase, 0);
+    if (!b)
+        return false;
+    const r = mergeAllOf(rev, derefRev, 0);
+    if (!r || b.props.size !== r.props.size || b.required.size !== r.required.size || b.rest.size !== r.rest.size)
+        return false;
+    for (const n of b.required)
+        if (!r.required.has(n))
+            return false;
+    for (const [n, l] of b.props) {
+        const o = r.props.get(n);
+        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
+            return false;
+    }
+    for (const [k, l] of b.rest) {
+        const o = r.rest.get(k);
+        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
+            return false;
+    }
+    return true;
+}
+function mergeAllOf(loc, deref, depth, into = { props: new Map(), required: new Set(), rest: new Map() }) {
+    const x = deref(loc);
+    if (!loc_isObj(x.v) || depth > 8)
+        return undefined;
+    for (const k of Object.keys(x.v)) {
+        if (k === '$ref' || ANNOTATION_KEYWORDS.has(k))
+            continue;
+        const c = loc_child(x, k);
+        if (k === 'allOf') {
+            if (!Array.isArray(c.v))
+                return undefined;
+            for (let i = 0; i < c.v.length; i++)
+                if (!mergeAllOf(loc_child(c, i), deref, depth + 1, into))
+                    return undefined;
+        }
+        else if (k === 'properties') {
+            if (!loc_isObj(c.v))
+                return undefined;
+            for (const n of Object.keys(c.v)) {
+                const known = into.props.get(n);
+                if (known && !sameSchema(known, loc_child(c, n), deref, deref, true))
+                    return undefined;
+                into.props.set(n, loc_child(c, n));
+            }
+        }
+        else if (k === 'required') {
+            if (!Array.isArray(c.v))
+                return undefined;
+            for (const n of c.v)
+                if (typeof n === 'string')
+                    into.required.add(n);
+        }
+        else if (k === 'additionalProperties' || k === 'unevaluatedProperties' || k === 'patternProperties') {
+            // What these admit depends on the properties of their own schema, not the merged ones.
+            return undefined;
+        }
+        else {
+            const known = into.rest.get(k);
+            if (known && !sameSchema(known, c, deref, deref, true))
+                return undefined;
+            into.rest.set(k, c);
+        }
+    }
+    return into;
+}
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/wrap.ts
 
@@ -34335,6 +34441,8 @@ class SchemaWalker {
         this.sameness = new Sameness(baseSpec, revSpec);
     }
     sameness;
+    derefBase = (l) => this.baseSpec.deref(l);
+    derefRev = (l) => this.revSpec.deref(l);
     /** Whether two nodes say exactly the same in both versions (see Sameness). */
     same(base, rev) {
         return this.sameness.same(base, rev);
@@ -34376,8 +34484,14 @@ class SchemaWalker {
         const base = this.baseSpec.deref(baseIn);
         const rev = this.revSpec.deref(revIn);
         // An allOf member that reads the same still has to be judged when what its allOf requires changed.
-        if (this.sameness.same(base, rev) && !(allOfRequired && !sameSet(allOfRequired.base, allOfRequired.rev)))
+        const requiredKept = !(allOfRequired && !sameSet(allOfRequired.base, allOfRequired.rev));
+        if (this.sameness.same(base, rev) && requiredKept)
             return EMPTY;
+        // Properties moved into (or out of) allOf members, accepting the same instances, change nothing.
+        // (Members added or removed beside properties that stay put are still reported, as oasdiff does.)
+        if (requiredKept && movedAcrossAllOf(base.v, rev.v) && sameMergedAllOf(base, rev, this.derefBase, this.derefRev)) {
+            return EMPTY;
+        }
         const prefix = depth === 0 ? topPrefix : nestedPrefix(topPrefix);
         let key;
         let node;
@@ -34437,6 +34551,10 @@ class SchemaWalker {
             const rv = loc_own(rev.v, k);
             if (loc_isObj(bv) && loc_isObj(rv) && !this.sameness.sameValues(bv, rv, base, rev))
                 out.push([k, loc_child(base, k), loc_child(rev, k)]);
+            else if (k === 'items' && loc_isObj(bv) !== loc_isObj(rv) && bv === undefined !== (rv === undefined) && isArrayType(base.v) && isArrayType(rev.v)) {
+                // `items` dropped (any item) or added: compared with the empty schema, located at the array.
+                out.push(bv === undefined ? [k, anyItems(base), loc_child(rev, k)] : [k, loc_child(base, k), anyItems(rev)]);
+            }
         }
         for (const k of MAPS) {
             const bm = loc_own(base.v, k);
@@ -34499,6 +34617,29 @@ function allOfRequired(base, rev, derefBase, derefRev) {
     const b = side(base, derefBase);
     const r = side(rev, derefRev);
     return b.size === 0 && r.size === 0 ? undefined : { base: b, rev: r };
+}
+function isArrayType(v) {
+    const t = loc_own(v, 'type');
+    return t === 'array' || (Array.isArray(t) && t.includes('array'));
+}
+/** The implicit `items` of an array schema without one: any value, at the array's own place. */
+function anyItems(array) {
+    return { v: {}, doc: array.doc, path: array.path };
+}
+function hasAllOf(v) {
+    return loc_own(v, 'allOf') !== undefined;
+}
+/** One side holds allOf and the other not, or both do and their own properties differ by name. */
+function movedAcrossAllOf(b, r) {
+    const ba = hasAllOf(b);
+    const ra = hasAllOf(r);
+    if (!ba && !ra)
+        return false;
+    if (ba !== ra)
+        return true;
+    const bp = Object.keys(loc_own(b, 'properties') ?? {});
+    const rp = loc_own(r, 'properties');
+    return bp.length !== Object.keys(rp ?? {}).length || bp.some((n) => loc_own(rp, n) === undefined);
 }
 function nestedPrefix(top) {
     if (top === 'request-body')
@@ -34797,8 +34938,22 @@ function parameterPairs(op, base, rev) {
     }
     return out;
 }
+/** Names of a path template's parameters in order (a plain scan: matchAll builds a new RegExp per call). */
 function pathParamOrder(path) {
-    return [...path.matchAll(/\{([^}/]*)\}/g)].map((m) => m[1]);
+    const out = [];
+    for (let open = path.indexOf('{'); open >= 0;) {
+        const close = path.indexOf('}', open);
+        if (close < 0)
+            break;
+        const name = path.slice(open + 1, close);
+        if (name.includes('/'))
+            open = path.indexOf('{', open + 1);
+        else {
+            out.push(name);
+            open = path.indexOf('{', close + 1);
+        }
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/ignore.ts
@@ -35547,7 +35702,10 @@ const compositionFamily = {
         if (wrapped)
             e.emit(`${p.prefix}-wrapped-in-one-of`, `was wrapped in a oneOf of ${wrapped} alternatives`, p.rev, { alternatives: wrapped });
         const listOfTypes = listOfTypesChanged(p);
+        const harmless = !listOfTypes && harmlessOneOfAnyOfSwap(p);
         for (const k of composition_KEYWORDS) {
+            if (harmless && k.keyword !== 'allOf')
+                continue;
             if (k.keyword === 'oneOf' && wrapped)
                 continue;
             if (k.keyword === wrap?.keyword)
@@ -35602,6 +35760,28 @@ function memberName(loc) {
     const n = Number(loc.path[loc.path.length - 1]) + 1;
     const title = loc_own(loc.v, 'title');
     return typeof title === 'string' && title ? `subschema #${n}: ${title}` : `subschema #${n}`;
+}
+/**
+ * The same members moved between oneOf and anyOf in the direction no client notices: a request's
+ * oneOf made anyOf (it accepts more: also values matching several members) or a response's anyOf
+ * made oneOf (it sends less). The other directions are still reported as members lost and gained.
+ */
+function harmlessOneOfAnyOfSwap(p) {
+    const from = p.place.side === 'request' ? 'oneOf' : 'anyOf';
+    const to = from === 'oneOf' ? 'anyOf' : 'oneOf';
+    const b = loc_own(p.base.v, from);
+    const r = loc_own(p.rev.v, to);
+    if (!Array.isArray(b) || !Array.isArray(r) || b.length !== r.length || loc_own(p.base.v, to) !== undefined || loc_own(p.rev.v, from) !== undefined)
+        return false;
+    const used = new Set();
+    for (let i = 0; i < b.length; i++) {
+        const bi = loc_child(loc_child(p.base, from), i);
+        const j = r.findIndex((_, jj) => !used.has(jj) && sameSchema(bi, loc_child(loc_child(p.rev, to), jj), p.deref, p.deref, true));
+        if (j < 0)
+            return false;
+        used.add(j);
+    }
+    return true;
 }
 function isAnnotationOnly(loc) {
     return loc_isObj(loc.v) && loc_ownKeys(loc.v).every((key) => ANNOTATION_KEYWORDS.has(key));
@@ -36368,8 +36548,32 @@ function diffSchemes(base, rev, s) {
             const at = rt !== undefined ? loc_child(r, 'type') : r;
             s.emit('api-security-component-type-changed', `type of security scheme '${name}' changed from '${String(bt)}' to '${String(rt)}'`, at, { scheme: name, from: bt, to: rt });
         }
+        else
+            credentialsChanged(name, b, r, s);
         diffFlows(name, loc_child(b, 'flows'), loc_child(r, 'flows'), s);
     }
+}
+/** Where a scheme of the same type carries the credential: an API key's `in` and `name`, an HTTP scheme's `scheme`. */
+const CREDENTIAL_KEYS = { apiKey: ['in', 'name'], http: ['scheme'] };
+/** Clients send the credential as the spec said: in another header, query parameter or cookie, or another HTTP scheme, it is refused. */
+function credentialsChanged(name, b, r, s) {
+    const keys = CREDENTIAL_KEYS[String(loc_own(b.v, 'type'))] ?? [];
+    // HTTP auth scheme names are case-insensitive (RFC 9110): `Bearer` and `bearer` are one scheme.
+    const read = (v, k) => {
+        const x = loc_own(v, k);
+        return typeof x === 'string' && (k === 'scheme' || (k === 'name' && loc_own(v, 'in') === 'header')) ? x.toLowerCase() : x;
+    };
+    const changed = keys.filter((k) => read(b.v, k) !== read(r.v, k));
+    if (changed.length === 0)
+        return;
+    const was = changed.map((k) => `${k} '${String(loc_own(b.v, k))}'`).join(', ');
+    const now = changed.map((k) => `${k} '${String(loc_own(r.v, k))}'`).join(', ');
+    const at = loc_own(r.v, changed[0]) !== undefined ? loc_child(r, changed[0]) : r;
+    s.emit('api-security-component-credentials-changed', `security scheme '${name}' now takes its credential differently: ${was} → ${now}`, at, {
+        scheme: name,
+        from: Object.fromEntries(changed.map((k) => [k, loc_own(b.v, k)])),
+        to: Object.fromEntries(changed.map((k) => [k, loc_own(r.v, k)])),
+    });
 }
 function diffFlows(scheme, base, rev, s) {
     for (const flow of FLOWS) {
@@ -37206,9 +37410,9 @@ function runLifecycle(i) {
  *
  *   flags:
  *     - name: pets-search          # required: the name operations give in x-feature-flag
- *       owner: '@acme/pets'        # who removes it (a finding when missing)
+ *       owner: '@acme/pets'        # who removes it (a finding when missing); a list for several
  *       created: 2026-01-10        # a finding when missing
- *       status: rolling-out        # rolling-out | on | off | removed (default rolling-out)
+ *       status: rolling-out        # rolling-out | on | off | removed (default rolling-out; any case)
  *       on-since: 2026-02-01       # optional: the day it went fully on
  *       remove-by: 2026-06-30      # optional (alias: expires): the promised removal date
  *       description: …             # optional; x-* keys are free for the team's own data
@@ -37231,6 +37435,22 @@ const DEFAULT_STATUS = 'rolling-out';
 const DATE_FIELDS = ['created', 'remove-by', 'expires', 'on-since'];
 const STRING_FIELDS = ['name', 'owner', 'status', 'description'];
 const KNOWN_FIELDS = [...STRING_FIELDS, ...DATE_FIELDS];
+/**
+ * A register date: `YYYY-MM-DD`, or a date-time whose day counts as written. Beside RFC 3339, the
+ * forms teams write in YAML are read too: a space instead of `T`, no seconds, no zone, a zone without
+ * a colon or written after a space (`2026-01-10 10:00:00`, `2026-01-10T10:00`, `2026-01-10 10:00:00 +02`):
+ * only the day matters here, so the time is checked for sense and then dropped.
+ */
+const LOOSE_DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:[Zz]|[+-](\d{1,2})(?::?(\d{2}))?)?$/;
+function readDate(v) {
+    const strict = lifecycle_parseSunset(v);
+    if (strict.ok || typeof v !== 'string')
+        return strict;
+    const m = LOOSE_DATE_TIME.exec(v.trim());
+    if (!m || Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 60 || Number(m[5] ?? 0) > 23 || Number(m[6] ?? 0) > 59)
+        return strict;
+    return lifecycle_parseSunset(m[1]);
+}
 /** Flags files are a few kilobytes; anything near this is not one. */
 const MAX_BYTES = 4 * 1024 * 1024;
 /** Read and shape-check the flags file at `file` (relative to `cwd`); `field` names the option. */
@@ -37263,7 +37483,7 @@ function parseFlagsFile(text, name) {
         throw new errors_InputError(`${name}: ${top == null ? 'the file is empty' : 'not a flags file'}: ${shape}`, { file: name });
     for (const key of Object.keys(top)) {
         if (key !== 'flags' && !key.startsWith('x-')) {
-            throw new errors_InputError(`${name}${file_at(doc, [key])}: unknown top-level field '${key}': ${shape}`, { file: name, field: key });
+            throw new errors_InputError(`${name}${file_at(doc, [key])}: unknown top-level field '${key}' (the team's own data, YAML anchors included, go under x-* keys): ${shape}`, { file: name, field: key });
         }
     }
     const list = loc_own(top, 'flags');
@@ -37320,7 +37540,7 @@ function readEntry(item, i, file, lineOf) {
             throw new errors_InputError(`${where(key)}.${key}: is ${file_describe(v)}: expected a date written YYYY-MM-DD`, { file, field: `flags[${i}].${key}` });
         }
         const raw = dateValue ? v.toISOString().slice(0, 10) : v;
-        const read = lifecycle_parseSunset(v);
+        const read = readDate(v);
         const line = lineOf(i, key);
         return {
             field: key,
@@ -37337,7 +37557,7 @@ function readEntry(item, i, file, lineOf) {
     const line = lineOf(i, 'name');
     if (line)
         entry.line = line;
-    const owner = str('owner');
+    const owner = ownerOf(item, i, file, where);
     if (owner !== undefined) {
         entry.owner = owner;
         const l = lineOf(i, 'owner');
@@ -37346,7 +37566,8 @@ function readEntry(item, i, file, lineOf) {
     }
     const status = str('status');
     if (status !== undefined) {
-        entry.status = status;
+        // Statuses are words, not identifiers: `ON`, `Rolling-Out` and `removed` mean what they say.
+        entry.status = isKnownStatus(status.trim().toLowerCase()) ? status.trim().toLowerCase() : status;
         const l = lineOf(i, 'status');
         if (l)
             entry.statusLine = l;
@@ -37366,6 +37587,25 @@ function readEntry(item, i, file, lineOf) {
     if (onSince)
         entry.onSince = onSince;
     return entry;
+}
+/**
+ * `owner`: a string, or a list of strings for a flag several people or teams own (shown joined with
+ * ', '; an empty list is no owner).
+ */
+function ownerOf(item, i, file, where) {
+    const v = loc_own(item, 'owner');
+    if (v === undefined || v === null)
+        return undefined;
+    if (typeof v === 'string')
+        return v;
+    if (Array.isArray(v) && v.every((o) => typeof o === 'string')) {
+        return v
+            .map((o) => o.trim())
+            .filter(Boolean)
+            .join(', ');
+    }
+    const why = Array.isArray(v) ? 'is a list with an entry that is not a string: expected a list of strings' : `is ${file_describe(v)}: expected a string`;
+    throw new errors_InputError(`${where('owner')}.owner: ${why}`, { file, field: `flags[${i}].owner` });
 }
 /** The status as the gate reads it: the written one, else the default. */
 function statusOf(e) {
@@ -37512,6 +37752,7 @@ const FLAG_RULES = {
     'flag-cleanup-due': 'warning',
     'flag-unused': 'warning',
     'flag-waived': 'info',
+    'flag-new-spec': 'info',
 };
 function finding(id, message, file, line, extra = {}) {
     return {
@@ -37654,6 +37895,10 @@ function judgeNewOperations(newOps) {
     }
     return findings;
 }
+/** check: the base revision has no such file, so the spec is new and every operation counts as added. */
+function judgeNewSpec(base, rev, revisionFile, operations) {
+    return finding('flag-new-spec', `${base}: the file does not exist at ${rev}: the spec is new, so all ${common_plural(operations, 'operation')} of it count as added and each names its flag (or ${FLAG_KEY}: false); to ship a new API unflagged, give the revision as the base too`, revisionFile, undefined, { data: { base, revision: rev, operations } });
+}
 function check_ok(d) {
     return d?.read.ok ? d.read.day : undefined;
 }
@@ -37670,16 +37915,16 @@ function judgeStale(file, index, ops, o) {
             continue;
         const facts = flagFacts(e);
         const rb = removeByOf(e);
-        let past = false;
         if (rb && rb.read.day < o.today) {
-            past = true;
             const days = o.today - rb.read.day;
             findings.push(finding('flag-past-remove-by', `${named(e)} was to be removed by ${lifecycle_formatDay(rb.read.day)}, ${common_plural(days, 'day')} ago: remove the flag and its code paths, then mark it removed`, file.name, rb.line ?? e.line, {
                 data: { ...facts, daysPast: days },
             }));
         }
         const created = check_ok(e.created);
-        if (!past && created !== undefined && o.today - created > o.maxAgeDays) {
+        // A readable remove-by is the team's own deadline, and rules over the maximum age: past it, the
+        // flag is flag-past-remove-by; before it, the flag is not stale (the message below offers it).
+        if (!rb && created !== undefined && o.today - created > o.maxAgeDays) {
             const age = o.today - created;
             findings.push(finding('flag-too-old', `${named(e)} is ${common_plural(age, 'day')} old (more than ${o.maxAgeDays}) and not removed: finish the rollout and remove it, or set a remove-by date`, file.name, e.created?.line ?? e.line, {
                 data: { ...facts, ageDays: age, maxAgeDays: o.maxAgeDays },
@@ -37710,6 +37955,9 @@ function judgeStale(file, index, ops, o) {
  * - stale (phase 5): flags past their remove-by date, too old, on long enough to remove, unused,
  *   or named by operations but missing from the file.
  */
+
+
+
 
 
 
@@ -37768,6 +38016,32 @@ function register(file, index, ops, today) {
 function result(mode, findings, failOn, metrics, extra) {
     return { gate: 'flags', mode, verdict: result_verdictFor(findings, failOn), findings: result_sortFindings(findings), metrics, flags: [], ...extra };
 }
+/**
+ * For a base written `REV:path` (not a file on disk): the revision when it exists in git but has no
+ * file at that path, i.e. the spec is new since REV; undefined otherwise (a file, a URL, an unknown
+ * revision, no git: the loader reports those).
+ */
+function absentFromRevision(source, cwd) {
+    if (/^https?:\/\//i.test(source) || (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().resolve(cwd, source)))
+        return undefined;
+    const m = /^([^:]+):(.+)$/.exec(source);
+    if (!m || /^[a-zA-Z]$/.test(m[1]))
+        return undefined;
+    const rev = m[1];
+    const rel = external_node_path_default().posix.normalize(m[2].replace(/^\.\//, ''));
+    const git = (...args) => {
+        try {
+            (0,external_node_child_process_namespaceObject.execFileSync)('git', args, { cwd, stdio: 'ignore' });
+            return true;
+        }
+        catch {
+            return false;
+        }
+    };
+    if (!git('rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`))
+        return undefined;
+    return git('cat-file', '-e', '--end-of-options', `${rev}:./${rel}`) ? undefined : rev;
+}
 /** check: the operations `revision` adds to `base` (the breaking engine's endpoint-added) must name their flags. */
 function runFlagsCheck(i) {
     const base = required(i.base, 'base', 'the spec before the change: a file or REV:path such as origin/main:openapi.yaml');
@@ -37776,21 +38050,30 @@ function runFlagsCheck(i) {
     const cwd = i.cwd ?? process.cwd();
     const flagsPath = i.flags?.trim();
     const file = flagsPath ? loadFlagsFile(flagsPath, cwd) : undefined;
-    const baseSpec = load_loadSpec(base, { cwd });
+    const missingAt = absentFromRevision(base, cwd);
+    const baseSpec = missingAt === undefined ? load_loadSpec(base, { cwd }) : undefined;
     const revSpec = load_loadSpec(revision, { cwd });
-    // The breaking engine decides what is new, matching paths as it does (parameter names ignored).
-    const added = new Set(compareSpecs(baseSpec, revSpec).findings.filter((f) => f.id === 'endpoint-added' && f.operation).map((f) => f.operation));
     const ops = operationFlags(revSpec);
+    // The breaking engine decides what is new, matching paths as it does (parameter names ignored). A
+    // spec the base revision does not have yet is a new API: every operation of it is new.
+    const added = baseSpec
+        ? new Set(compareSpecs(baseSpec, revSpec).findings.filter((f) => f.id === 'endpoint-added' && f.operation).map((f) => f.operation))
+        : new Set(ops.map((o) => o.operation));
     const newOps = ops.filter((o) => added.has(o.operation));
     const judged = file ? judgeFile(file) : undefined;
-    const findings = [...(judged?.findings ?? []), ...judgeReferences(ops, file, judged?.index), ...judgeNewOperations(newOps)];
+    const findings = [
+        ...(judged?.findings ?? []),
+        ...judgeReferences(ops, file, judged?.index),
+        ...judgeNewOperations(newOps),
+        ...(missingAt !== undefined ? [judgeNewSpec(base, missingAt, revSpec.root.name, ops.length)] : []),
+    ];
     return result('check', findings, failOn, {
         operations: ops.length,
         'new operations': newOps.length,
         'new operations flagged': newOps.filter((o) => o.ref.kind === 'named').length,
         ...(judged ? { 'flags declared': judged.index.size } : {}),
     }, {
-        base: baseSpec.root.name,
+        base: baseSpec ? baseSpec.root.name : base,
         revision: revSpec.root.name,
         ...(file ? { flagsFile: file.name } : {}),
         flags: register(file, judged?.index, ops),
@@ -37904,6 +38187,32 @@ async function runAction(body) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/actions/lib/annotation-paths.ts
+
+
+/**
+ * A finding as an annotation needs it: the runner places annotations by path from the repository
+ * root, so the file is made relative to the workspace. A file read from git (`REV:path`, such as the
+ * base of a comparison) is annotated on the checked-out file without a line: the line belongs to that
+ * revision, so the message names it. A URL (a pact fetched from a broker) is no file and stays as is.
+ */
+function workspaceRelative(f, cwd, workspace) {
+    if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file))
+        return f;
+    let { file, line, column } = f.location;
+    let message = f.message;
+    const git = (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().resolve(cwd, file)) ? null : /^([^:]{2,}):(.+)$/.exec(file);
+    if (git) {
+        file = git[2];
+        if (line !== undefined)
+            message = `${message} (at line ${line} of ${git[1]})`;
+        line = undefined;
+        column = undefined;
+    }
+    const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(cwd, file)).split((external_node_path_default()).sep).join('/');
+    return { ...f, message, location: { file: rel, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) } };
+}
+
 ;// CONCATENATED MODULE: ./src/actions/flags-action.ts
 
 
@@ -37945,25 +38254,6 @@ function runFlagsAction() {
         return result.verdict;
     });
 }
-/**
- * Annotations need paths from the repository root. A spec read from git (`REV:path`) is annotated
- * on the checked-out file without a line: the line belongs to that revision, so the message names it.
- */
-function workspaceRelative(f, cwd, workspace) {
-    if (!f.location)
-        return f;
-    let { file, line } = f.location;
-    let message = f.message;
-    const git = (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().resolve(cwd, file)) ? null : /^([^:]{2,}):(.+)$/.exec(file);
-    if (git) {
-        file = git[2];
-        if (line !== undefined)
-            message = `${message} (at line ${line} of ${git[1]})`;
-        line = undefined;
-    }
-    const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(cwd, file)).split((external_node_path_default()).sep).join('/');
-    return { ...f, message, location: { file: rel, ...(line !== undefined ? { line } : {}) } };
-}
 
 
 /***/ }),
@@ -37972,7 +38262,7 @@ function workspaceRelative(f, cwd, workspace) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _flags_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3653);
+/* harmony import */ var _flags_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3327);
 
 await (0,_flags_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runFlagsAction */ .x)();
 

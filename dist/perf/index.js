@@ -38812,7 +38812,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9040:
+/***/ 3680:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45346,7 +45346,34 @@ async function runAction(body) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/actions/lib/annotation-paths.ts
+
+
+/**
+ * A finding as an annotation needs it: the runner places annotations by path from the repository
+ * root, so the file is made relative to the workspace. A file read from git (`REV:path`, such as the
+ * base of a comparison) is annotated on the checked-out file without a line: the line belongs to that
+ * revision, so the message names it. A URL (a pact fetched from a broker) is no file and stays as is.
+ */
+function workspaceRelative(f, cwd, workspace) {
+    if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file))
+        return f;
+    let { file, line, column } = f.location;
+    let message = f.message;
+    const git = (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().resolve(cwd, file)) ? null : /^([^:]{2,}):(.+)$/.exec(file);
+    if (git) {
+        file = git[2];
+        if (line !== undefined)
+            message = `${message} (at line ${line} of ${git[1]})`;
+        line = undefined;
+        column = undefined;
+    }
+    const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(cwd, file)).split((external_node_path_default()).sep).join('/');
+    return { ...f, message, location: { file: rel, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) } };
+}
+
 ;// CONCATENATED MODULE: ./src/actions/perf-action.ts
+
 
 
 
@@ -45435,12 +45462,6 @@ function runPerfAction() {
         return result.verdict;
     });
 }
-function workspaceRelative(f, cwd, workspace) {
-    if (!f.location)
-        return f;
-    const rel = external_node_path_default().relative(workspace, external_node_path_default().resolve(cwd, f.location.file)).split((external_node_path_default()).sep).join('/');
-    return { ...f, location: { ...f.location, file: rel } };
-}
 
 
 /***/ }),
@@ -45449,7 +45470,7 @@ function workspaceRelative(f, cwd, workspace) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _perf_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9040);
+/* harmony import */ var _perf_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3680);
 
 await (0,_perf_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runPerfAction */ .Hw)();
 

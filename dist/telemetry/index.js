@@ -52201,7 +52201,7 @@ function keyText(key) {
 function swagger2_convertSwagger2(src) {
     const converter = new Converter(rewriteRefs(src));
     const value = converter.convert();
-    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path) };
+    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path), external: converter.external };
 }
 /**
  * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
@@ -52236,6 +52236,7 @@ class PrefixMap {
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
     v;
+    external = [];
     /** Converted paths → original ones. */
     back = new PrefixMap();
     /** Original paths → converted ones, where the conversion moved something. */
@@ -52322,7 +52323,14 @@ class Converter {
         }
         return components;
     }
+    /** A `$ref` to another file where a Swagger 2.0 shape is expected (see Converted.external). */
+    noteExternal(at, converted, v, role) {
+        const ref = isObj(v) ? v.$ref : undefined;
+        if (typeof ref === 'string' && !ref.startsWith('#'))
+            this.external.push({ at, converted, ref, role });
+    }
     pathItem(at, item) {
+        this.noteExternal(at, at, item, 'path item');
         const out = {};
         const shared = this.placed(item.parameters, [...at, 'parameters']);
         for (const k of ownKeys(item)) {
@@ -52362,6 +52370,7 @@ class Converter {
     }
     /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
     parameter(p, from, to, forward = true) {
+        this.noteExternal(to, from, p, 'parameter');
         this.back.add(from, to);
         if (forward)
             this.fwd.add(to, from);
@@ -52451,6 +52460,7 @@ class Converter {
         return out;
     }
     response(r, produces, from, to) {
+        this.noteExternal(to, from, r, 'response');
         this.back.add(from, to);
         this.fwd.add(to, from);
         if (!isObj(r) || typeof r.$ref === 'string')
@@ -52569,8 +52579,10 @@ function load_loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version, pointer } = checkOpenApi(root);
+    const { doc, version, pointer, external } = checkOpenApi(root);
     loader.replace(doc, pointer);
+    if (external)
+        refuseSwagger2External(doc, external, loader);
     loader.checkAllRefs();
     return {
         root: doc,
@@ -52591,6 +52603,25 @@ function parseSource(source, cwd) {
         return { kind: 'git', rev: m[1], rel: path.posix.normalize(m[2].replace(/^\.\//, '')) };
     return { kind: 'file', abs };
 }
+/**
+ * A Swagger 2.0 path item, parameter or response whose `$ref` leads into another file (and not back
+ * into the root, which was converted): it is written in 2.0's shapes and would be misread.
+ */
+function refuseSwagger2External(root, external, loader) {
+    const outside = external.filter(({ converted }) => {
+        let v = root.value;
+        for (const k of converted)
+            v = Array.isArray(v) ? v[Number(k)] : own(v, k);
+        return loader.deref({ v, doc: root, path: converted }).doc !== root;
+    });
+    if (outside.length === 0)
+        return;
+    const { at, ref, role } = outside[0];
+    throw new InputError(`${root.name} at /${at.map(escapePointer).join('/')}: $ref '${ref}': a Swagger 2.0 ${role} kept in another file is not supported` +
+        `${outside.length > 1 ? ` (nor ${outside.length - 1} more such $refs)` : ''}: only the root file is converted to OpenAPI 3, ` +
+        'so what it says would be misread. Bundle the spec into one file first, or convert it to OpenAPI 3 ' +
+        '(schemas kept in other files are fine)', { file: root.name, field: at.join('/') });
+}
 function checkOpenApi(doc) {
     const v = doc.value;
     if (!isObj(v)) {
@@ -52603,8 +52634,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin, pointer } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer };
+        const { value, origin, pointer, external } = convertSwagger2(v);
+        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer, external };
     }
     if (openapi !== undefined) {
         throw new InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -54093,8 +54124,8 @@ const DEFAULT_NAMES = {
     duration: 'http_request_duration_seconds',
     durationUnit: 'seconds',
 };
-const READY = /^\s*(error-rate|errors|avg|requests|p\(\s*[^)]*\)|p[0-9.]+)\s*(===|==|!=|<=|>=|<|>)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(%|ms|s)?\s*$/i;
-const READY_HELP = 'error-rate<0.01 (or <1%), p95<300ms (p(99)<1s, any percentile), avg<200ms, requests>=100';
+const READY = /^\s*(error-rate|errors|avg|requests|p\(\s*[^)]*\)|p[0-9.]+)\s*(===|==|!=|<=|>=|<|>)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(%|ms|us|µs|μs|s)?\s*$/i;
+const READY_HELP = 'error-rate<0.01 (or <1%), p95<300ms (p(99)<1s, p99<500us, any percentile), avg<200ms, requests>=100';
 /**
  * One ready-made check. The aggregation and the number go through the perf gate's k6 threshold
  * parser (`rate<0.01`, `p(95)<300`, `avg<200`, `count>=100`), so limits and percentiles are read the
@@ -54116,10 +54147,10 @@ function parseReadyCheck(text, field = 'checks') {
     catch (e) {
         throw bad(` (${e.message.replace(/^'[^']*'(: )?/, '')})`);
     }
-    const unit = suffix?.toLowerCase();
+    const unit = suffix?.toLowerCase().replace(/^[µμ]s$/, 'us');
     let limit = t.value;
     if (kind === 'error-rate') {
-        if (unit === 'ms' || unit === 's')
+        if (unit && unit !== '%')
             throw bad(' (an error rate has no time unit)');
         if (unit === '%')
             limit = t.value / 100;
@@ -54133,6 +54164,8 @@ function parseReadyCheck(text, field = 'checks') {
             throw bad(' (a latency is a time: ms or s)');
         if (unit === 's')
             limit = t.value * 1000;
+        if (unit === 'us')
+            limit = t.value / 1000;
     }
     const shown = kind === 'percentile' ? `p${t.percentile}` : kind === 'error-rate' ? 'error-rate' : kind;
     return {
@@ -54220,7 +54253,7 @@ function sumBy(expr, labels) {
 }
 /** The PromQL a check runs. Ready-made checks are built from the names; PromQL checks get $window and $selector replaced. */
 function queryFor(c, names, scope) {
-    const by = scope.by ? [scope.by] : [];
+    const by = scope.by ? scope.by.split(',') : [];
     const w = scope.window;
     const sel = scope.selector;
     const all = sumBy(`rate(${series(names.requests, sel)}[${w}])`, by);
@@ -54243,11 +54276,13 @@ function queryFor(c, names, scope) {
 /** `$window` → the range; `$selector` → the matchers (its comma dropped when there are none). */
 function substitute(query, scope) {
     const sel = scope.selector.trim();
+    // Replacer functions, not strings: a selector such as route=~'/pets$' holds `$'`, which a
+    // replacement string would read as "the text after the match".
     return query
-        .replace(/\$window\b/g, scope.window)
-        .replace(/\$selector\s*,\s*/g, sel ? `${sel},` : '')
-        .replace(/,\s*\$selector\b/g, sel ? `,${sel}` : '')
-        .replace(/\$selector\b/g, sel);
+        .replace(/\$window\b/g, () => scope.window)
+        .replace(/\$selector\s*,\s*/g, () => (sel ? `${sel},` : ''))
+        .replace(/,\s*\$selector\b/g, () => (sel ? `,${sel}` : ''))
+        .replace(/\$selector\b/g, () => sel);
 }
 /** A PromQL double-quoted string. */
 function promString(s) {
@@ -54265,9 +54300,12 @@ function toCheckUnit(c, value, names) {
 const TELEMETRY_RULES = {
     'check-failed': 'error',
     'no-data': 'error',
-    'prometheus-warning': 'info',
+    /** Prometheus warns: an error that did not stop the query, so the value may rest on partial data. */
+    'prometheus-warning': 'warning',
+    /** A PromQL info annotation: a possible issue with the query that may be a false positive. */
+    'prometheus-info': 'info',
 };
-/** Labels as PromQL writes a selector, `__name__` left out; `by` alone shows its value only. */
+/** Labels as PromQL writes a selector, `__name__` left out; `by` (one label) alone shows its value only. */
 function seriesName(labels, by) {
     const keys = Object.keys(labels)
         .filter((k) => k !== '__name__')
@@ -54320,7 +54358,10 @@ function judgeAnswer(c, query, answer, opts) {
     const level = c.noData ?? opts.noData;
     const data = (extra) => ({ check: c.name, threshold, query, window: opts.window, ...extra });
     for (const w of answer.warnings) {
-        findings.push({ id: 'prometheus-warning', level: 'info', message: `${c.name}: Prometheus warns: ${w}`, data: data({}) });
+        findings.push({ id: 'prometheus-warning', level: 'warning', message: `${c.name}: Prometheus warns: ${w} (the value may rest on partial data)`, data: data({}) });
+    }
+    for (const w of answer.infos ?? []) {
+        findings.push({ id: 'prometheus-info', level: 'info', message: `${c.name}: Prometheus notes: ${w}`, data: data({}) });
     }
     if (answer.series.length === 0) {
         rows.push({ check: c.name, series: '', query, value: null, raw: '', shown: 'no series', threshold, result: 'no-data' });
@@ -54339,7 +54380,9 @@ function judgeAnswer(c, query, answer, opts) {
     });
     for (const s of series) {
         const name = seriesName(s.labels, opts.by);
-        const operation = opts.by && s.labels[opts.by] !== undefined ? s.labels[opts.by] : name || undefined;
+        // The finding's operation: the `by` labels' values (`GET /pets` for `by: method,route`), else the series.
+        const byLabels = opts.by ? opts.by.split(',') : [];
+        const operation = byLabels.length && byLabels.every((l) => s.labels[l] !== undefined) ? byLabels.map((l) => s.labels[l]).join(' ') : name || undefined;
         const where = name ? ` for ${name}` : '';
         const value = opts.convert(s.value);
         const shown = showValue(c, value);
@@ -54569,20 +54612,23 @@ function readAnswer(res, text, conn, what, query, attempts) {
     if (apiError)
         throw new ServiceError(`${what}: Prometheus answered an error (${apiError}); query: ${query}`, { field: FIELD });
     const data = body.data;
-    const warnings = [...(Array.isArray(body.warnings) ? body.warnings : []), ...(Array.isArray(body.infos) ? body.infos : [])].map(String);
+    const written = (Array.isArray(body.warnings) ? body.warnings : []).map(String);
+    const isInfo = (w) => /^PromQL info\b/i.test(w);
+    const warnings = written.filter((w) => !isInfo(w));
+    const infos = [...written.filter(isInfo), ...(Array.isArray(body.infos) ? body.infos : []).map(String)];
     if (body.status !== 'success' || !data || typeof data !== 'object') {
         throw new ServiceError(`${what}: the answer from ${conn.url} has no status 'success' and data: ${prometheus_clip(text, 120)}`, { field: FIELD });
     }
     if (data.resultType === 'scalar' && Array.isArray(data.result)) {
         const raw = String(data.result[1]);
-        return { resultType: 'scalar', series: [{ labels: {}, raw, value: sampleValue(raw) }], warnings, attempts };
+        return { resultType: 'scalar', series: [{ labels: {}, raw, value: sampleValue(raw) }], warnings, infos, attempts };
     }
     if (data.resultType === 'vector' && Array.isArray(data.result)) {
         const series = data.result.map((s) => {
             const raw = Array.isArray(s.value) ? String(s.value[1]) : 'NaN';
             return { labels: s.metric && typeof s.metric === 'object' ? { ...s.metric } : {}, raw, value: sampleValue(raw) };
         });
-        return { resultType: 'vector', series, warnings, attempts };
+        return { resultType: 'vector', series, warnings, infos, attempts };
     }
     if (data.resultType === 'matrix') {
         throw new ServiceError(`${what}: the query returns a range vector (matrix); a check needs one value per series: aggregate the range (rate, max_over_time, …); query: ${query}`, { field: 'checks' });
@@ -54673,6 +54719,8 @@ const DEFAULT_RETRIES = 3;
 /** The longest settle time: a job waiting longer should be scheduled later instead. */
 const MAX_WAIT_MS = 6 * 3_600_000;
 const MAX_RETRY_WAIT_MS = 120_000;
+/** How far in the future deployed-at may be (clocks of the deploy system and the runner differ). */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 /** The keys a checks file may hold beside `checks`, and the input each one defaults. */
 const FILE_KEYS = ['window', 'selector', 'by', 'requests-metric', 'status-label', 'error-status', 'duration-metric', 'duration-unit', 'no-data'];
 function readChecksFile(file, cwd) {
@@ -54751,6 +54799,31 @@ function parseSelector(v) {
     }
     return s;
 }
+/** The unit a histogram's name ends with (`…_milliseconds`, `…_ms`, `…_seconds`), if any. */
+function unitOfName(metric) {
+    if (/_(milliseconds|ms)$/.test(metric))
+        return 'milliseconds';
+    if (/_seconds$/.test(metric))
+        return 'seconds';
+    return undefined;
+}
+/** `by`: one label, or several separated by commas (or spaces): `route`, `method,route`. Canonical: `method,route` as given. */
+function parseBy(v) {
+    const s = (v ?? '').trim().replace(/^\((.*)\)$/, '$1');
+    if (!s)
+        return '';
+    const labels = s.split(/[\s,]+/).filter(Boolean);
+    for (const l of labels) {
+        if (!LABEL.test(l))
+            throw new errors_InputError(`by: '${l}' is not a Prometheus label name (by takes label names separated by commas, e.g. route or method,route)`, { field: 'by' });
+        if (l === 'le')
+            throw new errors_InputError("by: 'le' is the histogram's bucket label, not one to judge by", { field: 'by' });
+    }
+    const dup = labels.find((l, k) => labels.indexOf(l) !== k);
+    if (dup)
+        throw new errors_InputError(`by: '${dup}' is given twice`, { field: 'by' });
+    return labels.join(',');
+}
 function parseCount(v, field, fallback, max) {
     const s = (v ?? '').trim();
     if (!s)
@@ -54799,7 +54872,10 @@ function parseTelemetryInputs(i) {
             throw new errors_InputError(`checks: '${c.kind === 'promql' ? c.name : c.source}' is given twice`, { field: 'checks' });
         seen.add(key);
     }
-    const unit = (pick(i.durationUnit, 'duration-unit') ?? '').trim() || DEFAULT_NAMES.durationUnit;
+    const duration = run_name(pick(i.durationMetric, 'duration-metric'), DEFAULT_NAMES.duration, 'duration-metric', METRIC, 'metric');
+    // Unset, the unit is the one the metric's name ends with (Prometheus names carry their unit): a
+    // histogram `…_milliseconds` read as seconds would be off by 1000.
+    const unit = (pick(i.durationUnit, 'duration-unit') ?? '').trim() || unitOfName(duration) || DEFAULT_NAMES.durationUnit;
     if (unit !== 'seconds' && unit !== 'milliseconds')
         throw new errors_InputError(`duration-unit: '${unit}' is not seconds or milliseconds`, { field: 'duration-unit' });
     const errorStatus = (pick(i.errorStatus, 'error-status') ?? '').trim() || DEFAULT_NAMES.errorStatus;
@@ -54807,11 +54883,10 @@ function parseTelemetryInputs(i) {
         requests: run_name(pick(i.requestsMetric, 'requests-metric'), DEFAULT_NAMES.requests, 'requests-metric', METRIC, 'metric'),
         statusLabel: run_name(pick(i.statusLabel, 'status-label'), DEFAULT_NAMES.statusLabel, 'status-label', LABEL, 'label'),
         errorStatus,
-        duration: run_name(pick(i.durationMetric, 'duration-metric'), DEFAULT_NAMES.duration, 'duration-metric', METRIC, 'metric'),
+        duration,
         durationUnit: unit,
     };
-    const byRaw = (pick(i.by, 'by') ?? '').trim();
-    const by = byRaw ? run_name(byRaw, '', 'by', LABEL, 'label') : '';
+    const by = parseBy(pick(i.by, 'by'));
     const windowMs = parseDuration((pick(i.window, 'window') ?? '').trim() || DEFAULT_WINDOW, 'window');
     if (windowMs < 1000)
         throw new errors_InputError(`window: '${pick(i.window, 'window')}' is shorter than a second`, { field: 'window' });
@@ -54848,9 +54923,17 @@ const sleepFor = (ms) => new Promise((r) => setTimeout(r, ms));
 async function checkTelemetry(o, hooks = {}) {
     const now = hooks.now ?? Date.now;
     const sleep = hooks.sleep ?? sleepFor;
+    // A deploy time in the future is a mistake (a wrong year or time zone), not a reason to sleep until
+    // then: beyond a few minutes of clock skew it is bad input, before any wait.
+    if (o.deployedAt !== undefined && o.at === undefined && o.deployedAt - now() > MAX_CLOCK_SKEW_MS) {
+        throw new errors_InputError(`deployed-at: ${new Date(o.deployedAt).toISOString()} is ${formatDuration(o.deployedAt - now())} in the future: give the time the release reached production (RFC 3339 with its offset, or Unix seconds)`, { field: 'deployed-at' });
+    }
     if (o.waitMs > 0) {
         const until = (o.deployedAt ?? now()) + o.waitMs;
         const left = until - now();
+        if (left > MAX_WAIT_MS) {
+            throw new errors_InputError(`wait: until ${new Date(until).toISOString()} is longer than ${formatDuration(MAX_WAIT_MS)} from now: schedule the job later instead`, { field: 'wait' });
+        }
         if (left > 0) {
             hooks.onWait?.(left, until);
             await sleep(left);
@@ -54861,7 +54944,10 @@ async function checkTelemetry(o, hooks = {}) {
     if (o.deployedAt !== undefined) {
         const since = Math.floor((evaluatedAt - o.deployedAt) / 1000) * 1000;
         if (since < 1000) {
-            throw new errors_InputError(`deployed-at: ${new Date(o.deployedAt).toISOString()} is not before the evaluation time ${new Date(evaluatedAt).toISOString()}: nothing to judge yet (use wait to let traffic arrive)`, { field: 'deployed-at' });
+            const when = new Date(o.deployedAt).toISOString();
+            throw new errors_InputError(o.at !== undefined
+                ? `deployed-at: ${when} is not before the evaluation time ${new Date(evaluatedAt).toISOString()} (at): there is no traffic of the release to judge then (give an at after the deploy)`
+                : `deployed-at: ${when} is not before the evaluation time ${new Date(evaluatedAt).toISOString()}: nothing to judge yet (use wait to let traffic arrive)`, { field: 'deployed-at' });
         }
         windowMs = Math.min(windowMs, since);
     }
