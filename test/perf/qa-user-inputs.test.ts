@@ -4,6 +4,7 @@
  * what a k6 user expects (k6's own semantics) and holds the gate to it. Fixtures: test/perf/fixtures/qa/.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
@@ -146,7 +147,8 @@ describe('a metric the budget names that has no measurement never passes silentl
     expect(r.findings[0]!.message).not.toContain('NaN');
   });
 
-  test('machine-readable summary: `checks` is still k6\'s checks rate; p(99) points at the schema, not summaryTrendStats', async () => {
+  // The hand-written machine-readable summary lives in ../shared (CI has it; a user's clone does not).
+  (existsSync(K6_FORMATS) ? test : test.skip)('machine-readable summary: `checks` is still k6\'s checks rate; p(99) points at the schema, not summaryTrendStats', async () => {
     const summary = path.join(K6_FORMATS, 'summary.machine-readable-v1.0.0.HAND-WRITTEN.json');
     const r = await judgePerf({ summary, thresholds: ['checks:rate>0.99', 'iteration_duration:p(99)<10'] });
     expect(row(r, 'checks', 'rate')).toMatchObject({ actual: 1, status: 'pass' });
