@@ -40,18 +40,7 @@ export function pactText(interactions: unknown[], extra: Record<string, unknown>
   );
 }
 
-/** A free port on 127.0.0.1 (bound, read, released). */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../net.js';
 
 export interface Petstore {
   url: string;
