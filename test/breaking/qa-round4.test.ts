@@ -2,7 +2,7 @@
 // large mixed pair). Each test states what a careful reviewer expects and failed before its fix.
 import { describe, expect, it } from '@jest/globals';
 import type { Finding } from '../../src/kit/result.js';
-import { diffTexts, lineOf } from './helpers.js';
+import { diffTexts, lineOf, specWith } from './helpers.js';
 
 /** [id, level, operation] of each finding, sorted. */
 const summary = (findings: readonly Finding[]) => findings.map((f) => [f.id, f.level, f.operation ?? '']).sort((a, b) => (a.join() < b.join() ? -1 : 1));
@@ -240,5 +240,28 @@ ${item}    ByName: {type: object, required: [name], properties: {name: {type: st
     ]);
     const items = r.findings.find((f) => f.operation === 'POST /search')!;
     expect(items.location?.line).toBe(lineOf(rev, 'hits: {type: array}'));
+  });
+});
+
+describe('nullable with null in the enum', () => {
+  it('a 3.0 enum that becomes nullable with null added is one change (became-nullable), not two', () => {
+    const spec = (extra: string) =>
+      specWith(`  /pets:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  color: {type: string, ${extra}}
+`);
+    const f = diffTexts(spec('enum: [red, green]'), spec('nullable: true, enum: [red, green, null]')).findings;
+    expect(f.map((x) => x.id)).toEqual(['response-property-became-nullable']);
+    // null added to an enum that was already nullable is still reported as a value added.
+    const g = diffTexts(spec('nullable: true, enum: [red]'), spec('nullable: true, enum: [red, null]')).findings;
+    expect(g.map((x) => x.id)).toEqual(['response-property-enum-value-added']);
   });
 });
