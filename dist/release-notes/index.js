@@ -44550,10 +44550,16 @@ function checkEnum(p, e) {
     }
     if (!from || !to)
         return;
+    // `null` joining or leaving the enum with `nullable` itself is the nullability change, reported once as such.
+    const nullMoved = nullable(p.base.v) !== nullable(p.rev.v);
     for (const [v, i] of missing(from, to)) {
+        if (v === null && nullMoved)
+            continue;
         emitRule(p, e, ['enum-value-removed'], `enum value '${show(v)}' removed`, loc_child(loc_child(p.base, 'enum'), i), { value: v });
     }
     for (const [v, i] of missing(to, from)) {
+        if (v === null && nullMoved)
+            continue;
         emitRule(p, e, ['enum-value-added'], `enum value '${show(v)}' added`, loc_child(loc_child(p.rev, 'enum'), i), { value: v });
     }
 }
