@@ -1,4 +1,5 @@
 import type { Emitter, RuleFamily, SchemaPair } from '../context.js';
+import { refOf } from '../spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
 import { wrapOf } from './wrap.js';
 
@@ -35,10 +36,16 @@ class ObjectPair {
   readonly kept: string[];
   /** Base properties that moved into the alternatives of a oneOf the revision wraps the schema in. */
   readonly moved: ReadonlySet<string>;
+  private readonly baseProps: unknown;
+  private readonly revProps: unknown;
+  private baseHolder?: Loc;
+  private revHolder?: Loc;
 
   constructor(readonly p: SchemaPair) {
-    const bp = ownKeys(own(p.base.v, 'properties'));
-    const rp = ownKeys(own(p.rev.v, 'properties'));
+    this.baseProps = own(p.base.v, 'properties');
+    this.revProps = own(p.rev.v, 'properties');
+    const bp = ownKeys(this.baseProps);
+    const rp = ownKeys(this.revProps);
     const inBase = new Set(bp);
     const inRev = new Set(rp);
     this.added = rp.filter((n) => !inBase.has(n));
@@ -59,11 +66,18 @@ class ObjectPair {
 
   /** The property's entry under `properties` (where a finding about the property points), not its `$ref` target. */
   baseEntry(name: string): Loc {
-    return child(child(this.p.base, 'properties'), name);
+    return child((this.baseHolder ??= child(this.p.base, 'properties')), name);
   }
 
   revEntry(name: string): Loc {
-    return child(child(this.p.rev, 'properties'), name);
+    return child((this.revHolder ??= child(this.p.rev, 'properties')), name);
+  }
+
+  /** A property's readOnly/writeOnly flag, read in place unless the property is a `$ref` (most kept properties are not looked up). */
+  flag(side: 'base' | 'rev', name: string, key: 'readOnly' | 'writeOnly'): boolean {
+    const raw = own(side === 'base' ? this.baseProps : this.revProps, name);
+    if (refOf(raw) === undefined || own(raw, key) !== undefined) return own(raw, key) === true;
+    return flag(side === 'base' ? this.baseProp(name) : this.revProp(name), key);
   }
 
   /** Names that joined (`to` = true) or left the `required` list of properties present on both sides. */
@@ -109,20 +123,20 @@ function report(e: Emitter, id: string, detail: string, at: Loc, name: string, e
   e.emit(id, detail, at, { property: name, ...extra });
 }
 
+const FLAGS = [
+  ['readOnly', 'read-only'],
+  ['writeOnly', 'write-only'],
+] as const;
+
 /** Flag changes of kept properties, reported as `${side}-${required|optional}-property-became-${not-}${read|write}-only`. */
 function flagChanges(o: ObjectPair, e: Emitter, side: 'request' | 'response'): void {
   for (const name of o.kept) {
-    const b = o.baseProp(name);
-    const r = o.revProp(name);
-    const kind = o.baseReq.has(name) ? 'required' : 'optional';
-    for (const [key, word] of [
-      ['readOnly', 'read-only'],
-      ['writeOnly', 'write-only'],
-    ] as const) {
-      const from = flag(b, key);
-      const to = flag(r, key);
+    for (const [key, word] of FLAGS) {
+      const from = o.flag('base', name, key);
+      const to = o.flag('rev', name, key);
       if (from === to) continue;
-      report(e, `${side}-${kind}-property-became-${to ? '' : 'not-'}${word}`, `${kind} property '${name}' became ${to ? '' : 'not '}${word}`, r, name, {
+      const kind = o.baseReq.has(name) ? 'required' : 'optional';
+      report(e, `${side}-${kind}-property-became-${to ? '' : 'not-'}${word}`, `${kind} property '${name}' became ${to ? '' : 'not '}${word}`, o.revProp(name), name, {
         from,
         to,
       });
