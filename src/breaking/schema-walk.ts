@@ -142,7 +142,11 @@ export class SchemaWalker {
       if (isObj(bv) && isObj(rv) && !this.sameness.sameValues(bv, rv, base, rev)) out.push([k, child(base, k), child(rev, k)]);
       else if (k === 'items' && isObj(bv) !== isObj(rv) && bv === undefined !== (rv === undefined) && isArrayType(base.v) && isArrayType(rev.v)) {
         // `items` dropped (any item) or added: compared with the empty schema, located at the array.
-        out.push(bv === undefined ? [k, anyItems(base), child(rev, k)] : [k, child(base, k), anyItems(rev)]);
+        out.push(bv === undefined ? [k, anySchema(base), child(rev, k)] : [k, child(base, k), anySchema(rev)]);
+      } else if (k === 'additionalProperties' && isObj(bv) !== isObj(rv) && (isAny(bv) || isAny(rv))) {
+        // Extra properties constrained by a schema where any were allowed (absent or `true`), or freed:
+        // the schema is compared with the empty one. (`false` on either side is the properties rules' business.)
+        out.push(isAny(bv) ? [k, anySchema(base), child(rev, k)] : [k, child(base, k), anySchema(rev)]);
       }
     }
     for (const k of MAPS) {
@@ -205,9 +209,14 @@ function isArrayType(v: unknown): boolean {
   return t === 'array' || (Array.isArray(t) && t.includes('array'));
 }
 
-/** The implicit `items` of an array schema without one: any value, at the array's own place. */
-function anyItems(array: Loc): Loc {
-  return { v: {}, doc: array.doc, path: array.path };
+/** An implicit subschema accepting anything (`items` or `additionalProperties` left out), at its holder's place. */
+function anySchema(holder: Loc): Loc {
+  return { v: {}, doc: holder.doc, path: holder.path };
+}
+
+/** `additionalProperties` left out or `true`: any extra property allowed. */
+function isAny(v: unknown): boolean {
+  return v === undefined || v === true;
 }
 
 function hasAllOf(v: unknown): boolean {

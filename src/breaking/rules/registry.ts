@@ -518,6 +518,40 @@ export const RULES: Record<string, RuleInfo> = Object.assign(Object.create(null)
   'response-property-content-encoding-changed': { level: 'error', description: "Property inside a response body: contentEncoding keyword altered" },
 });
 
+// Ours: keywords oasdiff has no ids for. Each takes the levels oasdiff gives the nearest keyword:
+// maxProperties/minProperties those of maxLength/minLength, multipleOf those of a bound (a request
+// that accepts fewer values breaks senders, a response that may send more breaks receivers).
+const WHERE: Record<string, string> = {
+  'request-body': 'Request body (top-level schema/media type)',
+  'request-property': 'Property inside the request body',
+  'request-parameter': 'Request parameter (path/query/header/cookie)',
+  'response-body': 'Response body (top-level schema)',
+  'response-property': 'Property inside a response body',
+};
+const REQUEST = ['request-body', 'request-property', 'request-parameter'];
+const RESPONSE = ['response-body', 'response-property'];
+const BODIES = ['request-body', 'request-property'];
+const OURS: [positions: string[], rest: string, level: Level, what: string][] = [
+  [REQUEST, 'max-properties-decreased', 'error', 'maxProperties bound lowered'],
+  [REQUEST, 'max-properties-increased', 'info', 'maxProperties bound raised'],
+  [REQUEST, 'max-properties-set', 'warning', 'maxProperties bound introduced where none existed'],
+  [REQUEST, 'min-properties-increased', 'error', 'minProperties bound raised'],
+  [REQUEST, 'min-properties-decreased', 'info', 'minProperties bound lowered'],
+  [RESPONSE, 'max-properties-increased', 'error', 'maxProperties bound raised'],
+  [RESPONSE, 'max-properties-unset', 'error', 'maxProperties bound dropped'],
+  [RESPONSE, 'min-properties-decreased', 'error', 'minProperties bound lowered'],
+  [REQUEST, 'multiple-of-added', 'error', 'multipleOf introduced: values that are not multiples are rejected'],
+  [REQUEST, 'multiple-of-removed', 'info', 'multipleOf dropped'],
+  [REQUEST, 'multiple-of-changed', 'error', 'multipleOf changed so that values accepted before are rejected'],
+  [REQUEST, 'multiple-of-generalized', 'info', 'multipleOf changed to a divisor of the old one: every value accepted before still is'],
+  [RESPONSE, 'multiple-of-removed', 'error', 'multipleOf dropped: values need no longer be multiples'],
+  [RESPONSE, 'multiple-of-changed', 'error', 'multipleOf changed so that values may no longer be multiples of the old one'],
+  [BODIES, 'additional-properties-disallowed', 'error', 'additionalProperties became false: properties not listed are rejected'],
+  [BODIES, 'additional-properties-allowed', 'info', 'additionalProperties false lifted: properties not listed are accepted'],
+  [RESPONSE, 'additional-properties-allowed', 'info', 'additionalProperties false lifted: properties not listed may be sent'],
+];
+for (const [positions, rest, level, what] of OURS) for (const at of positions) RULES[`${at}-${rest}`] = { level, description: `${WHERE[at]}: ${what}` };
+
 export function isRule(id: string): boolean {
   return Object.prototype.hasOwnProperty.call(RULES, id);
 }

@@ -1,4 +1,4 @@
-// Value constraints of a schema (bounds, lengths, item counts, pattern) as one table driving one
+// Value constraints of a schema (bounds, lengths, item and property counts, pattern, multipleOf) as one table driving one
 // generic check. Which ids exist for which position and direction is the registry's business: the
 // check emits `${prefix}-${rule}-${action}` for every change and the emitter drops ids that oasdiff
 // does not define (e.g. `response-body-max-decreased`, a narrowing no client notices).
@@ -39,6 +39,8 @@ const BOUNDS: readonly Bound[] = [
   { rule: 'min-length', keyword: 'minLength', read: (s) => num(own(s, 'minLength')) ?? 0 },
   { rule: 'max-items', keyword: 'maxItems', read: (s) => num(own(s, 'maxItems')) },
   { rule: 'min-items', keyword: 'minItems', read: (s) => num(own(s, 'minItems')) },
+  { rule: 'max-properties', keyword: 'maxProperties', read: (s) => num(own(s, 'maxProperties')) },
+  { rule: 'min-properties', keyword: 'minProperties', read: (s) => num(own(s, 'minProperties')) ?? 0 },
 ];
 
 /** Item-count bounds that, on an array parameter, are also read from a misplaced spot: its `items` schema. */
@@ -134,6 +136,34 @@ function checkPattern(p: SchemaPair, e: Emitter): void {
   else emitRule(p, e, ['pattern-changed'], `pattern changed from '${from}' to '${to}'`, keywordAt(p, 'pattern', false), data);
 }
 
+/** Whether `a` is a whole multiple of `b` (both positive), allowing for decimal steps such as 0.01. */
+function isMultiple(a: number, b: number): boolean {
+  const r = a / b;
+  return Math.round(r) >= 1 && Math.abs(r - Math.round(r)) < 1e-9 * Math.max(1, r);
+}
+
+/**
+ * multipleOf: a request accepts the old values iff the old step is a multiple of the new one (10 → 5);
+ * a response keeps sending multiples of the old step iff the new step is a multiple of it (5 → 10).
+ */
+function checkMultipleOf(p: SchemaPair, e: Emitter): void {
+  const step = (v: unknown): number | undefined => {
+    const n = num(own(v, 'multipleOf'));
+    return n !== undefined && n > 0 ? n : undefined;
+  };
+  const from = step(p.base.v);
+  const to = step(p.rev.v);
+  if (from === to) return;
+  const data = { keyword: 'multipleOf', from, to };
+  if (from === undefined) emitRule(p, e, ['multiple-of-added'], `multipleOf ${to} added`, keywordAt(p, 'multipleOf', false), data);
+  else if (to === undefined) emitRule(p, e, ['multiple-of-removed'], `multipleOf ${from} removed`, keywordAt(p, 'multipleOf', true), data);
+  else {
+    const keepsOld = p.place.side === 'request' ? isMultiple(from, to) : isMultiple(to, from);
+    const rest = keepsOld ? (p.place.side === 'request' ? 'multiple-of-generalized' : undefined) : 'multiple-of-changed';
+    if (rest) emitRule(p, e, [rest], `multipleOf changed from ${from} to ${to}`, keywordAt(p, 'multipleOf', false), data);
+  }
+}
+
 export const constraintsFamily: RuleFamily = {
   name: 'schema-constraints',
   schema(p, e) {
@@ -153,5 +183,6 @@ export const constraintsFamily: RuleFamily = {
       }
     }
     checkPattern(p, e);
+    checkMultipleOf(p, e);
   },
 };

@@ -1,6 +1,7 @@
 import type { Emitter, RuleFamily, SchemaPair } from '../context.js';
 import { refOf } from '../spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
+import { emitRule } from './schema-constraints.js';
 import { wrapOf } from './wrap.js';
 
 /**
@@ -21,6 +22,7 @@ export const propertiesFamily: RuleFamily = {
     if (p.place.holder === 'body') {
       if (p.place.side === 'request') requestBody(obj, e);
       else responseBody(obj, e);
+      additionalProperties(p, e);
     } else if (p.place.holder === 'parameter' && p.place.holderName === 'header') {
       headerParameter(obj, e);
     }
@@ -195,6 +197,28 @@ function responseBody(o: ObjectPair, e: Emitter): void {
     }
   }
   flagChanges(o, e, 'response');
+}
+
+/**
+ * `additionalProperties: false` set or lifted (ours: oasdiff has no id). Set, a request rejects the
+ * properties it does not list; lifted, a response may send them. Response narrowing is not reported.
+ */
+function additionalProperties(p: SchemaPair, e: Emitter): void {
+  const closed = (v: unknown) => own(v, 'additionalProperties') === false;
+  const from = closed(p.base.v);
+  const to = closed(p.rev.v);
+  if (from === to) return;
+  // The keyword where it is written: in the revision, else (dropped) in the base.
+  const at = own(p.rev.v, 'additionalProperties') !== undefined ? child(p.rev, 'additionalProperties') : child(p.base, 'additionalProperties');
+  const data = { keyword: 'additionalProperties', from: shown(p.base.v), to: shown(p.rev.v) };
+  if (to) emitRule(p, e, ['additional-properties-disallowed'], 'additionalProperties became false: properties not listed are rejected', at, data);
+  else emitRule(p, e, ['additional-properties-allowed'], 'additionalProperties false lifted: properties not listed are allowed', at, data);
+}
+
+/** `additionalProperties` as a finding's data shows it: true (also when left out), false or 'schema'. */
+function shown(schema: unknown): boolean | string {
+  const v = own(schema, 'additionalProperties');
+  return v === undefined ? true : isObj(v) ? 'schema' : v === false ? false : true;
 }
 
 /** Object-typed header parameters: new required properties and properties that became required. */
