@@ -4,6 +4,7 @@
  */
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { InputError } from '../kit/errors.js';
+import { namesPlace } from './evidence.js';
 
 export const STATUSES = ['pass', 'fail', 'n/a', 'todo'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -266,7 +267,7 @@ export function splitEvidence(cell: string): string[] {
 /** A path (`src/a.ts`, `README.md#L3`), a URL or a probe id, as opposed to a word of prose. */
 function looksLikeEvidence(word: string): boolean {
   const w = word.replace(/^`+|`+$/g, '');
-  return /^(probe:|[a-z][a-z0-9+.-]*:\/\/)/i.test(w) || w.includes('/') || /\.[a-z0-9]+(#.*)?$/i.test(w) || w === '-' || w === '—';
+  return w === '-' || w === '—' || namesPlace(w);
 }
 
 /** A markdown link's destination as a path: percent-escapes decoded for repository paths (URLs stay as written). */

@@ -17,10 +17,16 @@ export type EvidenceProblem =
   | { kind: 'outside-repo'; message: string }
   | { kind: 'invalid'; message: string };
 
+/** Whether text names a place (a repository path, a URL or a probe id) rather than being prose. */
+export function namesPlace(text: string): boolean {
+  if (/^(probe:|[a-z][a-z0-9+.-]*:\/\/)/i.test(text)) return true;
+  const named = text.split('#')[0]!.trim();
+  return named.includes('/') || /\.[a-z0-9]+$/i.test(named);
+}
+
 export function classifyEvidence(text: string): Evidence | EvidenceProblem {
   // A link may name a path with spaces (`docs/Security Review.md`); words without one are prose.
-  const named = text.split('#')[0]!.trim();
-  if (/\s/.test(text) && !named.includes('/') && !/\.[a-z0-9]+$/i.test(named)) {
+  if (/\s/.test(text) && !namesPlace(text)) {
     return { kind: 'invalid', message: `'${text}' is prose, not evidence: cite a repository path (path#L12), an https URL or a probe id, and put the explanation in Notes` };
   }
   if (/^probe:/i.test(text)) return { kind: 'probe', text, probe: text.toLowerCase() };

@@ -63,6 +63,11 @@ describe('markdown checklist', () => {
       'probe:auth',
     ]);
   });
+
+  test('a word is a path by what comes before its #, as the evidence check reads it: `ticket#v2.md` is prose', () => {
+    expect(splitEvidence('docs/a.md#L3 src/b.ts')).toEqual(['docs/a.md#L3', 'src/b.ts']);
+    expect(splitEvidence('ticket#v2.md src/b.ts')).toEqual(['ticket#v2.md src/b.ts']);
+  });
 });
 
 describe('YAML checklist', () => {
