@@ -36,7 +36,7 @@ export const MIGRATION_FAMILIES: readonly MigrationFamily[] = [
   },
   {
     family: 'wider response values',
-    match: /^response-.*(max(-length|-items|-contains)?-(increased|unset)|exclusive-max-increased|min(-length|-items|-contains)?-(decreased|unset)|exclusive-min-decreased|type-generalized|name-generalized)$/,
+    match: /^response-.*(max(-length|-items|-contains|-properties)?-(increased|unset)|exclusive-max-increased|min(-length|-items|-contains|-properties)?-(decreased|unset)|exclusive-min-decreased|multiple-of-(removed|changed)|type-generalized|name-generalized)$/,
     hint: 'Responses may now hold values outside the old limits: relax client-side validation, field sizes and parsing to the new ones.',
   },
   {
@@ -67,7 +67,7 @@ export const MIGRATION_FAMILIES: readonly MigrationFamily[] = [
   {
     family: 'tighter request constraint',
     match:
-      /^request-.*(max(-length|-items|-contains)?-(decreased|set)|exclusive-max-(decreased|set)|min(-length|-items|-contains)?-(increased|set)|exclusive-min-(increased|set)|pattern-(added|changed)|became-enum|enum-value-removed|x-extensible-enum-value-removed|name-specialized)$/,
+      /^request-.*(max(-length|-items|-contains|-properties)?-(decreased|set)|exclusive-max-(decreased|set)|min(-length|-items|-contains|-properties)?-(increased|set)|exclusive-min-(increased|set)|pattern-(added|changed)|multiple-of-(added|changed)|additional-properties-disallowed|became-enum|enum-value-removed|x-extensible-enum-value-removed|name-specialized)$/,
     hint: 'Validate what you send against the new limits before calling; values outside them are rejected with 400.',
   },
   {

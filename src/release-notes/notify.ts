@@ -3,7 +3,8 @@ import type { ApiChangelog } from './changelog.js';
 import { ServiceError } from '../kit/errors.js';
 import type { Consumer } from './consumers.js';
 import { timeoutSignal } from '../kit/inputs.js';
-import { explainGitHubError, type GitHubClient } from './github.js';
+import { explainGitHubError } from './github.js';
+import type { GitHubClient } from '../kit/github-client.js';
 import { changeTable, code, migrationSteps, scheduleTable } from './notes.js';
 
 export interface NoticeInput {

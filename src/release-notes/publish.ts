@@ -6,7 +6,8 @@ import { upsertChangelogFile, upsertChangelogText, type ChangelogAction } from '
 import { parseConsumers, type ConsumersConfig } from './consumers.js';
 import { parseDay } from './dates.js';
 import { buildDocsSite, type DocsSite } from './docs-site.js';
-import { createGitHubClient, parseRepo, type GitHubClient } from './github.js';
+import { parseRepo } from './github.js';
+import { createGitHubClient, type GitHubClient } from '../kit/github-client.js';
 import { renderNotes, releaseTitle } from './notes.js';
 import { notifyConsumers, renderNotice, WEBHOOKS_SENT, webhooksSentMarker, type Notice, type NotifyOutcome, type WebhookOptions } from './notify.js';
 import { markRelease, upsertRelease, type ReleaseOutcome } from './release.js';

@@ -1,4 +1,4 @@
-import type { GitHubClient } from './github.js';
+import type { GitHubClient } from '../kit/github-client.js';
 import { ServiceError } from '../kit/errors.js';
 import { explainGitHubError } from './github.js';
 

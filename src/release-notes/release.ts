@@ -1,5 +1,6 @@
 import { isInputError } from '../kit/errors.js';
-import { explainGitHubError, type GitHubClient } from './github.js';
+import { explainGitHubError } from './github.js';
+import type { GitHubClient } from '../kit/github-client.js';
 
 export interface ReleaseSpec {
   owner: string;

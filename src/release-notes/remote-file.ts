@@ -1,5 +1,6 @@
 import { InputError, isInputError } from '../kit/errors.js';
-import { explainGitHubError, type GitHubClient } from './github.js';
+import { explainGitHubError } from './github.js';
+import type { GitHubClient } from '../kit/github-client.js';
 
 /**
  * Read a file on a branch through the contents API and write it back changed, as one commit; nothing

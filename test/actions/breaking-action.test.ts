@@ -197,6 +197,8 @@ class FakeGitHub {
   requests: Recorded[] = [];
   /** Answer writes (POST/PATCH) with this status instead, as GitHub does for a fork's read-only token. */
   denyWrites?: number;
+  /** Answers given before the real ones, one per request of that method (rate limits, outages). */
+  failures: { method: string; status: number; message: string; headers?: Record<string, string> }[] = [];
   private server: Server = createServer((req, res) => void this.handle(req, res));
   private nextId = 1000;
 
@@ -220,6 +222,12 @@ class FakeGitHub {
     };
     const list = /^\/repos\/o\/r\/issues\/(\d+)\/comments$/.exec(url.pathname);
     const one = /^\/repos\/o\/r\/issues\/comments\/(\d+)$/.exec(url.pathname);
+    const failure = this.failures.findIndex((f) => f.method === req.method);
+    if (failure >= 0) {
+      const f = this.failures.splice(failure, 1)[0]!;
+      res.writeHead(f.status, { 'content-type': 'application/json; charset=utf-8', ...f.headers });
+      return void res.end(JSON.stringify({ message: f.message, documentation_url: 'https://docs.github.com/rest' }));
+    }
     if (req.method !== 'GET' && this.denyWrites) {
       return send(this.denyWrites, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' });
     }
@@ -310,6 +318,42 @@ describe('sticky PR comment (against a REST server on 127.0.0.1)', () => {
     } finally {
       gh.denyWrites = undefined;
     }
+  });
+
+  const SECONDARY = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
+
+  test('a secondary rate limit on the write is waited out and retried: one comment, no warning', async () => {
+    gh.comments = [];
+    gh.requests = [];
+    gh.failures = [{ method: 'POST', status: 403, message: SECONDARY, headers: { 'retry-after': '1' } }];
+    const run = await commentRun();
+    expect(run.code).toBe(1);
+    expect(gh.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'POST']);
+    expect(gh.comments).toHaveLength(1);
+    expect(run.stdout).not.toMatch(/::warning::/);
+    expect(run.summary).not.toContain('not posted');
+  });
+
+  test('a 502 while listing comments is retried, and the existing comment is still updated in place', async () => {
+    gh.requests = [];
+    gh.failures = [{ method: 'GET', status: 502, message: 'Server Error' }];
+    await commentRun();
+    expect(gh.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
+    expect(gh.comments).toHaveLength(1);
+  });
+
+  test('a rate limit that outlasts the retries is a warning and a summary note naming it, not a read-only token; the verdict stands', async () => {
+    gh.comments = [];
+    gh.requests = [];
+    gh.failures = Array.from({ length: 4 }, () => ({ method: 'POST', status: 403, message: SECONDARY, headers: { 'retry-after': '1' } }));
+    const run = await commentRun();
+    expect(run.code).toBe(1);
+    expect(run.outputs.verdict).toBe('fail');
+    expect(gh.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'POST', 'POST', 'POST']);
+    expect(gh.comments).toEqual([]);
+    expect(run.stdout).toMatch(/^::warning::The PR comment was not posted: GitHub kept rate-limiting it after the allowed retries \(HTTP 403/m);
+    expect(run.stdout).not.toMatch(/read-only/);
+    expect(run.summary).toContain('The PR comment was not posted: GitHub kept rate-limiting it');
   });
 
   test('outside a pull_request event no request is made', async () => {

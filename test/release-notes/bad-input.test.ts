@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { releaseNotesCli } from '../../src/cli/release-notes.js';
-import { createGitHubClient, explainGitHubError } from '../../src/release-notes/github.js';
+import { createGitHubClient } from '../../src/kit/github-client.js';
+import { explainGitHubError } from '../../src/release-notes/github.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const V1 = 'examples/petstore/openapi.v1.yaml';

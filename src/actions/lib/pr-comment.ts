@@ -1,9 +1,11 @@
 import * as core from '@actions/core';
 import * as github from '@actions/github';
+import { createGitHubClient } from '../../kit/github-client.js';
 
 /**
- * One sticky comment per PR and marker: found again by the hidden marker and edited in place.
- * Returns a note for the job summary when the token cannot write (a fork's read-only token).
+ * One sticky comment per PR and marker: found again by the hidden marker and edited in place. Rate
+ * limits and 5xx answers are retried (see createGitHubClient). A comment that still cannot be posted
+ * never fails the gate: it returns a note for the job summary (and warns), saying why.
  */
 export async function upsertPrComment(token: string, marker: string, body: string): Promise<string | undefined> {
   const pr = github.context.payload.pull_request;
@@ -12,7 +14,8 @@ export async function upsertPrComment(token: string, marker: string, body: strin
     return undefined;
   }
   const { owner, repo } = github.context.repo;
-  const octokit = github.getOctokit(token);
+  // The base URL is the runner's GITHUB_API_URL (GitHub Enterprise Server included), as @actions/github reads it.
+  const octokit = createGitHubClient({ token, log: (m) => core.info(`comment: ${m}`) });
   const hidden = `<!-- ${marker} -->`;
   const text = `${hidden}\n${body}`;
   try {
@@ -27,12 +30,18 @@ export async function upsertPrComment(token: string, marker: string, body: strin
     }
     return undefined;
   } catch (e) {
-    const status = (e as { status?: number }).status;
-    if (status === 403 || status === 404) {
-      const note = `The PR comment was not posted: the token cannot write to this pull request (HTTP ${status}; a fork's token is read-only). The report is in this summary.`;
-      core.warning(note);
-      return note;
-    }
-    throw e;
+    const note = `The PR comment was not posted: ${whyNotPosted(e)}. The report is in this summary.`;
+    core.warning(note);
+    return note;
   }
+}
+
+function whyNotPosted(e: unknown): string {
+  const status = (e as { status?: number }).status;
+  const message = ((e as { response?: { data?: { message?: string } } }).response?.data?.message ?? (e as Error).message ?? String(e)).split('\n')[0];
+  if ((status === 403 || status === 429) && /rate limit/i.test(message ?? '')) return `GitHub kept rate-limiting it after the allowed retries (HTTP ${status}: ${message})`;
+  if (status === 403 || status === 404) return `the token cannot write to this pull request (HTTP ${status}; a fork's token is read-only)`;
+  if (status === 401) return `GitHub rejected the token (HTTP 401: ${message})`;
+  if ((e as { response?: unknown }).response === undefined) return `GitHub did not answer (after retries): ${message}`;
+  return `GitHub answered HTTP ${status ?? '?'}${status && status >= 500 ? ' (after retries)' : ''}: ${message}`;
 }
