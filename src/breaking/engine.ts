@@ -32,14 +32,16 @@ export function checkBreaking(baseSource: string, revSource: string, opts: Break
 }
 
 /**
- * Walk both specs and hand every change to `sink`: hook changes deduplicated by operation, rule and
- * node; schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop) and, like
+ * Walk both specs and hand every change to `sink`: hook changes deduplicated by operation, rule, node
+ * and message; schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop) and, like
  * oasdiff, the same change under two media types or status codes is reported for each.
  */
 export function diffSpecs(base: Spec, rev: Spec, opts: EngineOptions, sink: ChangeSink): void {
   const seen = new Set<string>();
   const hook: ChangeSink = (id, message, at, operation, data) => {
-    const key = `${operation ?? ''}\u0000${id}\u0000${at ? locId(at) : message}`;
+    // The message too: one node can hold several changes of one rule (a response component under two
+    // status codes, two inherited security requirements), each with its own message.
+    const key = `${operation ?? ''}\u0000${id}\u0000${at ? locId(at) : ''}\u0000${message}`;
     if (seen.has(key)) return;
     seen.add(key);
     sink(id, message, at, operation, data);

@@ -16,8 +16,8 @@ export function pathKey(path: string, includeParamNames: boolean): string {
 }
 
 /**
- * The structural walk: pairs up paths, operations, parameters, bodies, responses, headers and
- * schemas of base and revision, and hands each pair to the rule families.
+ * The structural walk: pairs up paths (and 3.1 webhooks), operations, parameters, bodies, responses,
+ * headers and schemas of base and revision, and hands each pair to the rule families.
  */
 export interface Sinks {
   /** Changes from operation hooks (deduplicated by the engine). */
@@ -29,26 +29,44 @@ export interface Sinks {
 export function walkSpecs(base: Spec, rev: Spec, families: readonly RuleFamily[], scope: Scope, opts: EngineOptions, sinks: Sinks): void {
   for (const f of families) f.spec?.(scope);
   const schemas = new SchemaWalker(families, scope, base, rev);
-  const basePaths = pathsOf(base, opts);
-  const revPaths = pathsOf(rev, opts);
+  walkPaths(pathsOf(base, opts), pathsOf(rev, opts), families, scope, schemas, base, rev, sinks);
+  // Webhooks (OpenAPI 3.1) kept in both versions are compared like paths named `webhook:NAME`, as oasdiff
+  // does; a webhook added or removed as a whole is the paths family's webhook-added/removed.
+  const bw = webhooksOf(base, opts);
+  const rw = webhooksOf(rev, opts);
+  for (const key of [...bw.keys()]) if (!rw.has(key)) bw.delete(key);
+  for (const key of [...rw.keys()]) if (!bw.has(key)) rw.delete(key);
+  if (bw.size > 0) walkPaths(bw, rw, families, scope, schemas, base, rev, sinks);
+}
+
+/** A path as written and its (dereferenced) path item. */
+interface PathEntry {
+  path: string;
+  item: Loc;
+}
+
+function walkPaths(basePaths: Map<string, PathEntry[]>, revPaths: Map<string, PathEntry[]>, families: readonly RuleFamily[], scope: Scope, schemas: SchemaWalker, base: Spec, rev: Spec, sinks: Sinks): void {
   const keys = new Set([...basePaths.keys(), ...revPaths.keys()]);
   for (const key of keys) {
-    const b = basePaths.get(key);
-    const r = revPaths.get(key);
+    const bl = basePaths.get(key);
+    const rl = revPaths.get(key);
     for (const method of METHODS) {
-      const bo = b && own(b.item.v, method);
-      const ro = r && own(r.item.v, method);
-      if (!isObj(bo) && !isObj(ro)) continue;
-      const path = (b && isObj(bo) ? b.path : r?.path) ?? '';
+      // Paths that differ only in parameter names are one endpoint; a spec may still split its methods
+      // over both spellings (`GET /pets/{id}`, `DELETE /pets/{petId}`): each method is read where it is.
+      const b = withMethod(bl, method);
+      const r = withMethod(rl, method);
+      if (!b && !r) continue;
+      const path = (b ?? r)!.path;
+      const revItem = r ?? rl?.[0];
       const op: OperationPair = {
         method,
         path,
         basePath: b?.path,
         revPath: r?.path,
-        base: b && isObj(bo) ? base.deref(child(b.item, method)) : undefined,
-        rev: r && isObj(ro) ? rev.deref(child(r.item, method)) : undefined,
-        basePathItem: b?.item,
-        revPathItem: r?.item,
+        base: b ? base.deref(child(b.item, method)) : undefined,
+        rev: r ? rev.deref(child(r.item, method)) : undefined,
+        basePathItem: b?.item ?? bl?.[0]?.item,
+        revPathItem: revItem?.item,
         operation: `${method.toUpperCase()} ${path}`,
       };
       walkOperation(op, families, scope, schemas, base, rev, sinks);
@@ -56,8 +74,13 @@ export function walkSpecs(base: Spec, rev: Spec, families: readonly RuleFamily[]
   }
 }
 
-function pathsOf(spec: Spec, opts: EngineOptions): Map<string, { path: string; item: Loc }> {
-  const out = new Map<string, { path: string; item: Loc }>();
+/** The entry whose path item has an operation for `method`. */
+function withMethod(list: PathEntry[] | undefined, method: Method): PathEntry | undefined {
+  return list?.find((e) => isObj(own(e.item.v, method)));
+}
+
+function pathsOf(spec: Spec, opts: EngineOptions): Map<string, PathEntry[]> {
+  const out = new Map<string, PathEntry[]>();
   const root: Loc = { v: spec.root.value, doc: spec.root, path: [] };
   const paths = child(root, 'paths');
   for (const p of ownKeys(paths.v)) {
@@ -65,7 +88,25 @@ function pathsOf(spec: Spec, opts: EngineOptions): Map<string, { path: string; i
     if (opts.unmatchPath && opts.unmatchPath.test(p)) continue;
     const item = spec.deref(child(paths, p));
     if (!isObj(item.v)) continue;
-    out.set(pathKey(p, opts.includePathParams ?? false), { path: p, item });
+    const key = pathKey(p, opts.includePathParams ?? false);
+    const list = out.get(key);
+    if (list) list.push({ path: p, item });
+    else out.set(key, [{ path: p, item }]);
+  }
+  return out;
+}
+
+/** The webhooks of a 3.1 spec as paths named `webhook:NAME`. */
+function webhooksOf(spec: Spec, opts: EngineOptions): Map<string, PathEntry[]> {
+  const out = new Map<string, PathEntry[]>();
+  const root: Loc = { v: spec.root.value, doc: spec.root, path: [] };
+  const hooks = child(root, 'webhooks');
+  for (const name of ownKeys(hooks.v)) {
+    const p = `webhook:${name}`;
+    if (opts.matchPath && !opts.matchPath.test(p)) continue;
+    if (opts.unmatchPath && opts.unmatchPath.test(p)) continue;
+    const item = spec.deref(child(hooks, name));
+    if (isObj(item.v)) out.set(p, [{ path: p, item }]);
   }
   return out;
 }
@@ -257,7 +298,11 @@ function derefChild(loc: Loc, key: string, spec: Spec): Loc | undefined {
   return c.v === undefined ? undefined : spec.deref(c);
 }
 
-/** Operation parameters merged with the path item's (the operation's win), matched by `in` + name. */
+/**
+ * Operation parameters merged with the path item's (the operation's win), matched by `in` + name; path
+ * parameters of a matched path by their place in the template, since paths match ignoring parameter
+ * names (`/users/{id}/posts/{postId}` → `/users/{userId}/posts/{id}`: `id` became `userId`).
+ */
 function parameterPairs(op: OperationPair, base: Spec, rev: Spec): ParameterPair[] {
   const bl = mergedParameters(base, op.basePathItem, op.base!);
   const rl = mergedParameters(rev, op.revPathItem, op.rev!);
@@ -265,19 +310,19 @@ function parameterPairs(op: OperationPair, base: Spec, rev: Spec): ParameterPair
   const usedRev = new Set<string>();
   const baseOrder = pathParamOrder(op.basePath ?? op.path);
   const revOrder = pathParamOrder(op.revPath ?? op.path);
+  // Path parameters named in both templates, by position.
+  const byPlace = new Map<string, string>();
+  baseOrder.forEach((name, i) => {
+    const renamed = revOrder[i];
+    if (renamed === undefined || !bl.has(`path:${name}`) || !rl.has(`path:${renamed}`) || usedRev.has(`path:${renamed}`)) return;
+    byPlace.set(`path:${name}`, `path:${renamed}`);
+    usedRev.add(`path:${renamed}`);
+  });
   for (const [key, b] of bl) {
-    let r = rl.get(key);
-    let rkey = key;
-    if (!r && key.startsWith('path:')) {
-      // Renamed path parameter of a matched path: pair by position in the template.
-      const idx = baseOrder.indexOf(key.slice(5));
-      const renamed = idx >= 0 ? revOrder[idx] : undefined;
-      if (renamed !== undefined && rl.has(`path:${renamed}`) && !bl.has(`path:${renamed}`)) {
-        rkey = `path:${renamed}`;
-        r = rl.get(rkey);
-      }
-    }
-    if (r) usedRev.add(rkey);
+    let rkey: string | undefined = byPlace.get(key);
+    if (rkey === undefined && rl.has(key) && !usedRev.has(key)) rkey = key;
+    const r = rkey !== undefined ? rl.get(rkey) : undefined;
+    if (rkey !== undefined) usedRev.add(rkey);
     out.push({ op, in: String(own(b.v, 'in')), name: String(own(r?.v ?? b.v, 'name')), base: b, rev: r });
   }
   for (const [key, r] of rl) {

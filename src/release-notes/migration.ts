@@ -15,6 +15,11 @@ export const MIGRATION_FAMILIES: readonly MigrationFamily[] = [
     hint: 'Stop calling this operation before you upgrade; move to its replacement named in the deprecation notice or the API reference.',
   },
   {
+    family: 'removed callback',
+    match: /^callback-removed$/,
+    hint: 'The API will no longer call your callback URL for this event: stop depending on it, or subscribe to its replacement.',
+  },
+  {
     family: 'removed request input',
     match: /^request-(parameter|property)-removed|^request-parameter-sunset-parse$/,
     hint: 'Stop sending it; the server no longer reads it (and a strict server rejects it).',

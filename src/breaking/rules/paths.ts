@@ -1,9 +1,10 @@
 import type { OperationPair, RuleFamily, Scope } from '../context.js';
 import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
+import { HTTP_METHODS } from '../spec/operations.js';
 import { checkRemoval, inStabilityScope, OPERATION_REMOVAL, PATH_REMOVAL } from './lifecycle.js';
 
 /**
- * Endpoints and webhooks added or removed (removal judged against deprecation and `x-sunset`),
+ * Endpoints, webhooks and callbacks added or removed (removal judged against deprecation and `x-sunset`),
  * operationId and tag changes, and named schemas dropped from components.
  */
 
@@ -24,6 +25,50 @@ function operationHook(p: OperationPair, s: Scope): void {
   if (!p.base || !p.rev || !inStabilityScope(p)) return;
   operationId(p.base, p.rev, s);
   tags(p.base, p.rev, s);
+  callbacks(p.base, p.rev, s);
+}
+
+/** The operations of an operation's callbacks, keyed `name → expression → method` (each dereferenced). */
+function callbackOperations(op: Loc, spec: Scope['base']): Map<string, { loc: Loc; ops: Map<string, Loc> }> {
+  const out = new Map<string, { loc: Loc; ops: Map<string, Loc> }>();
+  const list = child(op, 'callbacks');
+  for (const name of ownKeys(list.v)) {
+    const cb = spec.deref(child(list, name));
+    const ops = new Map<string, Loc>();
+    for (const expression of ownKeys(cb.v)) {
+      const item = spec.deref(child(cb, expression));
+      for (const method of HTTP_METHODS) {
+        if (isObj(own(item.v, method))) ops.set(`${method.toUpperCase()} ${expression}`, child(item, method));
+      }
+    }
+    out.set(name, { loc: child(list, name), ops });
+  }
+  return out;
+}
+
+/**
+ * Callbacks added or removed: a subscriber that registered for a callback the revision drops is no
+ * longer called. A callback that keeps its name is compared by its operations (method and URL expression).
+ */
+function callbacks(base: Loc, rev: Loc, s: Scope): void {
+  const b = callbackOperations(base, s.base);
+  const r = callbackOperations(rev, s.rev);
+  for (const [name, cb] of b) {
+    const kept = r.get(name);
+    if (!kept) {
+      s.emit('callback-removed', `callback '${name}' removed`, cb.loc, { callback: name });
+      continue;
+    }
+    for (const [key, at] of cb.ops) {
+      if (!kept.ops.has(key)) s.emit('callback-removed', `operation ${key} of callback '${name}' removed`, at, { callback: name, operation: key });
+    }
+    for (const [key, at] of kept.ops) {
+      if (!cb.ops.has(key)) s.emit('callback-added', `operation ${key} added to callback '${name}'`, at, { callback: name, operation: key });
+    }
+  }
+  for (const [name, cb] of r) {
+    if (!b.has(name)) s.emit('callback-added', `callback '${name}' added`, cb.loc, { callback: name });
+  }
 }
 
 function operationId(base: Loc, rev: Loc, s: Scope): void {

@@ -20,6 +20,12 @@ export const RULES: Record<string, RuleInfo> = Object.assign(Object.create(null)
   // Ours (no oasdiff id says it): clients that serialise by the spec send a value the server no longer reads.
   'request-parameter-serialization-changed': { level: 'error', description: "Parameter: style or explode changed, so clients serialise its value differently" },
   'api-security-component-credentials-changed': { level: 'error', description: "Scheme in components.securitySchemes: where or how the credential is sent changed (API key in/name, HTTP scheme)" },
+  // Ours too (no oasdiff id says it): callbacks, OAuth flows and form/multipart encodings.
+  'callback-removed': { level: 'error', description: "Callback of an operation (or one of its operations) dropped: subscribers are no longer called" },
+  'callback-added': { level: 'info', description: "Callback of an operation (or one of its operations) introduced" },
+  'api-security-component-oauth-flow-removed': { level: 'error', description: "OAuth scheme in components.securitySchemes: a flow dropped, so clients using it can no longer obtain tokens" },
+  'api-security-component-oauth-flow-added': { level: 'info', description: "OAuth scheme in components.securitySchemes: a flow introduced" },
+  'request-body-media-type-encoding-changed': { level: 'error', description: "Form or multipart request body: a property's encoding changed so clients' parts are refused or read differently (content type narrowed, style/explode changed)" },
   'api-security-component-removed': { level: 'info', description: "Scheme dropped from components.securitySchemes" },
   'api-security-component-added': { level: 'info', description: "Scheme introduced in components.securitySchemes" },
   'api-security-component-oauth-url-changed': { level: 'info', description: "OAuth flow of a scheme in components.securitySchemes: authorizationUrl altered" },

@@ -1,6 +1,7 @@
 import type { OperationPair, RuleFamily, Scope } from '../context.js';
 import type { Spec } from '../spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
+import { readsSame } from './reads-same.js';
 
 /**
  * Security: the document-wide requirement list (`api-global-security-*`), each operation's own list
@@ -68,23 +69,29 @@ interface RequirementIds {
 /** One security requirement object: scheme name → scopes. */
 interface Alternative {
   loc: Loc;
+  /** Keyed by the scheme's name in the revision (a base scheme renamed with the same definition goes by its new name). */
   schemes: Map<string, string[]>;
+  /** Those names → the names as written in this alternative. */
+  written: Map<string, string>;
   /** Sorted scheme names joined: the identity used for matching by scheme set. */
   names: string;
 }
 
-function alternatives(list: Loc): Alternative[] {
+function alternatives(list: Loc, renames?: ReadonlyMap<string, string>): Alternative[] {
   if (!Array.isArray(list.v)) return [];
   const out: Alternative[] = [];
   for (let i = 0; i < list.v.length; i++) {
     const loc = child(list, i);
     if (!isObj(loc.v)) continue;
     const schemes = new Map<string, string[]>();
+    const written = new Map<string, string>();
     for (const name of ownKeys(loc.v)) {
       const scopes = own(loc.v, name);
-      schemes.set(name, Array.isArray(scopes) ? scopes.filter((x): x is string => typeof x === 'string') : []);
+      const key = renames?.get(name) ?? name;
+      schemes.set(key, Array.isArray(scopes) ? scopes.filter((x): x is string => typeof x === 'string') : []);
+      written.set(key, name);
     }
-    out.push({ loc, schemes, names: [...schemes.keys()].sort().join('\u0000') });
+    out.push({ loc, schemes, written, names: [...schemes.keys()].sort().join('\u0000') });
   }
   return out;
 }
@@ -92,12 +99,43 @@ function alternatives(list: Loc): Alternative[] {
 /** `petstore_auth: [read, write] AND api_key`; empty for the anonymous alternative `{}`. */
 export function describeAlternative(a: Alternative): string {
   return [...a.schemes.keys()]
-    .sort()
-    .map((name) => {
+    .map((name) => [a.written.get(name) ?? name, name] as const)
+    .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+    .map(([shown, name]) => {
       const scopes = [...a.schemes.get(name)!].sort();
-      return scopes.length ? `${name}: [${scopes.join(', ')}]` : name;
+      return scopes.length ? `${shown}: [${scopes.join(', ')}]` : shown;
     })
     .join(' AND ');
+}
+
+const renamesBySpecs = new WeakMap<Spec, WeakMap<Spec, Map<string, string>>>();
+
+/**
+ * Schemes renamed with the same definition: base name → revision name, for a base scheme missing from
+ * the revision whose definition (descriptions aside) matches exactly one revision scheme missing from
+ * the base, and the other way round. A requirement naming it is the same requirement: the scheme's
+ * name never goes on the wire (the components' change is still reported, as removed and added).
+ */
+function schemeRenames(s: Scope): Map<string, string> {
+  let inner = renamesBySpecs.get(s.base);
+  if (!inner) renamesBySpecs.set(s.base, (inner = new WeakMap()));
+  let out = inner.get(s.rev);
+  if (out) return out;
+  out = new Map();
+  inner.set(s.rev, out);
+  const bs = s.base.deref(child(child(rootLoc(s.base), 'components'), 'securitySchemes'));
+  const rs = s.rev.deref(child(child(rootLoc(s.rev), 'components'), 'securitySchemes'));
+  const gone = ownKeys(bs.v).filter((n) => own(rs.v, n) === undefined);
+  const fresh = ownKeys(rs.v).filter((n) => own(bs.v, n) === undefined);
+  if (gone.length === 0 || fresh.length === 0) return out;
+  const same = (b: string, r: string) => readsSame(s, s.base.deref(child(bs, b)), s.rev.deref(child(rs, r)), ['description']);
+  for (const b of gone) {
+    const matches = fresh.filter((r) => same(b, r));
+    if (matches.length !== 1) continue;
+    const r = matches[0]!;
+    if (gone.filter((other) => same(other, r)).length === 1) out.set(b, r);
+  }
+  return out;
 }
 
 function sameScopes(a: Alternative, b: Alternative): boolean {
@@ -112,7 +150,7 @@ function sameScopes(a: Alternative, b: Alternative): boolean {
 }
 
 function diffRequirements(baseList: Loc, revList: Loc, s: Scope, ids: RequirementIds): void {
-  const base = alternatives(baseList);
+  const base = alternatives(baseList, schemeRenames(s));
   const rev = alternatives(revList);
   const usedB = new Set<number>();
   const usedR = new Set<number>();
@@ -143,9 +181,10 @@ function diffRequirements(baseList: Loc, revList: Loc, s: Scope, ids: Requiremen
           s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}${via(ids.revInherited)}`, ids.revInherited ?? child(schemeLoc, k), { scheme: name, scope });
         }
       });
+      const baseName = b.written.get(name) ?? name;
       (b.schemes.get(name) ?? []).forEach((scope, k) => {
         if (!after.has(scope)) {
-          s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}${via(ids.baseInherited)}`, ids.baseInherited ?? child(child(b.loc, name), k), { scheme: name, scope });
+          s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}${via(ids.baseInherited)}`, ids.baseInherited ?? child(child(b.loc, baseName), k), { scheme: name, scope });
         }
       });
     }
@@ -223,6 +262,12 @@ function diffFlows(scheme: string, base: Loc, rev: Loc, s: Scope): void {
   for (const flow of FLOWS) {
     const b = child(base, flow);
     const r = child(rev, flow);
+    // A flow dropped leaves its clients without a way to get a token (only when the scheme stays OAuth).
+    if (isObj(b.v) && !isObj(r.v) && isObj(rev.v)) {
+      s.emit('api-security-component-oauth-flow-removed', `${flow} flow removed from security scheme '${scheme}'`, b, { scheme, flow });
+    } else if (!isObj(b.v) && isObj(r.v) && isObj(base.v)) {
+      s.emit('api-security-component-oauth-flow-added', `${flow} flow added to security scheme '${scheme}'`, r, { scheme, flow });
+    }
     if (!isObj(b.v) || !isObj(r.v)) continue;
     const urls = [
       ['authorizationUrl', 'api-security-component-oauth-url-changed'],
