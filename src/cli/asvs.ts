@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { runAsvs, runInit, type AsvsInputs, type AsvsResult } from '../asvs/run.js';
 import { asvsMarkdown, asvsText } from '../asvs/report.js';
 import { InputError } from '../kit/errors.js';
 import { render, type Format } from '../kit/format/index.js';
-import { checkOutputPath, parseFormat, writeTextFile } from '../kit/inputs.js';
+import { checkOutputPath, writeTextFile } from '../kit/inputs.js';
 import { EXIT } from '../kit/result.js';
+import { finish, isHelpWord, parseCommand, printHelp, reportFormat, type Out } from './command.js';
 
 export const ASVS_HELP = `api-delivery asvs <verify|probe|init> [options]
 
@@ -64,11 +64,7 @@ const OPTIONS = {
   'rate-limit-concurrency': { type: 'string' },
   timeout: { type: 'string' },
   'max-duration': { type: 'string' },
-  'fail-on': { type: 'string' },
-  format: { type: 'string' },
-  output: { type: 'string' },
   force: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The report in a format: the common writers plus coverage, probes and changes where they fit. */
@@ -82,18 +78,12 @@ export function renderAsvs(result: AsvsResult, format: Format): string {
   return base;
 }
 
-export async function asvsCommand(argv: string[], out: (s: string) => void): Promise<number> {
+export async function asvsCommand(argv: string[], out: Out): Promise<number> {
   const [sub, ...rest] = argv;
-  if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
-    out(ASVS_HELP + '\n');
-    return EXIT.pass;
-  }
+  if (isHelpWord(sub)) return printHelp(out, ASVS_HELP);
   if (!['verify', 'probe', 'init'].includes(sub)) throw new InputError(`asvs: unknown subcommand '${sub}': expected verify, probe or init`);
-  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: OPTIONS });
-  if (values.help) {
-    out(ASVS_HELP + '\n');
-    return EXIT.pass;
-  }
+  const { values, positionals } = parseCommand(rest, OPTIONS);
+  if (values.help) return printHelp(out, ASVS_HELP);
   const only = (allowed: string[]) => {
     for (const k of Object.keys(values)) {
       if (!allowed.includes(k) && k !== 'help') throw new InputError(`asvs ${sub}: --${k} does not apply here (see api-delivery asvs --help)`);
@@ -112,8 +102,7 @@ export async function asvsCommand(argv: string[], out: (s: string) => void): Pro
     } else out(text);
     return EXIT.pass;
   }
-  const format = parseFormat(values.format);
-  checkOutputPath(values.output);
+  const format = reportFormat(values);
   const inputs: AsvsInputs = {
     level: values.level,
     version: values.version,
@@ -143,8 +132,5 @@ export async function asvsCommand(argv: string[], out: (s: string) => void): Pro
     inputs.mode = 'probe';
   }
   const result = await runAsvs(inputs);
-  const text = renderAsvs(result, format);
-  if (values.output) writeTextFile(values.output, text);
-  else out(text);
-  return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+  return finish(result, renderAsvs(result, format), values.output, out);
 }

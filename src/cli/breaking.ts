@@ -1,9 +1,7 @@
-import { parseArgs } from 'node:util';
 import { InputError } from '../kit/errors.js';
 import { render } from '../kit/format/index.js';
-import { checkOutputPath, parseFormat, writeTextFile } from '../kit/inputs.js';
-import { EXIT } from '../kit/result.js';
 import { runBreaking } from '../breaking/run.js';
+import { finish, parseCommand, printHelp, reportFormat, type Out } from './command.js';
 
 export const BREAKING_HELP = `api-delivery breaking BASE REVISION [options]
 
@@ -29,39 +27,28 @@ Options:
 Exit codes: 0 pass, 1 the gate failed, 2 bad input or usage.
 The JSON report is a GateResult with a 'semver' field (major|minor|patch) advising the bump.`;
 
-export function breakingCommand(argv: string[], out: (s: string) => void): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      'fail-on': { type: 'string' },
-      format: { type: 'string' },
-      output: { type: 'string' },
-      'match-path': { type: 'string' },
-      'unmatch-path': { type: 'string' },
-      'severity-levels': { type: 'string' },
-      ignore: { type: 'string' },
-      'deprecation-days-beta': { type: 'string' },
-      'deprecation-days-stable': { type: 'string' },
-      'include-path-params': { type: 'boolean' },
-      'allow-external-refs': { type: 'boolean' },
-      'max-spec-size': { type: 'string' },
-      base: { type: 'string' },
-      revision: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    out(BREAKING_HELP + '\n');
-    return EXIT.pass;
-  }
+const OPTIONS = {
+  'match-path': { type: 'string' },
+  'unmatch-path': { type: 'string' },
+  'severity-levels': { type: 'string' },
+  ignore: { type: 'string' },
+  'deprecation-days-beta': { type: 'string' },
+  'deprecation-days-stable': { type: 'string' },
+  'include-path-params': { type: 'boolean' },
+  'allow-external-refs': { type: 'boolean' },
+  'max-spec-size': { type: 'string' },
+  base: { type: 'string' },
+  revision: { type: 'string' },
+} as const;
+
+export function breakingCommand(argv: string[], out: Out): number {
+  const { values, positionals } = parseCommand(argv, OPTIONS);
+  if (values.help) return printHelp(out, BREAKING_HELP);
   const base = values.base ?? positionals[0];
   const revision = values.revision ?? positionals[values.base ? 0 : 1];
   if (!base || !revision) throw new InputError('breaking: expected BASE and REVISION (see api-delivery breaking --help)');
   if (positionals.length > 2) throw new InputError(`breaking: unexpected argument '${positionals[2]}'`);
-  const format = parseFormat(values.format);
-  checkOutputPath(values.output);
+  const format = reportFormat(values);
   const result = runBreaking({
     base,
     revision,
@@ -76,8 +63,5 @@ export function breakingCommand(argv: string[], out: (s: string) => void): numbe
     allowExternalRefs: values['allow-external-refs'] ?? false,
     maxSpecSize: values['max-spec-size'],
   });
-  const text = render(result, format);
-  if (values.output) writeTextFile(values.output, text);
-  else out(text);
-  return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+  return finish(result, render(result, format), values.output, out);
 }

@@ -1,11 +1,10 @@
-import { parseArgs } from 'node:util';
 import { InputError } from '../kit/errors.js';
-import { render } from '../kit/format/index.js';
-import { checkOutputPath, parseFormat, writeTextFile } from '../kit/inputs.js';
-import { EXIT, type GateResult } from '../kit/result.js';
+import { render, type Format } from '../kit/format/index.js';
+import type { GateResult } from '../kit/result.js';
 import { CHECKS } from '../conformance/checks.js';
 import { coverageMarkdown, coverageText } from '../conformance/report.js';
 import { DEFAULTS, runConformanceGate, runPlanCheck, type ConformanceGateResult } from '../conformance/run.js';
+import { finish, parseCommand, printHelp, reportFormat, type Out } from './command.js';
 
 export const CONFORMANCE_HELP = `api-delivery conformance --openapi FILE --base-url URL [options]
 api-delivery conformance plan FILE [--fail-on …] [--format …]
@@ -62,14 +61,10 @@ const OPTIONS = {
   include: { type: 'string' },
   'skip-checks': { type: 'string' },
   'test-plan': { type: 'string' },
-  'fail-on': { type: 'string' },
-  format: { type: 'string' },
-  output: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** Render with the gate's extras: text and markdown reports carry the coverage table. */
-export function renderConformance(result: GateResult, format: ReturnType<typeof parseFormat>): string {
+export function renderConformance(result: GateResult, format: Format): string {
   const text = render(result, format);
   const r = result as ConformanceGateResult;
   if (!Array.isArray(r.coverage)) return text;
@@ -78,14 +73,10 @@ export function renderConformance(result: GateResult, format: ReturnType<typeof 
   return text;
 }
 
-export async function conformanceCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
-  if (values.help) {
-    out(CONFORMANCE_HELP + '\n');
-    return EXIT.pass;
-  }
-  const format = parseFormat(values.format);
-  checkOutputPath(values.output);
+export async function conformanceCommand(argv: string[], out: Out): Promise<number> {
+  const { values, positionals } = parseCommand(argv, OPTIONS);
+  if (values.help) return printHelp(out, CONFORMANCE_HELP);
+  const format = reportFormat(values);
   let result: GateResult;
   if (positionals[0] === 'plan') {
     if (positionals.length > 2) throw new InputError(`conformance plan: unexpected argument '${positionals[2]}'`);
@@ -112,8 +103,5 @@ export async function conformanceCommand(argv: string[], out: (s: string) => voi
       failOn: values['fail-on'],
     });
   }
-  const text = renderConformance(result, format);
-  if (values.output) writeTextFile(values.output, text);
-  else out(text);
-  return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+  return finish(result, renderConformance(result, format), values.output, out);
 }

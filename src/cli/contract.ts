@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { ciContextFromEnv } from '../contract/git-context.js';
 import type { ContractResult } from '../contract/model.js';
 import { runContract, type ContractInputs, type RunMode } from '../contract/run.js';
@@ -6,8 +5,7 @@ import { contractSummary } from '../contract/summary.js';
 import { InputError } from '../kit/errors.js';
 import { render } from '../kit/format/index.js';
 import { formatMarkdown } from '../kit/format/markdown.js';
-import { checkOutputPath, parseFormat, writeTextFile } from '../kit/inputs.js';
-import { EXIT } from '../kit/result.js';
+import { finish, isHelpWord, parseCommand, printHelp, reportFormat, type Out } from './command.js';
 
 export const CONTRACT_HELP = `api-delivery contract <subcommand> [options]
 
@@ -60,69 +58,55 @@ const SUBCOMMANDS: Record<string, RunMode> = {
   'record-deployment': 'record-deployment',
 };
 
+const OPTIONS = {
+  pact: { type: 'string', multiple: true },
+  openapi: { type: 'string' },
+  'consumer-command': { type: 'string' },
+  'command-timeout': { type: 'string' },
+  'broker-url': { type: 'string' },
+  'broker-token': { type: 'string' },
+  'broker-username': { type: 'string' },
+  'broker-password': { type: 'string' },
+  'broker-timeout': { type: 'string' },
+  pacticipant: { type: 'string' },
+  version: { type: 'string' },
+  branch: { type: 'string' },
+  tag: { type: 'string', multiple: true },
+  'build-url': { type: 'string' },
+  provider: { type: 'string' },
+  'provider-url': { type: 'string' },
+  'provider-command': { type: 'string' },
+  'ready-url': { type: 'string' },
+  'ready-timeout': { type: 'string' },
+  'consumer-version-selectors': { type: 'string' },
+  'no-pending': { type: 'boolean' },
+  'include-wip-pacts-since': { type: 'string' },
+  'provider-states-url': { type: 'string' },
+  'state-handlers': { type: 'string' },
+  'provider-messages-url': { type: 'string' },
+  header: { type: 'string', multiple: true },
+  'publish-results': { type: 'boolean' },
+  'no-pact-install': { type: 'boolean' },
+  'pact-cache-dir': { type: 'string' },
+  'to-environment': { type: 'string' },
+  ignore: { type: 'string', multiple: true },
+  'retry-while-unknown': { type: 'string' },
+  'retry-interval': { type: 'string' },
+  'application-instance': { type: 'string' },
+} as const;
+
 /** The contract command; async because Pact, the provider and the broker are. */
-export async function contractCommand(argv: string[], out: (s: string) => void, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function contractCommand(argv: string[], out: Out, env: Record<string, string | undefined> = process.env): Promise<number> {
   const [sub, ...rest] = argv;
-  if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
-    out(CONTRACT_HELP + '\n');
-    return EXIT.pass;
-  }
+  if (isHelpWord(sub)) return printHelp(out, CONTRACT_HELP);
   const mode = Object.prototype.hasOwnProperty.call(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
   if (!mode) throw new InputError(`contract: unknown subcommand '${sub}' (one of ${Object.keys(SUBCOMMANDS).join(', ')})`);
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      pact: { type: 'string', multiple: true },
-      openapi: { type: 'string' },
-      'fail-on': { type: 'string' },
-      format: { type: 'string' },
-      output: { type: 'string' },
-      'consumer-command': { type: 'string' },
-      'command-timeout': { type: 'string' },
-      'broker-url': { type: 'string' },
-      'broker-token': { type: 'string' },
-      'broker-username': { type: 'string' },
-      'broker-password': { type: 'string' },
-      'broker-timeout': { type: 'string' },
-      pacticipant: { type: 'string' },
-      version: { type: 'string' },
-      branch: { type: 'string' },
-      tag: { type: 'string', multiple: true },
-      'build-url': { type: 'string' },
-      provider: { type: 'string' },
-      'provider-url': { type: 'string' },
-      'provider-command': { type: 'string' },
-      'ready-url': { type: 'string' },
-      'ready-timeout': { type: 'string' },
-      'consumer-version-selectors': { type: 'string' },
-      'no-pending': { type: 'boolean' },
-      'include-wip-pacts-since': { type: 'string' },
-      'provider-states-url': { type: 'string' },
-      'state-handlers': { type: 'string' },
-      'provider-messages-url': { type: 'string' },
-      header: { type: 'string', multiple: true },
-      'publish-results': { type: 'boolean' },
-      'no-pact-install': { type: 'boolean' },
-      'pact-cache-dir': { type: 'string' },
-      'to-environment': { type: 'string' },
-      ignore: { type: 'string', multiple: true },
-      'retry-while-unknown': { type: 'string' },
-      'retry-interval': { type: 'string' },
-      'application-instance': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    out(CONTRACT_HELP + '\n');
-    return EXIT.pass;
-  }
+  const { values, positionals } = parseCommand(rest, OPTIONS);
+  if (values.help) return printHelp(out, CONTRACT_HELP);
   // `contract compare a.json b.json --openapi x.yaml` reads the positionals as pacts too.
   const pacts = [...(values.pact ?? []), ...positionals];
   if (positionals.length > 0 && mode !== 'compare') throw new InputError(`contract ${sub}: unexpected argument '${positionals[0]}'`);
-  const format = parseFormat(values.format);
-  checkOutputPath(values.output);
+  const format = reportFormat(values);
   const inputs: ContractInputs = {
     failOn: values['fail-on'],
     cwd: process.cwd(),
@@ -171,9 +155,7 @@ export async function contractCommand(argv: string[], out: (s: string) => void, 
   const verifierLog = (result as ContractResult & { log?: string }).log;
   if (verifierLog) process.stderr.write(`${verifierLog}\n`);
   const text = format === 'markdown' ? markdownReport(result) : render(stripLog(result), format);
-  if (values.output) writeTextFile(values.output, text);
-  else out(text);
-  return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+  return finish(result, text, values.output, out);
 }
 
 export function markdownReport(result: ContractResult): string {

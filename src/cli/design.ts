@@ -1,11 +1,9 @@
-import { parseArgs } from 'node:util';
 import { designMarkdown, designText } from '../design/report.js';
 import { DESIGN_RULES, RULE_IDS } from '../design/rules.js';
 import { runDesign, type DesignResult } from '../design/run.js';
 import { InputError } from '../kit/errors.js';
 import { render, type Format } from '../kit/format/index.js';
-import { checkOutputPath, parseFormat, writeTextFile } from '../kit/inputs.js';
-import { EXIT } from '../kit/result.js';
+import { finish, parseCommand, printHelp, reportFormat, type Out } from './command.js';
 
 const ruleLines = RULE_IDS.map((id) => `  ${id.padEnd(34)}${DESIGN_RULES[id].level.padEnd(9)}${DESIGN_RULES[id].what}`).join('\n');
 
@@ -45,32 +43,13 @@ export function renderDesign(result: DesignResult, format: Format): string {
   return base;
 }
 
-export function designCommand(argv: string[], out: (s: string) => void): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      prd: { type: 'string' },
-      rules: { type: 'string' },
-      'fail-on': { type: 'string' },
-      format: { type: 'string' },
-      output: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    out(DESIGN_HELP + '\n');
-    return EXIT.pass;
-  }
+export function designCommand(argv: string[], out: Out): number {
+  const { values, positionals } = parseCommand(argv, { prd: { type: 'string' }, rules: { type: 'string' } });
+  if (values.help) return printHelp(out, DESIGN_HELP);
   if (positionals.length !== 1) {
     throw new InputError(positionals.length ? `design: unexpected argument '${positionals[1]}'` : 'design: expected one SPEC (see api-delivery design --help)');
   }
-  const format = parseFormat(values.format);
-  checkOutputPath(values.output);
+  const format = reportFormat(values);
   const result = runDesign({ spec: positionals[0]!, prd: values.prd, rules: values.rules, failOn: values['fail-on'] });
-  const text = renderDesign(result, format);
-  if (values.output) writeTextFile(values.output, text);
-  else out(text);
-  return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+  return finish(result, renderDesign(result, format), values.output, out);
 }

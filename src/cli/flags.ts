@@ -1,10 +1,8 @@
-import { parseArgs } from 'node:util';
 import { InputError } from '../kit/errors.js';
 import { render, type Format } from '../kit/format/index.js';
-import { checkOutputPath, parseFormat, writeTextFile } from '../kit/inputs.js';
-import { EXIT } from '../kit/result.js';
 import { flagsMarkdown, flagsText } from '../flags/report.js';
 import { parseMode, runFlagsCheck, runFlagsStale, type FlagsResult } from '../flags/run.js';
+import { finish, parseCommand, printHelp, reportFormat, type Out } from './command.js';
 
 export const FLAGS_HELP = `api-delivery flags check --base BASE --revision REVISION [--flags FILE] [options]
 api-delivery flags stale --spec SPEC --flags FILE [options]
@@ -76,29 +74,19 @@ export function renderFlags(result: FlagsResult, format: Format): string {
   return base;
 }
 
-export function flagsCommand(argv: string[], out: (s: string) => void): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      base: { type: 'string' },
-      revision: { type: 'string' },
-      spec: { type: 'string' },
-      flags: { type: 'string' },
-      'max-age-days': { type: 'string' },
-      'cleanup-days': { type: 'string' },
-      today: { type: 'string' },
-      'fail-on': { type: 'string' },
-      format: { type: 'string' },
-      output: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    out(FLAGS_HELP + '\n');
-    return EXIT.pass;
-  }
+const OPTIONS = {
+  base: { type: 'string' },
+  revision: { type: 'string' },
+  spec: { type: 'string' },
+  flags: { type: 'string' },
+  'max-age-days': { type: 'string' },
+  'cleanup-days': { type: 'string' },
+  today: { type: 'string' },
+} as const;
+
+export function flagsCommand(argv: string[], out: Out): number {
+  const { values, positionals } = parseCommand(argv, OPTIONS);
+  if (values.help) return printHelp(out, FLAGS_HELP);
   if (positionals.length !== 1) {
     throw new InputError(positionals.length ? `flags: unexpected argument '${positionals[1]}'` : 'flags: expected check or stale (see api-delivery flags --help)');
   }
@@ -107,8 +95,7 @@ export function flagsCommand(argv: string[], out: (s: string) => void): number {
   for (const o of other) {
     if (values[o] !== undefined) throw new InputError(`flags ${mode}: --${o} is for flags ${mode === 'check' ? 'stale' : 'check'}`, { field: o });
   }
-  const format = parseFormat(values.format);
-  checkOutputPath(values.output);
+  const format = reportFormat(values);
   const result =
     mode === 'check'
       ? runFlagsCheck({ base: values.base, revision: values.revision, flags: values.flags, failOn: values['fail-on'] })
@@ -120,8 +107,5 @@ export function flagsCommand(argv: string[], out: (s: string) => void): number {
           today: values.today,
           failOn: values['fail-on'],
         });
-  const text = renderFlags(result, format);
-  if (values.output) writeTextFile(values.output, text);
-  else out(text);
-  return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+  return finish(result, renderFlags(result, format), values.output, out);
 }

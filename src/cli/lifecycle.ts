@@ -1,10 +1,8 @@
-import { parseArgs } from 'node:util';
 import { InputError } from '../kit/errors.js';
 import { render, type Format } from '../kit/format/index.js';
-import { checkOutputPath, parseFormat, writeTextFile } from '../kit/inputs.js';
-import { EXIT } from '../kit/result.js';
 import { lifecycleMarkdown, lifecycleText } from '../lifecycle/report.js';
 import { runLifecycle, type LifecycleResult } from '../lifecycle/run.js';
+import { finish, parseCommand, printHelp, reportFormat, type Out } from './command.js';
 
 export const LIFECYCLE_HELP = `api-delivery lifecycle SPEC [options]
 
@@ -42,32 +40,13 @@ export function renderLifecycle(result: LifecycleResult, format: Format): string
   return base;
 }
 
-export function lifecycleCommand(argv: string[], out: (s: string) => void): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      today: { type: 'string' },
-      'warn-days': { type: 'string' },
-      'fail-on': { type: 'string' },
-      format: { type: 'string' },
-      output: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    out(LIFECYCLE_HELP + '\n');
-    return EXIT.pass;
-  }
+export function lifecycleCommand(argv: string[], out: Out): number {
+  const { values, positionals } = parseCommand(argv, { today: { type: 'string' }, 'warn-days': { type: 'string' } });
+  if (values.help) return printHelp(out, LIFECYCLE_HELP);
   if (positionals.length !== 1) {
     throw new InputError(positionals.length ? `lifecycle: unexpected argument '${positionals[1]}'` : 'lifecycle: expected one SPEC (see api-delivery lifecycle --help)');
   }
-  const format = parseFormat(values.format);
-  checkOutputPath(values.output);
+  const format = reportFormat(values);
   const result = runLifecycle({ spec: positionals[0]!, today: values.today, warnDays: values['warn-days'], failOn: values['fail-on'] });
-  const text = renderLifecycle(result, format);
-  if (values.output) writeTextFile(values.output, text);
-  else out(text);
-  return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+  return finish(result, renderLifecycle(result, format), values.output, out);
 }

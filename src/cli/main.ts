@@ -1,5 +1,5 @@
-import { isInputError } from '../kit/errors.js';
 import { EXIT } from '../kit/result.js';
+import { isHelpWord, isUsageError, type Out } from './command.js';
 import { BREAKING_HELP, breakingCommand } from './breaking.js';
 import { CONTRACT_HELP, contractCommand } from './contract.js';
 import { ASVS_HELP, asvsCommand } from './asvs.js';
@@ -11,7 +11,6 @@ import { FLAGS_HELP, flagsCommand } from './flags.js';
 import { DESIGN_HELP, designCommand } from './design.js';
 import { TELEMETRY_HELP, telemetryCommand } from './telemetry.js';
 
-type Out = (s: string) => void;
 type Command = { summary: string; help: string; run(argv: string[], out: Out, err: Out): number | Promise<number> };
 
 export const COMMANDS: Record<string, Command> = {
@@ -45,7 +44,7 @@ export function mainHelp(): string {
 /** Run the CLI; resolves to the exit code. Errors from bad input print one line and give 2. */
 export async function main(argv: string[], out: Out, err: Out): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (isHelpWord(name)) {
     if (name === 'help' && rest[0] && COMMANDS[rest[0]]) out(COMMANDS[rest[0]]!.help + '\n');
     else out(mainHelp());
     return EXIT.pass;
@@ -62,8 +61,8 @@ export async function main(argv: string[], out: Out, err: Out): Promise<number> 
   try {
     return await cmd.run(rest, out, err);
   } catch (e) {
-    if (isInputError(e) || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      err(`api-delivery ${name}: ${(e as Error).message}\n`);
+    if (isUsageError(e)) {
+      err(`api-delivery ${name}: ${e.message}\n`);
       return EXIT.usage;
     }
     err(`api-delivery ${name}: internal error: ${(e as Error).stack ?? e}\n`);

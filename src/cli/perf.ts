@@ -1,12 +1,12 @@
-import { parseArgs } from 'node:util';
 import { tmpdir, homedir } from 'node:os';
 import path from 'node:path';
 import { InputError } from '../kit/errors.js';
-import { checkOutputPath, parseFormat, writeTextFile } from '../kit/inputs.js';
-import { EXIT, type GateResult } from '../kit/result.js';
+import type { Format } from '../kit/format/index.js';
+import type { GateResult } from '../kit/result.js';
 import { renderPerf } from '../perf/report.js';
 import { checkChecklist, judgePerf, runPerf } from '../perf/run.js';
 import { DEFAULT_K6_VERSION } from '../perf/k6/install.js';
+import { finish, isHelpWord, parseCommand, printHelp, reportFormat, type Out } from './command.js';
 
 export const PERF_HELP = `api-delivery perf <judge|run|checklist> [options]
 
@@ -51,17 +51,13 @@ api-delivery perf checklist FILE [--fail-on …] [--format …] [--output FILE]
 
 Exit codes: 0 pass, 1 the gate failed, 2 bad input or usage (also: k6 cannot be installed).`;
 
-const COMMON = {
+const JUDGING = {
   threshold: { type: 'string', multiple: true },
   budget: { type: 'string' },
   baseline: { type: 'string' },
   'require-baseline': { type: 'boolean' },
   'max-regression': { type: 'string' },
   checklist: { type: 'string' },
-  'fail-on': { type: 'string' },
-  format: { type: 'string' },
-  output: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The options `judge` and `run` share: how a result is judged. */
@@ -77,22 +73,18 @@ function judgingOptions(values: { threshold?: string[]; budget?: string; baselin
   };
 }
 
-export async function perfCommand(argv: string[], out: (s: string) => void, err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function perfCommand(argv: string[], out: Out, err: Out = (s) => process.stderr.write(s)): Promise<number> {
   const [sub, ...rest] = argv;
-  if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
-    out(PERF_HELP + '\n');
-    return EXIT.pass;
-  }
+  if (isHelpWord(sub)) return printHelp(out, PERF_HELP);
   let result: GateResult;
-  let format: ReturnType<typeof parseFormat>;
+  let format: Format;
   let output: string | undefined;
   if (sub === 'judge') {
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { ...COMMON, summary: { type: 'string' }, 'k6-exit-code': { type: 'string' }, script: { type: 'string' } } });
-    if (values.help) return help(out);
+    const { values, positionals } = parseCommand(rest, { ...JUDGING, summary: { type: 'string' }, 'k6-exit-code': { type: 'string' }, script: { type: 'string' } });
+    if (values.help) return printHelp(out, PERF_HELP);
     if (positionals.length > 1 || (positionals.length === 1 && values.summary)) throw new InputError(`perf judge: unexpected argument '${positionals.at(-1)}'`);
-    format = parseFormat(values.format);
+    format = reportFormat(values);
     output = values.output;
-    checkOutputPath(output);
     result = await judgePerf({
       summary: values.summary ?? positionals[0] ?? '',
       ...judgingOptions(values),
@@ -100,12 +92,10 @@ export async function perfCommand(argv: string[], out: (s: string) => void, err:
       script: values.script,
     });
   } else if (sub === 'run') {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        ...COMMON,
+    const { values } = parseCommand(
+      rest,
+      {
+        ...JUDGING,
         engine: { type: 'string' },
         script: { type: 'string' },
         scenario: { type: 'string' },
@@ -118,12 +108,11 @@ export async function perfCommand(argv: string[], out: (s: string) => void, err:
         'out-dir': { type: 'string' },
         env: { type: 'string', multiple: true },
       },
-    });
-    void positionals;
-    if (values.help) return help(out);
-    format = parseFormat(values.format);
+      false,
+    );
+    if (values.help) return printHelp(out, PERF_HELP);
+    format = reportFormat(values);
     output = values.output;
-    checkOutputPath(output);
     const env: Record<string, string> = {};
     for (const kv of values.env ?? []) {
       const eq = kv.indexOf('=');
@@ -168,23 +157,14 @@ export async function perfCommand(argv: string[], out: (s: string) => void, err:
     }
     if (progress) err('\n');
   } else if (sub === 'checklist') {
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { 'fail-on': COMMON['fail-on'], format: COMMON.format, output: COMMON.output, help: COMMON.help } });
-    if (values.help) return help(out);
+    const { values, positionals } = parseCommand(rest, {});
+    if (values.help) return printHelp(out, PERF_HELP);
     if (positionals.length !== 1) throw new InputError('perf checklist: expected one FILE (a filled-in Performance-checklist.md)');
-    format = parseFormat(values.format);
+    format = reportFormat(values);
     output = values.output;
-    checkOutputPath(output);
     result = checkChecklist(positionals[0]!, { failOn: values['fail-on'] });
   } else {
     throw new InputError(`perf: unknown subcommand '${sub}' (judge, run or checklist; see api-delivery perf --help)`);
   }
-  const text = renderPerf(result, format);
-  if (output) writeTextFile(output, text);
-  else out(text);
-  return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
-}
-
-function help(out: (s: string) => void): number {
-  out(PERF_HELP + '\n');
-  return EXIT.pass;
+  return finish(result, renderPerf(result, format), output, out);
 }

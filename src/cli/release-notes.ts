@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
-import { InputError, isInputError } from '../kit/errors.js';
-import { checkOutputPath, writeTextFile } from '../kit/inputs.js';
+import { InputError } from '../kit/errors.js';
+import { checkOutputPath } from '../kit/inputs.js';
 import { EXIT } from '../kit/result.js';
 import { publishRelease, type PublishInputs, type PublishResult } from '../release-notes/publish.js';
 import { runReleaseNotes, type ReleaseNotesResult } from '../release-notes/run.js';
+import { finish, isUsageError, parseCommand, printHelp, type Out } from './command.js';
 
 export const RELEASE_NOTES_HELP = `api-delivery release-notes --revision SPEC [--base SPEC] [--version X.Y.Z] [options]
 api-delivery release-notes publish --revision SPEC --repo OWNER/NAME [--tag vX.Y.Z] [options]
@@ -63,10 +63,6 @@ const OPTIONS = {
   'no-pull-requests': { type: 'boolean' },
   'api-url': { type: 'string' },
   'token-env': { type: 'string' },
-  'fail-on': { type: 'string' },
-  format: { type: 'string' },
-  output: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
   draft: { type: 'boolean' },
   prerelease: { type: 'boolean' },
   name: { type: 'string' },
@@ -81,16 +77,12 @@ const OPTIONS = {
 
 const PUBLISH_ONLY = ['draft', 'prerelease', 'name', 'target', 'changelog', 'changelog-branch', 'docs-dir', 'docs-url', 'consumers', 'dry-run'] as const;
 
-type Parsed = { publish: boolean; values: ReturnType<typeof parse>['values'] };
-
-function parse(argv: string[]) {
-  return parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
-}
+type Parsed = { publish: boolean; values: ReturnType<typeof parseCommand<typeof OPTIONS>>['values'] };
 
 /** Parse synchronously so usage errors surface at once (exit 2 through main). */
 export function parseReleaseNotesArgs(argv: string[]): Parsed | 'help' {
   const publish = argv[0] === 'publish';
-  const { values, positionals } = parse(publish ? argv.slice(1) : argv);
+  const { values, positionals } = parseCommand(publish ? argv.slice(1) : argv, OPTIONS);
   if (values.help) return 'help';
   if (positionals.length) throw new InputError(`release-notes: unexpected argument '${positionals[0]}' (only 'publish' is a subcommand)`);
   if (!values.revision) throw new InputError('release-notes: --revision is required (see api-delivery release-notes --help)', { field: 'revision' });
@@ -115,24 +107,15 @@ function tokenFrom(env: NodeJS.ProcessEnv, name: string | undefined): string | u
 /** The command, asynchronous (GitHub calls); returns the exit code. */
 export async function releaseNotesCli(
   argv: string[],
-  out: (s: string) => void,
-  err: (s: string) => void,
+  out: Out,
+  err: Out,
   ctx: { env?: NodeJS.ProcessEnv; cwd?: string; client?: PublishInputs['client']; webhook?: PublishInputs['webhook'] } = {},
 ): Promise<number> {
-  let parsed: Parsed | 'help';
-  try {
-    parsed = parseReleaseNotesArgs(argv);
-  } catch (e) {
-    err(`api-delivery release-notes: ${(e as Error).message}\n`);
-    return EXIT.usage;
-  }
-  if (parsed === 'help') {
-    out(RELEASE_NOTES_HELP + '\n');
-    return EXIT.pass;
-  }
-  const v = parsed.values;
   const env = ctx.env ?? process.env;
   try {
+    const parsed = parseReleaseNotesArgs(argv);
+    if (parsed === 'help') return printHelp(out, RELEASE_NOTES_HELP);
+    const v = parsed.values;
     checkOutputPath(v.output);
     const inputs: PublishInputs = {
       base: v.base,
@@ -172,17 +155,14 @@ export async function releaseNotesCli(
     } else result = await runReleaseNotes(inputs);
 
     const text = v.format === 'json' ? JSON.stringify(result, null, 2) + '\n' : result.notes + ('publish' in result ? publishReport(result as PublishResult) : '');
-    if (v.output) writeTextFile(v.output, text);
-    else out(text);
+    const code = finish(result, text, v.output, out);
     for (const f of result.findings) err(`${f.level}: ${f.message} [${f.id}]${f.location ? ` (${f.location.file}${f.location.line ? `:${f.location.line}` : ''})` : ''}\n`);
     if (!result.version && result.suggestedVersion) err(`info: advised bump ${result.semver}: the next version would be ${result.suggestedVersion} (pass --version to check one)\n`);
-    return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+    return code;
   } catch (e) {
-    if (isInputError(e)) {
-      err(`api-delivery release-notes: ${e.message}\n`);
-      return EXIT.usage;
-    }
-    throw e;
+    if (!isUsageError(e)) throw e;
+    err(`api-delivery release-notes: ${e.message}\n`);
+    return EXIT.usage;
   }
 }
 

@@ -1,11 +1,9 @@
-import { parseArgs } from 'node:util';
 import { InputError } from '../kit/errors.js';
 import { render, type Format } from '../kit/format/index.js';
-import { checkOutputPath, parseFormat, writeTextFile } from '../kit/inputs.js';
-import { EXIT } from '../kit/result.js';
 import { telemetryMarkdown, telemetryText } from '../telemetry/report.js';
 import { DEFAULT_RETRIES, DEFAULT_TIMEOUT, DEFAULT_WINDOW, runTelemetry, type TelemetryResult } from '../telemetry/run.js';
 import { DEFAULT_NAMES } from '../telemetry/checks.js';
+import { finish, parseCommand, printHelp, reportFormat, type Out } from './command.js';
 
 export const TELEMETRY_HELP = `api-delivery telemetry --prometheus-url URL --check CHECK… [options]
 
@@ -68,45 +66,34 @@ export function renderTelemetry(result: TelemetryResult, format: Format): string
   return base;
 }
 
-export async function telemetryCommand(argv: string[], out: (s: string) => void, err: (s: string) => void = () => {}, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      'prometheus-url': { type: 'string' },
-      token: { type: 'string' },
-      'basic-auth': { type: 'string' },
-      header: { type: 'string', multiple: true },
-      check: { type: 'string', multiple: true },
-      'checks-file': { type: 'string' },
-      window: { type: 'string' },
-      selector: { type: 'string' },
-      by: { type: 'string' },
-      'requests-metric': { type: 'string' },
-      'status-label': { type: 'string' },
-      'error-status': { type: 'string' },
-      'duration-metric': { type: 'string' },
-      'duration-unit': { type: 'string' },
-      'deployed-at': { type: 'string' },
-      wait: { type: 'string' },
-      at: { type: 'string' },
-      'query-timeout': { type: 'string' },
-      retries: { type: 'string' },
-      'no-data': { type: 'string' },
-      'fail-on': { type: 'string' },
-      format: { type: 'string' },
-      output: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    out(TELEMETRY_HELP + '\n');
-    return EXIT.pass;
-  }
+const OPTIONS = {
+  'prometheus-url': { type: 'string' },
+  token: { type: 'string' },
+  'basic-auth': { type: 'string' },
+  header: { type: 'string', multiple: true },
+  check: { type: 'string', multiple: true },
+  'checks-file': { type: 'string' },
+  window: { type: 'string' },
+  selector: { type: 'string' },
+  by: { type: 'string' },
+  'requests-metric': { type: 'string' },
+  'status-label': { type: 'string' },
+  'error-status': { type: 'string' },
+  'duration-metric': { type: 'string' },
+  'duration-unit': { type: 'string' },
+  'deployed-at': { type: 'string' },
+  wait: { type: 'string' },
+  at: { type: 'string' },
+  'query-timeout': { type: 'string' },
+  retries: { type: 'string' },
+  'no-data': { type: 'string' },
+} as const;
+
+export async function telemetryCommand(argv: string[], out: Out, err: Out = () => {}, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values, positionals } = parseCommand(argv, OPTIONS);
+  if (values.help) return printHelp(out, TELEMETRY_HELP);
   if (positionals.length) throw new InputError(`telemetry: unexpected argument '${positionals[0]}' (see api-delivery telemetry --help)`);
-  const format = parseFormat(values.format);
-  checkOutputPath(values.output);
+  const format = reportFormat(values);
   const result = await runTelemetry(
     {
       prometheusUrl: values['prometheus-url'],
@@ -133,8 +120,5 @@ export async function telemetryCommand(argv: string[], out: (s: string) => void,
     },
     { onWait: (ms, until) => err(`telemetry: waiting ${Math.ceil(ms / 1000)} s for the release to settle (until ${new Date(until).toISOString()})\n`) },
   );
-  const text = renderTelemetry(result, format);
-  if (values.output) writeTextFile(values.output, text);
-  else out(text);
-  return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+  return finish(result, renderTelemetry(result, format), values.output, out);
 }
