@@ -124,6 +124,15 @@ describe('verify: what pact-js would let through', () => {
     expect(path.basename(f.location!.file!)).toBe('b-main.json');
   }, 60000);
 
+  test('a provider state with no handler in the module is a warning naming the state and its interactions (pact-js only logs it)', async () => {
+    const r = await runProvider({ cwd: ROOT, env, pactFiles: `${FIX}/form-and-state.json`, providerUrl: url, stateHandlers: `${FIX}/states-partial.mjs` });
+    const missing = r.findings.filter((x) => x.id === 'provider-state-missing');
+    expect(missing).toHaveLength(1);
+    expect(missing[0]).toMatchObject({ level: 'warning', location: { file: `${FIX}/form-and-state.json` }, data: { state: 'a pet exists', interactions: ['get a pet'] } });
+    expect(missing[0]!.message).toContain(`No handler for provider state 'a pet exists' in ${FIX}/states-partial.mjs: the interaction 'get a pet' ran without it being set up`);
+    expect(r.verdict).toBe('pass');
+  }, 60000);
+
   test('a state handler that throws fails its interaction, naming the state and the error (pact-js only logs it)', async () => {
     seen.length = 0;
     const r = await runProvider({ cwd: ROOT, env, pactFiles: `${FIX}/form-and-state.json`, providerUrl: url, stateHandlers: `${FIX}/states-throw.mjs` });

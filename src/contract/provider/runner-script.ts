@@ -5,9 +5,10 @@
  *
  * The script is kept as text so that the action bundle, the CLI bundle and the tests all write the
  * same file. Input: one argument, a JSON file { pactEntry, stateHandlers?, messages, options, resultFile }.
- * Output: resultFile = { ok, results?, message?, messageCalls, stateFailures }, where results is the
- * verifier's JSON report, messageCalls what the message relay (message-relay.ts, written next to it)
- * recorded, and stateFailures the state handlers that threw.
+ * Output: resultFile = { ok, results?, message?, messageCalls, stateFailures, handlerNames? }, where
+ * results is the verifier's JSON report, messageCalls what the message relay (message-relay.ts, written
+ * next to it) recorded, stateFailures the state handlers that threw, and handlerNames the states the
+ * state-handlers module has handlers for.
  *
  * Two things pact-js's verification proxy gets wrong are corrected here, through its requestFilter:
  * - a state handler that throws is only logged (pact-js answers the core 200), so the interaction
@@ -27,7 +28,8 @@ import { messageRelay } from './message-relay.mjs';
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const messageCalls = [];
 const stateFailures = [];
-const write = (out) => writeFileSync(config.resultFile, JSON.stringify({ ...out, messageCalls, stateFailures }));
+let handlerNames;
+const write = (out) => writeFileSync(config.resultFile, JSON.stringify({ ...out, messageCalls, stateFailures, handlerNames }));
 try {
   const pact = createRequire(config.pactEntry)(config.pactEntry);
   const options = { ...config.options, messageProviders: messageRelay(config.messages, messageCalls), requestFilter };
@@ -39,6 +41,7 @@ try {
       process.exit(0);
     }
     options.stateHandlers = wrapHandlers(handlers);
+    handlerNames = Object.keys(handlers);
   }
   const verifier = new pact.Verifier(options);
   try {

@@ -105,8 +105,8 @@ export async function verifyProvider(opts: VerifyOptions): Promise<ContractResul
   }
   opts.log?.(`The provider answers at ${readyUrl}`);
   try {
-    const { report, message, output, messageCalls, stateFailures } = await runVerifier(opts);
-    return { ...judge(opts, report, message, messageCalls, provider?.log, stateFailures), log: output };
+    const { report, message, output, messageCalls, stateFailures, handlerNames } = await runVerifier(opts);
+    return { ...judge(opts, report, message, messageCalls, { providerLog: provider?.log, stateFailures, handlerNames }), log: output };
   } finally {
     await provider?.stop();
   }
@@ -121,7 +121,7 @@ export interface StateFailure {
 
 async function runVerifier(
   opts: VerifyOptions,
-): Promise<{ report?: VerifierReport; message?: string; output: string; messageCalls: MessageCall[]; stateFailures: StateFailure[] }> {
+): Promise<{ report?: VerifierReport; message?: string; output: string; messageCalls: MessageCall[]; stateFailures: StateFailure[]; handlerNames?: string[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'api-delivery-verify-'));
   try {
     const options: Record<string, unknown> = {
@@ -191,7 +191,7 @@ async function runVerifier(
         resolve(c);
       });
     });
-    let out: { ok: boolean; results?: VerifierReport; message?: string; setup?: boolean; messageCalls?: MessageCall[]; stateFailures?: StateFailure[] };
+    let out: { ok: boolean; results?: VerifierReport; message?: string; setup?: boolean; messageCalls?: MessageCall[]; stateFailures?: StateFailure[]; handlerNames?: string[] };
     try {
       out = JSON.parse(readFileSync(resultFile, 'utf8'));
     } catch {
@@ -204,10 +204,42 @@ async function runVerifier(
       output: output.text(),
       messageCalls: out.messageCalls ?? [],
       stateFailures: out.stateFailures ?? [],
+      handlerNames: out.handlerNames,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * States the pacts ask for that the state-handlers module has no handler for: pact-js only logs them and
+ * runs the interaction against a provider that was never put in that state, so a pass proves little.
+ */
+function missingStateHandlers(opts: VerifyOptions, report: VerifierReport | undefined, handlerNames: readonly string[]): Finding[] {
+  const known = new Set(handlerNames);
+  const missing = new Map<string, { consumer: string; description: string }[]>();
+  for (const r of report?.interactionResults ?? []) {
+    for (const state of r.providerStates ?? []) {
+      if (known.has(state)) continue;
+      let list = missing.get(state);
+      if (!list) missing.set(state, (list = []));
+      list.push({ consumer: r.consumer ?? '', description: r.description ?? '' });
+    }
+  }
+  return [...missing].map(([state, uses]) => {
+    const first = findInteraction(opts.pacts, uses[0]!.consumer, uses[0]!.description, [state], new Set());
+    const shown = uses.slice(0, 3).map((u) => `'${u.description}'`).join(', ') + (uses.length > 3 ? ` and ${uses.length - 3} more` : '');
+    return {
+      id: 'provider-state-missing',
+      level: 'warning' as const,
+      message:
+        `No handler for provider state '${state}' in ${opts.stateHandlersShown ?? 'the state handlers'}: ${uses.length === 1 ? 'the interaction' : `${uses.length} interactions`} ` +
+        `${shown} ran without it being set up, so ${uses.length === 1 ? 'its result proves' : 'their results prove'} little (add a handler, even an empty one for data that is always there)`,
+      location: first ? { file: first.file, line: first.line } : undefined,
+      operation: first?.operation,
+      data: { state, interactions: uses.map((u) => u.description) },
+    };
+  });
 }
 
 function judge(
@@ -215,9 +247,9 @@ function judge(
   report: VerifierReport | undefined,
   message: string | undefined,
   messageCalls: MessageCall[],
-  providerLog?: LogTail,
-  stateFailures: readonly StateFailure[] = [],
+  run: { providerLog?: LogTail; stateFailures?: readonly StateFailure[]; handlerNames?: readonly string[] } = {},
 ): ContractResult {
+  const { providerLog, stateFailures = [], handlerNames } = run;
   const findings: Finding[] = [];
   // Setup failures in the order they happened; each explains the next failed interaction in that state.
   const setupFailures = stateFailures.filter((f) => f.action === 'setup');
@@ -307,6 +339,7 @@ function judge(
       data: { state: f.state, error: f.message },
     });
   }
+  if (handlerNames) findings.push(...missingStateHandlers(opts, report, handlerNames));
   const notVerified = notVerifiedFinding(unverified);
   if (notVerified) findings.push(notVerified);
   if (report && interactions.length === 0 && findings.length === 0) {
