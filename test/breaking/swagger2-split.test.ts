@@ -11,7 +11,8 @@ import { checkBreaking } from '../../src/breaking/engine.js';
 import { bundleSpec } from '../../src/breaking/spec/bundle.js';
 import { loadSpec, type Spec } from '../../src/breaking/spec/load.js';
 import type { Doc } from '../../src/breaking/spec/doc.js';
-import { child, type Loc } from '../../src/breaking/spec/loc.js';
+import { child, own, type Loc } from '../../src/breaking/spec/loc.js';
+import { specOperations } from '../../src/breaking/spec/operations.js';
 import { main } from '../../src/cli/main.js';
 import { InputError } from '../../src/kit/errors.js';
 import { runLifecycle } from '../../src/lifecycle/run.js';
@@ -299,28 +300,54 @@ describe('a back-reference that names nothing', () => {
   });
 });
 
-describe('Swagger 2.0 shapes kept in other files are refused, not misread', () => {
+describe('Swagger 2.0 shapes kept in other files are converted, not misread (more in swagger2-external.test.ts)', () => {
   const root = (paths: string) => `swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n${paths}definitions:\n  Pet: {type: object, properties: {id: {type: integer}}}\n`;
   const op = `get:\n  parameters:\n    - {name: limit, in: query, type: integer}\n  responses:\n    '200': {description: ok, schema: {$ref: '../swagger.yaml#/definitions/Pet'}}\n`;
 
-  it('a path item in another file: exit 2 naming the file, the pointer and what to do', () => {
+  it('a path item in another file: its parameters and responses read as OpenAPI 3, in that file', () => {
     const d = mkdtempSync(path.join(tmpdir(), 's2-ext-'));
     mkdirSync(path.join(d, 'paths'));
     writeFileSync(path.join(d, 'swagger.yaml'), root("  /pets:\n    $ref: 'paths/pets.yaml'\n"));
     writeFileSync(path.join(d, 'paths/pets.yaml'), op);
-    const load = () => loadSpec(path.join(d, 'swagger.yaml'));
-    expect(load).toThrow(InputError);
-    expect(load).toThrow(/swagger\.yaml at \/paths\/~1pets: \$ref 'paths\/pets\.yaml': a Swagger 2\.0 path item kept in another file is not supported.*Bundle the spec into one file first/);
+    const spec = loadSpec(path.join(d, 'swagger.yaml'));
+    const item = spec.deref(child(child({ v: spec.root.value, doc: spec.root, path: [] }, 'paths'), '/pets'));
+    expect(item.doc.name).toBe(path.join(d, 'paths/pets.yaml'));
+    const get = child(item, 'get');
+    expect(own(get.v, 'parameters')).toEqual([{ name: 'limit', in: 'query', schema: { type: 'integer' } }]);
+    const schema = spec.deref(child(child(child(child(child(get, 'responses'), '200'), 'content'), 'application/json'), 'schema'));
+    expect([schema.doc.name, schema.path]).toEqual([path.join(d, 'swagger.yaml'), ['components', 'schemas', 'Pet']]);
+    expect(get.doc.lines([[...get.path, 'parameters', '0', 'schema', 'type']])[0]).toBe(3);
   });
 
-  it('parameters and responses in another file are refused too; schemas there are fine', () => {
+  it('parameters and responses in another file are converted too; schemas there are read as written', () => {
     const d = mkdtempSync(path.join(tmpdir(), 's2-ext-'));
-    writeFileSync(path.join(d, 'common.yaml'), "Limit: {name: limit, in: query, type: integer}\nNotFound: {description: gone}\nPet: {type: object}\n");
+    writeFileSync(path.join(d, 'common.yaml'), "Limit: {name: limit, in: query, type: integer}\nNotFound: {description: gone, schema: {$ref: '#/Pet'}}\nPet: {type: object}\n");
     writeFileSync(path.join(d, 'a.yaml'), root("  /pets:\n    get:\n      parameters:\n        - $ref: 'common.yaml#/Limit'\n      responses:\n        '200': {description: ok}\n"));
     writeFileSync(path.join(d, 'b.yaml'), root("  /pets:\n    get:\n      responses:\n        '404': {$ref: 'common.yaml#/NotFound'}\n"));
     writeFileSync(path.join(d, 'c.yaml'), root("  /pets:\n    get:\n      responses:\n        '200': {description: ok, schema: {$ref: 'common.yaml#/Pet'}}\n"));
-    expect(() => loadSpec(path.join(d, 'a.yaml'))).toThrow(/a Swagger 2\.0 parameter kept in another file is not supported/);
-    expect(() => loadSpec(path.join(d, 'b.yaml'))).toThrow(/a Swagger 2\.0 response kept in another file is not supported/);
+    const opOf = (file: string) => specOperations(loadSpec(path.join(d, file)))[0]!;
+    const limit = opOf('a.yaml').parameters[0]!;
+    expect([limit.v, limit.doc.name]).toEqual([{ name: 'limit', in: 'query', schema: { type: 'integer' } }, path.join(d, 'common.yaml')]);
+    const b = loadSpec(path.join(d, 'b.yaml'));
+    const notFound = b.deref(child(child(specOperations(b)[0]!.loc, 'responses'), '404'));
+    expect(notFound.v).toEqual({ description: 'gone', content: { 'application/json': { schema: { $ref: '#/Pet' } } } });
     expect(() => loadSpec(path.join(d, 'c.yaml'))).not.toThrow();
+  });
+
+  it('a root body parameter named from a path item file becomes its request body, on the root line', () => {
+    const body = "parameters:\n  PetBody:\n    name: body\n    in: body\n    required: false\n    schema: {$ref: '#/definitions/Pet'}\n";
+    const item = "post:\n  parameters:\n    - $ref: '../swagger.yaml#/parameters/PetBody'\n  responses:\n    '201': {description: created}\n";
+    const files = (required: boolean) => ({
+      'swagger.yaml': root("  /pets:\n    $ref: 'paths/pets.yaml'\n") + body.replace('required: false', `required: ${required}`),
+      'paths/pets.yaml': item,
+    });
+    const d = dir({
+      ...Object.fromEntries(Object.entries(files(false)).map(([n, t]) => [`base/${n}`, t])),
+      ...Object.fromEntries(Object.entries(files(true)).map(([n, t]) => [`rev/${n}`, t])),
+    });
+    const r = checkBreaking('base/swagger.yaml', 'rev/swagger.yaml', { cwd: d });
+    expect(r.findings.map((f) => [f.id, f.operation, f.location])).toEqual([
+      ['request-body-became-required', 'POST /pets', { file: 'rev/swagger.yaml', line: lineOf(files(true)['swagger.yaml'], 'required: true') }],
+    ]);
   });
 });

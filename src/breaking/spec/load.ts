@@ -3,8 +3,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../kit/errors.js';
 import { convertedDoc, parseDoc, type Doc } from './doc.js';
-import { escapePointer, isObj, own, ownKeys, unescapePointer, type Loc } from './loc.js';
-import { convertSwagger2 } from './swagger2.js';
+import { isObj, own, unescapePointer, type Loc } from './loc.js';
+import { convertSwagger2, type Converted, type Files } from './swagger2.js';
 
 export interface LoadOptions {
   /** Directory that relative paths and git revisions are read from. */
@@ -44,16 +44,16 @@ export function loadSpec(source: string, opts: LoadOptions = {}): Spec {
   const loader = new Loader(cwd, opts);
   const rootSource = parseSource(source, cwd);
   const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-  const { doc, version, pointer, external } = checkOpenApi(root);
+  const { doc, version, pointer, converted } = checkOpenApi(root, loader);
   loader.replace(doc, pointer);
-  if (external) refuseSwagger2External(doc, external, loader);
+  if (converted) loader.addParts(root, converted);
   loader.checkAllRefs();
   return {
     root: doc,
     docs: loader.docs,
     version,
     deref: (loc) => loader.deref(loc),
-    target: (loc) => loader.resolveRef(loc, refOf(loc.v) ?? ''),
+    target: (loc) => loader.target(loc),
   };
 }
 
@@ -66,33 +66,10 @@ function parseSource(source: string, cwd: string): Source {
   return { kind: 'file', abs };
 }
 
-type Swagger2External = ReturnType<typeof convertSwagger2>['external'];
-
-/**
- * A Swagger 2.0 path item, parameter or response whose `$ref` leads into another file (and not back
- * into the root, which was converted): it is written in 2.0's shapes and would be misread.
- */
-function refuseSwagger2External(root: Doc, external: Swagger2External, loader: Loader): void {
-  const outside = external.filter(({ converted }) => {
-    let v: unknown = root.value;
-    for (const k of converted) v = Array.isArray(v) ? v[Number(k)] : own(v, k);
-    return loader.deref({ v, doc: root, path: converted }).doc !== root;
-  });
-  if (outside.length === 0) return;
-  const { at, ref, role } = outside[0]!;
-  throw new InputError(
-    `${root.name} at /${at.map(escapePointer).join('/')}: $ref '${ref}': a Swagger 2.0 ${role} kept in another file is not supported` +
-      `${outside.length > 1 ? ` (nor ${outside.length - 1} more such $refs)` : ''}: only the root file is converted to OpenAPI 3, ` +
-      'so what it says would be misread. Bundle the spec into one file first, or convert it to OpenAPI 3 ' +
-      '(schemas kept in other files are fine)',
-    { file: root.name, field: at.join('/') },
-  );
-}
-
 /** `pointer`: for a converted Swagger 2.0 root, where a pointer written against the file lands in the result. */
 type Pointer = (path: readonly string[]) => readonly string[] | undefined;
 
-function checkOpenApi(doc: Doc): { doc: Doc; version: Spec['version']; pointer?: Pointer; external?: Swagger2External } {
+function checkOpenApi(doc: Doc, loader: Loader): { doc: Doc; version: Spec['version']; pointer?: Pointer; converted?: Converted } {
   const v = doc.value;
   if (!isObj(v)) {
     throw new InputError(`${doc.name}: not an OpenAPI document: expected a mapping at the top level`, { file: doc.name });
@@ -102,8 +79,8 @@ function checkOpenApi(doc: Doc): { doc: Doc; version: Spec['version']; pointer?:
   if (typeof openapi === 'string' && /^3\.0(\.|$)/.test(openapi)) return { doc, version: '3.0' };
   if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi)) return { doc, version: '3.1' };
   if (swagger === '2.0' || swagger === 2) {
-    const { value, origin, pointer, external } = convertSwagger2(v);
-    return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer, external };
+    const converted = convertSwagger2(v, loader.swagger2Files(doc));
+    return { doc: convertedDoc(doc, converted.value, converted.origin), version: '2.0', pointer: converted.pointer, converted };
   }
   if (openapi !== undefined) {
     throw new InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -132,6 +109,55 @@ class Loader {
   replace(doc: Doc, pointer?: Pointer): void {
     this.docs.set(doc.id, doc);
     if (pointer) this.converted = { doc, pointer };
+  }
+
+  /** `$ref` objects of converted Swagger 2.0 nodes that lead to a part, not where their text points. */
+  private readonly links = new Map<object, Loc>();
+  /** `$ref` objects in other files that the Swagger 2.0 conversion followed and checked itself. */
+  private readonly followed = new Set<object>();
+  /** Each part's document: the file it is written in (whose refs it reads) and its way back to that file's paths. */
+  private readonly parts = new Map<Doc, { home: string; origin: (path: readonly string[]) => readonly string[] }>();
+
+  /** How the Swagger 2.0 conversion reads the files `root` (not yet converted) reaches. */
+  swagger2Files(root: Doc): Files {
+    return {
+      root: root.id,
+      name: (file) => this.docs.get(file)?.name ?? file,
+      follow: (file, at, ref) => {
+        // Not cached: the root is still read as written, before its conversion replaces it.
+        const to = this.lookupRef({ v: undefined, doc: this.docs.get(file)!, path: at }, ref);
+        return { file: to.doc.id, path: to.path, v: to.v };
+      },
+      openapi: (file) => {
+        const v = own(this.docs.get(file)?.value, 'openapi');
+        return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+      },
+    };
+  }
+
+  /** The parts a Swagger 2.0 conversion made, each a document of its own that reads and locates as its file. */
+  addParts(root: Doc, converted: Converted): void {
+    const locs = new Map<unknown, Loc>();
+    converted.parts.forEach((part, i) => {
+      const file = part.file === root.id ? root : this.docs.get(part.file)!;
+      const doc: Doc = { ...convertedDoc(file, part.value, part.origin), id: `${part.file}\u0000swagger2:${i}` };
+      this.docs.set(doc.id, doc);
+      this.parts.set(doc, { home: part.file, origin: part.origin });
+      locs.set(part, { v: part.value, doc, path: [] });
+    });
+    for (const [holder, part] of converted.links) this.links.set(holder, locs.get(part)!);
+    for (const holder of converted.followed) this.followed.add(holder);
+  }
+
+  /** The node the `$ref` at `loc` names: one hop. */
+  target(loc: Loc): Loc {
+    return this.links.get(loc.v as object) ?? this.resolveRef(loc, refOf(loc.v) ?? '');
+  }
+
+  /** A path of `loc` as written in its file (a part's paths are the converted ones). */
+  private shownPath(loc: Loc): string {
+    const part = this.parts.get(loc.doc);
+    return (part ? part.origin(loc.path) : loc.path).join('/');
   }
 
   load(src: Source, shownAs?: string): Doc {
@@ -213,14 +239,17 @@ class Loader {
     const hash = ref.indexOf('#');
     const target = hash < 0 ? ref : ref.slice(0, hash);
     const fragment = hash < 0 ? '' : ref.slice(hash + 1);
-    let doc = from.doc;
+    // A converted Swagger 2.0 part reads its refs as the file it was written in does.
+    const part = this.parts.get(from.doc);
+    const home = part ? this.docs.get(part.home)! : from.doc;
+    let doc = home;
     if (target !== '') {
-      const src = this.relativeSource(from, target, ref);
+      const src = this.relativeSource(from, home, target, ref);
       try {
         doc = this.load(src);
       } catch (e) {
         if (e instanceof InputError) {
-          throw new InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
+          throw new InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
         }
         throw e;
       }
@@ -232,9 +261,9 @@ class Loader {
     for (const p of parts) {
       v = Array.isArray(v) ? v[Number(p)] : own(v, p);
       if (v === undefined) {
-        throw new InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' points at nothing in ${doc.name}`, {
+        throw new InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' points at nothing in ${doc.name}`, {
           file: from.doc.name,
-          field: from.path.join('/'),
+          field: this.shownPath(from),
         });
       }
     }
@@ -245,28 +274,28 @@ class Loader {
     const mapped = this.converted!.pointer(parts);
     if (mapped) return mapped;
     throw new InputError(
-      `${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted!.doc.name}; ` +
+      `${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted!.doc.name}; ` +
         'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead',
-      { file: from.doc.name, field: from.path.join('/') },
+      { file: from.doc.name, field: this.shownPath(from) },
     );
   }
 
-  private relativeSource(from: Loc, target: string, ref: string): Source {
+  private relativeSource(from: Loc, home: Doc, target: string, ref: string): Source {
     if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
       if (/^https?:/i.test(target)) {
         if (!this.opts.allowExternalRefs) {
           throw new InputError(
-            `${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`,
-            { file: from.doc.name, field: from.path.join('/') },
+            `${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`,
+            { file: from.doc.name, field: this.shownPath(from) },
           );
         }
         return { kind: 'url', url: target };
       }
-      throw new InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': unsupported scheme`, {
+      throw new InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': unsupported scheme`, {
         file: from.doc.name,
       });
     }
-    const base = this.sources.get(from.doc.id);
+    const base = this.sources.get(home.id);
     const decoded = decodeURI(target);
     if (!base || base.kind === 'file') {
       const dir = base && base.kind === 'file' ? path.dirname(base.abs) : this.cwd;
@@ -286,13 +315,13 @@ class Loader {
         seen ??= new Set();
         const key = `${cur.doc.id}#${cur.path.join('/')}`;
         if (seen.has(key) || hops > 64) {
-          throw new InputError(`${loc.doc.name} at /${loc.path.join('/')}: $ref cycle: the reference never reaches a value`, {
+          throw new InputError(`${loc.doc.name} at /${this.shownPath(loc)}: $ref cycle: the reference never reaches a value`, {
             file: loc.doc.name,
           });
         }
         seen.add(key);
       }
-      const next = this.resolveRef(cur, ref);
+      const next = this.links.get(cur.v as object) ?? this.resolveRef(cur, ref);
       cur = mergeSiblings(cur, next);
     }
   }
@@ -332,7 +361,7 @@ class Loader {
       }
       const o = v as Record<string, unknown>;
       // The route is read (and copied) only if resolving fails, while it still names this node.
-      if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref')) this.deref(new LazyPathLoc(o, doc, () => route.slice()));
+      if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref') && !this.followed.has(o)) this.deref(new LazyPathLoc(o, doc, () => route.slice()));
       for (const k in o) {
         const x = o[k];
         if (typeof x !== 'object' || x === null || k === '$ref' || isDataKey(k, key)) continue;

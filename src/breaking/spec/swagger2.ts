@@ -1,6 +1,38 @@
-import { isObj, own, ownKeys, type Obj } from './loc.js';
+import { InputError } from '../../kit/errors.js';
+import { escapePointer, isObj, own, ownKeys, type Obj } from './loc.js';
 
 type Path = readonly string[];
+
+/** A node of a Swagger 2.0 spec as it is written: the file (its id), where in it, and the value. */
+export interface Site {
+  readonly file: string;
+  readonly path: Path;
+  readonly v: unknown;
+}
+
+/** The files a Swagger 2.0 root reaches through `$ref`, as the loader reads them. */
+export interface Files {
+  /** The root file's id. */
+  readonly root: string;
+  /** A file as shown in messages. */
+  name(file: string): string;
+  /** One `$ref` hop from a node written in `file` at `at`: the node it names, as written (throws InputError). */
+  follow(file: string, at: Path, ref: string): Site;
+  /** The `openapi` version a file declares at its top, if any: its shapes are not Swagger 2.0's. */
+  openapi(file: string): string | undefined;
+}
+
+/**
+ * A path item, parameter, response, request body or form field written in another file (or, reached
+ * from one, in the root outside its `parameters` and `responses`): converted in the context it is
+ * used in, and kept apart so that it is read, and located, in its own file.
+ */
+export interface Part {
+  readonly file: string;
+  readonly value: unknown;
+  /** A path of `value` → the path of the node it came from in `file`. */
+  readonly origin: (path: Path) => Path;
+}
 
 export interface Converted {
   value: Obj;
@@ -12,22 +44,33 @@ export interface Converted {
    * where the node has no place of its own in the result (a body or formData parameter).
    */
   pointer: (path: Path) => Path | undefined;
-  /**
-   * Path items, parameters and responses kept in other files: they are written in Swagger 2.0's
-   * shapes, which only the root's conversion rewrites, so a comparison would misread them.
-   */
-  external: { at: Path; converted: Path; ref: string; role: 'path item' | 'parameter' | 'response' }[];
+  /** The converted path items, parameters and responses kept in other files (see Part). */
+  parts: Part[];
+  /** `$ref` objects of the results (root and parts) that stand for a part: they lead there, not where their text points. */
+  links: Map<object, Part>;
+  /** `$ref` objects written in other files that the conversion followed (and so checked) itself. */
+  followed: Set<object>;
 }
 
 /**
  * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
  * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
- * `pointer` does the same for refs into this file from other files.
+ * `pointer` does the same for refs into this file from other files. Path items, parameters and
+ * responses reached through `files` in other files are converted too, each as a Part.
  */
-export function convertSwagger2(src: Obj): Converted {
-  const converter = new Converter(rewriteRefs(src) as Obj);
+export function convertSwagger2(src: Obj, files: Files): Converted {
+  const rawRefs = new WeakMap<object, string>();
+  const conversion = new Conversion(rewriteRefs(src, rawRefs) as Obj, files, rawRefs);
+  const converter = new Converter(conversion, files.root, []);
   const value = converter.convert();
-  return { value, origin: (path) => converter.back.map(path)!, pointer: (path) => converter.fwd.map(path), external: converter.external };
+  return {
+    value,
+    origin: (path) => converter.back.map(path)!,
+    pointer: (path) => converter.fwd.map(path),
+    parts: conversion.parts,
+    links: conversion.links,
+    followed: conversion.followed,
+  };
 }
 
 interface PrefixNode {
@@ -55,7 +98,7 @@ class PrefixMap {
 
   map(path: Path): Path | undefined {
     let node: PrefixNode | undefined = this.root;
-    let to: Path | null | undefined;
+    let to: Path | null | undefined = this.root.to;
     let depth = 0;
     for (let i = 0; i < path.length && node; i++) {
       node = node.next.get(path[i]!);
@@ -68,25 +111,158 @@ class PrefixMap {
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 
-/** A parameter as the operation sees it (`$ref`s to `#/parameters/…` followed) and where it is written. */
+/** A parameter as the operation sees it (its `$ref`s followed) and where it and its list entry are written. */
 interface Placed {
+  /** The list entry as written: the parameter, or a `$ref` to it. */
   readonly written: unknown;
   readonly p: unknown;
+  /** The file and path of `p`. */
+  readonly file: string;
   readonly at: Path;
+  /** The file and path of the list entry. */
+  readonly wroteIn: string;
+  readonly wroteAt: Path;
+  /** See Conversion.resolve. */
+  readonly viaRoot: boolean;
+}
+
+type Role = 'path item' | 'operation' | 'parameter' | 'response';
+
+const PARAMETER_IN = new Set(['query', 'header', 'path', 'formData', 'body']);
+
+/** What one conversion shares: the root's defaults, the files it reaches and the parts made so far. */
+class Conversion {
+  readonly parts: Part[] = [];
+  readonly links = new Map<object, Part>();
+  readonly followed = new Set<object>();
+  readonly consumes: string[];
+  readonly produces: string[];
+  private readonly made = new Map<string, Part>();
+
+  constructor(
+    readonly root: Obj,
+    readonly files: Files,
+    private readonly rawRefs: WeakMap<object, string>,
+  ) {
+    this.consumes = strings(own(root, 'consumes')) ?? ['application/json'];
+    this.produces = strings(own(root, 'produces')) ?? ['application/json'];
+  }
+
+  /**
+   * Follow `$ref`s from a node to the value they name, and where that is written. `viaRoot`: the
+   * value is in the root, or the way there passes one of the root's own parameters or responses,
+   * which have their converted place (a `$ref` kept as written finds it, as the root's own do).
+   */
+  resolve(site: Site): Site & { viaRoot: boolean } {
+    let cur = site;
+    let seen: Set<string> | undefined;
+    let viaRoot = false;
+    while (isRef(cur.v)) {
+      seen ??= new Set();
+      const key = `${cur.file}#${cur.path.join('/')}`;
+      if (seen.has(key) || seen.size > 64) throw this.error(site, '$ref cycle: the reference never reaches a value');
+      seen.add(key);
+      if (cur.file !== this.files.root) this.followed.add(cur.v);
+      const next = this.files.follow(cur.file, cur.path, (this.rawRefs.get(cur.v) ?? cur.v.$ref).trim());
+      // The root is read in its converted form's terms: its own refs already name components.
+      cur = next.file === this.files.root ? { ...next, v: valueAt(this.root, next.path) } : next;
+      viaRoot ||= cur.file === this.files.root && cur.path.length === 2 && (cur.path[0] === 'parameters' || cur.path[0] === 'responses');
+    }
+    return { ...cur, viaRoot: viaRoot || cur.file === this.files.root };
+  }
+
+  /**
+   * The part for `site` in a context (`key`), converted once by `make`: its first node is
+   * written at `site`, and `from` is the `$ref` that reached it (for messages).
+   */
+  part(key: string, site: Site, role: Role, from: Site, make: (c: Converter) => unknown): Part {
+    const id = `${key}\u0000${site.file}#${site.path.join('/')}`;
+    const known = this.made.get(id);
+    if (known) return known;
+    if (!isObj(site.v)) throw this.error(site, `expected a Swagger 2.0 ${role} (a mapping), found ${kind(site.v)}`, from);
+    this.check(site, role, from);
+    const c = new Converter(this, site.file, site.path);
+    const part: { file: string; value: unknown; origin: Part['origin'] } = { file: site.file, value: undefined, origin: (p) => c.back.map(p)! };
+    this.made.set(id, part);
+    part.value = make(c);
+    this.parts.push(part);
+    return part;
+  }
+
+  /** A `$ref` object, with the text of the one written, that leads to `part`. */
+  link(written: unknown, part: Part): Obj {
+    const text = isRef(written) ? written.$ref : '';
+    const holder: Obj = { $ref: text };
+    this.links.set(holder, part);
+    return holder;
+  }
+
+  /**
+   * A node in another file is read in Swagger 2.0's shapes: refuse what would be misread (an
+   * OpenAPI 3 file or shape, a parameter without a place or name) rather than report nothing.
+   */
+  check(site: Site, role: Role, from?: Site): void {
+    if (site.file === this.files.root) return;
+    const version = this.files.openapi(site.file);
+    if (version !== undefined) {
+      throw this.error(
+        site,
+        `expected a Swagger 2.0 ${role}, but ${this.files.name(site.file)} is an OpenAPI ${version} document, whose shapes a Swagger 2.0 spec does not read: keep the whole spec in one version`,
+        from,
+      );
+    }
+    const v = site.v;
+    if (!isObj(v)) throw this.error(site, `expected a Swagger 2.0 ${role} (a mapping), found ${kind(v)}`, from);
+    const shape = (field: string, what: string): InputError => this.error(site, `field '${field}' ${what}`, from, field);
+    if (role === 'parameter') {
+      if (typeof v.in !== 'string' || !PARAMETER_IN.has(v.in)) {
+        throw shape('in', `is ${v.in === undefined ? 'missing' : JSON.stringify(v.in)}: a Swagger 2.0 parameter is in query, header, path, formData or body`);
+      }
+      if (typeof v.name !== 'string') throw shape('name', `is ${v.name === undefined ? 'missing' : JSON.stringify(v.name)}: a Swagger 2.0 parameter needs a name`);
+      if (v.in === 'body' && !isObj(v.schema)) throw shape('schema', `is ${v.schema === undefined ? 'missing' : 'not a mapping'}: a Swagger 2.0 body parameter needs a schema`);
+      for (const k of ['schema', 'content']) {
+        if (v.in !== 'body' && v[k] !== undefined) {
+          throw shape(k, `is OpenAPI 3's shape: a Swagger 2.0 ${v.in} parameter carries type, format, items… itself (only a body parameter has a schema)`);
+        }
+      }
+    } else if (role === 'response') {
+      if (v.content !== undefined) throw shape('content', "is OpenAPI 3's shape: a Swagger 2.0 response has a 'schema', its media types come from produces");
+    } else {
+      if (v.parameters != null && !Array.isArray(v.parameters)) throw shape('parameters', 'is not a list of parameters');
+      if (role === 'operation') {
+        if (v.requestBody !== undefined) throw shape('requestBody', "is OpenAPI 3's shape: a Swagger 2.0 operation takes its body from an 'in: body' parameter");
+        if (v.responses != null && !isObj(v.responses)) throw shape('responses', 'is not a mapping of status codes to responses');
+      }
+    }
+  }
+
+  error(site: Site, what: string, from?: Site, field?: string): InputError {
+    const name = this.files.name(site.file);
+    const path = field ? [...site.path, field] : site.path;
+    const via = from && (from.file !== site.file || from.path !== site.path) ? ` (reached from ${this.files.name(from.file)} at ${pointer(from.path)})` : '';
+    return new InputError(`${name} at ${pointer(path)}: ${what}${via}`, { file: name, field: path.join('/') });
+  }
 }
 
 class Converter {
-  readonly external: Converted['external'] = [];
-  /** Converted paths → original ones. */
+  /** Converted paths → original ones (in `file`). */
   readonly back = new PrefixMap();
   /** Original paths → converted ones, where the conversion moved something. */
   readonly fwd = new PrefixMap();
+  private readonly v: Obj;
   private readonly consumes: string[];
   private readonly produces: string[];
 
-  constructor(private readonly v: Obj) {
-    this.consumes = strings(own(v, 'consumes')) ?? ['application/json'];
-    this.produces = strings(own(v, 'produces')) ?? ['application/json'];
+  /** Converts nodes written in `file`; a part's first node is written at `base`. */
+  constructor(
+    private readonly c: Conversion,
+    private readonly file: string,
+    private readonly base: Path,
+  ) {
+    this.v = c.root;
+    this.consumes = c.consumes;
+    this.produces = c.produces;
+    if (base.length > 0) this.back.add([], base);
   }
 
   convert(): Obj {
@@ -101,7 +277,7 @@ class Converter {
     const outPaths: Obj = {};
     for (const p of ownKeys(paths)) {
       const item = (paths as Obj)[p];
-      if (isObj(item)) outPaths[p] = this.pathItem(['paths', p], item);
+      if (isObj(item)) outPaths[p] = this.placedPathItem(['paths', p], item);
     }
     out.paths = outPaths;
     return out;
@@ -142,69 +318,103 @@ class Converter {
     if (isObj(own(v, 'responses'))) {
       const rs: Obj = {};
       for (const [code, r] of Object.entries(own(v, 'responses') as Obj)) {
-        rs[code] = this.response(r, this.produces, ['components', 'responses', code], ['responses', code]);
+        rs[code] = this.placedResponse(r, this.produces, ['components', 'responses', code], ['responses', code]);
       }
       components.responses = rs;
     }
     if (isObj(own(v, 'parameters'))) {
       const ps: Obj = {};
-      for (const [name, p] of Object.entries(own(v, 'parameters') as Obj)) {
-        if (isBodyLike(p)) {
+      for (const name of Object.keys(own(v, 'parameters') as Obj)) {
+        const placed = this.placedOne((own(v, 'parameters') as Obj)[name], ['parameters', name]);
+        if (isBodyLike(placed.p)) {
           this.fwd.add(['parameters', name], null); // it becomes part of each operation's request body
           continue;
         }
-        ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
+        ps[name] = this.plainParameter(placed, ['components', 'parameters', name], ['parameters', name]);
       }
       components.parameters = ps;
     }
     return components;
   }
 
-  /** A `$ref` to another file where a Swagger 2.0 shape is expected (see Converted.external). */
-  private noteExternal(at: Path, converted: Path, v: unknown, role: Converted['external'][number]['role']): void {
-    const ref = isObj(v) ? v.$ref : undefined;
-    if (typeof ref === 'string' && !ref.startsWith('#')) this.external.push({ at, converted, ref, role });
-  }
-
-  private pathItem(at: Path, item: Obj): Obj {
-    this.noteExternal(at, at, item, 'path item');
-    const out: Obj = {};
-    const shared = this.placed(item.parameters, [...at, 'parameters']);
+  private pathItem(out: Path, src: Path, item: Obj): Obj {
+    this.c.check({ file: this.file, path: src, v: item }, 'path item');
+    const res: Obj = {};
+    const shared = this.placed(item.parameters, [...src, 'parameters']);
     for (const k of ownKeys(item)) {
       const op = item[k];
-      if (k === 'parameters') out.parameters = this.plainParameters(shared, [...at, 'parameters']);
-      else if (METHODS.has(k) && isObj(op)) out[k] = this.operation([...at, k], op, shared);
-      else out[k] = op;
+      if (k === 'parameters') res.parameters = this.plainParameters(shared, [...out, 'parameters'], [...src, 'parameters']);
+      else if (METHODS.has(k) && isObj(op)) res[k] = this.placedOperation([...out, k], [...src, k], op, shared);
+      else res[k] = op;
     }
-    return out;
+    return res;
   }
 
-  private placed(list: unknown, at: Path): Placed[] {
+  /** A path item written here, or a `$ref` to one: converted where it is written. */
+  private placedPathItem(at: Path, written: Obj): Obj {
+    if (!isRef(written)) return this.pathItem(at, at, written);
+    const from: Site = { file: this.file, path: at, v: written };
+    const beside = Object.keys(written).find((k) => k !== '$ref' && k !== 'description' && k !== 'summary' && !k.startsWith('x-'));
+    if (beside !== undefined) {
+      throw this.c.error(from, `field '${beside}' is written beside a $ref to a path item: Swagger 2.0 leaves what that means undefined; keep the path item in one place`, undefined, beside);
+    }
+    const site = this.c.resolve(from);
+    return this.c.link(written, this.c.part('path item', site, 'path item', from, (c) => c.pathItem([], site.path, site.v as Obj)));
+  }
+
+  /** An operation, or a `$ref` to one (not 2.0, but written): its body may come from this path item's parameters. */
+  private placedOperation(out: Path, src: Path, op: Obj, shared: readonly Placed[]): Obj {
+    if (!isRef(op)) return this.operation(out, src, op, shared);
+    const from: Site = { file: this.file, path: src, v: op };
+    const site = this.c.resolve(from);
+    const key = `operation of ${this.file}#${src.join('/')}`;
+    return this.c.link(op, this.c.part(key, site, 'operation', from, (c) => c.operation([], site.path, site.v as Obj, shared)));
+  }
+
+  private placed(list: unknown, src: Path): Placed[] {
     if (!Array.isArray(list)) return [];
-    return list.map((written: unknown, i) => this.resolveLocal(written) ?? { written, p: written, at: [...at, String(i)] });
+    return list.map((written: unknown, i) => this.placedOne(written, [...src, String(i)]));
   }
 
-  /** A `#/parameters/…` ref (already rewritten to components) and where its target sits in the original. */
-  private resolveLocal(written: unknown): Placed | undefined {
-    if (!isObj(written) || typeof written.$ref !== 'string' || !written.$ref.startsWith('#/components/parameters/')) return undefined;
-    const name = written.$ref.slice('#/components/parameters/'.length);
-    const p = own(own(this.v, 'parameters'), name);
-    return p === undefined ? undefined : { written, p, at: ['parameters', name] };
+  /** A parameter (list entry) written here at `at`, its `$ref`s followed. */
+  private placedOne(written: unknown, at: Path): Placed {
+    const from: Site = { file: this.file, path: at, v: written };
+    const site = this.c.resolve(from);
+    this.c.check(site, 'parameter', from);
+    return { written, p: site.v, file: site.file, at: site.path, wroteIn: this.file, wroteAt: at, viaRoot: site.viaRoot };
+  }
+
+  /** Where a parameter shows in this converter's file: itself, else its list entry, else the part's first node. */
+  private local(placed: Placed): Path {
+    if (placed.file === this.file) return placed.at;
+    return placed.wroteIn === this.file ? placed.wroteAt : this.base;
   }
 
   /** The parameters of a list that stay parameters, as written (refs kept). */
-  private plainParameters(list: readonly Placed[], at: Path): unknown[] {
-    const out: unknown[] = [];
+  private plainParameters(list: readonly Placed[], out: Path, src: Path): unknown[] {
+    const res: unknown[] = [];
     list.forEach((placed, i) => {
-      if (!isBodyLike(placed.p)) out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
-      else this.fwd.add([...at, String(i)], null);
+      if (!isBodyLike(placed.p)) res.push(this.plainParameter(placed, [...out, String(res.length)], [...src, String(i)]));
+      else this.fwd.add([...src, String(i)], null);
     });
-    return out;
+    return res;
+  }
+
+  /**
+   * One parameter at `from` (converted: `to`): written here, or reached through the root (whose
+   * converted form the `$ref` then finds), else a part converted in its own file.
+   */
+  private plainParameter(placed: Placed, to: Path, from: Path): unknown {
+    if (placed.written === placed.p || placed.viaRoot) return this.parameter(placed.written, to, from);
+    this.back.add(to, from);
+    this.fwd.add(from, to);
+    const site: Site = { file: placed.file, path: placed.at, v: placed.p };
+    const written: Site = { file: placed.wroteIn, path: placed.wroteAt, v: placed.written };
+    return this.c.link(placed.written, this.c.part('parameter', site, 'parameter', written, (c) => c.parameter(site.v, [], site.path)));
   }
 
   /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
   private parameter(p: unknown, from: Path, to: Path, forward = true): unknown {
-    this.noteExternal(to, from, p, 'parameter');
     this.back.add(from, to);
     if (forward) this.fwd.add(to, from);
     if (!isObj(p) || typeof p.$ref === 'string') return p;
@@ -224,22 +434,32 @@ class Converter {
     return out;
   }
 
-  private operation(at: Path, op: Obj, shared: readonly Placed[]): Obj {
-    const out: Obj = {};
+  private operation(out: Path, src: Path, op: Obj, shared: readonly Placed[]): Obj {
+    this.c.check({ file: this.file, path: src, v: op }, 'operation');
+    const res: Obj = {};
     const consumes = strings(op.consumes) ?? this.consumes;
     const produces = strings(op.produces) ?? this.produces;
-    const mine = this.placed(op.parameters, [...at, 'parameters']);
+    const mine = this.placed(op.parameters, [...src, 'parameters']);
     const all = [...mine, ...shared.filter((s) => !mine.some((p) => samePlace(p.p, s.p)))];
     for (const k of Object.keys(op)) {
-      if (k === 'parameters') out.parameters = this.plainParameters(mine, [...at, 'parameters']);
-      else if (k === 'responses' && isObj(op.responses)) out.responses = this.responses(op.responses, produces, [...at, 'responses']);
-      else if (k !== 'consumes' && k !== 'produces') out[k] = op[k];
+      if (k === 'parameters') res.parameters = this.plainParameters(mine, [...out, 'parameters'], [...src, 'parameters']);
+      else if (k === 'responses' && isObj(op.responses)) res.responses = this.responses(op.responses, produces, [...out, 'responses'], [...src, 'responses']);
+      else if (k !== 'consumes' && k !== 'produces') res[k] = op[k];
     }
     const body = all.find((x) => isObj(x.p) && x.p.in === 'body');
     const form = all.filter((x) => isObj(x.p) && x.p.in === 'formData');
-    if (body) out.requestBody = this.body(body, consumes, [...at, 'requestBody']);
-    else if (form.length > 0) out.requestBody = this.form(form, consumes, [...at, 'requestBody']);
-    return out;
+    if (body) res.requestBody = this.requestBody(body, consumes, [...out, 'requestBody']);
+    else if (form.length > 0) res.requestBody = this.form(form, consumes, [...out, 'requestBody']);
+    return res;
+  }
+
+  /** The request body of a body parameter: made here if it is written in this file, else a part in its own. */
+  private requestBody(body: Placed, consumes: string[], at: Path): unknown {
+    if (body.file === this.file) return this.body(body, consumes, at);
+    this.back.add(at, this.local(body));
+    const site: Site = { file: body.file, path: body.at, v: body.p };
+    const written: Site = { file: body.wroteIn, path: body.wroteAt, v: body.written };
+    return this.c.link(body.written, this.c.part(`body ${consumes.join(',')}`, site, 'parameter', written, (c) => c.body(body, consumes, [])));
   }
 
   private body(placed: Placed, consumes: string[], at: Path): Obj {
@@ -260,33 +480,54 @@ class Converter {
     const media = consumes.find((m) => m.includes('form')) ?? 'application/x-www-form-urlencoded';
     const schemaAt = [...at, 'content', media, 'schema'];
     // The made-up body, its media type and object schema are written nowhere: the first field stands in.
-    for (const p of [at, [...at, 'content', media], schemaAt, [...schemaAt, 'type']]) this.back.add(p, fields[0]!.at);
+    for (const p of [at, [...at, 'content', media], schemaAt, [...schemaAt, 'type']]) this.back.add(p, this.local(fields[0]!));
     const properties: Obj = {};
     const required: string[] = [];
-    for (const { p, at: original } of fields) {
-      const field = p as Obj;
+    for (const placed of fields) {
+      const field = placed.p as Obj;
       const name = String(field.name);
-      const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original, false) as Obj;
-      properties[name] = converted.schema ?? {};
+      const propertyAt = [...schemaAt, 'properties', name];
+      if (placed.file === this.file) {
+        const converted = this.parameter({ ...field, in: undefined }, propertyAt, placed.at, false) as Obj;
+        properties[name] = converted.schema ?? {};
+      } else {
+        // A field kept in another file: its schema is a part there.
+        this.back.add(propertyAt, this.local(placed));
+        const site: Site = { file: placed.file, path: placed.at, v: field };
+        const written: Site = { file: placed.wroteIn, path: placed.wroteAt, v: placed.written };
+        properties[name] = this.c.link(placed.written, this.c.part('form field', site, 'parameter', written, () => fieldSchema(field)));
+      }
       if (field.required !== true) continue;
-      if (required.length === 0) this.back.add([...schemaAt, 'required'], [...original, 'required']);
-      this.back.add([...schemaAt, 'required', String(required.length)], [...original, 'required']);
+      const requiredAt = placed.file === this.file ? [...placed.at, 'required'] : this.local(placed);
+      if (required.length === 0) this.back.add([...schemaAt, 'required'], requiredAt);
+      this.back.add([...schemaAt, 'required', String(required.length)], requiredAt);
       required.push(name);
     }
     return { content: { [media]: { schema: { type: 'object', properties, ...(required.length ? { required } : {}) } } } };
   }
 
-  private responses(rs: Obj, produces: string[], at: Path): Obj {
-    const out: Obj = {};
-    for (const [code, r] of Object.entries(rs)) out[code] = this.response(r, produces, [...at, code], [...at, code]);
-    return out;
+  private responses(rs: Obj, produces: string[], out: Path, src: Path): Obj {
+    const res: Obj = {};
+    for (const [code, r] of Object.entries(rs)) res[code] = this.placedResponse(r, produces, [...out, code], [...src, code]);
+    return res;
+  }
+
+  /** A response written here at `to` (converted: `from`), or a `$ref` to one: one through the root is found by the `$ref`, one elsewhere is a part. */
+  private placedResponse(r: unknown, produces: string[], from: Path, to: Path): unknown {
+    if (!isRef(r)) return this.response(r, produces, from, to);
+    const written: Site = { file: this.file, path: to, v: r };
+    const site = this.c.resolve(written);
+    if (site.viaRoot) return this.response(r, produces, from, to);
+    this.back.add(from, to);
+    this.fwd.add(to, from);
+    return this.c.link(r, this.c.part(`response ${produces.join(',')}`, site, 'response', written, (c) => c.response(site.v, produces, [], site.path)));
   }
 
   private response(r: unknown, produces: string[], from: Path, to: Path): unknown {
-    this.noteExternal(to, from, r, 'response');
     this.back.add(from, to);
     this.fwd.add(to, from);
     if (!isObj(r) || typeof r.$ref === 'string') return r;
+    this.c.check({ file: this.file, path: to, v: r }, 'response');
     const out: Obj = {};
     for (const k of Object.keys(r)) {
       if (k === 'schema') {
@@ -337,9 +578,12 @@ function strings(v: unknown): string[] | undefined {
   return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 }
 
-/** Only refs into this document move: a ref into another file reads that file as it is written. */
-function rewriteRefs(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(rewriteRefs);
+/**
+ * Only refs into this document move: a ref into another file reads that file as it is written.
+ * `raw` keeps the text of each rewritten ref, for following it in the file as written.
+ */
+function rewriteRefs(v: unknown, raw: WeakMap<object, string>): unknown {
+  if (Array.isArray(v)) return v.map((x) => rewriteRefs(x, raw));
   if (!isObj(v)) return v;
   const out: Obj = Object.create(null);
   for (const k of Object.keys(v)) {
@@ -349,12 +593,38 @@ function rewriteRefs(v: unknown): unknown {
         .replace('#/definitions/', '#/components/schemas/')
         .replace('#/parameters/', '#/components/parameters/')
         .replace('#/responses/', '#/components/responses/');
+      if (out[k] !== x) raw.set(out, x);
     } else if (k === 'example' || k === 'x-example') {
       out[k] = x;
     } else {
-      out[k] = rewriteRefs(x);
+      out[k] = rewriteRefs(x, raw);
     }
   }
+  return out;
+}
+
+function isRef(v: unknown): v is Obj & { $ref: string } {
+  return isObj(v) && typeof v.$ref === 'string';
+}
+
+function valueAt(v: unknown, path: Path): unknown {
+  for (const k of path) v = Array.isArray(v) ? v[Number(k)] : own(v, k);
+  return v;
+}
+
+function pointer(path: Path): string {
+  return `/${path.map(escapePointer).join('/')}`;
+}
+
+function kind(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  return Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `the ${typeof v} ${JSON.stringify(v)}`;
+}
+
+/** A formData field as a property schema: its schema keywords. */
+function fieldSchema(field: Obj): Obj {
+  const out: Obj = {};
+  for (const k of Object.keys(field)) if (SCHEMA_KEYS.includes(k) && k !== 'collectionFormat') out[k] = field[k];
   return out;
 }
 
