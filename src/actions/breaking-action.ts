@@ -5,10 +5,13 @@ import { formatMarkdown } from '../kit/format/markdown.js';
 import { upsertPrComment } from './lib/pr-comment.js';
 import { publishResult, runAction } from './lib/report.js';
 import { workspaceRelative } from './lib/annotation-paths.js';
+import { parseBool } from '../kit/inputs.js';
 
 /** The breaking gate as a step: inputs → core → annotations, summary, outputs, optional PR comment. */
 export function runBreakingAction(): Promise<void> {
+  let annotate = true;
   return runAction(async () => {
+    annotate = parseBool(core.getInput('annotations') || 'true', 'annotations');
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const cwd = path.resolve(workspace, core.getInput('working-directory') || '.');
     const result = runBreaking({
@@ -42,9 +45,10 @@ export function runBreakingAction(): Promise<void> {
       sarifFile: core.getInput('sarif-file'),
       extraSummary: [advice, note].filter(Boolean).join('\n\n'),
       annotationFinding: (f) => workspaceRelative(f, cwd, workspace),
+      annotate,
     });
     core.setOutput('semver', result.semver);
     return result.verdict;
-  });
+  }, () => annotate);
 }
 

@@ -81,6 +81,22 @@ describe('dist/breaking verdicts and bad input', () => {
     expect(annotations(run.stdout).error.some((l) => l.startsWith('::error file='))).toBe(true);
   });
 
+  test('annotations: false (a step that only posts the comment) annotates nothing but still exits 1 with the full summary', async () => {
+    const run = await runStep(BREAKING, { base: V1, revision: V2, annotations: 'false' });
+    expect(run.code).toBe(1);
+    expect(run.outputs.verdict).toBe('fail');
+    expect(run.stdout).not.toMatch(/^::(error|warning|notice)/m);
+    expect(run.stdout).toContain('The gate failed');
+    expect(run.summary).toMatch(/^## ❌ API breaking changes: failed/);
+    expect(run.summary).not.toMatch(/annotat/i);
+  });
+
+  test('annotations: a value other than true or false exits 2 naming the input', async () => {
+    const run = await runStep(BREAKING, { base: V1, revision: V2, annotations: 'no' });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/^::error::annotations: 'no' is not true or false/m);
+  });
+
   test('the same spec on both sides passes with semver patch', async () => {
     const run = await runStep(BREAKING, { base: V1, revision: V1 });
     expect(run.code).toBe(0);

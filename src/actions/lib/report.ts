@@ -17,12 +17,18 @@ export async function publishResult(
     extraSummary?: string;
     /** Where an annotation goes when that differs from the finding's location (paths from the repo root). */
     annotationFinding?: (f: Finding) => Finding;
+    /** false: no annotations (another step of the workflow already annotates the same result). */
+    annotate?: boolean;
   },
 ): Promise<{ resultFile: string; markdown: string }> {
-  const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
-  const annotations = stepAnnotations(annotated);
-  for (const line of annotations.lines) process.stdout.write(line + '\n');
-  const markdown = formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+  let markdown: string;
+  if (opts.annotate === false) markdown = formatMarkdown(result, { title: opts.title });
+  else {
+    const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
+    const annotations = stepAnnotations(annotated);
+    for (const line of annotations.lines) process.stdout.write(line + '\n');
+    markdown = formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+  }
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary.addRaw(markdown + (opts.extraSummary ? `\n${opts.extraSummary}\n` : '')).write();
   }
@@ -58,12 +64,17 @@ export function stepAnnotations(result: GateResult): Annotations {
   return { ...a, lines, shown: lines.length, omitted: { ...a.omitted, error: a.omitted.error + 1 } };
 }
 
-/** Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the stack. */
-export async function runAction(body: () => Promise<'pass' | 'fail'>): Promise<void> {
+/**
+ * Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the
+ * stack. `annotate()` false (asked once the body ran): a failed gate exits 1 without an error annotation.
+ */
+export async function runAction(body: () => Promise<'pass' | 'fail'>, annotate: () => boolean = () => true): Promise<void> {
   try {
     const verdict = await body();
     if (verdict === 'fail') {
-      core.setFailed('The gate failed: see the findings above and the job summary.');
+      const message = 'The gate failed: see the findings above and the job summary.';
+      if (annotate()) core.setFailed(message);
+      else core.info(message);
       process.exitCode = EXIT.fail;
     }
   } catch (e) {
