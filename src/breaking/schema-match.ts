@@ -11,7 +11,7 @@ export type Deref = (loc: Loc) => Loc;
 
 /** How the members of an allOf/anyOf/oneOf list changed (indexes into the base and revision lists). */
 export interface SubschemaDiff {
-  /** Members present on both sides (identical inline members left out): label, base index, revision index. */
+  /** Members present on both sides (identical inline members left out): label (`Dog`, a title, `#2` for the base's 2nd member), base index, revision index. */
   readonly modified: readonly [string, number, number][];
   readonly added: readonly number[];
   readonly deleted: readonly number[];
@@ -19,12 +19,15 @@ export interface SubschemaDiff {
 
 /** Keywords that document a schema without constraining the instances it accepts. */
 export const ANNOTATION_KEYWORDS: ReadonlySet<string> = new Set(['title', 'description', 'default', 'example', 'examples', 'externalDocs', '$comment']);
+/** Annotations no rule judges: two schemas differing only in these say the same (`default` is judged: see schema-types). */
+const UNJUDGED: ReadonlySet<string> = new Set([...ANNOTATION_KEYWORDS].filter((k) => k !== 'default'));
 
 /**
- * Compare the members of allOf/anyOf/oneOf the way oasdiff does: `$ref` members by reference;
- * inline members that are identical are unchanged, then members with the same title are paired, and
- * a lone untitled member left on each side is taken as the same member modified. Finally an
- * inline member and a `$ref` member that accept the same instances are a refactor, not a change.
+ * Compare the members of allOf/anyOf/oneOf, much as oasdiff does: `$ref` members by reference;
+ * inline members that are identical are unchanged, then members with the same title are paired,
+ * then inline members sharing the most property names (each the other's only best match), and a
+ * lone member left on each side is taken as the same member modified. Finally an inline member and
+ * a `$ref` member that accept the same instances are a refactor, not a change.
  */
 export function diffSubschemas(base: Loc, rev: Loc, keyword: string, derefBase: Deref, derefRev: Deref): SubschemaDiff {
   const bv = own(base.v, keyword);
@@ -81,8 +84,30 @@ function computeSubschemaDiff(base: Loc, rev: Loc, keyword: string, bv: unknown,
     inlineRev = inlineRev.filter((jj) => jj !== j);
     modified.push([t, i, j]);
   }
-  if (restBase.length === 1 && inlineRev.length === 1 && !titleOf(bl[restBase[0]!]) && !titleOf(rl[inlineRev[0]!])) {
-    modified.push([`#${restBase[0]}`, restBase[0]!, inlineRev[0]!]);
+  // Inline members left on both sides (one changed, others added or removed, or its title changed):
+  // each pair sharing the most property names, when each is the other's only best match, is one
+  // member modified, and so is a lone member left on each side.
+  const label = (i: number, j: number): string => titleOf(rl[j]) || `#${i + 1}`;
+  if (restBase.length + inlineRev.length > 2 && restBase.length > 0 && inlineRev.length > 0) {
+    const names = (v: unknown): string[] => Object.keys((own(v, 'properties') as object | undefined) ?? {});
+    const bNames = restBase.map((i) => names(bl[i]));
+    const rNames = inlineRev.map((j) => new Set(names(rl[j])));
+    const score = bNames.map((ns) => rNames.map((rs) => ns.filter((n) => rs.has(n)).length));
+    const bestOf = (row: number[]): number => {
+      const max = Math.max(...row);
+      return max > 0 && row.indexOf(max) === row.lastIndexOf(max) ? row.indexOf(max) : -1;
+    };
+    const pairs: [number, number][] = [];
+    score.forEach((row, x) => {
+      const y = bestOf(row);
+      if (y >= 0 && bestOf(score.map((r) => r[y]!)) === x) pairs.push([restBase[x]!, inlineRev[y]!]);
+    });
+    for (const [i, j] of pairs) modified.push([label(i, j), i, j]);
+    restBase = restBase.filter((i) => !pairs.some(([x]) => x === i));
+    inlineRev = inlineRev.filter((j) => !pairs.some(([, y]) => y === j));
+  }
+  if (restBase.length === 1 && inlineRev.length === 1) {
+    modified.push([label(restBase[0]!, inlineRev[0]!), restBase[0]!, inlineRev[0]!]);
     restBase = [];
     inlineRev = [];
   }
@@ -107,7 +132,7 @@ const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
 
 /**
  * Whether two schemas (either side, `$ref`s followed) are the same; with `validationOnly`,
- * annotation keywords are ignored at every schema level.
+ * annotation keywords no rule judges are ignored at every schema level.
  */
 export function sameSchema(a: Loc, b: Loc, derefA: Deref, derefB: Deref, validationOnly: boolean, seen = new Set<string>()): boolean {
   const x = derefA(a);
@@ -116,7 +141,7 @@ export function sameSchema(a: Loc, b: Loc, derefA: Deref, derefB: Deref, validat
   const key = `${locId(x)}|${locId(y)}`;
   if (seen.has(key)) return true;
   seen.add(key);
-  const keys = (v: object): string[] => Object.keys(v).filter((k) => k !== '$ref' && !(validationOnly && ANNOTATION_KEYWORDS.has(k)));
+  const keys = (v: object): string[] => Object.keys(v).filter((k) => k !== '$ref' && !(validationOnly && UNJUDGED.has(k)));
   const kx = keys(x.v);
   const ky = keys(y.v);
   if (kx.length !== ky.length || kx.some((k) => !Object.prototype.hasOwnProperty.call(y.v, k))) return false;
@@ -192,7 +217,7 @@ function mergeAllOf(loc: Loc, deref: Deref, depth: number, into: Merged = { prop
   const x = deref(loc);
   if (!isObj(x.v) || depth > 8) return undefined;
   for (const k of Object.keys(x.v)) {
-    if (k === '$ref' || ANNOTATION_KEYWORDS.has(k)) continue;
+    if (k === '$ref' || UNJUDGED.has(k)) continue;
     const c = child(x, k);
     if (k === 'allOf') {
       if (!Array.isArray(c.v)) return undefined;

@@ -3,7 +3,7 @@ import { isRule } from './rules/registry.js';
 import { Sameness } from './same.js';
 import { refOf, type Spec } from './spec/load.js';
 import { child, isObj, locId, own, type Loc } from './spec/loc.js';
-import { wrapOf } from './rules/wrap.js';
+import { isWalkCopy, wrapOf } from './rules/wrap.js';
 import { matchSubschemas, sameMergedAllOf, SINGLE, type Deref } from './schema-match.js';
 import { EMPTY, RouteLister, type SubChange, type SubResult } from './sub-result.js';
 
@@ -65,7 +65,8 @@ export class SchemaWalker {
 
   private idOf(loc: Loc): string {
     let id = this.ids.get(loc);
-    if (id === undefined) this.ids.set(loc, (id = locId(loc)));
+    // A schema copied for a wrap pair (see rules/wrap.ts) has results of its own, apart from its original's.
+    if (id === undefined) this.ids.set(loc, (id = isWalkCopy(loc) ? `${locId(loc)}~copy` : locId(loc)));
     return id;
   }
 
@@ -130,10 +131,10 @@ export class SchemaWalker {
     const { base, rev } = pair;
     const out: [string, Loc, Loc, RequiredSets?][] = [];
     if (!isObj(base.v) || !isObj(rev.v)) return out;
-    // A schema wrapped whole (see rules/wrap.ts) is compared with what it wraps, at the same path.
+    // A schema wrapped whole (see rules/wrap.ts): what each side wraps (or the plain one) is compared, at the same path.
     const wrap = wrapOf(pair);
     if (wrap) {
-      out.push(wrap.side === 'rev' ? ['', base, wrap.member] : ['', wrap.member, rev]);
+      out.push(['', wrap.base, wrap.rev]);
       return out;
     }
     for (const k of SINGLE) {

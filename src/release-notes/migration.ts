@@ -41,7 +41,7 @@ export const MIGRATION_FAMILIES: readonly MigrationFamily[] = [
   },
   {
     family: 'wider response values',
-    match: /^response-.*(max(-length|-items|-contains|-properties)?-(increased|unset)|exclusive-max-increased|min(-length|-items|-contains|-properties)?-(decreased|unset)|exclusive-min-decreased|multiple-of-(removed|changed)|type-generalized|name-generalized)$/,
+    match: /^response-.*(max(-length|-items|-contains|-properties)?-(increased|unset)|exclusive-max-increased|min(-length|-items|-contains|-properties)?-(decreased|unset)|exclusive-min-decreased|multiple-of-(removed|changed)|enum-removed|type-generalized|name-generalized)$/,
     hint: 'Responses may now hold values outside the old limits: relax client-side validation, field sizes and parsing to the new ones.',
   },
   {

@@ -4,7 +4,7 @@ import { refOf } from '../spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from '../spec/loc.js';
 import { ruleId } from './schema-constraints.js';
 import { movedIntoOneOf } from './schema-properties.js';
-import { listOfTypesChanged } from './schema-types.js';
+import { listOfTypesJudged } from './schema-types.js';
 import { wrapOf } from './wrap.js';
 
 /**
@@ -26,13 +26,13 @@ export const compositionFamily: RuleFamily = {
     const wrap = wrapOf(p);
     const wrapped = top && !wrap ? wrappedInOneOf(p) : 0;
     if (wrapped) e.emit(`${p.prefix}-wrapped-in-one-of`, `was wrapped in a oneOf of ${wrapped} alternatives`, p.rev, { alternatives: wrapped });
-    const listOfTypes = listOfTypesChanged(p);
+    const listOfTypes = listOfTypesJudged(p);
     const harmless = !listOfTypes && harmlessOneOfAnyOfSwap(p);
     for (const k of KEYWORDS) {
       if (harmless && k.keyword !== 'allOf') continue;
       if (k.keyword === 'oneOf' && wrapped) continue;
-      if (k.keyword === wrap?.keyword) continue;
-      // oneOf/anyOf lists of plain types are a type change, reported as `…-list-of-types-…`.
+      if (wrap && (k.keyword === wrap.baseKeyword || k.keyword === wrap.revKeyword)) continue;
+      // oneOf/anyOf lists of plain types are judged by the type rules (`…-list-of-types-…`, nullability).
       if (k.keyword !== 'allOf' && listOfTypes) continue;
       members(p, e, k);
     }

@@ -555,6 +555,8 @@ const OURS: [positions: string[], rest: string, level: Level, what: string][] = 
   [BODIES, 'additional-properties-disallowed', 'error', 'additionalProperties became false: properties not listed are rejected'],
   [BODIES, 'additional-properties-allowed', 'info', 'additionalProperties false lifted: properties not listed are accepted'],
   [RESPONSE, 'additional-properties-allowed', 'info', 'additionalProperties false lifted: properties not listed may be sent'],
+  // As enum-value-added (the values clients know are no longer all there may be), for the whole list.
+  [RESPONSE, 'enum-removed', 'warning', 'enum dropped: values outside the old list may be sent'],
 ];
 for (const [positions, rest, level, what] of OURS) for (const at of positions) RULES[`${at}-${rest}`] = { level, description: `${WHERE[at]}: ${what}` };
 

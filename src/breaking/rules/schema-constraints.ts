@@ -129,11 +129,123 @@ function checkPattern(p: SchemaPair, e: Emitter): void {
   const from = str(own(p.base.v, 'pattern'));
   const to = str(own(p.rev.v, 'pattern'));
   if (from === to) return;
+  if (from !== undefined && to !== undefined && canonicalPattern(from) === canonicalPattern(to)) return;
   const data = { keyword: 'pattern', from, to };
   if (from === undefined) emitRule(p, e, ['pattern-added'], `pattern '${to}' added`, keywordAt(p, 'pattern', false), data);
   else if (to === undefined) emitRule(p, e, ['pattern-removed'], `pattern '${from}' removed`, keywordAt(p, 'pattern', true), data);
   else if (ANY_PATTERN.has(to)) emitRule(p, e, ['pattern-generalized', 'pattern-changed'], `pattern generalized from '${from}' to '${to}'`, keywordAt(p, 'pattern', false), data);
   else emitRule(p, e, ['pattern-changed'], `pattern changed from '${from}' to '${to}'`, keywordAt(p, 'pattern', false), data);
+}
+
+/**
+ * A pattern in one spelling of what it matches, for rewrites that change nothing under ECMA-262 (the
+ * regex dialect of JSON Schema): `\d` and `[0-9]`, `\w` and `[0-9A-Z_a-z]`, a character class's
+ * characters and ranges in any order or split differently (`[a-zA-Z]`, `[A-Za-z]`), `{1,}` and `+`,
+ * `{0,}` and `*`, `{0,1}` and `?`, `{n,n}` and `{n}`. Whatever is not understood is kept as written,
+ * so two patterns spelled alike here match the same strings.
+ */
+export function canonicalPattern(src: string): string {
+  let out = '';
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    if (c === '\\') {
+      const shorthand = SHORTHANDS[src[i + 1] ?? ''];
+      out += shorthand ? renderClass(false, shorthand.slice(), []) : src.slice(i, i + 2);
+      i += 2;
+    } else if (c === '[') {
+      const cls = readClass(src, i);
+      if (!cls) return src;
+      out += cls.text;
+      i = cls.end;
+    } else if (c === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i, i + 24));
+      if (!m) {
+        out += c;
+        i++;
+        continue;
+      }
+      const lo = Number(m[1]);
+      const hi = m[2] === undefined ? lo : m[3] === '' ? Infinity : Number(m[3]);
+      out += hi === Infinity ? (lo === 0 ? '*' : lo === 1 ? '+' : `{${lo},}`) : lo === 0 && hi === 1 ? '?' : lo === hi ? `{${lo}}` : `{${lo},${hi}}`;
+      i += m[0].length;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+type Range = [number, number];
+const code = (ch: string): number => ch.codePointAt(0)!;
+/** Character class escapes that stand for ranges of characters. */
+const SHORTHANDS: Record<string, readonly Range[]> = Object.assign(Object.create(null) as Record<string, readonly Range[]>, {
+  d: [[code('0'), code('9')]],
+  w: [
+    [code('0'), code('9')],
+    [code('A'), code('Z')],
+    [code('_'), code('_')],
+    [code('a'), code('z')],
+  ],
+});
+
+/** A character class from `[` at `start`: its canonical text and the index after its `]`; undefined if it does not close. */
+function readClass(src: string, start: number): { text: string; end: number } | undefined {
+  let i = start + 1;
+  const negated = src[i] === '^';
+  if (negated) i++;
+  const ranges: Range[] = [];
+  const opaque: string[] = [];
+  /** One class atom at i: a code point, ranges (a shorthand), or opaque text (another escape). */
+  const atom = (): { cp?: number; ranges?: readonly Range[]; text?: string; len: number } | undefined => {
+    if (i >= src.length) return undefined;
+    if (src[i] !== '\\') {
+      const cp = code(src.slice(i));
+      return { cp, len: cp > 0xffff ? 2 : 1 };
+    }
+    const n = src[i + 1];
+    if (n === undefined) return undefined;
+    if (SHORTHANDS[n]) return { ranges: SHORTHANDS[n], len: 2 };
+    if (/[A-Za-z0-9]/.test(n)) {
+      // \s, \D, \uXXXX, \p{…}, \cX, \0…: kept as written.
+      const m = /^\\(?:[pP]\{[^}]*\}|u\{[0-9A-Fa-f]+\}|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|c[A-Za-z]|.)/.exec(src.slice(i, i + 40))!;
+      return { text: m[0], len: m[0].length };
+    }
+    return { cp: code(n), len: 2 };
+  };
+  while (i < src.length && src[i] !== ']') {
+    const a = atom();
+    if (!a) return undefined;
+    i += a.len;
+    if (a.cp !== undefined && src[i] === '-' && i + 1 < src.length && src[i + 1] !== ']') {
+      i++;
+      const b = atom();
+      if (!b || b.cp === undefined || b.cp < a.cp) return undefined;
+      i += b.len;
+      ranges.push([a.cp, b.cp]);
+    } else if (a.cp !== undefined) ranges.push([a.cp, a.cp]);
+    else if (a.ranges) ranges.push(...a.ranges);
+    else opaque.push(a.text!);
+  }
+  if (i >= src.length) return undefined;
+  return { text: renderClass(negated, ranges, opaque), end: i + 1 };
+}
+
+function renderClass(negated: boolean, ranges: Range[], opaque: string[]): string {
+  ranges.sort((x, y) => x[0] - y[0]);
+  const merged: Range[] = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  const ch = (cp: number): string => {
+    const s = String.fromCodePoint(cp);
+    return '\\]^-['.includes(s) ? `\\${s}` : s;
+  };
+  const body = merged.map(([lo, hi]) => (lo === hi ? ch(lo) : `${ch(lo)}-${ch(hi)}`)).join('');
+  return `[${negated ? '^' : ''}${body}${[...new Set(opaque)].sort().join('')}]`;
 }
 
 /** Whether `a` is a whole multiple of `b` (both positive), allowing for decimal steps such as 0.01. */

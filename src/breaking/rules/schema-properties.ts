@@ -171,6 +171,18 @@ function requestBody(o: ObjectPair, e: Emitter): void {
     if (flag(r, 'readOnly')) continue;
     report(e, 'request-property-became-optional', `property '${name}' became optional`, o.revEntry(name), name);
   }
+  // A required property clients did not send (readOnly) that is no longer readOnly: they must send it now.
+  for (const name of o.kept) {
+    if (!o.baseReq.has(name) || !o.revReq.has(name) || !o.flag('base', name, 'readOnly') || o.flag('rev', name, 'readOnly')) continue;
+    const withDefault = hasDefault(o.revProp(name));
+    report(
+      e,
+      withDefault ? 'request-property-became-required-with-default' : 'request-property-became-required',
+      `property '${name}' became required: it is no longer read-only${withDefault ? ' (it has a default)' : ''}`,
+      o.revEntry(name),
+      name,
+    );
+  }
   flagChanges(o, e, 'request');
 }
 

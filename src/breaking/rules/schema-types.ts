@@ -3,6 +3,7 @@
 // Requests are judged toward the revision (can every value a client sent before still be sent?),
 // responses toward the base (is every value the server returns now one clients already handle?).
 import type { Emitter, RuleFamily, SchemaPair, SchemaPlace } from '../context.js';
+import { ANNOTATION_KEYWORDS } from '../schema-match.js';
 import { child, isObj, own, type Loc } from '../spec/loc.js';
 import { emitRule } from './schema-constraints.js';
 import { wrapOf, type Wrap } from './wrap.js';
@@ -15,6 +16,25 @@ function canon(v: unknown): string {
 }
 
 const show = (v: unknown): string => (typeof v === 'string' ? v : canon(v));
+
+/**
+ * `show` for values reported side by side (a default changed, enum values removed and added), except
+ * that values shown alike but different (the number 1 and the string '1') are shown as JSON.
+ */
+function distinctShow(...groups: (readonly [unknown, number][])[]): (v: unknown) => string {
+  const seen = new Map<string, string>();
+  const clash = new Set<string>();
+  for (const g of groups) {
+    for (const [v] of g) {
+      const s = show(v);
+      const c = canon(v);
+      const known = seen.get(s);
+      if (known === undefined) seen.set(s, c);
+      else if (known !== c) clash.add(s);
+    }
+  }
+  return (v) => (clash.has(show(v)) ? canon(v) : show(v));
+}
 
 function at(side: Loc, keyword: string): Loc {
   return own(side.v, keyword) !== undefined ? child(side, keyword) : side;
@@ -74,25 +94,60 @@ function stronglyTyped(mediaType: string): boolean {
   return mt === 'application/json' || mt.endsWith('+json');
 }
 
+/** A schema's types as a list: its `type` (3.1 list or 3.0 string) or a oneOf/anyOf of plain single-type schemas. */
+interface TypeList {
+  /** The types, `null` left out (it is the nullability rules' business), sorted. */
+  readonly types: string[];
+  /** Written as oneOf/anyOf members rather than `type`. */
+  readonly list: boolean;
+  /** A `null` member. */
+  readonly nullMember: boolean;
+  /** `oneOf` or `anyOf`, for a list. */
+  readonly keyword?: string;
+  /** The members say nothing but their type (and annotations): the list is its types and nothing more. */
+  readonly pure: boolean;
+}
+
 /** oneOf/anyOf whose members are all plain single-type schemas: another way to write a list of types. */
-function listOfTypes(p: SchemaPair, side: Loc): { types: string[]; list: boolean } | undefined {
+function listOfTypes(p: SchemaPair, side: Loc): TypeList | undefined {
   const single = typesOf(side.v);
   const t = own(side.v, 'type');
-  if (single.length === 1 && !Array.isArray(t)) return { types: single, list: false };
+  if (single.length === 1 && !Array.isArray(t)) return { types: single, list: false, nullMember: false, pure: true };
   for (const k of ['oneOf', 'anyOf']) {
     const members = own(side.v, k);
     if (!Array.isArray(members) || members.length === 0) continue;
     const types: string[] = [];
+    let nullMember = false;
+    let pure = true;
     for (let i = 0; i < members.length; i++) {
       const m = p.deref(child(child(side, k), i)).v;
       const mt = own(m, 'type');
       const plain = (typeof mt === 'string' || (Array.isArray(mt) && mt.length === 1)) && !['properties', 'oneOf', 'anyOf', 'allOf'].some((c) => own(m, c) !== undefined);
       if (!plain) return undefined;
-      types.push(typeof mt === 'string' ? mt : String(mt![0]));
+      const name = typeof mt === 'string' ? mt : String(mt![0]);
+      if (name === 'null') nullMember = true;
+      else types.push(name);
+      if (pure && Object.keys(m as object).some((key) => key !== 'type' && !ANNOTATION_KEYWORDS.has(key) && !key.startsWith('x-'))) pure = false;
     }
-    return { types: [...new Set(types)].sort(), list: true };
+    return types.length ? { types: [...new Set(types)].sort(), list: true, nullMember, pure, keyword: k } : undefined;
   }
-  return undefined;
+  // A 3.1 type list (`null` in it is nullability).
+  return single.length > 0 ? { types: single, list: false, nullMember: false, pure: true } : undefined;
+}
+
+/** The JSON type of a value (`integer` for a whole number). */
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+/** The schema's enum or const values (null aside: nullability) all have one of `types`. */
+function valuesFit(s: unknown, types: readonly string[]): boolean {
+  const values = Array.isArray(own(s, 'enum')) ? (own(s, 'enum') as unknown[]) : hasKey(s, 'const') ? [own(s, 'const')] : [];
+  const typed = values.filter((v) => v !== null);
+  return typed.length > 0 && types.length > 0 && typed.every((v) => types.some((t) => isSubtype(jsonType(v), t)));
 }
 
 /** A schema carrying its type in subschemas (wrapped in oneOf/anyOf/allOf): its own lack of `type` says nothing. */
@@ -129,20 +184,20 @@ function typeLabel(types: readonly string[], format: string): string {
 }
 
 /**
- * Whether both sides are a type or a list of types, at least one is a list, and the set of types
- * changed (e.g. `type: string` → `oneOf: [{type: string}, {type: integer}]`): reported as
- * `…-list-of-types-widened/narrowed` here, so composition leaves those oneOf/anyOf changes alone.
+ * Whether both sides are a type or a list of types, at least one is a list, and the type rules say
+ * all there is to say about the oneOf/anyOf members: the set of types changed (e.g. `type: string` →
+ * `oneOf: [{type: string}, {type: integer}]`: `…-list-of-types-widened/narrowed`), or the members
+ * say nothing but their type (the same types respelled, a `null` member added: the nullability
+ * rules). Composition leaves those oneOf/anyOf changes alone.
  */
-export function listOfTypesChanged(p: SchemaPair): boolean {
+export function listOfTypesJudged(p: SchemaPair): boolean {
   const b = listOfTypes(p, p.base);
   const r = listOfTypes(p, p.rev);
-  return !!b && !!r && (b.list || r.list) && !sameTypes(b.types, r.types);
+  return !!b && !!r && (b.list || r.list) && (!sameTypes(b.types, r.types) || (b.pure && r.pure));
 }
 
-function checkType(p: SchemaPair, e: Emitter): void {
+function checkType(p: SchemaPair, e: Emitter, bl: TypeList | undefined, rl: TypeList | undefined): void {
   // The list-of-types pattern is reported as such, and replaces a type change.
-  const bl = listOfTypes(p, p.base);
-  const rl = listOfTypes(p, p.rev);
   if (bl && rl && (bl.list || rl.list)) {
     if (sameTypes(bl.types, rl.types)) return;
     const removed = bl.types.filter((t) => !rl.types.includes(t));
@@ -163,6 +218,14 @@ function checkType(p: SchemaPair, e: Emitter): void {
   if (!typeChanged && !formatChanged) return;
   // A schema wrapped in (or unwrapped from) oneOf/anyOf/allOf is the composition rules' business.
   if (typeChanged && ((rt.length === 0 && composed(p.rev.v)) || (bt.length === 0 && composed(p.base.v)))) {
+    if (!formatChanged) return;
+    typeChanged = false;
+  }
+  // A type written beside (or dropped from) an enum or const whose values all have that type admits
+  // the same values; so does a type changed under enums (or consts) whose values fit both types.
+  const fitsRev = valuesFit(p.base.v, rt);
+  const fitsBase = valuesFit(p.rev.v, bt);
+  if (typeChanged && ((bt.length === 0 && fitsRev) || (rt.length === 0 && fitsBase) || (fitsRev && fitsBase && valuesFit(p.base.v, bt) && valuesFit(p.rev.v, rt)))) {
     if (!formatChanged) return;
     typeChanged = false;
   }
@@ -211,31 +274,36 @@ function nullable(s: unknown): boolean {
   return t === 'null' || (Array.isArray(t) && t.includes('null'));
 }
 
-function checkNullable(p: SchemaPair, e: Emitter, wrap?: Wrap): void {
-  const from = wrap?.side === 'base' ? wrap.nullable : nullable(p.base.v);
-  const to = wrap?.side === 'rev' ? wrap.nullable : nullable(p.rev.v);
+function checkNullable(p: SchemaPair, e: Emitter, wrap?: Wrap, bl?: TypeList, rl?: TypeList): void {
+  const from = wrap ? wrap.baseNull !== undefined : nullable(p.base.v) || !!bl?.nullMember;
+  const to = wrap ? wrap.revNull !== undefined : nullable(p.rev.v) || !!rl?.nullMember;
   if (from === to) return;
   const side = to ? p.rev : p.base;
-  const wrapper = wrap && (wrap.side === 'rev') === to ? wrap.keyword : 'type';
-  const where = own(side.v, 'nullable') !== undefined ? child(side, 'nullable') : at(side, wrapper);
+  // Where null is admitted (or was, in the base): a wrapper's or the list's null member, the schema's `nullable` or type.
+  const list = to ? rl : bl;
+  const where =
+    (to ? wrap?.revNull : wrap?.baseNull) ??
+    (own(side.v, 'nullable') !== undefined ? child(side, 'nullable') : list?.nullMember && list.keyword ? child(side, list.keyword) : at(side, 'type'));
   emitRule(p, e, [to ? 'became-nullable' : 'became-not-nullable'], to ? 'became nullable' : 'became not nullable', where, { from, to });
 }
 
 // ---------- const and default ----------
 
-function checkValue(p: SchemaPair, e: Emitter, keyword: 'const' | 'default', rule: string): void {
+/** `base` and `rev` hold the keyword (the pair's own sides unless a wrap says where its default is). */
+function checkValue(p: SchemaPair, e: Emitter, keyword: 'const' | 'default', rule: string, base = p.base, rev = p.rev): void {
   const has = (s: unknown): boolean => isObj(s) && Object.prototype.hasOwnProperty.call(s, keyword);
-  const hb = has(p.base.v);
-  const hr = has(p.rev.v);
+  const hb = has(base.v);
+  const hr = has(rev.v);
   if (!hb && !hr) return;
-  const from = own(p.base.v, keyword);
-  const to = own(p.rev.v, keyword);
+  const from = own(base.v, keyword);
+  const to = own(rev.v, keyword);
   const data = { from, to };
   if (hb && hr) {
     if (canon(from) === canon(to)) return;
-    emitRule(p, e, [`${rule}-changed`], `${keyword} changed from '${show(from)}' to '${show(to)}'`, child(p.rev, keyword), data);
-  } else if (hr) emitRule(p, e, [`${rule}-added`], `${keyword} '${show(to)}' added`, child(p.rev, keyword), data);
-  else emitRule(p, e, [`${rule}-removed`], `${keyword} '${show(from)}' removed`, child(p.base, keyword), data);
+    const shown = distinctShow([[from, 0], [to, 0]]);
+    emitRule(p, e, [`${rule}-changed`], `${keyword} changed from '${shown(from)}' to '${shown(to)}'`, child(rev, keyword), data);
+  } else if (hr) emitRule(p, e, [`${rule}-added`], `${keyword} '${show(to)}' added`, child(rev, keyword), data);
+  else emitRule(p, e, [`${rule}-removed`], `${keyword} '${show(from)}' removed`, child(base, keyword), data);
 }
 
 // ---------- enum ----------
@@ -251,23 +319,42 @@ function missing(a: readonly unknown[], b: readonly unknown[]): [unknown, number
   return a.map((v, i): [unknown, number] => [v, i]).filter(([v]) => !keys.has(canon(v)));
 }
 
+/** `const` on one side only, an enum on the other: the const is compared as the one-value enum it is. */
+function constAgainstEnum(side: unknown, other: unknown): boolean {
+  return hasKey(side, 'const') && !hasKey(other, 'const') && listOf(other, 'enum') !== undefined;
+}
+
+const hasKey = (s: unknown, k: string): boolean => isObj(s) && Object.prototype.hasOwnProperty.call(s, k);
+
 function checkEnum(p: SchemaPair, e: Emitter): void {
-  const from = listOf(p.base.v, 'enum');
-  const to = listOf(p.rev.v, 'enum');
+  const bConst = constAgainstEnum(p.base.v, p.rev.v);
+  const rConst = constAgainstEnum(p.rev.v, p.base.v);
+  const from = bConst ? [own(p.base.v, 'const')] : listOf(p.base.v, 'enum');
+  const to = rConst ? [own(p.rev.v, 'const')] : listOf(p.rev.v, 'enum');
   if (!from && to) {
     emitRule(p, e, ['became-enum'], `became an enum (${to.map(show).join(', ')})`, child(p.rev, 'enum'), { to });
     return;
   }
+  // A response enum dropped (ours): clients that know only its values may now receive others.
+  if (from && !to && p.place.side === 'response' && !hasKey(p.rev.v, 'const') && own(p.rev.v, 'writeOnly') !== true) {
+    emitRule(p, e, ['enum-removed'], `enum (${from.map(show).join(', ')}) removed: other values may be sent`, child(p.base, 'enum'), { from });
+    return;
+  }
   if (!from || !to) return;
+  // Where a value is written: its entry in the enum, or the const.
+  const entry = (side: Loc, isConst: boolean, i: number): Loc => (isConst ? child(side, 'const') : child(child(side, 'enum'), i));
   // `null` joining or leaving the enum with `nullable` itself is the nullability change, reported once as such.
   const nullMoved = nullable(p.base.v) !== nullable(p.rev.v);
-  for (const [v, i] of missing(from, to)) {
+  const removed = missing(from, to);
+  const added = missing(to, from);
+  const shown = distinctShow(removed, added);
+  for (const [v, i] of removed) {
     if (v === null && nullMoved) continue;
-    emitRule(p, e, ['enum-value-removed'], `enum value '${show(v)}' removed`, child(child(p.base, 'enum'), i), { value: v });
+    emitRule(p, e, ['enum-value-removed'], `enum value '${shown(v)}' removed`, entry(p.base, bConst, i), { value: v });
   }
-  for (const [v, i] of missing(to, from)) {
+  for (const [v, i] of added) {
     if (v === null && nullMoved) continue;
-    emitRule(p, e, ['enum-value-added'], `enum value '${show(v)}' added`, child(child(p.rev, 'enum'), i), { value: v });
+    emitRule(p, e, ['enum-value-added'], `enum value '${shown(v)}' added`, entry(p.rev, rConst, i), { value: v });
   }
 }
 
@@ -285,10 +372,17 @@ export const typesFamily: RuleFamily = {
   schema(p, e) {
     if (!isObj(p.base.v) || !isObj(p.rev.v)) return;
     const wrap = wrapOf(p);
-    if (wrap) return checkNullable(p, e, wrap);
-    checkType(p, e);
-    checkNullable(p, e);
-    checkValue(p, e, 'const', 'const');
+    if (wrap) {
+      checkNullable(p, e, wrap);
+      checkValue(p, e, 'default', 'default-value', wrap.baseDefault, wrap.revDefault);
+      return;
+    }
+    const bl = listOfTypes(p, p.base);
+    const rl = listOfTypes(p, p.rev);
+    checkType(p, e, bl, rl);
+    checkNullable(p, e, undefined, bl, rl);
+    // A const against an enum on the other side is compared as a one-value enum (checkEnum).
+    if (!constAgainstEnum(p.base.v, p.rev.v) && !constAgainstEnum(p.rev.v, p.base.v)) checkValue(p, e, 'const', 'const');
     checkValue(p, e, 'default', 'default-value');
     checkEnum(p, e);
     checkExtensibleEnum(p, e);
