@@ -40,7 +40,8 @@ Common to judge and run:
   --baseline FILE           an earlier perf result JSON (or a k6 summary) to compare with; a file that
                             does not exist yet (first run) is reported as info and nothing is compared
   --require-baseline        make a missing --baseline file fail the gate instead
-  --max-regression P        allowed growth for every budgeted aggregation (default 10% with --baseline)
+  --max-regression P        allowed growth for every budgeted aggregation, over the budget's regression
+                            default (default with --baseline: the budget's, else 10%)
   --checklist FILE          also verify a filled-in Performance-checklist.md
   --fail-on error|warning|never   (default: error)
   --format FORMAT           text, json, markdown, junit, sarif or github (default: text)

@@ -74,8 +74,8 @@ function prepare(i: BudgetInputs): Prepared {
   }
   if (i.maxRegression?.trim()) {
     if (!i.baseline?.trim()) throw new InputError('max-regression: needs a baseline to compare with', { field: 'max-regression' });
-    const a = parseAllowance(i.maxRegression, 'max-regression');
-    if (!budget.regression.has('default')) budget.regression.set('default', { item: a });
+    // Given explicitly, it replaces the budget file's `regression.default`; per-metric keys there still apply.
+    budget.regression.set('default', { item: parseAllowance(i.maxRegression, 'max-regression') });
   }
   const baselineFile = i.baseline?.trim() ? path.resolve(cwd, i.baseline.trim()) : undefined;
   if (baselineFile && budget.regression.size === 0) budget.regression.set('default', { item: parseAllowance('10%', 'max-regression') });

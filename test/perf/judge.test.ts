@@ -126,6 +126,16 @@ describe('baseline', () => {
     expect(worse.table.find((r) => r.metric === 'http_req_failed')).toMatchObject({ baseline: 0, actual: 0.004, status: 'pass' });
   });
 
+  test('--max-regression replaces the budget file\'s regression default; its per-metric keys still apply', async () => {
+    const before = await judgePerf({ summary: writeJson(dir, 's8.json', legacySummary({ p95: 200 })), budget, script: 'k6:load.js' });
+    const baseline = writeJson(dir, 'perf-result-2.json', before);
+    // p(95) +20%: over the file's 10% default, within the 25% given.
+    const r = await judgePerf({ summary: writeJson(dir, 's9.json', legacySummary({ p95: 240, failed: 0.006 })), budget, baseline, script: 'k6:load.js', maxRegression: '25%' });
+    expect(r.table.find((x) => x.aggregation === 'p(95)')).toMatchObject({ allowed: '25%', status: 'pass' });
+    // The failure rate's own key (+0.005) still applies: 0 → 0.006 is a regression.
+    expect(r.findings.map((f) => [f.id, f.message.split(' ')[0]])).toEqual([['perf-regression', 'http_req_failed']]);
+  });
+
   test('--max-regression applies to every budgeted aggregation; a raw k6 summary works as baseline', async () => {
     const baseline = writeJson(dir, 'base-summary.json', legacySummary({ p95: 100 }));
     const r = await judgePerf({ summary: writeJson(dir, 's4.json', legacySummary({ p95: 104 })), thresholds: ['http_req_duration:p(95)<1000'], baseline, maxRegression: '3%' });
