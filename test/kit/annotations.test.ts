@@ -58,6 +58,20 @@ describe('formatAnnotations', () => {
     ]);
   });
 
+  test('a URL location (a live spec, a broker pact) is named in the message, not given as a file the runner cannot place', () => {
+    const { lines } = formatAnnotations(
+      result([
+        finding('error', 'removed', { location: { file: 'https://api.example.com/openapi.yaml', line: 116 } }),
+        finding('warning', 'pact', { location: { file: 'http://127.0.0.1:9292/pacts/provider/p/consumer/c/latest' } }),
+      ]),
+    );
+    const parsed = lines.map(parseCommand);
+    expect(parsed.map((p) => p.props.file)).toEqual([undefined, undefined]);
+    expect(parsed.map((p) => p.props.line)).toEqual([undefined, undefined]);
+    expect(parsed[0]!.message).toBe('removed message (at line 116 of https://api.example.com/openapi.yaml)');
+    expect(parsed[1]!.message).toBe('pact message (at http://127.0.0.1:9292/pacts/provider/p/consumer/c/latest)');
+  });
+
   test('omits line and col that are not real positions, and col without line', () => {
     const { lines } = formatAnnotations(
       result([

@@ -6,7 +6,8 @@ import type { Finding } from '../../kit/result.js';
  * A finding as an annotation needs it: the runner places annotations by path from the repository
  * root, so the file is made relative to the workspace. A file read from git (`REV:path`, such as the
  * base of a comparison) is annotated on the checked-out file without a line: the line belongs to that
- * revision, so the message names it. A URL (a pact fetched from a broker) is no file and stays as is.
+ * revision, so the message names it. A URL (a pact fetched from a broker, a live spec) is no file and stays
+ * as is; its annotation names it in the message (see annotationLine).
  */
 export function workspaceRelative(f: Finding, cwd: string, workspace: string): Finding {
   if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file)) return f;

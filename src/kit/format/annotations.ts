@@ -37,7 +37,11 @@ export function annotationTitle(f: Finding): string {
 export function annotationLine(f: Finding): string {
   const props: string[] = [];
   const loc = f.location;
-  if (loc?.file) {
+  let message = f.message;
+  if (loc?.file && /^[a-z][a-z0-9+.-]*:\/\//i.test(loc.file)) {
+    // A URL (a spec or pact read over HTTP) is no file of the checkout: the runner could not place it.
+    message += ` (at ${isPosition(loc.line) ? `line ${loc.line} of ` : ''}${loc.file})`;
+  } else if (loc?.file) {
     props.push(`file=${escapeProperty(loc.file)}`);
     if (isPosition(loc.line)) {
       props.push(`line=${loc.line}`);
@@ -45,7 +49,7 @@ export function annotationLine(f: Finding): string {
     }
   }
   props.push(`title=${escapeProperty(annotationTitle(f))}`);
-  return `::${TYPE[f.level]} ${props.join(',')}::${escapeData(f.message)}`;
+  return `::${TYPE[f.level]} ${props.join(',')}::${escapeData(message)}`;
 }
 
 export function formatAnnotations(result: GateResult, opts: { perType?: number } = {}): Annotations {
