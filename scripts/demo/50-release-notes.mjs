@@ -24,7 +24,7 @@ const run = await runStep(
     'result-file': path.join(tmp, 'release-notes-result.json'),
   }),
   // The consumers file names this variable for the partners' webhook; a dry run never calls it.
-  { env: { PARTNER_HOOK: 'https://hooks.example.test/services/T000/B000/not-a-real-secret' } },
+  { env: { API_RELEASE_WEBHOOK_URL: 'https://hooks.example.test/services/T000/B000/not-a-real-secret' } },
 );
 printStep(run, { summaryTitle: 'job summary: version check, the notes, and what publishing would send' });
 const docs = run.outputs['docs-dir'];

@@ -106,7 +106,7 @@ describe('api-delivery release-notes', () => {
   test('publish --dry-run prints the notes, the notice and the webhook payload, and sends nothing', async () => {
     const before = gh.requests.length;
     const site = path.join(repo, 'site');
-    const r = await cli(['publish', '--revision', 'openapi.yaml', '--version', '2.0.0', '--repo', 'acme/petstore', '--dry-run', '--docs-dir', site, '--consumers', path.join(root, 'examples/release-notes/consumers.yml'), '--no-pull-requests'], repo, { PARTNER_HOOK: 'https://hooks.example.test/services/secret' });
+    const r = await cli(['publish', '--revision', 'openapi.yaml', '--version', '2.0.0', '--repo', 'acme/petstore', '--dry-run', '--docs-dir', site, '--consumers', path.join(root, 'examples/release-notes/consumers.yml'), '--no-pull-requests'], repo, { API_RELEASE_WEBHOOK_URL: 'https://hooks.example.test/services/secret' });
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(gh.requests.length).toBe(before);
