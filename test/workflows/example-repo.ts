@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from './local-runner.js';
+import { REPO_ROOT } from './runner/index.js';
 
 export const SPEC = 'examples/petstore/openapi.yaml';
 export const REPOSITORY = 'acme/petstore';

@@ -1,6 +1,6 @@
 /**
  * The five phase workflows, run: every job of each on the bundled example, by the local runner
- * (local-runner.ts) on a git repository built from examples/ (example-repo.ts: v1 on main, v2 on
+ * (runner/) on a git repository built from examples/ (example-repo.ts: v1 on main, v2 on
  * PR #7), with the committed bundles, offline. Outside services are loopback stand-ins reached through
  * the workflows' own inputs (the example server as staging and production, the Pact Broker fake as
  * pact-broker-url, a scripted Prometheus as prometheus-url, a served spec as live-spec-url) or through
@@ -24,7 +24,7 @@ import { pull } from '../release-notes/github-server.js';
 import { startFake, vector, type Fake } from '../telemetry/fake.js';
 import { buildExampleRepo, pullRequestEvent, scheduleEvent, tagPushEvent, REPOSITORY, SPEC, type ExampleRepo } from './example-repo.js';
 import { startGitHubStandIn, type GitHubStandIn } from './fake-github.js';
-import { REPO_ROOT, runWorkflow, WorkflowError, type Annotation, type Read, type Result, type RunnerOptions, type WorkflowRun } from './local-runner.js';
+import { REPO_ROOT, runWorkflow, WorkflowError, type Annotation, type Read, type Result, type RunnerOptions, type WorkflowRun } from './runner/index.js';
 
 const RUN_TIMEOUT = 180_000;
 
@@ -637,9 +637,8 @@ phase('phase-4-release.yml on the push of tag v2.0.0', () => {
   let api: Petstore;
   let prometheus: Fake;
   let r: WorkflowRun;
-  // The example consumers file names PARTNER_HOOK for the webhook; through phase 4 the secret webhook-url
-  // reaches the step as API_RELEASE_WEBHOOK_URL, so a caller's file names that (as the workflow documents).
-  const consumers = readFileSync(path.join(REPO_ROOT, 'examples/release-notes/consumers.yml'), 'utf8').replace('webhook-env: PARTNER_HOOK', 'webhook-env: API_RELEASE_WEBHOOK_URL');
+  // The example consumers file as bundled: its webhook-env is the variable phase 4 sets from the webhook-url secret.
+  const consumers = readFileSync(path.join(REPO_ROOT, 'examples/release-notes/consumers.yml'), 'utf8');
   beforeAll(async () => {
     repo = buildExampleRepo(path.join(tempDir('phase4-'), 'origin'), { mergePr: true, releaseV2: true, files: { '.github/api-consumers.yml': consumers } });
     gh = await startGitHubStandIn(REPOSITORY);
@@ -856,7 +855,8 @@ phase('phase-5-stewardship.yml on schedule, after the v2 merge (released: v1.0.0
     const table = first.job('report').summary;
     expect(table).toContain('| performance watch | ⏭️ skipped | no perf-scenario/perf-budget |');
     expect(table).toContain('| live-spec drift | ⏭️ skipped | no live-spec-url |');
-    expect(table).toContain('| sunset enforcement | ❌ failure |');
+    expect(table).toContain('| sunset enforcement | ❌ failure | stopped before a verdict (bad input or an error): see the job log |');
+    expect(table).toContain('| stale feature flags | ❌ failure | stopped before a verdict (bad input or an error): see the job log |');
     const issues = gh.rest.repos.get(REPOSITORY)!.issues;
     expect(issues).toHaveLength(1);
     expect(issues[0]!.body.startsWith('<!-- api-delivery-actions:phase-5-stewardship:default -->\n')).toBe(true);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A stand-in for the GitHub CLI (absent on this machine, present on every GitHub-hosted runner) that the
-// local runner (../local-runner.ts) puts on PATH. It implements `gh api` only, against GITHUB_API_URL
+// local runner (../runner/) puts on PATH. It implements `gh api` only, against GITHUB_API_URL
 // (the loopback GitHub stand-in a test starts), with the flags our workflows use: --method/-X,
 // --input FILE|-, --jq/-q, --paginate (Link: rel="next"), -H/--header, -f/-F key=value, --silent.
 // Anything else exits 1 saying so, never silently. Errors as gh gives them: the body on stdout,
