@@ -4,7 +4,7 @@ import path from 'node:path';
 import { InputError } from '../../kit/errors.js';
 import { convertedDoc, parseDoc, type Doc } from './doc.js';
 import { isObj, own, unescapePointer, type Loc } from './loc.js';
-import { convertSwagger2, type Converted, type Files } from './swagger2.js';
+import { convertSwagger2, type Converted, type Files } from './swagger2/index.js';
 
 export interface LoadOptions {
   /** Directory that relative paths and git revisions are read from. */
