@@ -7,8 +7,8 @@ import { finish, parseCommand, printHelp, reportFormat, type Out } from './comma
 export const LIFECYCLE_HELP = `api-delivery lifecycle SPEC [options]
 
 Sunset enforcement for one OpenAPI spec (3.0, 3.1 or Swagger 2.0; YAML or JSON): operations
-(3.1 webhooks too), parameters, request/response body schemas and their properties whose x-sunset
-date has passed, is near, or is missing or unreadable. Swagger 2.0 parameters and schemas are
+(3.1 webhooks too), parameters, response headers, request/response body schemas and their
+properties whose x-sunset date has passed, is near, or is missing or unreadable. Swagger 2.0 parameters and schemas are
 marked with x-deprecated: true. SPEC is a file, or a git revision read with 'git show' such as
 origin/main:openapi.yaml.
 

@@ -56,22 +56,29 @@ export function judgeElements(elements: readonly Element[], today: Day, warnDays
       });
     };
 
-    // `deprecated: "true"`: meant as a deprecation, but tools read only the boolean.
+    // `deprecated: "true"`: meant as a deprecation, but tools read only the boolean. A path item has no
+    // `deprecated` in OpenAPI: one written there marks none of its operations.
     const dkey = e.deprecatedKey;
-    const miswritten = miswrittenDeprecated(e.loc.v, dkey) ? ` (${dkey} is ${JSON.stringify(own(e.loc.v, dkey))}, not the boolean true)` : '';
+    const onPathItem = e.kind === 'path item' && own(e.loc.v, dkey) !== undefined;
+    const miswritten = onPathItem
+      ? ` (a path item has no ${dkey} in OpenAPI: it marks none of its operations; mark each deprecated: true)`
+      : miswrittenDeprecated(e.loc.v, dkey)
+        ? ` (${dkey} is ${JSON.stringify(own(e.loc.v, dkey))}, not the boolean true)`
+        : '';
     if (!hasSunset(e.loc.v)) {
       if (e.pathSunset) continue; // the path item's x-sunset is its date, reported on the path item
+      if (e.kind === 'path item' && deprecated) continue; // its operations, all deprecated, are reported each
       emit('deprecated-without-sunset', miswritten ? `is marked deprecated without an x-sunset date${miswritten}` : 'is deprecated without an x-sunset date', dkey);
       continue;
     }
     const raw = own(e.loc.v, SUNSET_KEY);
     if (!deprecated) {
-      const not = e.kind === 'path item' ? 'not all its operations are marked deprecated: true' : `is not marked ${dkey}: true${miswritten}`;
+      const not = e.kind === 'path item' ? `not all its operations are marked deprecated: true${miswritten}` : `is not marked ${dkey}: true${miswritten}`;
       emit('sunset-without-deprecation', `has an x-sunset date but ${not}`, SUNSET_KEY);
     }
     const sunset = parseSunset(raw);
     if (!sunset.ok) {
-      emit('invalid-sunset', `has an invalid sunset date: ${sunset.error}${httpDateHint(raw)}`, SUNSET_KEY, { sunset: raw instanceof Date ? raw.toISOString() : raw });
+      emit('invalid-sunset', `has an invalid sunset date: ${sunset.error}`, SUNSET_KEY, { sunset: raw instanceof Date ? raw.toISOString() : raw });
       continue;
     }
     const date = formatDay(sunset.day);
@@ -86,15 +93,6 @@ export function judgeElements(elements: readonly Element[], today: Day, warnDays
   }
   schedule.sort((a, b) => a.days - b.days || (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0));
   return { findings, schedule };
-}
-
-const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
-
-/** An HTTP-date, as the `Sunset` response header is written, is not read: say how to write it instead. */
-function httpDateHint(raw: unknown): string {
-  const t = typeof raw === 'string' && HTTP_DATE.test(raw) ? Date.parse(raw) : NaN;
-  if (Number.isNaN(t)) return '';
-  return `; this is an HTTP-date, as the Sunset header writes it: in x-sunset write '${new Date(t).toISOString().slice(0, 10)}'`;
 }
 
 /** The file and line of `key` in the element's node, else of the node itself. */

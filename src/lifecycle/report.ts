@@ -14,7 +14,7 @@ function when(days: number): string {
 
 export function lifecycleMarkdown(result: LifecycleResult): string {
   const head = `### Sunset schedule (${codeSpan(result.spec)}, today ${result.today}, warning ${plural(result.warnDays, 'day')} ahead)\n\n`;
-  if (result.schedule.length === 0) return `${head}No operation, parameter, body or body property has an \`x-sunset\` date.\n`;
+  if (result.schedule.length === 0) return `${head}No operation, parameter, response header, body or body property has an \`x-sunset\` date.\n`;
   const rows = result.schedule.slice(0, MAX_ROWS).map((s) => {
     const where = s.line ? `${s.file}:${s.line}` : s.file;
     const flag = s.deprecated ? '' : ' (not deprecated)';

@@ -69,8 +69,8 @@ export function checkLifecycle(o: LifecycleOptions): LifecycleResult {
     findings: sortFindings(findings),
     metrics: {
       operations,
-      // A schema property both sent and received is one element here.
-      deprecated: new Set(elements.filter((e) => own(e.loc.v, e.deprecatedKey) === true).map((e) => `${e.loc.doc.id}#${e.loc.path.join('/')}`)).size,
+      // A schema property both sent and received is one element here; a path item counts by its operations.
+      deprecated: new Set(elements.filter((e) => e.kind !== 'path item' && own(e.loc.v, e.deprecatedKey) === true).map((e) => `${e.loc.doc.id}#${e.loc.path.join('/')}`)).size,
       'sunset passed': findings.filter((f) => f.id === 'sunset-passed').length,
     },
     spec: spec.root.name,

@@ -1,5 +1,8 @@
 import type { Emitter, OperationPair, ParameterPair, RuleFamily, SchemaPair, Scope } from '../context.js';
-import { child, own, type Loc } from '../spec/loc.js';
+import type { Spec } from '../spec/load.js';
+import { child, isObj, own, type Loc } from '../spec/loc.js';
+import { specOperations } from '../spec/operations.js';
+import { wrapOf } from './wrap.js';
 
 /**
  * Lifecycle rules: deprecation, `x-sunset` dates and `x-stability-level` of operations,
@@ -73,9 +76,12 @@ export function formatDay(day: Day): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
-/** The local calendar day of `d`. */
-export function localDay(d: Date): Day {
-  return Math.round(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / MS_PER_DAY);
+/**
+ * The calendar day of `d` in UTC, as the lifecycle gate and ignore-file expiry read today: the same
+ * instant gives the same verdict on a runner (UTC) and on a laptop in any time zone.
+ */
+export function utcDay(d: Date): Day {
+  return Math.floor(d.getTime() / MS_PER_DAY);
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -95,9 +101,20 @@ export function parseSunset(v: unknown): SunsetRead {
     m = DATE_TIME.exec(v);
     if (m && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60 || (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)))) m = null;
   }
-  const day = m ? dayOf(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
-  if (day === undefined) return { ok: false, error: `x-sunset '${v}' is neither a YYYY-MM-DD date nor an RFC 3339 date-time` };
+  if (!m) return { ok: false, error: `x-sunset '${v}' is neither a YYYY-MM-DD date nor an RFC 3339 date-time${httpDateHint(v)}` };
+  const day = dayOf(Number(m[1]), Number(m[2]), Number(m[3]));
+  // Written the right way but not on the calendar (February 29 of a common year, a 13th month).
+  if (day === undefined) return { ok: false, error: `x-sunset '${v}' names a day that does not exist${v.length > 10 ? ` (${v.slice(0, 10)})` : ''}` };
   return { ok: true, day };
+}
+
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/** An HTTP-date, as the `Sunset` response header (RFC 8594) is written, is not read: say how to write it instead. */
+function httpDateHint(v: string): string {
+  const t = HTTP_DATE.test(v) ? Date.parse(v) : NaN;
+  if (Number.isNaN(t)) return '';
+  return `; this is an HTTP-date, as the Sunset header writes it: in x-sunset write '${new Date(t).toISOString().slice(0, 10)}'`;
 }
 
 export function hasSunset(node: unknown): boolean {
@@ -106,6 +123,40 @@ export function hasSunset(node: unknown): boolean {
 
 export function isDeprecated(node: unknown): boolean {
   return own(node, 'deprecated') === true;
+}
+
+/**
+ * One version of an element as the deprecation rules read it. Swagger 2.0 has `deprecated` on
+ * operations only: its parameters and schemas are marked with the common `x-deprecated: true`
+ * (`extended`), as the lifecycle gate reads them. An operation without an `x-sunset` of its own takes
+ * its path item's (`sunsetFrom`), the date the lifecycle gate judges it by.
+ */
+interface Side {
+  deprecated: boolean;
+  /** Where its deprecation is written (or the node). */
+  deprecatedAt: Loc;
+  /** The node whose `x-sunset` counts: the element's, else its path item's. */
+  sunset: Loc;
+}
+
+function sideOf(node: Loc, opts: { extended?: boolean; sunsetFrom?: Loc } = {}): Side {
+  const key = opts.extended && own(node.v, 'deprecated') === undefined ? 'x-deprecated' : 'deprecated';
+  const sunset = !hasSunset(node.v) && opts.sunsetFrom && hasSunset(opts.sunsetFrom.v) ? opts.sunsetFrom : node;
+  return { deprecated: own(node.v, key) === true, deprecatedAt: at(node, key), sunset };
+}
+
+/** The path items of a spec's operations, by operation node: where a removed operation's path-level `x-sunset` is read. */
+const pathItems = new WeakMap<Spec, WeakMap<object, Loc>>();
+
+function pathItemOf(spec: Spec, op: Loc): Loc | undefined {
+  if (!isObj(op.v)) return undefined;
+  let items = pathItems.get(spec);
+  if (!items) {
+    items = new WeakMap();
+    for (const o of specOperations(spec)) if (isObj(o.loc.v)) items.set(o.loc.v, o.item);
+    pathItems.set(spec, items);
+  }
+  return items.get(op.v);
 }
 
 /** The node's key when present, else the node itself (so a finding still gets a line). */
@@ -209,37 +260,37 @@ type Emit = (id: string, message: string, at: Loc, data?: Record<string, unknown
  * `deprecated` flipped between base and rev: report the deprecation (judged against the sunset
  * policy for `level`) or the reactivation. `what` names the element in messages.
  */
-function checkDeprecation(base: Loc, rev: Loc, ids: DeprecationIds, stability: StabilityRead, what: string, s: Scope, emit: Emit): void {
-  const was = isDeprecated(base.v);
-  const now = isDeprecated(rev.v);
-  if (was === now) return;
-  if (!now) {
-    emit(ids.reactivated, say(what, 'is no longer deprecated'), at(rev, 'deprecated'));
+function checkDeprecation(base: Side, rev: Side, ids: DeprecationIds, stability: StabilityRead, what: string, s: Scope, emit: Emit): void {
+  if (base.deprecated === rev.deprecated) return;
+  if (!rev.deprecated) {
+    emit(ids.reactivated, say(what, 'is no longer deprecated'), rev.deprecatedAt);
     return;
   }
   if (!stability.ok) return; // reported as api-invalid-stability-level
   const min = deprecationDays(stability.level, s);
   const level = stability.level || 'stable';
-  if (!hasSunset(rev.v)) {
+  const raw = own(rev.sunset.v, SUNSET_KEY);
+  if (raw === undefined) {
     if (min > 0) {
-      emit(ids.sunsetMissing, say(what, `deprecated without an x-sunset date; ${level} elements need a sunset at least ${min} days ahead`), at(rev, 'deprecated'), {
+      emit(ids.sunsetMissing, say(what, `deprecated without an x-sunset date; ${level} elements need a sunset at least ${min} days ahead`), rev.deprecatedAt, {
         stability: level,
         minDays: min,
       });
     } else {
-      emit(ids.deprecated, say(what, 'deprecated'), at(rev, 'deprecated'), stability.level ? { stability: stability.level } : undefined);
+      emit(ids.deprecated, say(what, 'deprecated'), rev.deprecatedAt, stability.level ? { stability: stability.level } : undefined);
     }
     return;
   }
-  const sunset = parseSunset(own(rev.v, SUNSET_KEY));
+  const sunsetAt = child(rev.sunset, SUNSET_KEY);
+  const sunset = parseSunset(raw);
   if (!sunset.ok) {
-    emit(ids.sunsetInvalid, say(what, `deprecated with an invalid sunset date: ${sunset.error}`), at(rev, SUNSET_KEY), { sunset: own(rev.v, SUNSET_KEY) });
+    emit(ids.sunsetInvalid, say(what, `deprecated with an invalid sunset date: ${sunset.error}`), sunsetAt, { sunset: raw });
     return;
   }
-  const days = sunset.day - localDay(s.options.today);
+  const days = sunset.day - utcDay(s.options.today);
   const date = formatDay(sunset.day);
   if (days < min) {
-    emit(ids.tooSmall, say(what, `deprecated with sunset date ${date}, ${days} days from today; ${level} elements need at least ${min}`), at(rev, SUNSET_KEY), {
+    emit(ids.tooSmall, say(what, `deprecated with sunset date ${date}, ${days} days from today; ${level} elements need at least ${min}`), sunsetAt, {
       sunset: date,
       days,
       minDays: min,
@@ -247,35 +298,35 @@ function checkDeprecation(base: Loc, rev: Loc, ids: DeprecationIds, stability: S
     });
     return;
   }
-  emit(ids.withSunset, say(what, `deprecated with sunset date ${date}`), at(rev, SUNSET_KEY), { sunset: date, ...(stability.level ? { stability: stability.level } : {}) });
+  emit(ids.withSunset, say(what, `deprecated with sunset date ${date}`), sunsetAt, { sunset: date, ...(stability.level ? { stability: stability.level } : {}) });
 }
 
 /** `x-sunset` deleted or moved on an element deprecated in the revision. */
-function checkSunsetChange(base: Loc, rev: Loc, ids: SunsetChangeIds, stability: StabilityRead, what: string, s: Scope, emit: Emit): void {
-  if (!isDeprecated(rev.v)) return;
-  const bv = own(base.v, SUNSET_KEY);
-  const rv = own(rev.v, SUNSET_KEY);
+function checkSunsetChange(base: Side, rev: Side, ids: SunsetChangeIds, stability: StabilityRead, what: string, s: Scope, emit: Emit): void {
+  if (!rev.deprecated) return;
+  const bv = own(base.sunset.v, SUNSET_KEY);
+  const rv = own(rev.sunset.v, SUNSET_KEY);
   if (bv === undefined) return;
   if (rv === undefined) {
-    emit(ids.deleted, `${what} is still deprecated but its x-sunset date was removed`, at(rev, 'deprecated'), { baseSunset: bv });
+    emit(ids.deleted, `${what} is still deprecated but its x-sunset date was removed`, rev.deprecatedAt, { baseSunset: bv });
     return;
   }
   if (sameValue(bv, rv)) return;
   const r = parseSunset(rv);
   if (!r.ok) {
-    emit(ids.invalid, `${what}: ${r.error}`, at(rev, SUNSET_KEY), { sunset: rv });
+    emit(ids.invalid, `${what}: ${r.error}`, child(rev.sunset, SUNSET_KEY), { sunset: rv });
     return;
   }
   const b = parseSunset(bv);
   if (!b.ok) {
-    emit(ids.invalid, `${what}: base ${b.error}`, at(base, SUNSET_KEY), { sunset: bv });
+    emit(ids.invalid, `${what}: base ${b.error}`, child(base.sunset, SUNSET_KEY), { sunset: bv });
     return;
   }
   if (!stability.ok) return;
   const min = deprecationDays(stability.level, s);
-  const days = r.day - localDay(s.options.today);
+  const days = r.day - utcDay(s.options.today);
   if (b.day > r.day && days < min) {
-    emit(ids.tooSmall, `${what}: sunset date moved earlier from ${formatDay(b.day)} to ${formatDay(r.day)}, ${days} days from today; at least ${min} are required`, at(rev, SUNSET_KEY), {
+    emit(ids.tooSmall, `${what}: sunset date moved earlier from ${formatDay(b.day)} to ${formatDay(r.day)}, ${days} days from today; at least ${min} are required`, child(rev.sunset, SUNSET_KEY), {
       baseSunset: formatDay(b.day),
       sunset: formatDay(r.day),
       days,
@@ -286,23 +337,26 @@ function checkSunsetChange(base: Loc, rev: Loc, ids: SunsetChangeIds, stability:
 
 /**
  * The removal of an element (`base` is its last version): without prior deprecation, after it,
- * before its sunset date or with an unreadable one. Returns nothing after the sunset date.
+ * before its sunset date or with an unreadable one. Returns nothing after the sunset date. An
+ * operation without an `x-sunset` of its own is judged by its path item's.
  */
 export function checkRemoval(base: Loc, ids: RemovalIds, what: string, s: Scope, emit: Emit): void {
-  if (!isDeprecated(base.v)) {
+  const side = sideOf(base, { sunsetFrom: pathItemOf(s.base, base) });
+  if (!side.deprecated) {
     if (ids.without) emit(ids.without, `${what} removed without deprecation`, base);
     return;
   }
-  if (!hasSunset(base.v)) {
+  const raw = own(side.sunset.v, SUNSET_KEY);
+  if (raw === undefined) {
     emit(ids.withDeprecation, `${what} removed after deprecation`, base);
     return;
   }
-  const sunset = parseSunset(own(base.v, SUNSET_KEY));
+  const sunset = parseSunset(raw);
   if (!sunset.ok) {
-    emit(ids.invalid, `${what} removed: ${sunset.error}`, at(base, SUNSET_KEY), { sunset: own(base.v, SUNSET_KEY) });
+    emit(ids.invalid, `${what} removed: ${sunset.error}`, child(side.sunset, SUNSET_KEY), { sunset: raw });
     return;
   }
-  if (localDay(s.options.today) < sunset.day) {
+  if (utcDay(s.options.today) < sunset.day) {
     const date = formatDay(sunset.day);
     emit(ids.beforeSunset, `${what} removed before its sunset date ${date}`, base, { sunset: date });
   }
@@ -365,8 +419,11 @@ function operationHook(p: OperationPair, s: Scope): void {
   if (!inStabilityScope(p)) return;
 
   const stability = stabilityOf(p.rev.v);
-  checkDeprecation(p.base, p.rev, OPERATION_DEPRECATION, stability, 'endpoint', s, emit);
-  checkSunsetChange(p.base, p.rev, OPERATION_SUNSET_CHANGE, stability, 'endpoint', s, emit);
+  // A path item's x-sunset is the date of its operations that have none of their own.
+  const base = sideOf(p.base, { sunsetFrom: p.basePathItem });
+  const rev = sideOf(p.rev, { sunsetFrom: p.revPathItem });
+  checkDeprecation(base, rev, OPERATION_DEPRECATION, stability, 'endpoint', s, emit);
+  checkSunsetChange(base, rev, OPERATION_SUNSET_CHANGE, stability, 'endpoint', s, emit);
 }
 
 function parameterHook(p: ParameterPair, s: Scope): void {
@@ -379,8 +436,10 @@ function parameterHook(p: ParameterPair, s: Scope): void {
   }
   if (!p.base || !p.rev || !p.op.rev) return;
   const stability = stabilityOf(p.op.rev.v);
-  checkDeprecation(p.base, p.rev, PARAMETER_DEPRECATION, stability, what, s, emit);
-  checkSunsetChange(p.base, p.rev, PARAMETER_SUNSET_CHANGE, stability, what, s, emit);
+  const base = sideOf(p.base, { extended: s.base.version === '2.0' });
+  const rev = sideOf(p.rev, { extended: s.rev.version === '2.0' });
+  checkDeprecation(base, rev, PARAMETER_DEPRECATION, stability, what, s, emit);
+  checkSunsetChange(base, rev, PARAMETER_SUNSET_CHANGE, stability, what, s, emit);
 }
 
 /** Body properties only: oasdiff's property deprecation and stability rules cover request and response bodies. */
@@ -390,10 +449,45 @@ function schemaHook(p: SchemaPair, e: Emitter, s: Scope): void {
   if (!PROPERTY_PREFIXES.has(p.prefix) || !p.place.op.rev) return;
   const emit: Emit = (id, message, loc, data) => e.emit(id, message, loc, data);
   const stability = stabilityOf(p.place.op.rev.v);
-  checkDeprecation(p.base, p.rev, propertyDeprecation(p.prefix), stability, '', s, emit);
-  checkStabilityChange(p.base, p.rev, { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) =>
-    emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: own(side.v, STABILITY_KEY) }),
-  );
+  const dep = lifecycleSides(p, 'deprecated');
+  if (dep) {
+    const [base, rev] = dep;
+    checkDeprecation(sideOf(base, { extended: s.base.version === '2.0' }), sideOf(rev, { extended: s.rev.version === '2.0' }), propertyDeprecation(p.prefix), stability, '', s, emit);
+  }
+  const levels = lifecycleSides(p, STABILITY_KEY);
+  if (levels) {
+    checkStabilityChange(levels[0], levels[1], { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) =>
+      emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: own(side.v, STABILITY_KEY) }),
+    );
+  }
+}
+
+/**
+ * The two schemas whose `key` is compared for a schema pair. Where one version wraps the schema
+ * whole (`nullable` + `allOf: [$ref]`, `oneOf: [$ref, {type: 'null'}]`, see rules/wrap.ts), the
+ * wrapper is no change of its own: when no wrapper carries `key`, the walker compares what is wrapped
+ * with the other side (undefined here, so it is judged once, there); when one does, the key is judged
+ * here, and a wrapper without it reads as what it wraps.
+ */
+function lifecycleSides(p: SchemaPair, key: string): [Loc, Loc] | undefined {
+  const w = wrapOf(p);
+  if (!w) return [p.base, p.rev];
+  const carries = (side: Loc, keyword: string | undefined) => keyword !== undefined && own(side.v, key) !== undefined;
+  if (!carries(p.base, w.baseKeyword) && !carries(p.rev, w.revKeyword)) return undefined;
+  return [wrapped(p, p.base, w.baseKeyword, key), wrapped(p, p.rev, w.revKeyword, key)];
+}
+
+/** A wrapper without `key` read as the one member it wraps (null left aside); anything else as itself. */
+function wrapped(p: SchemaPair, side: Loc, keyword: string | undefined, key: string): Loc {
+  if (keyword === undefined || own(side.v, key) !== undefined) return side;
+  const list = child(side, keyword);
+  if (!Array.isArray(list.v)) return side;
+  for (let i = 0; i < list.v.length; i++) {
+    const member = p.deref(child(list, i));
+    const t = own(member.v, 'type');
+    if (t !== 'null' && !(Array.isArray(t) && t.length === 1 && t[0] === 'null')) return member;
+  }
+  return side;
 }
 
 export const lifecycleFamily: RuleFamily = {

@@ -4,7 +4,7 @@ import type { BreakingOptions } from '../../../src/breaking/engine.js';
 import { diffTexts, ids, lineOf, specWith } from '../helpers.js';
 
 /** Sunset dates below are judged against this day. */
-const TODAY = new Date(2030, 0, 15);
+const TODAY = new Date('2030-01-15T12:00:00Z');
 const NO_POLICY: BreakingOptions = { today: TODAY, deprecationDaysBeta: 0, deprecationDaysStable: 0 };
 const POLICY: BreakingOptions = { today: TODAY, deprecationDaysBeta: 31, deprecationDaysStable: 180 };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { diffTexts, ids, lineOf, specWith } from '../helpers.js';
 
-const TODAY = new Date(2030, 0, 15);
+const TODAY = new Date('2030-01-15T12:00:00Z');
 
 function diff(base: string, rev: string) {
   return diffTexts(base, rev, { today: TODAY, deprecationDaysBeta: 0, deprecationDaysStable: 0 });
