@@ -139,8 +139,17 @@ interface Side {
   sunset: Loc;
 }
 
+function deprecationKey(node: unknown, extended: boolean | undefined): string {
+  return extended && own(node, 'deprecated') === undefined ? 'x-deprecated' : 'deprecated';
+}
+
+/** Whether a parameter or schema of `spec` is marked deprecated (Swagger 2.0: also `x-deprecated`). */
+export function markedDeprecated(spec: Spec, node: unknown): boolean {
+  return own(node, deprecationKey(node, spec.version === '2.0')) === true;
+}
+
 function sideOf(node: Loc, opts: { extended?: boolean; sunsetFrom?: Loc } = {}): Side {
-  const key = opts.extended && own(node.v, 'deprecated') === undefined ? 'x-deprecated' : 'deprecated';
+  const key = deprecationKey(node.v, opts.extended);
   const sunset = !hasSunset(node.v) && opts.sunsetFrom && hasSunset(opts.sunsetFrom.v) ? opts.sunsetFrom : node;
   return { deprecated: own(node.v, key) === true, deprecatedAt: at(node, key), sunset };
 }
@@ -340,8 +349,8 @@ function checkSunsetChange(base: Side, rev: Side, ids: SunsetChangeIds, stabilit
  * before its sunset date or with an unreadable one. Returns nothing after the sunset date. An
  * operation without an `x-sunset` of its own is judged by its path item's.
  */
-export function checkRemoval(base: Loc, ids: RemovalIds, what: string, s: Scope, emit: Emit): void {
-  const side = sideOf(base, { sunsetFrom: pathItemOf(s.base, base) });
+export function checkRemoval(base: Loc, ids: RemovalIds, what: string, s: Scope, emit: Emit, extended = false): void {
+  const side = sideOf(base, { sunsetFrom: pathItemOf(s.base, base), extended });
   if (!side.deprecated) {
     if (ids.without) emit(ids.without, `${what} removed without deprecation`, base);
     return;
@@ -431,7 +440,7 @@ function parameterHook(p: ParameterPair, s: Scope): void {
   const what = `${p.in} parameter '${p.name}'`;
   const emit: Emit = (id, message, loc, data) => s.emit(id, message, loc, { in: p.in, name: p.name, ...data });
   if (p.base && !p.rev) {
-    checkRemoval(p.base, PARAMETER_REMOVAL, what, s, emit);
+    checkRemoval(p.base, PARAMETER_REMOVAL, what, s, emit, s.base.version === '2.0');
     return;
   }
   if (!p.base || !p.rev || !p.op.rev) return;

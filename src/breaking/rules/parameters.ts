@@ -1,6 +1,7 @@
 import type { OperationPair, ParameterPair, RuleFamily, Scope } from '../context.js';
 import type { Spec } from '../spec/load.js';
 import { child, own, type Loc } from '../spec/loc.js';
+import { markedDeprecated } from './lifecycle.js';
 
 /**
  * Operation parameters: added, removed, required flag or serialisation changed. Changes inside parameter schemas
@@ -46,7 +47,7 @@ function added(p: ParameterPair, rev: Loc, s: Scope): void {
 
 function removed(p: ParameterPair, base: Loc, s: Scope): void {
   // A parameter that was deprecated before removal is judged by the lifecycle rules (sunset dates).
-  if (own(base.v, 'deprecated') === true) return;
+  if (markedDeprecated(s.base, base.v)) return;
   s.emit('request-parameter-removed', `${p.in} parameter '${p.name}' removed`, base, { in: p.in, name: p.name });
 }
 

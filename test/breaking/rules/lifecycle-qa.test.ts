@@ -336,3 +336,23 @@ ${prop}`,
     ]);
   });
 });
+
+describe('Swagger 2.0: a parameter marked x-deprecated, then removed', () => {
+  const sw = (param: string) => `swagger: '2.0'
+info: {title: t, version: '1'}
+paths:
+  /pets:
+    get:
+      parameters:
+${param}        - {name: limit, in: query, type: integer}
+      responses:
+        '200': {description: ok}
+`;
+  const gone = (param: string) => diffTexts(sw(param), sw(''), NO_POLICY).findings.map((f) => [f.id, f.level, f.location?.line]);
+
+  it('is a removal after deprecation, judged by its sunset, as 3.0 `deprecated` is (it was request-parameter-removed)', () => {
+    expect(gone('        - {name: old, in: query, type: string, x-deprecated: true}\n')).toEqual([['request-parameter-removed-with-deprecation', 'info', 7]]);
+    expect(gone("        - {name: old, in: query, type: string, x-deprecated: true, x-sunset: '2027-01-01'}\n")).toEqual([['request-parameter-removed-before-sunset', 'error', 7]]);
+    expect(gone('        - {name: old, in: query, type: string}\n')).toEqual([['request-parameter-removed', 'warning', 7]]);
+  });
+});
