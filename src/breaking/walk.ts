@@ -3,7 +3,7 @@ import type {
 } from './context.js';
 import { METHODS } from './context.js';
 import { isRule } from './rules/registry.js';
-import { inStabilityScope } from './rules/lifecycle.js';
+import { inStabilityScope, SUNSET_KEY } from './rules/lifecycle.js';
 import { mediaTypeKey } from './rules/reads-same.js';
 import { SchemaWalker } from './schema-walk.js';
 import type { Spec } from './spec/load.js';
@@ -111,6 +111,11 @@ function webhooksOf(spec: Spec, opts: EngineOptions): Map<string, PathEntry[]> {
   return out;
 }
 
+/** The path item's `x-sunset`, which dates an operation that has none of its own (see rules/lifecycle.ts), reads the same. */
+function samePathItemSunset(op: OperationPair): boolean {
+  return JSON.stringify(own(op.basePathItem?.v, SUNSET_KEY)) === JSON.stringify(own(op.revPathItem?.v, SUNSET_KEY));
+}
+
 function walkOperation(op: OperationPair, families: readonly RuleFamily[], specScope: Scope, schemas: SchemaWalker, base: Spec, rev: Spec, sinks: Sinks): void {
   const emit = sinks.schema;
   const scope: Scope = {
@@ -122,7 +127,7 @@ function walkOperation(op: OperationPair, families: readonly RuleFamily[], specS
   };
   // An operation that reads the same in both versions (with its path item's parameters) has nothing
   // to report; most of a new version is such operations.
-  if (op.base && op.rev && schemas.same(op.base, op.rev) && sameParameters(op, schemas)) return;
+  if (op.base && op.rev && schemas.same(op.base, op.rev) && sameParameters(op, schemas) && samePathItemSunset(op)) return;
   // Draft and alpha operations are out of scope for most checks (oasdiff's default threshold).
   const inScope = inStabilityScope(op);
   for (const f of families) if (inScope || f.allStabilities) f.operation?.(op, scope);

@@ -356,3 +356,23 @@ ${param}        - {name: limit, in: query, type: integer}
     expect(gone('        - {name: old, in: query, type: string}\n')).toEqual([['request-parameter-removed', 'warning', 7]]);
   });
 });
+
+describe("an unchanged operation whose path item's x-sunset changed", () => {
+  // The path item's date is the operation's when it has none of its own: the operation is not skipped as unchanged.
+  const spec = (sunset: string) => `openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /pets:
+${sunset}    get:
+      deprecated: true
+      responses:
+        '200': {description: ok}
+`;
+  const diffOf = (a: string, b: string) => diffTexts(spec(a), spec(b), POLICY).findings.map((f) => [f.id, f.level, f.operation]);
+
+  it('deleted: sunset-deleted; moved nearer than the policy allows: api-sunset-date-changed-too-small; moved later: nothing', () => {
+    expect(diffOf("    x-sunset: '2027-06-01'\n", '')).toEqual([['sunset-deleted', 'error', 'GET /pets']]);
+    expect(diffOf("    x-sunset: '2027-06-01'\n", "    x-sunset: '2026-07-01'\n")).toEqual([['api-sunset-date-changed-too-small', 'error', 'GET /pets']]);
+    expect(diffOf("    x-sunset: '2027-06-01'\n", "    x-sunset: '2027-08-01'\n")).toEqual([]);
+  });
+});
