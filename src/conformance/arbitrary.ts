@@ -83,15 +83,22 @@ function integer(s: Obj): Arbitrary<unknown> {
   let max = num(s.maximum) ?? (num(s.exclusiveMaximum) !== undefined ? Math.ceil(num(s.exclusiveMaximum)!) - 1 : undefined);
   if (min !== undefined) min = Math.ceil(min);
   if (max !== undefined) max = Math.floor(max);
-  const lo = min ?? (max !== undefined ? max - 1000 : -1000);
-  const hi = max ?? (min !== undefined ? min + 1000 : 1000);
+  let lo = min ?? (max !== undefined ? max - 1000 : -1000);
+  let hi = max ?? (min !== undefined ? min + 1000 : 1000);
   if (lo > hi) return fc.constant(lo);
   const step = num(s.multipleOf);
   if (step && Number.isInteger(step) && step > 0) {
     const from = Math.ceil(lo / step);
     const to = Math.floor(hi / step);
-    return from > to ? fc.constant(from * step) : fc.integer({ min: from, max: to }).map((k) => k * step);
+    if (Number.isSafeInteger(from) && Number.isSafeInteger(to)) return from > to ? fc.constant(from * step) : fc.integer({ min: from, max: to }).map((k) => k * step);
   }
+  // fast-check's integer() wants safe bounds (beyond 2^53 it never returns): stay in the safe
+  // range when the schema's range reaches into it, else draw big integers (int64 ids) as doubles.
+  if (lo > Number.MAX_SAFE_INTEGER || hi < -Number.MAX_SAFE_INTEGER) {
+    return fc.bigInt({ min: BigInt(lo), max: BigInt(hi) }).map((b) => Number(b)).filter((n) => n >= lo && n <= hi);
+  }
+  lo = Math.max(lo, -Number.MAX_SAFE_INTEGER);
+  hi = Math.min(hi, Number.MAX_SAFE_INTEGER);
   return fc.integer({ min: lo, max: hi });
 }
 
@@ -117,7 +124,8 @@ const dates = fc.integer({ min: Date.UTC(1990, 0, 1) / DAY, max: Date.UTC(2040, 
 function string(s: Obj): Arbitrary<unknown> {
   const minLength = num(s.minLength) ?? 0;
   const maxLength = num(s.maxLength);
-  const format = typeof s.format === 'string' ? s.format : undefined;
+  // A 3.1 file (`contentMediaType`) is generated like a 3.0 `format: binary` one: some bytes, never none.
+  const format = typeof s.format === 'string' ? s.format : typeof s.contentMediaType === 'string' && s.contentEncoding === undefined ? 'binary' : undefined;
   const byFormat = formatArbitrary(format);
   let base: Arbitrary<string>;
   if (byFormat) base = byFormat;
@@ -164,6 +172,8 @@ function formatArbitrary(format: string | undefined): Arbitrary<string> | undefi
       return fc.ipV4();
     case 'ipv6':
       return fc.ipV6();
+    case 'binary':
+      return fc.string({ minLength: 1, maxLength: 64, unit: 'grapheme-ascii' });
     case 'byte':
       return fc.uint8Array({ maxLength: 24 }).map((b) => Buffer.from(b).toString('base64'));
     case 'int32':

@@ -7,7 +7,7 @@
  */
 import fc, { type Arbitrary } from 'fast-check';
 import { isObj, type Obj } from '../breaking/spec/loc.js';
-import type { MediaType, Operation, Parameter } from './operations.js';
+import type { Encoding, MediaType, Operation, Parameter } from './operations.js';
 import type { JsonSchema, SchemaBank } from './schema.js';
 import { arbitraryFor } from './arbitrary.js';
 import type { Validator } from './validate.js';
@@ -18,7 +18,15 @@ export type Expectation = 'accept' | 'reject' | 'unauthorized';
 /** A request in spec terms: parameter values before serialization. */
 export interface RequestData {
   params: Map<Parameter, unknown>;
-  body?: { mediaType: string; value?: unknown; raw?: string };
+  body?: {
+    mediaType: string;
+    value?: unknown;
+    raw?: string;
+    /** Form and multipart bodies: how each property is encoded. */
+    encoding?: Record<string, Encoding>;
+    /** Multipart bodies: the properties sent as files (`format: binary`, or a `contentMediaType`). */
+    files?: string[];
+  };
   /** Send the configured credential headers. */
   credentials: boolean;
 }
@@ -54,7 +62,8 @@ export function isJsonMedia(type: string): boolean {
 
 /**
  * Schema of a parameter as converted for requests. Path parameters are never empty, nor are query
- * parameters unless `allowEmptyValue` says so.
+ * parameters unless `allowEmptyValue` says so: no empty string, no empty array or object (they
+ * serialize to nothing, or to an empty value), no empty array item.
  */
 const pathSchemas = new WeakMap<Parameter, JsonSchema>();
 const ANY_STRING: JsonSchema = { type: 'string' };
@@ -65,13 +74,69 @@ function paramSchema(p: Parameter, ctx: CaseContext): JsonSchema {
   const nonEmpty = p.in === 'path' || (p.in === 'query' && !p.allowEmpty);
   if (!nonEmpty || !isObj(s)) return s;
   let wrapped = pathSchemas.get(p);
-  if (!wrapped) pathSchemas.set(p, (wrapped = { allOf: [s], minLength: 1 }));
+  if (!wrapped) pathSchemas.set(p, (wrapped = { allOf: [s], minLength: 1, minItems: 1, items: { minLength: 1 }, minProperties: 1 }));
   return wrapped;
 }
 
-function bodyMedia(op: Operation): MediaType | undefined {
+const baseType = (type: string) => type.split(';')[0]!.trim().toLowerCase();
+
+/** Media types whose bodies the gate builds: JSON, forms, multipart forms, text, octet streams. */
+export function bodyMedia(op: Operation): MediaType | undefined {
   const content = op.body?.content ?? [];
-  return content.find((m) => isJsonMedia(m.type)) ?? content.find((m) => /x-www-form-urlencoded|^text\//i.test(m.type)) ?? undefined;
+  const by = (re: RegExp) => content.find((m) => re.test(baseType(m.type)));
+  return (
+    content.find((m) => isJsonMedia(m.type)) ??
+    by(/^application\/x-www-form-urlencoded$/) ??
+    by(/^multipart\/form-data$/) ??
+    by(/^text\//) ??
+    by(/^application\/octet-stream$/) ??
+    // Another type with an example written as text (XML, CSV…): that example is sent as it is.
+    content.find((m) => m.examples.some((e) => typeof e === 'string'))
+  );
+}
+
+/**
+ * Why the gate cannot build a valid request for the operation, or undefined: a path template
+ * variable without a parameter, or a required body of a media type it does not generate.
+ */
+export function untestable(op: Operation): string | undefined {
+  const declared = new Set(op.parameters.filter((p) => p.in === 'path').map((p) => p.name));
+  const missing = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!).filter((n) => !declared.has(n));
+  if (missing.length > 0) return `the path has ${missing.map((n) => `{${n}}`).join(', ')} but no path parameter of ${missing.length > 1 ? 'these names' : 'that name'} is declared`;
+  if (op.body?.required && op.body.content.length > 0 && !bodyMedia(op)) {
+    return `its required request body is ${op.body.content.map((m) => m.type).join(', ')}, which the gate does not generate (give the media type a text example to send it)`;
+  }
+  return undefined;
+}
+
+const textMedia = (type: string) => /^text\//.test(baseType(type));
+const binaryMedia = (type: string) => baseType(type) === 'application/octet-stream';
+/** A media type the gate sends only the text examples of (XML, CSV under application/…). */
+const examplesOnly = (type: string) =>
+  !isJsonMedia(type) && !textMedia(type) && !binaryMedia(type) && !/^(application\/x-www-form-urlencoded|multipart\/form-data)$/.test(baseType(type));
+
+/** Properties of a multipart body sent as files: `format: binary`, or (3.1) a `contentMediaType`. */
+function fileProperties(schema: JsonSchema | undefined, bank: SchemaBank): string[] {
+  const out: string[] = [];
+  for (const [name, subs] of propertySchemas(schema, bank)) {
+    const isFile = (x: unknown): boolean => {
+      const s = resolved(x, bank);
+      if (!isObj(s)) return false;
+      if (s.format === 'binary' || typeof s.contentMediaType === 'string') return true;
+      return isFile(s.items);
+    };
+    if (subs.some(isFile)) out.push(name);
+  }
+  return out;
+}
+
+/** The request body of `media` holding `value`, with what a form or multipart body needs to be encoded. */
+export function bodyOf(media: MediaType, value: unknown, ctx: CaseContext): NonNullable<RequestData['body']> {
+  const body: NonNullable<RequestData['body']> = { mediaType: media.type, value };
+  if (Object.keys(media.encoding).length > 0) body.encoding = media.encoding;
+  if (/^multipart\//.test(baseType(media.type))) body.files = fileProperties(media.schema ? ctx.request.convert(media.schema) : undefined, ctx.request);
+  else if (!isJsonMedia(media.type) && !/x-www-form-urlencoded/i.test(media.type) && typeof value === 'string') body.raw = value;
+  return body;
 }
 
 function hashString(s: string): number {
@@ -102,9 +167,16 @@ export function generatedCases(op: Operation, count: number, ctx: CaseContext): 
     fields[`p${i}`] = p.required ? arb : fc.option(arb, { nil: undefined });
   });
   const media = bodyMedia(op);
-  const bodySchema = media?.schema ? ctx.request.convert(media.schema) : undefined;
+  const bodySchema = media?.schema && !examplesOnly(media.type) ? ctx.request.convert(media.schema) : undefined;
   if (media) {
-    const arb = bodySchema !== undefined ? arbitraryFor(bodySchema, ctx.request) : fc.constant({});
+    // Without a schema: an object for JSON and forms, some text for text and octet streams.
+    const arb = examplesOnly(media.type)
+      ? fc.constantFrom(...media.examples.filter((e) => typeof e === 'string'))
+      : bodySchema !== undefined
+        ? arbitraryFor(bodySchema, ctx.request)
+        : textMedia(media.type) || binaryMedia(media.type)
+          ? fc.string({ minLength: 1, maxLength: 64, unit: 'grapheme-ascii' })
+          : fc.constant({});
     fields.body = op.body?.required ? arb : fc.option(arb, { nil: undefined });
   }
   const samples = fc.sample(fc.record(fields), { seed: (ctx.seed ^ hashString(op.name)) | 0, numRuns: count * 3 });
@@ -127,7 +199,7 @@ export function generatedCases(op: Operation, count: number, ctx: CaseContext): 
     if (seen.has(key)) continue;
     seen.add(key);
     const data: RequestData = { params: values, credentials: true };
-    if (media && (s.body !== undefined || op.body?.required)) data.body = { mediaType: media.type, value: s.body ?? {} };
+    if (media && (s.body !== undefined || op.body?.required)) data.body = bodyOf(media, s.body ?? {}, ctx);
     out.push({ op, kind: 'generated', expect: 'accept', description: 'generated from the schemas', data });
   }
   return out;
@@ -136,7 +208,7 @@ export function generatedCases(op: Operation, count: number, ctx: CaseContext): 
 /** Cases built from the spec's examples, other parameters filled from the first generated case. */
 export function exampleCases(op: Operation, ctx: CaseContext, filler: TestCase | undefined): TestCase[] {
   const media = bodyMedia(op);
-  const bodyExamples = media?.examples ?? [];
+  const bodyExamples = (media?.examples ?? []).filter((e) => !examplesOnly(media!.type) || typeof e === 'string');
   const paramWithExamples = op.parameters.filter((p) => p.examples.length > 0);
   if (bodyExamples.length === 0 && paramWithExamples.length === 0) return [];
   const variants = Math.max(1, Math.min(5, bodyExamples.length, ...paramWithExamples.map((p) => p.examples.length)));
@@ -154,7 +226,7 @@ export function exampleCases(op: Operation, ctx: CaseContext, filler: TestCase |
     if (media && bodyExamples.length > 0) {
       const example = bodyExamples[Math.min(i, bodyExamples.length - 1)];
       // One schema often serves both directions, and so does its example: the server owns readOnly properties.
-      data.body = { mediaType: media.type, value: media.schema ? withoutReadOnly(example, ctx.request.convert(media.schema), ctx.request) : example };
+      data.body = bodyOf(media, media.schema && !examplesOnly(media.type) ? withoutReadOnly(example, ctx.request.convert(media.schema), ctx.request) : example, ctx);
     }
     else if (filler?.data.body) data.body = filler.data.body;
     else if (op.body?.required) continue;
@@ -258,12 +330,30 @@ function lengthMutations(s: Obj): { value: unknown; what: string }[] {
   return out;
 }
 
-/** Serialized the way it travels: query, path and header values are strings on the wire. */
+function fromText(s: string): unknown {
+  if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(s)) return Number(s);
+  if (s === 'true' || s === 'false') return s === 'true';
+  return s;
+}
+
+/**
+ * The values a server may read from `value` once serialized: on the wire a number is text, and a
+ * lone value is an array of one item (`tag=x` is `tag: [x]`), or of the items between delimiters.
+ */
+function wireReadings(p: Parameter, value: unknown): unknown[] {
+  const out: unknown[] = [value];
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return out;
+  const text = String(value);
+  out.push(text, fromText(text));
+  const items = text.split(p.style === 'pipeDelimited' ? '|' : p.style === 'spaceDelimited' ? ' ' : ',');
+  out.push([text], [fromText(text)], items, items.map(fromText));
+  if (p.in === 'query' && (p.explode ?? (p.style ?? 'form') === 'form')) out.push({ [p.name]: text });
+  return out;
+}
+
+/** Serialized the way it travels: a mutation that the server would read as a valid value is no negative case. */
 function wireValid(p: Parameter, schema: JsonSchema, value: unknown, ctx: CaseContext): boolean {
-  if (valid(ctx, schema, value)) return true;
-  // '5' for an integer parameter is a number once parsed: only a mutation that stays invalid as text counts.
-  if (typeof value === 'number' && valid(ctx, schema, String(value))) return true;
-  return false;
+  return wireReadings(p, value).some((v) => valid(ctx, schema, v));
 }
 
 export function negativeCases(op: Operation, base: TestCase | undefined, ctx: CaseContext): TestCase[] {

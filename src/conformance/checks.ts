@@ -58,19 +58,23 @@ export interface CheckContext {
 export interface CheckOutcome {
   passed: CheckId[];
   failures: Failure[];
+  /** The body was over the size limit: its schema was not checked (where the documented response is). */
+  unchecked?: Loc;
 }
 
 function mediaOf(contentType: string | null): string {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-/** `application/*` and `*\/*` in the spec match any subtype / type. */
+/** `application/*` and `*\/*` in the spec match any subtype / type; `application/*+json` any subtype with that suffix. */
 function mediaMatches(declared: string, actual: string): boolean {
   const d = mediaOf(declared);
   if (d === '*/*' || d === actual) return true;
   const [dt, ds] = d.split('/');
-  const [at] = actual.split('/');
-  return ds === '*' && dt === at;
+  const [at, as] = actual.split('/');
+  if (dt !== at || ds === undefined || as === undefined) return false;
+  if (ds === '*') return true;
+  return ds.startsWith('*+') && as.endsWith(ds.slice(1));
 }
 
 function bestMedia(resp: Response, actual: string): MediaType | undefined {
@@ -127,6 +131,11 @@ export function checkResponse(c: TestCase, res: HttpResponse, ctx: CheckContext)
     if (declared && isJsonMedia(declared.type === '*/*' ? actual : declared.type)) {
       judge('response-schema', { message: `answered ${status} with Content-Type ${actual} and an empty body, which is not JSON (the spec documents a body)`, at, key: 'empty' });
     }
+  } else if (bodyAllowed && !hasBody && !actual && doc.status !== 'default' && doc.content.length > 0 && doc.content.every((m) => isJsonMedia(m.type) && m.type !== '*/*')) {
+    // Nothing at all where the spec documents only JSON bodies for this status: a client parsing the
+    // documented body fails. (Not for `default`: it is "anything else", often a framework's bare 404 or 405.)
+    const declared = doc.content.map((m) => m.type).join(', ');
+    judge('response-schema', { message: `answered ${status} with an empty body and no Content-Type; the spec documents a body (${declared})`, at, key: 'empty' });
   }
   let media: MediaType | undefined;
   if (doc.content.length > 0 && hasBody) {
@@ -149,7 +158,7 @@ export function checkResponse(c: TestCase, res: HttpResponse, ctx: CheckContext)
     }
     if (!h.schema) continue;
     const schema = ctx.response.convert(h.schema);
-    const v = ctx.validator.validate(schema, value).ok || ctx.validator.validate(schema, coerce(value)).ok;
+    const v = headerReadings(value, h.explode).some((x) => ctx.validator.validate(schema, x).ok);
     judge('response-headers', v ? undefined : { message: `answered ${status} with header ${h.name}: ${JSON.stringify(value)}, not valid against its schema`, at, key: h.name });
   }
 
@@ -158,11 +167,13 @@ export function checkResponse(c: TestCase, res: HttpResponse, ctx: CheckContext)
   // Inline schemas point at their own line; shared ones (components) at the operation's response.
   const inline = media.loc.doc === op.loc.doc && op.loc.path.every((k, i) => media!.loc.path[i] === k);
   const schemaAt = inline ? bodyAt : at;
+  // Only the first part of a body over the size limit was read: it cannot be judged (nor is it invalid).
+  if (res.truncated) return { passed, failures, unchecked: at };
   let parsed: unknown;
   try {
     parsed = JSON.parse(res.body);
   } catch {
-    judge('response-schema', { message: `answered ${status} with ${actual} that is not valid JSON${res.truncated ? ' (body over the size limit)' : ''}`, at: schemaAt, key: 'json' });
+    judge('response-schema', { message: `answered ${status} with ${actual} that is not valid JSON`, at: schemaAt, key: 'json' });
     return { passed, failures };
   }
   if (media.schema) {
@@ -197,6 +208,28 @@ function coerce(v: string): unknown {
   if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
   if (v === 'true' || v === 'false') return v === 'true';
   return v;
+}
+
+/**
+ * What a header value may stand for (headers use the simple style): the text, the number or
+ * boolean it spells, a comma-separated list, an object from `k,v,…` or (exploded) `k=v,…` pairs.
+ */
+function headerReadings(value: string, explode = false): unknown[] {
+  const items = value.split(',').map((x) => x.trim());
+  const out: unknown[] = [value, coerce(value), items, items.map(coerce)];
+  const obj: Record<string, unknown> = {};
+  if (explode) {
+    for (const item of items) {
+      const i = item.indexOf('=');
+      if (i <= 0) return out;
+      obj[item.slice(0, i)] = coerce(item.slice(i + 1));
+    }
+  } else {
+    if (items.length % 2 !== 0) return out;
+    for (let i = 0; i < items.length; i += 2) obj[items[i]!] = coerce(items[i + 1]!);
+  }
+  out.push(obj);
+  return out;
 }
 
 function statusText(res: HttpResponse): string {

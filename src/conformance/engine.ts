@@ -2,15 +2,16 @@
  * The conformance gate: turn the spec into requests against a running API and check every answer
  * against the spec. Bounded in requests, concurrency and time; only the base URL is ever called.
  */
-import { loadSpec } from '../breaking/spec/load.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadSpec, type Spec } from '../breaking/spec/load.js';
 import { InputError } from '../kit/errors.js';
 import { escapePointer, isObj, type Loc } from '../breaking/spec/loc.js';
 import { sortFindings, verdictFor, type FailOn, type Finding, type GateResult } from '../kit/result.js';
-import { exampleCases, generatedCases, negativeCases, type CaseContext, type TestCase } from './cases.js';
+import { exampleCases, generatedCases, negativeCases, untestable, type CaseContext, type TestCase } from './cases.js';
 import { CHECKS, checkResponse, type CheckContext, type CheckId, type Failure } from './checks.js';
-import { retryAfterSeconds, send, type HttpResponse } from './http.js';
+import { MAX_BODY_BYTES, retryAfterSeconds, send, type HttpResponse } from './http.js';
 import { lineOf, listOperations, STATEFUL_METHODS, type Operation } from './operations.js';
-import { buildRequest, curlLine, redact, sendsAsBuilt, underBase, type Credentials, type HttpRequest } from './request.js';
+import { buildRequest, curlLine, redact, sendsAsBuilt, spellingFrom, underBase, type Credentials, type HttpRequest } from './request.js';
 import { SchemaBank } from './schema.js';
 import { Validator } from './validate.js';
 
@@ -74,8 +75,35 @@ interface Recorded {
 
 const MAX_429_RETRIES = 2;
 
+/** Load the spec; the loader's advice for URL `$ref`s names an option of another gate. */
+function load(o: ConformanceOptions): Spec {
+  try {
+    return loadSpec(o.openapi, { cwd: o.cwd, maxBytes: o.maxSpecBytes });
+  } catch (e) {
+    if (e instanceof InputError && /--allow-external-refs/.test(e.message)) {
+      const message = e.message.replace(/\s*\(pass --allow-external-refs to allow[^)]*\)/, ' (the conformance gate never fetches them: save the file next to the spec and refer to it by a relative path)');
+      throw new InputError(message, { file: e.file, field: e.field ?? 'openapi' });
+    }
+    throw e;
+  }
+}
+
+/** The source texts of the spec's files (for the exact digits of integers beyond 2^53). */
+function sourceTexts(spec: Spec): string[] {
+  const out: string[] = [];
+  for (const doc of spec.docs.values()) {
+    try {
+      if (existsSync(doc.id)) out.push(readFileSync(doc.id, 'utf8'));
+    } catch {
+      // A file read once already; if it is gone now, numbers are spelled from their doubles.
+    }
+  }
+  return out;
+}
+
 export async function runConformance(o: ConformanceOptions): Promise<ConformanceResult> {
-  const spec = loadSpec(o.openapi, { cwd: o.cwd, maxBytes: o.maxSpecBytes });
+  const spec = load(o);
+  const spell = spellingFrom(sourceTexts(spec));
   const request = new SchemaBank(spec, 'request');
   const response = new SchemaBank(spec, 'response');
   const all = listOperations(spec);
@@ -91,12 +119,19 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
   const checkCtx: CheckContext = { response, validator, maxResponseTimeMs: o.maxResponseTimeMs, credentialsConfigured: o.headers.length > 0, skip: o.skipChecks };
 
   const coverage = new Map<Operation, OperationCoverage>();
+  const untestables: { op: Operation; why: string }[] = [];
   const plans: { op: Operation; cases: TestCase[] }[] = [];
   for (const op of ops) {
     const cov: OperationCoverage = { operation: op.name, line: lineOf(op.loc), positive: 0, negative: 0, requests: 0, checksPassed: 0, checksFailed: 0, notRun: 0 };
     coverage.set(op, cov);
     cov.skipped = skipReason(op, o);
     if (cov.skipped) continue;
+    const why = untestable(op);
+    if (why) {
+      cov.skipped = `not testable: ${why}`;
+      untestables.push({ op, why });
+      continue;
+    }
     const cases = casesFor(op, o, ctx);
     cov.positive = cases.filter((c) => c.expect === 'accept').length;
     cov.negative = cases.length - cov.positive;
@@ -111,6 +146,10 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
   let sent = 0;
   /** Answers to positive cases, and how many of them were 404. */
   const positives = { answered: 0, notFound: 0 };
+  /** Requests the run's timeout cut short (not the API's fault: counted as not run). */
+  let cutShort = 0;
+  /** Per operation: answers whose body was over the size limit, so not checked. */
+  const oversized = new Map<Operation, { count: number; at: Loc; status: number }>();
 
   const record = (c: TestCase, req: HttpRequest, passed: CheckId[], failures: Failure[]) => {
     const cov = coverage.get(c.op)!;
@@ -134,7 +173,7 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
   };
 
   const runCase = async (c: TestCase) => {
-    const req = buildRequest(c, o.baseUrl, creds);
+    const req = buildRequest(c, o.baseUrl, creds, spell);
     // Never leave the base URL, and never send a path the URL parser would rewrite.
     if (!underBase(req.url, o.baseUrl) || !sendsAsBuilt(req.url)) return;
     let answer: HttpResponse | undefined;
@@ -146,7 +185,21 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
       budget--;
       sent++;
       coverage.get(c.op)!.requests++;
-      const result = await send(req, Math.min(o.requestTimeoutMs, Math.max(1, deadline - Date.now())));
+      const allowed = Math.min(o.requestTimeoutMs, Math.max(1, deadline - Date.now()));
+      const result = await send(req, allowed);
+      if (!result.ok && result.timedOut && allowed < o.requestTimeoutMs) {
+        // The run's --timeout ran out before the request's own: no verdict on the API.
+        coverage.get(c.op)!.notRun++;
+        cutShort++;
+        return;
+      }
+      if (!result.ok && result.badPort) {
+        // Every request would fail the same way: the run cannot work as configured.
+        throw new InputError(
+          `base-url: port ${new URL(o.baseUrl).port} is one that Node's HTTP client refuses to call (a port the Fetch standard blocks, e.g. 6000 or 6665-6669): serve the API on another port`,
+          { field: 'base-url' },
+        );
+      }
       if (!result.ok) {
         if (!o.skipChecks.has('request-completed')) {
           record(c, req, [], [{ check: 'request-completed', message: `${result.answered ? 'no complete answer' : 'no answer'}: ${result.error}`, at: c.op.loc, key: result.error }]);
@@ -163,8 +216,13 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
       positives.answered++;
       if (answer.status === 404) positives.notFound++;
     }
-    const { passed, failures } = checkResponse(c, answer, checkCtx);
+    const { passed, failures, unchecked } = checkResponse(c, answer, checkCtx);
     record(c, req, passed, failures);
+    if (unchecked) {
+      const seen = oversized.get(c.op);
+      if (seen) seen.count++;
+      else oversized.set(c.op, { count: 1, at: unchecked, status: answer.status });
+    }
   };
 
   const runPhase = async (list: TestCase[]) => {
@@ -178,7 +236,19 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
   for (const phase of phasesOf(queue)) await runPhase(phase);
 
   const findings: Finding[] = [...recorded.values()].map((r) => toFinding(r));
-  findings.push(...runNotes(o, ops, coverage));
+  findings.push(...runNotes(o, ops, coverage, cutShort));
+  for (const { op, why } of untestables) {
+    findings.push({ id: 'operation-untestable', level: 'warning', message: `not tested: ${why}`, location: locationOf(op.loc), operation: op.name });
+  }
+  for (const [op, x] of oversized) {
+    findings.push({
+      id: 'body-too-large',
+      level: 'warning',
+      message: `answered ${x.status} with a body over ${MAX_BODY_BYTES / 1024 / 1024} MiB${x.count > 1 ? ` (${x.count} answers)` : ''}: the gate read no further and did not check it against the schema (is the list unpaginated?)`,
+      location: locationOf(x.at),
+      operation: op.name,
+    });
+  }
   if (positives.answered > 0 && positives.notFound === positives.answered) findings.push(allNotFound(o, spec.root.value, positives.answered, ops[0]!.loc));
   const sorted = sortFindings(findings);
   const covList = [...coverage.values()];
@@ -313,7 +383,7 @@ function allNotFound(o: ConformanceOptions, root: unknown, answered: number, at:
 }
 
 /** Findings about the run itself: credentials missing, limits reached. */
-function runNotes(o: ConformanceOptions, ops: Operation[], coverage: Map<Operation, OperationCoverage>): Finding[] {
+function runNotes(o: ConformanceOptions, ops: Operation[], coverage: Map<Operation, OperationCoverage>, cutShort = 0): Finding[] {
   const out: Finding[] = [];
   const secured = ops.filter((op) => op.needsCredentials && op.queryCredentials.length === 0 && !coverage.get(op)!.skipped);
   if (secured.length > 0 && o.headers.length === 0) {
@@ -338,7 +408,7 @@ function runNotes(o: ConformanceOptions, ops: Operation[], coverage: Map<Operati
     out.push({
       id: 'run-incomplete',
       level: 'warning',
-      message: `${notRun} test case(s) were not sent: the limit of ${o.maxRequests} requests or the ${Math.round(o.timeoutMs / 1000)} s timeout was reached`,
+      message: `${notRun} test case(s) were not sent${cutShort > 0 ? ` or not answered in time (${cutShort} request(s) still waiting when the run's timeout ran out)` : ''}: the limit of ${o.maxRequests} requests or the ${Math.round(o.timeoutMs / 1000)} s timeout was reached`,
       location: { file: ops[0]!.loc.doc.name },
     });
   }

@@ -10,8 +10,12 @@ export interface HttpResponse {
   truncated: boolean;
 }
 
-/** `answered`: the status line and headers arrived, the body did not (the connection broke while it was read). */
-export type SendResult = { ok: true; response: HttpResponse } | { ok: false; error: string; answered?: boolean };
+/**
+ * `answered`: the status line and headers arrived, the body did not (the connection broke while it was read).
+ * `timedOut`: the time given ran out. `badPort`: the HTTP client refused to call the port at all (the
+ * Fetch standard's blocked ports).
+ */
+export type SendResult = { ok: true; response: HttpResponse } | { ok: false; error: string; answered?: boolean; timedOut?: boolean; badPort?: boolean };
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -33,8 +37,9 @@ export async function send(req: HttpRequest, timeoutMs: number): Promise<SendRes
     return { ok: true, response: { status: res.status, headers: res.headers, body: text, elapsedMs: performance.now() - started, truncated } };
   } catch (e) {
     const answered = status !== undefined;
-    if (controller.signal.aborted) return { ok: false, answered, error: answered ? `status ${status}, then no complete body within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms` };
-    return { ok: false, answered, error: describeError(e, status) };
+    if (controller.signal.aborted) return { ok: false, answered, timedOut: true, error: answered ? `status ${status}, then no complete body within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms` };
+    const cause = (e as { cause?: { message?: string } }).cause;
+    return { ok: false, answered, error: describeError(e, status), ...(!answered && cause?.message === 'bad port' ? { badPort: true } : {}) };
   } finally {
     clearTimeout(timer);
   }

@@ -28,10 +28,19 @@ export interface Parameter {
   loc: Loc;
 }
 
+/** How one property of a form or multipart body is encoded (OpenAPI's Encoding Object). */
+export interface Encoding {
+  contentType?: string;
+  style?: string;
+  explode?: boolean;
+}
+
 export interface MediaType {
   type: string;
   schema?: Loc;
   examples: unknown[];
+  /** Per property, for `application/x-www-form-urlencoded` and `multipart/*` bodies. */
+  encoding: Record<string, Encoding>;
   loc: Loc;
 }
 
@@ -45,6 +54,8 @@ export interface Header {
   name: string;
   required: boolean;
   schema?: Loc;
+  /** Simple style, exploded: an object is `k=v,…` rather than `k,v,…`. */
+  explode?: boolean;
 }
 
 export interface Response {
@@ -180,7 +191,17 @@ function mediaTypes(spec: Spec, content: Loc): MediaType[] {
       const s = spec.deref(schema).v;
       if (own(s, 'example') !== undefined) examples.push(own(s, 'example'));
     }
-    return { type, schema, examples, loc };
+    const encoding: Record<string, Encoding> = {};
+    const enc = own(loc.v, 'encoding');
+    for (const name of ownKeys(enc)) {
+      const e = own(enc, name);
+      encoding[name] = {
+        contentType: typeof own(e, 'contentType') === 'string' ? (own(e, 'contentType') as string) : undefined,
+        style: typeof own(e, 'style') === 'string' ? (own(e, 'style') as string) : undefined,
+        explode: typeof own(e, 'explode') === 'boolean' ? (own(e, 'explode') as boolean) : undefined,
+      };
+    }
+    return { type, schema, examples, encoding, loc };
   });
 }
 
@@ -197,7 +218,7 @@ function responses(spec: Spec, at: Loc): Response[] {
     const hs = child(loc, 'headers');
     const headers = ownKeys(hs.v).map((name) => {
       const h = spec.deref(child(hs, name));
-      return { name, required: own(h.v, 'required') === true, schema: isObj(own(h.v, 'schema')) ? child(h, 'schema') : undefined };
+      return { name, required: own(h.v, 'required') === true, schema: isObj(own(h.v, 'schema')) ? child(h, 'schema') : undefined, explode: own(h.v, 'explode') === true };
     });
     return { status: status.toUpperCase() === 'DEFAULT' ? 'default' : status.toUpperCase(), content: mediaTypes(spec, child(loc, 'content')), headers, loc: keyLoc };
   });
