@@ -844,6 +844,1536 @@ class DecodedURL extends URL {
 
 /***/ }),
 
+/***/ 3251:
+/***/ (function(module) {
+
+/**
+  * This file contains the Bottleneck library (MIT), compiled to ES2017, and without Clustering support.
+  * https://github.com/SGrondin/bottleneck
+  */
+(function (global, factory) {
+	 true ? module.exports = factory() :
+	0;
+}(this, (function () { 'use strict';
+
+	var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
+
+	function getCjsExportFromNamespace (n) {
+		return n && n['default'] || n;
+	}
+
+	var load = function(received, defaults, onto = {}) {
+	  var k, ref, v;
+	  for (k in defaults) {
+	    v = defaults[k];
+	    onto[k] = (ref = received[k]) != null ? ref : v;
+	  }
+	  return onto;
+	};
+
+	var overwrite = function(received, defaults, onto = {}) {
+	  var k, v;
+	  for (k in received) {
+	    v = received[k];
+	    if (defaults[k] !== void 0) {
+	      onto[k] = v;
+	    }
+	  }
+	  return onto;
+	};
+
+	var parser = {
+		load: load,
+		overwrite: overwrite
+	};
+
+	var DLList;
+
+	DLList = class DLList {
+	  constructor(incr, decr) {
+	    this.incr = incr;
+	    this.decr = decr;
+	    this._first = null;
+	    this._last = null;
+	    this.length = 0;
+	  }
+
+	  push(value) {
+	    var node;
+	    this.length++;
+	    if (typeof this.incr === "function") {
+	      this.incr();
+	    }
+	    node = {
+	      value,
+	      prev: this._last,
+	      next: null
+	    };
+	    if (this._last != null) {
+	      this._last.next = node;
+	      this._last = node;
+	    } else {
+	      this._first = this._last = node;
+	    }
+	    return void 0;
+	  }
+
+	  shift() {
+	    var value;
+	    if (this._first == null) {
+	      return;
+	    } else {
+	      this.length--;
+	      if (typeof this.decr === "function") {
+	        this.decr();
+	      }
+	    }
+	    value = this._first.value;
+	    if ((this._first = this._first.next) != null) {
+	      this._first.prev = null;
+	    } else {
+	      this._last = null;
+	    }
+	    return value;
+	  }
+
+	  first() {
+	    if (this._first != null) {
+	      return this._first.value;
+	    }
+	  }
+
+	  getArray() {
+	    var node, ref, results;
+	    node = this._first;
+	    results = [];
+	    while (node != null) {
+	      results.push((ref = node, node = node.next, ref.value));
+	    }
+	    return results;
+	  }
+
+	  forEachShift(cb) {
+	    var node;
+	    node = this.shift();
+	    while (node != null) {
+	      (cb(node), node = this.shift());
+	    }
+	    return void 0;
+	  }
+
+	  debug() {
+	    var node, ref, ref1, ref2, results;
+	    node = this._first;
+	    results = [];
+	    while (node != null) {
+	      results.push((ref = node, node = node.next, {
+	        value: ref.value,
+	        prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+	        next: (ref2 = ref.next) != null ? ref2.value : void 0
+	      }));
+	    }
+	    return results;
+	  }
+
+	};
+
+	var DLList_1 = DLList;
+
+	var Events;
+
+	Events = class Events {
+	  constructor(instance) {
+	    this.instance = instance;
+	    this._events = {};
+	    if ((this.instance.on != null) || (this.instance.once != null) || (this.instance.removeAllListeners != null)) {
+	      throw new Error("An Emitter already exists for this object");
+	    }
+	    this.instance.on = (name, cb) => {
+	      return this._addListener(name, "many", cb);
+	    };
+	    this.instance.once = (name, cb) => {
+	      return this._addListener(name, "once", cb);
+	    };
+	    this.instance.removeAllListeners = (name = null) => {
+	      if (name != null) {
+	        return delete this._events[name];
+	      } else {
+	        return this._events = {};
+	      }
+	    };
+	  }
+
+	  _addListener(name, status, cb) {
+	    var base;
+	    if ((base = this._events)[name] == null) {
+	      base[name] = [];
+	    }
+	    this._events[name].push({cb, status});
+	    return this.instance;
+	  }
+
+	  listenerCount(name) {
+	    if (this._events[name] != null) {
+	      return this._events[name].length;
+	    } else {
+	      return 0;
+	    }
+	  }
+
+	  async trigger(name, ...args) {
+	    var e, promises;
+	    try {
+	      if (name !== "debug") {
+	        this.trigger("debug", `Event triggered: ${name}`, args);
+	      }
+	      if (this._events[name] == null) {
+	        return;
+	      }
+	      this._events[name] = this._events[name].filter(function(listener) {
+	        return listener.status !== "none";
+	      });
+	      promises = this._events[name].map(async(listener) => {
+	        var e, returned;
+	        if (listener.status === "none") {
+	          return;
+	        }
+	        if (listener.status === "once") {
+	          listener.status = "none";
+	        }
+	        try {
+	          returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+	          if (typeof (returned != null ? returned.then : void 0) === "function") {
+	            return (await returned);
+	          } else {
+	            return returned;
+	          }
+	        } catch (error) {
+	          e = error;
+	          {
+	            this.trigger("error", e);
+	          }
+	          return null;
+	        }
+	      });
+	      return ((await Promise.all(promises))).find(function(x) {
+	        return x != null;
+	      });
+	    } catch (error) {
+	      e = error;
+	      {
+	        this.trigger("error", e);
+	      }
+	      return null;
+	    }
+	  }
+
+	};
+
+	var Events_1 = Events;
+
+	var DLList$1, Events$1, Queues;
+
+	DLList$1 = DLList_1;
+
+	Events$1 = Events_1;
+
+	Queues = class Queues {
+	  constructor(num_priorities) {
+	    var i;
+	    this.Events = new Events$1(this);
+	    this._length = 0;
+	    this._lists = (function() {
+	      var j, ref, results;
+	      results = [];
+	      for (i = j = 1, ref = num_priorities; (1 <= ref ? j <= ref : j >= ref); i = 1 <= ref ? ++j : --j) {
+	        results.push(new DLList$1((() => {
+	          return this.incr();
+	        }), (() => {
+	          return this.decr();
+	        })));
+	      }
+	      return results;
+	    }).call(this);
+	  }
+
+	  incr() {
+	    if (this._length++ === 0) {
+	      return this.Events.trigger("leftzero");
+	    }
+	  }
+
+	  decr() {
+	    if (--this._length === 0) {
+	      return this.Events.trigger("zero");
+	    }
+	  }
+
+	  push(job) {
+	    return this._lists[job.options.priority].push(job);
+	  }
+
+	  queued(priority) {
+	    if (priority != null) {
+	      return this._lists[priority].length;
+	    } else {
+	      return this._length;
+	    }
+	  }
+
+	  shiftAll(fn) {
+	    return this._lists.forEach(function(list) {
+	      return list.forEachShift(fn);
+	    });
+	  }
+
+	  getFirst(arr = this._lists) {
+	    var j, len, list;
+	    for (j = 0, len = arr.length; j < len; j++) {
+	      list = arr[j];
+	      if (list.length > 0) {
+	        return list;
+	      }
+	    }
+	    return [];
+	  }
+
+	  shiftLastFrom(priority) {
+	    return this.getFirst(this._lists.slice(priority).reverse()).shift();
+	  }
+
+	};
+
+	var Queues_1 = Queues;
+
+	var BottleneckError;
+
+	BottleneckError = class BottleneckError extends Error {};
+
+	var BottleneckError_1 = BottleneckError;
+
+	var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
+
+	NUM_PRIORITIES = 10;
+
+	DEFAULT_PRIORITY = 5;
+
+	parser$1 = parser;
+
+	BottleneckError$1 = BottleneckError_1;
+
+	Job = class Job {
+	  constructor(task, args, options, jobDefaults, rejectOnDrop, Events, _states, Promise) {
+	    this.task = task;
+	    this.args = args;
+	    this.rejectOnDrop = rejectOnDrop;
+	    this.Events = Events;
+	    this._states = _states;
+	    this.Promise = Promise;
+	    this.options = parser$1.load(options, jobDefaults);
+	    this.options.priority = this._sanitizePriority(this.options.priority);
+	    if (this.options.id === jobDefaults.id) {
+	      this.options.id = `${this.options.id}-${this._randomIndex()}`;
+	    }
+	    this.promise = new this.Promise((_resolve, _reject) => {
+	      this._resolve = _resolve;
+	      this._reject = _reject;
+	    });
+	    this.retryCount = 0;
+	  }
+
+	  _sanitizePriority(priority) {
+	    var sProperty;
+	    sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+	    if (sProperty < 0) {
+	      return 0;
+	    } else if (sProperty > NUM_PRIORITIES - 1) {
+	      return NUM_PRIORITIES - 1;
+	    } else {
+	      return sProperty;
+	    }
+	  }
+
+	  _randomIndex() {
+	    return Math.random().toString(36).slice(2);
+	  }
+
+	  doDrop({error, message = "This job has been dropped by Bottleneck"} = {}) {
+	    if (this._states.remove(this.options.id)) {
+	      if (this.rejectOnDrop) {
+	        this._reject(error != null ? error : new BottleneckError$1(message));
+	      }
+	      this.Events.trigger("dropped", {args: this.args, options: this.options, task: this.task, promise: this.promise});
+	      return true;
+	    } else {
+	      return false;
+	    }
+	  }
+
+	  _assertStatus(expected) {
+	    var status;
+	    status = this._states.jobStatus(this.options.id);
+	    if (!(status === expected || (expected === "DONE" && status === null))) {
+	      throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+	    }
+	  }
+
+	  doReceive() {
+	    this._states.start(this.options.id);
+	    return this.Events.trigger("received", {args: this.args, options: this.options});
+	  }
+
+	  doQueue(reachedHWM, blocked) {
+	    this._assertStatus("RECEIVED");
+	    this._states.next(this.options.id);
+	    return this.Events.trigger("queued", {args: this.args, options: this.options, reachedHWM, blocked});
+	  }
+
+	  doRun() {
+	    if (this.retryCount === 0) {
+	      this._assertStatus("QUEUED");
+	      this._states.next(this.options.id);
+	    } else {
+	      this._assertStatus("EXECUTING");
+	    }
+	    return this.Events.trigger("scheduled", {args: this.args, options: this.options});
+	  }
+
+	  async doExecute(chained, clearGlobalState, run, free) {
+	    var error, eventInfo, passed;
+	    if (this.retryCount === 0) {
+	      this._assertStatus("RUNNING");
+	      this._states.next(this.options.id);
+	    } else {
+	      this._assertStatus("EXECUTING");
+	    }
+	    eventInfo = {args: this.args, options: this.options, retryCount: this.retryCount};
+	    this.Events.trigger("executing", eventInfo);
+	    try {
+	      passed = (await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args)));
+	      if (clearGlobalState()) {
+	        this.doDone(eventInfo);
+	        await free(this.options, eventInfo);
+	        this._assertStatus("DONE");
+	        return this._resolve(passed);
+	      }
+	    } catch (error1) {
+	      error = error1;
+	      return this._onFailure(error, eventInfo, clearGlobalState, run, free);
+	    }
+	  }
+
+	  doExpire(clearGlobalState, run, free) {
+	    var error, eventInfo;
+	    if (this._states.jobStatus(this.options.id === "RUNNING")) {
+	      this._states.next(this.options.id);
+	    }
+	    this._assertStatus("EXECUTING");
+	    eventInfo = {args: this.args, options: this.options, retryCount: this.retryCount};
+	    error = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+	    return this._onFailure(error, eventInfo, clearGlobalState, run, free);
+	  }
+
+	  async _onFailure(error, eventInfo, clearGlobalState, run, free) {
+	    var retry, retryAfter;
+	    if (clearGlobalState()) {
+	      retry = (await this.Events.trigger("failed", error, eventInfo));
+	      if (retry != null) {
+	        retryAfter = ~~retry;
+	        this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
+	        this.retryCount++;
+	        return run(retryAfter);
+	      } else {
+	        this.doDone(eventInfo);
+	        await free(this.options, eventInfo);
+	        this._assertStatus("DONE");
+	        return this._reject(error);
+	      }
+	    }
+	  }
+
+	  doDone(eventInfo) {
+	    this._assertStatus("EXECUTING");
+	    this._states.next(this.options.id);
+	    return this.Events.trigger("done", eventInfo);
+	  }
+
+	};
+
+	var Job_1 = Job;
+
+	var BottleneckError$2, LocalDatastore, parser$2;
+
+	parser$2 = parser;
+
+	BottleneckError$2 = BottleneckError_1;
+
+	LocalDatastore = class LocalDatastore {
+	  constructor(instance, storeOptions, storeInstanceOptions) {
+	    this.instance = instance;
+	    this.storeOptions = storeOptions;
+	    this.clientId = this.instance._randomIndex();
+	    parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
+	    this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+	    this._running = 0;
+	    this._done = 0;
+	    this._unblockTime = 0;
+	    this.ready = this.Promise.resolve();
+	    this.clients = {};
+	    this._startHeartbeat();
+	  }
+
+	  _startHeartbeat() {
+	    var base;
+	    if ((this.heartbeat == null) && (((this.storeOptions.reservoirRefreshInterval != null) && (this.storeOptions.reservoirRefreshAmount != null)) || ((this.storeOptions.reservoirIncreaseInterval != null) && (this.storeOptions.reservoirIncreaseAmount != null)))) {
+	      return typeof (base = (this.heartbeat = setInterval(() => {
+	        var amount, incr, maximum, now, reservoir;
+	        now = Date.now();
+	        if ((this.storeOptions.reservoirRefreshInterval != null) && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+	          this._lastReservoirRefresh = now;
+	          this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+	          this.instance._drainAll(this.computeCapacity());
+	        }
+	        if ((this.storeOptions.reservoirIncreaseInterval != null) && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+	          ({
+	            reservoirIncreaseAmount: amount,
+	            reservoirIncreaseMaximum: maximum,
+	            reservoir
+	          } = this.storeOptions);
+	          this._lastReservoirIncrease = now;
+	          incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+	          if (incr > 0) {
+	            this.storeOptions.reservoir += incr;
+	            return this.instance._drainAll(this.computeCapacity());
+	          }
+	        }
+	      }, this.heartbeatInterval))).unref === "function" ? base.unref() : void 0;
+	    } else {
+	      return clearInterval(this.heartbeat);
+	    }
+	  }
+
+	  async __publish__(message) {
+	    await this.yieldLoop();
+	    return this.instance.Events.trigger("message", message.toString());
+	  }
+
+	  async __disconnect__(flush) {
+	    await this.yieldLoop();
+	    clearInterval(this.heartbeat);
+	    return this.Promise.resolve();
+	  }
+
+	  yieldLoop(t = 0) {
+	    return new this.Promise(function(resolve, reject) {
+	      return setTimeout(resolve, t);
+	    });
+	  }
+
+	  computePenalty() {
+	    var ref;
+	    return (ref = this.storeOptions.penalty) != null ? ref : (15 * this.storeOptions.minTime) || 5000;
+	  }
+
+	  async __updateSettings__(options) {
+	    await this.yieldLoop();
+	    parser$2.overwrite(options, options, this.storeOptions);
+	    this._startHeartbeat();
+	    this.instance._drainAll(this.computeCapacity());
+	    return true;
+	  }
+
+	  async __running__() {
+	    await this.yieldLoop();
+	    return this._running;
+	  }
+
+	  async __queued__() {
+	    await this.yieldLoop();
+	    return this.instance.queued();
+	  }
+
+	  async __done__() {
+	    await this.yieldLoop();
+	    return this._done;
+	  }
+
+	  async __groupCheck__(time) {
+	    await this.yieldLoop();
+	    return (this._nextRequest + this.timeout) < time;
+	  }
+
+	  computeCapacity() {
+	    var maxConcurrent, reservoir;
+	    ({maxConcurrent, reservoir} = this.storeOptions);
+	    if ((maxConcurrent != null) && (reservoir != null)) {
+	      return Math.min(maxConcurrent - this._running, reservoir);
+	    } else if (maxConcurrent != null) {
+	      return maxConcurrent - this._running;
+	    } else if (reservoir != null) {
+	      return reservoir;
+	    } else {
+	      return null;
+	    }
+	  }
+
+	  conditionsCheck(weight) {
+	    var capacity;
+	    capacity = this.computeCapacity();
+	    return (capacity == null) || weight <= capacity;
+	  }
+
+	  async __incrementReservoir__(incr) {
+	    var reservoir;
+	    await this.yieldLoop();
+	    reservoir = this.storeOptions.reservoir += incr;
+	    this.instance._drainAll(this.computeCapacity());
+	    return reservoir;
+	  }
+
+	  async __currentReservoir__() {
+	    await this.yieldLoop();
+	    return this.storeOptions.reservoir;
+	  }
+
+	  isBlocked(now) {
+	    return this._unblockTime >= now;
+	  }
+
+	  check(weight, now) {
+	    return this.conditionsCheck(weight) && (this._nextRequest - now) <= 0;
+	  }
+
+	  async __check__(weight) {
+	    var now;
+	    await this.yieldLoop();
+	    now = Date.now();
+	    return this.check(weight, now);
+	  }
+
+	  async __register__(index, weight, expiration) {
+	    var now, wait;
+	    await this.yieldLoop();
+	    now = Date.now();
+	    if (this.conditionsCheck(weight)) {
+	      this._running += weight;
+	      if (this.storeOptions.reservoir != null) {
+	        this.storeOptions.reservoir -= weight;
+	      }
+	      wait = Math.max(this._nextRequest - now, 0);
+	      this._nextRequest = now + wait + this.storeOptions.minTime;
+	      return {
+	        success: true,
+	        wait,
+	        reservoir: this.storeOptions.reservoir
+	      };
+	    } else {
+	      return {
+	        success: false
+	      };
+	    }
+	  }
+
+	  strategyIsBlock() {
+	    return this.storeOptions.strategy === 3;
+	  }
+
+	  async __submit__(queueLength, weight) {
+	    var blocked, now, reachedHWM;
+	    await this.yieldLoop();
+	    if ((this.storeOptions.maxConcurrent != null) && weight > this.storeOptions.maxConcurrent) {
+	      throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+	    }
+	    now = Date.now();
+	    reachedHWM = (this.storeOptions.highWater != null) && queueLength === this.storeOptions.highWater && !this.check(weight, now);
+	    blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+	    if (blocked) {
+	      this._unblockTime = now + this.computePenalty();
+	      this._nextRequest = this._unblockTime + this.storeOptions.minTime;
+	      this.instance._dropAllQueued();
+	    }
+	    return {
+	      reachedHWM,
+	      blocked,
+	      strategy: this.storeOptions.strategy
+	    };
+	  }
+
+	  async __free__(index, weight) {
+	    await this.yieldLoop();
+	    this._running -= weight;
+	    this._done += weight;
+	    this.instance._drainAll(this.computeCapacity());
+	    return {
+	      running: this._running
+	    };
+	  }
+
+	};
+
+	var LocalDatastore_1 = LocalDatastore;
+
+	var BottleneckError$3, States;
+
+	BottleneckError$3 = BottleneckError_1;
+
+	States = class States {
+	  constructor(status1) {
+	    this.status = status1;
+	    this._jobs = {};
+	    this.counts = this.status.map(function() {
+	      return 0;
+	    });
+	  }
+
+	  next(id) {
+	    var current, next;
+	    current = this._jobs[id];
+	    next = current + 1;
+	    if ((current != null) && next < this.status.length) {
+	      this.counts[current]--;
+	      this.counts[next]++;
+	      return this._jobs[id]++;
+	    } else if (current != null) {
+	      this.counts[current]--;
+	      return delete this._jobs[id];
+	    }
+	  }
+
+	  start(id) {
+	    var initial;
+	    initial = 0;
+	    this._jobs[id] = initial;
+	    return this.counts[initial]++;
+	  }
+
+	  remove(id) {
+	    var current;
+	    current = this._jobs[id];
+	    if (current != null) {
+	      this.counts[current]--;
+	      delete this._jobs[id];
+	    }
+	    return current != null;
+	  }
+
+	  jobStatus(id) {
+	    var ref;
+	    return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+	  }
+
+	  statusJobs(status) {
+	    var k, pos, ref, results, v;
+	    if (status != null) {
+	      pos = this.status.indexOf(status);
+	      if (pos < 0) {
+	        throw new BottleneckError$3(`status must be one of ${this.status.join(', ')}`);
+	      }
+	      ref = this._jobs;
+	      results = [];
+	      for (k in ref) {
+	        v = ref[k];
+	        if (v === pos) {
+	          results.push(k);
+	        }
+	      }
+	      return results;
+	    } else {
+	      return Object.keys(this._jobs);
+	    }
+	  }
+
+	  statusCounts() {
+	    return this.counts.reduce(((acc, v, i) => {
+	      acc[this.status[i]] = v;
+	      return acc;
+	    }), {});
+	  }
+
+	};
+
+	var States_1 = States;
+
+	var DLList$2, Sync;
+
+	DLList$2 = DLList_1;
+
+	Sync = class Sync {
+	  constructor(name, Promise) {
+	    this.schedule = this.schedule.bind(this);
+	    this.name = name;
+	    this.Promise = Promise;
+	    this._running = 0;
+	    this._queue = new DLList$2();
+	  }
+
+	  isEmpty() {
+	    return this._queue.length === 0;
+	  }
+
+	  async _tryToRun() {
+	    var args, cb, error, reject, resolve, returned, task;
+	    if ((this._running < 1) && this._queue.length > 0) {
+	      this._running++;
+	      ({task, args, resolve, reject} = this._queue.shift());
+	      cb = (await (async function() {
+	        try {
+	          returned = (await task(...args));
+	          return function() {
+	            return resolve(returned);
+	          };
+	        } catch (error1) {
+	          error = error1;
+	          return function() {
+	            return reject(error);
+	          };
+	        }
+	      })());
+	      this._running--;
+	      this._tryToRun();
+	      return cb();
+	    }
+	  }
+
+	  schedule(task, ...args) {
+	    var promise, reject, resolve;
+	    resolve = reject = null;
+	    promise = new this.Promise(function(_resolve, _reject) {
+	      resolve = _resolve;
+	      return reject = _reject;
+	    });
+	    this._queue.push({task, args, resolve, reject});
+	    this._tryToRun();
+	    return promise;
+	  }
+
+	};
+
+	var Sync_1 = Sync;
+
+	var version = "2.19.5";
+	var version$1 = {
+		version: version
+	};
+
+	var version$2 = /*#__PURE__*/Object.freeze({
+		version: version,
+		default: version$1
+	});
+
+	var require$$2 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var require$$3 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var require$$4 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
+
+	parser$3 = parser;
+
+	Events$2 = Events_1;
+
+	RedisConnection$1 = require$$2;
+
+	IORedisConnection$1 = require$$3;
+
+	Scripts$1 = require$$4;
+
+	Group = (function() {
+	  class Group {
+	    constructor(limiterOptions = {}) {
+	      this.deleteKey = this.deleteKey.bind(this);
+	      this.limiterOptions = limiterOptions;
+	      parser$3.load(this.limiterOptions, this.defaults, this);
+	      this.Events = new Events$2(this);
+	      this.instances = {};
+	      this.Bottleneck = Bottleneck_1;
+	      this._startAutoCleanup();
+	      this.sharedConnection = this.connection != null;
+	      if (this.connection == null) {
+	        if (this.limiterOptions.datastore === "redis") {
+	          this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, {Events: this.Events}));
+	        } else if (this.limiterOptions.datastore === "ioredis") {
+	          this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, {Events: this.Events}));
+	        }
+	      }
+	    }
+
+	    key(key = "") {
+	      var ref;
+	      return (ref = this.instances[key]) != null ? ref : (() => {
+	        var limiter;
+	        limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+	          id: `${this.id}-${key}`,
+	          timeout: this.timeout,
+	          connection: this.connection
+	        }));
+	        this.Events.trigger("created", limiter, key);
+	        return limiter;
+	      })();
+	    }
+
+	    async deleteKey(key = "") {
+	      var deleted, instance;
+	      instance = this.instances[key];
+	      if (this.connection) {
+	        deleted = (await this.connection.__runCommand__(['del', ...Scripts$1.allKeys(`${this.id}-${key}`)]));
+	      }
+	      if (instance != null) {
+	        delete this.instances[key];
+	        await instance.disconnect();
+	      }
+	      return (instance != null) || deleted > 0;
+	    }
+
+	    limiters() {
+	      var k, ref, results, v;
+	      ref = this.instances;
+	      results = [];
+	      for (k in ref) {
+	        v = ref[k];
+	        results.push({
+	          key: k,
+	          limiter: v
+	        });
+	      }
+	      return results;
+	    }
+
+	    keys() {
+	      return Object.keys(this.instances);
+	    }
+
+	    async clusterKeys() {
+	      var cursor, end, found, i, k, keys, len, next, start;
+	      if (this.connection == null) {
+	        return this.Promise.resolve(this.keys());
+	      }
+	      keys = [];
+	      cursor = null;
+	      start = `b_${this.id}-`.length;
+	      end = "_settings".length;
+	      while (cursor !== 0) {
+	        [next, found] = (await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 10000]));
+	        cursor = ~~next;
+	        for (i = 0, len = found.length; i < len; i++) {
+	          k = found[i];
+	          keys.push(k.slice(start, -end));
+	        }
+	      }
+	      return keys;
+	    }
+
+	    _startAutoCleanup() {
+	      var base;
+	      clearInterval(this.interval);
+	      return typeof (base = (this.interval = setInterval(async() => {
+	        var e, k, ref, results, time, v;
+	        time = Date.now();
+	        ref = this.instances;
+	        results = [];
+	        for (k in ref) {
+	          v = ref[k];
+	          try {
+	            if ((await v._store.__groupCheck__(time))) {
+	              results.push(this.deleteKey(k));
+	            } else {
+	              results.push(void 0);
+	            }
+	          } catch (error) {
+	            e = error;
+	            results.push(v.Events.trigger("error", e));
+	          }
+	        }
+	        return results;
+	      }, this.timeout / 2))).unref === "function" ? base.unref() : void 0;
+	    }
+
+	    updateSettings(options = {}) {
+	      parser$3.overwrite(options, this.defaults, this);
+	      parser$3.overwrite(options, options, this.limiterOptions);
+	      if (options.timeout != null) {
+	        return this._startAutoCleanup();
+	      }
+	    }
+
+	    disconnect(flush = true) {
+	      var ref;
+	      if (!this.sharedConnection) {
+	        return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+	      }
+	    }
+
+	  }
+	  Group.prototype.defaults = {
+	    timeout: 1000 * 60 * 5,
+	    connection: null,
+	    Promise: Promise,
+	    id: "group-key"
+	  };
+
+	  return Group;
+
+	}).call(commonjsGlobal);
+
+	var Group_1 = Group;
+
+	var Batcher, Events$3, parser$4;
+
+	parser$4 = parser;
+
+	Events$3 = Events_1;
+
+	Batcher = (function() {
+	  class Batcher {
+	    constructor(options = {}) {
+	      this.options = options;
+	      parser$4.load(this.options, this.defaults, this);
+	      this.Events = new Events$3(this);
+	      this._arr = [];
+	      this._resetPromise();
+	      this._lastFlush = Date.now();
+	    }
+
+	    _resetPromise() {
+	      return this._promise = new this.Promise((res, rej) => {
+	        return this._resolve = res;
+	      });
+	    }
+
+	    _flush() {
+	      clearTimeout(this._timeout);
+	      this._lastFlush = Date.now();
+	      this._resolve();
+	      this.Events.trigger("batch", this._arr);
+	      this._arr = [];
+	      return this._resetPromise();
+	    }
+
+	    add(data) {
+	      var ret;
+	      this._arr.push(data);
+	      ret = this._promise;
+	      if (this._arr.length === this.maxSize) {
+	        this._flush();
+	      } else if ((this.maxTime != null) && this._arr.length === 1) {
+	        this._timeout = setTimeout(() => {
+	          return this._flush();
+	        }, this.maxTime);
+	      }
+	      return ret;
+	    }
+
+	  }
+	  Batcher.prototype.defaults = {
+	    maxTime: null,
+	    maxSize: null,
+	    Promise: Promise
+	  };
+
+	  return Batcher;
+
+	}).call(commonjsGlobal);
+
+	var Batcher_1 = Batcher;
+
+	var require$$4$1 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var require$$8 = getCjsExportFromNamespace(version$2);
+
+	var Bottleneck, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5,
+	  splice = [].splice;
+
+	NUM_PRIORITIES$1 = 10;
+
+	DEFAULT_PRIORITY$1 = 5;
+
+	parser$5 = parser;
+
+	Queues$1 = Queues_1;
+
+	Job$1 = Job_1;
+
+	LocalDatastore$1 = LocalDatastore_1;
+
+	RedisDatastore$1 = require$$4$1;
+
+	Events$4 = Events_1;
+
+	States$1 = States_1;
+
+	Sync$1 = Sync_1;
+
+	Bottleneck = (function() {
+	  class Bottleneck {
+	    constructor(options = {}, ...invalid) {
+	      var storeInstanceOptions, storeOptions;
+	      this._addToQueue = this._addToQueue.bind(this);
+	      this._validateOptions(options, invalid);
+	      parser$5.load(options, this.instanceDefaults, this);
+	      this._queues = new Queues$1(NUM_PRIORITIES$1);
+	      this._scheduled = {};
+	      this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+	      this._limiter = null;
+	      this.Events = new Events$4(this);
+	      this._submitLock = new Sync$1("submit", this.Promise);
+	      this._registerLock = new Sync$1("register", this.Promise);
+	      storeOptions = parser$5.load(options, this.storeDefaults, {});
+	      this._store = (function() {
+	        if (this.datastore === "redis" || this.datastore === "ioredis" || (this.connection != null)) {
+	          storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
+	          return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
+	        } else if (this.datastore === "local") {
+	          storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
+	          return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
+	        } else {
+	          throw new Bottleneck.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+	        }
+	      }).call(this);
+	      this._queues.on("leftzero", () => {
+	        var ref;
+	        return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+	      });
+	      this._queues.on("zero", () => {
+	        var ref;
+	        return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+	      });
+	    }
+
+	    _validateOptions(options, invalid) {
+	      if (!((options != null) && typeof options === "object" && invalid.length === 0)) {
+	        throw new Bottleneck.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+	      }
+	    }
+
+	    ready() {
+	      return this._store.ready;
+	    }
+
+	    clients() {
+	      return this._store.clients;
+	    }
+
+	    channel() {
+	      return `b_${this.id}`;
+	    }
+
+	    channel_client() {
+	      return `b_${this.id}_${this._store.clientId}`;
+	    }
+
+	    publish(message) {
+	      return this._store.__publish__(message);
+	    }
+
+	    disconnect(flush = true) {
+	      return this._store.__disconnect__(flush);
+	    }
+
+	    chain(_limiter) {
+	      this._limiter = _limiter;
+	      return this;
+	    }
+
+	    queued(priority) {
+	      return this._queues.queued(priority);
+	    }
+
+	    clusterQueued() {
+	      return this._store.__queued__();
+	    }
+
+	    empty() {
+	      return this.queued() === 0 && this._submitLock.isEmpty();
+	    }
+
+	    running() {
+	      return this._store.__running__();
+	    }
+
+	    done() {
+	      return this._store.__done__();
+	    }
+
+	    jobStatus(id) {
+	      return this._states.jobStatus(id);
+	    }
+
+	    jobs(status) {
+	      return this._states.statusJobs(status);
+	    }
+
+	    counts() {
+	      return this._states.statusCounts();
+	    }
+
+	    _randomIndex() {
+	      return Math.random().toString(36).slice(2);
+	    }
+
+	    check(weight = 1) {
+	      return this._store.__check__(weight);
+	    }
+
+	    _clearGlobalState(index) {
+	      if (this._scheduled[index] != null) {
+	        clearTimeout(this._scheduled[index].expiration);
+	        delete this._scheduled[index];
+	        return true;
+	      } else {
+	        return false;
+	      }
+	    }
+
+	    async _free(index, job, options, eventInfo) {
+	      var e, running;
+	      try {
+	        ({running} = (await this._store.__free__(index, options.weight)));
+	        this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+	        if (running === 0 && this.empty()) {
+	          return this.Events.trigger("idle");
+	        }
+	      } catch (error1) {
+	        e = error1;
+	        return this.Events.trigger("error", e);
+	      }
+	    }
+
+	    _run(index, job, wait) {
+	      var clearGlobalState, free, run;
+	      job.doRun();
+	      clearGlobalState = this._clearGlobalState.bind(this, index);
+	      run = this._run.bind(this, index, job);
+	      free = this._free.bind(this, index, job);
+	      return this._scheduled[index] = {
+	        timeout: setTimeout(() => {
+	          return job.doExecute(this._limiter, clearGlobalState, run, free);
+	        }, wait),
+	        expiration: job.options.expiration != null ? setTimeout(function() {
+	          return job.doExpire(clearGlobalState, run, free);
+	        }, wait + job.options.expiration) : void 0,
+	        job: job
+	      };
+	    }
+
+	    _drainOne(capacity) {
+	      return this._registerLock.schedule(() => {
+	        var args, index, next, options, queue;
+	        if (this.queued() === 0) {
+	          return this.Promise.resolve(null);
+	        }
+	        queue = this._queues.getFirst();
+	        ({options, args} = next = queue.first());
+	        if ((capacity != null) && options.weight > capacity) {
+	          return this.Promise.resolve(null);
+	        }
+	        this.Events.trigger("debug", `Draining ${options.id}`, {args, options});
+	        index = this._randomIndex();
+	        return this._store.__register__(index, options.weight, options.expiration).then(({success, wait, reservoir}) => {
+	          var empty;
+	          this.Events.trigger("debug", `Drained ${options.id}`, {success, args, options});
+	          if (success) {
+	            queue.shift();
+	            empty = this.empty();
+	            if (empty) {
+	              this.Events.trigger("empty");
+	            }
+	            if (reservoir === 0) {
+	              this.Events.trigger("depleted", empty);
+	            }
+	            this._run(index, next, wait);
+	            return this.Promise.resolve(options.weight);
+	          } else {
+	            return this.Promise.resolve(null);
+	          }
+	        });
+	      });
+	    }
+
+	    _drainAll(capacity, total = 0) {
+	      return this._drainOne(capacity).then((drained) => {
+	        var newCapacity;
+	        if (drained != null) {
+	          newCapacity = capacity != null ? capacity - drained : capacity;
+	          return this._drainAll(newCapacity, total + drained);
+	        } else {
+	          return this.Promise.resolve(total);
+	        }
+	      }).catch((e) => {
+	        return this.Events.trigger("error", e);
+	      });
+	    }
+
+	    _dropAllQueued(message) {
+	      return this._queues.shiftAll(function(job) {
+	        return job.doDrop({message});
+	      });
+	    }
+
+	    stop(options = {}) {
+	      var done, waitForExecuting;
+	      options = parser$5.load(options, this.stopDefaults);
+	      waitForExecuting = (at) => {
+	        var finished;
+	        finished = () => {
+	          var counts;
+	          counts = this._states.counts;
+	          return (counts[0] + counts[1] + counts[2] + counts[3]) === at;
+	        };
+	        return new this.Promise((resolve, reject) => {
+	          if (finished()) {
+	            return resolve();
+	          } else {
+	            return this.on("done", () => {
+	              if (finished()) {
+	                this.removeAllListeners("done");
+	                return resolve();
+	              }
+	            });
+	          }
+	        });
+	      };
+	      done = options.dropWaitingJobs ? (this._run = function(index, next) {
+	        return next.doDrop({
+	          message: options.dropErrorMessage
+	        });
+	      }, this._drainOne = () => {
+	        return this.Promise.resolve(null);
+	      }, this._registerLock.schedule(() => {
+	        return this._submitLock.schedule(() => {
+	          var k, ref, v;
+	          ref = this._scheduled;
+	          for (k in ref) {
+	            v = ref[k];
+	            if (this.jobStatus(v.job.options.id) === "RUNNING") {
+	              clearTimeout(v.timeout);
+	              clearTimeout(v.expiration);
+	              v.job.doDrop({
+	                message: options.dropErrorMessage
+	              });
+	            }
+	          }
+	          this._dropAllQueued(options.dropErrorMessage);
+	          return waitForExecuting(0);
+	        });
+	      })) : this.schedule({
+	        priority: NUM_PRIORITIES$1 - 1,
+	        weight: 0
+	      }, () => {
+	        return waitForExecuting(1);
+	      });
+	      this._receive = function(job) {
+	        return job._reject(new Bottleneck.prototype.BottleneckError(options.enqueueErrorMessage));
+	      };
+	      this.stop = () => {
+	        return this.Promise.reject(new Bottleneck.prototype.BottleneckError("stop() has already been called"));
+	      };
+	      return done;
+	    }
+
+	    async _addToQueue(job) {
+	      var args, blocked, error, options, reachedHWM, shifted, strategy;
+	      ({args, options} = job);
+	      try {
+	        ({reachedHWM, blocked, strategy} = (await this._store.__submit__(this.queued(), options.weight)));
+	      } catch (error1) {
+	        error = error1;
+	        this.Events.trigger("debug", `Could not queue ${options.id}`, {args, options, error});
+	        job.doDrop({error});
+	        return false;
+	      }
+	      if (blocked) {
+	        job.doDrop();
+	        return true;
+	      } else if (reachedHWM) {
+	        shifted = strategy === Bottleneck.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck.prototype.strategy.OVERFLOW ? job : void 0;
+	        if (shifted != null) {
+	          shifted.doDrop();
+	        }
+	        if ((shifted == null) || strategy === Bottleneck.prototype.strategy.OVERFLOW) {
+	          if (shifted == null) {
+	            job.doDrop();
+	          }
+	          return reachedHWM;
+	        }
+	      }
+	      job.doQueue(reachedHWM, blocked);
+	      this._queues.push(job);
+	      await this._drainAll();
+	      return reachedHWM;
+	    }
+
+	    _receive(job) {
+	      if (this._states.jobStatus(job.options.id) != null) {
+	        job._reject(new Bottleneck.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+	        return false;
+	      } else {
+	        job.doReceive();
+	        return this._submitLock.schedule(this._addToQueue, job);
+	      }
+	    }
+
+	    submit(...args) {
+	      var cb, fn, job, options, ref, ref1, task;
+	      if (typeof args[0] === "function") {
+	        ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+	        options = parser$5.load({}, this.jobDefaults);
+	      } else {
+	        ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+	        options = parser$5.load(options, this.jobDefaults);
+	      }
+	      task = (...args) => {
+	        return new this.Promise(function(resolve, reject) {
+	          return fn(...args, function(...args) {
+	            return (args[0] != null ? reject : resolve)(args);
+	          });
+	        });
+	      };
+	      job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+	      job.promise.then(function(args) {
+	        return typeof cb === "function" ? cb(...args) : void 0;
+	      }).catch(function(args) {
+	        if (Array.isArray(args)) {
+	          return typeof cb === "function" ? cb(...args) : void 0;
+	        } else {
+	          return typeof cb === "function" ? cb(args) : void 0;
+	        }
+	      });
+	      return this._receive(job);
+	    }
+
+	    schedule(...args) {
+	      var job, options, task;
+	      if (typeof args[0] === "function") {
+	        [task, ...args] = args;
+	        options = {};
+	      } else {
+	        [options, task, ...args] = args;
+	      }
+	      job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+	      this._receive(job);
+	      return job.promise;
+	    }
+
+	    wrap(fn) {
+	      var schedule, wrapped;
+	      schedule = this.schedule.bind(this);
+	      wrapped = function(...args) {
+	        return schedule(fn.bind(this), ...args);
+	      };
+	      wrapped.withOptions = function(options, ...args) {
+	        return schedule(options, fn, ...args);
+	      };
+	      return wrapped;
+	    }
+
+	    async updateSettings(options = {}) {
+	      await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
+	      parser$5.overwrite(options, this.instanceDefaults, this);
+	      return this;
+	    }
+
+	    currentReservoir() {
+	      return this._store.__currentReservoir__();
+	    }
+
+	    incrementReservoir(incr = 0) {
+	      return this._store.__incrementReservoir__(incr);
+	    }
+
+	  }
+	  Bottleneck.default = Bottleneck;
+
+	  Bottleneck.Events = Events$4;
+
+	  Bottleneck.version = Bottleneck.prototype.version = require$$8.version;
+
+	  Bottleneck.strategy = Bottleneck.prototype.strategy = {
+	    LEAK: 1,
+	    OVERFLOW: 2,
+	    OVERFLOW_PRIORITY: 4,
+	    BLOCK: 3
+	  };
+
+	  Bottleneck.BottleneckError = Bottleneck.prototype.BottleneckError = BottleneckError_1;
+
+	  Bottleneck.Group = Bottleneck.prototype.Group = Group_1;
+
+	  Bottleneck.RedisConnection = Bottleneck.prototype.RedisConnection = require$$2;
+
+	  Bottleneck.IORedisConnection = Bottleneck.prototype.IORedisConnection = require$$3;
+
+	  Bottleneck.Batcher = Bottleneck.prototype.Batcher = Batcher_1;
+
+	  Bottleneck.prototype.jobDefaults = {
+	    priority: DEFAULT_PRIORITY$1,
+	    weight: 1,
+	    expiration: null,
+	    id: "<no-id>"
+	  };
+
+	  Bottleneck.prototype.storeDefaults = {
+	    maxConcurrent: null,
+	    minTime: 0,
+	    highWater: null,
+	    strategy: Bottleneck.prototype.strategy.LEAK,
+	    penalty: null,
+	    reservoir: null,
+	    reservoirRefreshInterval: null,
+	    reservoirRefreshAmount: null,
+	    reservoirIncreaseInterval: null,
+	    reservoirIncreaseAmount: null,
+	    reservoirIncreaseMaximum: null
+	  };
+
+	  Bottleneck.prototype.localStoreDefaults = {
+	    Promise: Promise,
+	    timeout: null,
+	    heartbeatInterval: 250
+	  };
+
+	  Bottleneck.prototype.redisStoreDefaults = {
+	    Promise: Promise,
+	    timeout: null,
+	    heartbeatInterval: 5000,
+	    clientTimeout: 10000,
+	    Redis: null,
+	    clientOptions: {},
+	    clusterNodes: null,
+	    clearDatastore: false,
+	    connection: null
+	  };
+
+	  Bottleneck.prototype.instanceDefaults = {
+	    datastore: "local",
+	    connection: null,
+	    id: "<no-id>",
+	    rejectOnDrop: true,
+	    trackDoneStatus: false,
+	    Promise: Promise
+	  };
+
+	  Bottleneck.prototype.stopDefaults = {
+	    enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+	    dropWaitingJobs: true,
+	    dropErrorMessage: "This limiter has been stopped."
+	  };
+
+	  return Bottleneck;
+
+	}).call(commonjsGlobal);
+
+	var Bottleneck_1 = Bottleneck;
+
+	var lib = Bottleneck_1;
+
+	return lib;
+
+})));
+
+
+/***/ }),
+
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -29211,7 +30741,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4239:
+/***/ 1299:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32302,7 +33832,12 @@ function annotationTitle(f) {
 function annotationLine(f) {
     const props = [];
     const loc = f.location;
-    if (loc?.file) {
+    let message = f.message;
+    if (loc?.file && /^[a-z][a-z0-9+.-]*:\/\//i.test(loc.file)) {
+        // A URL (a spec or pact read over HTTP) is no file of the checkout: the runner could not place it.
+        message += ` (at ${isPosition(loc.line) ? `line ${loc.line} of ` : ''}${loc.file})`;
+    }
+    else if (loc?.file) {
         props.push(`file=${annotations_escapeProperty(loc.file)}`);
         if (isPosition(loc.line)) {
             props.push(`line=${loc.line}`);
@@ -32311,7 +33846,7 @@ function annotationLine(f) {
         }
     }
     props.push(`title=${annotations_escapeProperty(annotationTitle(f))}`);
-    return `::${TYPE[f.level]} ${props.join(',')}::${annotations_escapeData(f.message)}`;
+    return `::${TYPE[f.level]} ${props.join(',')}::${annotations_escapeData(message)}`;
 }
 function annotations_formatAnnotations(result, opts = {}) {
     const perType = Math.max(0, opts.perType ?? ANNOTATIONS_PER_TYPE);
@@ -32783,17 +34318,17 @@ function timeoutSignal(ms) {
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/breaking/spec/loc.ts
-function loc_isObj(v) {
+function isObj(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 /** Own-property read: spec keys such as `__proto__` or `constructor` are data, never the prototype. */
 function loc_own(o, key) {
-    return loc_isObj(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+    return isObj(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 }
-function loc_ownKeys(o) {
-    return loc_isObj(o) ? Object.keys(o) : [];
+function ownKeys(o) {
+    return isObj(o) ? Object.keys(o) : [];
 }
-function loc_child(loc, key) {
+function child(loc, key) {
     const k = String(key);
     const v = Array.isArray(loc.v) ? loc.v[Number(k)] : loc_own(loc.v, k);
     return new ChildLoc(v, loc.doc, loc, k);
@@ -32832,7 +34367,7 @@ function unescapePointer(s) {
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 function specOperations(spec) {
     const root = { v: spec.root.value, doc: spec.root, path: [] };
-    const rootSecurity = own(root.v, 'security');
+    const rootSecurity = loc_own(root.v, 'security');
     const paths = spec.deref(child(root, 'paths'));
     const out = [];
     for (const path of ownKeys(paths.v)) {
@@ -32844,7 +34379,7 @@ function specOperations(spec) {
             const loc = spec.deref(child(item, method));
             if (!isObj(loc.v))
                 continue;
-            const security = own(loc.v, 'security') ?? rootSecurity;
+            const security = loc_own(loc.v, 'security') ?? rootSecurity;
             const securityAlternatives = Array.isArray(security) ? security.filter(isObj) : [];
             const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => ownKeys(a).length === 0));
             out.push({
@@ -32872,11 +34407,11 @@ function mergedParameters(spec, item, op) {
     for (const holder of [item, op]) {
         if (!holder)
             continue;
-        const list = loc_child(holder, 'parameters');
+        const list = child(holder, 'parameters');
         if (!Array.isArray(list.v))
             continue;
         for (let i = 0; i < list.v.length; i++) {
-            const p = spec.deref(loc_child(list, i));
+            const p = spec.deref(child(list, i));
             const where = loc_own(p.v, 'in');
             const name = loc_own(p.v, 'name');
             if (typeof where !== 'string' || typeof name !== 'string')
@@ -32909,6 +34444,12 @@ const RULES = Object.assign(Object.create(null), {
     // Ours (no oasdiff id says it): clients that serialise by the spec send a value the server no longer reads.
     'request-parameter-serialization-changed': { level: 'error', description: "Parameter: style or explode changed, so clients serialise its value differently" },
     'api-security-component-credentials-changed': { level: 'error', description: "Scheme in components.securitySchemes: where or how the credential is sent changed (API key in/name, HTTP scheme)" },
+    // Ours too (no oasdiff id says it): callbacks, OAuth flows and form/multipart encodings.
+    'callback-removed': { level: 'error', description: "Callback of an operation (or one of its operations) dropped: subscribers are no longer called" },
+    'callback-added': { level: 'info', description: "Callback of an operation (or one of its operations) introduced" },
+    'api-security-component-oauth-flow-removed': { level: 'error', description: "OAuth scheme in components.securitySchemes: a flow dropped, so clients using it can no longer obtain tokens" },
+    'api-security-component-oauth-flow-added': { level: 'info', description: "OAuth scheme in components.securitySchemes: a flow introduced" },
+    'request-body-media-type-encoding-changed': { level: 'error', description: "Form or multipart request body: a property's encoding changed so clients' parts are refused or read differently (content type narrowed, style/explode changed)" },
     'api-security-component-removed': { level: 'info', description: "Scheme dropped from components.securitySchemes" },
     'api-security-component-added': { level: 'info', description: "Scheme introduced in components.securitySchemes" },
     'api-security-component-oauth-url-changed': { level: 'info', description: "OAuth flow of a scheme in components.securitySchemes: authorizationUrl altered" },
@@ -33406,361 +34947,46 @@ const RULES = Object.assign(Object.create(null), {
     'response-property-content-media-type-changed': { level: 'error', description: "Property inside a response body: contentMediaType keyword altered" },
     'response-property-content-encoding-changed': { level: 'error', description: "Property inside a response body: contentEncoding keyword altered" },
 });
+// Ours: keywords oasdiff has no ids for. Each takes the levels oasdiff gives the nearest keyword:
+// maxProperties/minProperties those of maxLength/minLength, multipleOf those of a bound (a request
+// that accepts fewer values breaks senders, a response that may send more breaks receivers).
+const WHERE = {
+    'request-body': 'Request body (top-level schema/media type)',
+    'request-property': 'Property inside the request body',
+    'request-parameter': 'Request parameter (path/query/header/cookie)',
+    'response-body': 'Response body (top-level schema)',
+    'response-property': 'Property inside a response body',
+};
+const REQUEST = ['request-body', 'request-property', 'request-parameter'];
+const RESPONSE = ['response-body', 'response-property'];
+const BODIES = ['request-body', 'request-property'];
+const OURS = [
+    [REQUEST, 'max-properties-decreased', 'error', 'maxProperties bound lowered'],
+    [REQUEST, 'max-properties-increased', 'info', 'maxProperties bound raised'],
+    [REQUEST, 'max-properties-set', 'warning', 'maxProperties bound introduced where none existed'],
+    [REQUEST, 'min-properties-increased', 'error', 'minProperties bound raised'],
+    [REQUEST, 'min-properties-decreased', 'info', 'minProperties bound lowered'],
+    [RESPONSE, 'max-properties-increased', 'error', 'maxProperties bound raised'],
+    [RESPONSE, 'max-properties-unset', 'error', 'maxProperties bound dropped'],
+    [RESPONSE, 'min-properties-decreased', 'error', 'minProperties bound lowered'],
+    [REQUEST, 'multiple-of-added', 'error', 'multipleOf introduced: values that are not multiples are rejected'],
+    [REQUEST, 'multiple-of-removed', 'info', 'multipleOf dropped'],
+    [REQUEST, 'multiple-of-changed', 'error', 'multipleOf changed so that values accepted before are rejected'],
+    [REQUEST, 'multiple-of-generalized', 'info', 'multipleOf changed to a divisor of the old one: every value accepted before still is'],
+    [RESPONSE, 'multiple-of-removed', 'error', 'multipleOf dropped: values need no longer be multiples'],
+    [RESPONSE, 'multiple-of-changed', 'error', 'multipleOf changed so that values may no longer be multiples of the old one'],
+    [BODIES, 'additional-properties-disallowed', 'error', 'additionalProperties became false: properties not listed are rejected'],
+    [BODIES, 'additional-properties-allowed', 'info', 'additionalProperties false lifted: properties not listed are accepted'],
+    [RESPONSE, 'additional-properties-allowed', 'info', 'additionalProperties false lifted: properties not listed may be sent'],
+    // As enum-value-added (the values clients know are no longer all there may be), for the whole list.
+    [RESPONSE, 'enum-removed', 'warning', 'enum dropped: values outside the old list may be sent'],
+];
+for (const [positions, rest, level, what] of OURS)
+    for (const at of positions)
+        RULES[`${at}-${rest}`] = { level, description: `${WHERE[at]}: ${what}` };
 function isRule(id) {
     return Object.prototype.hasOwnProperty.call(RULES, id);
 }
-
-;// CONCATENATED MODULE: ./src/breaking/rules/lifecycle.ts
-
-/**
- * Lifecycle rules: deprecation, `x-sunset` dates and `x-stability-level` of operations,
- * parameters and body properties, and removal of deprecated parameters.
- *
- * Stability levels order draft < alpha < beta < stable; a missing level counts as stable. The
- * default threshold is beta: operations below it (draft, alpha) are out of scope for most checks,
- * and removing one is not a breaking change (see {@link inStabilityScope}).
- */
-const STABILITY_LEVELS = ['draft', 'alpha', 'beta', 'stable'];
-const STABILITY_KEY = 'x-stability-level';
-const SUNSET_KEY = 'x-sunset';
-/** Lowest level whose operations the checks look at. */
-const THRESHOLD = 'beta';
-/** The `x-stability-level` of an operation or schema node: '' when absent, an error when not one of the four levels. */
-function stabilityOf(node) {
-    const v = loc_own(node, STABILITY_KEY);
-    if (v === undefined || v === null)
-        return { ok: true, level: '' };
-    if (typeof v !== 'string')
-        return { ok: false, error: `x-stability-level must be a string, got ${JSON.stringify(v)}` };
-    if (STABILITY_LEVELS.includes(v))
-        return { ok: true, level: v };
-    return { ok: false, error: `x-stability-level must be one of ${STABILITY_LEVELS.join(', ')}, got '${v}'` };
-}
-function rank(level) {
-    return STABILITY_LEVELS.indexOf(level === '' ? 'stable' : level);
-}
-function included(level) {
-    return rank(level) >= rank(THRESHOLD);
-}
-/**
- * Whether most checks look at this operation pair. An added operation always counts; a removed
- * one only when its base level is valid and at or above the threshold (removing a draft or alpha
- * operation breaks nobody); a kept one unless its revision level is below the threshold (an
- * invalid level keeps it in scope and is reported by the lifecycle family).
- */
-function inStabilityScope(op) {
-    if (!op.base)
-        return true;
-    if (!op.rev) {
-        const s = stabilityOf(op.base.v);
-        return s.ok && included(s.level);
-    }
-    const s = stabilityOf(op.rev.v);
-    return !s.ok || included(s.level);
-}
-const MS_PER_DAY = 86_400_000;
-function dayOf(y, m, d) {
-    if (m < 1 || m > 12 || d < 1)
-        return undefined;
-    const t = Date.UTC(y, m - 1, d);
-    const back = new Date(t);
-    if (back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d)
-        return undefined;
-    return Math.round(t / MS_PER_DAY);
-}
-function formatDay(day) {
-    return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-}
-/** The local calendar day of `d`. */
-function localDay(d) {
-    return Math.round(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / MS_PER_DAY);
-}
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
-/** Read an `x-sunset` value: a `YYYY-MM-DD` date or an RFC 3339 date-time (its own calendar date counts). */
-function parseSunset(v) {
-    if (v instanceof Date && !Number.isNaN(v.getTime())) {
-        // A YAML 1.1 timestamp read as a Date: the date as written (the loader reads it as UTC).
-        return { ok: true, day: Math.floor(v.getTime() / MS_PER_DAY) };
-    }
-    if (typeof v !== 'string')
-        return { ok: false, error: `x-sunset must be a date string, got ${JSON.stringify(v)}` };
-    let m = DATE.exec(v);
-    if (!m) {
-        m = DATE_TIME.exec(v);
-        if (m && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60 || (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59))))
-            m = null;
-    }
-    const day = m ? dayOf(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
-    if (day === undefined)
-        return { ok: false, error: `x-sunset '${v}' is neither a YYYY-MM-DD date nor an RFC 3339 date-time` };
-    return { ok: true, day };
-}
-function hasSunset(node) {
-    return loc_own(node, SUNSET_KEY) !== undefined;
-}
-function isDeprecated(node) {
-    return loc_own(node, 'deprecated') === true;
-}
-/** The node's key when present, else the node itself (so a finding still gets a line). */
-function at(loc, key) {
-    return loc_own(loc.v, key) !== undefined ? loc_child(loc, key) : loc;
-}
-/** Minimum days between today and a sunset date for an element of the given stability. */
-function deprecationDays(level, s) {
-    if (level === 'draft' || level === 'alpha')
-        return 0;
-    if (level === 'beta')
-        return s.options.deprecationDaysBeta;
-    return s.options.deprecationDaysStable;
-}
-const OPERATION_DEPRECATION = {
-    deprecated: 'endpoint-deprecated',
-    withSunset: 'endpoint-deprecated-with-sunset',
-    sunsetMissing: 'api-deprecated-sunset-missing',
-    sunsetInvalid: 'api-deprecated-sunset-parse',
-    tooSmall: 'api-sunset-date-too-small',
-    reactivated: 'endpoint-reactivated',
-};
-const PARAMETER_DEPRECATION = {
-    deprecated: 'request-parameter-deprecated',
-    withSunset: 'request-parameter-deprecated',
-    sunsetMissing: 'request-parameter-deprecated-sunset-missing',
-    sunsetInvalid: 'request-parameter-sunset-parse',
-    tooSmall: 'request-parameter-sunset-date-too-small',
-    reactivated: 'request-parameter-reactivated',
-};
-function propertyDeprecation(prefix) {
-    return {
-        deprecated: `${prefix}-deprecated`,
-        withSunset: `${prefix}-deprecated-with-sunset`,
-        sunsetMissing: `${prefix}-deprecated-sunset-missing`,
-        sunsetInvalid: `${prefix}-deprecated-sunset-invalid`,
-        tooSmall: `${prefix}-sunset-date-too-small`,
-        reactivated: `${prefix}-reactivated`,
-    };
-}
-const OPERATION_SUNSET_CHANGE = { deleted: 'sunset-deleted', invalid: 'api-path-sunset-parse', tooSmall: 'api-sunset-date-changed-too-small' };
-const PARAMETER_SUNSET_CHANGE = {
-    deleted: 'request-parameter-sunset-deleted',
-    invalid: 'request-parameter-sunset-parse',
-    tooSmall: 'request-parameter-sunset-date-changed-too-small',
-};
-const PATH_REMOVAL = {
-    without: 'api-path-removed-without-deprecation',
-    withDeprecation: 'api-path-removed-with-deprecation',
-    invalid: 'api-path-sunset-parse',
-    beforeSunset: 'api-path-removed-before-sunset',
-};
-const OPERATION_REMOVAL = {
-    without: 'api-removed-without-deprecation',
-    withDeprecation: 'api-removed-with-deprecation',
-    invalid: 'api-path-sunset-parse',
-    beforeSunset: 'api-removed-before-sunset',
-};
-/** A removed parameter that was not deprecated is the parameters family's `request-parameter-removed`. */
-const PARAMETER_REMOVAL = {
-    withDeprecation: 'request-parameter-removed-with-deprecation',
-    invalid: 'request-parameter-sunset-parse',
-    beforeSunset: 'request-parameter-removed-before-sunset',
-};
-/**
- * `deprecated` flipped between base and rev: report the deprecation (judged against the sunset
- * policy for `level`) or the reactivation. `what` names the element in messages.
- */
-function checkDeprecation(base, rev, ids, stability, what, s, emit) {
-    const was = isDeprecated(base.v);
-    const now = isDeprecated(rev.v);
-    if (was === now)
-        return;
-    if (!now) {
-        emit(ids.reactivated, say(what, 'is no longer deprecated'), at(rev, 'deprecated'));
-        return;
-    }
-    if (!stability.ok)
-        return; // reported as api-invalid-stability-level
-    const min = deprecationDays(stability.level, s);
-    const level = stability.level || 'stable';
-    if (!hasSunset(rev.v)) {
-        if (min > 0) {
-            emit(ids.sunsetMissing, say(what, `deprecated without an x-sunset date; ${level} elements need a sunset at least ${min} days ahead`), at(rev, 'deprecated'), {
-                stability: level,
-                minDays: min,
-            });
-        }
-        else {
-            emit(ids.deprecated, say(what, 'deprecated'), at(rev, 'deprecated'), stability.level ? { stability: stability.level } : undefined);
-        }
-        return;
-    }
-    const sunset = parseSunset(loc_own(rev.v, SUNSET_KEY));
-    if (!sunset.ok) {
-        emit(ids.sunsetInvalid, say(what, `deprecated with an invalid sunset date: ${sunset.error}`), at(rev, SUNSET_KEY), { sunset: loc_own(rev.v, SUNSET_KEY) });
-        return;
-    }
-    const days = sunset.day - localDay(s.options.today);
-    const date = formatDay(sunset.day);
-    if (days < min) {
-        emit(ids.tooSmall, say(what, `deprecated with sunset date ${date}, ${days} days from today; ${level} elements need at least ${min}`), at(rev, SUNSET_KEY), {
-            sunset: date,
-            days,
-            minDays: min,
-            stability: level,
-        });
-        return;
-    }
-    emit(ids.withSunset, say(what, `deprecated with sunset date ${date}`), at(rev, SUNSET_KEY), { sunset: date, ...(stability.level ? { stability: stability.level } : {}) });
-}
-/** `x-sunset` deleted or moved on an element deprecated in the revision. */
-function checkSunsetChange(base, rev, ids, stability, what, s, emit) {
-    if (!isDeprecated(rev.v))
-        return;
-    const bv = loc_own(base.v, SUNSET_KEY);
-    const rv = loc_own(rev.v, SUNSET_KEY);
-    if (bv === undefined)
-        return;
-    if (rv === undefined) {
-        emit(ids.deleted, `${what} is still deprecated but its x-sunset date was removed`, at(rev, 'deprecated'), { baseSunset: bv });
-        return;
-    }
-    if (sameValue(bv, rv))
-        return;
-    const r = parseSunset(rv);
-    if (!r.ok) {
-        emit(ids.invalid, `${what}: ${r.error}`, at(rev, SUNSET_KEY), { sunset: rv });
-        return;
-    }
-    const b = parseSunset(bv);
-    if (!b.ok) {
-        emit(ids.invalid, `${what}: base ${b.error}`, at(base, SUNSET_KEY), { sunset: bv });
-        return;
-    }
-    if (!stability.ok)
-        return;
-    const min = deprecationDays(stability.level, s);
-    const days = r.day - localDay(s.options.today);
-    if (b.day > r.day && days < min) {
-        emit(ids.tooSmall, `${what}: sunset date moved earlier from ${formatDay(b.day)} to ${formatDay(r.day)}, ${days} days from today; at least ${min} are required`, at(rev, SUNSET_KEY), {
-            baseSunset: formatDay(b.day),
-            sunset: formatDay(r.day),
-            days,
-            minDays: min,
-        });
-    }
-}
-/**
- * The removal of an element (`base` is its last version): without prior deprecation, after it,
- * before its sunset date or with an unreadable one. Returns nothing after the sunset date.
- */
-function checkRemoval(base, ids, what, s, emit) {
-    if (!isDeprecated(base.v)) {
-        if (ids.without)
-            emit(ids.without, `${what} removed without deprecation`, base);
-        return;
-    }
-    if (!hasSunset(base.v)) {
-        emit(ids.withDeprecation, `${what} removed after deprecation`, base);
-        return;
-    }
-    const sunset = parseSunset(loc_own(base.v, SUNSET_KEY));
-    if (!sunset.ok) {
-        emit(ids.invalid, `${what} removed: ${sunset.error}`, at(base, SUNSET_KEY), { sunset: loc_own(base.v, SUNSET_KEY) });
-        return;
-    }
-    if (localDay(s.options.today) < sunset.day) {
-        const date = formatDay(sunset.day);
-        emit(ids.beforeSunset, `${what} removed before its sunset date ${date}`, base, { sunset: date });
-    }
-}
-/** `x-stability-level` changed: reported when the level it leaves is within the threshold. */
-function checkStabilityChange(base, rev, ids, what, emit, invalid) {
-    const b = stabilityOf(base.v);
-    const r = stabilityOf(rev.v);
-    if (!b.ok || !r.ok) {
-        if (invalid) {
-            if (!b.ok)
-                invalid(base, b.error);
-            if (!r.ok)
-                invalid(rev, r.error);
-        }
-        return;
-    }
-    const bl = b.level || 'stable';
-    const rl = r.level || 'stable';
-    if (bl === rl || !included(bl))
-        return;
-    const decreased = rank(rl) < rank(bl);
-    emit(decreased ? ids.decreased : ids.increased, say(what, `stability level ${decreased ? 'decreased' : 'increased'} from ${bl} to ${rl}`), at(rev, STABILITY_KEY), {
-        from: bl,
-        to: rl,
-    });
-}
-/** A message about `what`; schema hooks pass '' since the walker puts the subject in front. */
-function say(what, rest) {
-    return what ? `${what} ${rest}` : rest;
-}
-function sameValue(a, b) {
-    if (a instanceof Date && b instanceof Date)
-        return a.getTime() === b.getTime();
-    return JSON.stringify(a) === JSON.stringify(b);
-}
-// ---------------------------------------------------------------------------------------------
-// The family
-function operationHook(p, s) {
-    const emit = (id, message, loc, data) => s.emit(id, message, loc, data);
-    const invalid = (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: loc_own(side.v, STABILITY_KEY) });
-    if (p.base && !p.rev) {
-        // A removed operation (alone or with its path): its stability must still be readable.
-        const b = stabilityOf(p.base.v);
-        if (!b.ok)
-            invalid(p.base, b.error);
-        return;
-    }
-    if (!p.base || !p.rev)
-        return;
-    checkStabilityChange(p.base, p.rev, { decreased: 'api-stability-decreased', increased: 'api-stability-increased' }, 'endpoint', emit, invalid);
-    if (!inStabilityScope(p))
-        return;
-    const stability = stabilityOf(p.rev.v);
-    checkDeprecation(p.base, p.rev, OPERATION_DEPRECATION, stability, 'endpoint', s, emit);
-    checkSunsetChange(p.base, p.rev, OPERATION_SUNSET_CHANGE, stability, 'endpoint', s, emit);
-}
-function parameterHook(p, s) {
-    if (!inStabilityScope(p.op))
-        return;
-    const what = `${p.in} parameter '${p.name}'`;
-    const emit = (id, message, loc, data) => s.emit(id, message, loc, { in: p.in, name: p.name, ...data });
-    if (p.base && !p.rev) {
-        checkRemoval(p.base, PARAMETER_REMOVAL, what, s, emit);
-        return;
-    }
-    if (!p.base || !p.rev || !p.op.rev)
-        return;
-    const stability = stabilityOf(p.op.rev.v);
-    checkDeprecation(p.base, p.rev, PARAMETER_DEPRECATION, stability, what, s, emit);
-    checkSunsetChange(p.base, p.rev, PARAMETER_SUNSET_CHANGE, stability, what, s, emit);
-}
-/** Body properties only: oasdiff's property deprecation and stability rules cover request and response bodies. */
-const PROPERTY_PREFIXES = new Set(['request-property', 'response-property']);
-function schemaHook(p, e, s) {
-    if (!PROPERTY_PREFIXES.has(p.prefix) || !p.place.op.rev)
-        return;
-    const emit = (id, message, loc, data) => e.emit(id, message, loc, data);
-    const stability = stabilityOf(p.place.op.rev.v);
-    checkDeprecation(p.base, p.rev, propertyDeprecation(p.prefix), stability, '', s, emit);
-    checkStabilityChange(p.base, p.rev, { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: loc_own(side.v, STABILITY_KEY) }));
-}
-const lifecycleFamily = {
-    name: 'lifecycle',
-    allStabilities: true,
-    operation: operationHook,
-    parameter: parameterHook,
-    schema: schemaHook,
-    schemaContext: (place) => {
-        const s = place.op.rev ? stabilityOf(place.op.rev.v) : undefined;
-        return s === undefined ? '' : s.ok ? s.level : '?';
-    },
-};
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
@@ -34147,18 +35373,7 @@ function keyText(key) {
     return key === null || key === undefined ? undefined : String(key);
 }
 
-;// CONCATENATED MODULE: ./src/breaking/spec/swagger2.ts
-
-/**
- * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
- * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
- * `pointer` does the same for refs into this file from other files.
- */
-function convertSwagger2(src) {
-    const converter = new Converter(rewriteRefs(src));
-    const value = converter.convert();
-    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path), external: converter.external };
-}
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/prefix-map.ts
 /**
  * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
  * the rest is kept as is; a prefix mapped to null maps the path to undefined.
@@ -34177,7 +35392,7 @@ class PrefixMap {
     }
     map(path) {
         let node = this.root;
-        let to;
+        let to = this.root.to;
         let depth = 0;
         for (let i = 0; i < path.length && node; i++) {
             node = node.next.get(path[i]);
@@ -34189,20 +35404,60 @@ class PrefixMap {
         return to ? [...to, ...path.slice(depth)] : path;
     }
 }
-const swagger2_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/values.ts
+/** Small helpers on parsed values and their paths. */
+
+function strings(v) {
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+}
+function isRef(v) {
+    return isObj(v) && typeof v.$ref === 'string';
+}
+function valueAt(v, path) {
+    for (const k of path)
+        v = Array.isArray(v) ? v[Number(k)] : loc_own(v, k);
+    return v;
+}
+function pointer(path) {
+    return `/${path.map(escapePointer).join('/')}`;
+}
+function kind(v) {
+    if (v === null || v === undefined)
+        return 'nothing';
+    return Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `the ${typeof v} ${JSON.stringify(v)}`;
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/converter.ts
+/**
+ * Swagger 2.0 shapes → OpenAPI 3's for the nodes written in one file: paths, operations, parameters
+ * (body and formData → requestBody), responses, security definitions.
+ */
+
+
+
+const converter_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
-    v;
-    external = [];
-    /** Converted paths → original ones. */
+    c;
+    file;
+    base;
+    /** Converted paths → original ones (in `file`). */
     back = new PrefixMap();
     /** Original paths → converted ones, where the conversion moved something. */
     fwd = new PrefixMap();
+    v;
     consumes;
     produces;
-    constructor(v) {
-        this.v = v;
-        this.consumes = strings(loc_own(v, 'consumes')) ?? ['application/json'];
-        this.produces = strings(loc_own(v, 'produces')) ?? ['application/json'];
+    /** Converts nodes written in `file`; a part's first node is written at `base`. */
+    constructor(c, file, base) {
+        this.c = c;
+        this.file = file;
+        this.base = base;
+        this.v = c.root;
+        this.consumes = c.consumes;
+        this.produces = c.produces;
+        if (base.length > 0)
+            this.back.add([], base);
     }
     convert() {
         const v = this.v;
@@ -34214,15 +35469,15 @@ class Converter {
         for (const k of ['security', 'tags', 'externalDocs'])
             if (loc_own(v, k) !== undefined)
                 out[k] = loc_own(v, k);
-        for (const k of loc_ownKeys(v))
+        for (const k of ownKeys(v))
             if (k.startsWith('x-'))
                 out[k] = v[k];
         const paths = loc_own(v, 'paths');
         const outPaths = {};
-        for (const p of loc_ownKeys(paths)) {
+        for (const p of ownKeys(paths)) {
             const item = paths[p];
-            if (loc_isObj(item))
-                outPaths[p] = this.pathItem(['paths', p], item);
+            if (isObj(item))
+                outPaths[p] = this.placedPathItem(['paths', p], item);
         }
         out.paths = outPaths;
         return out;
@@ -34247,90 +35502,123 @@ class Converter {
     components() {
         const v = this.v;
         const components = {};
-        if (loc_isObj(loc_own(v, 'definitions'))) {
+        if (isObj(loc_own(v, 'definitions'))) {
             components.schemas = loc_own(v, 'definitions');
             this.back.add(['components', 'schemas'], ['definitions']);
         }
         this.fwd.add(['definitions'], ['components', 'schemas']);
-        if (loc_isObj(loc_own(v, 'securityDefinitions'))) {
+        if (isObj(loc_own(v, 'securityDefinitions'))) {
             const schemes = {};
             for (const [name, def] of Object.entries(loc_own(v, 'securityDefinitions'))) {
                 schemes[name] = this.securityScheme(def, ['components', 'securitySchemes', name], ['securityDefinitions', name]);
             }
             components.securitySchemes = schemes;
         }
-        if (loc_isObj(loc_own(v, 'responses'))) {
+        if (isObj(loc_own(v, 'responses'))) {
             const rs = {};
             for (const [code, r] of Object.entries(loc_own(v, 'responses'))) {
-                rs[code] = this.response(r, this.produces, ['components', 'responses', code], ['responses', code]);
+                rs[code] = this.placedResponse(r, this.produces, ['components', 'responses', code], ['responses', code]);
             }
             components.responses = rs;
         }
-        if (loc_isObj(loc_own(v, 'parameters'))) {
+        if (isObj(loc_own(v, 'parameters'))) {
             const ps = {};
-            for (const [name, p] of Object.entries(loc_own(v, 'parameters'))) {
-                if (isBodyLike(p)) {
+            for (const name of Object.keys(loc_own(v, 'parameters'))) {
+                const placed = this.placedOne(loc_own(v, 'parameters')[name], ['parameters', name]);
+                if (isBodyLike(placed.p)) {
                     this.fwd.add(['parameters', name], null); // it becomes part of each operation's request body
                     continue;
                 }
-                ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
+                ps[name] = this.plainParameter(placed, ['components', 'parameters', name], ['parameters', name]);
             }
             components.parameters = ps;
         }
         return components;
     }
-    /** A `$ref` to another file where a Swagger 2.0 shape is expected (see Converted.external). */
-    noteExternal(at, converted, v, role) {
-        const ref = loc_isObj(v) ? v.$ref : undefined;
-        if (typeof ref === 'string' && !ref.startsWith('#'))
-            this.external.push({ at, converted, ref, role });
-    }
-    pathItem(at, item) {
-        this.noteExternal(at, at, item, 'path item');
-        const out = {};
-        const shared = this.placed(item.parameters, [...at, 'parameters']);
-        for (const k of loc_ownKeys(item)) {
+    pathItem(out, src, item) {
+        this.c.check({ file: this.file, path: src, v: item }, 'path item');
+        const res = {};
+        const shared = this.placed(item.parameters, [...src, 'parameters']);
+        for (const k of ownKeys(item)) {
             const op = item[k];
             if (k === 'parameters')
-                out.parameters = this.plainParameters(shared, [...at, 'parameters']);
-            else if (swagger2_METHODS.has(k) && loc_isObj(op))
-                out[k] = this.operation([...at, k], op, shared);
+                res.parameters = this.plainParameters(shared, [...out, 'parameters'], [...src, 'parameters']);
+            else if (converter_METHODS.has(k) && isObj(op))
+                res[k] = this.placedOperation([...out, k], [...src, k], op, shared);
             else
-                out[k] = op;
+                res[k] = op;
         }
-        return out;
+        return res;
     }
-    placed(list, at) {
+    /** A path item written here, or a `$ref` to one: converted where it is written. */
+    placedPathItem(at, written) {
+        if (!isRef(written))
+            return this.pathItem(at, at, written);
+        const from = { file: this.file, path: at, v: written };
+        const beside = Object.keys(written).find((k) => k !== '$ref' && k !== 'description' && k !== 'summary' && !k.startsWith('x-'));
+        if (beside !== undefined) {
+            throw this.c.error(from, `field '${beside}' is written beside a $ref to a path item: Swagger 2.0 leaves what that means undefined; keep the path item in one place`, undefined, beside);
+        }
+        const site = this.c.resolve(from);
+        return this.c.link(written, this.c.part('path item', site, 'path item', from, (c) => c.pathItem([], site.path, site.v)));
+    }
+    /** An operation, or a `$ref` to one (not 2.0, but written): its body may come from this path item's parameters. */
+    placedOperation(out, src, op, shared) {
+        if (!isRef(op))
+            return this.operation(out, src, op, shared);
+        const from = { file: this.file, path: src, v: op };
+        const site = this.c.resolve(from);
+        const key = `operation of ${this.file}#${src.join('/')}`;
+        return this.c.link(op, this.c.part(key, site, 'operation', from, (c) => c.operation([], site.path, site.v, shared)));
+    }
+    placed(list, src) {
         if (!Array.isArray(list))
             return [];
-        return list.map((written, i) => this.resolveLocal(written) ?? { written, p: written, at: [...at, String(i)] });
+        return list.map((written, i) => this.placedOne(written, [...src, String(i)]));
     }
-    /** A `#/parameters/…` ref (already rewritten to components) and where its target sits in the original. */
-    resolveLocal(written) {
-        if (!loc_isObj(written) || typeof written.$ref !== 'string' || !written.$ref.startsWith('#/components/parameters/'))
-            return undefined;
-        const name = written.$ref.slice('#/components/parameters/'.length);
-        const p = loc_own(loc_own(this.v, 'parameters'), name);
-        return p === undefined ? undefined : { written, p, at: ['parameters', name] };
+    /** A parameter (list entry) written here at `at`, its `$ref`s followed. */
+    placedOne(written, at) {
+        const from = { file: this.file, path: at, v: written };
+        const site = this.c.resolve(from);
+        this.c.check(site, 'parameter', from);
+        return { written, p: site.v, file: site.file, at: site.path, wroteIn: this.file, wroteAt: at, viaRoot: site.viaRoot };
+    }
+    /** Where a parameter shows in this converter's file: itself, else its list entry, else the part's first node. */
+    local(placed) {
+        if (placed.file === this.file)
+            return placed.at;
+        return placed.wroteIn === this.file ? placed.wroteAt : this.base;
     }
     /** The parameters of a list that stay parameters, as written (refs kept). */
-    plainParameters(list, at) {
-        const out = [];
+    plainParameters(list, out, src) {
+        const res = [];
         list.forEach((placed, i) => {
             if (!isBodyLike(placed.p))
-                out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
+                res.push(this.plainParameter(placed, [...out, String(res.length)], [...src, String(i)]));
             else
-                this.fwd.add([...at, String(i)], null);
+                this.fwd.add([...src, String(i)], null);
         });
-        return out;
+        return res;
+    }
+    /**
+     * One parameter at `from` (converted: `to`): written here, or reached through the root (whose
+     * converted form the `$ref` then finds), else a part converted in its own file.
+     */
+    plainParameter(placed, to, from) {
+        if (placed.written === placed.p || placed.viaRoot)
+            return this.parameter(placed.written, to, from);
+        this.back.add(to, from);
+        this.fwd.add(from, to);
+        const site = { file: placed.file, path: placed.at, v: placed.p };
+        const written = { file: placed.wroteIn, path: placed.wroteAt, v: placed.written };
+        return this.c.link(placed.written, this.c.part('parameter', site, 'parameter', written, (c) => c.parameter(site.v, [], site.path)));
     }
     /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
     parameter(p, from, to, forward = true) {
-        this.noteExternal(to, from, p, 'parameter');
         this.back.add(from, to);
         if (forward)
             this.fwd.add(to, from);
-        if (!loc_isObj(p) || typeof p.$ref === 'string')
+        if (!isObj(p) || typeof p.$ref === 'string')
             return p;
         const out = {};
         const schema = {};
@@ -34351,27 +35639,37 @@ class Converter {
         }
         return out;
     }
-    operation(at, op, shared) {
-        const out = {};
+    operation(out, src, op, shared) {
+        this.c.check({ file: this.file, path: src, v: op }, 'operation');
+        const res = {};
         const consumes = strings(op.consumes) ?? this.consumes;
         const produces = strings(op.produces) ?? this.produces;
-        const mine = this.placed(op.parameters, [...at, 'parameters']);
+        const mine = this.placed(op.parameters, [...src, 'parameters']);
         const all = [...mine, ...shared.filter((s) => !mine.some((p) => samePlace(p.p, s.p)))];
         for (const k of Object.keys(op)) {
             if (k === 'parameters')
-                out.parameters = this.plainParameters(mine, [...at, 'parameters']);
-            else if (k === 'responses' && loc_isObj(op.responses))
-                out.responses = this.responses(op.responses, produces, [...at, 'responses']);
+                res.parameters = this.plainParameters(mine, [...out, 'parameters'], [...src, 'parameters']);
+            else if (k === 'responses' && isObj(op.responses))
+                res.responses = this.responses(op.responses, produces, [...out, 'responses'], [...src, 'responses']);
             else if (k !== 'consumes' && k !== 'produces')
-                out[k] = op[k];
+                res[k] = op[k];
         }
-        const body = all.find((x) => loc_isObj(x.p) && x.p.in === 'body');
-        const form = all.filter((x) => loc_isObj(x.p) && x.p.in === 'formData');
+        const body = all.find((x) => isObj(x.p) && x.p.in === 'body');
+        const form = all.filter((x) => isObj(x.p) && x.p.in === 'formData');
         if (body)
-            out.requestBody = this.body(body, consumes, [...at, 'requestBody']);
+            res.requestBody = this.requestBody(body, consumes, [...out, 'requestBody']);
         else if (form.length > 0)
-            out.requestBody = this.form(form, consumes, [...at, 'requestBody']);
-        return out;
+            res.requestBody = this.form(form, consumes, [...out, 'requestBody']);
+        return res;
+    }
+    /** The request body of a body parameter: made here if it is written in this file, else a part in its own. */
+    requestBody(body, consumes, at) {
+        if (body.file === this.file)
+            return this.body(body, consumes, at);
+        this.back.add(at, this.local(body));
+        const site = { file: body.file, path: body.at, v: body.p };
+        const written = { file: body.wroteIn, path: body.wroteAt, v: body.written };
+        return this.c.link(body.written, this.c.part(`body ${consumes.join(',')}`, site, 'parameter', written, (c) => c.body(body, consumes, [])));
     }
     body(placed, consumes, at) {
         const body = placed.p;
@@ -34392,35 +35690,58 @@ class Converter {
         const schemaAt = [...at, 'content', media, 'schema'];
         // The made-up body, its media type and object schema are written nowhere: the first field stands in.
         for (const p of [at, [...at, 'content', media], schemaAt, [...schemaAt, 'type']])
-            this.back.add(p, fields[0].at);
+            this.back.add(p, this.local(fields[0]));
         const properties = {};
         const required = [];
-        for (const { p, at: original } of fields) {
-            const field = p;
+        for (const placed of fields) {
+            const field = placed.p;
             const name = String(field.name);
-            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original, false);
-            properties[name] = converted.schema ?? {};
+            const propertyAt = [...schemaAt, 'properties', name];
+            if (placed.file === this.file) {
+                const converted = this.parameter({ ...field, in: undefined }, propertyAt, placed.at, false);
+                properties[name] = converted.schema ?? {};
+            }
+            else {
+                // A field kept in another file: its schema is a part there.
+                this.back.add(propertyAt, this.local(placed));
+                const site = { file: placed.file, path: placed.at, v: field };
+                const written = { file: placed.wroteIn, path: placed.wroteAt, v: placed.written };
+                properties[name] = this.c.link(placed.written, this.c.part('form field', site, 'parameter', written, () => fieldSchema(field)));
+            }
             if (field.required !== true)
                 continue;
+            const requiredAt = placed.file === this.file ? [...placed.at, 'required'] : this.local(placed);
             if (required.length === 0)
-                this.back.add([...schemaAt, 'required'], [...original, 'required']);
-            this.back.add([...schemaAt, 'required', String(required.length)], [...original, 'required']);
+                this.back.add([...schemaAt, 'required'], requiredAt);
+            this.back.add([...schemaAt, 'required', String(required.length)], requiredAt);
             required.push(name);
         }
         return { content: { [media]: { schema: { type: 'object', properties, ...(required.length ? { required } : {}) } } } };
     }
-    responses(rs, produces, at) {
-        const out = {};
+    responses(rs, produces, out, src) {
+        const res = {};
         for (const [code, r] of Object.entries(rs))
-            out[code] = this.response(r, produces, [...at, code], [...at, code]);
-        return out;
+            res[code] = this.placedResponse(r, produces, [...out, code], [...src, code]);
+        return res;
     }
-    response(r, produces, from, to) {
-        this.noteExternal(to, from, r, 'response');
+    /** A response written here at `to` (converted: `from`), or a `$ref` to one: one through the root is found by the `$ref`, one elsewhere is a part. */
+    placedResponse(r, produces, from, to) {
+        if (!isRef(r))
+            return this.response(r, produces, from, to);
+        const written = { file: this.file, path: to, v: r };
+        const site = this.c.resolve(written);
+        if (site.viaRoot)
+            return this.response(r, produces, from, to);
         this.back.add(from, to);
         this.fwd.add(to, from);
-        if (!loc_isObj(r) || typeof r.$ref === 'string')
+        return this.c.link(r, this.c.part(`response ${produces.join(',')}`, site, 'response', written, (c) => c.response(site.v, produces, [], site.path)));
+    }
+    response(r, produces, from, to) {
+        this.back.add(from, to);
+        this.fwd.add(to, from);
+        if (!isObj(r) || typeof r.$ref === 'string')
             return r;
+        this.c.check({ file: this.file, path: to, v: r }, 'response');
         const out = {};
         for (const k of Object.keys(r)) {
             if (k === 'schema') {
@@ -34434,7 +35755,7 @@ class Converter {
                 }
                 out.content = content;
             }
-            else if (k === 'headers' && loc_isObj(r.headers)) {
+            else if (k === 'headers' && isObj(r.headers)) {
                 const hs = {};
                 for (const [name, h] of Object.entries(r.headers))
                     hs[name] = this.parameter(h, [...from, 'headers', name], [...to, 'headers', name]);
@@ -34450,7 +35771,7 @@ class Converter {
     securityScheme(def, from, to) {
         this.back.add(from, to);
         this.fwd.add(to, from);
-        if (!loc_isObj(def))
+        if (!isObj(def))
             return def;
         if (def.type === 'basic')
             return { type: 'http', scheme: 'basic', ...(def.description ? { description: def.description } : {}) };
@@ -34475,14 +35796,185 @@ const OAUTH_FLOWS = {
     application: 'clientCredentials',
     accessCode: 'authorizationCode',
 };
-function strings(v) {
-    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+/** A formData field as a property schema: its schema keywords. */
+function fieldSchema(field) {
+    const out = {};
+    for (const k of Object.keys(field))
+        if (SCHEMA_KEYS.includes(k) && k !== 'collectionFormat')
+            out[k] = field[k];
+    return out;
 }
-/** Only refs into this document move: a ref into another file reads that file as it is written. */
-function rewriteRefs(v) {
+function isBodyLike(p) {
+    return isObj(p) && (p.in === 'body' || p.in === 'formData');
+}
+function samePlace(a, b) {
+    return isObj(a) && isObj(b) && a.name === b.name && a.in === b.in;
+}
+const SCHEMA_KEYS = [
+    'type', 'format', 'items', 'collectionFormat', 'default', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
+    'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'enum', 'multipleOf',
+];
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/conversion.ts
+/** The cross-file bookkeeping of one conversion: `$ref`s followed, parts made, nodes in other files checked. */
+
+
+
+
+const PARAMETER_IN = new Set(['query', 'header', 'path', 'formData', 'body']);
+/** What one conversion shares: the root's defaults, the files it reaches and the parts made so far. */
+class Conversion {
+    root;
+    files;
+    rawRefs;
+    parts = [];
+    links = new Map();
+    followed = new Set();
+    consumes;
+    produces;
+    made = new Map();
+    constructor(root, files, rawRefs) {
+        this.root = root;
+        this.files = files;
+        this.rawRefs = rawRefs;
+        this.consumes = strings(loc_own(root, 'consumes')) ?? ['application/json'];
+        this.produces = strings(loc_own(root, 'produces')) ?? ['application/json'];
+    }
+    /**
+     * Follow `$ref`s from a node to the value they name, and where that is written. `viaRoot`: the
+     * value is in the root, or the way there passes one of the root's own parameters or responses,
+     * which have their converted place (a `$ref` kept as written finds it, as the root's own do).
+     */
+    resolve(site) {
+        let cur = site;
+        let seen;
+        let viaRoot = false;
+        while (isRef(cur.v)) {
+            seen ??= new Set();
+            const key = `${cur.file}#${cur.path.join('/')}`;
+            if (seen.has(key) || seen.size > 64)
+                throw this.error(site, '$ref cycle: the reference never reaches a value');
+            seen.add(key);
+            if (cur.file !== this.files.root)
+                this.followed.add(cur.v);
+            const next = this.files.follow(cur.file, cur.path, (this.rawRefs.get(cur.v) ?? cur.v.$ref).trim());
+            // The root is read in its converted form's terms: its own refs already name components.
+            cur = next.file === this.files.root ? { ...next, v: valueAt(this.root, next.path) } : next;
+            viaRoot ||= cur.file === this.files.root && cur.path.length === 2 && (cur.path[0] === 'parameters' || cur.path[0] === 'responses');
+        }
+        return { ...cur, viaRoot: viaRoot || cur.file === this.files.root };
+    }
+    /**
+     * The part for `site` in a context (`key`), converted once by `make`: its first node is
+     * written at `site`, and `from` is the `$ref` that reached it (for messages).
+     */
+    part(key, site, role, from, make) {
+        const id = `${key}\u0000${site.file}#${site.path.join('/')}`;
+        const known = this.made.get(id);
+        if (known)
+            return known;
+        if (!isObj(site.v))
+            throw this.error(site, `expected a Swagger 2.0 ${role} (a mapping), found ${kind(site.v)}`, from);
+        this.check(site, role, from);
+        const c = new Converter(this, site.file, site.path);
+        const part = { file: site.file, value: undefined, origin: (p) => c.back.map(p) };
+        this.made.set(id, part);
+        part.value = make(c);
+        this.parts.push(part);
+        return part;
+    }
+    /** A `$ref` object, with the text of the one written, that leads to `part`. */
+    link(written, part) {
+        const text = isRef(written) ? written.$ref : '';
+        const holder = { $ref: text };
+        this.links.set(holder, part);
+        return holder;
+    }
+    /**
+     * A node in another file is read in Swagger 2.0's shapes: refuse what would be misread (an
+     * OpenAPI 3 file or shape, a parameter without a place or name) rather than report nothing.
+     */
+    check(site, role, from) {
+        if (site.file === this.files.root)
+            return;
+        const version = this.files.openapi(site.file);
+        if (version !== undefined) {
+            throw this.error(site, `expected a Swagger 2.0 ${role}, but ${this.files.name(site.file)} is an OpenAPI ${version} document, whose shapes a Swagger 2.0 spec does not read: keep the whole spec in one version`, from);
+        }
+        const v = site.v;
+        if (!isObj(v))
+            throw this.error(site, `expected a Swagger 2.0 ${role} (a mapping), found ${kind(v)}`, from);
+        const shape = (field, what) => this.error(site, `field '${field}' ${what}`, from, field);
+        if (role === 'parameter') {
+            if (typeof v.in !== 'string' || !PARAMETER_IN.has(v.in)) {
+                throw shape('in', `is ${v.in === undefined ? 'missing' : JSON.stringify(v.in)}: a Swagger 2.0 parameter is in query, header, path, formData or body`);
+            }
+            if (typeof v.name !== 'string')
+                throw shape('name', `is ${v.name === undefined ? 'missing' : JSON.stringify(v.name)}: a Swagger 2.0 parameter needs a name`);
+            if (v.in === 'body' && !isObj(v.schema))
+                throw shape('schema', `is ${v.schema === undefined ? 'missing' : 'not a mapping'}: a Swagger 2.0 body parameter needs a schema`);
+            for (const k of ['schema', 'content']) {
+                if (v.in !== 'body' && v[k] !== undefined) {
+                    throw shape(k, `is OpenAPI 3's shape: a Swagger 2.0 ${v.in} parameter carries type, format, items… itself (only a body parameter has a schema)`);
+                }
+            }
+        }
+        else if (role === 'response') {
+            if (v.content !== undefined)
+                throw shape('content', "is OpenAPI 3's shape: a Swagger 2.0 response has a 'schema', its media types come from produces");
+        }
+        else {
+            if (v.parameters != null && !Array.isArray(v.parameters))
+                throw shape('parameters', 'is not a list of parameters');
+            if (role === 'operation') {
+                if (v.requestBody !== undefined)
+                    throw shape('requestBody', "is OpenAPI 3's shape: a Swagger 2.0 operation takes its body from an 'in: body' parameter");
+                if (v.responses != null && !isObj(v.responses))
+                    throw shape('responses', 'is not a mapping of status codes to responses');
+            }
+        }
+    }
+    error(site, what, from, field) {
+        const name = this.files.name(site.file);
+        const path = field ? [...site.path, field] : site.path;
+        const via = from && (from.file !== site.file || from.path !== site.path) ? ` (reached from ${this.files.name(from.file)} at ${pointer(from.path)})` : '';
+        return new errors_InputError(`${name} at ${pointer(path)}: ${what}${via}`, { file: name, field: path.join('/') });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/index.ts
+/** Swagger 2.0 → OpenAPI 3.0: the entry point, and the types the loader and the conversion share. */
+
+
+
+/**
+ * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
+ * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
+ * `pointer` does the same for refs into this file from other files. Path items, parameters and
+ * responses reached through `files` in other files are converted too, each as a Part.
+ */
+function convertSwagger2(src, files) {
+    const rawRefs = new WeakMap();
+    const conversion = new Conversion(rewriteRefs(src, rawRefs), files, rawRefs);
+    const converter = new Converter(conversion, files.root, []);
+    const value = converter.convert();
+    return {
+        value,
+        origin: (path) => converter.back.map(path),
+        pointer: (path) => converter.fwd.map(path),
+        parts: conversion.parts,
+        links: conversion.links,
+        followed: conversion.followed,
+    };
+}
+/**
+ * Only refs into this document move: a ref into another file reads that file as it is written.
+ * `raw` keeps the text of each rewritten ref, for following it in the file as written.
+ */
+function rewriteRefs(v, raw) {
     if (Array.isArray(v))
-        return v.map(rewriteRefs);
-    if (!loc_isObj(v))
+        return v.map((x) => rewriteRefs(x, raw));
+    if (!isObj(v))
         return v;
     const out = Object.create(null);
     for (const k of Object.keys(v)) {
@@ -34492,26 +35984,18 @@ function rewriteRefs(v) {
                 .replace('#/definitions/', '#/components/schemas/')
                 .replace('#/parameters/', '#/components/parameters/')
                 .replace('#/responses/', '#/components/responses/');
+            if (out[k] !== x)
+                raw.set(out, x);
         }
         else if (k === 'example' || k === 'x-example') {
             out[k] = x;
         }
         else {
-            out[k] = rewriteRefs(x);
+            out[k] = rewriteRefs(x, raw);
         }
     }
     return out;
 }
-function isBodyLike(p) {
-    return loc_isObj(p) && (p.in === 'body' || p.in === 'formData');
-}
-function samePlace(a, b) {
-    return loc_isObj(a) && loc_isObj(b) && a.name === b.name && a.in === b.in;
-}
-const SCHEMA_KEYS = [
-    'type', 'format', 'items', 'collectionFormat', 'default', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
-    'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'enum', 'multipleOf',
-];
 
 ;// CONCATENATED MODULE: ./src/breaking/spec/load.ts
 
@@ -34535,17 +36019,17 @@ function loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version, pointer, external } = checkOpenApi(root);
+    const { doc, version, pointer, converted } = checkOpenApi(root, loader);
     loader.replace(doc, pointer);
-    if (external)
-        refuseSwagger2External(doc, external, loader);
+    if (converted)
+        loader.addParts(root, converted);
     loader.checkAllRefs();
     return {
         root: doc,
         docs: loader.docs,
         version,
         deref: (loc) => loader.deref(loc),
-        target: (loc) => loader.resolveRef(loc, refOf(loc.v) ?? ''),
+        target: (loc) => loader.target(loc),
     };
 }
 function parseSource(source, cwd) {
@@ -34559,28 +36043,9 @@ function parseSource(source, cwd) {
         return { kind: 'git', rev: m[1], rel: external_node_path_default().posix.normalize(m[2].replace(/^\.\//, '')) };
     return { kind: 'file', abs };
 }
-/**
- * A Swagger 2.0 path item, parameter or response whose `$ref` leads into another file (and not back
- * into the root, which was converted): it is written in 2.0's shapes and would be misread.
- */
-function refuseSwagger2External(root, external, loader) {
-    const outside = external.filter(({ converted }) => {
-        let v = root.value;
-        for (const k of converted)
-            v = Array.isArray(v) ? v[Number(k)] : loc_own(v, k);
-        return loader.deref({ v, doc: root, path: converted }).doc !== root;
-    });
-    if (outside.length === 0)
-        return;
-    const { at, ref, role } = outside[0];
-    throw new errors_InputError(`${root.name} at /${at.map(escapePointer).join('/')}: $ref '${ref}': a Swagger 2.0 ${role} kept in another file is not supported` +
-        `${outside.length > 1 ? ` (nor ${outside.length - 1} more such $refs)` : ''}: only the root file is converted to OpenAPI 3, ` +
-        'so what it says would be misread. Bundle the spec into one file first, or convert it to OpenAPI 3 ' +
-        '(schemas kept in other files are fine)', { file: root.name, field: at.join('/') });
-}
-function checkOpenApi(doc) {
+function checkOpenApi(doc, loader) {
     const v = doc.value;
-    if (!loc_isObj(v)) {
+    if (!isObj(v)) {
         throw new errors_InputError(`${doc.name}: not an OpenAPI document: expected a mapping at the top level`, { file: doc.name });
     }
     const openapi = loc_own(v, 'openapi');
@@ -34590,8 +36055,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin, pointer, external } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer, external };
+        const converted = convertSwagger2(v, loader.swagger2Files(doc));
+        return { doc: convertedDoc(doc, converted.value, converted.origin), version: '2.0', pointer: converted.pointer, converted };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -34619,6 +36084,52 @@ class Loader {
         this.docs.set(doc.id, doc);
         if (pointer)
             this.converted = { doc, pointer };
+    }
+    /** `$ref` objects of converted Swagger 2.0 nodes that lead to a part, not where their text points. */
+    links = new Map();
+    /** `$ref` objects in other files that the Swagger 2.0 conversion followed and checked itself. */
+    followed = new Set();
+    /** Each part's document: the file it is written in (whose refs it reads) and its way back to that file's paths. */
+    parts = new Map();
+    /** How the Swagger 2.0 conversion reads the files `root` (not yet converted) reaches. */
+    swagger2Files(root) {
+        return {
+            root: root.id,
+            name: (file) => this.docs.get(file)?.name ?? file,
+            follow: (file, at, ref) => {
+                // Not cached: the root is still read as written, before its conversion replaces it.
+                const to = this.lookupRef({ v: undefined, doc: this.docs.get(file), path: at }, ref);
+                return { file: to.doc.id, path: to.path, v: to.v };
+            },
+            openapi: (file) => {
+                const v = loc_own(this.docs.get(file)?.value, 'openapi');
+                return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+            },
+        };
+    }
+    /** The parts a Swagger 2.0 conversion made, each a document of its own that reads and locates as its file. */
+    addParts(root, converted) {
+        const locs = new Map();
+        converted.parts.forEach((part, i) => {
+            const file = part.file === root.id ? root : this.docs.get(part.file);
+            const doc = { ...convertedDoc(file, part.value, part.origin), id: `${part.file}\u0000swagger2:${i}` };
+            this.docs.set(doc.id, doc);
+            this.parts.set(doc, { home: part.file, origin: part.origin });
+            locs.set(part, { v: part.value, doc, path: [] });
+        });
+        for (const [holder, part] of converted.links)
+            this.links.set(holder, locs.get(part));
+        for (const holder of converted.followed)
+            this.followed.add(holder);
+    }
+    /** The node the `$ref` at `loc` names: one hop. */
+    target(loc) {
+        return this.links.get(loc.v) ?? this.resolveRef(loc, refOf(loc.v) ?? '');
+    }
+    /** A path of `loc` as written in its file (a part's paths are the converted ones). */
+    shownPath(loc) {
+        const part = this.parts.get(loc.doc);
+        return (part ? part.origin(loc.path) : loc.path).join('/');
     }
     load(src, shownAs) {
         const id = sourceId(src);
@@ -34698,15 +36209,18 @@ class Loader {
         const hash = ref.indexOf('#');
         const target = hash < 0 ? ref : ref.slice(0, hash);
         const fragment = hash < 0 ? '' : ref.slice(hash + 1);
-        let doc = from.doc;
+        // A converted Swagger 2.0 part reads its refs as the file it was written in does.
+        const part = this.parts.get(from.doc);
+        const home = part ? this.docs.get(part.home) : from.doc;
+        let doc = home;
         if (target !== '') {
-            const src = this.relativeSource(from, target, ref);
+            const src = this.relativeSource(from, home, target, ref);
             try {
                 doc = this.load(src);
             }
             catch (e) {
                 if (e instanceof errors_InputError) {
-                    throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
+                    throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
                 }
                 throw e;
             }
@@ -34719,9 +36233,9 @@ class Loader {
         for (const p of parts) {
             v = Array.isArray(v) ? v[Number(p)] : loc_own(v, p);
             if (v === undefined) {
-                throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' points at nothing in ${doc.name}`, {
+                throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' points at nothing in ${doc.name}`, {
                     file: from.doc.name,
-                    field: from.path.join('/'),
+                    field: this.shownPath(from),
                 });
             }
         }
@@ -34731,22 +36245,22 @@ class Loader {
         const mapped = this.converted.pointer(parts);
         if (mapped)
             return mapped;
-        throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
-            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: from.path.join('/') });
+        throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
+            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: this.shownPath(from) });
     }
-    relativeSource(from, target, ref) {
+    relativeSource(from, home, target, ref) {
         if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
             if (/^https?:/i.test(target)) {
                 if (!this.opts.allowExternalRefs) {
-                    throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`, { file: from.doc.name, field: from.path.join('/') });
+                    throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`, { file: from.doc.name, field: this.shownPath(from) });
                 }
                 return { kind: 'url', url: target };
             }
-            throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': unsupported scheme`, {
+            throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': unsupported scheme`, {
                 file: from.doc.name,
             });
         }
-        const base = this.sources.get(from.doc.id);
+        const base = this.sources.get(home.id);
         const decoded = decodeURI(target);
         if (!base || base.kind === 'file') {
             const dir = base && base.kind === 'file' ? external_node_path_default().dirname(base.abs) : this.cwd;
@@ -34767,13 +36281,13 @@ class Loader {
                 seen ??= new Set();
                 const key = `${cur.doc.id}#${cur.path.join('/')}`;
                 if (seen.has(key) || hops > 64) {
-                    throw new errors_InputError(`${loc.doc.name} at /${loc.path.join('/')}: $ref cycle: the reference never reaches a value`, {
+                    throw new errors_InputError(`${loc.doc.name} at /${this.shownPath(loc)}: $ref cycle: the reference never reaches a value`, {
                         file: loc.doc.name,
                     });
                 }
                 seen.add(key);
             }
-            const next = this.resolveRef(cur, ref);
+            const next = this.links.get(cur.v) ?? this.resolveRef(cur, ref);
             cur = mergeSiblings(cur, next);
         }
     }
@@ -34816,7 +36330,7 @@ class Loader {
             }
             const o = v;
             // The route is read (and copied) only if resolving fails, while it still names this node.
-            if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref'))
+            if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref') && !this.followed.has(o))
                 this.deref(new LazyPathLoc(o, doc, () => route.slice()));
             for (const k in o) {
                 const x = o[k];
@@ -34858,7 +36372,7 @@ function isDataKey(key, parentKey) {
     return false;
 }
 function refOf(v) {
-    if (!loc_isObj(v))
+    if (!isObj(v))
         return undefined;
     const r = loc_own(v, '$ref');
     return typeof r === 'string' ? r.trim() : undefined;
@@ -34871,7 +36385,7 @@ function mergeSiblings(ref, target) {
     for (const k in o)
         if (!IGNORED_SIBLINGS.has(k))
             (extra ??= []).push(k);
-    if (!extra || !loc_isObj(target.v))
+    if (!extra || !isObj(target.v))
         return target;
     const merged = Object.create(null);
     for (const k of Object.keys(target.v))
@@ -34921,6 +36435,877 @@ function sourceId(src) {
         return `${src.rev}:${src.rel}`;
     return src.url;
 }
+
+;// CONCATENATED MODULE: ./src/breaking/schema-match.ts
+// Matching and comparing subschemas across versions: which allOf/anyOf/oneOf members are the same
+// member, and whether two schemas say the same. Used by the walker and by the composition rules.
+
+
+/** Keywords holding one subschema. */
+const SINGLE = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema'];
+/** Keywords that document a schema without constraining the instances it accepts. */
+const ANNOTATION_KEYWORDS = new Set(['title', 'description', 'default', 'example', 'examples', 'externalDocs', '$comment']);
+/** Annotations no rule judges: two schemas differing only in these say the same (`default` is judged: see schema-types). */
+const UNJUDGED = new Set([...ANNOTATION_KEYWORDS].filter((k) => k !== 'default'));
+/**
+ * Compare the members of allOf/anyOf/oneOf, much as oasdiff does: `$ref` members by reference;
+ * inline members that are identical are unchanged, then members with the same title are paired,
+ * then inline members sharing the most property names (each the other's only best match), and a
+ * lone member left on each side is taken as the same member modified. Finally an inline member and
+ * a `$ref` member that accept the same instances are a refactor, not a change.
+ */
+function diffSubschemas(base, rev, keyword, derefBase, derefRev) {
+    const bv = loc_own(base.v, keyword);
+    const rv = loc_own(rev.v, keyword);
+    // The rules and the walk both ask for the same lists; an answer depends only on the two lists.
+    if (!Array.isArray(bv) || !Array.isArray(rv))
+        return computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev);
+    let inner = diffMemo.get(bv);
+    if (!inner)
+        diffMemo.set(bv, (inner = new Map()));
+    let d = inner.get(rv);
+    if (!d)
+        inner.set(rv, (d = computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev)));
+    return d;
+}
+const diffMemo = new WeakMap();
+function computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev) {
+    const bl = Array.isArray(bv) ? bv : [];
+    const rl = Array.isArray(rv) ? rv : [];
+    const modified = [];
+    let added = [];
+    let deleted = [];
+    if (bl.length === 0 && rl.length === 0)
+        return { modified, added, deleted };
+    const bItem = (i) => child(child(base, keyword), i);
+    const rItem = (j) => child(child(rev, keyword), j);
+    const usedRev = new Set();
+    const usedBase = new Set();
+    bl.forEach((b, i) => {
+        const ref = refOf(b);
+        if (ref === undefined)
+            return;
+        const j = rl.findIndex((r, jj) => !usedRev.has(jj) && refOf(r) === ref);
+        if (j < 0)
+            return;
+        usedRev.add(j);
+        usedBase.add(i);
+        modified.push([ref.split('/').pop() || String(i), i, j]);
+    });
+    const inlineBase = bl.map((_, i) => i).filter((i) => refOf(bl[i]) === undefined);
+    let inlineRev = rl.map((_, j) => j).filter((j) => refOf(rl[j]) === undefined);
+    let restBase = [];
+    for (const i of inlineBase) {
+        const j = inlineRev.find((jj) => sameSchema(bItem(i), rItem(jj), derefBase, derefRev, false));
+        if (j === undefined)
+            restBase.push(i);
+        else
+            inlineRev = inlineRev.filter((jj) => jj !== j);
+    }
+    const titleOf = (v) => {
+        const t = loc_own(v, 'title');
+        return typeof t === 'string' ? t : '';
+    };
+    for (const j of [...inlineRev]) {
+        const t = titleOf(rl[j]);
+        if (!t)
+            continue;
+        const i = restBase.find((ii) => titleOf(bl[ii]) === t);
+        if (i === undefined)
+            continue;
+        restBase = restBase.filter((ii) => ii !== i);
+        inlineRev = inlineRev.filter((jj) => jj !== j);
+        modified.push([t, i, j]);
+    }
+    // Inline members left on both sides (one changed, others added or removed, or its title changed):
+    // each pair sharing the most property names, when each is the other's only best match, is one
+    // member modified, and so is a lone member left on each side.
+    const label = (i, j) => titleOf(rl[j]) || `#${i + 1}`;
+    if (restBase.length + inlineRev.length > 2 && restBase.length > 0 && inlineRev.length > 0) {
+        const names = (v) => Object.keys(loc_own(v, 'properties') ?? {});
+        const bNames = restBase.map((i) => names(bl[i]));
+        const rNames = inlineRev.map((j) => new Set(names(rl[j])));
+        const score = bNames.map((ns) => rNames.map((rs) => ns.filter((n) => rs.has(n)).length));
+        const bestOf = (row) => {
+            const max = Math.max(...row);
+            return max > 0 && row.indexOf(max) === row.lastIndexOf(max) ? row.indexOf(max) : -1;
+        };
+        const pairs = [];
+        score.forEach((row, x) => {
+            const y = bestOf(row);
+            if (y >= 0 && bestOf(score.map((r) => r[y])) === x)
+                pairs.push([restBase[x], inlineRev[y]]);
+        });
+        for (const [i, j] of pairs)
+            modified.push([label(i, j), i, j]);
+        restBase = restBase.filter((i) => !pairs.some(([x]) => x === i));
+        inlineRev = inlineRev.filter((j) => !pairs.some(([, y]) => y === j));
+    }
+    if (restBase.length === 1 && inlineRev.length === 1) {
+        modified.push([label(restBase[0], inlineRev[0]), restBase[0], inlineRev[0]]);
+        restBase = [];
+        inlineRev = [];
+    }
+    deleted = [...bl.map((_, i) => i).filter((i) => refOf(bl[i]) !== undefined && !usedBase.has(i)), ...restBase].sort((x, y) => x - y);
+    added = [...rl.map((_, j) => j).filter((j) => refOf(rl[j]) !== undefined && !usedRev.has(j)), ...inlineRev].sort((x, y) => x - y);
+    // An inline member replaced by an equivalent `$ref` member (or back), or a member whose component
+    // was renamed with the same content, is a refactor.
+    const matchedAdded = new Set();
+    deleted = deleted.filter((i) => {
+        const j = added.find((jj) => !matchedAdded.has(jj) && sameSchema(bItem(i), rItem(jj), derefBase, derefRev, true));
+        if (j === undefined)
+            return true;
+        matchedAdded.add(j);
+        return false;
+    });
+    added = added.filter((j) => !matchedAdded.has(j));
+    return { modified, added, deleted };
+}
+/** Keywords whose value is a map of subschemas, and keywords whose value is a list of subschemas. */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions']);
+const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+/**
+ * Whether two schemas (either side, `$ref`s followed) are the same; with `validationOnly`,
+ * annotation keywords no rule judges are ignored at every schema level.
+ */
+function sameSchema(a, b, derefA, derefB, validationOnly, seen = new Set()) {
+    const x = derefA(a);
+    const y = derefB(b);
+    if (!isObj(x.v) || !isObj(y.v))
+        return sameValue(x.v, y.v);
+    const key = `${locId(x)}|${locId(y)}`;
+    if (seen.has(key))
+        return true;
+    seen.add(key);
+    const keys = (v) => Object.keys(v).filter((k) => k !== '$ref' && !(validationOnly && UNJUDGED.has(k)));
+    const kx = keys(x.v);
+    const ky = keys(y.v);
+    if (kx.length !== ky.length || kx.some((k) => !Object.prototype.hasOwnProperty.call(y.v, k)))
+        return false;
+    for (const k of kx) {
+        const cx = child(x, k);
+        const cy = child(y, k);
+        if (SCHEMA_MAPS.has(k) && isObj(cx.v) && isObj(cy.v)) {
+            const nx = Object.keys(cx.v);
+            if (nx.length !== Object.keys(cy.v).length)
+                return false;
+            for (const n of nx) {
+                if (!Object.prototype.hasOwnProperty.call(cy.v, n) || !sameSchema(child(cx, n), child(cy, n), derefA, derefB, validationOnly, seen))
+                    return false;
+            }
+        }
+        else if (SCHEMA_LISTS.has(k) && Array.isArray(cx.v) && Array.isArray(cy.v)) {
+            if (cx.v.length !== cy.v.length)
+                return false;
+            for (let i = 0; i < cx.v.length; i++)
+                if (!sameSchema(child(cx, i), child(cy, i), derefA, derefB, validationOnly, seen))
+                    return false;
+        }
+        else if (isObj(cx.v) && isObj(cy.v) && (SINGLE.includes(k) || k === 'items')) {
+            if (!sameSchema(cx, cy, derefA, derefB, validationOnly, seen))
+                return false;
+        }
+        else if (!sameValue(cx.v, cy.v))
+            return false;
+    }
+    return true;
+}
+function sameValue(a, b) {
+    if (a === b)
+        return true;
+    if (Array.isArray(a) && Array.isArray(b))
+        return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+    if (isObj(a) && isObj(b)) {
+        const ka = Object.keys(a);
+        return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValue(a[k], b[k]));
+    }
+    return false;
+}
+/** Pair the members of allOf/anyOf/oneOf that are the same member on both sides (see diffSubschemas). */
+function matchSubschemas(base, rev, keyword, derefBase, derefRev) {
+    return diffSubschemas(base, rev, keyword, derefBase, derefRev).modified.map(([label, i, j]) => [
+        label,
+        child(child(base, keyword), i),
+        child(child(rev, keyword), j),
+    ]);
+}
+/**
+ * Whether two schemas, at least one holding allOf, accept the same instances once their allOf
+ * members are folded into one object: properties moved from a schema into an allOf member (or
+ * back) change nothing. Conservative: members saying different things about one keyword, or a
+ * keyword whose meaning depends on its neighbours (`additionalProperties`), fall back to the walk.
+ */
+function sameMergedAllOf(base, rev, derefBase, derefRev) {
+    const b = mergeAllOf(base, derefBase, 0);
+    if (!b)
+        return false;
+    const r = mergeAllOf(rev, derefRev, 0);
+    if (!r || b.props.size !== r.props.size || b.required.size !== r.required.size || b.rest.size !== r.rest.size)
+        return false;
+    for (const n of b.required)
+        if (!r.required.has(n))
+            return false;
+    for (const [n, l] of b.props) {
+        const o = r.props.get(n);
+        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
+            return false;
+    }
+    for (const [k, l] of b.rest) {
+        const o = r.rest.get(k);
+        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
+            return false;
+    }
+    return true;
+}
+function mergeAllOf(loc, deref, depth, into = { props: new Map(), required: new Set(), rest: new Map() }) {
+    const x = deref(loc);
+    if (!isObj(x.v) || depth > 8)
+        return undefined;
+    for (const k of Object.keys(x.v)) {
+        if (k === '$ref' || UNJUDGED.has(k))
+            continue;
+        const c = child(x, k);
+        if (k === 'allOf') {
+            if (!Array.isArray(c.v))
+                return undefined;
+            for (let i = 0; i < c.v.length; i++)
+                if (!mergeAllOf(child(c, i), deref, depth + 1, into))
+                    return undefined;
+        }
+        else if (k === 'properties') {
+            if (!isObj(c.v))
+                return undefined;
+            for (const n of Object.keys(c.v)) {
+                const known = into.props.get(n);
+                if (known && !sameSchema(known, child(c, n), deref, deref, true))
+                    return undefined;
+                into.props.set(n, child(c, n));
+            }
+        }
+        else if (k === 'required') {
+            if (!Array.isArray(c.v))
+                return undefined;
+            for (const n of c.v)
+                if (typeof n === 'string')
+                    into.required.add(n);
+        }
+        else if (k === 'additionalProperties' || k === 'unevaluatedProperties' || k === 'patternProperties') {
+            // What these admit depends on the properties of their own schema, not the merged ones.
+            return undefined;
+        }
+        else {
+            const known = into.rest.get(k);
+            if (known && !sameSchema(known, c, deref, deref, true))
+                return undefined;
+            into.rest.set(k, c);
+        }
+    }
+    return into;
+}
+
+;// CONCATENATED MODULE: ./src/breaking/rules/wrap.ts
+
+
+const KEYWORDS = ['allOf', 'anyOf', 'oneOf'];
+/** Keywords a wrapper may carry beside its list: they describe the wrapped schema, or are judged elsewhere. */
+const WRAPPER_EXTRAS = new Set([...ANNOTATION_KEYWORDS, 'nullable', 'deprecated', 'readOnly', 'writeOnly']);
+const known = new WeakMap();
+function wrapOf(p) {
+    let w = known.get(p);
+    if (w === undefined)
+        known.set(p, (w = find(p) ?? null));
+    return w ?? undefined;
+}
+function find(p) {
+    if (!isObj(p.base.v) || !isObj(p.rev.v))
+        return undefined;
+    const bw = wrapperOf(p, p.base);
+    const rw = wrapperOf(p, p.rev);
+    if (bw === undefined || rw === undefined || (bw === PLAIN && rw === PLAIN))
+        return undefined;
+    if (bw !== PLAIN && rw !== PLAIN) {
+        // Both wrap: with the same keyword, the walk pairs the members as usual.
+        if (bw.keyword === rw.keyword || !sameJson(bw.type, rw.type))
+            return undefined;
+        const b = p.deref(bw.member);
+        const r = p.deref(rw.member);
+        const outside = judgedOutside(p.base, p.rev);
+        return withNull({
+            base: inner(b, bw.member, outside),
+            rev: inner(r, rw.member, outside),
+            baseKeyword: bw.keyword,
+            revKeyword: rw.keyword,
+            baseDefault: defaultOf(p.base, b),
+            revDefault: defaultOf(p.rev, r),
+        }, bw.nullAt ?? nullAt(b), rw.nullAt ?? nullAt(r));
+    }
+    const wrapper = (bw === PLAIN ? rw : bw);
+    const plain = bw === PLAIN ? p.base : p.rev;
+    if (wrapper.type !== undefined && !sameJson(wrapper.type, loc_own(plain.v, 'type')))
+        return undefined;
+    const member = p.deref(wrapper.member);
+    const outside = judgedOutside(bw === PLAIN ? p.rev : p.base);
+    const plainSide = { loc: inner(plain, plain, outside), null: nullAt(plain), default: plain };
+    const wrapSide = { loc: inner(member, wrapper.member, outside), null: wrapper.nullAt ?? nullAt(member), default: defaultOf(bw === PLAIN ? p.rev : p.base, member) };
+    const [b, r] = bw === PLAIN ? [plainSide, wrapSide] : [wrapSide, plainSide];
+    return withNull({
+        base: b.loc,
+        rev: r.loc,
+        ...(bw === PLAIN ? { revKeyword: wrapper.keyword } : { baseKeyword: wrapper.keyword }),
+        baseDefault: b.default,
+        revDefault: r.default,
+    }, b.null, r.null);
+}
+function withNull(w, baseNull, revNull) {
+    return { ...w, ...(baseNull ? { baseNull } : {}), ...(revNull ? { revNull } : {}) };
+}
+const PLAIN = 'plain';
+/** PLAIN (no allOf/anyOf/oneOf), a wrapper of one member, or undefined (composed otherwise). */
+function wrapperOf(p, loc) {
+    const v = loc.v;
+    let keyword;
+    for (const k of KEYWORDS) {
+        if (loc_own(v, k) === undefined)
+            continue;
+        if (keyword)
+            return undefined;
+        keyword = k;
+    }
+    if (!keyword)
+        return PLAIN;
+    for (const key of Object.keys(v)) {
+        if (key === keyword || key === 'type' || key.startsWith('x-') || WRAPPER_EXTRAS.has(key))
+            continue;
+        return undefined;
+    }
+    const list = child(loc, keyword);
+    if (!Array.isArray(list.v))
+        return undefined;
+    let member;
+    let nullMember = false;
+    for (let i = 0; i < list.v.length; i++) {
+        const m = child(list, i);
+        if (isNullSchema(p.deref(m).v))
+            nullMember = true;
+        else if (member)
+            return undefined;
+        else
+            member = m;
+    }
+    if (!member || (keyword === 'allOf' && nullMember))
+        return undefined;
+    const at = loc_own(v, 'nullable') === true ? child(loc, 'nullable') : nullMember ? list : undefined;
+    return { keyword, member, ...(at ? { nullAt: at } : {}), type: loc_own(v, 'type') };
+}
+/** The wrapper, if it carries a `default`, else the schema it wraps. */
+function defaultOf(wrapper, member) {
+    return isObj(wrapper.v) && Object.prototype.hasOwnProperty.call(wrapper.v, 'default') ? wrapper : member;
+}
+/** What the walker compares for one side: `raw` (a `$ref`, so results are shared) unless `loc` had to be neutralised. */
+function inner(loc, raw, outside) {
+    const d = neutral(loc, outside);
+    return d === loc ? raw : d;
+}
+const copies = new WeakSet();
+/** A copy of a schema made for the walk (see neutral), not found in a document: it has results of its own. */
+function isWalkCopy(loc) {
+    return copies.has(loc);
+}
+/** Lifecycle keywords (see rules/lifecycle.ts) a wrapper may carry for what it wraps. */
+const LIFECYCLE = ['deprecated', 'x-sunset', 'x-stability-level'];
+/**
+ * Keywords judged once for the whole of a wrap pair (the pair's own sides are compared for them),
+ * so left out of what is compared inside: `default` (the types family reads it where it applies,
+ * see defaultOf), and the lifecycle keywords a wrapper carries.
+ */
+function judgedOutside(...wrappers) {
+    return ['default', ...LIFECYCLE.filter((k) => wrappers.some((w) => isObj(w.v) && Object.prototype.hasOwnProperty.call(w.v, k)))];
+}
+/**
+ * The schema without what admits null (`nullable`, `'null'` in a type list) and without the
+ * keywords `outside` (judged for the wrap pair as a whole), at the same place; itself if it has none of them.
+ */
+function neutral(loc, outside) {
+    const v = loc.v;
+    if (!isObj(v))
+        return loc;
+    const t = loc_own(v, 'type');
+    const nullInList = Array.isArray(t) && t.includes('null') && t.length > 1;
+    if (loc_own(v, 'nullable') === undefined && !nullInList && !outside.some((k) => Object.prototype.hasOwnProperty.call(v, k)))
+        return loc;
+    const copy = { ...v };
+    delete copy.nullable;
+    for (const k of outside)
+        delete copy[k];
+    if (nullInList) {
+        const rest = t.filter((x) => x !== 'null');
+        copy.type = rest.length === 1 ? rest[0] : rest;
+    }
+    const out = {
+        v: copy,
+        doc: loc.doc,
+        get path() {
+            return loc.path;
+        },
+    };
+    copies.add(out);
+    return out;
+}
+/** Where a schema admits null by its own keywords (`nullable: true`, `'null'` among its types); undefined: it does not. */
+function nullAt(loc) {
+    if (loc_own(loc.v, 'nullable') === true)
+        return child(loc, 'nullable');
+    const t = loc_own(loc.v, 'type');
+    return t === 'null' || (Array.isArray(t) && t.includes('null')) ? child(loc, 'type') : undefined;
+}
+function sameJson(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
+}
+function isNullSchema(v) {
+    const t = loc_own(v, 'type');
+    return t === 'null' || (Array.isArray(t) && t.length === 1 && t[0] === 'null');
+}
+
+;// CONCATENATED MODULE: ./src/breaking/rules/lifecycle.ts
+
+
+
+/**
+ * Lifecycle rules: deprecation, `x-sunset` dates and `x-stability-level` of operations,
+ * parameters and body properties, and removal of deprecated parameters.
+ *
+ * Stability levels order draft < alpha < beta < stable; a missing level counts as stable. The
+ * default threshold is beta: operations below it (draft, alpha) are out of scope for most checks,
+ * and removing one is not a breaking change (see {@link inStabilityScope}).
+ */
+const STABILITY_LEVELS = ['draft', 'alpha', 'beta', 'stable'];
+const STABILITY_KEY = 'x-stability-level';
+const SUNSET_KEY = 'x-sunset';
+/** Lowest level whose operations the checks look at. */
+const THRESHOLD = 'beta';
+/** The `x-stability-level` of an operation or schema node: '' when absent, an error when not one of the four levels. */
+function stabilityOf(node) {
+    const v = loc_own(node, STABILITY_KEY);
+    if (v === undefined || v === null)
+        return { ok: true, level: '' };
+    if (typeof v !== 'string')
+        return { ok: false, error: `x-stability-level must be a string, got ${JSON.stringify(v)}` };
+    if (STABILITY_LEVELS.includes(v))
+        return { ok: true, level: v };
+    return { ok: false, error: `x-stability-level must be one of ${STABILITY_LEVELS.join(', ')}, got '${v}'` };
+}
+function rank(level) {
+    return STABILITY_LEVELS.indexOf(level === '' ? 'stable' : level);
+}
+function included(level) {
+    return rank(level) >= rank(THRESHOLD);
+}
+/**
+ * Whether most checks look at this operation pair. An added operation always counts; a removed
+ * one only when its base level is valid and at or above the threshold (removing a draft or alpha
+ * operation breaks nobody); a kept one unless its revision level is below the threshold (an
+ * invalid level keeps it in scope and is reported by the lifecycle family).
+ */
+function inStabilityScope(op) {
+    if (!op.base)
+        return true;
+    if (!op.rev) {
+        const s = stabilityOf(op.base.v);
+        return s.ok && included(s.level);
+    }
+    const s = stabilityOf(op.rev.v);
+    return !s.ok || included(s.level);
+}
+const MS_PER_DAY = 86_400_000;
+function dayOf(y, m, d) {
+    if (m < 1 || m > 12 || d < 1)
+        return undefined;
+    const t = Date.UTC(y, m - 1, d);
+    const back = new Date(t);
+    if (back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d)
+        return undefined;
+    return Math.round(t / MS_PER_DAY);
+}
+function formatDay(day) {
+    return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+/**
+ * The calendar day of `d` in UTC, as the lifecycle gate and ignore-file expiry read today: the same
+ * instant gives the same verdict on a runner (UTC) and on a laptop in any time zone.
+ */
+function utcDay(d) {
+    return Math.floor(d.getTime() / MS_PER_DAY);
+}
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
+/** Read an `x-sunset` value: a `YYYY-MM-DD` date or an RFC 3339 date-time (its own calendar date counts). */
+function parseSunset(v) {
+    if (v instanceof Date && !Number.isNaN(v.getTime())) {
+        // A YAML 1.1 timestamp read as a Date: the date as written (the loader reads it as UTC).
+        return { ok: true, day: Math.floor(v.getTime() / MS_PER_DAY) };
+    }
+    if (typeof v !== 'string')
+        return { ok: false, error: `x-sunset must be a date string, got ${JSON.stringify(v)}` };
+    let m = DATE.exec(v);
+    if (!m) {
+        m = DATE_TIME.exec(v);
+        if (m && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60 || (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59))))
+            m = null;
+    }
+    if (!m)
+        return { ok: false, error: `x-sunset '${v}' is neither a YYYY-MM-DD date nor an RFC 3339 date-time${httpDateHint(v)}` };
+    const day = dayOf(Number(m[1]), Number(m[2]), Number(m[3]));
+    // Written the right way but not on the calendar (February 29 of a common year, a 13th month).
+    if (day === undefined)
+        return { ok: false, error: `x-sunset '${v}' names a day that does not exist${v.length > 10 ? ` (${v.slice(0, 10)})` : ''}` };
+    return { ok: true, day };
+}
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/** An HTTP-date, as the `Sunset` response header (RFC 8594) is written, is not read: say how to write it instead. */
+function httpDateHint(v) {
+    const t = HTTP_DATE.test(v) ? Date.parse(v) : NaN;
+    if (Number.isNaN(t))
+        return '';
+    return `; this is an HTTP-date, as the Sunset header writes it: in x-sunset write '${new Date(t).toISOString().slice(0, 10)}'`;
+}
+function hasSunset(node) {
+    return loc_own(node, SUNSET_KEY) !== undefined;
+}
+function isDeprecated(node) {
+    return own(node, 'deprecated') === true;
+}
+function deprecationKey(node, extended) {
+    return extended && loc_own(node, 'deprecated') === undefined ? 'x-deprecated' : 'deprecated';
+}
+/** Whether a parameter or schema of `spec` is marked deprecated (Swagger 2.0: also `x-deprecated`). */
+function markedDeprecated(spec, node) {
+    return loc_own(node, deprecationKey(node, spec.version === '2.0')) === true;
+}
+function sideOf(node, opts = {}) {
+    const key = deprecationKey(node.v, opts.extended);
+    const sunset = !hasSunset(node.v) && opts.sunsetFrom && hasSunset(opts.sunsetFrom.v) ? opts.sunsetFrom : node;
+    return { deprecated: loc_own(node.v, key) === true, deprecatedAt: at(node, key), sunset };
+}
+/** The path items of a spec's operations, by operation node: where a removed operation's path-level `x-sunset` is read. */
+const pathItems = new WeakMap();
+function pathItemOf(spec, op) {
+    if (!isObj(op.v))
+        return undefined;
+    let items = pathItems.get(spec);
+    if (!items) {
+        items = new WeakMap();
+        for (const o of specOperations(spec))
+            if (isObj(o.loc.v))
+                items.set(o.loc.v, o.item);
+        pathItems.set(spec, items);
+    }
+    return items.get(op.v);
+}
+/** The node's key when present, else the node itself (so a finding still gets a line). */
+function at(loc, key) {
+    return loc_own(loc.v, key) !== undefined ? child(loc, key) : loc;
+}
+/** Minimum days between today and a sunset date for an element of the given stability. */
+function deprecationDays(level, s) {
+    if (level === 'draft' || level === 'alpha')
+        return 0;
+    if (level === 'beta')
+        return s.options.deprecationDaysBeta;
+    return s.options.deprecationDaysStable;
+}
+const OPERATION_DEPRECATION = {
+    deprecated: 'endpoint-deprecated',
+    withSunset: 'endpoint-deprecated-with-sunset',
+    sunsetMissing: 'api-deprecated-sunset-missing',
+    sunsetInvalid: 'api-deprecated-sunset-parse',
+    tooSmall: 'api-sunset-date-too-small',
+    reactivated: 'endpoint-reactivated',
+};
+const PARAMETER_DEPRECATION = {
+    deprecated: 'request-parameter-deprecated',
+    withSunset: 'request-parameter-deprecated',
+    sunsetMissing: 'request-parameter-deprecated-sunset-missing',
+    sunsetInvalid: 'request-parameter-sunset-parse',
+    tooSmall: 'request-parameter-sunset-date-too-small',
+    reactivated: 'request-parameter-reactivated',
+};
+function propertyDeprecation(prefix) {
+    return {
+        deprecated: `${prefix}-deprecated`,
+        withSunset: `${prefix}-deprecated-with-sunset`,
+        sunsetMissing: `${prefix}-deprecated-sunset-missing`,
+        sunsetInvalid: `${prefix}-deprecated-sunset-invalid`,
+        tooSmall: `${prefix}-sunset-date-too-small`,
+        reactivated: `${prefix}-reactivated`,
+    };
+}
+const OPERATION_SUNSET_CHANGE = { deleted: 'sunset-deleted', invalid: 'api-path-sunset-parse', tooSmall: 'api-sunset-date-changed-too-small' };
+const PARAMETER_SUNSET_CHANGE = {
+    deleted: 'request-parameter-sunset-deleted',
+    invalid: 'request-parameter-sunset-parse',
+    tooSmall: 'request-parameter-sunset-date-changed-too-small',
+};
+const PATH_REMOVAL = {
+    without: 'api-path-removed-without-deprecation',
+    withDeprecation: 'api-path-removed-with-deprecation',
+    invalid: 'api-path-sunset-parse',
+    beforeSunset: 'api-path-removed-before-sunset',
+};
+const OPERATION_REMOVAL = {
+    without: 'api-removed-without-deprecation',
+    withDeprecation: 'api-removed-with-deprecation',
+    invalid: 'api-path-sunset-parse',
+    beforeSunset: 'api-removed-before-sunset',
+};
+/** A removed parameter that was not deprecated is the parameters family's `request-parameter-removed`. */
+const PARAMETER_REMOVAL = {
+    withDeprecation: 'request-parameter-removed-with-deprecation',
+    invalid: 'request-parameter-sunset-parse',
+    beforeSunset: 'request-parameter-removed-before-sunset',
+};
+/**
+ * `deprecated` flipped between base and rev: report the deprecation (judged against the sunset
+ * policy for `level`) or the reactivation. `what` names the element in messages.
+ */
+function checkDeprecation(base, rev, ids, stability, what, s, emit) {
+    if (base.deprecated === rev.deprecated)
+        return;
+    if (!rev.deprecated) {
+        emit(ids.reactivated, say(what, 'is no longer deprecated'), rev.deprecatedAt);
+        return;
+    }
+    if (!stability.ok)
+        return; // reported as api-invalid-stability-level
+    const min = deprecationDays(stability.level, s);
+    const level = stability.level || 'stable';
+    const raw = loc_own(rev.sunset.v, SUNSET_KEY);
+    if (raw === undefined) {
+        if (min > 0) {
+            emit(ids.sunsetMissing, say(what, `deprecated without an x-sunset date; ${level} elements need a sunset at least ${min} days ahead`), rev.deprecatedAt, {
+                stability: level,
+                minDays: min,
+            });
+        }
+        else {
+            emit(ids.deprecated, say(what, 'deprecated'), rev.deprecatedAt, stability.level ? { stability: stability.level } : undefined);
+        }
+        return;
+    }
+    const sunsetAt = child(rev.sunset, SUNSET_KEY);
+    const sunset = parseSunset(raw);
+    if (!sunset.ok) {
+        emit(ids.sunsetInvalid, say(what, `deprecated with an invalid sunset date: ${sunset.error}`), sunsetAt, { sunset: raw });
+        return;
+    }
+    const days = sunset.day - utcDay(s.options.today);
+    const date = formatDay(sunset.day);
+    if (days < min) {
+        emit(ids.tooSmall, say(what, `deprecated with sunset date ${date}, ${days} days from today; ${level} elements need at least ${min}`), sunsetAt, {
+            sunset: date,
+            days,
+            minDays: min,
+            stability: level,
+        });
+        return;
+    }
+    emit(ids.withSunset, say(what, `deprecated with sunset date ${date}`), sunsetAt, { sunset: date, ...(stability.level ? { stability: stability.level } : {}) });
+}
+/** `x-sunset` deleted or moved on an element deprecated in the revision. */
+function checkSunsetChange(base, rev, ids, stability, what, s, emit) {
+    if (!rev.deprecated)
+        return;
+    const bv = loc_own(base.sunset.v, SUNSET_KEY);
+    const rv = loc_own(rev.sunset.v, SUNSET_KEY);
+    if (bv === undefined)
+        return;
+    if (rv === undefined) {
+        emit(ids.deleted, `${what} is still deprecated but its x-sunset date was removed`, rev.deprecatedAt, { baseSunset: bv });
+        return;
+    }
+    if (lifecycle_sameValue(bv, rv))
+        return;
+    const r = parseSunset(rv);
+    if (!r.ok) {
+        emit(ids.invalid, `${what}: ${r.error}`, child(rev.sunset, SUNSET_KEY), { sunset: rv });
+        return;
+    }
+    const b = parseSunset(bv);
+    if (!b.ok) {
+        emit(ids.invalid, `${what}: base ${b.error}`, child(base.sunset, SUNSET_KEY), { sunset: bv });
+        return;
+    }
+    if (!stability.ok)
+        return;
+    const min = deprecationDays(stability.level, s);
+    const days = r.day - utcDay(s.options.today);
+    if (b.day > r.day && days < min) {
+        emit(ids.tooSmall, `${what}: sunset date moved earlier from ${formatDay(b.day)} to ${formatDay(r.day)}, ${days} days from today; at least ${min} are required`, child(rev.sunset, SUNSET_KEY), {
+            baseSunset: formatDay(b.day),
+            sunset: formatDay(r.day),
+            days,
+            minDays: min,
+        });
+    }
+}
+/**
+ * The removal of an element (`base` is its last version): without prior deprecation, after it,
+ * before its sunset date or with an unreadable one. Returns nothing after the sunset date. An
+ * operation without an `x-sunset` of its own is judged by its path item's.
+ */
+function checkRemoval(base, ids, what, s, emit, extended = false) {
+    const side = sideOf(base, { sunsetFrom: pathItemOf(s.base, base), extended });
+    if (!side.deprecated) {
+        if (ids.without)
+            emit(ids.without, `${what} removed without deprecation`, base);
+        return;
+    }
+    const raw = loc_own(side.sunset.v, SUNSET_KEY);
+    if (raw === undefined) {
+        emit(ids.withDeprecation, `${what} removed after deprecation`, base);
+        return;
+    }
+    const sunset = parseSunset(raw);
+    if (!sunset.ok) {
+        emit(ids.invalid, `${what} removed: ${sunset.error}`, child(side.sunset, SUNSET_KEY), { sunset: raw });
+        return;
+    }
+    if (utcDay(s.options.today) < sunset.day) {
+        const date = formatDay(sunset.day);
+        emit(ids.beforeSunset, `${what} removed before its sunset date ${date}`, base, { sunset: date });
+    }
+}
+/** `x-stability-level` changed: reported when the level it leaves is within the threshold. */
+function checkStabilityChange(base, rev, ids, what, emit, invalid) {
+    const b = stabilityOf(base.v);
+    const r = stabilityOf(rev.v);
+    if (!b.ok || !r.ok) {
+        if (invalid) {
+            if (!b.ok)
+                invalid(base, b.error);
+            if (!r.ok)
+                invalid(rev, r.error);
+        }
+        return;
+    }
+    const bl = b.level || 'stable';
+    const rl = r.level || 'stable';
+    if (bl === rl || !included(bl))
+        return;
+    const decreased = rank(rl) < rank(bl);
+    emit(decreased ? ids.decreased : ids.increased, say(what, `stability level ${decreased ? 'decreased' : 'increased'} from ${bl} to ${rl}`), at(rev, STABILITY_KEY), {
+        from: bl,
+        to: rl,
+    });
+}
+/** A message about `what`; schema hooks pass '' since the walker puts the subject in front. */
+function say(what, rest) {
+    return what ? `${what} ${rest}` : rest;
+}
+function lifecycle_sameValue(a, b) {
+    if (a instanceof Date && b instanceof Date)
+        return a.getTime() === b.getTime();
+    return JSON.stringify(a) === JSON.stringify(b);
+}
+// ---------------------------------------------------------------------------------------------
+// The family
+function operationHook(p, s) {
+    const emit = (id, message, loc, data) => s.emit(id, message, loc, data);
+    const invalid = (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: loc_own(side.v, STABILITY_KEY) });
+    if (p.base && !p.rev) {
+        // A removed operation (alone or with its path): its stability must still be readable.
+        const b = stabilityOf(p.base.v);
+        if (!b.ok)
+            invalid(p.base, b.error);
+        return;
+    }
+    if (!p.base || !p.rev)
+        return;
+    checkStabilityChange(p.base, p.rev, { decreased: 'api-stability-decreased', increased: 'api-stability-increased' }, 'endpoint', emit, invalid);
+    if (!inStabilityScope(p))
+        return;
+    const stability = stabilityOf(p.rev.v);
+    // A path item's x-sunset is the date of its operations that have none of their own.
+    const base = sideOf(p.base, { sunsetFrom: p.basePathItem });
+    const rev = sideOf(p.rev, { sunsetFrom: p.revPathItem });
+    checkDeprecation(base, rev, OPERATION_DEPRECATION, stability, 'endpoint', s, emit);
+    checkSunsetChange(base, rev, OPERATION_SUNSET_CHANGE, stability, 'endpoint', s, emit);
+}
+function parameterHook(p, s) {
+    if (!inStabilityScope(p.op))
+        return;
+    const what = `${p.in} parameter '${p.name}'`;
+    const emit = (id, message, loc, data) => s.emit(id, message, loc, { in: p.in, name: p.name, ...data });
+    if (p.base && !p.rev) {
+        checkRemoval(p.base, PARAMETER_REMOVAL, what, s, emit, s.base.version === '2.0');
+        return;
+    }
+    if (!p.base || !p.rev || !p.op.rev)
+        return;
+    const stability = stabilityOf(p.op.rev.v);
+    const base = sideOf(p.base, { extended: s.base.version === '2.0' });
+    const rev = sideOf(p.rev, { extended: s.rev.version === '2.0' });
+    checkDeprecation(base, rev, PARAMETER_DEPRECATION, stability, what, s, emit);
+    checkSunsetChange(base, rev, PARAMETER_SUNSET_CHANGE, stability, what, s, emit);
+}
+/** Body properties only: oasdiff's property deprecation and stability rules cover request and response bodies. */
+const PROPERTY_PREFIXES = new Set(['request-property', 'response-property']);
+function schemaHook(p, e, s) {
+    if (!PROPERTY_PREFIXES.has(p.prefix) || !p.place.op.rev)
+        return;
+    const emit = (id, message, loc, data) => e.emit(id, message, loc, data);
+    const stability = stabilityOf(p.place.op.rev.v);
+    const dep = lifecycleSides(p, 'deprecated');
+    if (dep) {
+        const [base, rev] = dep;
+        checkDeprecation(sideOf(base, { extended: s.base.version === '2.0' }), sideOf(rev, { extended: s.rev.version === '2.0' }), propertyDeprecation(p.prefix), stability, '', s, emit);
+    }
+    const levels = lifecycleSides(p, STABILITY_KEY);
+    if (levels) {
+        checkStabilityChange(levels[0], levels[1], { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: loc_own(side.v, STABILITY_KEY) }));
+    }
+}
+/**
+ * The two schemas whose `key` is compared for a schema pair. Where one version wraps the schema
+ * whole (`nullable` + `allOf: [$ref]`, `oneOf: [$ref, {type: 'null'}]`, see rules/wrap.ts), the
+ * wrapper is no change of its own: when no wrapper carries `key`, the walker compares what is wrapped
+ * with the other side (undefined here, so it is judged once, there); when one does, the key is judged
+ * here, and a wrapper without it reads as what it wraps.
+ */
+function lifecycleSides(p, key) {
+    const w = wrapOf(p);
+    if (!w)
+        return [p.base, p.rev];
+    const carries = (side, keyword) => keyword !== undefined && loc_own(side.v, key) !== undefined;
+    if (!carries(p.base, w.baseKeyword) && !carries(p.rev, w.revKeyword))
+        return undefined;
+    return [wrapped(p, p.base, w.baseKeyword, key), wrapped(p, p.rev, w.revKeyword, key)];
+}
+/** A wrapper without `key` read as the one member it wraps (null left aside); anything else as itself. */
+function wrapped(p, side, keyword, key) {
+    if (keyword === undefined || loc_own(side.v, key) !== undefined)
+        return side;
+    const list = child(side, keyword);
+    if (!Array.isArray(list.v))
+        return side;
+    for (let i = 0; i < list.v.length; i++) {
+        const member = p.deref(child(list, i));
+        const t = loc_own(member.v, 'type');
+        if (t !== 'null' && !(Array.isArray(t) && t.length === 1 && t[0] === 'null'))
+            return member;
+    }
+    return side;
+}
+const lifecycleFamily = {
+    name: 'lifecycle',
+    allStabilities: true,
+    operation: operationHook,
+    parameter: parameterHook,
+    schema: schemaHook,
+    schemaContext: (place) => {
+        const s = place.op.rev ? stabilityOf(place.op.rev.v) : undefined;
+        return s === undefined ? '' : s.ok ? s.level : '?';
+    },
+};
 
 ;// CONCATENATED MODULE: ./src/breaking/same.ts
 
@@ -35026,7 +37411,7 @@ class Sameness {
                     return false;
             return true;
         }
-        if (!loc_isObj(x) || !loc_isObj(y))
+        if (!isObj(x) || !isObj(y))
             return false;
         const rx = refOf(x);
         const ry = refOf(y);
@@ -35080,7 +37465,7 @@ function sameness(s) {
  * followed, apart from the keys in `ignore` (top level only: `description` of a response or header).
  */
 function readsSame(s, b, r, ignore = []) {
-    if (!loc_isObj(b.v) || !loc_isObj(r.v))
+    if (!isObj(b.v) || !isObj(r.v))
         return false;
     const keys = new Set([...Object.keys(b.v), ...Object.keys(r.v)].filter((k) => !ignore.includes(k)));
     const same = sameness(s);
@@ -35120,298 +37505,6 @@ function mediaTypeKey(name) {
         .map(([k, v]) => `${k}=${v}`)
         .sort();
     return [type, ...kept].join(';');
-}
-
-;// CONCATENATED MODULE: ./src/breaking/schema-match.ts
-// Matching and comparing subschemas across versions: which allOf/anyOf/oneOf members are the same
-// member, and whether two schemas say the same. Used by the walker and by the composition rules.
-
-
-/** Keywords holding one subschema. */
-const SINGLE = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema'];
-/** Keywords that document a schema without constraining the instances it accepts. */
-const ANNOTATION_KEYWORDS = new Set(['title', 'description', 'default', 'example', 'examples', 'externalDocs', '$comment']);
-/**
- * Compare the members of allOf/anyOf/oneOf the way oasdiff does: `$ref` members by reference;
- * inline members that are identical are unchanged, then members with the same title are paired, and
- * a lone untitled member left on each side is taken as the same member modified. Finally an
- * inline member and a `$ref` member that accept the same instances are a refactor, not a change.
- */
-function diffSubschemas(base, rev, keyword, derefBase, derefRev) {
-    const bv = loc_own(base.v, keyword);
-    const rv = loc_own(rev.v, keyword);
-    // The rules and the walk both ask for the same lists; an answer depends only on the two lists.
-    if (!Array.isArray(bv) || !Array.isArray(rv))
-        return computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev);
-    let inner = diffMemo.get(bv);
-    if (!inner)
-        diffMemo.set(bv, (inner = new Map()));
-    let d = inner.get(rv);
-    if (!d)
-        inner.set(rv, (d = computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev)));
-    return d;
-}
-const diffMemo = new WeakMap();
-function computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev) {
-    const bl = Array.isArray(bv) ? bv : [];
-    const rl = Array.isArray(rv) ? rv : [];
-    const modified = [];
-    let added = [];
-    let deleted = [];
-    if (bl.length === 0 && rl.length === 0)
-        return { modified, added, deleted };
-    const bItem = (i) => loc_child(loc_child(base, keyword), i);
-    const rItem = (j) => loc_child(loc_child(rev, keyword), j);
-    const usedRev = new Set();
-    const usedBase = new Set();
-    bl.forEach((b, i) => {
-        const ref = refOf(b);
-        if (ref === undefined)
-            return;
-        const j = rl.findIndex((r, jj) => !usedRev.has(jj) && refOf(r) === ref);
-        if (j < 0)
-            return;
-        usedRev.add(j);
-        usedBase.add(i);
-        modified.push([ref.split('/').pop() || String(i), i, j]);
-    });
-    const inlineBase = bl.map((_, i) => i).filter((i) => refOf(bl[i]) === undefined);
-    let inlineRev = rl.map((_, j) => j).filter((j) => refOf(rl[j]) === undefined);
-    let restBase = [];
-    for (const i of inlineBase) {
-        const j = inlineRev.find((jj) => sameSchema(bItem(i), rItem(jj), derefBase, derefRev, false));
-        if (j === undefined)
-            restBase.push(i);
-        else
-            inlineRev = inlineRev.filter((jj) => jj !== j);
-    }
-    const titleOf = (v) => {
-        const t = loc_own(v, 'title');
-        return typeof t === 'string' ? t : '';
-    };
-    for (const j of [...inlineRev]) {
-        const t = titleOf(rl[j]);
-        if (!t)
-            continue;
-        const i = restBase.find((ii) => titleOf(bl[ii]) === t);
-        if (i === undefined)
-            continue;
-        restBase = restBase.filter((ii) => ii !== i);
-        inlineRev = inlineRev.filter((jj) => jj !== j);
-        modified.push([t, i, j]);
-    }
-    if (restBase.length === 1 && inlineRev.length === 1 && !titleOf(bl[restBase[0]]) && !titleOf(rl[inlineRev[0]])) {
-        modified.push([`#${restBase[0]}`, restBase[0], inlineRev[0]]);
-        restBase = [];
-        inlineRev = [];
-    }
-    deleted = [...bl.map((_, i) => i).filter((i) => refOf(bl[i]) !== undefined && !usedBase.has(i)), ...restBase].sort((x, y) => x - y);
-    added = [...rl.map((_, j) => j).filter((j) => refOf(rl[j]) !== undefined && !usedRev.has(j)), ...inlineRev].sort((x, y) => x - y);
-    // An inline member replaced by an equivalent `$ref` member (or back), or a member whose component
-    // was renamed with the same content, is a refactor.
-    const matchedAdded = new Set();
-    deleted = deleted.filter((i) => {
-        const j = added.find((jj) => !matchedAdded.has(jj) && sameSchema(bItem(i), rItem(jj), derefBase, derefRev, true));
-        if (j === undefined)
-            return true;
-        matchedAdded.add(j);
-        return false;
-    });
-    added = added.filter((j) => !matchedAdded.has(j));
-    return { modified, added, deleted };
-}
-/** Keywords whose value is a map of subschemas, and keywords whose value is a list of subschemas. */
-const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions']);
-const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-/**
- * Whether two schemas (either side, `$ref`s followed) are the same; with `validationOnly`,
- * annotation keywords are ignored at every schema level.
- */
-function sameSchema(a, b, derefA, derefB, validationOnly, seen = new Set()) {
-    const x = derefA(a);
-    const y = derefB(b);
-    if (!loc_isObj(x.v) || !loc_isObj(y.v))
-        return schema_match_sameValue(x.v, y.v);
-    const key = `${locId(x)}|${locId(y)}`;
-    if (seen.has(key))
-        return true;
-    seen.add(key);
-    const keys = (v) => Object.keys(v).filter((k) => k !== '$ref' && !(validationOnly && ANNOTATION_KEYWORDS.has(k)));
-    const kx = keys(x.v);
-    const ky = keys(y.v);
-    if (kx.length !== ky.length || kx.some((k) => !Object.prototype.hasOwnProperty.call(y.v, k)))
-        return false;
-    for (const k of kx) {
-        const cx = loc_child(x, k);
-        const cy = loc_child(y, k);
-        if (SCHEMA_MAPS.has(k) && loc_isObj(cx.v) && loc_isObj(cy.v)) {
-            const nx = Object.keys(cx.v);
-            if (nx.length !== Object.keys(cy.v).length)
-                return false;
-            for (const n of nx) {
-                if (!Object.prototype.hasOwnProperty.call(cy.v, n) || !sameSchema(loc_child(cx, n), loc_child(cy, n), derefA, derefB, validationOnly, seen))
-                    return false;
-            }
-        }
-        else if (SCHEMA_LISTS.has(k) && Array.isArray(cx.v) && Array.isArray(cy.v)) {
-            if (cx.v.length !== cy.v.length)
-                return false;
-            for (let i = 0; i < cx.v.length; i++)
-                if (!sameSchema(loc_child(cx, i), loc_child(cy, i), derefA, derefB, validationOnly, seen))
-                    return false;
-        }
-        else if (loc_isObj(cx.v) && loc_isObj(cy.v) && (SINGLE.includes(k) || k === 'items')) {
-            if (!sameSchema(cx, cy, derefA, derefB, validationOnly, seen))
-                return false;
-        }
-        else if (!schema_match_sameValue(cx.v, cy.v))
-            return false;
-    }
-    return true;
-}
-function schema_match_sameValue(a, b) {
-    if (a === b)
-        return true;
-    if (Array.isArray(a) && Array.isArray(b))
-        return a.length === b.length && a.every((v, i) => schema_match_sameValue(v, b[i]));
-    if (loc_isObj(a) && loc_isObj(b)) {
-        const ka = Object.keys(a);
-        return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && schema_match_sameValue(a[k], b[k]));
-    }
-    return false;
-}
-/** Pair the members of allOf/anyOf/oneOf that are the same member on both sides (see diffSubschemas). */
-function matchSubschemas(base, rev, keyword, derefBase, derefRev) {
-    return diffSubschemas(base, rev, keyword, derefBase, derefRev).modified.map(([label, i, j]) => [
-        label,
-        loc_child(loc_child(base, keyword), i),
-        loc_child(loc_child(rev, keyword), j),
-    ]);
-}
-/**
- * Whether two schemas, at least one holding allOf, accept the same instances once their allOf
- * members are folded into one object: properties moved from a schema into an allOf member (or
- * back) change nothing. Conservative: members saying different things about one keyword, or a
- * keyword whose meaning depends on its neighbours (`additionalProperties`), fall back to the walk.
- */
-function sameMergedAllOf(base, rev, derefBase, derefRev) {
-    const b = mergeAllOf(base, derefBase, 0);
-    if (!b)
-        return false;
-    const r = mergeAllOf(rev, derefRev, 0);
-    if (!r || b.props.size !== r.props.size || b.required.size !== r.required.size || b.rest.size !== r.rest.size)
-        return false;
-    for (const n of b.required)
-        if (!r.required.has(n))
-            return false;
-    for (const [n, l] of b.props) {
-        const o = r.props.get(n);
-        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
-            return false;
-    }
-    for (const [k, l] of b.rest) {
-        const o = r.rest.get(k);
-        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
-            return false;
-    }
-    return true;
-}
-function mergeAllOf(loc, deref, depth, into = { props: new Map(), required: new Set(), rest: new Map() }) {
-    const x = deref(loc);
-    if (!loc_isObj(x.v) || depth > 8)
-        return undefined;
-    for (const k of Object.keys(x.v)) {
-        if (k === '$ref' || ANNOTATION_KEYWORDS.has(k))
-            continue;
-        const c = loc_child(x, k);
-        if (k === 'allOf') {
-            if (!Array.isArray(c.v))
-                return undefined;
-            for (let i = 0; i < c.v.length; i++)
-                if (!mergeAllOf(loc_child(c, i), deref, depth + 1, into))
-                    return undefined;
-        }
-        else if (k === 'properties') {
-            if (!loc_isObj(c.v))
-                return undefined;
-            for (const n of Object.keys(c.v)) {
-                const known = into.props.get(n);
-                if (known && !sameSchema(known, loc_child(c, n), deref, deref, true))
-                    return undefined;
-                into.props.set(n, loc_child(c, n));
-            }
-        }
-        else if (k === 'required') {
-            if (!Array.isArray(c.v))
-                return undefined;
-            for (const n of c.v)
-                if (typeof n === 'string')
-                    into.required.add(n);
-        }
-        else if (k === 'additionalProperties' || k === 'unevaluatedProperties' || k === 'patternProperties') {
-            // What these admit depends on the properties of their own schema, not the merged ones.
-            return undefined;
-        }
-        else {
-            const known = into.rest.get(k);
-            if (known && !sameSchema(known, c, deref, deref, true))
-                return undefined;
-            into.rest.set(k, c);
-        }
-    }
-    return into;
-}
-
-;// CONCATENATED MODULE: ./src/breaking/rules/wrap.ts
-
-
-
-const KEYWORDS = ['allOf', 'anyOf', 'oneOf'];
-/** Keywords a wrapper may carry beside its list: they describe the wrapped schema, or are judged elsewhere. */
-const WRAPPER_EXTRAS = new Set([...ANNOTATION_KEYWORDS, 'nullable', 'deprecated', 'readOnly', 'writeOnly']);
-const known = new WeakMap();
-function wrapOf(p) {
-    let w = known.get(p);
-    if (w === undefined)
-        known.set(p, (w = find(p, p.base, p.rev, 'rev') ?? find(p, p.rev, p.base, 'base') ?? null));
-    return w ?? undefined;
-}
-function find(p, plain, wrapper, side) {
-    if (!loc_isObj(plain.v) || !loc_isObj(wrapper.v) || KEYWORDS.some((k) => loc_own(plain.v, k) !== undefined))
-        return undefined;
-    const used = KEYWORDS.filter((k) => loc_own(wrapper.v, k) !== undefined);
-    if (used.length !== 1)
-        return undefined;
-    const keyword = used[0];
-    for (const key of Object.keys(wrapper.v)) {
-        if (key === keyword || key.startsWith('x-') || WRAPPER_EXTRAS.has(key))
-            continue;
-        if (key === 'type' && JSON.stringify(loc_own(wrapper.v, 'type')) === JSON.stringify(loc_own(plain.v, 'type')))
-            continue;
-        return undefined;
-    }
-    const list = loc_child(wrapper, keyword);
-    if (!Array.isArray(list.v))
-        return undefined;
-    const members = list.v.map((_, i) => loc_child(list, i));
-    const rest = members.filter((m) => !isNullSchema(p.deref(m).v));
-    const nullMember = rest.length < members.length;
-    if (rest.length !== 1 || (keyword === 'allOf' && nullMember))
-        return undefined;
-    const member = rest[0];
-    if (!sameComponent(plain, p.deref(member)) && !sameSchema(plain, member, p.deref, p.deref, true))
-        return undefined;
-    return { side, keyword, nullable: nullMember || loc_own(wrapper.v, 'nullable') === true, member };
-}
-/** Both are the same named schema of their version: the same pointer, or the whole of a file of the same name. */
-function sameComponent(a, b) {
-    if (a.path.length !== b.path.length || !a.path.every((k, i) => b.path[i] === k))
-        return false;
-    return a.path.length > 0 || external_node_path_default().basename(a.doc.name) === external_node_path_default().basename(b.doc.name);
-}
-function isNullSchema(v) {
-    const t = loc_own(v, 'type');
-    return t === 'null' || (Array.isArray(t) && t.length === 1 && t[0] === 'null');
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/sub-result.ts
@@ -35598,8 +37691,9 @@ class SchemaWalker {
     ids = new Map();
     idOf(loc) {
         let id = this.ids.get(loc);
+        // A schema copied for a wrap pair (see rules/wrap.ts) has results of its own, apart from its original's.
         if (id === undefined)
-            this.ids.set(loc, (id = locId(loc)));
+            this.ids.set(loc, (id = isWalkCopy(loc) ? `${locId(loc)}~copy` : locId(loc)));
         return id;
     }
     /** The part of a place the rules read (see RuleFamily.schemaContext): results are shared where it is equal. */
@@ -35668,44 +37762,49 @@ class SchemaWalker {
     subPairs(pair) {
         const { base, rev } = pair;
         const out = [];
-        if (!loc_isObj(base.v) || !loc_isObj(rev.v))
+        if (!isObj(base.v) || !isObj(rev.v))
             return out;
-        // A schema wrapped whole (see rules/wrap.ts) is compared with what it wraps, at the same path.
+        // A schema wrapped whole (see rules/wrap.ts): what each side wraps (or the plain one) is compared, at the same path.
         const wrap = wrapOf(pair);
         if (wrap) {
-            out.push(wrap.side === 'rev' ? ['', base, wrap.member] : ['', wrap.member, rev]);
+            out.push(['', wrap.base, wrap.rev]);
             return out;
         }
         for (const k of SINGLE) {
             const bv = loc_own(base.v, k);
             const rv = loc_own(rev.v, k);
-            if (loc_isObj(bv) && loc_isObj(rv) && !this.sameness.sameValues(bv, rv, base, rev))
-                out.push([k, loc_child(base, k), loc_child(rev, k)]);
-            else if (k === 'items' && loc_isObj(bv) !== loc_isObj(rv) && bv === undefined !== (rv === undefined) && isArrayType(base.v) && isArrayType(rev.v)) {
+            if (isObj(bv) && isObj(rv) && !this.sameness.sameValues(bv, rv, base, rev))
+                out.push([k, child(base, k), child(rev, k)]);
+            else if (k === 'items' && isObj(bv) !== isObj(rv) && bv === undefined !== (rv === undefined) && isArrayType(base.v) && isArrayType(rev.v)) {
                 // `items` dropped (any item) or added: compared with the empty schema, located at the array.
-                out.push(bv === undefined ? [k, anyItems(base), loc_child(rev, k)] : [k, loc_child(base, k), anyItems(rev)]);
+                out.push(bv === undefined ? [k, anySchema(base), child(rev, k)] : [k, child(base, k), anySchema(rev)]);
+            }
+            else if (k === 'additionalProperties' && isObj(bv) !== isObj(rv) && (isAny(bv) || isAny(rv))) {
+                // Extra properties constrained by a schema where any were allowed (absent or `true`), or freed:
+                // the schema is compared with the empty one. (`false` on either side is the properties rules' business.)
+                out.push(isAny(bv) ? [k, anySchema(base), child(rev, k)] : [k, child(base, k), anySchema(rev)]);
             }
         }
         for (const k of MAPS) {
             const bm = loc_own(base.v, k);
             const rm = loc_own(rev.v, k);
-            if (!loc_isObj(bm) || !loc_isObj(rm))
+            if (!isObj(bm) || !isObj(rm))
                 continue;
             let bl;
             let rl;
             for (const name of Object.keys(rm)) {
                 if (!Object.prototype.hasOwnProperty.call(bm, name) || this.sameness.sameValues(bm[name], rm[name], base, rev))
                     continue;
-                bl ??= loc_child(base, k);
-                rl ??= loc_child(rev, k);
-                out.push([k === 'properties' ? name : `${k}[${name}]`, loc_child(bl, name), loc_child(rl, name)]);
+                bl ??= child(base, k);
+                rl ??= child(rev, k);
+                out.push([k === 'properties' ? name : `${k}[${name}]`, child(bl, name), child(rl, name)]);
             }
         }
         const bp = loc_own(base.v, 'prefixItems');
         const rp = loc_own(rev.v, 'prefixItems');
         if (Array.isArray(bp) && Array.isArray(rp)) {
             for (let i = 0; i < Math.min(bp.length, rp.length); i++)
-                out.push([`prefixItems[${i}]`, loc_child(loc_child(base, 'prefixItems'), i), loc_child(loc_child(rev, 'prefixItems'), i)]);
+                out.push([`prefixItems[${i}]`, child(child(base, 'prefixItems'), i), child(child(rev, 'prefixItems'), i)]);
         }
         const derefBase = (l) => this.baseSpec.deref(l);
         const derefRev = (l) => this.revSpec.deref(l);
@@ -35741,7 +37840,7 @@ function allOfRequired(base, rev, derefBase, derefRev) {
         const list = loc_own(holder.v, 'allOf');
         if (Array.isArray(list))
             for (let i = 0; i < list.length; i++)
-                add(deref(loc_child(loc_child(holder, 'allOf'), i)).v);
+                add(deref(child(child(holder, 'allOf'), i)).v);
         return new Set(names.sort());
     };
     const b = side(base, derefBase);
@@ -35752,9 +37851,13 @@ function isArrayType(v) {
     const t = loc_own(v, 'type');
     return t === 'array' || (Array.isArray(t) && t.includes('array'));
 }
-/** The implicit `items` of an array schema without one: any value, at the array's own place. */
-function anyItems(array) {
-    return { v: {}, doc: array.doc, path: array.path };
+/** An implicit subschema accepting anything (`items` or `additionalProperties` left out), at its holder's place. */
+function anySchema(holder) {
+    return { v: {}, doc: holder.doc, path: holder.path };
+}
+/** `additionalProperties` left out or `true`: any extra property allowed. */
+function isAny(v) {
+    return v === undefined || v === true;
 }
 function hasAllOf(v) {
     return loc_own(v, 'allOf') !== undefined;
@@ -35795,48 +37898,94 @@ function walkSpecs(base, rev, families, scope, opts, sinks) {
     for (const f of families)
         f.spec?.(scope);
     const schemas = new SchemaWalker(families, scope, base, rev);
-    const basePaths = pathsOf(base, opts);
-    const revPaths = pathsOf(rev, opts);
+    walkPaths(pathsOf(base, opts), pathsOf(rev, opts), families, scope, schemas, base, rev, sinks);
+    // Webhooks (OpenAPI 3.1) kept in both versions are compared like paths named `webhook:NAME`, as oasdiff
+    // does; a webhook added or removed as a whole is the paths family's webhook-added/removed.
+    const bw = webhooksOf(base, opts);
+    const rw = webhooksOf(rev, opts);
+    for (const key of [...bw.keys()])
+        if (!rw.has(key))
+            bw.delete(key);
+    for (const key of [...rw.keys()])
+        if (!bw.has(key))
+            rw.delete(key);
+    if (bw.size > 0)
+        walkPaths(bw, rw, families, scope, schemas, base, rev, sinks);
+}
+function walkPaths(basePaths, revPaths, families, scope, schemas, base, rev, sinks) {
     const keys = new Set([...basePaths.keys(), ...revPaths.keys()]);
     for (const key of keys) {
-        const b = basePaths.get(key);
-        const r = revPaths.get(key);
+        const bl = basePaths.get(key);
+        const rl = revPaths.get(key);
         for (const method of METHODS) {
-            const bo = b && loc_own(b.item.v, method);
-            const ro = r && loc_own(r.item.v, method);
-            if (!loc_isObj(bo) && !loc_isObj(ro))
+            // Paths that differ only in parameter names are one endpoint; a spec may still split its methods
+            // over both spellings (`GET /pets/{id}`, `DELETE /pets/{petId}`): each method is read where it is.
+            const b = withMethod(bl, method);
+            const r = withMethod(rl, method);
+            if (!b && !r)
                 continue;
-            const path = (b && loc_isObj(bo) ? b.path : r?.path) ?? '';
+            const path = (b ?? r).path;
+            const revItem = r ?? rl?.[0];
             const op = {
                 method,
                 path,
                 basePath: b?.path,
                 revPath: r?.path,
-                base: b && loc_isObj(bo) ? base.deref(loc_child(b.item, method)) : undefined,
-                rev: r && loc_isObj(ro) ? rev.deref(loc_child(r.item, method)) : undefined,
-                basePathItem: b?.item,
-                revPathItem: r?.item,
+                base: b ? base.deref(child(b.item, method)) : undefined,
+                rev: r ? rev.deref(child(r.item, method)) : undefined,
+                basePathItem: b?.item ?? bl?.[0]?.item,
+                revPathItem: revItem?.item,
                 operation: `${method.toUpperCase()} ${path}`,
             };
             walkOperation(op, families, scope, schemas, base, rev, sinks);
         }
     }
 }
+/** The entry whose path item has an operation for `method`. */
+function withMethod(list, method) {
+    return list?.find((e) => isObj(loc_own(e.item.v, method)));
+}
 function pathsOf(spec, opts) {
     const out = new Map();
     const root = { v: spec.root.value, doc: spec.root, path: [] };
-    const paths = loc_child(root, 'paths');
-    for (const p of loc_ownKeys(paths.v)) {
+    const paths = child(root, 'paths');
+    for (const p of ownKeys(paths.v)) {
         if (opts.matchPath && !opts.matchPath.test(p))
             continue;
         if (opts.unmatchPath && opts.unmatchPath.test(p))
             continue;
-        const item = spec.deref(loc_child(paths, p));
-        if (!loc_isObj(item.v))
+        const item = spec.deref(child(paths, p));
+        if (!isObj(item.v))
             continue;
-        out.set(pathKey(p, opts.includePathParams ?? false), { path: p, item });
+        const key = pathKey(p, opts.includePathParams ?? false);
+        const list = out.get(key);
+        if (list)
+            list.push({ path: p, item });
+        else
+            out.set(key, [{ path: p, item }]);
     }
     return out;
+}
+/** The webhooks of a 3.1 spec as paths named `webhook:NAME`. */
+function webhooksOf(spec, opts) {
+    const out = new Map();
+    const root = { v: spec.root.value, doc: spec.root, path: [] };
+    const hooks = child(root, 'webhooks');
+    for (const name of ownKeys(hooks.v)) {
+        const p = `webhook:${name}`;
+        if (opts.matchPath && !opts.matchPath.test(p))
+            continue;
+        if (opts.unmatchPath && opts.unmatchPath.test(p))
+            continue;
+        const item = spec.deref(child(hooks, name));
+        if (isObj(item.v))
+            out.set(p, [{ path: p, item }]);
+    }
+    return out;
+}
+/** The path item's `x-sunset`, which dates an operation that has none of its own (see rules/lifecycle.ts), reads the same. */
+function samePathItemSunset(op) {
+    return JSON.stringify(loc_own(op.basePathItem?.v, SUNSET_KEY)) === JSON.stringify(loc_own(op.revPathItem?.v, SUNSET_KEY));
 }
 function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
     const emit = sinks.schema;
@@ -35850,7 +37999,7 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
     };
     // An operation that reads the same in both versions (with its path item's parameters) has nothing
     // to report; most of a new version is such operations.
-    if (op.base && op.rev && schemas.same(op.base, op.rev) && sameParameters(op, schemas))
+    if (op.base && op.rev && schemas.same(op.base, op.rev) && sameParameters(op, schemas) && samePathItemSunset(op))
         return;
     // Draft and alpha operations are out of scope for most checks (oasdiff's default threshold).
     const inScope = inStabilityScope(op);
@@ -35878,19 +38027,19 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
     }
     const rbB = derefChild(op.base, 'requestBody', base);
     const rbR = derefChild(op.rev, 'requestBody', rev);
-    const rb = { op, base: loc_isObj(rbB?.v) ? rbB : undefined, rev: loc_isObj(rbR?.v) ? rbR : undefined };
+    const rb = { op, base: isObj(rbB?.v) ? rbB : undefined, rev: isObj(rbR?.v) ? rbR : undefined };
     if ((rb.base || rb.rev) && !(rb.base && rb.rev && schemas.same(rb.base, rb.rev))) {
         for (const f of families)
             f.requestBody?.(rb, scope);
         if (rb.base && rb.rev)
             walkContent(rb.base, rb.rev, op, 'request', undefined, families, scope, schemas, emit);
     }
-    const respB = loc_child(op.base, 'responses');
-    const respR = loc_child(op.rev, 'responses');
-    const codes = new Set([...loc_ownKeys(respB.v), ...loc_ownKeys(respR.v)]);
+    const respB = child(op.base, 'responses');
+    const respR = child(op.rev, 'responses');
+    const codes = new Set([...ownKeys(respB.v), ...ownKeys(respR.v)]);
     for (const status of codes) {
-        const b = loc_own(respB.v, status) !== undefined ? base.deref(loc_child(respB, status)) : undefined;
-        const r = loc_own(respR.v, status) !== undefined ? rev.deref(loc_child(respR, status)) : undefined;
+        const b = loc_own(respB.v, status) !== undefined ? base.deref(child(respB, status)) : undefined;
+        const r = loc_own(respR.v, status) !== undefined ? rev.deref(child(respR, status)) : undefined;
         if (b && r && schemas.same(b, r))
             continue;
         const rp = { op, status, base: b, rev: r };
@@ -35898,18 +38047,18 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
             f.response?.(rp, scope);
         if (!b || !r)
             continue;
-        const hb = loc_child(b, 'headers');
-        const hr = loc_child(r, 'headers');
-        for (const [baseName, revName] of headerNames(loc_ownKeys(hb.v), loc_ownKeys(hr.v))) {
-            const bh = baseName !== undefined ? base.deref(loc_child(hb, baseName)) : undefined;
-            const rh = revName !== undefined ? rev.deref(loc_child(hr, revName)) : undefined;
+        const hb = child(b, 'headers');
+        const hr = child(r, 'headers');
+        for (const [baseName, revName] of headerNames(ownKeys(hb.v), ownKeys(hr.v))) {
+            const bh = baseName !== undefined ? base.deref(child(hb, baseName)) : undefined;
+            const rh = revName !== undefined ? rev.deref(child(hr, revName)) : undefined;
             const name = revName ?? baseName;
             const hp = { op, status, name, base: bh, rev: rh };
             for (const f of families)
                 f.header?.(hp, scope);
             if (bh && rh && loc_own(bh.v, 'schema') !== undefined && loc_own(rh.v, 'schema') !== undefined) {
                 const place = { side: 'response', holder: 'header', op, holderName: name, status };
-                schemas.walkTop(loc_child(bh, 'schema'), loc_child(rh, 'schema'), place, emit, (rel) => rel ? `response header '${name}' (${status}) property '${rel}'` : `response header '${name}' (${status})`);
+                schemas.walkTop(child(bh, 'schema'), child(rh, 'schema'), place, emit, (rel) => rel ? `response header '${name}' (${status}) property '${rel}'` : `response header '${name}' (${status})`);
             }
         }
         walkContent(b, r, op, 'response', status, families, scope, schemas, emit);
@@ -35917,14 +38066,14 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
 }
 /** A parameter's schema: its `schema`, or the schema of its one `content` entry (JSON in a query string). */
 function parameterSchema(param) {
-    const schema = loc_child(param, 'schema');
+    const schema = child(param, 'schema');
     if (schema.v !== undefined)
         return schema;
-    const content = loc_child(param, 'content');
-    const keys = loc_ownKeys(content.v);
+    const content = child(param, 'content');
+    const keys = ownKeys(content.v);
     if (keys.length !== 1)
         return undefined;
-    const inner = loc_child(loc_child(content, keys[0]), 'schema');
+    const inner = child(child(content, keys[0]), 'schema');
     return inner.v !== undefined ? inner : undefined;
 }
 /**
@@ -35947,18 +38096,18 @@ function headerNames(baseNames, revNames) {
     return [...byLower.values(), ...out];
 }
 function walkContent(b, r, op, side, status, families, scope, schemas, emit) {
-    const cb = loc_child(b, 'content');
-    const cr = loc_child(r, 'content');
-    for (const [baseKey, mediaType] of mediaTypeKeys(loc_ownKeys(cb.v), loc_ownKeys(cr.v), side === 'response')) {
-        const mb = baseKey !== undefined ? loc_child(cb, baseKey) : undefined;
-        const mr = loc_own(cr.v, mediaType) !== undefined ? loc_child(cr, mediaType) : undefined;
+    const cb = child(b, 'content');
+    const cr = child(r, 'content');
+    for (const [baseKey, mediaType] of mediaTypeKeys(ownKeys(cb.v), ownKeys(cr.v), side === 'response')) {
+        const mb = baseKey !== undefined ? child(cb, baseKey) : undefined;
+        const mr = loc_own(cr.v, mediaType) !== undefined ? child(cr, mediaType) : undefined;
         const mp = { op, mediaType, status, base: mb, rev: mr, ...(mb && baseKey !== mediaType ? { baseMediaType: baseKey } : {}) };
         for (const f of families)
             f.mediaType?.(mp, scope);
         if (!mb || !mr)
             continue;
-        const sb = loc_child(mb, 'schema');
-        const sr = loc_child(mr, 'schema');
+        const sb = child(mb, 'schema');
+        const sr = child(mr, 'schema');
         if (sb.v === undefined || sr.v === undefined)
             continue;
         const place = { side, holder: 'body', op, holderName: mediaType, status };
@@ -36028,17 +38177,21 @@ function mediaTypeContains(wide, narrow) {
     return w.suffixes.every((x, i) => n.suffixes[i] === x);
 }
 function sameParameters(op, schemas) {
-    const b = op.basePathItem ? loc_child(op.basePathItem, 'parameters') : undefined;
-    const r = op.revPathItem ? loc_child(op.revPathItem, 'parameters') : undefined;
+    const b = op.basePathItem ? child(op.basePathItem, 'parameters') : undefined;
+    const r = op.revPathItem ? child(op.revPathItem, 'parameters') : undefined;
     if (b?.v === undefined && r?.v === undefined)
         return true;
     return !!b && !!r && schemas.same(b, r);
 }
 function derefChild(loc, key, spec) {
-    const c = loc_child(loc, key);
+    const c = child(loc, key);
     return c.v === undefined ? undefined : spec.deref(c);
 }
-/** Operation parameters merged with the path item's (the operation's win), matched by `in` + name. */
+/**
+ * Operation parameters merged with the path item's (the operation's win), matched by `in` + name; path
+ * parameters of a matched path by their place in the template, since paths match ignoring parameter
+ * names (`/users/{id}/posts/{postId}` → `/users/{userId}/posts/{id}`: `id` became `userId`).
+ */
 function parameterPairs(op, base, rev) {
     const bl = mergedParameters(base, op.basePathItem, op.base);
     const rl = mergedParameters(rev, op.revPathItem, op.rev);
@@ -36046,19 +38199,21 @@ function parameterPairs(op, base, rev) {
     const usedRev = new Set();
     const baseOrder = pathParamOrder(op.basePath ?? op.path);
     const revOrder = pathParamOrder(op.revPath ?? op.path);
+    // Path parameters named in both templates, by position.
+    const byPlace = new Map();
+    baseOrder.forEach((name, i) => {
+        const renamed = revOrder[i];
+        if (renamed === undefined || !bl.has(`path:${name}`) || !rl.has(`path:${renamed}`) || usedRev.has(`path:${renamed}`))
+            return;
+        byPlace.set(`path:${name}`, `path:${renamed}`);
+        usedRev.add(`path:${renamed}`);
+    });
     for (const [key, b] of bl) {
-        let r = rl.get(key);
-        let rkey = key;
-        if (!r && key.startsWith('path:')) {
-            // Renamed path parameter of a matched path: pair by position in the template.
-            const idx = baseOrder.indexOf(key.slice(5));
-            const renamed = idx >= 0 ? revOrder[idx] : undefined;
-            if (renamed !== undefined && rl.has(`path:${renamed}`) && !bl.has(`path:${renamed}`)) {
-                rkey = `path:${renamed}`;
-                r = rl.get(rkey);
-            }
-        }
-        if (r)
+        let rkey = byPlace.get(key);
+        if (rkey === undefined && rl.has(key) && !usedRev.has(key))
+            rkey = key;
+        const r = rkey !== undefined ? rl.get(rkey) : undefined;
+        if (rkey !== undefined)
             usedRev.add(rkey);
         out.push({ op, in: String(loc_own(b.v, 'in')), name: String(loc_own(r?.v ?? b.v, 'name')), base: b, rev: r });
     }
@@ -36177,6 +38332,8 @@ const BOUNDS = [
     { rule: 'min-length', keyword: 'minLength', read: (s) => num(loc_own(s, 'minLength')) ?? 0 },
     { rule: 'max-items', keyword: 'maxItems', read: (s) => num(loc_own(s, 'maxItems')) },
     { rule: 'min-items', keyword: 'minItems', read: (s) => num(loc_own(s, 'minItems')) },
+    { rule: 'max-properties', keyword: 'maxProperties', read: (s) => num(loc_own(s, 'maxProperties')) },
+    { rule: 'min-properties', keyword: 'minProperties', read: (s) => num(loc_own(s, 'minProperties')) ?? 0 },
 ];
 /** Item-count bounds that, on an array parameter, are also read from a misplaced spot: its `items` schema. */
 const ITEM_COUNTS = new Set(['max-items', 'min-items']);
@@ -36226,7 +38383,7 @@ function emitRule(p, e, rests, detail, at, data) {
 /** Where a keyword sits: in the revision, or in the base when it is gone. */
 function keywordAt(p, keyword, gone) {
     const side = gone ? p.base : p.rev;
-    return loc_own(side.v, keyword) !== undefined ? loc_child(side, keyword) : side;
+    return loc_own(side.v, keyword) !== undefined ? child(side, keyword) : side;
 }
 function checkBound(p, e, bound, base, rev, where, label = bound.keyword) {
     const from = bound.read(base);
@@ -36260,7 +38417,7 @@ function checkBound(p, e, bound, base, rev, where, label = bound.keyword) {
     }
     // Point at the keyword where it is written: in the revision, else (dropped) in the base.
     const side = loc_own(where.rev.v, bound.keyword) !== undefined || loc_own(where.base.v, bound.keyword) === undefined ? where.rev : where.base;
-    const at = loc_own(side.v, bound.keyword) !== undefined ? loc_child(side, bound.keyword) : side;
+    const at = loc_own(side.v, bound.keyword) !== undefined ? child(side, bound.keyword) : side;
     emitRule(p, e, [`${bound.rule}-${action}`], detail, at, { keyword: bound.keyword, from, to });
 }
 function checkPattern(p, e) {
@@ -36268,6 +38425,8 @@ function checkPattern(p, e) {
     const from = str(loc_own(p.base.v, 'pattern'));
     const to = str(loc_own(p.rev.v, 'pattern'));
     if (from === to)
+        return;
+    if (from !== undefined && to !== undefined && canonicalPattern(from) === canonicalPattern(to))
         return;
     const data = { keyword: 'pattern', from, to };
     if (from === undefined)
@@ -36279,10 +38438,163 @@ function checkPattern(p, e) {
     else
         emitRule(p, e, ['pattern-changed'], `pattern changed from '${from}' to '${to}'`, keywordAt(p, 'pattern', false), data);
 }
+/**
+ * A pattern in one spelling of what it matches, for rewrites that change nothing under ECMA-262 (the
+ * regex dialect of JSON Schema): `\d` and `[0-9]`, `\w` and `[0-9A-Z_a-z]`, a character class's
+ * characters and ranges in any order or split differently (`[a-zA-Z]`, `[A-Za-z]`), `{1,}` and `+`,
+ * `{0,}` and `*`, `{0,1}` and `?`, `{n,n}` and `{n}`. Whatever is not understood is kept as written,
+ * so two patterns spelled alike here match the same strings.
+ */
+function canonicalPattern(src) {
+    let out = '';
+    let i = 0;
+    while (i < src.length) {
+        const c = src[i];
+        if (c === '\\') {
+            const shorthand = SHORTHANDS[src[i + 1] ?? ''];
+            out += shorthand ? renderClass(false, shorthand.slice(), []) : src.slice(i, i + 2);
+            i += 2;
+        }
+        else if (c === '[') {
+            const cls = readClass(src, i);
+            if (!cls)
+                return src;
+            out += cls.text;
+            i = cls.end;
+        }
+        else if (c === '{') {
+            const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i, i + 24));
+            if (!m) {
+                out += c;
+                i++;
+                continue;
+            }
+            const lo = Number(m[1]);
+            const hi = m[2] === undefined ? lo : m[3] === '' ? Infinity : Number(m[3]);
+            out += hi === Infinity ? (lo === 0 ? '*' : lo === 1 ? '+' : `{${lo},}`) : lo === 0 && hi === 1 ? '?' : lo === hi ? `{${lo}}` : `{${lo},${hi}}`;
+            i += m[0].length;
+        }
+        else {
+            out += c;
+            i++;
+        }
+    }
+    return out;
+}
+const code = (ch) => ch.codePointAt(0);
+/** Character class escapes that stand for ranges of characters. */
+const SHORTHANDS = Object.assign(Object.create(null), {
+    d: [[code('0'), code('9')]],
+    w: [
+        [code('0'), code('9')],
+        [code('A'), code('Z')],
+        [code('_'), code('_')],
+        [code('a'), code('z')],
+    ],
+});
+/** A character class from `[` at `start`: its canonical text and the index after its `]`; undefined if it does not close. */
+function readClass(src, start) {
+    let i = start + 1;
+    const negated = src[i] === '^';
+    if (negated)
+        i++;
+    const ranges = [];
+    const opaque = [];
+    /** One class atom at i: a code point, ranges (a shorthand), or opaque text (another escape). */
+    const atom = () => {
+        if (i >= src.length)
+            return undefined;
+        if (src[i] !== '\\') {
+            const cp = code(src.slice(i));
+            return { cp, len: cp > 0xffff ? 2 : 1 };
+        }
+        const n = src[i + 1];
+        if (n === undefined)
+            return undefined;
+        if (SHORTHANDS[n])
+            return { ranges: SHORTHANDS[n], len: 2 };
+        if (/[A-Za-z0-9]/.test(n)) {
+            // \s, \D, \uXXXX, \p{…}, \cX, \0…: kept as written.
+            const m = /^\\(?:[pP]\{[^}]*\}|u\{[0-9A-Fa-f]+\}|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|c[A-Za-z]|.)/.exec(src.slice(i, i + 40));
+            return { text: m[0], len: m[0].length };
+        }
+        return { cp: code(n), len: 2 };
+    };
+    while (i < src.length && src[i] !== ']') {
+        const a = atom();
+        if (!a)
+            return undefined;
+        i += a.len;
+        if (a.cp !== undefined && src[i] === '-' && i + 1 < src.length && src[i + 1] !== ']') {
+            i++;
+            const b = atom();
+            if (!b || b.cp === undefined || b.cp < a.cp)
+                return undefined;
+            i += b.len;
+            ranges.push([a.cp, b.cp]);
+        }
+        else if (a.cp !== undefined)
+            ranges.push([a.cp, a.cp]);
+        else if (a.ranges)
+            ranges.push(...a.ranges);
+        else
+            opaque.push(a.text);
+    }
+    if (i >= src.length)
+        return undefined;
+    return { text: renderClass(negated, ranges, opaque), end: i + 1 };
+}
+function renderClass(negated, ranges, opaque) {
+    ranges.sort((x, y) => x[0] - y[0]);
+    const merged = [];
+    for (const r of ranges) {
+        const last = merged[merged.length - 1];
+        if (last && r[0] <= last[1] + 1)
+            last[1] = Math.max(last[1], r[1]);
+        else
+            merged.push([r[0], r[1]]);
+    }
+    const ch = (cp) => {
+        const s = String.fromCodePoint(cp);
+        return '\\]^-['.includes(s) ? `\\${s}` : s;
+    };
+    const body = merged.map(([lo, hi]) => (lo === hi ? ch(lo) : `${ch(lo)}-${ch(hi)}`)).join('');
+    return `[${negated ? '^' : ''}${body}${[...new Set(opaque)].sort().join('')}]`;
+}
+/** Whether `a` is a whole multiple of `b` (both positive), allowing for decimal steps such as 0.01. */
+function isMultiple(a, b) {
+    const r = a / b;
+    return Math.round(r) >= 1 && Math.abs(r - Math.round(r)) < 1e-9 * Math.max(1, r);
+}
+/**
+ * multipleOf: a request accepts the old values iff the old step is a multiple of the new one (10 → 5);
+ * a response keeps sending multiples of the old step iff the new step is a multiple of it (5 → 10).
+ */
+function checkMultipleOf(p, e) {
+    const step = (v) => {
+        const n = num(loc_own(v, 'multipleOf'));
+        return n !== undefined && n > 0 ? n : undefined;
+    };
+    const from = step(p.base.v);
+    const to = step(p.rev.v);
+    if (from === to)
+        return;
+    const data = { keyword: 'multipleOf', from, to };
+    if (from === undefined)
+        emitRule(p, e, ['multiple-of-added'], `multipleOf ${to} added`, keywordAt(p, 'multipleOf', false), data);
+    else if (to === undefined)
+        emitRule(p, e, ['multiple-of-removed'], `multipleOf ${from} removed`, keywordAt(p, 'multipleOf', true), data);
+    else {
+        const keepsOld = p.place.side === 'request' ? isMultiple(from, to) : isMultiple(to, from);
+        const rest = keepsOld ? (p.place.side === 'request' ? 'multiple-of-generalized' : undefined) : 'multiple-of-changed';
+        if (rest)
+            emitRule(p, e, [rest], `multipleOf changed from ${from} to ${to}`, keywordAt(p, 'multipleOf', false), data);
+    }
+}
 const constraintsFamily = {
     name: 'schema-constraints',
     schema(p, e) {
-        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v) || wrapOf(p))
+        if (!isObj(p.base.v) || !isObj(p.rev.v) || wrapOf(p))
             return;
         const where = { base: p.base, rev: p.rev };
         for (const bound of BOUNDS) {
@@ -36292,19 +38604,22 @@ const constraintsFamily = {
             if (p.prefix === 'request-parameter' && ITEM_COUNTS.has(bound.rule) && bound.read(p.base.v) === bound.read(p.rev.v)) {
                 const bi = loc_own(p.base.v, 'items');
                 const ri = loc_own(p.rev.v, 'items');
-                if (!loc_isObj(bi) || !loc_isObj(ri))
+                if (!isObj(bi) || !isObj(ri))
                     continue;
-                const b = p.deref(loc_child(p.base, 'items'));
-                const r = p.deref(loc_child(p.rev, 'items'));
+                const b = p.deref(child(p.base, 'items'));
+                const r = p.deref(child(p.rev, 'items'));
                 if (bound.read(b.v) !== undefined && bound.read(r.v) !== undefined)
                     checkBound(p, e, bound, b.v, r.v, { base: b, rev: r }, `items ${bound.keyword}`);
             }
         }
         checkPattern(p, e);
+        checkMultipleOf(p, e);
     },
 };
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/schema-properties.ts
+
+
 
 
 /**
@@ -36320,7 +38635,7 @@ const constraintsFamily = {
 const propertiesFamily = {
     name: 'schema-properties',
     schema(p, e) {
-        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v) || wrapOf(p))
+        if (!isObj(p.base.v) || !isObj(p.rev.v) || wrapOf(p))
             return;
         const obj = new ObjectPair(p);
         if (p.place.holder === 'body') {
@@ -36328,6 +38643,7 @@ const propertiesFamily = {
                 requestBody(obj, e);
             else
                 responseBody(obj, e);
+            additionalProperties(p, e);
         }
         else if (p.place.holder === 'parameter' && p.place.holderName === 'header') {
             headerParameter(obj, e);
@@ -36344,10 +38660,16 @@ class ObjectPair {
     kept;
     /** Base properties that moved into the alternatives of a oneOf the revision wraps the schema in. */
     moved;
+    baseProps;
+    revProps;
+    baseHolder;
+    revHolder;
     constructor(p) {
         this.p = p;
-        const bp = loc_ownKeys(loc_own(p.base.v, 'properties'));
-        const rp = loc_ownKeys(loc_own(p.rev.v, 'properties'));
+        this.baseProps = loc_own(p.base.v, 'properties');
+        this.revProps = loc_own(p.rev.v, 'properties');
+        const bp = ownKeys(this.baseProps);
+        const rp = ownKeys(this.revProps);
         const inBase = new Set(bp);
         const inRev = new Set(rp);
         this.added = rp.filter((n) => !inBase.has(n));
@@ -36365,10 +38687,17 @@ class ObjectPair {
     }
     /** The property's entry under `properties` (where a finding about the property points), not its `$ref` target. */
     baseEntry(name) {
-        return loc_child(loc_child(this.p.base, 'properties'), name);
+        return child((this.baseHolder ??= child(this.p.base, 'properties')), name);
     }
     revEntry(name) {
-        return loc_child(loc_child(this.p.rev, 'properties'), name);
+        return child((this.revHolder ??= child(this.p.rev, 'properties')), name);
+    }
+    /** A property's readOnly/writeOnly flag, read in place unless the property is a `$ref` (most kept properties are not looked up). */
+    flag(side, name, key) {
+        const raw = loc_own(side === 'base' ? this.baseProps : this.revProps, name);
+        if (refOf(raw) === undefined || loc_own(raw, key) !== undefined)
+            return loc_own(raw, key) === true;
+        return flag(side === 'base' ? this.baseProp(name) : this.revProp(name), key);
     }
     /** Names that joined (`to` = true) or left the `required` list of properties present on both sides. */
     requiredChanged(to) {
@@ -36389,42 +38718,41 @@ function flag(loc, key) {
     return loc_own(loc.v, key) === true;
 }
 function hasDefault(loc) {
-    return loc_isObj(loc.v) && Object.prototype.hasOwnProperty.call(loc.v, 'default');
+    return isObj(loc.v) && Object.prototype.hasOwnProperty.call(loc.v, 'default');
 }
 /**
  * A concrete object (properties, no oneOf) that became a oneOf of alternatives with no type or
  * properties of its own: the properties found in some alternative moved, they were not removed.
  */
-function movedIntoOneOf(p, baseProps = loc_ownKeys(loc_own(p.base.v, 'properties'))) {
+function movedIntoOneOf(p, baseProps = ownKeys(loc_own(p.base.v, 'properties'))) {
     const b = p.base.v;
     const r = p.rev.v;
     const alts = loc_own(r, 'oneOf');
     if (baseProps.length === 0 || loc_own(b, 'oneOf') !== undefined || !Array.isArray(alts) || alts.length === 0)
         return new Set();
-    if (loc_ownKeys(loc_own(r, 'properties')).length > 0 || loc_own(r, 'type') !== undefined)
+    if (ownKeys(loc_own(r, 'properties')).length > 0 || loc_own(r, 'type') !== undefined)
         return new Set();
-    const altProps = alts.map((_, i) => loc_ownKeys(loc_own(p.deref(loc_child(loc_child(p.rev, 'oneOf'), i)).v, 'properties')));
+    const altProps = alts.map((_, i) => ownKeys(loc_own(p.deref(child(child(p.rev, 'oneOf'), i)).v, 'properties')));
     return new Set(baseProps.filter((n) => altProps.some((names) => names.includes(n))));
 }
 /** Emits `id` with `detail`, the property's node and its name. */
 function report(e, id, detail, at, name, extra = {}) {
     e.emit(id, detail, at, { property: name, ...extra });
 }
+const FLAGS = [
+    ['readOnly', 'read-only'],
+    ['writeOnly', 'write-only'],
+];
 /** Flag changes of kept properties, reported as `${side}-${required|optional}-property-became-${not-}${read|write}-only`. */
 function flagChanges(o, e, side) {
     for (const name of o.kept) {
-        const b = o.baseProp(name);
-        const r = o.revProp(name);
-        const kind = o.baseReq.has(name) ? 'required' : 'optional';
-        for (const [key, word] of [
-            ['readOnly', 'read-only'],
-            ['writeOnly', 'write-only'],
-        ]) {
-            const from = flag(b, key);
-            const to = flag(r, key);
+        for (const [key, word] of FLAGS) {
+            const from = o.flag('base', name, key);
+            const to = o.flag('rev', name, key);
             if (from === to)
                 continue;
-            report(e, `${side}-${kind}-property-became-${to ? '' : 'not-'}${word}`, `${kind} property '${name}' became ${to ? '' : 'not '}${word}`, r, name, {
+            const kind = o.baseReq.has(name) ? 'required' : 'optional';
+            report(e, `${side}-${kind}-property-became-${to ? '' : 'not-'}${word}`, `${kind} property '${name}' became ${to ? '' : 'not '}${word}`, o.revProp(name), name, {
                 from,
                 to,
             });
@@ -36466,6 +38794,13 @@ function requestBody(o, e) {
             continue;
         report(e, 'request-property-became-optional', `property '${name}' became optional`, o.revEntry(name), name);
     }
+    // A required property clients did not send (readOnly) that is no longer readOnly: they must send it now.
+    for (const name of o.kept) {
+        if (!o.baseReq.has(name) || !o.revReq.has(name) || !o.flag('base', name, 'readOnly') || o.flag('rev', name, 'readOnly'))
+            continue;
+        const withDefault = hasDefault(o.revProp(name));
+        report(e, withDefault ? 'request-property-became-required-with-default' : 'request-property-became-required', `property '${name}' became required: it is no longer read-only${withDefault ? ' (it has a default)' : ''}`, o.revEntry(name), name);
+    }
     flagChanges(o, e, 'request');
 }
 function responseBody(o, e) {
@@ -36493,6 +38828,29 @@ function responseBody(o, e) {
     }
     flagChanges(o, e, 'response');
 }
+/**
+ * `additionalProperties: false` set or lifted (ours: oasdiff has no id). Set, a request rejects the
+ * properties it does not list; lifted, a response may send them. Response narrowing is not reported.
+ */
+function additionalProperties(p, e) {
+    const closed = (v) => loc_own(v, 'additionalProperties') === false;
+    const from = closed(p.base.v);
+    const to = closed(p.rev.v);
+    if (from === to)
+        return;
+    // The keyword where it is written: in the revision, else (dropped) in the base.
+    const at = loc_own(p.rev.v, 'additionalProperties') !== undefined ? child(p.rev, 'additionalProperties') : child(p.base, 'additionalProperties');
+    const data = { keyword: 'additionalProperties', from: shown(p.base.v), to: shown(p.rev.v) };
+    if (to)
+        emitRule(p, e, ['additional-properties-disallowed'], 'additionalProperties became false: properties not listed are rejected', at, data);
+    else
+        emitRule(p, e, ['additional-properties-allowed'], 'additionalProperties false lifted: properties not listed are allowed', at, data);
+}
+/** `additionalProperties` as a finding's data shows it: true (also when left out), false or 'schema'. */
+function shown(schema) {
+    const v = loc_own(schema, 'additionalProperties');
+    return v === undefined ? true : isObj(v) ? 'schema' : v === false ? false : true;
+}
 /** Object-typed header parameters: new required properties and properties that became required. */
 function headerParameter(o, e) {
     for (const name of o.added) {
@@ -36513,17 +38871,38 @@ function headerParameter(o, e) {
 
 
 
+
 /** Stable text of a JSON value (object keys sorted) for equality and set membership. */
 function canon(v) {
     if (Array.isArray(v))
         return `[${v.map(canon).join(',')}]`;
-    if (loc_isObj(v))
+    if (isObj(v))
         return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}`;
     return JSON.stringify(v) ?? 'undefined';
 }
 const show = (v) => (typeof v === 'string' ? v : canon(v));
+/**
+ * `show` for values reported side by side (a default changed, enum values removed and added), except
+ * that values shown alike but different (the number 1 and the string '1') are shown as JSON.
+ */
+function distinctShow(...groups) {
+    const seen = new Map();
+    const clash = new Set();
+    for (const g of groups) {
+        for (const [v] of g) {
+            const s = show(v);
+            const c = canon(v);
+            const known = seen.get(s);
+            if (known === undefined)
+                seen.set(s, c);
+            else if (known !== c)
+                clash.add(s);
+        }
+    }
+    return (v) => (clash.has(show(v)) ? canon(v) : show(v));
+}
 function schema_types_at(side, keyword) {
-    return loc_own(side.v, keyword) !== undefined ? loc_child(side, keyword) : side;
+    return loc_own(side.v, keyword) !== undefined ? child(side, keyword) : side;
 }
 // ---------- type and format ----------
 /** The declared types (3.0 string or 3.1 list), `null` left out. */
@@ -36581,23 +38960,48 @@ function listOfTypes(p, side) {
     const single = typesOf(side.v);
     const t = loc_own(side.v, 'type');
     if (single.length === 1 && !Array.isArray(t))
-        return { types: single, list: false };
+        return { types: single, list: false, nullMember: false, pure: true };
     for (const k of ['oneOf', 'anyOf']) {
         const members = loc_own(side.v, k);
         if (!Array.isArray(members) || members.length === 0)
             continue;
         const types = [];
+        let nullMember = false;
+        let pure = true;
         for (let i = 0; i < members.length; i++) {
-            const m = p.deref(loc_child(loc_child(side, k), i)).v;
+            const m = p.deref(child(child(side, k), i)).v;
             const mt = loc_own(m, 'type');
             const plain = (typeof mt === 'string' || (Array.isArray(mt) && mt.length === 1)) && !['properties', 'oneOf', 'anyOf', 'allOf'].some((c) => loc_own(m, c) !== undefined);
             if (!plain)
                 return undefined;
-            types.push(typeof mt === 'string' ? mt : String(mt[0]));
+            const name = typeof mt === 'string' ? mt : String(mt[0]);
+            if (name === 'null')
+                nullMember = true;
+            else
+                types.push(name);
+            if (pure && Object.keys(m).some((key) => key !== 'type' && !ANNOTATION_KEYWORDS.has(key) && !key.startsWith('x-')))
+                pure = false;
         }
-        return { types: [...new Set(types)].sort(), list: true };
+        return types.length ? { types: [...new Set(types)].sort(), list: true, nullMember, pure, keyword: k } : undefined;
     }
-    return undefined;
+    // A 3.1 type list (`null` in it is nullability).
+    return single.length > 0 ? { types: single, list: false, nullMember: false, pure: true } : undefined;
+}
+/** The JSON type of a value (`integer` for a whole number). */
+function jsonType(v) {
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return 'array';
+    if (typeof v === 'number')
+        return Number.isInteger(v) ? 'integer' : 'number';
+    return typeof v;
+}
+/** The schema's enum or const values (null aside: nullability) all have one of `types`. */
+function valuesFit(s, types) {
+    const values = Array.isArray(loc_own(s, 'enum')) ? loc_own(s, 'enum') : hasKey(s, 'const') ? [loc_own(s, 'const')] : [];
+    const typed = values.filter((v) => v !== null);
+    return typed.length > 0 && types.length > 0 && typed.every((v) => types.some((t) => isSubtype(jsonType(v), t)));
 }
 /** A schema carrying its type in subschemas (wrapped in oneOf/anyOf/allOf): its own lack of `type` says nothing. */
 const composed = (s) => ['oneOf', 'anyOf', 'allOf'].some((k) => Array.isArray(loc_own(s, k)) && loc_own(s, k).length > 0);
@@ -36612,7 +39016,7 @@ function formExplode(place) {
 /** Validation keywords apart from type/nullability, for "does the item schema accept what the scalar did". */
 const NOT_CONSTRAINTS = new Set(['type', 'nullable', 'title', 'description', 'default', 'example', 'examples', 'externalDocs', '$comment', 'deprecated', 'readOnly', 'writeOnly', 'xml']);
 function constraintsOf(s) {
-    if (!loc_isObj(s))
+    if (!isObj(s))
         return canon(s);
     return canon(Object.fromEntries(Object.entries(s).filter(([k]) => !NOT_CONSTRAINTS.has(k) && !k.startsWith('x-'))));
 }
@@ -36620,9 +39024,9 @@ function constraintsOf(s) {
 function scalarToExplodedArray(p, from, to) {
     if (from.length === 0 || from.includes('array') || !sameTypes(to, ['array']) || !formExplode(p.place))
         return false;
-    if (!loc_isObj(loc_own(p.rev.v, 'items')))
+    if (!isObj(loc_own(p.rev.v, 'items')))
         return false;
-    const item = p.deref(loc_child(p.rev, 'items')).v;
+    const item = p.deref(child(p.rev, 'items')).v;
     if (typeRejects(from, typesOf(item), true))
         return false;
     return constraintsOf(item) === constraintsOf(p.base.v);
@@ -36632,19 +39036,19 @@ function typeLabel(types, format) {
     return format ? `${t}/${format}` : t;
 }
 /**
- * Whether both sides are a type or a list of types, at least one is a list, and the set of types
- * changed (e.g. `type: string` → `oneOf: [{type: string}, {type: integer}]`): reported as
- * `…-list-of-types-widened/narrowed` here, so composition leaves those oneOf/anyOf changes alone.
+ * Whether both sides are a type or a list of types, at least one is a list, and the type rules say
+ * all there is to say about the oneOf/anyOf members: the set of types changed (e.g. `type: string` →
+ * `oneOf: [{type: string}, {type: integer}]`: `…-list-of-types-widened/narrowed`), or the members
+ * say nothing but their type (the same types respelled, a `null` member added: the nullability
+ * rules). Composition leaves those oneOf/anyOf changes alone.
  */
-function listOfTypesChanged(p) {
+function listOfTypesJudged(p) {
     const b = listOfTypes(p, p.base);
     const r = listOfTypes(p, p.rev);
-    return !!b && !!r && (b.list || r.list) && !sameTypes(b.types, r.types);
+    return !!b && !!r && (b.list || r.list) && (!sameTypes(b.types, r.types) || (b.pure && r.pure));
 }
-function checkType(p, e) {
+function checkType(p, e, bl, rl) {
     // The list-of-types pattern is reported as such, and replaces a type change.
-    const bl = listOfTypes(p, p.base);
-    const rl = listOfTypes(p, p.rev);
     if (bl && rl && (bl.list || rl.list)) {
         if (sameTypes(bl.types, rl.types))
             return;
@@ -36668,6 +39072,15 @@ function checkType(p, e) {
         return;
     // A schema wrapped in (or unwrapped from) oneOf/anyOf/allOf is the composition rules' business.
     if (typeChanged && ((rt.length === 0 && composed(p.rev.v)) || (bt.length === 0 && composed(p.base.v)))) {
+        if (!formatChanged)
+            return;
+        typeChanged = false;
+    }
+    // A type written beside (or dropped from) an enum or const whose values all have that type admits
+    // the same values; so does a type changed under enums (or consts) whose values fit both types.
+    const fitsRev = valuesFit(p.base.v, rt);
+    const fitsBase = valuesFit(p.rev.v, bt);
+    if (typeChanged && ((bt.length === 0 && fitsRev) || (rt.length === 0 && fitsBase) || (fitsRev && fitsBase && valuesFit(p.base.v, bt) && valuesFit(p.rev.v, rt)))) {
         if (!formatChanged)
             return;
         typeChanged = false;
@@ -36719,35 +39132,39 @@ function nullable(s) {
     const t = loc_own(s, 'type');
     return t === 'null' || (Array.isArray(t) && t.includes('null'));
 }
-function checkNullable(p, e, wrap) {
-    const from = wrap?.side === 'base' ? wrap.nullable : nullable(p.base.v);
-    const to = wrap?.side === 'rev' ? wrap.nullable : nullable(p.rev.v);
+function checkNullable(p, e, wrap, bl, rl) {
+    const from = wrap ? wrap.baseNull !== undefined : nullable(p.base.v) || !!bl?.nullMember;
+    const to = wrap ? wrap.revNull !== undefined : nullable(p.rev.v) || !!rl?.nullMember;
     if (from === to)
         return;
     const side = to ? p.rev : p.base;
-    const wrapper = wrap && (wrap.side === 'rev') === to ? wrap.keyword : 'type';
-    const where = loc_own(side.v, 'nullable') !== undefined ? loc_child(side, 'nullable') : schema_types_at(side, wrapper);
+    // Where null is admitted (or was, in the base): a wrapper's or the list's null member, the schema's `nullable` or type.
+    const list = to ? rl : bl;
+    const where = (to ? wrap?.revNull : wrap?.baseNull) ??
+        (loc_own(side.v, 'nullable') !== undefined ? child(side, 'nullable') : list?.nullMember && list.keyword ? child(side, list.keyword) : schema_types_at(side, 'type'));
     emitRule(p, e, [to ? 'became-nullable' : 'became-not-nullable'], to ? 'became nullable' : 'became not nullable', where, { from, to });
 }
 // ---------- const and default ----------
-function checkValue(p, e, keyword, rule) {
-    const has = (s) => loc_isObj(s) && Object.prototype.hasOwnProperty.call(s, keyword);
-    const hb = has(p.base.v);
-    const hr = has(p.rev.v);
+/** `base` and `rev` hold the keyword (the pair's own sides unless a wrap says where its default is). */
+function checkValue(p, e, keyword, rule, base = p.base, rev = p.rev) {
+    const has = (s) => isObj(s) && Object.prototype.hasOwnProperty.call(s, keyword);
+    const hb = has(base.v);
+    const hr = has(rev.v);
     if (!hb && !hr)
         return;
-    const from = loc_own(p.base.v, keyword);
-    const to = loc_own(p.rev.v, keyword);
+    const from = loc_own(base.v, keyword);
+    const to = loc_own(rev.v, keyword);
     const data = { from, to };
     if (hb && hr) {
         if (canon(from) === canon(to))
             return;
-        emitRule(p, e, [`${rule}-changed`], `${keyword} changed from '${show(from)}' to '${show(to)}'`, loc_child(p.rev, keyword), data);
+        const shown = distinctShow([[from, 0], [to, 0]]);
+        emitRule(p, e, [`${rule}-changed`], `${keyword} changed from '${shown(from)}' to '${shown(to)}'`, child(rev, keyword), data);
     }
     else if (hr)
-        emitRule(p, e, [`${rule}-added`], `${keyword} '${show(to)}' added`, loc_child(p.rev, keyword), data);
+        emitRule(p, e, [`${rule}-added`], `${keyword} '${show(to)}' added`, child(rev, keyword), data);
     else
-        emitRule(p, e, [`${rule}-removed`], `${keyword} '${show(from)}' removed`, loc_child(p.base, keyword), data);
+        emitRule(p, e, [`${rule}-removed`], `${keyword} '${show(from)}' removed`, child(base, keyword), data);
 }
 // ---------- enum ----------
 function listOf(s, keyword) {
@@ -36759,26 +39176,43 @@ function missing(a, b) {
     const keys = new Set(b.map(canon));
     return a.map((v, i) => [v, i]).filter(([v]) => !keys.has(canon(v)));
 }
+/** `const` on one side only, an enum on the other: the const is compared as the one-value enum it is. */
+function constAgainstEnum(side, other) {
+    return hasKey(side, 'const') && !hasKey(other, 'const') && listOf(other, 'enum') !== undefined;
+}
+const hasKey = (s, k) => isObj(s) && Object.prototype.hasOwnProperty.call(s, k);
 function checkEnum(p, e) {
-    const from = listOf(p.base.v, 'enum');
-    const to = listOf(p.rev.v, 'enum');
+    const bConst = constAgainstEnum(p.base.v, p.rev.v);
+    const rConst = constAgainstEnum(p.rev.v, p.base.v);
+    const from = bConst ? [loc_own(p.base.v, 'const')] : listOf(p.base.v, 'enum');
+    const to = rConst ? [loc_own(p.rev.v, 'const')] : listOf(p.rev.v, 'enum');
     if (!from && to) {
-        emitRule(p, e, ['became-enum'], `became an enum (${to.map(show).join(', ')})`, loc_child(p.rev, 'enum'), { to });
+        emitRule(p, e, ['became-enum'], `became an enum (${to.map(show).join(', ')})`, child(p.rev, 'enum'), { to });
+        return;
+    }
+    // A response enum dropped (ours): clients that know only its values may now receive others.
+    if (from && !to && p.place.side === 'response' && !hasKey(p.rev.v, 'const') && loc_own(p.rev.v, 'writeOnly') !== true) {
+        emitRule(p, e, ['enum-removed'], `enum (${from.map(show).join(', ')}) removed: other values may be sent`, child(p.base, 'enum'), { from });
         return;
     }
     if (!from || !to)
         return;
+    // Where a value is written: its entry in the enum, or the const.
+    const entry = (side, isConst, i) => (isConst ? child(side, 'const') : child(child(side, 'enum'), i));
     // `null` joining or leaving the enum with `nullable` itself is the nullability change, reported once as such.
     const nullMoved = nullable(p.base.v) !== nullable(p.rev.v);
-    for (const [v, i] of missing(from, to)) {
+    const removed = missing(from, to);
+    const added = missing(to, from);
+    const shown = distinctShow(removed, added);
+    for (const [v, i] of removed) {
         if (v === null && nullMoved)
             continue;
-        emitRule(p, e, ['enum-value-removed'], `enum value '${show(v)}' removed`, loc_child(loc_child(p.base, 'enum'), i), { value: v });
+        emitRule(p, e, ['enum-value-removed'], `enum value '${shown(v)}' removed`, entry(p.base, bConst, i), { value: v });
     }
-    for (const [v, i] of missing(to, from)) {
+    for (const [v, i] of added) {
         if (v === null && nullMoved)
             continue;
-        emitRule(p, e, ['enum-value-added'], `enum value '${show(v)}' added`, loc_child(loc_child(p.rev, 'enum'), i), { value: v });
+        emitRule(p, e, ['enum-value-added'], `enum value '${shown(v)}' added`, entry(p.rev, rConst, i), { value: v });
     }
 }
 function checkExtensibleEnum(p, e) {
@@ -36787,20 +39221,27 @@ function checkExtensibleEnum(p, e) {
     if (!from || !to)
         return;
     for (const [v, i] of missing(from, to)) {
-        emitRule(p, e, ['x-extensible-enum-value-removed'], `x-extensible-enum value '${show(v)}' removed`, loc_child(loc_child(p.base, 'x-extensible-enum'), i), { value: v });
+        emitRule(p, e, ['x-extensible-enum-value-removed'], `x-extensible-enum value '${show(v)}' removed`, child(child(p.base, 'x-extensible-enum'), i), { value: v });
     }
 }
 const typesFamily = {
     name: 'schema-types',
     schema(p, e) {
-        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
+        if (!isObj(p.base.v) || !isObj(p.rev.v))
             return;
         const wrap = wrapOf(p);
-        if (wrap)
-            return checkNullable(p, e, wrap);
-        checkType(p, e);
-        checkNullable(p, e);
-        checkValue(p, e, 'const', 'const');
+        if (wrap) {
+            checkNullable(p, e, wrap);
+            checkValue(p, e, 'default', 'default-value', wrap.baseDefault, wrap.revDefault);
+            return;
+        }
+        const bl = listOfTypes(p, p.base);
+        const rl = listOfTypes(p, p.rev);
+        checkType(p, e, bl, rl);
+        checkNullable(p, e, undefined, bl, rl);
+        // A const against an enum on the other side is compared as a one-value enum (checkEnum).
+        if (!constAgainstEnum(p.base.v, p.rev.v) && !constAgainstEnum(p.rev.v, p.base.v))
+            checkValue(p, e, 'const', 'const');
         checkValue(p, e, 'default', 'default-value');
         checkEnum(p, e);
         checkExtensibleEnum(p, e);
@@ -36828,7 +39269,7 @@ const typesFamily = {
 const compositionFamily = {
     name: 'composition',
     schema(p, e) {
-        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
+        if (!isObj(p.base.v) || !isObj(p.rev.v))
             return;
         // A body wrapped in a oneOf is reported once as such, instead of as oneOf members added; there
         // is no such rule below the body, where the new members are reported.
@@ -36837,16 +39278,16 @@ const compositionFamily = {
         const wrapped = top && !wrap ? wrappedInOneOf(p) : 0;
         if (wrapped)
             e.emit(`${p.prefix}-wrapped-in-one-of`, `was wrapped in a oneOf of ${wrapped} alternatives`, p.rev, { alternatives: wrapped });
-        const listOfTypes = listOfTypesChanged(p);
+        const listOfTypes = listOfTypesJudged(p);
         const harmless = !listOfTypes && harmlessOneOfAnyOfSwap(p);
         for (const k of composition_KEYWORDS) {
             if (harmless && k.keyword !== 'allOf')
                 continue;
             if (k.keyword === 'oneOf' && wrapped)
                 continue;
-            if (k.keyword === wrap?.keyword)
+            if (wrap && (k.keyword === wrap.baseKeyword || k.keyword === wrap.revKeyword))
                 continue;
-            // oneOf/anyOf lists of plain types are a type change, reported as `…-list-of-types-…`.
+            // oneOf/anyOf lists of plain types are judged by the type rules (`…-list-of-types-…`, nullability).
             if (k.keyword !== 'allOf' && listOfTypes)
                 continue;
             members(p, e, k);
@@ -36867,8 +39308,8 @@ function members(p, e, k) {
     ]) {
         if (indexes.length === 0)
             continue;
-        const list = loc_child(side, k.keyword);
-        const locs = indexes.map((i) => loc_child(list, i));
+        const list = child(side, k.keyword);
+        const locs = indexes.map((i) => child(list, i));
         const annot = k.annotationOnly ? locs.filter((l) => isAnnotationOnly(p.deref(l))) : [];
         const real = locs.filter((l) => !annot.includes(l));
         for (const [group, suffix] of [
@@ -36911,8 +39352,8 @@ function harmlessOneOfAnyOfSwap(p) {
         return false;
     const used = new Set();
     for (let i = 0; i < b.length; i++) {
-        const bi = loc_child(loc_child(p.base, from), i);
-        const j = r.findIndex((_, jj) => !used.has(jj) && sameSchema(bi, loc_child(loc_child(p.rev, to), jj), p.deref, p.deref, true));
+        const bi = child(child(p.base, from), i);
+        const j = r.findIndex((_, jj) => !used.has(jj) && sameSchema(bi, child(child(p.rev, to), jj), p.deref, p.deref, true));
         if (j < 0)
             return false;
         used.add(j);
@@ -36920,7 +39361,7 @@ function harmlessOneOfAnyOfSwap(p) {
     return true;
 }
 function isAnnotationOnly(loc) {
-    return loc_isObj(loc.v) && loc_ownKeys(loc.v).every((key) => ANNOTATION_KEYWORDS.has(key));
+    return isObj(loc.v) && ownKeys(loc.v).every((key) => ANNOTATION_KEYWORDS.has(key));
 }
 /** The number of alternatives when the body was wrapped in a oneOf (see movedIntoOneOf); else 0. */
 function wrappedInOneOf(p) {
@@ -36928,39 +39369,39 @@ function wrappedInOneOf(p) {
     return Array.isArray(alts) && movedIntoOneOf(p).size > 0 ? alts.length : 0;
 }
 function discriminator(p, e) {
-    const bl = loc_child(p.base, 'discriminator');
-    const rl = loc_child(p.rev, 'discriminator');
+    const bl = child(p.base, 'discriminator');
+    const rl = child(p.rev, 'discriminator');
     const b = bl.v;
     const r = rl.v;
     const pre = `${p.prefix}-discriminator`;
-    if (!loc_isObj(b) && !loc_isObj(r))
+    if (!isObj(b) && !isObj(r))
         return;
-    if (!loc_isObj(b)) {
+    if (!isObj(b)) {
         e.emit(`${pre}-added`, 'discriminator added', rl);
         return;
     }
-    if (!loc_isObj(r)) {
+    if (!isObj(r)) {
         e.emit(`${pre}-removed`, 'discriminator removed', bl);
         return;
     }
     const bn = loc_own(b, 'propertyName');
     const rn = loc_own(r, 'propertyName');
     if (bn !== rn) {
-        e.emit(`${pre}-property-name-changed`, `discriminator property name changed from '${String(bn)}' to '${String(rn)}'`, loc_child(rl, 'propertyName'), {
+        e.emit(`${pre}-property-name-changed`, `discriminator property name changed from '${String(bn)}' to '${String(rn)}'`, child(rl, 'propertyName'), {
             from: bn,
             to: rn,
         });
     }
     const bm = loc_own(b, 'mapping');
     const rm = loc_own(r, 'mapping');
-    const bk = loc_ownKeys(bm);
-    const rk = loc_ownKeys(rm);
+    const bk = ownKeys(bm);
+    const rk = ownKeys(rm);
     const added = rk.filter((k) => !bk.includes(k));
     const deleted = bk.filter((k) => !rk.includes(k));
     if (added.length)
-        e.emit(`${pre}-mapping-added`, `discriminator mapping gained ${list(added)}`, loc_child(loc_child(rl, 'mapping'), added[0]), { added });
+        e.emit(`${pre}-mapping-added`, `discriminator mapping gained ${list(added)}`, child(child(rl, 'mapping'), added[0]), { added });
     if (deleted.length)
-        e.emit(`${pre}-mapping-deleted`, `discriminator mapping lost ${list(deleted)}`, loc_child(loc_child(bl, 'mapping'), deleted[0]), { deleted });
+        e.emit(`${pre}-mapping-deleted`, `discriminator mapping lost ${list(deleted)}`, child(child(bl, 'mapping'), deleted[0]), { deleted });
     for (const k of rk) {
         if (!bk.includes(k))
             continue;
@@ -36968,7 +39409,7 @@ function discriminator(p, e) {
         const to = loc_own(rm, k);
         if (from === to)
             continue;
-        e.emit(`${pre}-mapping-changed`, `discriminator mapping '${k}' changed from '${String(from)}' to '${String(to)}'`, loc_child(loc_child(rl, 'mapping'), k), {
+        e.emit(`${pre}-mapping-changed`, `discriminator mapping '${k}' changed from '${String(from)}' to '${String(to)}'`, child(child(rl, 'mapping'), k), {
             key: k,
             from,
             to,
@@ -36980,6 +39421,7 @@ function list(names) {
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/parameters.ts
+
 
 /**
  * Operation parameters: added, removed, required flag or serialisation changed. Changes inside parameter schemas
@@ -37018,7 +39460,7 @@ function added(p, rev, s) {
 }
 function removed(p, base, s) {
     // A parameter that was deprecated before removal is judged by the lifecycle rules (sunset dates).
-    if (loc_own(base.v, 'deprecated') === true)
+    if (markedDeprecated(s.base, base.v))
         return;
     s.emit('request-parameter-removed', `${p.in} parameter '${p.name}' removed`, base, { in: p.in, name: p.name });
 }
@@ -37029,7 +39471,7 @@ function requiredChanged(p, base, rev, s) {
     const now = isRequired(rev);
     if (was === now)
         return;
-    const at = loc_own(rev.v, 'required') !== undefined ? loc_child(rev, 'required') : rev;
+    const at = loc_own(rev.v, 'required') !== undefined ? child(rev, 'required') : rev;
     const data = { in: p.in, name: p.name, from: was, to: now };
     if (now)
         s.emit('request-parameter-became-required', `${p.in} parameter '${p.name}' became required`, at, data);
@@ -37047,7 +39489,7 @@ function serialization(param, inn) {
 function structured(param, spec) {
     if (loc_own(param.v, 'schema') === undefined)
         return false;
-    const schema = spec.deref(loc_child(param, 'schema')).v;
+    const schema = spec.deref(child(param, 'schema')).v;
     const type = loc_own(schema, 'type');
     const types = Array.isArray(type) ? type : [type];
     return types.includes('array') || types.includes('object') || (type === undefined && (loc_own(schema, 'items') !== undefined || loc_own(schema, 'properties') !== undefined));
@@ -37069,7 +39511,7 @@ function serializationChanged(p, base, rev, s) {
         return;
     const show = (x) => (shaped ? `style=${x.style}, explode=${x.explode}` : `style=${x.style}`);
     const key = loc_own(rev.v, 'style') !== undefined ? 'style' : loc_own(rev.v, 'explode') !== undefined ? 'explode' : undefined;
-    s.emit('request-parameter-serialization-changed', `${p.in} parameter '${p.name}' serialisation changed from ${show(b)} to ${show(r)}`, key ? loc_child(rev, key) : rev, { in: p.in, name: p.name, from: b, to: r });
+    s.emit('request-parameter-serialization-changed', `${p.in} parameter '${p.name}' serialisation changed from ${show(b)} to ${show(r)}`, key ? child(rev, key) : rev, { in: p.in, name: p.name, from: b, to: r });
 }
 /** True when the revision declares the parameter on the path item and the operation does not override it. */
 function fromPathItem(op, inn, name, spec) {
@@ -37078,12 +39520,12 @@ function fromPathItem(op, inn, name, spec) {
     return declares(op.revPathItem, inn, name, spec) && !declares(op.rev, inn, name, spec);
 }
 function declares(holder, inn, name, spec) {
-    const list = loc_child(holder, 'parameters');
+    const list = child(holder, 'parameters');
     if (!Array.isArray(list.v))
         return false;
     const norm = (n) => (inn === 'header' ? n.toLowerCase() : n);
     for (let i = 0; i < list.v.length; i++) {
-        const param = spec.deref(loc_child(list, i));
+        const param = spec.deref(child(list, i));
         const pn = loc_own(param.v, 'name');
         if (loc_own(param.v, 'in') === inn && typeof pn === 'string' && norm(pn) === norm(name))
             return true;
@@ -37094,8 +39536,9 @@ function declares(holder, inn, name, spec) {
 ;// CONCATENATED MODULE: ./src/breaking/rules/paths.ts
 
 
+
 /**
- * Endpoints and webhooks added or removed (removal judged against deprecation and `x-sunset`),
+ * Endpoints, webhooks and callbacks added or removed (removal judged against deprecation and `x-sunset`),
  * operationId and tag changes, and named schemas dropped from components.
  */
 function paths_operationHook(p, s) {
@@ -37115,6 +39558,52 @@ function paths_operationHook(p, s) {
         return;
     operationId(p.base, p.rev, s);
     tags(p.base, p.rev, s);
+    callbacks(p.base, p.rev, s);
+}
+/** The operations of an operation's callbacks, keyed `name → expression → method` (each dereferenced). */
+function callbackOperations(op, spec) {
+    const out = new Map();
+    const list = child(op, 'callbacks');
+    for (const name of ownKeys(list.v)) {
+        const cb = spec.deref(child(list, name));
+        const ops = new Map();
+        for (const expression of ownKeys(cb.v)) {
+            const item = spec.deref(child(cb, expression));
+            for (const method of HTTP_METHODS) {
+                if (isObj(loc_own(item.v, method)))
+                    ops.set(`${method.toUpperCase()} ${expression}`, child(item, method));
+            }
+        }
+        out.set(name, { loc: child(list, name), ops });
+    }
+    return out;
+}
+/**
+ * Callbacks added or removed: a subscriber that registered for a callback the revision drops is no
+ * longer called. A callback that keeps its name is compared by its operations (method and URL expression).
+ */
+function callbacks(base, rev, s) {
+    const b = callbackOperations(base, s.base);
+    const r = callbackOperations(rev, s.rev);
+    for (const [name, cb] of b) {
+        const kept = r.get(name);
+        if (!kept) {
+            s.emit('callback-removed', `callback '${name}' removed`, cb.loc, { callback: name });
+            continue;
+        }
+        for (const [key, at] of cb.ops) {
+            if (!kept.ops.has(key))
+                s.emit('callback-removed', `operation ${key} of callback '${name}' removed`, at, { callback: name, operation: key });
+        }
+        for (const [key, at] of kept.ops) {
+            if (!cb.ops.has(key))
+                s.emit('callback-added', `operation ${key} added to callback '${name}'`, at, { callback: name, operation: key });
+        }
+    }
+    for (const [name, cb] of r) {
+        if (!b.has(name))
+            s.emit('callback-added', `callback '${name}' added`, cb.loc, { callback: name });
+    }
 }
 function operationId(base, rev, s) {
     const b = loc_own(base.v, 'operationId');
@@ -37124,13 +39613,13 @@ function operationId(base, rev, s) {
     if (bs === rs)
         return;
     if (bs === '') {
-        s.emit('api-operation-id-added', `operationId '${rs}' added`, loc_child(rev, 'operationId'), { to: rs });
+        s.emit('api-operation-id-added', `operationId '${rs}' added`, child(rev, 'operationId'), { to: rs });
     }
     else if (rs === '') {
-        s.emit('api-operation-id-removed', `operationId '${bs}' removed`, loc_child(base, 'operationId'), { from: bs });
+        s.emit('api-operation-id-removed', `operationId '${bs}' removed`, child(base, 'operationId'), { from: bs });
     }
     else {
-        s.emit('api-operation-id-removed', `operationId changed from '${bs}' to '${rs}'`, loc_child(rev, 'operationId'), { from: bs, to: rs });
+        s.emit('api-operation-id-removed', `operationId changed from '${bs}' to '${rs}'`, child(rev, 'operationId'), { from: bs, to: rs });
     }
 }
 function tagList(loc) {
@@ -37150,9 +39639,9 @@ function tags(base, rev, s) {
     }
 }
 function tagLoc(op, tag) {
-    const list = loc_child(op, 'tags');
+    const list = child(op, 'tags');
     const i = list.v.indexOf(tag);
-    return loc_child(list, i);
+    return child(list, i);
 }
 function rootOf(spec) {
     return { v: spec.root.value, doc: spec.root, path: [] };
@@ -37161,22 +39650,22 @@ function specHook(s) {
     const base = rootOf(s.base);
     const rev = rootOf(s.rev);
     // Webhooks (OpenAPI 3.1), by name.
-    const bw = loc_child(base, 'webhooks');
-    const rw = loc_child(rev, 'webhooks');
-    for (const name of loc_ownKeys(rw.v)) {
-        if (!loc_isObj(bw.v) || loc_own(bw.v, name) === undefined)
-            s.emit('webhook-added', `webhook '${name}' added`, loc_child(rw, name), { webhook: name });
+    const bw = child(base, 'webhooks');
+    const rw = child(rev, 'webhooks');
+    for (const name of ownKeys(rw.v)) {
+        if (!isObj(bw.v) || loc_own(bw.v, name) === undefined)
+            s.emit('webhook-added', `webhook '${name}' added`, child(rw, name), { webhook: name });
     }
-    for (const name of loc_ownKeys(bw.v)) {
-        if (!loc_isObj(rw.v) || loc_own(rw.v, name) === undefined)
-            s.emit('webhook-removed', `webhook '${name}' removed`, loc_child(bw, name), { webhook: name });
+    for (const name of ownKeys(bw.v)) {
+        if (!isObj(rw.v) || loc_own(rw.v, name) === undefined)
+            s.emit('webhook-removed', `webhook '${name}' removed`, child(bw, name), { webhook: name });
     }
     // Named schemas dropped from components.
-    const bs = loc_child(loc_child(base, 'components'), 'schemas');
-    const rs = loc_child(loc_child(rev, 'components'), 'schemas');
-    for (const name of loc_ownKeys(bs.v)) {
+    const bs = child(child(base, 'components'), 'schemas');
+    const rs = child(child(rev, 'components'), 'schemas');
+    for (const name of ownKeys(bs.v)) {
         if (loc_own(rs.v, name) === undefined)
-            s.emit('api-schema-removed', `schema '${name}' removed from components`, loc_child(bs, name), { schema: name });
+            s.emit('api-schema-removed', `schema '${name}' removed from components`, child(bs, name), { schema: name });
     }
 }
 const pathsFamily = {
@@ -37189,10 +39678,12 @@ const pathsFamily = {
 ;// CONCATENATED MODULE: ./src/breaking/rules/request-body.ts
 
 
+
+
 /**
  * The request body as a whole: added, removed, `required` flipped; its media types added or
- * removed; a media type's schema appearing or disappearing. Changes inside the body schema belong
- * to the schema families.
+ * removed; a media type's schema appearing or disappearing; a form or multipart `encoding` changed.
+ * Changes inside the body schema belong to the schema families.
  */
 const requestBodyFamily = {
     name: 'request-body',
@@ -37215,7 +39706,7 @@ const requestBodyFamily = {
         const now = loc_own(p.rev.v, 'required') === true;
         if (was === now)
             return;
-        const at = loc_own(p.rev.v, 'required') !== undefined ? loc_child(p.rev, 'required') : p.rev;
+        const at = loc_own(p.rev.v, 'required') !== undefined ? child(p.rev, 'required') : p.rev;
         if (now)
             s.emit('request-body-became-required', 'request body became required', at, { from: was, to: now });
         else
@@ -37230,8 +39721,78 @@ const requestBodyFamily = {
             where: 'request body',
             schemaPrefix: 'request-body-media-type',
         });
+        if (p.base && p.rev)
+            encodingChanged(p, p.base, p.rev, s);
     },
 };
+/** A property's schema (dereferenced) in a body schema, if the schema lists it. */
+function propertySchema(body, name, spec) {
+    if (loc_own(body.v, 'schema') === undefined)
+        return undefined;
+    const props = child(spec.deref(child(body, 'schema')), 'properties');
+    return loc_own(props.v, name) !== undefined ? spec.deref(child(props, name)) : undefined;
+}
+function structuredValue(schema) {
+    const type = loc_own(schema.v, 'type');
+    const types = Array.isArray(type) ? type : [type];
+    return types.includes('array') || types.includes('object') || (type === undefined && (loc_own(schema.v, 'items') !== undefined || loc_own(schema.v, 'properties') !== undefined));
+}
+/** The media types a part's `contentType` lists (`image/png, image/jpeg`); undefined when it is not written. */
+function partTypes(enc) {
+    const v = loc_own(enc?.v, 'contentType');
+    if (typeof v !== 'string')
+        return undefined;
+    return v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
+/**
+ * A form or multipart request body's `encoding` changed for a property it still has: a part's
+ * `contentType` (written in both versions) no longer takes a type it took (`image/png, image/jpeg` →
+ * `image/png`), or a form field holding an array or object is serialised with another style/explode.
+ */
+function encodingChanged(p, base, rev, s) {
+    const bare = p.mediaType.split(';')[0].trim().toLowerCase();
+    const form = bare === 'application/x-www-form-urlencoded';
+    if (!form && !bare.startsWith('multipart/'))
+        return; // encoding applies to these only
+    const be = child(base, 'encoding');
+    const re = child(rev, 'encoding');
+    if (be.v === undefined && re.v === undefined)
+        return;
+    const names = new Set([...ownKeys(be.v), ...ownKeys(re.v)]);
+    for (const name of names) {
+        const rProp = propertySchema(rev, name, s.rev);
+        const bProp = propertySchema(base, name, s.base);
+        if (!rProp || !bProp)
+            continue; // a property added or removed is the schema families'
+        const bEnc = loc_own(be.v, name) !== undefined ? s.base.deref(child(be, name)) : undefined;
+        const rEnc = loc_own(re.v, name) !== undefined ? s.rev.deref(child(re, name)) : undefined;
+        const data = { mediaType: p.mediaType, property: name };
+        const bt = partTypes(bEnc);
+        const rt = partTypes(rEnc);
+        if (bt && rt) {
+            const takes = (t) => rt.some((w) => mediaTypeKey(w) === mediaTypeKey(t) || mediaTypeContains(w, t));
+            const lost = bt.filter((t) => !takes(t));
+            if (lost.length > 0) {
+                s.emit('request-body-media-type-encoding-changed', `part '${name}' of the request body (${p.mediaType}) no longer takes ${lost.map((t) => `'${t}'`).join(', ')}: content type '${bt.join(', ')}' → '${rt.join(', ')}'`, child(rEnc, 'contentType'), { ...data, from: bt, to: rt });
+            }
+        }
+        if (!form || !(structuredValue(bProp) || structuredValue(rProp)))
+            continue;
+        const b = formSerialization(bEnc);
+        const r = formSerialization(rEnc);
+        if (b.style === r.style && b.explode === r.explode)
+            continue;
+        const key = loc_own(rEnc?.v, 'style') !== undefined ? 'style' : loc_own(rEnc?.v, 'explode') !== undefined ? 'explode' : undefined;
+        s.emit('request-body-media-type-encoding-changed', `form field '${name}' of the request body serialised differently: style=${b.style}, explode=${b.explode} → style=${r.style}, explode=${r.explode}`, rEnc ? (key ? child(rEnc, key) : rEnc) : rev, { ...data, from: b, to: r });
+    }
+}
+/** A form field's style and explode (OpenAPI's defaults: `form`, exploded). */
+function formSerialization(enc) {
+    const st = loc_own(enc?.v, 'style');
+    const style = typeof st === 'string' ? st : 'form';
+    const ex = loc_own(enc?.v, 'explode');
+    return { style, explode: typeof ex === 'boolean' ? ex : style === 'form' };
+}
 /** A media type added or removed, or its `schema` / `itemSchema` appearing or disappearing. Shared with responses. */
 function mediaTypeChange(p, s, ids) {
     const data = { mediaType: p.mediaType };
@@ -37255,7 +39816,7 @@ function mediaTypeChange(p, s, ids) {
         const id = `${ids.schemaPrefix}-${part}-${r ? 'added' : 'removed'}`;
         if (!isRule(id))
             continue;
-        const at = r ? loc_child(p.rev, key) : loc_child(p.base, key);
+        const at = r ? child(p.rev, key) : child(p.base, key);
         s.emit(id, `${key} ${r ? 'added to' : 'removed from'} media type '${p.mediaType}' of the ${ids.where}`, at, data);
     }
 }
@@ -37283,9 +39844,9 @@ const responsesFamily = {
         const data = { status: p.status };
         // Point at the status key in the operation, not at a shared response it may reference.
         if (p.op.rev && p.rev)
-            s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, loc_child(loc_child(p.op.rev, 'responses'), p.status), data);
+            s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, child(child(p.op.rev, 'responses'), p.status), data);
         else if (p.op.base && p.base && !replacedInClass(p, p.base, s)) {
-            s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, loc_child(loc_child(p.op.base, 'responses'), p.status), data);
+            s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, child(child(p.op.base, 'responses'), p.status), data);
         }
     },
     mediaType(p, s) {
@@ -37322,7 +39883,7 @@ const responsesFamily = {
         if (!p.base || !p.rev)
             return;
         if (loc_own(p.base.v, 'required') === true && loc_own(p.rev.v, 'required') !== true) {
-            const at = loc_own(p.rev.v, 'required') !== undefined ? loc_child(p.rev, 'required') : p.rev;
+            const at = loc_own(p.rev.v, 'required') !== undefined ? child(p.rev, 'required') : p.rev;
             s.emit('response-header-became-optional', `response header '${p.name}' of response ${p.status} became optional`, at, data);
         }
     },
@@ -37353,8 +39914,8 @@ function mediaTypeRenamed(p, from, s) {
 function responseOf(op, status, spec) {
     if (!op)
         return undefined;
-    const list = loc_child(op, 'responses');
-    return loc_own(list.v, status) !== undefined ? spec.deref(loc_child(list, status)) : undefined;
+    const list = child(op, 'responses');
+    return loc_own(list.v, status) !== undefined ? spec.deref(child(list, status)) : undefined;
 }
 /**
  * A status code removed while the revision adds the range that holds it (`200` → `2XX`), or a range
@@ -37362,12 +39923,12 @@ function responseOf(op, status, spec) {
  * same (descriptions aside): clients get the response they handled before, so nothing was removed.
  */
 function replacedInClass(p, base, s) {
-    const revList = p.op.rev ? loc_child(p.op.rev, 'responses') : undefined;
-    const baseList = p.op.base ? loc_child(p.op.base, 'responses') : undefined;
-    if (!revList || !loc_isObj(revList.v))
+    const revList = p.op.rev ? child(p.op.rev, 'responses') : undefined;
+    const baseList = p.op.base ? child(p.op.base, 'responses') : undefined;
+    if (!revList || !isObj(revList.v))
         return false;
     const isRange = /^[1-5]XX$/i.test(p.status);
-    for (const key of loc_ownKeys(revList.v)) {
+    for (const key of ownKeys(revList.v)) {
         if (loc_own(baseList?.v, key) !== undefined || key[0] !== p.status[0])
             continue;
         const related = isRange ? /^[1-5]\d\d$/.test(key) : /^[1-5]XX$/i.test(key);
@@ -37405,7 +39966,7 @@ const ROWS = [
 const keywordsFamily = {
     name: 'schema-keywords',
     schema(p, e) {
-        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v) || wrapOf(p))
+        if (!isObj(p.base.v) || !isObj(p.rev.v) || wrapOf(p))
             return;
         for (const row of ROWS)
             CHECKS[row.kind](p, e, row);
@@ -37418,7 +39979,7 @@ const CHECKS = {
         if (had === has)
             return;
         const change = has ? 'added' : 'removed';
-        const at = has ? loc_child(p.rev, row.keyword) : loc_child(p.base, row.keyword);
+        const at = has ? child(p.rev, row.keyword) : child(p.base, row.keyword);
         emit(p, e, row, change, `${row.what} ${change}`, at, {});
     },
     bound(p, e, row) {
@@ -37427,7 +39988,7 @@ const CHECKS = {
         if (typeof from !== 'number' || typeof to !== 'number' || from === to)
             return;
         const change = to > from ? 'increased' : 'decreased';
-        emit(p, e, row, change, `${row.what} ${change} from ${from} to ${to}`, loc_child(p.rev, row.keyword), { from, to });
+        emit(p, e, row, change, `${row.what} ${change} from ${from} to ${to}`, child(p.rev, row.keyword), { from, to });
     },
     tuple(p, e, row) {
         const from = listLength(loc_own(p.base.v, row.keyword));
@@ -37436,23 +39997,23 @@ const CHECKS = {
             return;
         const change = to > from ? 'added' : 'removed';
         const n = Math.abs(to - from);
-        const at = to > from ? loc_child(p.rev, row.keyword) : loc_child(p.base, row.keyword);
+        const at = to > from ? child(p.rev, row.keyword) : child(p.base, row.keyword);
         emit(p, e, row, change, `${n} ${row.what} ${n === 1 ? 'entry' : 'entries'} ${change} (${from} → ${to})`, at, { from, to });
     },
     map(p, e, row) {
         const bm = loc_own(p.base.v, row.keyword);
         const rm = loc_own(p.rev.v, row.keyword);
-        const bl = loc_child(p.base, row.keyword);
-        const rl = loc_child(p.rev, row.keyword);
-        for (const key of loc_ownKeys(rm)) {
+        const bl = child(p.base, row.keyword);
+        const rl = child(p.rev, row.keyword);
+        for (const key of ownKeys(rm)) {
             if (!hasOwn(bm, key))
-                emit(p, e, row, 'added', `${row.what} '${key}' added`, loc_child(rl, key), { key, value: schema_keywords_listOf(loc_own(rm, key)) });
+                emit(p, e, row, 'added', `${row.what} '${key}' added`, child(rl, key), { key, value: schema_keywords_listOf(loc_own(rm, key)) });
         }
-        for (const key of loc_ownKeys(bm)) {
+        for (const key of ownKeys(bm)) {
             if (!hasOwn(rm, key))
-                emit(p, e, row, 'removed', `${row.what} '${key}' removed`, loc_child(bl, key), { key, value: schema_keywords_listOf(loc_own(bm, key)) });
+                emit(p, e, row, 'removed', `${row.what} '${key}' removed`, child(bl, key), { key, value: schema_keywords_listOf(loc_own(bm, key)) });
         }
-        for (const key of loc_ownKeys(rm)) {
+        for (const key of ownKeys(rm)) {
             if (!hasOwn(bm, key))
                 continue;
             const from = loc_own(bm, key);
@@ -37467,7 +40028,7 @@ const CHECKS = {
             const id = ruleId(p, `${row.stem}-changed`);
             if (!id)
                 continue;
-            e.emit(id, `${row.what} '${key}' changed: ${parts.join('; ')}`, loc_child(rl, key), {
+            e.emit(id, `${row.what} '${key}' changed: ${parts.join('; ')}`, child(rl, key), {
                 keyword: row.keyword,
                 key,
                 from: from.map(String),
@@ -37482,7 +40043,7 @@ const CHECKS = {
         if (from === to || (from === undefined && to === undefined))
             return;
         const show = (v) => (v === undefined ? 'none' : `'${String(v)}'`);
-        const at = to !== undefined ? loc_child(p.rev, row.keyword) : loc_child(p.base, row.keyword);
+        const at = to !== undefined ? child(p.rev, row.keyword) : child(p.base, row.keyword);
         const id = ruleId(p, `${row.stem}-changed`);
         if (!id)
             return;
@@ -37509,10 +40070,11 @@ function schema_keywords_listOf(v) {
     return Array.isArray(v) ? v.map(String) : undefined;
 }
 function hasOwn(o, key) {
-    return loc_isObj(o) && Object.prototype.hasOwnProperty.call(o, key);
+    return isObj(o) && Object.prototype.hasOwnProperty.call(o, key);
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/security.ts
+
 
 /**
  * Security: the document-wide requirement list (`api-global-security-*`), each operation's own list
@@ -37528,14 +40090,14 @@ const securityFamily = {
     spec(s) {
         const base = rootLoc(s.base);
         const rev = rootLoc(s.rev);
-        diffRequirements(loc_child(base, 'security'), loc_child(rev, 'security'), s, {
+        diffRequirements(child(base, 'security'), child(rev, 'security'), s, {
             added: 'api-global-security-added',
             removed: 'api-global-security-removed',
             scopeAdded: 'api-global-security-scope-added',
             scopeRemoved: 'api-global-security-scope-removed',
             where: 'the document-wide security',
         });
-        diffSchemes(s.base.deref(loc_child(loc_child(base, 'components'), 'securitySchemes')), s.rev.deref(loc_child(loc_child(rev, 'components'), 'securitySchemes')), s);
+        diffSchemes(s.base.deref(child(child(base, 'components'), 'securitySchemes')), s.rev.deref(child(child(rev, 'components'), 'securitySchemes')), s);
     },
     operation(op, s) {
         if (!op.base || !op.rev)
@@ -37549,7 +40111,7 @@ const securityFamily = {
         // operation, so a requirement moved from the document onto it is no change and dropping a `security: []`
         // override makes the document's requirements new to it. A finding about an inherited requirement points
         // at the operation of that version (its own list there is what was added or dropped).
-        diffRequirements(ownB ? loc_child(op.base, 'security') : loc_child(rootLoc(s.base), 'security'), ownR ? loc_child(op.rev, 'security') : loc_child(rootLoc(s.rev), 'security'), s, {
+        diffRequirements(ownB ? child(op.base, 'security') : child(rootLoc(s.base), 'security'), ownR ? child(op.rev, 'security') : child(rootLoc(s.rev), 'security'), s, {
             added: 'api-security-added',
             removed: 'api-security-removed',
             scopeAdded: 'api-security-scope-added',
@@ -37563,32 +40125,69 @@ const securityFamily = {
 function rootLoc(spec) {
     return { v: spec.root.value, doc: spec.root, path: [] };
 }
-function alternatives(list) {
+function alternatives(list, renames) {
     if (!Array.isArray(list.v))
         return [];
     const out = [];
     for (let i = 0; i < list.v.length; i++) {
-        const loc = loc_child(list, i);
-        if (!loc_isObj(loc.v))
+        const loc = child(list, i);
+        if (!isObj(loc.v))
             continue;
         const schemes = new Map();
-        for (const name of loc_ownKeys(loc.v)) {
+        const written = new Map();
+        for (const name of ownKeys(loc.v)) {
             const scopes = loc_own(loc.v, name);
-            schemes.set(name, Array.isArray(scopes) ? scopes.filter((x) => typeof x === 'string') : []);
+            const key = renames?.get(name) ?? name;
+            schemes.set(key, Array.isArray(scopes) ? scopes.filter((x) => typeof x === 'string') : []);
+            written.set(key, name);
         }
-        out.push({ loc, schemes, names: [...schemes.keys()].sort().join('\u0000') });
+        out.push({ loc, schemes, written, names: [...schemes.keys()].sort().join('\u0000') });
     }
     return out;
 }
 /** `petstore_auth: [read, write] AND api_key`; empty for the anonymous alternative `{}`. */
 function describeAlternative(a) {
     return [...a.schemes.keys()]
-        .sort()
-        .map((name) => {
+        .map((name) => [a.written.get(name) ?? name, name])
+        .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+        .map(([shown, name]) => {
         const scopes = [...a.schemes.get(name)].sort();
-        return scopes.length ? `${name}: [${scopes.join(', ')}]` : name;
+        return scopes.length ? `${shown}: [${scopes.join(', ')}]` : shown;
     })
         .join(' AND ');
+}
+const renamesBySpecs = new WeakMap();
+/**
+ * Schemes renamed with the same definition: base name → revision name, for a base scheme missing from
+ * the revision whose definition (descriptions aside) matches exactly one revision scheme missing from
+ * the base, and the other way round. A requirement naming it is the same requirement: the scheme's
+ * name never goes on the wire (the components' change is still reported, as removed and added).
+ */
+function schemeRenames(s) {
+    let inner = renamesBySpecs.get(s.base);
+    if (!inner)
+        renamesBySpecs.set(s.base, (inner = new WeakMap()));
+    let out = inner.get(s.rev);
+    if (out)
+        return out;
+    out = new Map();
+    inner.set(s.rev, out);
+    const bs = s.base.deref(child(child(rootLoc(s.base), 'components'), 'securitySchemes'));
+    const rs = s.rev.deref(child(child(rootLoc(s.rev), 'components'), 'securitySchemes'));
+    const gone = ownKeys(bs.v).filter((n) => loc_own(rs.v, n) === undefined);
+    const fresh = ownKeys(rs.v).filter((n) => loc_own(bs.v, n) === undefined);
+    if (gone.length === 0 || fresh.length === 0)
+        return out;
+    const same = (b, r) => readsSame(s, s.base.deref(child(bs, b)), s.rev.deref(child(rs, r)), ['description']);
+    for (const b of gone) {
+        const matches = fresh.filter((r) => same(b, r));
+        if (matches.length !== 1)
+            continue;
+        const r = matches[0];
+        if (gone.filter((other) => same(other, r)).length === 1)
+            out.set(b, r);
+    }
+    return out;
 }
 function sameScopes(a, b) {
     for (const [name, scopes] of a.schemes) {
@@ -37603,7 +40202,7 @@ function sameScopes(a, b) {
     return true;
 }
 function diffRequirements(baseList, revList, s, ids) {
-    const base = alternatives(baseList);
+    const base = alternatives(baseList, schemeRenames(s));
     const rev = alternatives(revList);
     const usedB = new Set();
     const usedR = new Set();
@@ -37630,15 +40229,16 @@ function diffRequirements(baseList, revList, s, ids) {
         for (const [name, scopes] of r.schemes) {
             const before = new Set(b.schemes.get(name) ?? []);
             const after = new Set(scopes);
-            const schemeLoc = loc_child(r.loc, name);
+            const schemeLoc = child(r.loc, name);
             scopes.forEach((scope, k) => {
                 if (!before.has(scope)) {
-                    s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}${via(ids.revInherited)}`, ids.revInherited ?? loc_child(schemeLoc, k), { scheme: name, scope });
+                    s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}${via(ids.revInherited)}`, ids.revInherited ?? child(schemeLoc, k), { scheme: name, scope });
                 }
             });
+            const baseName = b.written.get(name) ?? name;
             (b.schemes.get(name) ?? []).forEach((scope, k) => {
                 if (!after.has(scope)) {
-                    s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}${via(ids.baseInherited)}`, ids.baseInherited ?? loc_child(loc_child(b.loc, name), k), { scheme: name, scope });
+                    s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}${via(ids.baseInherited)}`, ids.baseInherited ?? child(child(b.loc, baseName), k), { scheme: name, scope });
                 }
             });
         }
@@ -37664,29 +40264,29 @@ function via(inherited) {
 const FLOWS = ['implicit', 'password', 'clientCredentials', 'authorizationCode'];
 /** Schemes in `components.securitySchemes`: added, removed, type replaced, OAuth flow URLs and scopes changed. */
 function diffSchemes(base, rev, s) {
-    const bNames = loc_ownKeys(base.v);
-    const rNames = loc_ownKeys(rev.v);
+    const bNames = ownKeys(base.v);
+    const rNames = ownKeys(rev.v);
     for (const name of bNames) {
         if (loc_own(rev.v, name) === undefined) {
-            s.emit('api-security-component-removed', `security scheme '${name}' removed from components`, loc_child(base, name), { scheme: name });
+            s.emit('api-security-component-removed', `security scheme '${name}' removed from components`, child(base, name), { scheme: name });
         }
     }
     for (const name of rNames) {
         if (loc_own(base.v, name) === undefined) {
-            s.emit('api-security-component-added', `security scheme '${name}' added to components`, loc_child(rev, name), { scheme: name });
+            s.emit('api-security-component-added', `security scheme '${name}' added to components`, child(rev, name), { scheme: name });
             continue;
         }
-        const b = s.base.deref(loc_child(base, name));
-        const r = s.rev.deref(loc_child(rev, name));
+        const b = s.base.deref(child(base, name));
+        const r = s.rev.deref(child(rev, name));
         const bt = loc_own(b.v, 'type');
         const rt = loc_own(r.v, 'type');
         if (bt !== rt) {
-            const at = rt !== undefined ? loc_child(r, 'type') : r;
+            const at = rt !== undefined ? child(r, 'type') : r;
             s.emit('api-security-component-type-changed', `type of security scheme '${name}' changed from '${String(bt)}' to '${String(rt)}'`, at, { scheme: name, from: bt, to: rt });
         }
         else
             credentialsChanged(name, b, r, s);
-        diffFlows(name, loc_child(b, 'flows'), loc_child(r, 'flows'), s);
+        diffFlows(name, child(b, 'flows'), child(r, 'flows'), s);
     }
 }
 /** Where a scheme of the same type carries the credential: an API key's `in` and `name`, an HTTP scheme's `scheme`. */
@@ -37704,7 +40304,7 @@ function credentialsChanged(name, b, r, s) {
         return;
     const was = changed.map((k) => `${k} '${String(loc_own(b.v, k))}'`).join(', ');
     const now = changed.map((k) => `${k} '${String(loc_own(r.v, k))}'`).join(', ');
-    const at = loc_own(r.v, changed[0]) !== undefined ? loc_child(r, changed[0]) : r;
+    const at = loc_own(r.v, changed[0]) !== undefined ? child(r, changed[0]) : r;
     s.emit('api-security-component-credentials-changed', `security scheme '${name}' now takes its credential differently: ${was} → ${now}`, at, {
         scheme: name,
         from: Object.fromEntries(changed.map((k) => [k, loc_own(b.v, k)])),
@@ -37713,9 +40313,16 @@ function credentialsChanged(name, b, r, s) {
 }
 function diffFlows(scheme, base, rev, s) {
     for (const flow of FLOWS) {
-        const b = loc_child(base, flow);
-        const r = loc_child(rev, flow);
-        if (!loc_isObj(b.v) || !loc_isObj(r.v))
+        const b = child(base, flow);
+        const r = child(rev, flow);
+        // A flow dropped leaves its clients without a way to get a token (only when the scheme stays OAuth).
+        if (isObj(b.v) && !isObj(r.v) && isObj(rev.v)) {
+            s.emit('api-security-component-oauth-flow-removed', `${flow} flow removed from security scheme '${scheme}'`, b, { scheme, flow });
+        }
+        else if (!isObj(b.v) && isObj(r.v) && isObj(base.v)) {
+            s.emit('api-security-component-oauth-flow-added', `${flow} flow added to security scheme '${scheme}'`, r, { scheme, flow });
+        }
+        if (!isObj(b.v) || !isObj(r.v))
             continue;
         const urls = [
             ['authorizationUrl', 'api-security-component-oauth-url-changed'],
@@ -37726,24 +40333,24 @@ function diffFlows(scheme, base, rev, s) {
             const to = loc_own(r.v, key);
             if (from === to)
                 continue;
-            const at = to !== undefined ? loc_child(r, key) : r;
+            const at = to !== undefined ? child(r, key) : r;
             s.emit(id, `${key} of the ${flow} flow of security scheme '${scheme}' changed from '${String(from ?? '')}' to '${String(to ?? '')}'`, at, { scheme, flow, from, to });
         }
-        const bs = loc_child(b, 'scopes');
-        const rs = loc_child(r, 'scopes');
-        for (const scope of loc_ownKeys(bs.v)) {
+        const bs = child(b, 'scopes');
+        const rs = child(r, 'scopes');
+        for (const scope of ownKeys(bs.v)) {
             if (loc_own(rs.v, scope) === undefined) {
-                s.emit('api-security-component-oauth-scope-removed', `scope '${scope}' removed from the ${flow} flow of security scheme '${scheme}'`, loc_child(bs, scope), { scheme, flow, scope });
+                s.emit('api-security-component-oauth-scope-removed', `scope '${scope}' removed from the ${flow} flow of security scheme '${scheme}'`, child(bs, scope), { scheme, flow, scope });
             }
         }
-        for (const scope of loc_ownKeys(rs.v)) {
+        for (const scope of ownKeys(rs.v)) {
             const from = loc_own(bs.v, scope);
             const to = loc_own(rs.v, scope);
             if (from === undefined) {
-                s.emit('api-security-component-oauth-scope-added', `scope '${scope}' added to the ${flow} flow of security scheme '${scheme}'`, loc_child(rs, scope), { scheme, flow, scope });
+                s.emit('api-security-component-oauth-scope-added', `scope '${scope}' added to the ${flow} flow of security scheme '${scheme}'`, child(rs, scope), { scheme, flow, scope });
             }
             else if (from !== to) {
-                s.emit('api-security-component-oauth-scope-changed', `description of scope '${scope}' in the ${flow} flow of security scheme '${scheme}' changed`, loc_child(rs, scope), { scheme, flow, scope, from, to });
+                s.emit('api-security-component-oauth-scope-changed', `description of scope '${scope}' in the ${flow} flow of security scheme '${scheme}' changed`, child(rs, scope), { scheme, flow, scope, from, to });
             }
         }
     }
@@ -37791,14 +40398,16 @@ function checkBreaking(baseSource, revSource, opts = {}) {
     return compareSpecs(base, rev, opts);
 }
 /**
- * Walk both specs and hand every change to `sink`: hook changes deduplicated by operation, rule and
- * node; schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop) and, like
+ * Walk both specs and hand every change to `sink`: hook changes deduplicated by operation, rule, node
+ * and message; schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop) and, like
  * oasdiff, the same change under two media types or status codes is reported for each.
  */
 function diffSpecs(base, rev, opts, sink) {
     const seen = new Set();
     const hook = (id, message, at, operation, data) => {
-        const key = `${operation ?? ''}\u0000${id}\u0000${at ? locId(at) : message}`;
+        // The message too: one node can hold several changes of one rule (a response component under two
+        // status codes, two inherited security requirements), each with its own message.
+        const key = `${operation ?? ''}\u0000${id}\u0000${at ? locId(at) : ''}\u0000${message}`;
         if (seen.has(key))
             return;
         seen.add(key);
@@ -42972,12 +45581,410 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
+var light = __nccwpck_require__(3251);
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// pkg/dist-src/version.js
+var plugin_retry_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/error-request.js
+function isRequestError(error) {
+  return error.request !== void 0;
+}
+async function errorRequest(state, octokit, error, options) {
+  if (!isRequestError(error) || !error?.request.request) {
+    throw error;
+  }
+  if (error.status >= 400 && !state.doNotRetry.includes(error.status)) {
+    const retries = options.request.retries != null ? options.request.retries : state.retries;
+    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
+    throw octokit.retry.retryRequest(error, retries, retryAfter);
+  }
+  throw error;
+}
+
+// pkg/dist-src/wrap-request.js
+
+
+async function wrapRequest(state, octokit, request, options) {
+  const limiter = new light();
+  limiter.on("failed", function(error, info) {
+    const maxRetries = ~~error.request.request?.retries;
+    const after = ~~error.request.request?.retryAfter;
+    options.request.retryCount = info.retryCount + 1;
+    if (maxRetries > info.retryCount) {
+      return after * state.retryAfterBaseValue;
+    }
+  });
+  return limiter.schedule(
+    requestWithGraphqlErrorHandling.bind(null, state, octokit, request),
+    options
+  );
+}
+async function requestWithGraphqlErrorHandling(state, octokit, request, options) {
+  const response = await request(options);
+  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
+    response.data.errors[0].message
+  )) {
+    const error = new RequestError(response.data.errors[0].message, 500, {
+      request: options,
+      response
+    });
+    return errorRequest(state, octokit, error, options);
+  }
+  return response;
+}
+
+// pkg/dist-src/index.js
+function retry(octokit, octokitOptions) {
+  const state = Object.assign(
+    {
+      enabled: true,
+      retryAfterBaseValue: 1e3,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      retries: 3
+    },
+    octokitOptions.retry
+  );
+  const retryPlugin = {
+    retry: {
+      retryRequest: (error, retries, retryAfter) => {
+        error.request.request = Object.assign({}, error.request.request, {
+          retries,
+          retryAfter
+        });
+        return error;
+      }
+    }
+  };
+  if (state.enabled) {
+    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
+    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
+  }
+  return retryPlugin;
+}
+retry.VERSION = plugin_retry_dist_bundle_VERSION;
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+// pkg/dist-src/version.js
+var plugin_throttling_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/wrap-request.js
+var dist_bundle_noop = () => Promise.resolve();
+function dist_bundle_wrapRequest(state, request, options) {
+  return state.retryLimiter.schedule(doRequest, state, request, options);
+}
+async function doRequest(state, request, options) {
+  const { pathname } = new URL(options.url, "http://github.test");
+  const isAuth = isAuthRequest(options.method, pathname);
+  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
+  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
+  const isGraphQL = pathname.startsWith("/graphql");
+  const retryCount = ~~request.retryCount;
+  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
+  if (state.clustering) {
+    jobOptions.expiration = 1e3 * 60;
+  }
+  if (isWrite || isGraphQL) {
+    await state.write.key(state.id).schedule(jobOptions, dist_bundle_noop);
+  }
+  if (isWrite && state.triggersNotification(pathname)) {
+    await state.notifications.key(state.id).schedule(jobOptions, dist_bundle_noop);
+  }
+  if (isSearch) {
+    await state.search.key(state.id).schedule(jobOptions, dist_bundle_noop);
+  }
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request, options);
+  if (isGraphQL) {
+    const res = await req;
+    if (res.data.errors != null && res.data.errors.some((error) => error.type === "RATE_LIMITED")) {
+      const error = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+        response: res,
+        data: res.data
+      });
+      throw error;
+    }
+  }
+  return req;
+}
+function isAuthRequest(method, pathname) {
+  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
+  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
+  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
+  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+  pathname === "/login/oauth/access_token");
+}
+
+// pkg/dist-src/generated/triggers-notification-paths.js
+var triggers_notification_paths_default = [
+  "/orgs/{org}/invitations",
+  "/orgs/{org}/invitations/{invitation_id}",
+  "/orgs/{org}/teams/{team_slug}/discussions",
+  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "/repos/{owner}/{repo}/collaborators/{username}",
+  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "/repos/{owner}/{repo}/issues",
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "/repos/{owner}/{repo}/releases",
+  "/teams/{team_id}/discussions",
+  "/teams/{team_id}/discussions/{discussion_number}/comments"
+];
+
+// pkg/dist-src/route-matcher.js
+function routeMatcher(paths) {
+  const regexes = paths.map(
+    (path) => path.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
+  return new RegExp(regex2, "i");
+}
+
+// pkg/dist-src/index.js
+var regex = routeMatcher(triggers_notification_paths_default);
+var triggersNotification = regex.test.bind(regex);
+var groups = {};
+var createGroups = function(Bottleneck, common) {
+  groups.global = new Bottleneck.Group({
+    id: "octokit-global",
+    maxConcurrent: 10,
+    ...common
+  });
+  groups.auth = new Bottleneck.Group({
+    id: "octokit-auth",
+    maxConcurrent: 1,
+    ...common
+  });
+  groups.search = new Bottleneck.Group({
+    id: "octokit-search",
+    maxConcurrent: 1,
+    minTime: 2e3,
+    ...common
+  });
+  groups.write = new Bottleneck.Group({
+    id: "octokit-write",
+    maxConcurrent: 1,
+    minTime: 1e3,
+    ...common
+  });
+  groups.notifications = new Bottleneck.Group({
+    id: "octokit-notifications",
+    maxConcurrent: 1,
+    minTime: 3e3,
+    ...common
+  });
+};
+function throttling(octokit, octokitOptions) {
+  const {
+    enabled = true,
+    Bottleneck = light,
+    id = "no-id",
+    timeout = 1e3 * 60 * 2,
+    // Redis TTL: 2 minutes
+    connection
+  } = octokitOptions.throttle || {};
+  if (!enabled) {
+    return {};
+  }
+  const common = { timeout };
+  if (typeof connection !== "undefined") {
+    common.connection = connection;
+  }
+  const state = Object.assign(
+    {
+      clustering: connection != null,
+      triggersNotification,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: 1e3,
+      id
+    },
+    octokitOptions.throttle
+  );
+  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
+    throw new Error(`octokit/plugin-throttling error:
+        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
+        See https://octokit.github.io/rest.js/#throttling
+
+        const octokit = new Octokit({
+          throttle: {
+            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
+            onRateLimit: (retryAfter, options) => {/* ... */}
+          }
+        })
+    `);
+  }
+  let initialized = false;
+  const initializeBottleneck = () => {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    if (groups.global == null) {
+      createGroups(Bottleneck, common);
+    }
+    state.global = state.global ?? groups.global;
+    state.auth = state.auth ?? groups.auth;
+    state.search = state.search ?? groups.search;
+    state.write = state.write ?? groups.write;
+    state.notifications = state.notifications ?? groups.notifications;
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck();
+    const events = {};
+    const emitter = new Bottleneck.Events(events);
+    events.on("secondary-limit", state.onSecondaryRateLimit);
+    events.on("rate-limit", state.onRateLimit);
+    events.on(
+      "error",
+      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+    );
+    state.retryLimiter.on("failed", async function(error, info) {
+      const [state2, request, options] = info.args;
+      const { pathname } = new URL(options.url, "http://github.test");
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error.status !== 401;
+      if (!(shouldRetryGraphQL || error.status === 403 || error.status === 429)) {
+        return;
+      }
+      const retryCount = ~~request.retryCount;
+      request.retryCount = retryCount;
+      options.request.retryCount = retryCount;
+      const { wantRetry, retryAfter = 0 } = await (async function() {
+        if (/\bsecondary rate\b/i.test(error.message)) {
+          const retryAfter2 = Number(error.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+          const wantRetry2 = await emitter.trigger(
+            "secondary-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        if (error.response.headers != null && error.response.headers["x-ratelimit-remaining"] === "0" || (error.response.data?.errors ?? []).some(
+          (error2) => error2.type === "RATE_LIMITED"
+        )) {
+          const rateLimitReset = new Date(
+            ~~error.response.headers["x-ratelimit-reset"] * 1e3
+          ).getTime();
+          const retryAfter2 = Math.max(
+            // Add one second so we retry _after_ the reset time
+            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
+            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
+            0
+          );
+          const wantRetry2 = await emitter.trigger(
+            "rate-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        return {};
+      })();
+      if (wantRetry) {
+        request.retryCount++;
+        return retryAfter * state2.retryAfterBaseValue;
+      }
+    });
+  };
+  octokit.hook.wrap("request", (request, options) => {
+    initializeBottleneck();
+    return dist_bundle_wrapRequest(state, request, options);
+  });
+  return {};
+}
+throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
+throttling.triggersNotification = triggersNotification;
+
+
+;// CONCATENATED MODULE: ./src/kit/github-client.ts
+
+
+
+
+/** Pass-through limiter group: schedules immediately (the shape the throttling plugin calls). */
+const unpaced = {
+    key: () => ({ schedule: (opts, fn, ...args) => Promise.resolve(fn(...args)) }),
+};
+/**
+ * Octokit from @actions/github with retries: secondary rate limits (403 with retry-after) and primary
+ * ones (x-ratelimit-remaining: 0) wait and retry through @octokit/plugin-throttling, 5xx answers through
+ * @octokit/plugin-retry; both bounded by `retries` and `maxWaitSeconds`.
+ */
+function createGitHubClient(o) {
+    if (!o.token)
+        throw new errors_InputError('github-token: required to reach the GitHub API (or use --dry-run)', { field: 'github-token' });
+    const retries = o.retries ?? 3;
+    const maxWait = o.maxWaitSeconds ?? 120;
+    const base = o.retryAfterBaseMs ?? 1000;
+    const log = o.log ?? (() => { });
+    const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
+        const what = `${options.method ?? ''} ${options.url ?? ''}`.trim();
+        if (retryCount >= retries) {
+            log(`GitHub ${kind} rate limit on ${what}: giving up after ${retryCount} retries`);
+            return false;
+        }
+        if (retryAfter > maxWait) {
+            log(`GitHub ${kind} rate limit on ${what}: asked to wait ${retryAfter}s, more than ${maxWait}s; not retrying`);
+            return false;
+        }
+        log(`GitHub ${kind} rate limit on ${what}: retrying after ${retryAfter}s (retry ${retryCount + 1} of ${retries})`);
+        return true;
+    };
+    const throttle = {
+        onRateLimit: onLimit('primary'),
+        onSecondaryRateLimit: onLimit('secondary'),
+        retryAfterBaseValue: base,
+        fallbackSecondaryRateRetryAfter: 60,
+    };
+    if (o.paceWrites === false)
+        Object.assign(throttle, { write: unpaced, notifications: unpaced, search: unpaced });
+    const options = {
+        throttle,
+        retry: { retries, retryAfterBaseValue: base },
+        log: { debug: () => { }, info: () => { }, warn: (m) => log(m), error: (m) => log(m) },
+    };
+    if (o.baseUrl) {
+        let u;
+        try {
+            u = new URL(o.baseUrl);
+        }
+        catch {
+            u = undefined;
+        }
+        if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:'))
+            throw new errors_InputError(`api-url: '${o.baseUrl}' is not an http(s) URL (expected e.g. https://api.github.com)`, { field: 'api-url' });
+        options.baseUrl = o.baseUrl.replace(/\/+$/, '');
+    }
+    const client = getOctokit(o.token, options, retry, throttling);
+    const timeoutMs = o.timeoutMs ?? 30_000;
+    client.hook.wrap('request', (request, opts) => {
+        if (!opts.request?.signal)
+            opts.request = { ...opts.request, signal: AbortSignal.timeout(timeoutMs) };
+        return request(opts);
+    });
+    return client;
+}
+
 ;// CONCATENATED MODULE: ./src/actions/lib/pr-comment.ts
 
 
+
 /**
- * One sticky comment per PR and marker: found again by the hidden marker and edited in place.
- * Returns a note for the job summary when the token cannot write (a fork's read-only token).
+ * One sticky comment per PR and marker: found again by the hidden marker and edited in place. Rate
+ * limits and 5xx answers are retried (see createGitHubClient). A comment that still cannot be posted
+ * never fails the gate: it returns a note for the job summary (and warns), saying why.
  */
 async function upsertPrComment(token, marker, body) {
     const pr = github_context.payload.pull_request;
@@ -42986,7 +45993,8 @@ async function upsertPrComment(token, marker, body) {
         return undefined;
     }
     const { owner, repo } = github_context.repo;
-    const octokit = getOctokit(token);
+    // The base URL is the runner's GITHUB_API_URL (GitHub Enterprise Server included), as @actions/github reads it.
+    const octokit = createGitHubClient({ token, log: (m) => info(`comment: ${m}`) });
     const hidden = `<!-- ${marker} -->`;
     const text = `${hidden}\n${body}`;
     try {
@@ -43003,14 +46011,23 @@ async function upsertPrComment(token, marker, body) {
         return undefined;
     }
     catch (e) {
-        const status = e.status;
-        if (status === 403 || status === 404) {
-            const note = `The PR comment was not posted: the token cannot write to this pull request (HTTP ${status}; a fork's token is read-only). The report is in this summary.`;
-            warning(note);
-            return note;
-        }
-        throw e;
+        const note = `The PR comment was not posted: ${whyNotPosted(e)}. The report is in this summary.`;
+        warning(note);
+        return note;
     }
+}
+function whyNotPosted(e) {
+    const status = e.status;
+    const message = (e.response?.data?.message ?? e.message ?? String(e)).split('\n')[0];
+    if ((status === 403 || status === 429) && /rate limit/i.test(message ?? ''))
+        return `GitHub kept rate-limiting it after the allowed retries (HTTP ${status}: ${message})`;
+    if (status === 403 || status === 404)
+        return `the token cannot write to this pull request (HTTP ${status}; a fork's token is read-only)`;
+    if (status === 401)
+        return `GitHub rejected the token (HTTP 401: ${message})`;
+    if (e.response === undefined)
+        return `GitHub did not answer (after retries): ${message}`;
+    return `GitHub answered HTTP ${status ?? '?'}${status && status >= 500 ? ' (after retries)' : ''}: ${message}`;
 }
 
 ;// CONCATENATED MODULE: ./src/actions/lib/report.ts
@@ -43024,11 +46041,16 @@ async function upsertPrComment(token, marker, body) {
 
 /** What every gate's action does with its result: annotations, summary, outputs, files. */
 async function publishResult(result, opts) {
-    const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
-    const annotations = stepAnnotations(annotated);
-    for (const line of annotations.lines)
-        process.stdout.write(line + '\n');
-    const markdown = markdown_formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+    let markdown;
+    if (opts.annotate === false)
+        markdown = markdown_formatMarkdown(result, { title: opts.title });
+    else {
+        const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
+        const annotations = stepAnnotations(annotated);
+        for (const line of annotations.lines)
+            process.stdout.write(line + '\n');
+        markdown = markdown_formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+    }
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary.addRaw(markdown + (opts.extraSummary ? `\n${opts.extraSummary}\n` : '')).write();
     }
@@ -43064,12 +46086,19 @@ function stepAnnotations(result) {
     const lines = a.lines.filter((_, i) => i !== last);
     return { ...a, lines, shown: lines.length, omitted: { ...a.omitted, error: a.omitted.error + 1 } };
 }
-/** Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the stack. */
-async function runAction(body) {
+/**
+ * Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the
+ * stack. `annotate()` false (asked once the body ran): a failed gate exits 1 without an error annotation.
+ */
+async function runAction(body, annotate = () => true) {
     try {
         const verdict = await body();
         if (verdict === 'fail') {
-            setFailed('The gate failed: see the findings above and the job summary.');
+            const message = 'The gate failed: see the findings above and the job summary.';
+            if (annotate())
+                setFailed(message);
+            else
+                info(message);
             process.exitCode = EXIT.fail;
         }
     }
@@ -43091,7 +46120,8 @@ async function runAction(body) {
  * A finding as an annotation needs it: the runner places annotations by path from the repository
  * root, so the file is made relative to the workspace. A file read from git (`REV:path`, such as the
  * base of a comparison) is annotated on the checked-out file without a line: the line belongs to that
- * revision, so the message names it. A URL (a pact fetched from a broker) is no file and stays as is.
+ * revision, so the message names it. A URL (a pact fetched from a broker, a live spec) is no file and stays
+ * as is; its annotation names it in the message (see annotationLine).
  */
 function workspaceRelative(f, cwd, workspace) {
     if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file))
@@ -43118,9 +46148,12 @@ function workspaceRelative(f, cwd, workspace) {
 
 
 
+
 /** The breaking gate as a step: inputs → core → annotations, summary, outputs, optional PR comment. */
 function runBreakingAction() {
+    let annotate = true;
     return runAction(async () => {
+        annotate = parseBool(getInput('annotations') || 'true', 'annotations');
         const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
         const cwd = external_node_path_default().resolve(workspace, getInput('working-directory') || '.');
         const result = runBreaking({
@@ -43155,10 +46188,11 @@ function runBreakingAction() {
             sarifFile: getInput('sarif-file'),
             extraSummary: [advice, note].filter(Boolean).join('\n\n'),
             annotationFinding: (f) => workspaceRelative(f, cwd, workspace),
+            annotate,
         });
         setOutput('semver', result.semver);
         return result.verdict;
-    });
+    }, () => annotate);
 }
 
 
@@ -43168,7 +46202,7 @@ function runBreakingAction() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _breaking_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4239);
+/* harmony import */ var _breaking_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1299);
 
 await (0,_breaking_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runBreakingAction */ .j)();
 

@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8161:
+/***/ 458:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31237,7 +31237,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + os.EOL);
+    process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
  * Begin an output group.
@@ -32086,18 +32086,7 @@ function unescapePointer(s) {
     return s.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-;// CONCATENATED MODULE: ./src/breaking/spec/swagger2.ts
-
-/**
- * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
- * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
- * `pointer` does the same for refs into this file from other files.
- */
-function convertSwagger2(src) {
-    const converter = new Converter(rewriteRefs(src));
-    const value = converter.convert();
-    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path), external: converter.external };
-}
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/prefix-map.ts
 /**
  * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
  * the rest is kept as is; a prefix mapped to null maps the path to undefined.
@@ -32116,7 +32105,7 @@ class PrefixMap {
     }
     map(path) {
         let node = this.root;
-        let to;
+        let to = this.root.to;
         let depth = 0;
         for (let i = 0; i < path.length && node; i++) {
             node = node.next.get(path[i]);
@@ -32128,20 +32117,60 @@ class PrefixMap {
         return to ? [...to, ...path.slice(depth)] : path;
     }
 }
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/values.ts
+/** Small helpers on parsed values and their paths. */
+
+function strings(v) {
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+}
+function isRef(v) {
+    return isObj(v) && typeof v.$ref === 'string';
+}
+function valueAt(v, path) {
+    for (const k of path)
+        v = Array.isArray(v) ? v[Number(k)] : own(v, k);
+    return v;
+}
+function pointer(path) {
+    return `/${path.map(escapePointer).join('/')}`;
+}
+function kind(v) {
+    if (v === null || v === undefined)
+        return 'nothing';
+    return Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `the ${typeof v} ${JSON.stringify(v)}`;
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/converter.ts
+/**
+ * Swagger 2.0 shapes → OpenAPI 3's for the nodes written in one file: paths, operations, parameters
+ * (body and formData → requestBody), responses, security definitions.
+ */
+
+
+
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
-    v;
-    external = [];
-    /** Converted paths → original ones. */
+    c;
+    file;
+    base;
+    /** Converted paths → original ones (in `file`). */
     back = new PrefixMap();
     /** Original paths → converted ones, where the conversion moved something. */
     fwd = new PrefixMap();
+    v;
     consumes;
     produces;
-    constructor(v) {
-        this.v = v;
-        this.consumes = strings(own(v, 'consumes')) ?? ['application/json'];
-        this.produces = strings(own(v, 'produces')) ?? ['application/json'];
+    /** Converts nodes written in `file`; a part's first node is written at `base`. */
+    constructor(c, file, base) {
+        this.c = c;
+        this.file = file;
+        this.base = base;
+        this.v = c.root;
+        this.consumes = c.consumes;
+        this.produces = c.produces;
+        if (base.length > 0)
+            this.back.add([], base);
     }
     convert() {
         const v = this.v;
@@ -32161,7 +32190,7 @@ class Converter {
         for (const p of ownKeys(paths)) {
             const item = paths[p];
             if (isObj(item))
-                outPaths[p] = this.pathItem(['paths', p], item);
+                outPaths[p] = this.placedPathItem(['paths', p], item);
         }
         out.paths = outPaths;
         return out;
@@ -32201,71 +32230,104 @@ class Converter {
         if (isObj(own(v, 'responses'))) {
             const rs = {};
             for (const [code, r] of Object.entries(own(v, 'responses'))) {
-                rs[code] = this.response(r, this.produces, ['components', 'responses', code], ['responses', code]);
+                rs[code] = this.placedResponse(r, this.produces, ['components', 'responses', code], ['responses', code]);
             }
             components.responses = rs;
         }
         if (isObj(own(v, 'parameters'))) {
             const ps = {};
-            for (const [name, p] of Object.entries(own(v, 'parameters'))) {
-                if (isBodyLike(p)) {
+            for (const name of Object.keys(own(v, 'parameters'))) {
+                const placed = this.placedOne(own(v, 'parameters')[name], ['parameters', name]);
+                if (isBodyLike(placed.p)) {
                     this.fwd.add(['parameters', name], null); // it becomes part of each operation's request body
                     continue;
                 }
-                ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
+                ps[name] = this.plainParameter(placed, ['components', 'parameters', name], ['parameters', name]);
             }
             components.parameters = ps;
         }
         return components;
     }
-    /** A `$ref` to another file where a Swagger 2.0 shape is expected (see Converted.external). */
-    noteExternal(at, converted, v, role) {
-        const ref = isObj(v) ? v.$ref : undefined;
-        if (typeof ref === 'string' && !ref.startsWith('#'))
-            this.external.push({ at, converted, ref, role });
-    }
-    pathItem(at, item) {
-        this.noteExternal(at, at, item, 'path item');
-        const out = {};
-        const shared = this.placed(item.parameters, [...at, 'parameters']);
+    pathItem(out, src, item) {
+        this.c.check({ file: this.file, path: src, v: item }, 'path item');
+        const res = {};
+        const shared = this.placed(item.parameters, [...src, 'parameters']);
         for (const k of ownKeys(item)) {
             const op = item[k];
             if (k === 'parameters')
-                out.parameters = this.plainParameters(shared, [...at, 'parameters']);
+                res.parameters = this.plainParameters(shared, [...out, 'parameters'], [...src, 'parameters']);
             else if (METHODS.has(k) && isObj(op))
-                out[k] = this.operation([...at, k], op, shared);
+                res[k] = this.placedOperation([...out, k], [...src, k], op, shared);
             else
-                out[k] = op;
+                res[k] = op;
         }
-        return out;
+        return res;
     }
-    placed(list, at) {
+    /** A path item written here, or a `$ref` to one: converted where it is written. */
+    placedPathItem(at, written) {
+        if (!isRef(written))
+            return this.pathItem(at, at, written);
+        const from = { file: this.file, path: at, v: written };
+        const beside = Object.keys(written).find((k) => k !== '$ref' && k !== 'description' && k !== 'summary' && !k.startsWith('x-'));
+        if (beside !== undefined) {
+            throw this.c.error(from, `field '${beside}' is written beside a $ref to a path item: Swagger 2.0 leaves what that means undefined; keep the path item in one place`, undefined, beside);
+        }
+        const site = this.c.resolve(from);
+        return this.c.link(written, this.c.part('path item', site, 'path item', from, (c) => c.pathItem([], site.path, site.v)));
+    }
+    /** An operation, or a `$ref` to one (not 2.0, but written): its body may come from this path item's parameters. */
+    placedOperation(out, src, op, shared) {
+        if (!isRef(op))
+            return this.operation(out, src, op, shared);
+        const from = { file: this.file, path: src, v: op };
+        const site = this.c.resolve(from);
+        const key = `operation of ${this.file}#${src.join('/')}`;
+        return this.c.link(op, this.c.part(key, site, 'operation', from, (c) => c.operation([], site.path, site.v, shared)));
+    }
+    placed(list, src) {
         if (!Array.isArray(list))
             return [];
-        return list.map((written, i) => this.resolveLocal(written) ?? { written, p: written, at: [...at, String(i)] });
+        return list.map((written, i) => this.placedOne(written, [...src, String(i)]));
     }
-    /** A `#/parameters/…` ref (already rewritten to components) and where its target sits in the original. */
-    resolveLocal(written) {
-        if (!isObj(written) || typeof written.$ref !== 'string' || !written.$ref.startsWith('#/components/parameters/'))
-            return undefined;
-        const name = written.$ref.slice('#/components/parameters/'.length);
-        const p = own(own(this.v, 'parameters'), name);
-        return p === undefined ? undefined : { written, p, at: ['parameters', name] };
+    /** A parameter (list entry) written here at `at`, its `$ref`s followed. */
+    placedOne(written, at) {
+        const from = { file: this.file, path: at, v: written };
+        const site = this.c.resolve(from);
+        this.c.check(site, 'parameter', from);
+        return { written, p: site.v, file: site.file, at: site.path, wroteIn: this.file, wroteAt: at, viaRoot: site.viaRoot };
+    }
+    /** Where a parameter shows in this converter's file: itself, else its list entry, else the part's first node. */
+    local(placed) {
+        if (placed.file === this.file)
+            return placed.at;
+        return placed.wroteIn === this.file ? placed.wroteAt : this.base;
     }
     /** The parameters of a list that stay parameters, as written (refs kept). */
-    plainParameters(list, at) {
-        const out = [];
+    plainParameters(list, out, src) {
+        const res = [];
         list.forEach((placed, i) => {
             if (!isBodyLike(placed.p))
-                out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
+                res.push(this.plainParameter(placed, [...out, String(res.length)], [...src, String(i)]));
             else
-                this.fwd.add([...at, String(i)], null);
+                this.fwd.add([...src, String(i)], null);
         });
-        return out;
+        return res;
+    }
+    /**
+     * One parameter at `from` (converted: `to`): written here, or reached through the root (whose
+     * converted form the `$ref` then finds), else a part converted in its own file.
+     */
+    plainParameter(placed, to, from) {
+        if (placed.written === placed.p || placed.viaRoot)
+            return this.parameter(placed.written, to, from);
+        this.back.add(to, from);
+        this.fwd.add(from, to);
+        const site = { file: placed.file, path: placed.at, v: placed.p };
+        const written = { file: placed.wroteIn, path: placed.wroteAt, v: placed.written };
+        return this.c.link(placed.written, this.c.part('parameter', site, 'parameter', written, (c) => c.parameter(site.v, [], site.path)));
     }
     /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
     parameter(p, from, to, forward = true) {
-        this.noteExternal(to, from, p, 'parameter');
         this.back.add(from, to);
         if (forward)
             this.fwd.add(to, from);
@@ -32290,27 +32352,37 @@ class Converter {
         }
         return out;
     }
-    operation(at, op, shared) {
-        const out = {};
+    operation(out, src, op, shared) {
+        this.c.check({ file: this.file, path: src, v: op }, 'operation');
+        const res = {};
         const consumes = strings(op.consumes) ?? this.consumes;
         const produces = strings(op.produces) ?? this.produces;
-        const mine = this.placed(op.parameters, [...at, 'parameters']);
+        const mine = this.placed(op.parameters, [...src, 'parameters']);
         const all = [...mine, ...shared.filter((s) => !mine.some((p) => samePlace(p.p, s.p)))];
         for (const k of Object.keys(op)) {
             if (k === 'parameters')
-                out.parameters = this.plainParameters(mine, [...at, 'parameters']);
+                res.parameters = this.plainParameters(mine, [...out, 'parameters'], [...src, 'parameters']);
             else if (k === 'responses' && isObj(op.responses))
-                out.responses = this.responses(op.responses, produces, [...at, 'responses']);
+                res.responses = this.responses(op.responses, produces, [...out, 'responses'], [...src, 'responses']);
             else if (k !== 'consumes' && k !== 'produces')
-                out[k] = op[k];
+                res[k] = op[k];
         }
         const body = all.find((x) => isObj(x.p) && x.p.in === 'body');
         const form = all.filter((x) => isObj(x.p) && x.p.in === 'formData');
         if (body)
-            out.requestBody = this.body(body, consumes, [...at, 'requestBody']);
+            res.requestBody = this.requestBody(body, consumes, [...out, 'requestBody']);
         else if (form.length > 0)
-            out.requestBody = this.form(form, consumes, [...at, 'requestBody']);
-        return out;
+            res.requestBody = this.form(form, consumes, [...out, 'requestBody']);
+        return res;
+    }
+    /** The request body of a body parameter: made here if it is written in this file, else a part in its own. */
+    requestBody(body, consumes, at) {
+        if (body.file === this.file)
+            return this.body(body, consumes, at);
+        this.back.add(at, this.local(body));
+        const site = { file: body.file, path: body.at, v: body.p };
+        const written = { file: body.wroteIn, path: body.wroteAt, v: body.written };
+        return this.c.link(body.written, this.c.part(`body ${consumes.join(',')}`, site, 'parameter', written, (c) => c.body(body, consumes, [])));
     }
     body(placed, consumes, at) {
         const body = placed.p;
@@ -32331,35 +32403,58 @@ class Converter {
         const schemaAt = [...at, 'content', media, 'schema'];
         // The made-up body, its media type and object schema are written nowhere: the first field stands in.
         for (const p of [at, [...at, 'content', media], schemaAt, [...schemaAt, 'type']])
-            this.back.add(p, fields[0].at);
+            this.back.add(p, this.local(fields[0]));
         const properties = {};
         const required = [];
-        for (const { p, at: original } of fields) {
-            const field = p;
+        for (const placed of fields) {
+            const field = placed.p;
             const name = String(field.name);
-            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original, false);
-            properties[name] = converted.schema ?? {};
+            const propertyAt = [...schemaAt, 'properties', name];
+            if (placed.file === this.file) {
+                const converted = this.parameter({ ...field, in: undefined }, propertyAt, placed.at, false);
+                properties[name] = converted.schema ?? {};
+            }
+            else {
+                // A field kept in another file: its schema is a part there.
+                this.back.add(propertyAt, this.local(placed));
+                const site = { file: placed.file, path: placed.at, v: field };
+                const written = { file: placed.wroteIn, path: placed.wroteAt, v: placed.written };
+                properties[name] = this.c.link(placed.written, this.c.part('form field', site, 'parameter', written, () => fieldSchema(field)));
+            }
             if (field.required !== true)
                 continue;
+            const requiredAt = placed.file === this.file ? [...placed.at, 'required'] : this.local(placed);
             if (required.length === 0)
-                this.back.add([...schemaAt, 'required'], [...original, 'required']);
-            this.back.add([...schemaAt, 'required', String(required.length)], [...original, 'required']);
+                this.back.add([...schemaAt, 'required'], requiredAt);
+            this.back.add([...schemaAt, 'required', String(required.length)], requiredAt);
             required.push(name);
         }
         return { content: { [media]: { schema: { type: 'object', properties, ...(required.length ? { required } : {}) } } } };
     }
-    responses(rs, produces, at) {
-        const out = {};
+    responses(rs, produces, out, src) {
+        const res = {};
         for (const [code, r] of Object.entries(rs))
-            out[code] = this.response(r, produces, [...at, code], [...at, code]);
-        return out;
+            res[code] = this.placedResponse(r, produces, [...out, code], [...src, code]);
+        return res;
+    }
+    /** A response written here at `to` (converted: `from`), or a `$ref` to one: one through the root is found by the `$ref`, one elsewhere is a part. */
+    placedResponse(r, produces, from, to) {
+        if (!isRef(r))
+            return this.response(r, produces, from, to);
+        const written = { file: this.file, path: to, v: r };
+        const site = this.c.resolve(written);
+        if (site.viaRoot)
+            return this.response(r, produces, from, to);
+        this.back.add(from, to);
+        this.fwd.add(to, from);
+        return this.c.link(r, this.c.part(`response ${produces.join(',')}`, site, 'response', written, (c) => c.response(site.v, produces, [], site.path)));
     }
     response(r, produces, from, to) {
-        this.noteExternal(to, from, r, 'response');
         this.back.add(from, to);
         this.fwd.add(to, from);
         if (!isObj(r) || typeof r.$ref === 'string')
             return r;
+        this.c.check({ file: this.file, path: to, v: r }, 'response');
         const out = {};
         for (const k of Object.keys(r)) {
             if (k === 'schema') {
@@ -32414,31 +32509,12 @@ const OAUTH_FLOWS = {
     application: 'clientCredentials',
     accessCode: 'authorizationCode',
 };
-function strings(v) {
-    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
-}
-/** Only refs into this document move: a ref into another file reads that file as it is written. */
-function rewriteRefs(v) {
-    if (Array.isArray(v))
-        return v.map(rewriteRefs);
-    if (!isObj(v))
-        return v;
-    const out = Object.create(null);
-    for (const k of Object.keys(v)) {
-        const x = v[k];
-        if (k === '$ref' && typeof x === 'string' && x.startsWith('#/')) {
-            out[k] = x
-                .replace('#/definitions/', '#/components/schemas/')
-                .replace('#/parameters/', '#/components/parameters/')
-                .replace('#/responses/', '#/components/responses/');
-        }
-        else if (k === 'example' || k === 'x-example') {
-            out[k] = x;
-        }
-        else {
-            out[k] = rewriteRefs(x);
-        }
-    }
+/** A formData field as a property schema: its schema keywords. */
+function fieldSchema(field) {
+    const out = {};
+    for (const k of Object.keys(field))
+        if (SCHEMA_KEYS.includes(k) && k !== 'collectionFormat')
+            out[k] = field[k];
     return out;
 }
 function isBodyLike(p) {
@@ -32451,6 +32527,188 @@ const SCHEMA_KEYS = [
     'type', 'format', 'items', 'collectionFormat', 'default', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
     'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'enum', 'multipleOf',
 ];
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/conversion.ts
+/** The cross-file bookkeeping of one conversion: `$ref`s followed, parts made, nodes in other files checked. */
+
+
+
+
+const PARAMETER_IN = new Set(['query', 'header', 'path', 'formData', 'body']);
+/** What one conversion shares: the root's defaults, the files it reaches and the parts made so far. */
+class Conversion {
+    root;
+    files;
+    rawRefs;
+    parts = [];
+    links = new Map();
+    followed = new Set();
+    consumes;
+    produces;
+    made = new Map();
+    constructor(root, files, rawRefs) {
+        this.root = root;
+        this.files = files;
+        this.rawRefs = rawRefs;
+        this.consumes = strings(own(root, 'consumes')) ?? ['application/json'];
+        this.produces = strings(own(root, 'produces')) ?? ['application/json'];
+    }
+    /**
+     * Follow `$ref`s from a node to the value they name, and where that is written. `viaRoot`: the
+     * value is in the root, or the way there passes one of the root's own parameters or responses,
+     * which have their converted place (a `$ref` kept as written finds it, as the root's own do).
+     */
+    resolve(site) {
+        let cur = site;
+        let seen;
+        let viaRoot = false;
+        while (isRef(cur.v)) {
+            seen ??= new Set();
+            const key = `${cur.file}#${cur.path.join('/')}`;
+            if (seen.has(key) || seen.size > 64)
+                throw this.error(site, '$ref cycle: the reference never reaches a value');
+            seen.add(key);
+            if (cur.file !== this.files.root)
+                this.followed.add(cur.v);
+            const next = this.files.follow(cur.file, cur.path, (this.rawRefs.get(cur.v) ?? cur.v.$ref).trim());
+            // The root is read in its converted form's terms: its own refs already name components.
+            cur = next.file === this.files.root ? { ...next, v: valueAt(this.root, next.path) } : next;
+            viaRoot ||= cur.file === this.files.root && cur.path.length === 2 && (cur.path[0] === 'parameters' || cur.path[0] === 'responses');
+        }
+        return { ...cur, viaRoot: viaRoot || cur.file === this.files.root };
+    }
+    /**
+     * The part for `site` in a context (`key`), converted once by `make`: its first node is
+     * written at `site`, and `from` is the `$ref` that reached it (for messages).
+     */
+    part(key, site, role, from, make) {
+        const id = `${key}\u0000${site.file}#${site.path.join('/')}`;
+        const known = this.made.get(id);
+        if (known)
+            return known;
+        if (!isObj(site.v))
+            throw this.error(site, `expected a Swagger 2.0 ${role} (a mapping), found ${kind(site.v)}`, from);
+        this.check(site, role, from);
+        const c = new Converter(this, site.file, site.path);
+        const part = { file: site.file, value: undefined, origin: (p) => c.back.map(p) };
+        this.made.set(id, part);
+        part.value = make(c);
+        this.parts.push(part);
+        return part;
+    }
+    /** A `$ref` object, with the text of the one written, that leads to `part`. */
+    link(written, part) {
+        const text = isRef(written) ? written.$ref : '';
+        const holder = { $ref: text };
+        this.links.set(holder, part);
+        return holder;
+    }
+    /**
+     * A node in another file is read in Swagger 2.0's shapes: refuse what would be misread (an
+     * OpenAPI 3 file or shape, a parameter without a place or name) rather than report nothing.
+     */
+    check(site, role, from) {
+        if (site.file === this.files.root)
+            return;
+        const version = this.files.openapi(site.file);
+        if (version !== undefined) {
+            throw this.error(site, `expected a Swagger 2.0 ${role}, but ${this.files.name(site.file)} is an OpenAPI ${version} document, whose shapes a Swagger 2.0 spec does not read: keep the whole spec in one version`, from);
+        }
+        const v = site.v;
+        if (!isObj(v))
+            throw this.error(site, `expected a Swagger 2.0 ${role} (a mapping), found ${kind(v)}`, from);
+        const shape = (field, what) => this.error(site, `field '${field}' ${what}`, from, field);
+        if (role === 'parameter') {
+            if (typeof v.in !== 'string' || !PARAMETER_IN.has(v.in)) {
+                throw shape('in', `is ${v.in === undefined ? 'missing' : JSON.stringify(v.in)}: a Swagger 2.0 parameter is in query, header, path, formData or body`);
+            }
+            if (typeof v.name !== 'string')
+                throw shape('name', `is ${v.name === undefined ? 'missing' : JSON.stringify(v.name)}: a Swagger 2.0 parameter needs a name`);
+            if (v.in === 'body' && !isObj(v.schema))
+                throw shape('schema', `is ${v.schema === undefined ? 'missing' : 'not a mapping'}: a Swagger 2.0 body parameter needs a schema`);
+            for (const k of ['schema', 'content']) {
+                if (v.in !== 'body' && v[k] !== undefined) {
+                    throw shape(k, `is OpenAPI 3's shape: a Swagger 2.0 ${v.in} parameter carries type, format, items… itself (only a body parameter has a schema)`);
+                }
+            }
+        }
+        else if (role === 'response') {
+            if (v.content !== undefined)
+                throw shape('content', "is OpenAPI 3's shape: a Swagger 2.0 response has a 'schema', its media types come from produces");
+        }
+        else {
+            if (v.parameters != null && !Array.isArray(v.parameters))
+                throw shape('parameters', 'is not a list of parameters');
+            if (role === 'operation') {
+                if (v.requestBody !== undefined)
+                    throw shape('requestBody', "is OpenAPI 3's shape: a Swagger 2.0 operation takes its body from an 'in: body' parameter");
+                if (v.responses != null && !isObj(v.responses))
+                    throw shape('responses', 'is not a mapping of status codes to responses');
+            }
+        }
+    }
+    error(site, what, from, field) {
+        const name = this.files.name(site.file);
+        const path = field ? [...site.path, field] : site.path;
+        const via = from && (from.file !== site.file || from.path !== site.path) ? ` (reached from ${this.files.name(from.file)} at ${pointer(from.path)})` : '';
+        return new errors_InputError(`${name} at ${pointer(path)}: ${what}${via}`, { file: name, field: path.join('/') });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/index.ts
+/** Swagger 2.0 → OpenAPI 3.0: the entry point, and the types the loader and the conversion share. */
+
+
+
+/**
+ * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
+ * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
+ * `pointer` does the same for refs into this file from other files. Path items, parameters and
+ * responses reached through `files` in other files are converted too, each as a Part.
+ */
+function convertSwagger2(src, files) {
+    const rawRefs = new WeakMap();
+    const conversion = new Conversion(rewriteRefs(src, rawRefs), files, rawRefs);
+    const converter = new Converter(conversion, files.root, []);
+    const value = converter.convert();
+    return {
+        value,
+        origin: (path) => converter.back.map(path),
+        pointer: (path) => converter.fwd.map(path),
+        parts: conversion.parts,
+        links: conversion.links,
+        followed: conversion.followed,
+    };
+}
+/**
+ * Only refs into this document move: a ref into another file reads that file as it is written.
+ * `raw` keeps the text of each rewritten ref, for following it in the file as written.
+ */
+function rewriteRefs(v, raw) {
+    if (Array.isArray(v))
+        return v.map((x) => rewriteRefs(x, raw));
+    if (!isObj(v))
+        return v;
+    const out = Object.create(null);
+    for (const k of Object.keys(v)) {
+        const x = v[k];
+        if (k === '$ref' && typeof x === 'string' && x.startsWith('#/')) {
+            out[k] = x
+                .replace('#/definitions/', '#/components/schemas/')
+                .replace('#/parameters/', '#/components/parameters/')
+                .replace('#/responses/', '#/components/responses/');
+            if (out[k] !== x)
+                raw.set(out, x);
+        }
+        else if (k === 'example' || k === 'x-example') {
+            out[k] = x;
+        }
+        else {
+            out[k] = rewriteRefs(x, raw);
+        }
+    }
+    return out;
+}
 
 ;// CONCATENATED MODULE: ./src/breaking/spec/load.ts
 
@@ -32474,17 +32732,17 @@ function loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version, pointer, external } = checkOpenApi(root);
+    const { doc, version, pointer, converted } = checkOpenApi(root, loader);
     loader.replace(doc, pointer);
-    if (external)
-        refuseSwagger2External(doc, external, loader);
+    if (converted)
+        loader.addParts(root, converted);
     loader.checkAllRefs();
     return {
         root: doc,
         docs: loader.docs,
         version,
         deref: (loc) => loader.deref(loc),
-        target: (loc) => loader.resolveRef(loc, refOf(loc.v) ?? ''),
+        target: (loc) => loader.target(loc),
     };
 }
 function parseSource(source, cwd) {
@@ -32498,26 +32756,7 @@ function parseSource(source, cwd) {
         return { kind: 'git', rev: m[1], rel: external_node_path_default().posix.normalize(m[2].replace(/^\.\//, '')) };
     return { kind: 'file', abs };
 }
-/**
- * A Swagger 2.0 path item, parameter or response whose `$ref` leads into another file (and not back
- * into the root, which was converted): it is written in 2.0's shapes and would be misread.
- */
-function refuseSwagger2External(root, external, loader) {
-    const outside = external.filter(({ converted }) => {
-        let v = root.value;
-        for (const k of converted)
-            v = Array.isArray(v) ? v[Number(k)] : own(v, k);
-        return loader.deref({ v, doc: root, path: converted }).doc !== root;
-    });
-    if (outside.length === 0)
-        return;
-    const { at, ref, role } = outside[0];
-    throw new errors_InputError(`${root.name} at /${at.map(escapePointer).join('/')}: $ref '${ref}': a Swagger 2.0 ${role} kept in another file is not supported` +
-        `${outside.length > 1 ? ` (nor ${outside.length - 1} more such $refs)` : ''}: only the root file is converted to OpenAPI 3, ` +
-        'so what it says would be misread. Bundle the spec into one file first, or convert it to OpenAPI 3 ' +
-        '(schemas kept in other files are fine)', { file: root.name, field: at.join('/') });
-}
-function checkOpenApi(doc) {
+function checkOpenApi(doc, loader) {
     const v = doc.value;
     if (!isObj(v)) {
         throw new errors_InputError(`${doc.name}: not an OpenAPI document: expected a mapping at the top level`, { file: doc.name });
@@ -32529,8 +32768,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin, pointer, external } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer, external };
+        const converted = convertSwagger2(v, loader.swagger2Files(doc));
+        return { doc: convertedDoc(doc, converted.value, converted.origin), version: '2.0', pointer: converted.pointer, converted };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -32558,6 +32797,52 @@ class Loader {
         this.docs.set(doc.id, doc);
         if (pointer)
             this.converted = { doc, pointer };
+    }
+    /** `$ref` objects of converted Swagger 2.0 nodes that lead to a part, not where their text points. */
+    links = new Map();
+    /** `$ref` objects in other files that the Swagger 2.0 conversion followed and checked itself. */
+    followed = new Set();
+    /** Each part's document: the file it is written in (whose refs it reads) and its way back to that file's paths. */
+    parts = new Map();
+    /** How the Swagger 2.0 conversion reads the files `root` (not yet converted) reaches. */
+    swagger2Files(root) {
+        return {
+            root: root.id,
+            name: (file) => this.docs.get(file)?.name ?? file,
+            follow: (file, at, ref) => {
+                // Not cached: the root is still read as written, before its conversion replaces it.
+                const to = this.lookupRef({ v: undefined, doc: this.docs.get(file), path: at }, ref);
+                return { file: to.doc.id, path: to.path, v: to.v };
+            },
+            openapi: (file) => {
+                const v = own(this.docs.get(file)?.value, 'openapi');
+                return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+            },
+        };
+    }
+    /** The parts a Swagger 2.0 conversion made, each a document of its own that reads and locates as its file. */
+    addParts(root, converted) {
+        const locs = new Map();
+        converted.parts.forEach((part, i) => {
+            const file = part.file === root.id ? root : this.docs.get(part.file);
+            const doc = { ...convertedDoc(file, part.value, part.origin), id: `${part.file}\u0000swagger2:${i}` };
+            this.docs.set(doc.id, doc);
+            this.parts.set(doc, { home: part.file, origin: part.origin });
+            locs.set(part, { v: part.value, doc, path: [] });
+        });
+        for (const [holder, part] of converted.links)
+            this.links.set(holder, locs.get(part));
+        for (const holder of converted.followed)
+            this.followed.add(holder);
+    }
+    /** The node the `$ref` at `loc` names: one hop. */
+    target(loc) {
+        return this.links.get(loc.v) ?? this.resolveRef(loc, refOf(loc.v) ?? '');
+    }
+    /** A path of `loc` as written in its file (a part's paths are the converted ones). */
+    shownPath(loc) {
+        const part = this.parts.get(loc.doc);
+        return (part ? part.origin(loc.path) : loc.path).join('/');
     }
     load(src, shownAs) {
         const id = sourceId(src);
@@ -32637,15 +32922,18 @@ class Loader {
         const hash = ref.indexOf('#');
         const target = hash < 0 ? ref : ref.slice(0, hash);
         const fragment = hash < 0 ? '' : ref.slice(hash + 1);
-        let doc = from.doc;
+        // A converted Swagger 2.0 part reads its refs as the file it was written in does.
+        const part = this.parts.get(from.doc);
+        const home = part ? this.docs.get(part.home) : from.doc;
+        let doc = home;
         if (target !== '') {
-            const src = this.relativeSource(from, target, ref);
+            const src = this.relativeSource(from, home, target, ref);
             try {
                 doc = this.load(src);
             }
             catch (e) {
                 if (e instanceof errors_InputError) {
-                    throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
+                    throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
                 }
                 throw e;
             }
@@ -32658,9 +32946,9 @@ class Loader {
         for (const p of parts) {
             v = Array.isArray(v) ? v[Number(p)] : own(v, p);
             if (v === undefined) {
-                throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' points at nothing in ${doc.name}`, {
+                throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' points at nothing in ${doc.name}`, {
                     file: from.doc.name,
-                    field: from.path.join('/'),
+                    field: this.shownPath(from),
                 });
             }
         }
@@ -32670,22 +32958,22 @@ class Loader {
         const mapped = this.converted.pointer(parts);
         if (mapped)
             return mapped;
-        throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
-            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: from.path.join('/') });
+        throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
+            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: this.shownPath(from) });
     }
-    relativeSource(from, target, ref) {
+    relativeSource(from, home, target, ref) {
         if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
             if (/^https?:/i.test(target)) {
                 if (!this.opts.allowExternalRefs) {
-                    throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`, { file: from.doc.name, field: from.path.join('/') });
+                    throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`, { file: from.doc.name, field: this.shownPath(from) });
                 }
                 return { kind: 'url', url: target };
             }
-            throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': unsupported scheme`, {
+            throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': unsupported scheme`, {
                 file: from.doc.name,
             });
         }
-        const base = this.sources.get(from.doc.id);
+        const base = this.sources.get(home.id);
         const decoded = decodeURI(target);
         if (!base || base.kind === 'file') {
             const dir = base && base.kind === 'file' ? external_node_path_default().dirname(base.abs) : this.cwd;
@@ -32706,13 +32994,13 @@ class Loader {
                 seen ??= new Set();
                 const key = `${cur.doc.id}#${cur.path.join('/')}`;
                 if (seen.has(key) || hops > 64) {
-                    throw new errors_InputError(`${loc.doc.name} at /${loc.path.join('/')}: $ref cycle: the reference never reaches a value`, {
+                    throw new errors_InputError(`${loc.doc.name} at /${this.shownPath(loc)}: $ref cycle: the reference never reaches a value`, {
                         file: loc.doc.name,
                     });
                 }
                 seen.add(key);
             }
-            const next = this.resolveRef(cur, ref);
+            const next = this.links.get(cur.v) ?? this.resolveRef(cur, ref);
             cur = mergeSiblings(cur, next);
         }
     }
@@ -32755,7 +33043,7 @@ class Loader {
             }
             const o = v;
             // The route is read (and copied) only if resolving fails, while it still names this node.
-            if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref'))
+            if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref') && !this.followed.has(o))
                 this.deref(new LazyPathLoc(o, doc, () => route.slice()));
             for (const k in o) {
                 const x = o[k];
@@ -32885,7 +33173,12 @@ function annotationTitle(f) {
 function annotationLine(f) {
     const props = [];
     const loc = f.location;
-    if (loc?.file) {
+    let message = f.message;
+    if (loc?.file && /^[a-z][a-z0-9+.-]*:\/\//i.test(loc.file)) {
+        // A URL (a spec or pact read over HTTP) is no file of the checkout: the runner could not place it.
+        message += ` (at ${isPosition(loc.line) ? `line ${loc.line} of ` : ''}${loc.file})`;
+    }
+    else if (loc?.file) {
         props.push(`file=${annotations_escapeProperty(loc.file)}`);
         if (isPosition(loc.line)) {
             props.push(`line=${loc.line}`);
@@ -32894,7 +33187,7 @@ function annotationLine(f) {
         }
     }
     props.push(`title=${annotations_escapeProperty(annotationTitle(f))}`);
-    return `::${TYPE[f.level]} ${props.join(',')}::${annotations_escapeData(f.message)}`;
+    return `::${TYPE[f.level]} ${props.join(',')}::${annotations_escapeData(message)}`;
 }
 function annotations_formatAnnotations(result, opts = {}) {
     const perType = Math.max(0, opts.perType ?? ANNOTATIONS_PER_TYPE);
@@ -34162,11 +34455,16 @@ function runDesign(i) {
 
 /** What every gate's action does with its result: annotations, summary, outputs, files. */
 async function publishResult(result, opts) {
-    const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
-    const annotations = stepAnnotations(annotated);
-    for (const line of annotations.lines)
-        process.stdout.write(line + '\n');
-    const markdown = markdown_formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+    let markdown;
+    if (opts.annotate === false)
+        markdown = markdown_formatMarkdown(result, { title: opts.title });
+    else {
+        const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
+        const annotations = stepAnnotations(annotated);
+        for (const line of annotations.lines)
+            process.stdout.write(line + '\n');
+        markdown = markdown_formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+    }
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary.addRaw(markdown + (opts.extraSummary ? `\n${opts.extraSummary}\n` : '')).write();
     }
@@ -34202,12 +34500,19 @@ function stepAnnotations(result) {
     const lines = a.lines.filter((_, i) => i !== last);
     return { ...a, lines, shown: lines.length, omitted: { ...a.omitted, error: a.omitted.error + 1 } };
 }
-/** Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the stack. */
-async function runAction(body) {
+/**
+ * Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the
+ * stack. `annotate()` false (asked once the body ran): a failed gate exits 1 without an error annotation.
+ */
+async function runAction(body, annotate = () => true) {
     try {
         const verdict = await body();
         if (verdict === 'fail') {
-            setFailed('The gate failed: see the findings above and the job summary.');
+            const message = 'The gate failed: see the findings above and the job summary.';
+            if (annotate())
+                setFailed(message);
+            else
+                info(message);
             process.exitCode = EXIT.fail;
         }
     }
@@ -34229,7 +34534,8 @@ async function runAction(body) {
  * A finding as an annotation needs it: the runner places annotations by path from the repository
  * root, so the file is made relative to the workspace. A file read from git (`REV:path`, such as the
  * base of a comparison) is annotated on the checked-out file without a line: the line belongs to that
- * revision, so the message names it. A URL (a pact fetched from a broker) is no file and stays as is.
+ * revision, so the message names it. A URL (a pact fetched from a broker, a live spec) is no file and stays
+ * as is; its annotation names it in the message (see annotationLine).
  */
 function workspaceRelative(f, cwd, workspace) {
     if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file))
@@ -34285,7 +34591,7 @@ function runDesignAction() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _design_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
+/* harmony import */ var _design_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(458);
 
 await (0,_design_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runDesignAction */ .o)();
 

@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3327:
+/***/ 9913:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31237,7 +31237,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + os.EOL);
+    process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
  * Begin an output group.
@@ -31667,7 +31667,1977 @@ function unescapePointer(s) {
     return s.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
+;// CONCATENATED MODULE: ./src/breaking/spec/operations.ts
+
+const operations_HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+function operations_specOperations(spec) {
+    const root = { v: spec.root.value, doc: spec.root, path: [] };
+    const rootSecurity = loc_own(root.v, 'security');
+    const paths = spec.deref(loc_child(root, 'paths'));
+    const out = [];
+    for (const path of loc_ownKeys(paths.v)) {
+        if (!path.startsWith('/'))
+            continue;
+        const item = spec.deref(loc_child(paths, path));
+        for (const method of operations_HTTP_METHODS) {
+            // An operation written as a `$ref` to its own file (DigitalOcean's layout) is read where it points.
+            const loc = spec.deref(loc_child(item, method));
+            if (!loc_isObj(loc.v))
+                continue;
+            const security = loc_own(loc.v, 'security') ?? rootSecurity;
+            const securityAlternatives = Array.isArray(security) ? security.filter(loc_isObj) : [];
+            const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => loc_ownKeys(a).length === 0));
+            out.push({
+                method,
+                path,
+                key: `${method.toUpperCase()} ${path}`,
+                loc,
+                item,
+                parameters: [...operations_mergedParameters(spec, item, loc).values()],
+                security,
+                securityAlternatives,
+                public: isPublic,
+                protected: securityAlternatives.length > 0 && !isPublic,
+            });
+        }
+    }
+    return out;
+}
+/**
+ * The dereferenced parameters of an operation and its path item, keyed `${in}:${name}` (header
+ * names lower-cased, as HTTP compares them); an operation's parameter replaces the path item's.
+ */
+function operations_mergedParameters(spec, item, op) {
+    const out = new Map();
+    for (const holder of [item, op]) {
+        if (!holder)
+            continue;
+        const list = loc_child(holder, 'parameters');
+        if (!Array.isArray(list.v))
+            continue;
+        for (let i = 0; i < list.v.length; i++) {
+            const p = spec.deref(loc_child(list, i));
+            const where = loc_own(p.v, 'in');
+            const name = loc_own(p.v, 'name');
+            if (typeof where !== 'string' || typeof name !== 'string')
+                continue;
+            out.set(`${where}:${where === 'header' ? name.toLowerCase() : name}`, p);
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/kit/errors.ts
+/**
+ * Bad input or usage: the CLI exits 2 and the action fails with this message.
+ * The message names the file and the field and says what was expected.
+ */
+class errors_InputError extends Error {
+    file;
+    field;
+    constructor(message, opts = {}) {
+        super(message);
+        this.name = 'InputError';
+        this.file = opts.file;
+        this.field = opts.field;
+    }
+}
+/**
+ * A service the gate talks to (GitHub, a Pact Broker, a webhook) refused or did not answer after the
+ * allowed retries. Like bad input it exits 2: the job cannot run as configured (URL, token, access);
+ * it is neither a verdict on the API nor a bug of ours.
+ */
+class ServiceError extends errors_InputError {
+    constructor(message, opts = {}) {
+        super(message, opts);
+        this.name = 'ServiceError';
+    }
+}
+function isInputError(e) {
+    return e instanceof errors_InputError;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/breaking/spec/json-locate.ts
+/** A whole string (written so that long strings need no backtracking stack) or a bracket. */
+const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|[{}[\]]/g;
+const newTrie = () => ({ children: new Map(), lengths: new Set(), ends: [] });
+function locateJsonLines(text, paths) {
+    const offsets = new Array(paths.length).fill(undefined);
+    if (paths.length === 0)
+        return [];
+    const root = newTrie();
+    paths.forEach((p, i) => {
+        let t = root;
+        for (const k of p) {
+            let next = t.children.get(k);
+            if (!next) {
+                t.children.set(k, (next = newTrie()));
+                t.lengths.add(k.length);
+            }
+            t = next;
+        }
+        t.ends.push(i);
+    });
+    const scanner = new Scanner(text, paths.length);
+    scanner.ws();
+    scanner.walk(root, scanner.pos, offsets);
+    return linesAt(text, offsets);
+}
+class Scanner {
+    s;
+    left;
+    pos = 0;
+    constructor(s, 
+    /** Paths still to find: once none are left, the rest of the text is not read. */
+    left) {
+        this.s = s;
+        this.left = left;
+    }
+    ws() {
+        const s = this.s;
+        let p = this.pos;
+        for (;;) {
+            const c = s.charCodeAt(p);
+            if (c === 32 || c === 10 || c === 13 || c === 9)
+                p++;
+            else
+                break;
+        }
+        this.pos = p;
+    }
+    /** At the start of a value: record where `trie` ends, descend into wanted children, skip the rest. */
+    walk(trie, keyOffset, out) {
+        for (const i of trie.ends)
+            out[i] = keyOffset;
+        this.left -= trie.ends.length;
+        if (this.left === 0)
+            return;
+        if (trie.children.size === 0)
+            return this.skipValue();
+        const c = this.s[this.pos];
+        if (c === '{') {
+            this.pos++;
+            this.ws();
+            if (this.s[this.pos] === '}')
+                return void this.pos++;
+            for (;;) {
+                this.ws();
+                const keyStart = this.pos;
+                const key = this.readKey(trie.lengths);
+                this.ws();
+                this.pos++; // ':'
+                this.ws();
+                const child = key === undefined ? undefined : trie.children.get(key);
+                if (child)
+                    this.walk(child, keyStart, out);
+                else
+                    this.skipValue();
+                if (this.left === 0)
+                    return;
+                this.ws();
+                if (this.s[this.pos] === ',')
+                    this.pos++;
+                else
+                    return void this.pos++; // '}'
+            }
+        }
+        else if (c === '[') {
+            this.pos++;
+            this.ws();
+            if (this.s[this.pos] === ']')
+                return void this.pos++;
+            for (let index = 0;; index++) {
+                this.ws();
+                const child = trie.children.get(String(index));
+                if (child)
+                    this.walk(child, this.pos, out);
+                else
+                    this.skipValue();
+                if (this.left === 0)
+                    return;
+                this.ws();
+                if (this.s[this.pos] === ',')
+                    this.pos++;
+                else
+                    return void this.pos++; // ']'
+            }
+        }
+        else {
+            this.skipValue();
+        }
+    }
+    /** The key at the cursor, or undefined when its length shows it is none of `wanted` (no copy made). */
+    readKey(wanted) {
+        const s = this.s;
+        const start = this.pos;
+        this.skipString();
+        const end = this.pos - 1;
+        let escaped = false;
+        for (let i = start + 1; i < end; i++) {
+            if (s.charCodeAt(i) === 92) {
+                escaped = true;
+                break;
+            }
+        }
+        if (!escaped)
+            return wanted.has(end - start - 1) ? s.slice(start + 1, end) : undefined;
+        return JSON.parse(s.slice(start, end + 1));
+    }
+    skipString() {
+        const s = this.s;
+        let p = this.pos + 1;
+        for (;;) {
+            const q = s.indexOf('"', p);
+            if (q < 0) {
+                this.pos = s.length;
+                return;
+            }
+            let backslashes = 0;
+            for (let b = q - 1; s.charCodeAt(b) === 92; b--)
+                backslashes++;
+            p = q + 1;
+            if (backslashes % 2 === 0)
+                break;
+        }
+        this.pos = p;
+    }
+    skipValue() {
+        const s = this.s;
+        const c = s[this.pos];
+        if (c === '"')
+            return this.skipString();
+        if (c === '{' || c === '[') {
+            // A regular expression runs as native code from the first call; a character loop would run
+            // interpreted until the engine warms up, which on one pass over a 4 MB file it barely does.
+            let depth = 0;
+            TOKEN.lastIndex = this.pos;
+            while (TOKEN.test(s)) {
+                const ch = s.charCodeAt(TOKEN.lastIndex - 1);
+                if (ch === 34)
+                    continue;
+                if (ch === 123 || ch === 91)
+                    depth++;
+                else if (--depth === 0) {
+                    this.pos = TOKEN.lastIndex;
+                    return;
+                }
+            }
+            this.pos = s.length;
+            return;
+        }
+        let p = this.pos;
+        while (p < s.length) {
+            const ch = s.charCodeAt(p);
+            if (ch === 44 || ch === 125 || ch === 93 || ch === 32 || ch === 10 || ch === 13 || ch === 9)
+                break;
+            p++;
+        }
+        this.pos = p;
+    }
+}
+/** 1-based lines of the offsets, counting newlines once up to the last of them. */
+function linesAt(text, offsets) {
+    const order = offsets.map((_, i) => i).filter((i) => offsets[i] !== undefined);
+    order.sort((a, b) => offsets[a] - offsets[b]);
+    const out = new Array(offsets.length).fill(undefined);
+    let line = 1;
+    let next = text.indexOf('\n');
+    for (const i of order) {
+        const at = offsets[i];
+        while (next >= 0 && next < at) {
+            line++;
+            next = text.indexOf('\n', next + 1);
+        }
+        out[i] = line;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/doc.ts
+
+
+
+/** Alias expansions allowed per YAML document: real specs use a handful; a bomb uses millions. */
+const MAX_ALIAS_COUNT = 1000;
+/** An alias shares one value, but each `<<` merge copies its sources anew: the nodes all merges copy, at most. */
+const MAX_MERGED_NODES = 1_000_000;
+function parseDoc(text, name, id) {
+    const trimmed = text.trimStart();
+    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+        try {
+            const value = JSON.parse(text);
+            return makeDoc(name, id, value, (paths) => locateJsonLines(text, paths));
+        }
+        catch {
+            // Not strict JSON (comments, trailing commas…): YAML is a superset, let it try and report.
+        }
+    }
+    return parseYamlDoc(text, name, id);
+}
+function parseYamlDoc(text, name, id) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    let doc;
+    try {
+        doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: false, prettyErrors: true, merge: true });
+    }
+    catch (e) {
+        throw new errors_InputError(`${name}: not valid YAML or JSON: ${e.message}`, { file: name });
+    }
+    if (doc.errors.length > 0) {
+        const err = doc.errors[0];
+        const pos = err.linePos?.[0];
+        const where = pos ? `:${pos.line}:${pos.col}` : '';
+        throw new errors_InputError(`${name}${where}: not valid YAML or JSON: ${err.message.split('\n')[0]}`, { file: name });
+    }
+    if (text.includes('<<') && mergedNodeCount(doc) > MAX_MERGED_NODES) {
+        throw new errors_InputError(`${name}: YAML merge keys (<<) copy more than ${MAX_MERGED_NODES} nodes: refusing a possible alias bomb`, { file: name });
+    }
+    let value;
+    try {
+        value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    }
+    catch (e) {
+        const msg = e.message;
+        if (/excessive alias/i.test(msg)) {
+            throw new errors_InputError(`${name}: YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} alias uses): refusing a possible alias bomb`, { file: name });
+        }
+        throw new errors_InputError(`${name}: cannot read YAML: ${msg}`, { file: name });
+    }
+    return makeDoc(name, id, value, (paths) => paths.map((p) => yamlLine(doc, lineCounter, p)));
+}
+/** Nodes that converting `doc` builds for its `<<` merges: each copies its sources, merges inside them included. */
+function mergedNodeCount(doc) {
+    const targets = aliasTargets(doc);
+    const resolve = (v) => ((0,dist/* isAlias */.Vj)(v) ? targets.get(v) : v);
+    const sources = (value) => {
+        const source = resolve(value);
+        return (0,dist/* isSeq */.oP)(source) ? source.items.map(resolve) : [source];
+    };
+    const sizes = new Map();
+    const size = (node) => {
+        if (!(0,dist/* isCollection */.P3)(node))
+            return 1;
+        const known = sizes.get(node);
+        if (known !== undefined)
+            return known;
+        sizes.set(node, Infinity); // a mapping merged into itself never ends
+        let n = 1;
+        for (const it of node.items) {
+            if (!(0,dist/* isPair */.tO)(it))
+                n += size(it);
+            else
+                n += isMergeKey(it.key) ? sum(sources(it.value).map(size)) : size(it.key) + size(it.value);
+        }
+        sizes.set(node, n);
+        return n;
+    };
+    let total = 0;
+    (0,dist/* visit */.YR)(doc, {
+        Pair: (_, pair) => {
+            if (isMergeKey(pair.key))
+                total += sum(sources(pair.value).map(size));
+        },
+    });
+    return total;
+}
+/** What each alias stands for: the last node before it with its anchor, as the yaml package resolves it. */
+function aliasTargets(doc) {
+    const anchors = new Map();
+    const targets = new Map();
+    (0,dist/* visit */.YR)(doc, {
+        Node: (_, node) => {
+            if ((0,dist/* isAlias */.Vj)(node))
+                targets.set(node, anchors.get(node.source));
+            else if (node.anchor)
+                anchors.set(node.anchor, node);
+        },
+    });
+    return targets;
+}
+function sum(ns) {
+    return ns.reduce((a, b) => a + b, 0);
+}
+function makeDoc(name, id, value, locate) {
+    return { name, id, value, lines: locate };
+}
+/** `doc` with a value converted from it (Swagger 2.0 → 3.0): `origin` takes the value's paths back to the file's. */
+function convertedDoc(doc, value, origin) {
+    return { ...doc, value, lines: (paths) => nearestLines(paths.map(origin), (p) => doc.lines(p)) };
+}
+/** Lines of the paths; where a path has no node in the file (made up by a conversion), its nearest ancestor's. */
+function nearestLines(paths, locate) {
+    const out = locate(paths);
+    let missing = out.flatMap((line, i) => (line === undefined && paths[i].length > 0 ? [{ i, path: paths[i] }] : []));
+    while (missing.length > 0) {
+        missing = missing.map(({ i, path }) => ({ i, path: path.slice(0, -1) }));
+        const found = locate(missing.map((m) => m.path));
+        missing.forEach(({ i }, k) => (out[i] = found[k]));
+        missing = missing.filter(({ i, path }) => out[i] === undefined && path.length > 0);
+    }
+    return out;
+}
+function yamlLine(doc, lc, path) {
+    let node = doc.contents;
+    let offset = node?.range?.[0];
+    for (const key of path) {
+        if ((0,dist/* isMap */.jh)(node)) {
+            const pair = pairOf(doc, node, key);
+            if (!pair)
+                return undefined;
+            offset = pair.key?.range?.[0] ?? offset;
+            node = pair.value;
+        }
+        else if ((0,dist/* isSeq */.oP)(node)) {
+            const item = node.items[Number(key)];
+            if (!item)
+                return undefined;
+            offset = item.range?.[0] ?? offset;
+            node = item;
+        }
+        else {
+            return undefined;
+        }
+        if ((0,dist/* isAlias */.Vj)(node)) {
+            // An alias: its target holds the rest of the path. (Scalars also carry `source`, so test with isAlias.)
+            const target = node.resolve(doc);
+            if (target)
+                node = target;
+        }
+    }
+    return offset === undefined ? undefined : lc.linePos(offset).line;
+}
+/** The pair for `key` in a mapping: its own first, then those merged in with `<<`, earlier sources first. */
+function pairOf(doc, map, key, depth = 0) {
+    const own = map.items.find((it) => !isMergeKey(it.key) && keyText(it.key) === key);
+    if (own || depth > MAX_MERGE_DEPTH)
+        return own;
+    for (const it of map.items) {
+        if (!isMergeKey(it.key))
+            continue;
+        for (const source of mergeSources(doc, it.value)) {
+            const found = pairOf(doc, source, key, depth + 1);
+            if (found)
+                return found;
+        }
+    }
+    return undefined;
+}
+/** Merges nest a few levels in real files; the bound only stops a self-merging mapping. */
+const MAX_MERGE_DEPTH = 32;
+function isMergeKey(key) {
+    return (0,dist/* isScalar */.jn)(key) && typeof key.value === 'symbol' && key.value.description === '<<';
+}
+/** The mappings a `<<` value merges: one mapping or alias, or a sequence of them. */
+function mergeSources(doc, value) {
+    const resolve = (v) => ((0,dist/* isAlias */.Vj)(v) ? v.resolve(doc) : v);
+    const source = resolve(value);
+    const items = (0,dist/* isSeq */.oP)(source) ? source.items.map(resolve) : [source];
+    return items.filter((x) => (0,dist/* isMap */.jh)(x));
+}
+function keyText(key) {
+    if (key && typeof key === 'object' && 'value' in key)
+        return String(key.value);
+    return key === null || key === undefined ? undefined : String(key);
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/prefix-map.ts
+/**
+ * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
+ * the rest is kept as is; a prefix mapped to null maps the path to undefined.
+ */
+class PrefixMap {
+    root = { next: new Map() };
+    add(from, to) {
+        let node = this.root;
+        for (const k of from) {
+            let next = node.next.get(k);
+            if (!next)
+                node.next.set(k, (next = { next: new Map() }));
+            node = next;
+        }
+        node.to = to;
+    }
+    map(path) {
+        let node = this.root;
+        let to = this.root.to;
+        let depth = 0;
+        for (let i = 0; i < path.length && node; i++) {
+            node = node.next.get(path[i]);
+            if (node?.to !== undefined)
+                [to, depth] = [node.to, i + 1];
+        }
+        if (to === null)
+            return undefined;
+        return to ? [...to, ...path.slice(depth)] : path;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/values.ts
+/** Small helpers on parsed values and their paths. */
+
+function strings(v) {
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+}
+function isRef(v) {
+    return loc_isObj(v) && typeof v.$ref === 'string';
+}
+function valueAt(v, path) {
+    for (const k of path)
+        v = Array.isArray(v) ? v[Number(k)] : loc_own(v, k);
+    return v;
+}
+function pointer(path) {
+    return `/${path.map(escapePointer).join('/')}`;
+}
+function kind(v) {
+    if (v === null || v === undefined)
+        return 'nothing';
+    return Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `the ${typeof v} ${JSON.stringify(v)}`;
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/converter.ts
+/**
+ * Swagger 2.0 shapes → OpenAPI 3's for the nodes written in one file: paths, operations, parameters
+ * (body and formData → requestBody), responses, security definitions.
+ */
+
+
+
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
+class Converter {
+    c;
+    file;
+    base;
+    /** Converted paths → original ones (in `file`). */
+    back = new PrefixMap();
+    /** Original paths → converted ones, where the conversion moved something. */
+    fwd = new PrefixMap();
+    v;
+    consumes;
+    produces;
+    /** Converts nodes written in `file`; a part's first node is written at `base`. */
+    constructor(c, file, base) {
+        this.c = c;
+        this.file = file;
+        this.base = base;
+        this.v = c.root;
+        this.consumes = c.consumes;
+        this.produces = c.produces;
+        if (base.length > 0)
+            this.back.add([], base);
+    }
+    convert() {
+        const v = this.v;
+        const out = { openapi: '3.0.0', info: loc_own(v, 'info') ?? {}, paths: {} };
+        const servers = this.servers();
+        if (servers)
+            out.servers = servers;
+        out.components = this.components();
+        for (const k of ['security', 'tags', 'externalDocs'])
+            if (loc_own(v, k) !== undefined)
+                out[k] = loc_own(v, k);
+        for (const k of loc_ownKeys(v))
+            if (k.startsWith('x-'))
+                out[k] = v[k];
+        const paths = loc_own(v, 'paths');
+        const outPaths = {};
+        for (const p of loc_ownKeys(paths)) {
+            const item = paths[p];
+            if (loc_isObj(item))
+                outPaths[p] = this.placedPathItem(['paths', p], item);
+        }
+        out.paths = outPaths;
+        return out;
+    }
+    /** `host`, `basePath` and `schemes` as OpenAPI 3 servers (one per scheme; https when none is named). */
+    servers() {
+        const v = this.v;
+        const host = loc_own(v, 'host');
+        const basePath = loc_own(v, 'basePath');
+        const path = typeof basePath === 'string' && basePath !== '/' ? basePath.replace(/\/+$/, '') : '';
+        if (typeof host !== 'string' || host === '') {
+            if (!path)
+                return undefined;
+            this.back.add(['servers'], ['basePath']);
+            return [{ url: path }];
+        }
+        const listed = loc_own(v, 'schemes');
+        const schemes = Array.isArray(listed) ? listed.filter((x) => typeof x === 'string') : [];
+        this.back.add(['servers'], ['host']);
+        return (schemes.length ? schemes : ['https']).map((scheme) => ({ url: `${scheme}://${host}${path}` }));
+    }
+    components() {
+        const v = this.v;
+        const components = {};
+        if (loc_isObj(loc_own(v, 'definitions'))) {
+            components.schemas = loc_own(v, 'definitions');
+            this.back.add(['components', 'schemas'], ['definitions']);
+        }
+        this.fwd.add(['definitions'], ['components', 'schemas']);
+        if (loc_isObj(loc_own(v, 'securityDefinitions'))) {
+            const schemes = {};
+            for (const [name, def] of Object.entries(loc_own(v, 'securityDefinitions'))) {
+                schemes[name] = this.securityScheme(def, ['components', 'securitySchemes', name], ['securityDefinitions', name]);
+            }
+            components.securitySchemes = schemes;
+        }
+        if (loc_isObj(loc_own(v, 'responses'))) {
+            const rs = {};
+            for (const [code, r] of Object.entries(loc_own(v, 'responses'))) {
+                rs[code] = this.placedResponse(r, this.produces, ['components', 'responses', code], ['responses', code]);
+            }
+            components.responses = rs;
+        }
+        if (loc_isObj(loc_own(v, 'parameters'))) {
+            const ps = {};
+            for (const name of Object.keys(loc_own(v, 'parameters'))) {
+                const placed = this.placedOne(loc_own(v, 'parameters')[name], ['parameters', name]);
+                if (isBodyLike(placed.p)) {
+                    this.fwd.add(['parameters', name], null); // it becomes part of each operation's request body
+                    continue;
+                }
+                ps[name] = this.plainParameter(placed, ['components', 'parameters', name], ['parameters', name]);
+            }
+            components.parameters = ps;
+        }
+        return components;
+    }
+    pathItem(out, src, item) {
+        this.c.check({ file: this.file, path: src, v: item }, 'path item');
+        const res = {};
+        const shared = this.placed(item.parameters, [...src, 'parameters']);
+        for (const k of loc_ownKeys(item)) {
+            const op = item[k];
+            if (k === 'parameters')
+                res.parameters = this.plainParameters(shared, [...out, 'parameters'], [...src, 'parameters']);
+            else if (METHODS.has(k) && loc_isObj(op))
+                res[k] = this.placedOperation([...out, k], [...src, k], op, shared);
+            else
+                res[k] = op;
+        }
+        return res;
+    }
+    /** A path item written here, or a `$ref` to one: converted where it is written. */
+    placedPathItem(at, written) {
+        if (!isRef(written))
+            return this.pathItem(at, at, written);
+        const from = { file: this.file, path: at, v: written };
+        const beside = Object.keys(written).find((k) => k !== '$ref' && k !== 'description' && k !== 'summary' && !k.startsWith('x-'));
+        if (beside !== undefined) {
+            throw this.c.error(from, `field '${beside}' is written beside a $ref to a path item: Swagger 2.0 leaves what that means undefined; keep the path item in one place`, undefined, beside);
+        }
+        const site = this.c.resolve(from);
+        return this.c.link(written, this.c.part('path item', site, 'path item', from, (c) => c.pathItem([], site.path, site.v)));
+    }
+    /** An operation, or a `$ref` to one (not 2.0, but written): its body may come from this path item's parameters. */
+    placedOperation(out, src, op, shared) {
+        if (!isRef(op))
+            return this.operation(out, src, op, shared);
+        const from = { file: this.file, path: src, v: op };
+        const site = this.c.resolve(from);
+        const key = `operation of ${this.file}#${src.join('/')}`;
+        return this.c.link(op, this.c.part(key, site, 'operation', from, (c) => c.operation([], site.path, site.v, shared)));
+    }
+    placed(list, src) {
+        if (!Array.isArray(list))
+            return [];
+        return list.map((written, i) => this.placedOne(written, [...src, String(i)]));
+    }
+    /** A parameter (list entry) written here at `at`, its `$ref`s followed. */
+    placedOne(written, at) {
+        const from = { file: this.file, path: at, v: written };
+        const site = this.c.resolve(from);
+        this.c.check(site, 'parameter', from);
+        return { written, p: site.v, file: site.file, at: site.path, wroteIn: this.file, wroteAt: at, viaRoot: site.viaRoot };
+    }
+    /** Where a parameter shows in this converter's file: itself, else its list entry, else the part's first node. */
+    local(placed) {
+        if (placed.file === this.file)
+            return placed.at;
+        return placed.wroteIn === this.file ? placed.wroteAt : this.base;
+    }
+    /** The parameters of a list that stay parameters, as written (refs kept). */
+    plainParameters(list, out, src) {
+        const res = [];
+        list.forEach((placed, i) => {
+            if (!isBodyLike(placed.p))
+                res.push(this.plainParameter(placed, [...out, String(res.length)], [...src, String(i)]));
+            else
+                this.fwd.add([...src, String(i)], null);
+        });
+        return res;
+    }
+    /**
+     * One parameter at `from` (converted: `to`): written here, or reached through the root (whose
+     * converted form the `$ref` then finds), else a part converted in its own file.
+     */
+    plainParameter(placed, to, from) {
+        if (placed.written === placed.p || placed.viaRoot)
+            return this.parameter(placed.written, to, from);
+        this.back.add(to, from);
+        this.fwd.add(from, to);
+        const site = { file: placed.file, path: placed.at, v: placed.p };
+        const written = { file: placed.wroteIn, path: placed.wroteAt, v: placed.written };
+        return this.c.link(placed.written, this.c.part('parameter', site, 'parameter', written, (c) => c.parameter(site.v, [], site.path)));
+    }
+    /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
+    parameter(p, from, to, forward = true) {
+        this.back.add(from, to);
+        if (forward)
+            this.fwd.add(to, from);
+        if (!loc_isObj(p) || typeof p.$ref === 'string')
+            return p;
+        const out = {};
+        const schema = {};
+        for (const k of Object.keys(p)) {
+            if (SCHEMA_KEYS.includes(k)) {
+                if (k === 'collectionFormat')
+                    continue;
+                schema[k] = p[k];
+                if (forward)
+                    this.fwd.add([...to, k], [...from, 'schema', k]);
+            }
+            else
+                out[k] = p[k];
+        }
+        if (Object.keys(schema).length > 0) {
+            out.schema = schema;
+            this.back.add([...from, 'schema'], to);
+        }
+        return out;
+    }
+    operation(out, src, op, shared) {
+        this.c.check({ file: this.file, path: src, v: op }, 'operation');
+        const res = {};
+        const consumes = strings(op.consumes) ?? this.consumes;
+        const produces = strings(op.produces) ?? this.produces;
+        const mine = this.placed(op.parameters, [...src, 'parameters']);
+        const all = [...mine, ...shared.filter((s) => !mine.some((p) => samePlace(p.p, s.p)))];
+        for (const k of Object.keys(op)) {
+            if (k === 'parameters')
+                res.parameters = this.plainParameters(mine, [...out, 'parameters'], [...src, 'parameters']);
+            else if (k === 'responses' && loc_isObj(op.responses))
+                res.responses = this.responses(op.responses, produces, [...out, 'responses'], [...src, 'responses']);
+            else if (k !== 'consumes' && k !== 'produces')
+                res[k] = op[k];
+        }
+        const body = all.find((x) => loc_isObj(x.p) && x.p.in === 'body');
+        const form = all.filter((x) => loc_isObj(x.p) && x.p.in === 'formData');
+        if (body)
+            res.requestBody = this.requestBody(body, consumes, [...out, 'requestBody']);
+        else if (form.length > 0)
+            res.requestBody = this.form(form, consumes, [...out, 'requestBody']);
+        return res;
+    }
+    /** The request body of a body parameter: made here if it is written in this file, else a part in its own. */
+    requestBody(body, consumes, at) {
+        if (body.file === this.file)
+            return this.body(body, consumes, at);
+        this.back.add(at, this.local(body));
+        const site = { file: body.file, path: body.at, v: body.p };
+        const written = { file: body.wroteIn, path: body.wroteAt, v: body.written };
+        return this.c.link(body.written, this.c.part(`body ${consumes.join(',')}`, site, 'parameter', written, (c) => c.body(body, consumes, [])));
+    }
+    body(placed, consumes, at) {
+        const body = placed.p;
+        this.back.add(at, placed.at);
+        // A body written in the operation: its schema is the request body's (a shared one has no single place).
+        if (placed.at[0] === 'paths' && consumes.length > 0)
+            this.fwd.add([...placed.at, 'schema'], [...at, 'content', consumes[0], 'schema']);
+        const content = {};
+        for (const m of consumes) {
+            content[m] = { schema: body.schema ?? {} };
+            this.back.add([...at, 'content', m], placed.at);
+            this.back.add([...at, 'content', m, 'schema'], [...placed.at, 'schema']);
+        }
+        return { required: body.required === true, content, ...(body.description ? { description: body.description } : {}) };
+    }
+    form(fields, consumes, at) {
+        const media = consumes.find((m) => m.includes('form')) ?? 'application/x-www-form-urlencoded';
+        const schemaAt = [...at, 'content', media, 'schema'];
+        // The made-up body, its media type and object schema are written nowhere: the first field stands in.
+        for (const p of [at, [...at, 'content', media], schemaAt, [...schemaAt, 'type']])
+            this.back.add(p, this.local(fields[0]));
+        const properties = {};
+        const required = [];
+        for (const placed of fields) {
+            const field = placed.p;
+            const name = String(field.name);
+            const propertyAt = [...schemaAt, 'properties', name];
+            if (placed.file === this.file) {
+                const converted = this.parameter({ ...field, in: undefined }, propertyAt, placed.at, false);
+                properties[name] = converted.schema ?? {};
+            }
+            else {
+                // A field kept in another file: its schema is a part there.
+                this.back.add(propertyAt, this.local(placed));
+                const site = { file: placed.file, path: placed.at, v: field };
+                const written = { file: placed.wroteIn, path: placed.wroteAt, v: placed.written };
+                properties[name] = this.c.link(placed.written, this.c.part('form field', site, 'parameter', written, () => fieldSchema(field)));
+            }
+            if (field.required !== true)
+                continue;
+            const requiredAt = placed.file === this.file ? [...placed.at, 'required'] : this.local(placed);
+            if (required.length === 0)
+                this.back.add([...schemaAt, 'required'], requiredAt);
+            this.back.add([...schemaAt, 'required', String(required.length)], requiredAt);
+            required.push(name);
+        }
+        return { content: { [media]: { schema: { type: 'object', properties, ...(required.length ? { required } : {}) } } } };
+    }
+    responses(rs, produces, out, src) {
+        const res = {};
+        for (const [code, r] of Object.entries(rs))
+            res[code] = this.placedResponse(r, produces, [...out, code], [...src, code]);
+        return res;
+    }
+    /** A response written here at `to` (converted: `from`), or a `$ref` to one: one through the root is found by the `$ref`, one elsewhere is a part. */
+    placedResponse(r, produces, from, to) {
+        if (!isRef(r))
+            return this.response(r, produces, from, to);
+        const written = { file: this.file, path: to, v: r };
+        const site = this.c.resolve(written);
+        if (site.viaRoot)
+            return this.response(r, produces, from, to);
+        this.back.add(from, to);
+        this.fwd.add(to, from);
+        return this.c.link(r, this.c.part(`response ${produces.join(',')}`, site, 'response', written, (c) => c.response(site.v, produces, [], site.path)));
+    }
+    response(r, produces, from, to) {
+        this.back.add(from, to);
+        this.fwd.add(to, from);
+        if (!loc_isObj(r) || typeof r.$ref === 'string')
+            return r;
+        this.c.check({ file: this.file, path: to, v: r }, 'response');
+        const out = {};
+        for (const k of Object.keys(r)) {
+            if (k === 'schema') {
+                const content = {};
+                this.back.add([...from, 'content'], [...to, 'schema']);
+                this.fwd.add([...to, 'schema'], produces.length > 0 ? [...from, 'content', produces[0], 'schema'] : null);
+                for (const m of produces) {
+                    content[m] = { schema: r.schema };
+                    this.back.add([...from, 'content', m], [...to, 'schema']);
+                    this.back.add([...from, 'content', m, 'schema'], [...to, 'schema']);
+                }
+                out.content = content;
+            }
+            else if (k === 'headers' && loc_isObj(r.headers)) {
+                const hs = {};
+                for (const [name, h] of Object.entries(r.headers))
+                    hs[name] = this.parameter(h, [...from, 'headers', name], [...to, 'headers', name]);
+                out.headers = hs;
+            }
+            else if (k !== 'examples')
+                out[k] = r[k];
+        }
+        if (out.description === undefined)
+            out.description = '';
+        return out;
+    }
+    securityScheme(def, from, to) {
+        this.back.add(from, to);
+        this.fwd.add(to, from);
+        if (!loc_isObj(def))
+            return def;
+        if (def.type === 'basic')
+            return { type: 'http', scheme: 'basic', ...(def.description ? { description: def.description } : {}) };
+        if (def.type === 'apiKey')
+            return { type: 'apiKey', name: def.name, in: def.in };
+        if (def.type !== 'oauth2')
+            return def;
+        const flowName = OAUTH_FLOWS[String(def.flow)] ?? 'implicit';
+        const flow = { scopes: def.scopes ?? {} };
+        if (def.authorizationUrl)
+            flow.authorizationUrl = def.authorizationUrl;
+        if (def.tokenUrl)
+            flow.tokenUrl = def.tokenUrl;
+        this.back.add([...from, 'flows'], to);
+        this.back.add([...from, 'flows', flowName], to);
+        return { type: 'oauth2', flows: { [flowName]: flow } };
+    }
+}
+const OAUTH_FLOWS = {
+    implicit: 'implicit',
+    password: 'password',
+    application: 'clientCredentials',
+    accessCode: 'authorizationCode',
+};
+/** A formData field as a property schema: its schema keywords. */
+function fieldSchema(field) {
+    const out = {};
+    for (const k of Object.keys(field))
+        if (SCHEMA_KEYS.includes(k) && k !== 'collectionFormat')
+            out[k] = field[k];
+    return out;
+}
+function isBodyLike(p) {
+    return loc_isObj(p) && (p.in === 'body' || p.in === 'formData');
+}
+function samePlace(a, b) {
+    return loc_isObj(a) && loc_isObj(b) && a.name === b.name && a.in === b.in;
+}
+const SCHEMA_KEYS = [
+    'type', 'format', 'items', 'collectionFormat', 'default', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
+    'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'enum', 'multipleOf',
+];
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/conversion.ts
+/** The cross-file bookkeeping of one conversion: `$ref`s followed, parts made, nodes in other files checked. */
+
+
+
+
+const PARAMETER_IN = new Set(['query', 'header', 'path', 'formData', 'body']);
+/** What one conversion shares: the root's defaults, the files it reaches and the parts made so far. */
+class Conversion {
+    root;
+    files;
+    rawRefs;
+    parts = [];
+    links = new Map();
+    followed = new Set();
+    consumes;
+    produces;
+    made = new Map();
+    constructor(root, files, rawRefs) {
+        this.root = root;
+        this.files = files;
+        this.rawRefs = rawRefs;
+        this.consumes = strings(loc_own(root, 'consumes')) ?? ['application/json'];
+        this.produces = strings(loc_own(root, 'produces')) ?? ['application/json'];
+    }
+    /**
+     * Follow `$ref`s from a node to the value they name, and where that is written. `viaRoot`: the
+     * value is in the root, or the way there passes one of the root's own parameters or responses,
+     * which have their converted place (a `$ref` kept as written finds it, as the root's own do).
+     */
+    resolve(site) {
+        let cur = site;
+        let seen;
+        let viaRoot = false;
+        while (isRef(cur.v)) {
+            seen ??= new Set();
+            const key = `${cur.file}#${cur.path.join('/')}`;
+            if (seen.has(key) || seen.size > 64)
+                throw this.error(site, '$ref cycle: the reference never reaches a value');
+            seen.add(key);
+            if (cur.file !== this.files.root)
+                this.followed.add(cur.v);
+            const next = this.files.follow(cur.file, cur.path, (this.rawRefs.get(cur.v) ?? cur.v.$ref).trim());
+            // The root is read in its converted form's terms: its own refs already name components.
+            cur = next.file === this.files.root ? { ...next, v: valueAt(this.root, next.path) } : next;
+            viaRoot ||= cur.file === this.files.root && cur.path.length === 2 && (cur.path[0] === 'parameters' || cur.path[0] === 'responses');
+        }
+        return { ...cur, viaRoot: viaRoot || cur.file === this.files.root };
+    }
+    /**
+     * The part for `site` in a context (`key`), converted once by `make`: its first node is
+     * written at `site`, and `from` is the `$ref` that reached it (for messages).
+     */
+    part(key, site, role, from, make) {
+        const id = `${key}\u0000${site.file}#${site.path.join('/')}`;
+        const known = this.made.get(id);
+        if (known)
+            return known;
+        if (!loc_isObj(site.v))
+            throw this.error(site, `expected a Swagger 2.0 ${role} (a mapping), found ${kind(site.v)}`, from);
+        this.check(site, role, from);
+        const c = new Converter(this, site.file, site.path);
+        const part = { file: site.file, value: undefined, origin: (p) => c.back.map(p) };
+        this.made.set(id, part);
+        part.value = make(c);
+        this.parts.push(part);
+        return part;
+    }
+    /** A `$ref` object, with the text of the one written, that leads to `part`. */
+    link(written, part) {
+        const text = isRef(written) ? written.$ref : '';
+        const holder = { $ref: text };
+        this.links.set(holder, part);
+        return holder;
+    }
+    /**
+     * A node in another file is read in Swagger 2.0's shapes: refuse what would be misread (an
+     * OpenAPI 3 file or shape, a parameter without a place or name) rather than report nothing.
+     */
+    check(site, role, from) {
+        if (site.file === this.files.root)
+            return;
+        const version = this.files.openapi(site.file);
+        if (version !== undefined) {
+            throw this.error(site, `expected a Swagger 2.0 ${role}, but ${this.files.name(site.file)} is an OpenAPI ${version} document, whose shapes a Swagger 2.0 spec does not read: keep the whole spec in one version`, from);
+        }
+        const v = site.v;
+        if (!loc_isObj(v))
+            throw this.error(site, `expected a Swagger 2.0 ${role} (a mapping), found ${kind(v)}`, from);
+        const shape = (field, what) => this.error(site, `field '${field}' ${what}`, from, field);
+        if (role === 'parameter') {
+            if (typeof v.in !== 'string' || !PARAMETER_IN.has(v.in)) {
+                throw shape('in', `is ${v.in === undefined ? 'missing' : JSON.stringify(v.in)}: a Swagger 2.0 parameter is in query, header, path, formData or body`);
+            }
+            if (typeof v.name !== 'string')
+                throw shape('name', `is ${v.name === undefined ? 'missing' : JSON.stringify(v.name)}: a Swagger 2.0 parameter needs a name`);
+            if (v.in === 'body' && !loc_isObj(v.schema))
+                throw shape('schema', `is ${v.schema === undefined ? 'missing' : 'not a mapping'}: a Swagger 2.0 body parameter needs a schema`);
+            for (const k of ['schema', 'content']) {
+                if (v.in !== 'body' && v[k] !== undefined) {
+                    throw shape(k, `is OpenAPI 3's shape: a Swagger 2.0 ${v.in} parameter carries type, format, items… itself (only a body parameter has a schema)`);
+                }
+            }
+        }
+        else if (role === 'response') {
+            if (v.content !== undefined)
+                throw shape('content', "is OpenAPI 3's shape: a Swagger 2.0 response has a 'schema', its media types come from produces");
+        }
+        else {
+            if (v.parameters != null && !Array.isArray(v.parameters))
+                throw shape('parameters', 'is not a list of parameters');
+            if (role === 'operation') {
+                if (v.requestBody !== undefined)
+                    throw shape('requestBody', "is OpenAPI 3's shape: a Swagger 2.0 operation takes its body from an 'in: body' parameter");
+                if (v.responses != null && !loc_isObj(v.responses))
+                    throw shape('responses', 'is not a mapping of status codes to responses');
+            }
+        }
+    }
+    error(site, what, from, field) {
+        const name = this.files.name(site.file);
+        const path = field ? [...site.path, field] : site.path;
+        const via = from && (from.file !== site.file || from.path !== site.path) ? ` (reached from ${this.files.name(from.file)} at ${pointer(from.path)})` : '';
+        return new errors_InputError(`${name} at ${pointer(path)}: ${what}${via}`, { file: name, field: path.join('/') });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/index.ts
+/** Swagger 2.0 → OpenAPI 3.0: the entry point, and the types the loader and the conversion share. */
+
+
+
+/**
+ * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
+ * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
+ * `pointer` does the same for refs into this file from other files. Path items, parameters and
+ * responses reached through `files` in other files are converted too, each as a Part.
+ */
+function convertSwagger2(src, files) {
+    const rawRefs = new WeakMap();
+    const conversion = new Conversion(rewriteRefs(src, rawRefs), files, rawRefs);
+    const converter = new Converter(conversion, files.root, []);
+    const value = converter.convert();
+    return {
+        value,
+        origin: (path) => converter.back.map(path),
+        pointer: (path) => converter.fwd.map(path),
+        parts: conversion.parts,
+        links: conversion.links,
+        followed: conversion.followed,
+    };
+}
+/**
+ * Only refs into this document move: a ref into another file reads that file as it is written.
+ * `raw` keeps the text of each rewritten ref, for following it in the file as written.
+ */
+function rewriteRefs(v, raw) {
+    if (Array.isArray(v))
+        return v.map((x) => rewriteRefs(x, raw));
+    if (!loc_isObj(v))
+        return v;
+    const out = Object.create(null);
+    for (const k of Object.keys(v)) {
+        const x = v[k];
+        if (k === '$ref' && typeof x === 'string' && x.startsWith('#/')) {
+            out[k] = x
+                .replace('#/definitions/', '#/components/schemas/')
+                .replace('#/parameters/', '#/components/parameters/')
+                .replace('#/responses/', '#/components/responses/');
+            if (out[k] !== x)
+                raw.set(out, x);
+        }
+        else if (k === 'example' || k === 'x-example') {
+            out[k] = x;
+        }
+        else {
+            out[k] = rewriteRefs(x, raw);
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/load.ts
+
+
+
+
+
+
+
+const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+/** Real specs nest a few dozen levels; far deeper input is hostile and would exhaust the stack. */
+const MAX_DEPTH = 400;
+const GIT_SOURCE = /^([^:]+):(.+)$/;
+/**
+ * Load `source`: a file path, or `REV:path` read with `git show` (e.g. `origin/main:openapi.yaml`).
+ * Every `$ref` in the document and the files it reaches is checked here, so a broken reference is an
+ * input error even where no diff walks.
+ */
+function load_loadSpec(source, opts = {}) {
+    const cwd = opts.cwd ?? process.cwd();
+    const loader = new Loader(cwd, opts);
+    const rootSource = parseSource(source, cwd);
+    const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
+    const { doc, version, pointer, converted } = checkOpenApi(root, loader);
+    loader.replace(doc, pointer);
+    if (converted)
+        loader.addParts(root, converted);
+    loader.checkAllRefs();
+    return {
+        root: doc,
+        docs: loader.docs,
+        version,
+        deref: (loc) => loader.deref(loc),
+        target: (loc) => loader.target(loc),
+    };
+}
+function parseSource(source, cwd) {
+    if (/^https?:\/\//i.test(source))
+        return { kind: 'url', url: source };
+    const abs = external_node_path_default().resolve(cwd, source);
+    if ((0,external_node_fs_namespaceObject.existsSync)(abs))
+        return { kind: 'file', abs };
+    const m = GIT_SOURCE.exec(source);
+    if (m && !/^[a-zA-Z]$/.test(m[1]))
+        return { kind: 'git', rev: m[1], rel: external_node_path_default().posix.normalize(m[2].replace(/^\.\//, '')) };
+    return { kind: 'file', abs };
+}
+function checkOpenApi(doc, loader) {
+    const v = doc.value;
+    if (!loc_isObj(v)) {
+        throw new errors_InputError(`${doc.name}: not an OpenAPI document: expected a mapping at the top level`, { file: doc.name });
+    }
+    const openapi = loc_own(v, 'openapi');
+    const swagger = loc_own(v, 'swagger');
+    if (typeof openapi === 'string' && /^3\.0(\.|$)/.test(openapi))
+        return { doc, version: '3.0' };
+    if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
+        return { doc, version: '3.1' };
+    if (swagger === '2.0' || swagger === 2) {
+        const converted = convertSwagger2(v, loader.swagger2Files(doc));
+        return { doc: convertedDoc(doc, converted.value, converted.origin), version: '2.0', pointer: converted.pointer, converted };
+    }
+    if (openapi !== undefined) {
+        throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
+            file: doc.name,
+            field: 'openapi',
+        });
+    }
+    throw new errors_InputError(`${doc.name}: not an OpenAPI document: expected a top-level 'openapi: 3.x' or 'swagger: "2.0"' field`, {
+        file: doc.name,
+        field: 'openapi',
+    });
+}
+class Loader {
+    cwd;
+    opts;
+    docs = new Map();
+    sources = new Map();
+    constructor(cwd, opts) {
+        this.cwd = cwd;
+        this.opts = opts;
+    }
+    /** A converted Swagger 2.0 root, and how pointers written against its file map into it. */
+    converted;
+    replace(doc, pointer) {
+        this.docs.set(doc.id, doc);
+        if (pointer)
+            this.converted = { doc, pointer };
+    }
+    /** `$ref` objects of converted Swagger 2.0 nodes that lead to a part, not where their text points. */
+    links = new Map();
+    /** `$ref` objects in other files that the Swagger 2.0 conversion followed and checked itself. */
+    followed = new Set();
+    /** Each part's document: the file it is written in (whose refs it reads) and its way back to that file's paths. */
+    parts = new Map();
+    /** How the Swagger 2.0 conversion reads the files `root` (not yet converted) reaches. */
+    swagger2Files(root) {
+        return {
+            root: root.id,
+            name: (file) => this.docs.get(file)?.name ?? file,
+            follow: (file, at, ref) => {
+                // Not cached: the root is still read as written, before its conversion replaces it.
+                const to = this.lookupRef({ v: undefined, doc: this.docs.get(file), path: at }, ref);
+                return { file: to.doc.id, path: to.path, v: to.v };
+            },
+            openapi: (file) => {
+                const v = loc_own(this.docs.get(file)?.value, 'openapi');
+                return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+            },
+        };
+    }
+    /** The parts a Swagger 2.0 conversion made, each a document of its own that reads and locates as its file. */
+    addParts(root, converted) {
+        const locs = new Map();
+        converted.parts.forEach((part, i) => {
+            const file = part.file === root.id ? root : this.docs.get(part.file);
+            const doc = { ...convertedDoc(file, part.value, part.origin), id: `${part.file}\u0000swagger2:${i}` };
+            this.docs.set(doc.id, doc);
+            this.parts.set(doc, { home: part.file, origin: part.origin });
+            locs.set(part, { v: part.value, doc, path: [] });
+        });
+        for (const [holder, part] of converted.links)
+            this.links.set(holder, locs.get(part));
+        for (const holder of converted.followed)
+            this.followed.add(holder);
+    }
+    /** The node the `$ref` at `loc` names: one hop. */
+    target(loc) {
+        return this.links.get(loc.v) ?? this.resolveRef(loc, load_refOf(loc.v) ?? '');
+    }
+    /** A path of `loc` as written in its file (a part's paths are the converted ones). */
+    shownPath(loc) {
+        const part = this.parts.get(loc.doc);
+        return (part ? part.origin(loc.path) : loc.path).join('/');
+    }
+    load(src, shownAs) {
+        const id = sourceId(src);
+        const known = this.docs.get(id);
+        if (known)
+            return known;
+        const name = shownAs ?? this.displayName(src);
+        const text = this.read(src, name);
+        const doc = parseDoc(text, name, id);
+        this.docs.set(id, doc);
+        this.sources.set(id, src);
+        return doc;
+    }
+    displayName(src) {
+        if (src.kind === 'file') {
+            const rel = external_node_path_default().relative(this.cwd, src.abs);
+            return rel === '' || rel.startsWith('..') || external_node_path_default().isAbsolute(rel) ? src.abs : rel.split((external_node_path_default()).sep).join('/');
+        }
+        if (src.kind === 'git')
+            return `${src.rev}:${src.rel}`;
+        return src.url;
+    }
+    read(src, name) {
+        const max = this.opts.maxBytes ?? DEFAULT_MAX_BYTES;
+        const tooBig = (size) => new errors_InputError(`${name}: ${(size / 1048576).toFixed(1)} MB is over the ${(max / 1048576).toFixed(0)} MB limit for one spec file (raise it with --max-spec-size)`, { file: name });
+        if (src.kind === 'file') {
+            let st;
+            try {
+                st = (0,external_node_fs_namespaceObject.statSync)(src.abs);
+            }
+            catch {
+                throw new errors_InputError(`${name}: file not found`, { file: name });
+            }
+            if (st.isDirectory())
+                throw new errors_InputError(`${name}: is a directory, expected an OpenAPI file`, { file: name });
+            if (st.size > max)
+                throw tooBig(st.size);
+            return (0,external_node_fs_namespaceObject.readFileSync)(src.abs, 'utf8');
+        }
+        if (src.kind === 'git') {
+            let out;
+            try {
+                out = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['show', '--end-of-options', `${src.rev}:./${src.rel}`], {
+                    cwd: this.cwd,
+                    maxBuffer: max + 1,
+                    stdio: ['ignore', 'pipe', 'pipe'],
+                });
+            }
+            catch (e) {
+                const err = e;
+                if (err.code === 'ENOBUFS')
+                    throw tooBig(max + 1);
+                const why = err.stderr?.toString().trim().split('\n')[0] ?? e.message;
+                throw new errors_InputError(`${name}: cannot read from git: ${why}`, { file: name });
+            }
+            return out.toString('utf8');
+        }
+        if (!this.opts.allowExternalRefs) {
+            throw new errors_InputError(`${name}: external reference not fetched (pass --allow-external-refs to allow URLs)`, { file: name });
+        }
+        return fetchTextSync(src.url, max, name);
+    }
+    resolved = new Map();
+    /** Resolve a `$ref` string written in `from`; a target is looked up once per file and ref. */
+    resolveRef(from, ref) {
+        let cache = this.resolved.get(from.doc);
+        if (!cache)
+            this.resolved.set(from.doc, (cache = new Map()));
+        let hit = cache.get(ref);
+        if (!hit) {
+            hit = this.lookupRef(from, ref);
+            cache.set(ref, hit);
+        }
+        return hit;
+    }
+    lookupRef(from, ref) {
+        const hash = ref.indexOf('#');
+        const target = hash < 0 ? ref : ref.slice(0, hash);
+        const fragment = hash < 0 ? '' : ref.slice(hash + 1);
+        // A converted Swagger 2.0 part reads its refs as the file it was written in does.
+        const part = this.parts.get(from.doc);
+        const home = part ? this.docs.get(part.home) : from.doc;
+        let doc = home;
+        if (target !== '') {
+            const src = this.relativeSource(from, home, target, ref);
+            try {
+                doc = this.load(src);
+            }
+            catch (e) {
+                if (e instanceof errors_InputError) {
+                    throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
+                }
+                throw e;
+            }
+        }
+        let parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
+        // Other files point into a Swagger 2.0 root as written (`#/definitions/Pet`); it was converted.
+        if (doc === this.converted?.doc)
+            parts = this.convertedPointer(from, ref, parts);
+        let v = doc.value;
+        for (const p of parts) {
+            v = Array.isArray(v) ? v[Number(p)] : loc_own(v, p);
+            if (v === undefined) {
+                throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' points at nothing in ${doc.name}`, {
+                    file: from.doc.name,
+                    field: this.shownPath(from),
+                });
+            }
+        }
+        return { v, doc, path: parts };
+    }
+    convertedPointer(from, ref, parts) {
+        const mapped = this.converted.pointer(parts);
+        if (mapped)
+            return mapped;
+        throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
+            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: this.shownPath(from) });
+    }
+    relativeSource(from, home, target, ref) {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
+            if (/^https?:/i.test(target)) {
+                if (!this.opts.allowExternalRefs) {
+                    throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`, { file: from.doc.name, field: this.shownPath(from) });
+                }
+                return { kind: 'url', url: target };
+            }
+            throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': unsupported scheme`, {
+                file: from.doc.name,
+            });
+        }
+        const base = this.sources.get(home.id);
+        const decoded = decodeURI(target);
+        if (!base || base.kind === 'file') {
+            const dir = base && base.kind === 'file' ? external_node_path_default().dirname(base.abs) : this.cwd;
+            return { kind: 'file', abs: external_node_path_default().resolve(dir, decoded) };
+        }
+        if (base.kind === 'git')
+            return { kind: 'git', rev: base.rev, rel: external_node_path_default().posix.normalize(external_node_path_default().posix.join(external_node_path_default().posix.dirname(base.rel), decoded)) };
+        return { kind: 'url', url: new URL(target, base.url).toString() };
+    }
+    deref(loc) {
+        let cur = loc;
+        let seen;
+        for (let hops = 0;; hops++) {
+            const ref = load_refOf(cur.v);
+            if (ref === undefined)
+                return cur;
+            if (hops > 0) {
+                seen ??= new Set();
+                const key = `${cur.doc.id}#${cur.path.join('/')}`;
+                if (seen.has(key) || hops > 64) {
+                    throw new errors_InputError(`${loc.doc.name} at /${this.shownPath(loc)}: $ref cycle: the reference never reaches a value`, {
+                        file: loc.doc.name,
+                    });
+                }
+                seen.add(key);
+            }
+            const next = this.links.get(cur.v) ?? this.resolveRef(cur, ref);
+            cur = mergeSiblings(cur, next);
+        }
+    }
+    /** Visit every `$ref` where the spec allows a Reference Object; data (examples, defaults, extensions) is skipped. */
+    checkAllRefs() {
+        const done = new Set();
+        const queue = [...this.docs.values()];
+        while (queue.length > 0) {
+            const doc = queue.pop();
+            if (done.has(doc.id))
+                continue;
+            done.add(doc.id);
+            const before = this.docs.size;
+            this.checkRefsIn(doc);
+            if (this.docs.size !== before)
+                for (const d of this.docs.values())
+                    if (!done.has(d.id))
+                        queue.push(d);
+        }
+    }
+    /** Depth-first over one document; a path is only spelled out for a `$ref` or an error. */
+    checkRefsIn(doc) {
+        const route = [];
+        const visit = (v, key) => {
+            if (route.length > MAX_DEPTH) {
+                throw new errors_InputError(`${doc.name} at /${route.slice(0, 8).join('/')}/…: nested more than ${MAX_DEPTH} levels deep; refusing to walk it`, {
+                    file: doc.name,
+                });
+            }
+            if (Array.isArray(v)) {
+                for (let i = 0; i < v.length; i++) {
+                    const x = v[i];
+                    if (typeof x !== 'object' || x === null)
+                        continue;
+                    route.push(String(i));
+                    visit(x, route[route.length - 1]);
+                    route.pop();
+                }
+                return;
+            }
+            const o = v;
+            // The route is read (and copied) only if resolving fails, while it still names this node.
+            if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref') && !this.followed.has(o))
+                this.deref(new LazyPathLoc(o, doc, () => route.slice()));
+            for (const k in o) {
+                const x = o[k];
+                if (typeof x !== 'object' || x === null || k === '$ref' || isDataKey(k, key))
+                    continue;
+                route.push(k);
+                visit(x, k);
+                route.pop();
+            }
+        };
+        if (typeof doc.value === 'object' && doc.value !== null)
+            visit(doc.value, '');
+    }
+}
+/** A node whose path is only worked out when a message needs it. */
+class LazyPathLoc {
+    v;
+    doc;
+    make;
+    built;
+    constructor(v, doc, make) {
+        this.v = v;
+        this.doc = doc;
+        this.make = make;
+    }
+    get path() {
+        return (this.built ??= this.make());
+    }
+}
+/** Keys whose values are data, not spec structure: a `$ref` inside them is an example payload. */
+function isDataKey(key, parentKey) {
+    if (key.startsWith('x-'))
+        return true;
+    if (key === 'example' || key === 'default' || key === 'enum' || key === 'const')
+        return parentKey !== 'properties';
+    // Example Object's literal value; examples as a 3.1 schema keyword is an array of data.
+    if (key === 'value' || key === 'examples')
+        return parentKey !== 'properties';
+    return false;
+}
+function load_refOf(v) {
+    if (!loc_isObj(v))
+        return undefined;
+    const r = loc_own(v, '$ref');
+    return typeof r === 'string' ? r.trim() : undefined;
+}
+const IGNORED_SIBLINGS = new Set(['$ref', 'description', 'summary']);
+/** OpenAPI 3.1 lets a `$ref` carry siblings; they override the target's keywords (3.0 specs rarely have any). */
+function mergeSiblings(ref, target) {
+    const o = ref.v;
+    let extra;
+    for (const k in o)
+        if (!IGNORED_SIBLINGS.has(k))
+            (extra ??= []).push(k);
+    if (!extra || !loc_isObj(target.v))
+        return target;
+    const merged = Object.create(null);
+    for (const k of Object.keys(target.v))
+        merged[k] = target.v[k];
+    for (const k of extra)
+        merged[k] = o[k];
+    return { v: merged, doc: ref.doc, path: ref.path };
+}
+const FETCH_SCRIPT = `
+const [url, max] = process.argv.slice(1);
+fetch(url, { signal: AbortSignal.timeout(15000) })
+  .then(async (r) => {
+    if (!r.ok) { process.stderr.write('HTTP ' + r.status); process.exit(3); }
+    const t = await r.text();
+    if (t.length > Number(max)) { process.stderr.write('over the size limit'); process.exit(4); }
+    process.stdout.write(t);
+  })
+  .catch((e) => { process.stderr.write(String(e && e.message)); process.exit(5); });`;
+/** The walk is synchronous; an allowed URL is fetched by a short-lived child process. */
+function fetchTextSync(url, max, name) {
+    try {
+        return (0,external_node_child_process_namespaceObject.execFileSync)(process.execPath, ['-e', FETCH_SCRIPT, url, String(max)], {
+            maxBuffer: max + 1024,
+            timeout: 20000,
+            stdio: ['ignore', 'pipe', 'pipe'],
+        }).toString('utf8');
+    }
+    catch (e) {
+        const why = e.stderr?.toString().trim() || e.message;
+        throw new errors_InputError(`${name}: cannot fetch: ${why}`, { file: name });
+    }
+}
+function decodePart(p) {
+    let s = p;
+    try {
+        s = decodeURIComponent(p);
+    }
+    catch {
+        // Keep the raw text: a literal '%' in a key is valid.
+    }
+    return unescapePointer(s);
+}
+function sourceId(src) {
+    if (src.kind === 'file')
+        return src.abs;
+    if (src.kind === 'git')
+        return `${src.rev}:${src.rel}`;
+    return src.url;
+}
+
+;// CONCATENATED MODULE: ./src/breaking/schema-match.ts
+// Matching and comparing subschemas across versions: which allOf/anyOf/oneOf members are the same
+// member, and whether two schemas say the same. Used by the walker and by the composition rules.
+
+
+/** Keywords holding one subschema. */
+const SINGLE = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema'];
+/** Keywords that document a schema without constraining the instances it accepts. */
+const ANNOTATION_KEYWORDS = new Set(['title', 'description', 'default', 'example', 'examples', 'externalDocs', '$comment']);
+/** Annotations no rule judges: two schemas differing only in these say the same (`default` is judged: see schema-types). */
+const UNJUDGED = new Set([...ANNOTATION_KEYWORDS].filter((k) => k !== 'default'));
+/**
+ * Compare the members of allOf/anyOf/oneOf, much as oasdiff does: `$ref` members by reference;
+ * inline members that are identical are unchanged, then members with the same title are paired,
+ * then inline members sharing the most property names (each the other's only best match), and a
+ * lone member left on each side is taken as the same member modified. Finally an inline member and
+ * a `$ref` member that accept the same instances are a refactor, not a change.
+ */
+function diffSubschemas(base, rev, keyword, derefBase, derefRev) {
+    const bv = loc_own(base.v, keyword);
+    const rv = loc_own(rev.v, keyword);
+    // The rules and the walk both ask for the same lists; an answer depends only on the two lists.
+    if (!Array.isArray(bv) || !Array.isArray(rv))
+        return computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev);
+    let inner = diffMemo.get(bv);
+    if (!inner)
+        diffMemo.set(bv, (inner = new Map()));
+    let d = inner.get(rv);
+    if (!d)
+        inner.set(rv, (d = computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev)));
+    return d;
+}
+const diffMemo = new WeakMap();
+function computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev) {
+    const bl = Array.isArray(bv) ? bv : [];
+    const rl = Array.isArray(rv) ? rv : [];
+    const modified = [];
+    let added = [];
+    let deleted = [];
+    if (bl.length === 0 && rl.length === 0)
+        return { modified, added, deleted };
+    const bItem = (i) => loc_child(loc_child(base, keyword), i);
+    const rItem = (j) => loc_child(loc_child(rev, keyword), j);
+    const usedRev = new Set();
+    const usedBase = new Set();
+    bl.forEach((b, i) => {
+        const ref = load_refOf(b);
+        if (ref === undefined)
+            return;
+        const j = rl.findIndex((r, jj) => !usedRev.has(jj) && load_refOf(r) === ref);
+        if (j < 0)
+            return;
+        usedRev.add(j);
+        usedBase.add(i);
+        modified.push([ref.split('/').pop() || String(i), i, j]);
+    });
+    const inlineBase = bl.map((_, i) => i).filter((i) => load_refOf(bl[i]) === undefined);
+    let inlineRev = rl.map((_, j) => j).filter((j) => load_refOf(rl[j]) === undefined);
+    let restBase = [];
+    for (const i of inlineBase) {
+        const j = inlineRev.find((jj) => sameSchema(bItem(i), rItem(jj), derefBase, derefRev, false));
+        if (j === undefined)
+            restBase.push(i);
+        else
+            inlineRev = inlineRev.filter((jj) => jj !== j);
+    }
+    const titleOf = (v) => {
+        const t = loc_own(v, 'title');
+        return typeof t === 'string' ? t : '';
+    };
+    for (const j of [...inlineRev]) {
+        const t = titleOf(rl[j]);
+        if (!t)
+            continue;
+        const i = restBase.find((ii) => titleOf(bl[ii]) === t);
+        if (i === undefined)
+            continue;
+        restBase = restBase.filter((ii) => ii !== i);
+        inlineRev = inlineRev.filter((jj) => jj !== j);
+        modified.push([t, i, j]);
+    }
+    // Inline members left on both sides (one changed, others added or removed, or its title changed):
+    // each pair sharing the most property names, when each is the other's only best match, is one
+    // member modified, and so is a lone member left on each side.
+    const label = (i, j) => titleOf(rl[j]) || `#${i + 1}`;
+    if (restBase.length + inlineRev.length > 2 && restBase.length > 0 && inlineRev.length > 0) {
+        const names = (v) => Object.keys(loc_own(v, 'properties') ?? {});
+        const bNames = restBase.map((i) => names(bl[i]));
+        const rNames = inlineRev.map((j) => new Set(names(rl[j])));
+        const score = bNames.map((ns) => rNames.map((rs) => ns.filter((n) => rs.has(n)).length));
+        const bestOf = (row) => {
+            const max = Math.max(...row);
+            return max > 0 && row.indexOf(max) === row.lastIndexOf(max) ? row.indexOf(max) : -1;
+        };
+        const pairs = [];
+        score.forEach((row, x) => {
+            const y = bestOf(row);
+            if (y >= 0 && bestOf(score.map((r) => r[y])) === x)
+                pairs.push([restBase[x], inlineRev[y]]);
+        });
+        for (const [i, j] of pairs)
+            modified.push([label(i, j), i, j]);
+        restBase = restBase.filter((i) => !pairs.some(([x]) => x === i));
+        inlineRev = inlineRev.filter((j) => !pairs.some(([, y]) => y === j));
+    }
+    if (restBase.length === 1 && inlineRev.length === 1) {
+        modified.push([label(restBase[0], inlineRev[0]), restBase[0], inlineRev[0]]);
+        restBase = [];
+        inlineRev = [];
+    }
+    deleted = [...bl.map((_, i) => i).filter((i) => load_refOf(bl[i]) !== undefined && !usedBase.has(i)), ...restBase].sort((x, y) => x - y);
+    added = [...rl.map((_, j) => j).filter((j) => load_refOf(rl[j]) !== undefined && !usedRev.has(j)), ...inlineRev].sort((x, y) => x - y);
+    // An inline member replaced by an equivalent `$ref` member (or back), or a member whose component
+    // was renamed with the same content, is a refactor.
+    const matchedAdded = new Set();
+    deleted = deleted.filter((i) => {
+        const j = added.find((jj) => !matchedAdded.has(jj) && sameSchema(bItem(i), rItem(jj), derefBase, derefRev, true));
+        if (j === undefined)
+            return true;
+        matchedAdded.add(j);
+        return false;
+    });
+    added = added.filter((j) => !matchedAdded.has(j));
+    return { modified, added, deleted };
+}
+/** Keywords whose value is a map of subschemas, and keywords whose value is a list of subschemas. */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions']);
+const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+/**
+ * Whether two schemas (either side, `$ref`s followed) are the same; with `validationOnly`,
+ * annotation keywords no rule judges are ignored at every schema level.
+ */
+function sameSchema(a, b, derefA, derefB, validationOnly, seen = new Set()) {
+    const x = derefA(a);
+    const y = derefB(b);
+    if (!loc_isObj(x.v) || !loc_isObj(y.v))
+        return sameValue(x.v, y.v);
+    const key = `${locId(x)}|${locId(y)}`;
+    if (seen.has(key))
+        return true;
+    seen.add(key);
+    const keys = (v) => Object.keys(v).filter((k) => k !== '$ref' && !(validationOnly && UNJUDGED.has(k)));
+    const kx = keys(x.v);
+    const ky = keys(y.v);
+    if (kx.length !== ky.length || kx.some((k) => !Object.prototype.hasOwnProperty.call(y.v, k)))
+        return false;
+    for (const k of kx) {
+        const cx = loc_child(x, k);
+        const cy = loc_child(y, k);
+        if (SCHEMA_MAPS.has(k) && loc_isObj(cx.v) && loc_isObj(cy.v)) {
+            const nx = Object.keys(cx.v);
+            if (nx.length !== Object.keys(cy.v).length)
+                return false;
+            for (const n of nx) {
+                if (!Object.prototype.hasOwnProperty.call(cy.v, n) || !sameSchema(loc_child(cx, n), loc_child(cy, n), derefA, derefB, validationOnly, seen))
+                    return false;
+            }
+        }
+        else if (SCHEMA_LISTS.has(k) && Array.isArray(cx.v) && Array.isArray(cy.v)) {
+            if (cx.v.length !== cy.v.length)
+                return false;
+            for (let i = 0; i < cx.v.length; i++)
+                if (!sameSchema(loc_child(cx, i), loc_child(cy, i), derefA, derefB, validationOnly, seen))
+                    return false;
+        }
+        else if (loc_isObj(cx.v) && loc_isObj(cy.v) && (SINGLE.includes(k) || k === 'items')) {
+            if (!sameSchema(cx, cy, derefA, derefB, validationOnly, seen))
+                return false;
+        }
+        else if (!sameValue(cx.v, cy.v))
+            return false;
+    }
+    return true;
+}
+function sameValue(a, b) {
+    if (a === b)
+        return true;
+    if (Array.isArray(a) && Array.isArray(b))
+        return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+    if (loc_isObj(a) && loc_isObj(b)) {
+        const ka = Object.keys(a);
+        return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValue(a[k], b[k]));
+    }
+    return false;
+}
+/** Pair the members of allOf/anyOf/oneOf that are the same member on both sides (see diffSubschemas). */
+function matchSubschemas(base, rev, keyword, derefBase, derefRev) {
+    return diffSubschemas(base, rev, keyword, derefBase, derefRev).modified.map(([label, i, j]) => [
+        label,
+        loc_child(loc_child(base, keyword), i),
+        loc_child(loc_child(rev, keyword), j),
+    ]);
+}
+/**
+ * Whether two schemas, at least one holding allOf, accept the same instances once their allOf
+ * members are folded into one object: properties moved from a schema into an allOf member (or
+ * back) change nothing. Conservative: members saying different things about one keyword, or a
+ * keyword whose meaning depends on its neighbours (`additionalProperties`), fall back to the walk.
+ */
+function sameMergedAllOf(base, rev, derefBase, derefRev) {
+    const b = mergeAllOf(base, derefBase, 0);
+    if (!b)
+        return false;
+    const r = mergeAllOf(rev, derefRev, 0);
+    if (!r || b.props.size !== r.props.size || b.required.size !== r.required.size || b.rest.size !== r.rest.size)
+        return false;
+    for (const n of b.required)
+        if (!r.required.has(n))
+            return false;
+    for (const [n, l] of b.props) {
+        const o = r.props.get(n);
+        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
+            return false;
+    }
+    for (const [k, l] of b.rest) {
+        const o = r.rest.get(k);
+        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
+            return false;
+    }
+    return true;
+}
+function mergeAllOf(loc, deref, depth, into = { props: new Map(), required: new Set(), rest: new Map() }) {
+    const x = deref(loc);
+    if (!loc_isObj(x.v) || depth > 8)
+        return undefined;
+    for (const k of Object.keys(x.v)) {
+        if (k === '$ref' || UNJUDGED.has(k))
+            continue;
+        const c = loc_child(x, k);
+        if (k === 'allOf') {
+            if (!Array.isArray(c.v))
+                return undefined;
+            for (let i = 0; i < c.v.length; i++)
+                if (!mergeAllOf(loc_child(c, i), deref, depth + 1, into))
+                    return undefined;
+        }
+        else if (k === 'properties') {
+            if (!loc_isObj(c.v))
+                return undefined;
+            for (const n of Object.keys(c.v)) {
+                const known = into.props.get(n);
+                if (known && !sameSchema(known, loc_child(c, n), deref, deref, true))
+                    return undefined;
+                into.props.set(n, loc_child(c, n));
+            }
+        }
+        else if (k === 'required') {
+            if (!Array.isArray(c.v))
+                return undefined;
+            for (const n of c.v)
+                if (typeof n === 'string')
+                    into.required.add(n);
+        }
+        else if (k === 'additionalProperties' || k === 'unevaluatedProperties' || k === 'patternProperties') {
+            // What these admit depends on the properties of their own schema, not the merged ones.
+            return undefined;
+        }
+        else {
+            const known = into.rest.get(k);
+            if (known && !sameSchema(known, c, deref, deref, true))
+                return undefined;
+            into.rest.set(k, c);
+        }
+    }
+    return into;
+}
+
+;// CONCATENATED MODULE: ./src/breaking/rules/wrap.ts
+
+
+const KEYWORDS = ['allOf', 'anyOf', 'oneOf'];
+/** Keywords a wrapper may carry beside its list: they describe the wrapped schema, or are judged elsewhere. */
+const WRAPPER_EXTRAS = new Set([...ANNOTATION_KEYWORDS, 'nullable', 'deprecated', 'readOnly', 'writeOnly']);
+const known = new WeakMap();
+function wrapOf(p) {
+    let w = known.get(p);
+    if (w === undefined)
+        known.set(p, (w = find(p) ?? null));
+    return w ?? undefined;
+}
+function find(p) {
+    if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
+        return undefined;
+    const bw = wrapperOf(p, p.base);
+    const rw = wrapperOf(p, p.rev);
+    if (bw === undefined || rw === undefined || (bw === PLAIN && rw === PLAIN))
+        return undefined;
+    if (bw !== PLAIN && rw !== PLAIN) {
+        // Both wrap: with the same keyword, the walk pairs the members as usual.
+        if (bw.keyword === rw.keyword || !sameJson(bw.type, rw.type))
+            return undefined;
+        const b = p.deref(bw.member);
+        const r = p.deref(rw.member);
+        const outside = judgedOutside(p.base, p.rev);
+        return withNull({
+            base: inner(b, bw.member, outside),
+            rev: inner(r, rw.member, outside),
+            baseKeyword: bw.keyword,
+            revKeyword: rw.keyword,
+            baseDefault: defaultOf(p.base, b),
+            revDefault: defaultOf(p.rev, r),
+        }, bw.nullAt ?? nullAt(b), rw.nullAt ?? nullAt(r));
+    }
+    const wrapper = (bw === PLAIN ? rw : bw);
+    const plain = bw === PLAIN ? p.base : p.rev;
+    if (wrapper.type !== undefined && !sameJson(wrapper.type, loc_own(plain.v, 'type')))
+        return undefined;
+    const member = p.deref(wrapper.member);
+    const outside = judgedOutside(bw === PLAIN ? p.rev : p.base);
+    const plainSide = { loc: inner(plain, plain, outside), null: nullAt(plain), default: plain };
+    const wrapSide = { loc: inner(member, wrapper.member, outside), null: wrapper.nullAt ?? nullAt(member), default: defaultOf(bw === PLAIN ? p.rev : p.base, member) };
+    const [b, r] = bw === PLAIN ? [plainSide, wrapSide] : [wrapSide, plainSide];
+    return withNull({
+        base: b.loc,
+        rev: r.loc,
+        ...(bw === PLAIN ? { revKeyword: wrapper.keyword } : { baseKeyword: wrapper.keyword }),
+        baseDefault: b.default,
+        revDefault: r.default,
+    }, b.null, r.null);
+}
+function withNull(w, baseNull, revNull) {
+    return { ...w, ...(baseNull ? { baseNull } : {}), ...(revNull ? { revNull } : {}) };
+}
+const PLAIN = 'plain';
+/** PLAIN (no allOf/anyOf/oneOf), a wrapper of one member, or undefined (composed otherwise). */
+function wrapperOf(p, loc) {
+    const v = loc.v;
+    let keyword;
+    for (const k of KEYWORDS) {
+        if (loc_own(v, k) === undefined)
+            continue;
+        if (keyword)
+            return undefined;
+        keyword = k;
+    }
+    if (!keyword)
+        return PLAIN;
+    for (const key of Object.keys(v)) {
+        if (key === keyword || key === 'type' || key.startsWith('x-') || WRAPPER_EXTRAS.has(key))
+            continue;
+        return undefined;
+    }
+    const list = loc_child(loc, keyword);
+    if (!Array.isArray(list.v))
+        return undefined;
+    let member;
+    let nullMember = false;
+    for (let i = 0; i < list.v.length; i++) {
+        const m = loc_child(list, i);
+        if (isNullSchema(p.deref(m).v))
+            nullMember = true;
+        else if (member)
+            return undefined;
+        else
+            member = m;
+    }
+    if (!member || (keyword === 'allOf' && nullMember))
+        return undefined;
+    const at = loc_own(v, 'nullable') === true ? loc_child(loc, 'nullable') : nullMember ? list : undefined;
+    return { keyword, member, ...(at ? { nullAt: at } : {}), type: loc_own(v, 'type') };
+}
+/** The wrapper, if it carries a `default`, else the schema it wraps. */
+function defaultOf(wrapper, member) {
+    return loc_isObj(wrapper.v) && Object.prototype.hasOwnProperty.call(wrapper.v, 'default') ? wrapper : member;
+}
+/** What the walker compares for one side: `raw` (a `$ref`, so results are shared) unless `loc` had to be neutralised. */
+function inner(loc, raw, outside) {
+    const d = neutral(loc, outside);
+    return d === loc ? raw : d;
+}
+const copies = new WeakSet();
+/** A copy of a schema made for the walk (see neutral), not found in a document: it has results of its own. */
+function isWalkCopy(loc) {
+    return copies.has(loc);
+}
+/** Lifecycle keywords (see rules/lifecycle.ts) a wrapper may carry for what it wraps. */
+const LIFECYCLE = ['deprecated', 'x-sunset', 'x-stability-level'];
+/**
+ * Keywords judged once for the whole of a wrap pair (the pair's own sides are compared for them),
+ * so left out of what is compared inside: `default` (the types family reads it where it applies,
+ * see defaultOf), and the lifecycle keywords a wrapper carries.
+ */
+function judgedOutside(...wrappers) {
+    return ['default', ...LIFECYCLE.filter((k) => wrappers.some((w) => loc_isObj(w.v) && Object.prototype.hasOwnProperty.call(w.v, k)))];
+}
+/**
+ * The schema without what admits null (`nullable`, `'null'` in a type list) and without the
+ * keywords `outside` (judged for the wrap pair as a whole), at the same place; itself if it has none of them.
+ */
+function neutral(loc, outside) {
+    const v = loc.v;
+    if (!loc_isObj(v))
+        return loc;
+    const t = loc_own(v, 'type');
+    const nullInList = Array.isArray(t) && t.includes('null') && t.length > 1;
+    if (loc_own(v, 'nullable') === undefined && !nullInList && !outside.some((k) => Object.prototype.hasOwnProperty.call(v, k)))
+        return loc;
+    const copy = { ...v };
+    delete copy.nullable;
+    for (const k of outside)
+        delete copy[k];
+    if (nullInList) {
+        const rest = t.filter((x) => x !== 'null');
+        copy.type = rest.length === 1 ? rest[0] : rest;
+    }
+    const out = {
+        v: copy,
+        doc: loc.doc,
+        get path() {
+            return loc.path;
+        },
+    };
+    copies.add(out);
+    return out;
+}
+/** Where a schema admits null by its own keywords (`nullable: true`, `'null'` among its types); undefined: it does not. */
+function nullAt(loc) {
+    if (loc_own(loc.v, 'nullable') === true)
+        return loc_child(loc, 'nullable');
+    const t = loc_own(loc.v, 'type');
+    return t === 'null' || (Array.isArray(t) && t.includes('null')) ? loc_child(loc, 'type') : undefined;
+}
+function sameJson(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
+}
+function isNullSchema(v) {
+    const t = loc_own(v, 'type');
+    return t === 'null' || (Array.isArray(t) && t.length === 1 && t[0] === 'null');
+}
+
 ;// CONCATENATED MODULE: ./src/breaking/rules/lifecycle.ts
+
+
 
 /**
  * Lifecycle rules: deprecation, `x-sunset` dates and `x-stability-level` of operations,
@@ -31728,9 +33698,12 @@ function dayOf(y, m, d) {
 function lifecycle_formatDay(day) {
     return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
-/** The local calendar day of `d`. */
-function localDay(d) {
-    return Math.round(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / MS_PER_DAY);
+/**
+ * The calendar day of `d` in UTC, as the lifecycle gate and ignore-file expiry read today: the same
+ * instant gives the same verdict on a runner (UTC) and on a laptop in any time zone.
+ */
+function utcDay(d) {
+    return Math.floor(d.getTime() / MS_PER_DAY);
 }
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
@@ -31748,16 +33721,54 @@ function lifecycle_parseSunset(v) {
         if (m && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60 || (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59))))
             m = null;
     }
-    const day = m ? dayOf(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
+    if (!m)
+        return { ok: false, error: `x-sunset '${v}' is neither a YYYY-MM-DD date nor an RFC 3339 date-time${httpDateHint(v)}` };
+    const day = dayOf(Number(m[1]), Number(m[2]), Number(m[3]));
+    // Written the right way but not on the calendar (February 29 of a common year, a 13th month).
     if (day === undefined)
-        return { ok: false, error: `x-sunset '${v}' is neither a YYYY-MM-DD date nor an RFC 3339 date-time` };
+        return { ok: false, error: `x-sunset '${v}' names a day that does not exist${v.length > 10 ? ` (${v.slice(0, 10)})` : ''}` };
     return { ok: true, day };
+}
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/** An HTTP-date, as the `Sunset` response header (RFC 8594) is written, is not read: say how to write it instead. */
+function httpDateHint(v) {
+    const t = HTTP_DATE.test(v) ? Date.parse(v) : NaN;
+    if (Number.isNaN(t))
+        return '';
+    return `; this is an HTTP-date, as the Sunset header writes it: in x-sunset write '${new Date(t).toISOString().slice(0, 10)}'`;
 }
 function lifecycle_hasSunset(node) {
     return loc_own(node, lifecycle_SUNSET_KEY) !== undefined;
 }
 function lifecycle_isDeprecated(node) {
-    return loc_own(node, 'deprecated') === true;
+    return own(node, 'deprecated') === true;
+}
+function deprecationKey(node, extended) {
+    return extended && loc_own(node, 'deprecated') === undefined ? 'x-deprecated' : 'deprecated';
+}
+/** Whether a parameter or schema of `spec` is marked deprecated (Swagger 2.0: also `x-deprecated`). */
+function markedDeprecated(spec, node) {
+    return loc_own(node, deprecationKey(node, spec.version === '2.0')) === true;
+}
+function sideOf(node, opts = {}) {
+    const key = deprecationKey(node.v, opts.extended);
+    const sunset = !lifecycle_hasSunset(node.v) && opts.sunsetFrom && lifecycle_hasSunset(opts.sunsetFrom.v) ? opts.sunsetFrom : node;
+    return { deprecated: loc_own(node.v, key) === true, deprecatedAt: at(node, key), sunset };
+}
+/** The path items of a spec's operations, by operation node: where a removed operation's path-level `x-sunset` is read. */
+const pathItems = new WeakMap();
+function pathItemOf(spec, op) {
+    if (!loc_isObj(op.v))
+        return undefined;
+    let items = pathItems.get(spec);
+    if (!items) {
+        items = new WeakMap();
+        for (const o of operations_specOperations(spec))
+            if (loc_isObj(o.loc.v))
+                items.set(o.loc.v, o.item);
+        pathItems.set(spec, items);
+    }
+    return items.get(op.v);
 }
 /** The node's key when present, else the node itself (so a finding still gets a line). */
 function at(loc, key) {
@@ -31826,39 +33837,39 @@ const PARAMETER_REMOVAL = {
  * policy for `level`) or the reactivation. `what` names the element in messages.
  */
 function checkDeprecation(base, rev, ids, stability, what, s, emit) {
-    const was = lifecycle_isDeprecated(base.v);
-    const now = lifecycle_isDeprecated(rev.v);
-    if (was === now)
+    if (base.deprecated === rev.deprecated)
         return;
-    if (!now) {
-        emit(ids.reactivated, say(what, 'is no longer deprecated'), at(rev, 'deprecated'));
+    if (!rev.deprecated) {
+        emit(ids.reactivated, say(what, 'is no longer deprecated'), rev.deprecatedAt);
         return;
     }
     if (!stability.ok)
         return; // reported as api-invalid-stability-level
     const min = deprecationDays(stability.level, s);
     const level = stability.level || 'stable';
-    if (!lifecycle_hasSunset(rev.v)) {
+    const raw = loc_own(rev.sunset.v, lifecycle_SUNSET_KEY);
+    if (raw === undefined) {
         if (min > 0) {
-            emit(ids.sunsetMissing, say(what, `deprecated without an x-sunset date; ${level} elements need a sunset at least ${min} days ahead`), at(rev, 'deprecated'), {
+            emit(ids.sunsetMissing, say(what, `deprecated without an x-sunset date; ${level} elements need a sunset at least ${min} days ahead`), rev.deprecatedAt, {
                 stability: level,
                 minDays: min,
             });
         }
         else {
-            emit(ids.deprecated, say(what, 'deprecated'), at(rev, 'deprecated'), stability.level ? { stability: stability.level } : undefined);
+            emit(ids.deprecated, say(what, 'deprecated'), rev.deprecatedAt, stability.level ? { stability: stability.level } : undefined);
         }
         return;
     }
-    const sunset = lifecycle_parseSunset(loc_own(rev.v, lifecycle_SUNSET_KEY));
+    const sunsetAt = loc_child(rev.sunset, lifecycle_SUNSET_KEY);
+    const sunset = lifecycle_parseSunset(raw);
     if (!sunset.ok) {
-        emit(ids.sunsetInvalid, say(what, `deprecated with an invalid sunset date: ${sunset.error}`), at(rev, lifecycle_SUNSET_KEY), { sunset: loc_own(rev.v, lifecycle_SUNSET_KEY) });
+        emit(ids.sunsetInvalid, say(what, `deprecated with an invalid sunset date: ${sunset.error}`), sunsetAt, { sunset: raw });
         return;
     }
-    const days = sunset.day - localDay(s.options.today);
+    const days = sunset.day - utcDay(s.options.today);
     const date = lifecycle_formatDay(sunset.day);
     if (days < min) {
-        emit(ids.tooSmall, say(what, `deprecated with sunset date ${date}, ${days} days from today; ${level} elements need at least ${min}`), at(rev, lifecycle_SUNSET_KEY), {
+        emit(ids.tooSmall, say(what, `deprecated with sunset date ${date}, ${days} days from today; ${level} elements need at least ${min}`), sunsetAt, {
             sunset: date,
             days,
             minDays: min,
@@ -31866,38 +33877,38 @@ function checkDeprecation(base, rev, ids, stability, what, s, emit) {
         });
         return;
     }
-    emit(ids.withSunset, say(what, `deprecated with sunset date ${date}`), at(rev, lifecycle_SUNSET_KEY), { sunset: date, ...(stability.level ? { stability: stability.level } : {}) });
+    emit(ids.withSunset, say(what, `deprecated with sunset date ${date}`), sunsetAt, { sunset: date, ...(stability.level ? { stability: stability.level } : {}) });
 }
 /** `x-sunset` deleted or moved on an element deprecated in the revision. */
 function checkSunsetChange(base, rev, ids, stability, what, s, emit) {
-    if (!lifecycle_isDeprecated(rev.v))
+    if (!rev.deprecated)
         return;
-    const bv = loc_own(base.v, lifecycle_SUNSET_KEY);
-    const rv = loc_own(rev.v, lifecycle_SUNSET_KEY);
+    const bv = loc_own(base.sunset.v, lifecycle_SUNSET_KEY);
+    const rv = loc_own(rev.sunset.v, lifecycle_SUNSET_KEY);
     if (bv === undefined)
         return;
     if (rv === undefined) {
-        emit(ids.deleted, `${what} is still deprecated but its x-sunset date was removed`, at(rev, 'deprecated'), { baseSunset: bv });
+        emit(ids.deleted, `${what} is still deprecated but its x-sunset date was removed`, rev.deprecatedAt, { baseSunset: bv });
         return;
     }
-    if (sameValue(bv, rv))
+    if (lifecycle_sameValue(bv, rv))
         return;
     const r = lifecycle_parseSunset(rv);
     if (!r.ok) {
-        emit(ids.invalid, `${what}: ${r.error}`, at(rev, lifecycle_SUNSET_KEY), { sunset: rv });
+        emit(ids.invalid, `${what}: ${r.error}`, loc_child(rev.sunset, lifecycle_SUNSET_KEY), { sunset: rv });
         return;
     }
     const b = lifecycle_parseSunset(bv);
     if (!b.ok) {
-        emit(ids.invalid, `${what}: base ${b.error}`, at(base, lifecycle_SUNSET_KEY), { sunset: bv });
+        emit(ids.invalid, `${what}: base ${b.error}`, loc_child(base.sunset, lifecycle_SUNSET_KEY), { sunset: bv });
         return;
     }
     if (!stability.ok)
         return;
     const min = deprecationDays(stability.level, s);
-    const days = r.day - localDay(s.options.today);
+    const days = r.day - utcDay(s.options.today);
     if (b.day > r.day && days < min) {
-        emit(ids.tooSmall, `${what}: sunset date moved earlier from ${lifecycle_formatDay(b.day)} to ${lifecycle_formatDay(r.day)}, ${days} days from today; at least ${min} are required`, at(rev, lifecycle_SUNSET_KEY), {
+        emit(ids.tooSmall, `${what}: sunset date moved earlier from ${lifecycle_formatDay(b.day)} to ${lifecycle_formatDay(r.day)}, ${days} days from today; at least ${min} are required`, loc_child(rev.sunset, lifecycle_SUNSET_KEY), {
             baseSunset: lifecycle_formatDay(b.day),
             sunset: lifecycle_formatDay(r.day),
             days,
@@ -31907,24 +33918,27 @@ function checkSunsetChange(base, rev, ids, stability, what, s, emit) {
 }
 /**
  * The removal of an element (`base` is its last version): without prior deprecation, after it,
- * before its sunset date or with an unreadable one. Returns nothing after the sunset date.
+ * before its sunset date or with an unreadable one. Returns nothing after the sunset date. An
+ * operation without an `x-sunset` of its own is judged by its path item's.
  */
-function checkRemoval(base, ids, what, s, emit) {
-    if (!lifecycle_isDeprecated(base.v)) {
+function checkRemoval(base, ids, what, s, emit, extended = false) {
+    const side = sideOf(base, { sunsetFrom: pathItemOf(s.base, base), extended });
+    if (!side.deprecated) {
         if (ids.without)
             emit(ids.without, `${what} removed without deprecation`, base);
         return;
     }
-    if (!lifecycle_hasSunset(base.v)) {
+    const raw = loc_own(side.sunset.v, lifecycle_SUNSET_KEY);
+    if (raw === undefined) {
         emit(ids.withDeprecation, `${what} removed after deprecation`, base);
         return;
     }
-    const sunset = lifecycle_parseSunset(loc_own(base.v, lifecycle_SUNSET_KEY));
+    const sunset = lifecycle_parseSunset(raw);
     if (!sunset.ok) {
-        emit(ids.invalid, `${what} removed: ${sunset.error}`, at(base, lifecycle_SUNSET_KEY), { sunset: loc_own(base.v, lifecycle_SUNSET_KEY) });
+        emit(ids.invalid, `${what} removed: ${sunset.error}`, loc_child(side.sunset, lifecycle_SUNSET_KEY), { sunset: raw });
         return;
     }
-    if (localDay(s.options.today) < sunset.day) {
+    if (utcDay(s.options.today) < sunset.day) {
         const date = lifecycle_formatDay(sunset.day);
         emit(ids.beforeSunset, `${what} removed before its sunset date ${date}`, base, { sunset: date });
     }
@@ -31956,7 +33970,7 @@ function checkStabilityChange(base, rev, ids, what, emit, invalid) {
 function say(what, rest) {
     return what ? `${what} ${rest}` : rest;
 }
-function sameValue(a, b) {
+function lifecycle_sameValue(a, b) {
     if (a instanceof Date && b instanceof Date)
         return a.getTime() === b.getTime();
     return JSON.stringify(a) === JSON.stringify(b);
@@ -31979,8 +33993,11 @@ function operationHook(p, s) {
     if (!inStabilityScope(p))
         return;
     const stability = lifecycle_stabilityOf(p.rev.v);
-    checkDeprecation(p.base, p.rev, OPERATION_DEPRECATION, stability, 'endpoint', s, emit);
-    checkSunsetChange(p.base, p.rev, OPERATION_SUNSET_CHANGE, stability, 'endpoint', s, emit);
+    // A path item's x-sunset is the date of its operations that have none of their own.
+    const base = sideOf(p.base, { sunsetFrom: p.basePathItem });
+    const rev = sideOf(p.rev, { sunsetFrom: p.revPathItem });
+    checkDeprecation(base, rev, OPERATION_DEPRECATION, stability, 'endpoint', s, emit);
+    checkSunsetChange(base, rev, OPERATION_SUNSET_CHANGE, stability, 'endpoint', s, emit);
 }
 function parameterHook(p, s) {
     if (!inStabilityScope(p.op))
@@ -31988,14 +34005,16 @@ function parameterHook(p, s) {
     const what = `${p.in} parameter '${p.name}'`;
     const emit = (id, message, loc, data) => s.emit(id, message, loc, { in: p.in, name: p.name, ...data });
     if (p.base && !p.rev) {
-        checkRemoval(p.base, PARAMETER_REMOVAL, what, s, emit);
+        checkRemoval(p.base, PARAMETER_REMOVAL, what, s, emit, s.base.version === '2.0');
         return;
     }
     if (!p.base || !p.rev || !p.op.rev)
         return;
     const stability = lifecycle_stabilityOf(p.op.rev.v);
-    checkDeprecation(p.base, p.rev, PARAMETER_DEPRECATION, stability, what, s, emit);
-    checkSunsetChange(p.base, p.rev, PARAMETER_SUNSET_CHANGE, stability, what, s, emit);
+    const base = sideOf(p.base, { extended: s.base.version === '2.0' });
+    const rev = sideOf(p.rev, { extended: s.rev.version === '2.0' });
+    checkDeprecation(base, rev, PARAMETER_DEPRECATION, stability, what, s, emit);
+    checkSunsetChange(base, rev, PARAMETER_SUNSET_CHANGE, stability, what, s, emit);
 }
 /** Body properties only: oasdiff's property deprecation and stability rules cover request and response bodies. */
 const PROPERTY_PREFIXES = new Set(['request-property', 'response-property']);
@@ -32004,8 +34023,46 @@ function schemaHook(p, e, s) {
         return;
     const emit = (id, message, loc, data) => e.emit(id, message, loc, data);
     const stability = lifecycle_stabilityOf(p.place.op.rev.v);
-    checkDeprecation(p.base, p.rev, propertyDeprecation(p.prefix), stability, '', s, emit);
-    checkStabilityChange(p.base, p.rev, { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: loc_own(side.v, STABILITY_KEY) }));
+    const dep = lifecycleSides(p, 'deprecated');
+    if (dep) {
+        const [base, rev] = dep;
+        checkDeprecation(sideOf(base, { extended: s.base.version === '2.0' }), sideOf(rev, { extended: s.rev.version === '2.0' }), propertyDeprecation(p.prefix), stability, '', s, emit);
+    }
+    const levels = lifecycleSides(p, STABILITY_KEY);
+    if (levels) {
+        checkStabilityChange(levels[0], levels[1], { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: loc_own(side.v, STABILITY_KEY) }));
+    }
+}
+/**
+ * The two schemas whose `key` is compared for a schema pair. Where one version wraps the schema
+ * whole (`nullable` + `allOf: [$ref]`, `oneOf: [$ref, {type: 'null'}]`, see rules/wrap.ts), the
+ * wrapper is no change of its own: when no wrapper carries `key`, the walker compares what is wrapped
+ * with the other side (undefined here, so it is judged once, there); when one does, the key is judged
+ * here, and a wrapper without it reads as what it wraps.
+ */
+function lifecycleSides(p, key) {
+    const w = wrapOf(p);
+    if (!w)
+        return [p.base, p.rev];
+    const carries = (side, keyword) => keyword !== undefined && loc_own(side.v, key) !== undefined;
+    if (!carries(p.base, w.baseKeyword) && !carries(p.rev, w.revKeyword))
+        return undefined;
+    return [wrapped(p, p.base, w.baseKeyword, key), wrapped(p, p.rev, w.revKeyword, key)];
+}
+/** A wrapper without `key` read as the one member it wraps (null left aside); anything else as itself. */
+function wrapped(p, side, keyword, key) {
+    if (keyword === undefined || loc_own(side.v, key) !== undefined)
+        return side;
+    const list = loc_child(side, keyword);
+    if (!Array.isArray(list.v))
+        return side;
+    for (let i = 0; i < list.v.length; i++) {
+        const member = p.deref(loc_child(list, i));
+        const t = loc_own(member.v, 'type');
+        if (t !== 'null' && !(Array.isArray(t) && t.length === 1 && t[0] === 'null'))
+            return member;
+    }
+    return side;
 }
 const lifecycleFamily = {
     name: 'lifecycle',
@@ -32019,101 +34076,9 @@ const lifecycleFamily = {
     },
 };
 
-;// CONCATENATED MODULE: ./src/kit/errors.ts
-/**
- * Bad input or usage: the CLI exits 2 and the action fails with this message.
- * The message names the file and the field and says what was expected.
- */
-class errors_InputError extends Error {
-    file;
-    field;
-    constructor(message, opts = {}) {
-        super(message);
-        this.name = 'InputError';
-        this.file = opts.file;
-        this.field = opts.field;
-    }
-}
-/**
- * A service the gate talks to (GitHub, a Pact Broker, a webhook) refused or did not answer after the
- * allowed retries. Like bad input it exits 2: the job cannot run as configured (URL, token, access);
- * it is neither a verdict on the API nor a bug of ours.
- */
-class ServiceError extends errors_InputError {
-    constructor(message, opts = {}) {
-        super(message, opts);
-        this.name = 'ServiceError';
-    }
-}
-function isInputError(e) {
-    return e instanceof errors_InputError;
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/breaking/spec/operations.ts
-
-const operations_HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-function operations_specOperations(spec) {
-    const root = { v: spec.root.value, doc: spec.root, path: [] };
-    const rootSecurity = loc_own(root.v, 'security');
-    const paths = spec.deref(loc_child(root, 'paths'));
-    const out = [];
-    for (const path of loc_ownKeys(paths.v)) {
-        if (!path.startsWith('/'))
-            continue;
-        const item = spec.deref(loc_child(paths, path));
-        for (const method of operations_HTTP_METHODS) {
-            // An operation written as a `$ref` to its own file (DigitalOcean's layout) is read where it points.
-            const loc = spec.deref(loc_child(item, method));
-            if (!loc_isObj(loc.v))
-                continue;
-            const security = loc_own(loc.v, 'security') ?? rootSecurity;
-            const securityAlternatives = Array.isArray(security) ? security.filter(loc_isObj) : [];
-            const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => loc_ownKeys(a).length === 0));
-            out.push({
-                method,
-                path,
-                key: `${method.toUpperCase()} ${path}`,
-                loc,
-                item,
-                parameters: [...operations_mergedParameters(spec, item, loc).values()],
-                security,
-                securityAlternatives,
-                public: isPublic,
-                protected: securityAlternatives.length > 0 && !isPublic,
-            });
-        }
-    }
-    return out;
-}
-/**
- * The dereferenced parameters of an operation and its path item, keyed `${in}:${name}` (header
- * names lower-cased, as HTTP compares them); an operation's parameter replaces the path item's.
- */
-function operations_mergedParameters(spec, item, op) {
-    const out = new Map();
-    for (const holder of [item, op]) {
-        if (!holder)
-            continue;
-        const list = loc_child(holder, 'parameters');
-        if (!Array.isArray(list.v))
-            continue;
-        for (let i = 0; i < list.v.length; i++) {
-            const p = spec.deref(loc_child(list, i));
-            const where = loc_own(p.v, 'in');
-            const name = loc_own(p.v, 'name');
-            if (typeof where !== 'string' || typeof name !== 'string')
-                continue;
-            out.set(`${where}:${where === 'header' ? name.toLowerCase() : name}`, p);
-        }
-    }
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./src/breaking/context.ts
 
-const METHODS = operations_HTTP_METHODS;
+const context_METHODS = operations_HTTP_METHODS;
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/registry.ts
 const RULES = Object.assign(Object.create(null), {
@@ -32133,6 +34098,12 @@ const RULES = Object.assign(Object.create(null), {
     // Ours (no oasdiff id says it): clients that serialise by the spec send a value the server no longer reads.
     'request-parameter-serialization-changed': { level: 'error', description: "Parameter: style or explode changed, so clients serialise its value differently" },
     'api-security-component-credentials-changed': { level: 'error', description: "Scheme in components.securitySchemes: where or how the credential is sent changed (API key in/name, HTTP scheme)" },
+    // Ours too (no oasdiff id says it): callbacks, OAuth flows and form/multipart encodings.
+    'callback-removed': { level: 'error', description: "Callback of an operation (or one of its operations) dropped: subscribers are no longer called" },
+    'callback-added': { level: 'info', description: "Callback of an operation (or one of its operations) introduced" },
+    'api-security-component-oauth-flow-removed': { level: 'error', description: "OAuth scheme in components.securitySchemes: a flow dropped, so clients using it can no longer obtain tokens" },
+    'api-security-component-oauth-flow-added': { level: 'info', description: "OAuth scheme in components.securitySchemes: a flow introduced" },
+    'request-body-media-type-encoding-changed': { level: 'error', description: "Form or multipart request body: a property's encoding changed so clients' parts are refused or read differently (content type narrowed, style/explode changed)" },
     'api-security-component-removed': { level: 'info', description: "Scheme dropped from components.securitySchemes" },
     'api-security-component-added': { level: 'info', description: "Scheme introduced in components.securitySchemes" },
     'api-security-component-oauth-url-changed': { level: 'info', description: "OAuth flow of a scheme in components.securitySchemes: authorizationUrl altered" },
@@ -32630,1166 +34601,45 @@ const RULES = Object.assign(Object.create(null), {
     'response-property-content-media-type-changed': { level: 'error', description: "Property inside a response body: contentMediaType keyword altered" },
     'response-property-content-encoding-changed': { level: 'error', description: "Property inside a response body: contentEncoding keyword altered" },
 });
+// Ours: keywords oasdiff has no ids for. Each takes the levels oasdiff gives the nearest keyword:
+// maxProperties/minProperties those of maxLength/minLength, multipleOf those of a bound (a request
+// that accepts fewer values breaks senders, a response that may send more breaks receivers).
+const WHERE = {
+    'request-body': 'Request body (top-level schema/media type)',
+    'request-property': 'Property inside the request body',
+    'request-parameter': 'Request parameter (path/query/header/cookie)',
+    'response-body': 'Response body (top-level schema)',
+    'response-property': 'Property inside a response body',
+};
+const REQUEST = ['request-body', 'request-property', 'request-parameter'];
+const RESPONSE = ['response-body', 'response-property'];
+const BODIES = ['request-body', 'request-property'];
+const OURS = [
+    [REQUEST, 'max-properties-decreased', 'error', 'maxProperties bound lowered'],
+    [REQUEST, 'max-properties-increased', 'info', 'maxProperties bound raised'],
+    [REQUEST, 'max-properties-set', 'warning', 'maxProperties bound introduced where none existed'],
+    [REQUEST, 'min-properties-increased', 'error', 'minProperties bound raised'],
+    [REQUEST, 'min-properties-decreased', 'info', 'minProperties bound lowered'],
+    [RESPONSE, 'max-properties-increased', 'error', 'maxProperties bound raised'],
+    [RESPONSE, 'max-properties-unset', 'error', 'maxProperties bound dropped'],
+    [RESPONSE, 'min-properties-decreased', 'error', 'minProperties bound lowered'],
+    [REQUEST, 'multiple-of-added', 'error', 'multipleOf introduced: values that are not multiples are rejected'],
+    [REQUEST, 'multiple-of-removed', 'info', 'multipleOf dropped'],
+    [REQUEST, 'multiple-of-changed', 'error', 'multipleOf changed so that values accepted before are rejected'],
+    [REQUEST, 'multiple-of-generalized', 'info', 'multipleOf changed to a divisor of the old one: every value accepted before still is'],
+    [RESPONSE, 'multiple-of-removed', 'error', 'multipleOf dropped: values need no longer be multiples'],
+    [RESPONSE, 'multiple-of-changed', 'error', 'multipleOf changed so that values may no longer be multiples of the old one'],
+    [BODIES, 'additional-properties-disallowed', 'error', 'additionalProperties became false: properties not listed are rejected'],
+    [BODIES, 'additional-properties-allowed', 'info', 'additionalProperties false lifted: properties not listed are accepted'],
+    [RESPONSE, 'additional-properties-allowed', 'info', 'additionalProperties false lifted: properties not listed may be sent'],
+    // As enum-value-added (the values clients know are no longer all there may be), for the whole list.
+    [RESPONSE, 'enum-removed', 'warning', 'enum dropped: values outside the old list may be sent'],
+];
+for (const [positions, rest, level, what] of OURS)
+    for (const at of positions)
+        RULES[`${at}-${rest}`] = { level, description: `${WHERE[at]}: ${what}` };
 function isRule(id) {
     return Object.prototype.hasOwnProperty.call(RULES, id);
-}
-
-;// CONCATENATED MODULE: ./src/breaking/spec/json-locate.ts
-/** A whole string (written so that long strings need no backtracking stack) or a bracket. */
-const TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|[{}[\]]/g;
-const newTrie = () => ({ children: new Map(), lengths: new Set(), ends: [] });
-function locateJsonLines(text, paths) {
-    const offsets = new Array(paths.length).fill(undefined);
-    if (paths.length === 0)
-        return [];
-    const root = newTrie();
-    paths.forEach((p, i) => {
-        let t = root;
-        for (const k of p) {
-            let next = t.children.get(k);
-            if (!next) {
-                t.children.set(k, (next = newTrie()));
-                t.lengths.add(k.length);
-            }
-            t = next;
-        }
-        t.ends.push(i);
-    });
-    const scanner = new Scanner(text, paths.length);
-    scanner.ws();
-    scanner.walk(root, scanner.pos, offsets);
-    return linesAt(text, offsets);
-}
-class Scanner {
-    s;
-    left;
-    pos = 0;
-    constructor(s, 
-    /** Paths still to find: once none are left, the rest of the text is not read. */
-    left) {
-        this.s = s;
-        this.left = left;
-    }
-    ws() {
-        const s = this.s;
-        let p = this.pos;
-        for (;;) {
-            const c = s.charCodeAt(p);
-            if (c === 32 || c === 10 || c === 13 || c === 9)
-                p++;
-            else
-                break;
-        }
-        this.pos = p;
-    }
-    /** At the start of a value: record where `trie` ends, descend into wanted children, skip the rest. */
-    walk(trie, keyOffset, out) {
-        for (const i of trie.ends)
-            out[i] = keyOffset;
-        this.left -= trie.ends.length;
-        if (this.left === 0)
-            return;
-        if (trie.children.size === 0)
-            return this.skipValue();
-        const c = this.s[this.pos];
-        if (c === '{') {
-            this.pos++;
-            this.ws();
-            if (this.s[this.pos] === '}')
-                return void this.pos++;
-            for (;;) {
-                this.ws();
-                const keyStart = this.pos;
-                const key = this.readKey(trie.lengths);
-                this.ws();
-                this.pos++; // ':'
-                this.ws();
-                const child = key === undefined ? undefined : trie.children.get(key);
-                if (child)
-                    this.walk(child, keyStart, out);
-                else
-                    this.skipValue();
-                if (this.left === 0)
-                    return;
-                this.ws();
-                if (this.s[this.pos] === ',')
-                    this.pos++;
-                else
-                    return void this.pos++; // '}'
-            }
-        }
-        else if (c === '[') {
-            this.pos++;
-            this.ws();
-            if (this.s[this.pos] === ']')
-                return void this.pos++;
-            for (let index = 0;; index++) {
-                this.ws();
-                const child = trie.children.get(String(index));
-                if (child)
-                    this.walk(child, this.pos, out);
-                else
-                    this.skipValue();
-                if (this.left === 0)
-                    return;
-                this.ws();
-                if (this.s[this.pos] === ',')
-                    this.pos++;
-                else
-                    return void this.pos++; // ']'
-            }
-        }
-        else {
-            this.skipValue();
-        }
-    }
-    /** The key at the cursor, or undefined when its length shows it is none of `wanted` (no copy made). */
-    readKey(wanted) {
-        const s = this.s;
-        const start = this.pos;
-        this.skipString();
-        const end = this.pos - 1;
-        let escaped = false;
-        for (let i = start + 1; i < end; i++) {
-            if (s.charCodeAt(i) === 92) {
-                escaped = true;
-                break;
-            }
-        }
-        if (!escaped)
-            return wanted.has(end - start - 1) ? s.slice(start + 1, end) : undefined;
-        return JSON.parse(s.slice(start, end + 1));
-    }
-    skipString() {
-        const s = this.s;
-        let p = this.pos + 1;
-        for (;;) {
-            const q = s.indexOf('"', p);
-            if (q < 0) {
-                this.pos = s.length;
-                return;
-            }
-            let backslashes = 0;
-            for (let b = q - 1; s.charCodeAt(b) === 92; b--)
-                backslashes++;
-            p = q + 1;
-            if (backslashes % 2 === 0)
-                break;
-        }
-        this.pos = p;
-    }
-    skipValue() {
-        const s = this.s;
-        const c = s[this.pos];
-        if (c === '"')
-            return this.skipString();
-        if (c === '{' || c === '[') {
-            // A regular expression runs as native code from the first call; a character loop would run
-            // interpreted until the engine warms up, which on one pass over a 4 MB file it barely does.
-            let depth = 0;
-            TOKEN.lastIndex = this.pos;
-            while (TOKEN.test(s)) {
-                const ch = s.charCodeAt(TOKEN.lastIndex - 1);
-                if (ch === 34)
-                    continue;
-                if (ch === 123 || ch === 91)
-                    depth++;
-                else if (--depth === 0) {
-                    this.pos = TOKEN.lastIndex;
-                    return;
-                }
-            }
-            this.pos = s.length;
-            return;
-        }
-        let p = this.pos;
-        while (p < s.length) {
-            const ch = s.charCodeAt(p);
-            if (ch === 44 || ch === 125 || ch === 93 || ch === 32 || ch === 10 || ch === 13 || ch === 9)
-                break;
-            p++;
-        }
-        this.pos = p;
-    }
-}
-/** 1-based lines of the offsets, counting newlines once up to the last of them. */
-function linesAt(text, offsets) {
-    const order = offsets.map((_, i) => i).filter((i) => offsets[i] !== undefined);
-    order.sort((a, b) => offsets[a] - offsets[b]);
-    const out = new Array(offsets.length).fill(undefined);
-    let line = 1;
-    let next = text.indexOf('\n');
-    for (const i of order) {
-        const at = offsets[i];
-        while (next >= 0 && next < at) {
-            line++;
-            next = text.indexOf('\n', next + 1);
-        }
-        out[i] = line;
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/breaking/spec/doc.ts
-
-
-
-/** Alias expansions allowed per YAML document: real specs use a handful; a bomb uses millions. */
-const MAX_ALIAS_COUNT = 1000;
-/** An alias shares one value, but each `<<` merge copies its sources anew: the nodes all merges copy, at most. */
-const MAX_MERGED_NODES = 1_000_000;
-function parseDoc(text, name, id) {
-    const trimmed = text.trimStart();
-    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-        try {
-            const value = JSON.parse(text);
-            return makeDoc(name, id, value, (paths) => locateJsonLines(text, paths));
-        }
-        catch {
-            // Not strict JSON (comments, trailing commas…): YAML is a superset, let it try and report.
-        }
-    }
-    return parseYamlDoc(text, name, id);
-}
-function parseYamlDoc(text, name, id) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    let doc;
-    try {
-        doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: false, prettyErrors: true, merge: true });
-    }
-    catch (e) {
-        throw new errors_InputError(`${name}: not valid YAML or JSON: ${e.message}`, { file: name });
-    }
-    if (doc.errors.length > 0) {
-        const err = doc.errors[0];
-        const pos = err.linePos?.[0];
-        const where = pos ? `:${pos.line}:${pos.col}` : '';
-        throw new errors_InputError(`${name}${where}: not valid YAML or JSON: ${err.message.split('\n')[0]}`, { file: name });
-    }
-    if (text.includes('<<') && mergedNodeCount(doc) > MAX_MERGED_NODES) {
-        throw new errors_InputError(`${name}: YAML merge keys (<<) copy more than ${MAX_MERGED_NODES} nodes: refusing a possible alias bomb`, { file: name });
-    }
-    let value;
-    try {
-        value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    }
-    catch (e) {
-        const msg = e.message;
-        if (/excessive alias/i.test(msg)) {
-            throw new errors_InputError(`${name}: YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} alias uses): refusing a possible alias bomb`, { file: name });
-        }
-        throw new errors_InputError(`${name}: cannot read YAML: ${msg}`, { file: name });
-    }
-    return makeDoc(name, id, value, (paths) => paths.map((p) => yamlLine(doc, lineCounter, p)));
-}
-/** Nodes that converting `doc` builds for its `<<` merges: each copies its sources, merges inside them included. */
-function mergedNodeCount(doc) {
-    const targets = aliasTargets(doc);
-    const resolve = (v) => ((0,dist/* isAlias */.Vj)(v) ? targets.get(v) : v);
-    const sources = (value) => {
-        const source = resolve(value);
-        return (0,dist/* isSeq */.oP)(source) ? source.items.map(resolve) : [source];
-    };
-    const sizes = new Map();
-    const size = (node) => {
-        if (!(0,dist/* isCollection */.P3)(node))
-            return 1;
-        const known = sizes.get(node);
-        if (known !== undefined)
-            return known;
-        sizes.set(node, Infinity); // a mapping merged into itself never ends
-        let n = 1;
-        for (const it of node.items) {
-            if (!(0,dist/* isPair */.tO)(it))
-                n += size(it);
-            else
-                n += isMergeKey(it.key) ? sum(sources(it.value).map(size)) : size(it.key) + size(it.value);
-        }
-        sizes.set(node, n);
-        return n;
-    };
-    let total = 0;
-    (0,dist/* visit */.YR)(doc, {
-        Pair: (_, pair) => {
-            if (isMergeKey(pair.key))
-                total += sum(sources(pair.value).map(size));
-        },
-    });
-    return total;
-}
-/** What each alias stands for: the last node before it with its anchor, as the yaml package resolves it. */
-function aliasTargets(doc) {
-    const anchors = new Map();
-    const targets = new Map();
-    (0,dist/* visit */.YR)(doc, {
-        Node: (_, node) => {
-            if ((0,dist/* isAlias */.Vj)(node))
-                targets.set(node, anchors.get(node.source));
-            else if (node.anchor)
-                anchors.set(node.anchor, node);
-        },
-    });
-    return targets;
-}
-function sum(ns) {
-    return ns.reduce((a, b) => a + b, 0);
-}
-function makeDoc(name, id, value, locate) {
-    return { name, id, value, lines: locate };
-}
-/** `doc` with a value converted from it (Swagger 2.0 → 3.0): `origin` takes the value's paths back to the file's. */
-function convertedDoc(doc, value, origin) {
-    return { ...doc, value, lines: (paths) => nearestLines(paths.map(origin), (p) => doc.lines(p)) };
-}
-/** Lines of the paths; where a path has no node in the file (made up by a conversion), its nearest ancestor's. */
-function nearestLines(paths, locate) {
-    const out = locate(paths);
-    let missing = out.flatMap((line, i) => (line === undefined && paths[i].length > 0 ? [{ i, path: paths[i] }] : []));
-    while (missing.length > 0) {
-        missing = missing.map(({ i, path }) => ({ i, path: path.slice(0, -1) }));
-        const found = locate(missing.map((m) => m.path));
-        missing.forEach(({ i }, k) => (out[i] = found[k]));
-        missing = missing.filter(({ i, path }) => out[i] === undefined && path.length > 0);
-    }
-    return out;
-}
-function yamlLine(doc, lc, path) {
-    let node = doc.contents;
-    let offset = node?.range?.[0];
-    for (const key of path) {
-        if ((0,dist/* isMap */.jh)(node)) {
-            const pair = pairOf(doc, node, key);
-            if (!pair)
-                return undefined;
-            offset = pair.key?.range?.[0] ?? offset;
-            node = pair.value;
-        }
-        else if ((0,dist/* isSeq */.oP)(node)) {
-            const item = node.items[Number(key)];
-            if (!item)
-                return undefined;
-            offset = item.range?.[0] ?? offset;
-            node = item;
-        }
-        else {
-            return undefined;
-        }
-        if ((0,dist/* isAlias */.Vj)(node)) {
-            // An alias: its target holds the rest of the path. (Scalars also carry `source`, so test with isAlias.)
-            const target = node.resolve(doc);
-            if (target)
-                node = target;
-        }
-    }
-    return offset === undefined ? undefined : lc.linePos(offset).line;
-}
-/** The pair for `key` in a mapping: its own first, then those merged in with `<<`, earlier sources first. */
-function pairOf(doc, map, key, depth = 0) {
-    const own = map.items.find((it) => !isMergeKey(it.key) && keyText(it.key) === key);
-    if (own || depth > MAX_MERGE_DEPTH)
-        return own;
-    for (const it of map.items) {
-        if (!isMergeKey(it.key))
-            continue;
-        for (const source of mergeSources(doc, it.value)) {
-            const found = pairOf(doc, source, key, depth + 1);
-            if (found)
-                return found;
-        }
-    }
-    return undefined;
-}
-/** Merges nest a few levels in real files; the bound only stops a self-merging mapping. */
-const MAX_MERGE_DEPTH = 32;
-function isMergeKey(key) {
-    return (0,dist/* isScalar */.jn)(key) && typeof key.value === 'symbol' && key.value.description === '<<';
-}
-/** The mappings a `<<` value merges: one mapping or alias, or a sequence of them. */
-function mergeSources(doc, value) {
-    const resolve = (v) => ((0,dist/* isAlias */.Vj)(v) ? v.resolve(doc) : v);
-    const source = resolve(value);
-    const items = (0,dist/* isSeq */.oP)(source) ? source.items.map(resolve) : [source];
-    return items.filter((x) => (0,dist/* isMap */.jh)(x));
-}
-function keyText(key) {
-    if (key && typeof key === 'object' && 'value' in key)
-        return String(key.value);
-    return key === null || key === undefined ? undefined : String(key);
-}
-
-;// CONCATENATED MODULE: ./src/breaking/spec/swagger2.ts
-
-/**
- * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
- * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
- * `pointer` does the same for refs into this file from other files.
- */
-function convertSwagger2(src) {
-    const converter = new Converter(rewriteRefs(src));
-    const value = converter.convert();
-    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path), external: converter.external };
-}
-/**
- * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
- * the rest is kept as is; a prefix mapped to null maps the path to undefined.
- */
-class PrefixMap {
-    root = { next: new Map() };
-    add(from, to) {
-        let node = this.root;
-        for (const k of from) {
-            let next = node.next.get(k);
-            if (!next)
-                node.next.set(k, (next = { next: new Map() }));
-            node = next;
-        }
-        node.to = to;
-    }
-    map(path) {
-        let node = this.root;
-        let to;
-        let depth = 0;
-        for (let i = 0; i < path.length && node; i++) {
-            node = node.next.get(path[i]);
-            if (node?.to !== undefined)
-                [to, depth] = [node.to, i + 1];
-        }
-        if (to === null)
-            return undefined;
-        return to ? [...to, ...path.slice(depth)] : path;
-    }
-}
-const swagger2_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
-class Converter {
-    v;
-    external = [];
-    /** Converted paths → original ones. */
-    back = new PrefixMap();
-    /** Original paths → converted ones, where the conversion moved something. */
-    fwd = new PrefixMap();
-    consumes;
-    produces;
-    constructor(v) {
-        this.v = v;
-        this.consumes = strings(loc_own(v, 'consumes')) ?? ['application/json'];
-        this.produces = strings(loc_own(v, 'produces')) ?? ['application/json'];
-    }
-    convert() {
-        const v = this.v;
-        const out = { openapi: '3.0.0', info: loc_own(v, 'info') ?? {}, paths: {} };
-        const servers = this.servers();
-        if (servers)
-            out.servers = servers;
-        out.components = this.components();
-        for (const k of ['security', 'tags', 'externalDocs'])
-            if (loc_own(v, k) !== undefined)
-                out[k] = loc_own(v, k);
-        for (const k of loc_ownKeys(v))
-            if (k.startsWith('x-'))
-                out[k] = v[k];
-        const paths = loc_own(v, 'paths');
-        const outPaths = {};
-        for (const p of loc_ownKeys(paths)) {
-            const item = paths[p];
-            if (loc_isObj(item))
-                outPaths[p] = this.pathItem(['paths', p], item);
-        }
-        out.paths = outPaths;
-        return out;
-    }
-    /** `host`, `basePath` and `schemes` as OpenAPI 3 servers (one per scheme; https when none is named). */
-    servers() {
-        const v = this.v;
-        const host = loc_own(v, 'host');
-        const basePath = loc_own(v, 'basePath');
-        const path = typeof basePath === 'string' && basePath !== '/' ? basePath.replace(/\/+$/, '') : '';
-        if (typeof host !== 'string' || host === '') {
-            if (!path)
-                return undefined;
-            this.back.add(['servers'], ['basePath']);
-            return [{ url: path }];
-        }
-        const listed = loc_own(v, 'schemes');
-        const schemes = Array.isArray(listed) ? listed.filter((x) => typeof x === 'string') : [];
-        this.back.add(['servers'], ['host']);
-        return (schemes.length ? schemes : ['https']).map((scheme) => ({ url: `${scheme}://${host}${path}` }));
-    }
-    components() {
-        const v = this.v;
-        const components = {};
-        if (loc_isObj(loc_own(v, 'definitions'))) {
-            components.schemas = loc_own(v, 'definitions');
-            this.back.add(['components', 'schemas'], ['definitions']);
-        }
-        this.fwd.add(['definitions'], ['components', 'schemas']);
-        if (loc_isObj(loc_own(v, 'securityDefinitions'))) {
-            const schemes = {};
-            for (const [name, def] of Object.entries(loc_own(v, 'securityDefinitions'))) {
-                schemes[name] = this.securityScheme(def, ['components', 'securitySchemes', name], ['securityDefinitions', name]);
-            }
-            components.securitySchemes = schemes;
-        }
-        if (loc_isObj(loc_own(v, 'responses'))) {
-            const rs = {};
-            for (const [code, r] of Object.entries(loc_own(v, 'responses'))) {
-                rs[code] = this.response(r, this.produces, ['components', 'responses', code], ['responses', code]);
-            }
-            components.responses = rs;
-        }
-        if (loc_isObj(loc_own(v, 'parameters'))) {
-            const ps = {};
-            for (const [name, p] of Object.entries(loc_own(v, 'parameters'))) {
-                if (isBodyLike(p)) {
-                    this.fwd.add(['parameters', name], null); // it becomes part of each operation's request body
-                    continue;
-                }
-                ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
-            }
-            components.parameters = ps;
-        }
-        return components;
-    }
-    /** A `$ref` to another file where a Swagger 2.0 shape is expected (see Converted.external). */
-    noteExternal(at, converted, v, role) {
-        const ref = loc_isObj(v) ? v.$ref : undefined;
-        if (typeof ref === 'string' && !ref.startsWith('#'))
-            this.external.push({ at, converted, ref, role });
-    }
-    pathItem(at, item) {
-        this.noteExternal(at, at, item, 'path item');
-        const out = {};
-        const shared = this.placed(item.parameters, [...at, 'parameters']);
-        for (const k of loc_ownKeys(item)) {
-            const op = item[k];
-            if (k === 'parameters')
-                out.parameters = this.plainParameters(shared, [...at, 'parameters']);
-            else if (swagger2_METHODS.has(k) && loc_isObj(op))
-                out[k] = this.operation([...at, k], op, shared);
-            else
-                out[k] = op;
-        }
-        return out;
-    }
-    placed(list, at) {
-        if (!Array.isArray(list))
-            return [];
-        return list.map((written, i) => this.resolveLocal(written) ?? { written, p: written, at: [...at, String(i)] });
-    }
-    /** A `#/parameters/…` ref (already rewritten to components) and where its target sits in the original. */
-    resolveLocal(written) {
-        if (!loc_isObj(written) || typeof written.$ref !== 'string' || !written.$ref.startsWith('#/components/parameters/'))
-            return undefined;
-        const name = written.$ref.slice('#/components/parameters/'.length);
-        const p = loc_own(loc_own(this.v, 'parameters'), name);
-        return p === undefined ? undefined : { written, p, at: ['parameters', name] };
-    }
-    /** The parameters of a list that stay parameters, as written (refs kept). */
-    plainParameters(list, at) {
-        const out = [];
-        list.forEach((placed, i) => {
-            if (!isBodyLike(placed.p))
-                out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
-            else
-                this.fwd.add([...at, String(i)], null);
-        });
-        return out;
-    }
-    /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
-    parameter(p, from, to, forward = true) {
-        this.noteExternal(to, from, p, 'parameter');
-        this.back.add(from, to);
-        if (forward)
-            this.fwd.add(to, from);
-        if (!loc_isObj(p) || typeof p.$ref === 'string')
-            return p;
-        const out = {};
-        const schema = {};
-        for (const k of Object.keys(p)) {
-            if (SCHEMA_KEYS.includes(k)) {
-                if (k === 'collectionFormat')
-                    continue;
-                schema[k] = p[k];
-                if (forward)
-                    this.fwd.add([...to, k], [...from, 'schema', k]);
-            }
-            else
-                out[k] = p[k];
-        }
-        if (Object.keys(schema).length > 0) {
-            out.schema = schema;
-            this.back.add([...from, 'schema'], to);
-        }
-        return out;
-    }
-    operation(at, op, shared) {
-        const out = {};
-        const consumes = strings(op.consumes) ?? this.consumes;
-        const produces = strings(op.produces) ?? this.produces;
-        const mine = this.placed(op.parameters, [...at, 'parameters']);
-        const all = [...mine, ...shared.filter((s) => !mine.some((p) => samePlace(p.p, s.p)))];
-        for (const k of Object.keys(op)) {
-            if (k === 'parameters')
-                out.parameters = this.plainParameters(mine, [...at, 'parameters']);
-            else if (k === 'responses' && loc_isObj(op.responses))
-                out.responses = this.responses(op.responses, produces, [...at, 'responses']);
-            else if (k !== 'consumes' && k !== 'produces')
-                out[k] = op[k];
-        }
-        const body = all.find((x) => loc_isObj(x.p) && x.p.in === 'body');
-        const form = all.filter((x) => loc_isObj(x.p) && x.p.in === 'formData');
-        if (body)
-            out.requestBody = this.body(body, consumes, [...at, 'requestBody']);
-        else if (form.length > 0)
-            out.requestBody = this.form(form, consumes, [...at, 'requestBody']);
-        return out;
-    }
-    body(placed, consumes, at) {
-        const body = placed.p;
-        this.back.add(at, placed.at);
-        // A body written in the operation: its schema is the request body's (a shared one has no single place).
-        if (placed.at[0] === 'paths' && consumes.length > 0)
-            this.fwd.add([...placed.at, 'schema'], [...at, 'content', consumes[0], 'schema']);
-        const content = {};
-        for (const m of consumes) {
-            content[m] = { schema: body.schema ?? {} };
-            this.back.add([...at, 'content', m], placed.at);
-            this.back.add([...at, 'content', m, 'schema'], [...placed.at, 'schema']);
-        }
-        return { required: body.required === true, content, ...(body.description ? { description: body.description } : {}) };
-    }
-    form(fields, consumes, at) {
-        const media = consumes.find((m) => m.includes('form')) ?? 'application/x-www-form-urlencoded';
-        const schemaAt = [...at, 'content', media, 'schema'];
-        // The made-up body, its media type and object schema are written nowhere: the first field stands in.
-        for (const p of [at, [...at, 'content', media], schemaAt, [...schemaAt, 'type']])
-            this.back.add(p, fields[0].at);
-        const properties = {};
-        const required = [];
-        for (const { p, at: original } of fields) {
-            const field = p;
-            const name = String(field.name);
-            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original, false);
-            properties[name] = converted.schema ?? {};
-            if (field.required !== true)
-                continue;
-            if (required.length === 0)
-                this.back.add([...schemaAt, 'required'], [...original, 'required']);
-            this.back.add([...schemaAt, 'required', String(required.length)], [...original, 'required']);
-            required.push(name);
-        }
-        return { content: { [media]: { schema: { type: 'object', properties, ...(required.length ? { required } : {}) } } } };
-    }
-    responses(rs, produces, at) {
-        const out = {};
-        for (const [code, r] of Object.entries(rs))
-            out[code] = this.response(r, produces, [...at, code], [...at, code]);
-        return out;
-    }
-    response(r, produces, from, to) {
-        this.noteExternal(to, from, r, 'response');
-        this.back.add(from, to);
-        this.fwd.add(to, from);
-        if (!loc_isObj(r) || typeof r.$ref === 'string')
-            return r;
-        const out = {};
-        for (const k of Object.keys(r)) {
-            if (k === 'schema') {
-                const content = {};
-                this.back.add([...from, 'content'], [...to, 'schema']);
-                this.fwd.add([...to, 'schema'], produces.length > 0 ? [...from, 'content', produces[0], 'schema'] : null);
-                for (const m of produces) {
-                    content[m] = { schema: r.schema };
-                    this.back.add([...from, 'content', m], [...to, 'schema']);
-                    this.back.add([...from, 'content', m, 'schema'], [...to, 'schema']);
-                }
-                out.content = content;
-            }
-            else if (k === 'headers' && loc_isObj(r.headers)) {
-                const hs = {};
-                for (const [name, h] of Object.entries(r.headers))
-                    hs[name] = this.parameter(h, [...from, 'headers', name], [...to, 'headers', name]);
-                out.headers = hs;
-            }
-            else if (k !== 'examples')
-                out[k] = r[k];
-        }
-        if (out.description === undefined)
-            out.description = '';
-        return out;
-    }
-    securityScheme(def, from, to) {
-        this.back.add(from, to);
-        this.fwd.add(to, from);
-        if (!loc_isObj(def))
-            return def;
-        if (def.type === 'basic')
-            return { type: 'http', scheme: 'basic', ...(def.description ? { description: def.description } : {}) };
-        if (def.type === 'apiKey')
-            return { type: 'apiKey', name: def.name, in: def.in };
-        if (def.type !== 'oauth2')
-            return def;
-        const flowName = OAUTH_FLOWS[String(def.flow)] ?? 'implicit';
-        const flow = { scopes: def.scopes ?? {} };
-        if (def.authorizationUrl)
-            flow.authorizationUrl = def.authorizationUrl;
-        if (def.tokenUrl)
-            flow.tokenUrl = def.tokenUrl;
-        this.back.add([...from, 'flows'], to);
-        this.back.add([...from, 'flows', flowName], to);
-        return { type: 'oauth2', flows: { [flowName]: flow } };
-    }
-}
-const OAUTH_FLOWS = {
-    implicit: 'implicit',
-    password: 'password',
-    application: 'clientCredentials',
-    accessCode: 'authorizationCode',
-};
-function strings(v) {
-    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
-}
-/** Only refs into this document move: a ref into another file reads that file as it is written. */
-function rewriteRefs(v) {
-    if (Array.isArray(v))
-        return v.map(rewriteRefs);
-    if (!loc_isObj(v))
-        return v;
-    const out = Object.create(null);
-    for (const k of Object.keys(v)) {
-        const x = v[k];
-        if (k === '$ref' && typeof x === 'string' && x.startsWith('#/')) {
-            out[k] = x
-                .replace('#/definitions/', '#/components/schemas/')
-                .replace('#/parameters/', '#/components/parameters/')
-                .replace('#/responses/', '#/components/responses/');
-        }
-        else if (k === 'example' || k === 'x-example') {
-            out[k] = x;
-        }
-        else {
-            out[k] = rewriteRefs(x);
-        }
-    }
-    return out;
-}
-function isBodyLike(p) {
-    return loc_isObj(p) && (p.in === 'body' || p.in === 'formData');
-}
-function samePlace(a, b) {
-    return loc_isObj(a) && loc_isObj(b) && a.name === b.name && a.in === b.in;
-}
-const SCHEMA_KEYS = [
-    'type', 'format', 'items', 'collectionFormat', 'default', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
-    'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'enum', 'multipleOf',
-];
-
-;// CONCATENATED MODULE: ./src/breaking/spec/load.ts
-
-
-
-
-
-
-
-const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
-/** Real specs nest a few dozen levels; far deeper input is hostile and would exhaust the stack. */
-const MAX_DEPTH = 400;
-const GIT_SOURCE = /^([^:]+):(.+)$/;
-/**
- * Load `source`: a file path, or `REV:path` read with `git show` (e.g. `origin/main:openapi.yaml`).
- * Every `$ref` in the document and the files it reaches is checked here, so a broken reference is an
- * input error even where no diff walks.
- */
-function load_loadSpec(source, opts = {}) {
-    const cwd = opts.cwd ?? process.cwd();
-    const loader = new Loader(cwd, opts);
-    const rootSource = parseSource(source, cwd);
-    const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version, pointer, external } = checkOpenApi(root);
-    loader.replace(doc, pointer);
-    if (external)
-        refuseSwagger2External(doc, external, loader);
-    loader.checkAllRefs();
-    return {
-        root: doc,
-        docs: loader.docs,
-        version,
-        deref: (loc) => loader.deref(loc),
-        target: (loc) => loader.resolveRef(loc, load_refOf(loc.v) ?? ''),
-    };
-}
-function parseSource(source, cwd) {
-    if (/^https?:\/\//i.test(source))
-        return { kind: 'url', url: source };
-    const abs = external_node_path_default().resolve(cwd, source);
-    if ((0,external_node_fs_namespaceObject.existsSync)(abs))
-        return { kind: 'file', abs };
-    const m = GIT_SOURCE.exec(source);
-    if (m && !/^[a-zA-Z]$/.test(m[1]))
-        return { kind: 'git', rev: m[1], rel: external_node_path_default().posix.normalize(m[2].replace(/^\.\//, '')) };
-    return { kind: 'file', abs };
-}
-/**
- * A Swagger 2.0 path item, parameter or response whose `$ref` leads into another file (and not back
- * into the root, which was converted): it is written in 2.0's shapes and would be misread.
- */
-function refuseSwagger2External(root, external, loader) {
-    const outside = external.filter(({ converted }) => {
-        let v = root.value;
-        for (const k of converted)
-            v = Array.isArray(v) ? v[Number(k)] : loc_own(v, k);
-        return loader.deref({ v, doc: root, path: converted }).doc !== root;
-    });
-    if (outside.length === 0)
-        return;
-    const { at, ref, role } = outside[0];
-    throw new errors_InputError(`${root.name} at /${at.map(escapePointer).join('/')}: $ref '${ref}': a Swagger 2.0 ${role} kept in another file is not supported` +
-        `${outside.length > 1 ? ` (nor ${outside.length - 1} more such $refs)` : ''}: only the root file is converted to OpenAPI 3, ` +
-        'so what it says would be misread. Bundle the spec into one file first, or convert it to OpenAPI 3 ' +
-        '(schemas kept in other files are fine)', { file: root.name, field: at.join('/') });
-}
-function checkOpenApi(doc) {
-    const v = doc.value;
-    if (!loc_isObj(v)) {
-        throw new errors_InputError(`${doc.name}: not an OpenAPI document: expected a mapping at the top level`, { file: doc.name });
-    }
-    const openapi = loc_own(v, 'openapi');
-    const swagger = loc_own(v, 'swagger');
-    if (typeof openapi === 'string' && /^3\.0(\.|$)/.test(openapi))
-        return { doc, version: '3.0' };
-    if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
-        return { doc, version: '3.1' };
-    if (swagger === '2.0' || swagger === 2) {
-        const { value, origin, pointer, external } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer, external };
-    }
-    if (openapi !== undefined) {
-        throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
-            file: doc.name,
-            field: 'openapi',
-        });
-    }
-    throw new errors_InputError(`${doc.name}: not an OpenAPI document: expected a top-level 'openapi: 3.x' or 'swagger: "2.0"' field`, {
-        file: doc.name,
-        field: 'openapi',
-    });
-}
-class Loader {
-    cwd;
-    opts;
-    docs = new Map();
-    sources = new Map();
-    constructor(cwd, opts) {
-        this.cwd = cwd;
-        this.opts = opts;
-    }
-    /** A converted Swagger 2.0 root, and how pointers written against its file map into it. */
-    converted;
-    replace(doc, pointer) {
-        this.docs.set(doc.id, doc);
-        if (pointer)
-            this.converted = { doc, pointer };
-    }
-    load(src, shownAs) {
-        const id = sourceId(src);
-        const known = this.docs.get(id);
-        if (known)
-            return known;
-        const name = shownAs ?? this.displayName(src);
-        const text = this.read(src, name);
-        const doc = parseDoc(text, name, id);
-        this.docs.set(id, doc);
-        this.sources.set(id, src);
-        return doc;
-    }
-    displayName(src) {
-        if (src.kind === 'file') {
-            const rel = external_node_path_default().relative(this.cwd, src.abs);
-            return rel === '' || rel.startsWith('..') || external_node_path_default().isAbsolute(rel) ? src.abs : rel.split((external_node_path_default()).sep).join('/');
-        }
-        if (src.kind === 'git')
-            return `${src.rev}:${src.rel}`;
-        return src.url;
-    }
-    read(src, name) {
-        const max = this.opts.maxBytes ?? DEFAULT_MAX_BYTES;
-        const tooBig = (size) => new errors_InputError(`${name}: ${(size / 1048576).toFixed(1)} MB is over the ${(max / 1048576).toFixed(0)} MB limit for one spec file (raise it with --max-spec-size)`, { file: name });
-        if (src.kind === 'file') {
-            let st;
-            try {
-                st = (0,external_node_fs_namespaceObject.statSync)(src.abs);
-            }
-            catch {
-                throw new errors_InputError(`${name}: file not found`, { file: name });
-            }
-            if (st.isDirectory())
-                throw new errors_InputError(`${name}: is a directory, expected an OpenAPI file`, { file: name });
-            if (st.size > max)
-                throw tooBig(st.size);
-            return (0,external_node_fs_namespaceObject.readFileSync)(src.abs, 'utf8');
-        }
-        if (src.kind === 'git') {
-            let out;
-            try {
-                out = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['show', '--end-of-options', `${src.rev}:./${src.rel}`], {
-                    cwd: this.cwd,
-                    maxBuffer: max + 1,
-                    stdio: ['ignore', 'pipe', 'pipe'],
-                });
-            }
-            catch (e) {
-                const err = e;
-                if (err.code === 'ENOBUFS')
-                    throw tooBig(max + 1);
-                const why = err.stderr?.toString().trim().split('\n')[0] ?? e.message;
-                throw new errors_InputError(`${name}: cannot read from git: ${why}`, { file: name });
-            }
-            return out.toString('utf8');
-        }
-        if (!this.opts.allowExternalRefs) {
-            throw new errors_InputError(`${name}: external reference not fetched (pass --allow-external-refs to allow URLs)`, { file: name });
-        }
-        return fetchTextSync(src.url, max, name);
-    }
-    resolved = new Map();
-    /** Resolve a `$ref` string written in `from`; a target is looked up once per file and ref. */
-    resolveRef(from, ref) {
-        let cache = this.resolved.get(from.doc);
-        if (!cache)
-            this.resolved.set(from.doc, (cache = new Map()));
-        let hit = cache.get(ref);
-        if (!hit) {
-            hit = this.lookupRef(from, ref);
-            cache.set(ref, hit);
-        }
-        return hit;
-    }
-    lookupRef(from, ref) {
-        const hash = ref.indexOf('#');
-        const target = hash < 0 ? ref : ref.slice(0, hash);
-        const fragment = hash < 0 ? '' : ref.slice(hash + 1);
-        let doc = from.doc;
-        if (target !== '') {
-            const src = this.relativeSource(from, target, ref);
-            try {
-                doc = this.load(src);
-            }
-            catch (e) {
-                if (e instanceof errors_InputError) {
-                    throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
-                }
-                throw e;
-            }
-        }
-        let parts = fragment === '' || fragment === '/' ? [] : fragment.replace(/^\//, '').split('/').map(decodePart);
-        // Other files point into a Swagger 2.0 root as written (`#/definitions/Pet`); it was converted.
-        if (doc === this.converted?.doc)
-            parts = this.convertedPointer(from, ref, parts);
-        let v = doc.value;
-        for (const p of parts) {
-            v = Array.isArray(v) ? v[Number(p)] : loc_own(v, p);
-            if (v === undefined) {
-                throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' points at nothing in ${doc.name}`, {
-                    file: from.doc.name,
-                    field: from.path.join('/'),
-                });
-            }
-        }
-        return { v, doc, path: parts };
-    }
-    convertedPointer(from, ref, parts) {
-        const mapped = this.converted.pointer(parts);
-        if (mapped)
-            return mapped;
-        throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
-            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: from.path.join('/') });
-    }
-    relativeSource(from, target, ref) {
-        if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
-            if (/^https?:/i.test(target)) {
-                if (!this.opts.allowExternalRefs) {
-                    throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`, { file: from.doc.name, field: from.path.join('/') });
-                }
-                return { kind: 'url', url: target };
-            }
-            throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': unsupported scheme`, {
-                file: from.doc.name,
-            });
-        }
-        const base = this.sources.get(from.doc.id);
-        const decoded = decodeURI(target);
-        if (!base || base.kind === 'file') {
-            const dir = base && base.kind === 'file' ? external_node_path_default().dirname(base.abs) : this.cwd;
-            return { kind: 'file', abs: external_node_path_default().resolve(dir, decoded) };
-        }
-        if (base.kind === 'git')
-            return { kind: 'git', rev: base.rev, rel: external_node_path_default().posix.normalize(external_node_path_default().posix.join(external_node_path_default().posix.dirname(base.rel), decoded)) };
-        return { kind: 'url', url: new URL(target, base.url).toString() };
-    }
-    deref(loc) {
-        let cur = loc;
-        let seen;
-        for (let hops = 0;; hops++) {
-            const ref = load_refOf(cur.v);
-            if (ref === undefined)
-                return cur;
-            if (hops > 0) {
-                seen ??= new Set();
-                const key = `${cur.doc.id}#${cur.path.join('/')}`;
-                if (seen.has(key) || hops > 64) {
-                    throw new errors_InputError(`${loc.doc.name} at /${loc.path.join('/')}: $ref cycle: the reference never reaches a value`, {
-                        file: loc.doc.name,
-                    });
-                }
-                seen.add(key);
-            }
-            const next = this.resolveRef(cur, ref);
-            cur = mergeSiblings(cur, next);
-        }
-    }
-    /** Visit every `$ref` where the spec allows a Reference Object; data (examples, defaults, extensions) is skipped. */
-    checkAllRefs() {
-        const done = new Set();
-        const queue = [...this.docs.values()];
-        while (queue.length > 0) {
-            const doc = queue.pop();
-            if (done.has(doc.id))
-                continue;
-            done.add(doc.id);
-            const before = this.docs.size;
-            this.checkRefsIn(doc);
-            if (this.docs.size !== before)
-                for (const d of this.docs.values())
-                    if (!done.has(d.id))
-                        queue.push(d);
-        }
-    }
-    /** Depth-first over one document; a path is only spelled out for a `$ref` or an error. */
-    checkRefsIn(doc) {
-        const route = [];
-        const visit = (v, key) => {
-            if (route.length > MAX_DEPTH) {
-                throw new errors_InputError(`${doc.name} at /${route.slice(0, 8).join('/')}/…: nested more than ${MAX_DEPTH} levels deep; refusing to walk it`, {
-                    file: doc.name,
-                });
-            }
-            if (Array.isArray(v)) {
-                for (let i = 0; i < v.length; i++) {
-                    const x = v[i];
-                    if (typeof x !== 'object' || x === null)
-                        continue;
-                    route.push(String(i));
-                    visit(x, route[route.length - 1]);
-                    route.pop();
-                }
-                return;
-            }
-            const o = v;
-            // The route is read (and copied) only if resolving fails, while it still names this node.
-            if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref'))
-                this.deref(new LazyPathLoc(o, doc, () => route.slice()));
-            for (const k in o) {
-                const x = o[k];
-                if (typeof x !== 'object' || x === null || k === '$ref' || isDataKey(k, key))
-                    continue;
-                route.push(k);
-                visit(x, k);
-                route.pop();
-            }
-        };
-        if (typeof doc.value === 'object' && doc.value !== null)
-            visit(doc.value, '');
-    }
-}
-/** A node whose path is only worked out when a message needs it. */
-class LazyPathLoc {
-    v;
-    doc;
-    make;
-    built;
-    constructor(v, doc, make) {
-        this.v = v;
-        this.doc = doc;
-        this.make = make;
-    }
-    get path() {
-        return (this.built ??= this.make());
-    }
-}
-/** Keys whose values are data, not spec structure: a `$ref` inside them is an example payload. */
-function isDataKey(key, parentKey) {
-    if (key.startsWith('x-'))
-        return true;
-    if (key === 'example' || key === 'default' || key === 'enum' || key === 'const')
-        return parentKey !== 'properties';
-    // Example Object's literal value; examples as a 3.1 schema keyword is an array of data.
-    if (key === 'value' || key === 'examples')
-        return parentKey !== 'properties';
-    return false;
-}
-function load_refOf(v) {
-    if (!loc_isObj(v))
-        return undefined;
-    const r = loc_own(v, '$ref');
-    return typeof r === 'string' ? r.trim() : undefined;
-}
-const IGNORED_SIBLINGS = new Set(['$ref', 'description', 'summary']);
-/** OpenAPI 3.1 lets a `$ref` carry siblings; they override the target's keywords (3.0 specs rarely have any). */
-function mergeSiblings(ref, target) {
-    const o = ref.v;
-    let extra;
-    for (const k in o)
-        if (!IGNORED_SIBLINGS.has(k))
-            (extra ??= []).push(k);
-    if (!extra || !loc_isObj(target.v))
-        return target;
-    const merged = Object.create(null);
-    for (const k of Object.keys(target.v))
-        merged[k] = target.v[k];
-    for (const k of extra)
-        merged[k] = o[k];
-    return { v: merged, doc: ref.doc, path: ref.path };
-}
-const FETCH_SCRIPT = `
-const [url, max] = process.argv.slice(1);
-fetch(url, { signal: AbortSignal.timeout(15000) })
-  .then(async (r) => {
-    if (!r.ok) { process.stderr.write('HTTP ' + r.status); process.exit(3); }
-    const t = await r.text();
-    if (t.length > Number(max)) { process.stderr.write('over the size limit'); process.exit(4); }
-    process.stdout.write(t);
-  })
-  .catch((e) => { process.stderr.write(String(e && e.message)); process.exit(5); });`;
-/** The walk is synchronous; an allowed URL is fetched by a short-lived child process. */
-function fetchTextSync(url, max, name) {
-    try {
-        return (0,external_node_child_process_namespaceObject.execFileSync)(process.execPath, ['-e', FETCH_SCRIPT, url, String(max)], {
-            maxBuffer: max + 1024,
-            timeout: 20000,
-            stdio: ['ignore', 'pipe', 'pipe'],
-        }).toString('utf8');
-    }
-    catch (e) {
-        const why = e.stderr?.toString().trim() || e.message;
-        throw new errors_InputError(`${name}: cannot fetch: ${why}`, { file: name });
-    }
-}
-function decodePart(p) {
-    let s = p;
-    try {
-        s = decodeURIComponent(p);
-    }
-    catch {
-        // Keep the raw text: a literal '%' in a key is valid.
-    }
-    return unescapePointer(s);
-}
-function sourceId(src) {
-    if (src.kind === 'file')
-        return src.abs;
-    if (src.kind === 'git')
-        return `${src.rev}:${src.rel}`;
-    return src.url;
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/same.ts
@@ -33992,298 +34842,6 @@ function mediaTypeKey(name) {
     return [type, ...kept].join(';');
 }
 
-;// CONCATENATED MODULE: ./src/breaking/schema-match.ts
-// Matching and comparing subschemas across versions: which allOf/anyOf/oneOf members are the same
-// member, and whether two schemas say the same. Used by the walker and by the composition rules.
-
-
-/** Keywords holding one subschema. */
-const SINGLE = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema'];
-/** Keywords that document a schema without constraining the instances it accepts. */
-const ANNOTATION_KEYWORDS = new Set(['title', 'description', 'default', 'example', 'examples', 'externalDocs', '$comment']);
-/**
- * Compare the members of allOf/anyOf/oneOf the way oasdiff does: `$ref` members by reference;
- * inline members that are identical are unchanged, then members with the same title are paired, and
- * a lone untitled member left on each side is taken as the same member modified. Finally an
- * inline member and a `$ref` member that accept the same instances are a refactor, not a change.
- */
-function diffSubschemas(base, rev, keyword, derefBase, derefRev) {
-    const bv = loc_own(base.v, keyword);
-    const rv = loc_own(rev.v, keyword);
-    // The rules and the walk both ask for the same lists; an answer depends only on the two lists.
-    if (!Array.isArray(bv) || !Array.isArray(rv))
-        return computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev);
-    let inner = diffMemo.get(bv);
-    if (!inner)
-        diffMemo.set(bv, (inner = new Map()));
-    let d = inner.get(rv);
-    if (!d)
-        inner.set(rv, (d = computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev)));
-    return d;
-}
-const diffMemo = new WeakMap();
-function computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev) {
-    const bl = Array.isArray(bv) ? bv : [];
-    const rl = Array.isArray(rv) ? rv : [];
-    const modified = [];
-    let added = [];
-    let deleted = [];
-    if (bl.length === 0 && rl.length === 0)
-        return { modified, added, deleted };
-    const bItem = (i) => loc_child(loc_child(base, keyword), i);
-    const rItem = (j) => loc_child(loc_child(rev, keyword), j);
-    const usedRev = new Set();
-    const usedBase = new Set();
-    bl.forEach((b, i) => {
-        const ref = load_refOf(b);
-        if (ref === undefined)
-            return;
-        const j = rl.findIndex((r, jj) => !usedRev.has(jj) && load_refOf(r) === ref);
-        if (j < 0)
-            return;
-        usedRev.add(j);
-        usedBase.add(i);
-        modified.push([ref.split('/').pop() || String(i), i, j]);
-    });
-    const inlineBase = bl.map((_, i) => i).filter((i) => load_refOf(bl[i]) === undefined);
-    let inlineRev = rl.map((_, j) => j).filter((j) => load_refOf(rl[j]) === undefined);
-    let restBase = [];
-    for (const i of inlineBase) {
-        const j = inlineRev.find((jj) => sameSchema(bItem(i), rItem(jj), derefBase, derefRev, false));
-        if (j === undefined)
-            restBase.push(i);
-        else
-            inlineRev = inlineRev.filter((jj) => jj !== j);
-    }
-    const titleOf = (v) => {
-        const t = loc_own(v, 'title');
-        return typeof t === 'string' ? t : '';
-    };
-    for (const j of [...inlineRev]) {
-        const t = titleOf(rl[j]);
-        if (!t)
-            continue;
-        const i = restBase.find((ii) => titleOf(bl[ii]) === t);
-        if (i === undefined)
-            continue;
-        restBase = restBase.filter((ii) => ii !== i);
-        inlineRev = inlineRev.filter((jj) => jj !== j);
-        modified.push([t, i, j]);
-    }
-    if (restBase.length === 1 && inlineRev.length === 1 && !titleOf(bl[restBase[0]]) && !titleOf(rl[inlineRev[0]])) {
-        modified.push([`#${restBase[0]}`, restBase[0], inlineRev[0]]);
-        restBase = [];
-        inlineRev = [];
-    }
-    deleted = [...bl.map((_, i) => i).filter((i) => load_refOf(bl[i]) !== undefined && !usedBase.has(i)), ...restBase].sort((x, y) => x - y);
-    added = [...rl.map((_, j) => j).filter((j) => load_refOf(rl[j]) !== undefined && !usedRev.has(j)), ...inlineRev].sort((x, y) => x - y);
-    // An inline member replaced by an equivalent `$ref` member (or back), or a member whose component
-    // was renamed with the same content, is a refactor.
-    const matchedAdded = new Set();
-    deleted = deleted.filter((i) => {
-        const j = added.find((jj) => !matchedAdded.has(jj) && sameSchema(bItem(i), rItem(jj), derefBase, derefRev, true));
-        if (j === undefined)
-            return true;
-        matchedAdded.add(j);
-        return false;
-    });
-    added = added.filter((j) => !matchedAdded.has(j));
-    return { modified, added, deleted };
-}
-/** Keywords whose value is a map of subschemas, and keywords whose value is a list of subschemas. */
-const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions']);
-const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-/**
- * Whether two schemas (either side, `$ref`s followed) are the same; with `validationOnly`,
- * annotation keywords are ignored at every schema level.
- */
-function sameSchema(a, b, derefA, derefB, validationOnly, seen = new Set()) {
-    const x = derefA(a);
-    const y = derefB(b);
-    if (!loc_isObj(x.v) || !loc_isObj(y.v))
-        return schema_match_sameValue(x.v, y.v);
-    const key = `${locId(x)}|${locId(y)}`;
-    if (seen.has(key))
-        return true;
-    seen.add(key);
-    const keys = (v) => Object.keys(v).filter((k) => k !== '$ref' && !(validationOnly && ANNOTATION_KEYWORDS.has(k)));
-    const kx = keys(x.v);
-    const ky = keys(y.v);
-    if (kx.length !== ky.length || kx.some((k) => !Object.prototype.hasOwnProperty.call(y.v, k)))
-        return false;
-    for (const k of kx) {
-        const cx = loc_child(x, k);
-        const cy = loc_child(y, k);
-        if (SCHEMA_MAPS.has(k) && loc_isObj(cx.v) && loc_isObj(cy.v)) {
-            const nx = Object.keys(cx.v);
-            if (nx.length !== Object.keys(cy.v).length)
-                return false;
-            for (const n of nx) {
-                if (!Object.prototype.hasOwnProperty.call(cy.v, n) || !sameSchema(loc_child(cx, n), loc_child(cy, n), derefA, derefB, validationOnly, seen))
-                    return false;
-            }
-        }
-        else if (SCHEMA_LISTS.has(k) && Array.isArray(cx.v) && Array.isArray(cy.v)) {
-            if (cx.v.length !== cy.v.length)
-                return false;
-            for (let i = 0; i < cx.v.length; i++)
-                if (!sameSchema(loc_child(cx, i), loc_child(cy, i), derefA, derefB, validationOnly, seen))
-                    return false;
-        }
-        else if (loc_isObj(cx.v) && loc_isObj(cy.v) && (SINGLE.includes(k) || k === 'items')) {
-            if (!sameSchema(cx, cy, derefA, derefB, validationOnly, seen))
-                return false;
-        }
-        else if (!schema_match_sameValue(cx.v, cy.v))
-            return false;
-    }
-    return true;
-}
-function schema_match_sameValue(a, b) {
-    if (a === b)
-        return true;
-    if (Array.isArray(a) && Array.isArray(b))
-        return a.length === b.length && a.every((v, i) => schema_match_sameValue(v, b[i]));
-    if (loc_isObj(a) && loc_isObj(b)) {
-        const ka = Object.keys(a);
-        return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && schema_match_sameValue(a[k], b[k]));
-    }
-    return false;
-}
-/** Pair the members of allOf/anyOf/oneOf that are the same member on both sides (see diffSubschemas). */
-function matchSubschemas(base, rev, keyword, derefBase, derefRev) {
-    return diffSubschemas(base, rev, keyword, derefBase, derefRev).modified.map(([label, i, j]) => [
-        label,
-        loc_child(loc_child(base, keyword), i),
-        loc_child(loc_child(rev, keyword), j),
-    ]);
-}
-/**
- * Whether two schemas, at least one holding allOf, accept the same instances once their allOf
- * members are folded into one object: properties moved from a schema into an allOf member (or
- * back) change nothing. Conservative: members saying different things about one keyword, or a
- * keyword whose meaning depends on its neighbours (`additionalProperties`), fall back to the walk.
- */
-function sameMergedAllOf(base, rev, derefBase, derefRev) {
-    const b = mergeAllOf(base, derefBase, 0);
-    if (!b)
-        return false;
-    const r = mergeAllOf(rev, derefRev, 0);
-    if (!r || b.props.size !== r.props.size || b.required.size !== r.required.size || b.rest.size !== r.rest.size)
-        return false;
-    for (const n of b.required)
-        if (!r.required.has(n))
-            return false;
-    for (const [n, l] of b.props) {
-        const o = r.props.get(n);
-        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
-            return false;
-    }
-    for (const [k, l] of b.rest) {
-        const o = r.rest.get(k);
-        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
-            return false;
-    }
-    return true;
-}
-function mergeAllOf(loc, deref, depth, into = { props: new Map(), required: new Set(), rest: new Map() }) {
-    const x = deref(loc);
-    if (!loc_isObj(x.v) || depth > 8)
-        return undefined;
-    for (const k of Object.keys(x.v)) {
-        if (k === '$ref' || ANNOTATION_KEYWORDS.has(k))
-            continue;
-        const c = loc_child(x, k);
-        if (k === 'allOf') {
-            if (!Array.isArray(c.v))
-                return undefined;
-            for (let i = 0; i < c.v.length; i++)
-                if (!mergeAllOf(loc_child(c, i), deref, depth + 1, into))
-                    return undefined;
-        }
-        else if (k === 'properties') {
-            if (!loc_isObj(c.v))
-                return undefined;
-            for (const n of Object.keys(c.v)) {
-                const known = into.props.get(n);
-                if (known && !sameSchema(known, loc_child(c, n), deref, deref, true))
-                    return undefined;
-                into.props.set(n, loc_child(c, n));
-            }
-        }
-        else if (k === 'required') {
-            if (!Array.isArray(c.v))
-                return undefined;
-            for (const n of c.v)
-                if (typeof n === 'string')
-                    into.required.add(n);
-        }
-        else if (k === 'additionalProperties' || k === 'unevaluatedProperties' || k === 'patternProperties') {
-            // What these admit depends on the properties of their own schema, not the merged ones.
-            return undefined;
-        }
-        else {
-            const known = into.rest.get(k);
-            if (known && !sameSchema(known, c, deref, deref, true))
-                return undefined;
-            into.rest.set(k, c);
-        }
-    }
-    return into;
-}
-
-;// CONCATENATED MODULE: ./src/breaking/rules/wrap.ts
-
-
-
-const KEYWORDS = ['allOf', 'anyOf', 'oneOf'];
-/** Keywords a wrapper may carry beside its list: they describe the wrapped schema, or are judged elsewhere. */
-const WRAPPER_EXTRAS = new Set([...ANNOTATION_KEYWORDS, 'nullable', 'deprecated', 'readOnly', 'writeOnly']);
-const known = new WeakMap();
-function wrapOf(p) {
-    let w = known.get(p);
-    if (w === undefined)
-        known.set(p, (w = find(p, p.base, p.rev, 'rev') ?? find(p, p.rev, p.base, 'base') ?? null));
-    return w ?? undefined;
-}
-function find(p, plain, wrapper, side) {
-    if (!loc_isObj(plain.v) || !loc_isObj(wrapper.v) || KEYWORDS.some((k) => loc_own(plain.v, k) !== undefined))
-        return undefined;
-    const used = KEYWORDS.filter((k) => loc_own(wrapper.v, k) !== undefined);
-    if (used.length !== 1)
-        return undefined;
-    const keyword = used[0];
-    for (const key of Object.keys(wrapper.v)) {
-        if (key === keyword || key.startsWith('x-') || WRAPPER_EXTRAS.has(key))
-            continue;
-        if (key === 'type' && JSON.stringify(loc_own(wrapper.v, 'type')) === JSON.stringify(loc_own(plain.v, 'type')))
-            continue;
-        return undefined;
-    }
-    const list = loc_child(wrapper, keyword);
-    if (!Array.isArray(list.v))
-        return undefined;
-    const members = list.v.map((_, i) => loc_child(list, i));
-    const rest = members.filter((m) => !isNullSchema(p.deref(m).v));
-    const nullMember = rest.length < members.length;
-    if (rest.length !== 1 || (keyword === 'allOf' && nullMember))
-        return undefined;
-    const member = rest[0];
-    if (!sameComponent(plain, p.deref(member)) && !sameSchema(plain, member, p.deref, p.deref, true))
-        return undefined;
-    return { side, keyword, nullable: nullMember || loc_own(wrapper.v, 'nullable') === true, member };
-}
-/** Both are the same named schema of their version: the same pointer, or the whole of a file of the same name. */
-function sameComponent(a, b) {
-    if (a.path.length !== b.path.length || !a.path.every((k, i) => b.path[i] === k))
-        return false;
-    return a.path.length > 0 || external_node_path_default().basename(a.doc.name) === external_node_path_default().basename(b.doc.name);
-}
-function isNullSchema(v) {
-    const t = loc_own(v, 'type');
-    return t === 'null' || (Array.isArray(t) && t.length === 1 && t[0] === 'null');
-}
-
 ;// CONCATENATED MODULE: ./src/breaking/sub-result.ts
 
 const EMPTY = { own: [], kids: [] };
@@ -34468,8 +35026,9 @@ class SchemaWalker {
     ids = new Map();
     idOf(loc) {
         let id = this.ids.get(loc);
+        // A schema copied for a wrap pair (see rules/wrap.ts) has results of its own, apart from its original's.
         if (id === undefined)
-            this.ids.set(loc, (id = locId(loc)));
+            this.ids.set(loc, (id = isWalkCopy(loc) ? `${locId(loc)}~copy` : locId(loc)));
         return id;
     }
     /** The part of a place the rules read (see RuleFamily.schemaContext): results are shared where it is equal. */
@@ -34540,10 +35099,10 @@ class SchemaWalker {
         const out = [];
         if (!loc_isObj(base.v) || !loc_isObj(rev.v))
             return out;
-        // A schema wrapped whole (see rules/wrap.ts) is compared with what it wraps, at the same path.
+        // A schema wrapped whole (see rules/wrap.ts): what each side wraps (or the plain one) is compared, at the same path.
         const wrap = wrapOf(pair);
         if (wrap) {
-            out.push(wrap.side === 'rev' ? ['', base, wrap.member] : ['', wrap.member, rev]);
+            out.push(['', wrap.base, wrap.rev]);
             return out;
         }
         for (const k of SINGLE) {
@@ -34553,7 +35112,12 @@ class SchemaWalker {
                 out.push([k, loc_child(base, k), loc_child(rev, k)]);
             else if (k === 'items' && loc_isObj(bv) !== loc_isObj(rv) && bv === undefined !== (rv === undefined) && isArrayType(base.v) && isArrayType(rev.v)) {
                 // `items` dropped (any item) or added: compared with the empty schema, located at the array.
-                out.push(bv === undefined ? [k, anyItems(base), loc_child(rev, k)] : [k, loc_child(base, k), anyItems(rev)]);
+                out.push(bv === undefined ? [k, anySchema(base), loc_child(rev, k)] : [k, loc_child(base, k), anySchema(rev)]);
+            }
+            else if (k === 'additionalProperties' && loc_isObj(bv) !== loc_isObj(rv) && (isAny(bv) || isAny(rv))) {
+                // Extra properties constrained by a schema where any were allowed (absent or `true`), or freed:
+                // the schema is compared with the empty one. (`false` on either side is the properties rules' business.)
+                out.push(isAny(bv) ? [k, anySchema(base), loc_child(rev, k)] : [k, loc_child(base, k), anySchema(rev)]);
             }
         }
         for (const k of MAPS) {
@@ -34622,9 +35186,13 @@ function isArrayType(v) {
     const t = loc_own(v, 'type');
     return t === 'array' || (Array.isArray(t) && t.includes('array'));
 }
-/** The implicit `items` of an array schema without one: any value, at the array's own place. */
-function anyItems(array) {
-    return { v: {}, doc: array.doc, path: array.path };
+/** An implicit subschema accepting anything (`items` or `additionalProperties` left out), at its holder's place. */
+function anySchema(holder) {
+    return { v: {}, doc: holder.doc, path: holder.path };
+}
+/** `additionalProperties` left out or `true`: any extra property allowed. */
+function isAny(v) {
+    return v === undefined || v === true;
 }
 function hasAllOf(v) {
     return loc_own(v, 'allOf') !== undefined;
@@ -34665,32 +35233,52 @@ function walkSpecs(base, rev, families, scope, opts, sinks) {
     for (const f of families)
         f.spec?.(scope);
     const schemas = new SchemaWalker(families, scope, base, rev);
-    const basePaths = pathsOf(base, opts);
-    const revPaths = pathsOf(rev, opts);
+    walkPaths(pathsOf(base, opts), pathsOf(rev, opts), families, scope, schemas, base, rev, sinks);
+    // Webhooks (OpenAPI 3.1) kept in both versions are compared like paths named `webhook:NAME`, as oasdiff
+    // does; a webhook added or removed as a whole is the paths family's webhook-added/removed.
+    const bw = webhooksOf(base, opts);
+    const rw = webhooksOf(rev, opts);
+    for (const key of [...bw.keys()])
+        if (!rw.has(key))
+            bw.delete(key);
+    for (const key of [...rw.keys()])
+        if (!bw.has(key))
+            rw.delete(key);
+    if (bw.size > 0)
+        walkPaths(bw, rw, families, scope, schemas, base, rev, sinks);
+}
+function walkPaths(basePaths, revPaths, families, scope, schemas, base, rev, sinks) {
     const keys = new Set([...basePaths.keys(), ...revPaths.keys()]);
     for (const key of keys) {
-        const b = basePaths.get(key);
-        const r = revPaths.get(key);
-        for (const method of METHODS) {
-            const bo = b && loc_own(b.item.v, method);
-            const ro = r && loc_own(r.item.v, method);
-            if (!loc_isObj(bo) && !loc_isObj(ro))
+        const bl = basePaths.get(key);
+        const rl = revPaths.get(key);
+        for (const method of context_METHODS) {
+            // Paths that differ only in parameter names are one endpoint; a spec may still split its methods
+            // over both spellings (`GET /pets/{id}`, `DELETE /pets/{petId}`): each method is read where it is.
+            const b = withMethod(bl, method);
+            const r = withMethod(rl, method);
+            if (!b && !r)
                 continue;
-            const path = (b && loc_isObj(bo) ? b.path : r?.path) ?? '';
+            const path = (b ?? r).path;
+            const revItem = r ?? rl?.[0];
             const op = {
                 method,
                 path,
                 basePath: b?.path,
                 revPath: r?.path,
-                base: b && loc_isObj(bo) ? base.deref(loc_child(b.item, method)) : undefined,
-                rev: r && loc_isObj(ro) ? rev.deref(loc_child(r.item, method)) : undefined,
-                basePathItem: b?.item,
-                revPathItem: r?.item,
+                base: b ? base.deref(loc_child(b.item, method)) : undefined,
+                rev: r ? rev.deref(loc_child(r.item, method)) : undefined,
+                basePathItem: b?.item ?? bl?.[0]?.item,
+                revPathItem: revItem?.item,
                 operation: `${method.toUpperCase()} ${path}`,
             };
             walkOperation(op, families, scope, schemas, base, rev, sinks);
         }
     }
+}
+/** The entry whose path item has an operation for `method`. */
+function withMethod(list, method) {
+    return list?.find((e) => loc_isObj(loc_own(e.item.v, method)));
 }
 function pathsOf(spec, opts) {
     const out = new Map();
@@ -34704,9 +35292,35 @@ function pathsOf(spec, opts) {
         const item = spec.deref(loc_child(paths, p));
         if (!loc_isObj(item.v))
             continue;
-        out.set(pathKey(p, opts.includePathParams ?? false), { path: p, item });
+        const key = pathKey(p, opts.includePathParams ?? false);
+        const list = out.get(key);
+        if (list)
+            list.push({ path: p, item });
+        else
+            out.set(key, [{ path: p, item }]);
     }
     return out;
+}
+/** The webhooks of a 3.1 spec as paths named `webhook:NAME`. */
+function webhooksOf(spec, opts) {
+    const out = new Map();
+    const root = { v: spec.root.value, doc: spec.root, path: [] };
+    const hooks = loc_child(root, 'webhooks');
+    for (const name of loc_ownKeys(hooks.v)) {
+        const p = `webhook:${name}`;
+        if (opts.matchPath && !opts.matchPath.test(p))
+            continue;
+        if (opts.unmatchPath && opts.unmatchPath.test(p))
+            continue;
+        const item = spec.deref(loc_child(hooks, name));
+        if (loc_isObj(item.v))
+            out.set(p, [{ path: p, item }]);
+    }
+    return out;
+}
+/** The path item's `x-sunset`, which dates an operation that has none of its own (see rules/lifecycle.ts), reads the same. */
+function samePathItemSunset(op) {
+    return JSON.stringify(loc_own(op.basePathItem?.v, lifecycle_SUNSET_KEY)) === JSON.stringify(loc_own(op.revPathItem?.v, lifecycle_SUNSET_KEY));
 }
 function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
     const emit = sinks.schema;
@@ -34720,7 +35334,7 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
     };
     // An operation that reads the same in both versions (with its path item's parameters) has nothing
     // to report; most of a new version is such operations.
-    if (op.base && op.rev && schemas.same(op.base, op.rev) && sameParameters(op, schemas))
+    if (op.base && op.rev && schemas.same(op.base, op.rev) && sameParameters(op, schemas) && samePathItemSunset(op))
         return;
     // Draft and alpha operations are out of scope for most checks (oasdiff's default threshold).
     const inScope = inStabilityScope(op);
@@ -34908,7 +35522,11 @@ function derefChild(loc, key, spec) {
     const c = loc_child(loc, key);
     return c.v === undefined ? undefined : spec.deref(c);
 }
-/** Operation parameters merged with the path item's (the operation's win), matched by `in` + name. */
+/**
+ * Operation parameters merged with the path item's (the operation's win), matched by `in` + name; path
+ * parameters of a matched path by their place in the template, since paths match ignoring parameter
+ * names (`/users/{id}/posts/{postId}` → `/users/{userId}/posts/{id}`: `id` became `userId`).
+ */
 function parameterPairs(op, base, rev) {
     const bl = operations_mergedParameters(base, op.basePathItem, op.base);
     const rl = operations_mergedParameters(rev, op.revPathItem, op.rev);
@@ -34916,19 +35534,21 @@ function parameterPairs(op, base, rev) {
     const usedRev = new Set();
     const baseOrder = pathParamOrder(op.basePath ?? op.path);
     const revOrder = pathParamOrder(op.revPath ?? op.path);
+    // Path parameters named in both templates, by position.
+    const byPlace = new Map();
+    baseOrder.forEach((name, i) => {
+        const renamed = revOrder[i];
+        if (renamed === undefined || !bl.has(`path:${name}`) || !rl.has(`path:${renamed}`) || usedRev.has(`path:${renamed}`))
+            return;
+        byPlace.set(`path:${name}`, `path:${renamed}`);
+        usedRev.add(`path:${renamed}`);
+    });
     for (const [key, b] of bl) {
-        let r = rl.get(key);
-        let rkey = key;
-        if (!r && key.startsWith('path:')) {
-            // Renamed path parameter of a matched path: pair by position in the template.
-            const idx = baseOrder.indexOf(key.slice(5));
-            const renamed = idx >= 0 ? revOrder[idx] : undefined;
-            if (renamed !== undefined && rl.has(`path:${renamed}`) && !bl.has(`path:${renamed}`)) {
-                rkey = `path:${renamed}`;
-                r = rl.get(rkey);
-            }
-        }
-        if (r)
+        let rkey = byPlace.get(key);
+        if (rkey === undefined && rl.has(key) && !usedRev.has(key))
+            rkey = key;
+        const r = rkey !== undefined ? rl.get(rkey) : undefined;
+        if (rkey !== undefined)
             usedRev.add(rkey);
         out.push({ op, in: String(loc_own(b.v, 'in')), name: String(loc_own(r?.v ?? b.v, 'name')), base: b, rev: r });
     }
@@ -35047,6 +35667,8 @@ const BOUNDS = [
     { rule: 'min-length', keyword: 'minLength', read: (s) => num(loc_own(s, 'minLength')) ?? 0 },
     { rule: 'max-items', keyword: 'maxItems', read: (s) => num(loc_own(s, 'maxItems')) },
     { rule: 'min-items', keyword: 'minItems', read: (s) => num(loc_own(s, 'minItems')) },
+    { rule: 'max-properties', keyword: 'maxProperties', read: (s) => num(loc_own(s, 'maxProperties')) },
+    { rule: 'min-properties', keyword: 'minProperties', read: (s) => num(loc_own(s, 'minProperties')) ?? 0 },
 ];
 /** Item-count bounds that, on an array parameter, are also read from a misplaced spot: its `items` schema. */
 const ITEM_COUNTS = new Set(['max-items', 'min-items']);
@@ -35139,6 +35761,8 @@ function checkPattern(p, e) {
     const to = str(loc_own(p.rev.v, 'pattern'));
     if (from === to)
         return;
+    if (from !== undefined && to !== undefined && canonicalPattern(from) === canonicalPattern(to))
+        return;
     const data = { keyword: 'pattern', from, to };
     if (from === undefined)
         emitRule(p, e, ['pattern-added'], `pattern '${to}' added`, keywordAt(p, 'pattern', false), data);
@@ -35148,6 +35772,159 @@ function checkPattern(p, e) {
         emitRule(p, e, ['pattern-generalized', 'pattern-changed'], `pattern generalized from '${from}' to '${to}'`, keywordAt(p, 'pattern', false), data);
     else
         emitRule(p, e, ['pattern-changed'], `pattern changed from '${from}' to '${to}'`, keywordAt(p, 'pattern', false), data);
+}
+/**
+ * A pattern in one spelling of what it matches, for rewrites that change nothing under ECMA-262 (the
+ * regex dialect of JSON Schema): `\d` and `[0-9]`, `\w` and `[0-9A-Z_a-z]`, a character class's
+ * characters and ranges in any order or split differently (`[a-zA-Z]`, `[A-Za-z]`), `{1,}` and `+`,
+ * `{0,}` and `*`, `{0,1}` and `?`, `{n,n}` and `{n}`. Whatever is not understood is kept as written,
+ * so two patterns spelled alike here match the same strings.
+ */
+function canonicalPattern(src) {
+    let out = '';
+    let i = 0;
+    while (i < src.length) {
+        const c = src[i];
+        if (c === '\\') {
+            const shorthand = SHORTHANDS[src[i + 1] ?? ''];
+            out += shorthand ? renderClass(false, shorthand.slice(), []) : src.slice(i, i + 2);
+            i += 2;
+        }
+        else if (c === '[') {
+            const cls = readClass(src, i);
+            if (!cls)
+                return src;
+            out += cls.text;
+            i = cls.end;
+        }
+        else if (c === '{') {
+            const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i, i + 24));
+            if (!m) {
+                out += c;
+                i++;
+                continue;
+            }
+            const lo = Number(m[1]);
+            const hi = m[2] === undefined ? lo : m[3] === '' ? Infinity : Number(m[3]);
+            out += hi === Infinity ? (lo === 0 ? '*' : lo === 1 ? '+' : `{${lo},}`) : lo === 0 && hi === 1 ? '?' : lo === hi ? `{${lo}}` : `{${lo},${hi}}`;
+            i += m[0].length;
+        }
+        else {
+            out += c;
+            i++;
+        }
+    }
+    return out;
+}
+const code = (ch) => ch.codePointAt(0);
+/** Character class escapes that stand for ranges of characters. */
+const SHORTHANDS = Object.assign(Object.create(null), {
+    d: [[code('0'), code('9')]],
+    w: [
+        [code('0'), code('9')],
+        [code('A'), code('Z')],
+        [code('_'), code('_')],
+        [code('a'), code('z')],
+    ],
+});
+/** A character class from `[` at `start`: its canonical text and the index after its `]`; undefined if it does not close. */
+function readClass(src, start) {
+    let i = start + 1;
+    const negated = src[i] === '^';
+    if (negated)
+        i++;
+    const ranges = [];
+    const opaque = [];
+    /** One class atom at i: a code point, ranges (a shorthand), or opaque text (another escape). */
+    const atom = () => {
+        if (i >= src.length)
+            return undefined;
+        if (src[i] !== '\\') {
+            const cp = code(src.slice(i));
+            return { cp, len: cp > 0xffff ? 2 : 1 };
+        }
+        const n = src[i + 1];
+        if (n === undefined)
+            return undefined;
+        if (SHORTHANDS[n])
+            return { ranges: SHORTHANDS[n], len: 2 };
+        if (/[A-Za-z0-9]/.test(n)) {
+            // \s, \D, \uXXXX, \p{…}, \cX, \0…: kept as written.
+            const m = /^\\(?:[pP]\{[^}]*\}|u\{[0-9A-Fa-f]+\}|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|c[A-Za-z]|.)/.exec(src.slice(i, i + 40));
+            return { text: m[0], len: m[0].length };
+        }
+        return { cp: code(n), len: 2 };
+    };
+    while (i < src.length && src[i] !== ']') {
+        const a = atom();
+        if (!a)
+            return undefined;
+        i += a.len;
+        if (a.cp !== undefined && src[i] === '-' && i + 1 < src.length && src[i + 1] !== ']') {
+            i++;
+            const b = atom();
+            if (!b || b.cp === undefined || b.cp < a.cp)
+                return undefined;
+            i += b.len;
+            ranges.push([a.cp, b.cp]);
+        }
+        else if (a.cp !== undefined)
+            ranges.push([a.cp, a.cp]);
+        else if (a.ranges)
+            ranges.push(...a.ranges);
+        else
+            opaque.push(a.text);
+    }
+    if (i >= src.length)
+        return undefined;
+    return { text: renderClass(negated, ranges, opaque), end: i + 1 };
+}
+function renderClass(negated, ranges, opaque) {
+    ranges.sort((x, y) => x[0] - y[0]);
+    const merged = [];
+    for (const r of ranges) {
+        const last = merged[merged.length - 1];
+        if (last && r[0] <= last[1] + 1)
+            last[1] = Math.max(last[1], r[1]);
+        else
+            merged.push([r[0], r[1]]);
+    }
+    const ch = (cp) => {
+        const s = String.fromCodePoint(cp);
+        return '\\]^-['.includes(s) ? `\\${s}` : s;
+    };
+    const body = merged.map(([lo, hi]) => (lo === hi ? ch(lo) : `${ch(lo)}-${ch(hi)}`)).join('');
+    return `[${negated ? '^' : ''}${body}${[...new Set(opaque)].sort().join('')}]`;
+}
+/** Whether `a` is a whole multiple of `b` (both positive), allowing for decimal steps such as 0.01. */
+function isMultiple(a, b) {
+    const r = a / b;
+    return Math.round(r) >= 1 && Math.abs(r - Math.round(r)) < 1e-9 * Math.max(1, r);
+}
+/**
+ * multipleOf: a request accepts the old values iff the old step is a multiple of the new one (10 → 5);
+ * a response keeps sending multiples of the old step iff the new step is a multiple of it (5 → 10).
+ */
+function checkMultipleOf(p, e) {
+    const step = (v) => {
+        const n = num(loc_own(v, 'multipleOf'));
+        return n !== undefined && n > 0 ? n : undefined;
+    };
+    const from = step(p.base.v);
+    const to = step(p.rev.v);
+    if (from === to)
+        return;
+    const data = { keyword: 'multipleOf', from, to };
+    if (from === undefined)
+        emitRule(p, e, ['multiple-of-added'], `multipleOf ${to} added`, keywordAt(p, 'multipleOf', false), data);
+    else if (to === undefined)
+        emitRule(p, e, ['multiple-of-removed'], `multipleOf ${from} removed`, keywordAt(p, 'multipleOf', true), data);
+    else {
+        const keepsOld = p.place.side === 'request' ? isMultiple(from, to) : isMultiple(to, from);
+        const rest = keepsOld ? (p.place.side === 'request' ? 'multiple-of-generalized' : undefined) : 'multiple-of-changed';
+        if (rest)
+            emitRule(p, e, [rest], `multipleOf changed from ${from} to ${to}`, keywordAt(p, 'multipleOf', false), data);
+    }
 }
 const constraintsFamily = {
     name: 'schema-constraints',
@@ -35171,10 +35948,13 @@ const constraintsFamily = {
             }
         }
         checkPattern(p, e);
+        checkMultipleOf(p, e);
     },
 };
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/schema-properties.ts
+
+
 
 
 /**
@@ -35198,6 +35978,7 @@ const propertiesFamily = {
                 requestBody(obj, e);
             else
                 responseBody(obj, e);
+            additionalProperties(p, e);
         }
         else if (p.place.holder === 'parameter' && p.place.holderName === 'header') {
             headerParameter(obj, e);
@@ -35214,10 +35995,16 @@ class ObjectPair {
     kept;
     /** Base properties that moved into the alternatives of a oneOf the revision wraps the schema in. */
     moved;
+    baseProps;
+    revProps;
+    baseHolder;
+    revHolder;
     constructor(p) {
         this.p = p;
-        const bp = loc_ownKeys(loc_own(p.base.v, 'properties'));
-        const rp = loc_ownKeys(loc_own(p.rev.v, 'properties'));
+        this.baseProps = loc_own(p.base.v, 'properties');
+        this.revProps = loc_own(p.rev.v, 'properties');
+        const bp = loc_ownKeys(this.baseProps);
+        const rp = loc_ownKeys(this.revProps);
         const inBase = new Set(bp);
         const inRev = new Set(rp);
         this.added = rp.filter((n) => !inBase.has(n));
@@ -35235,10 +36022,17 @@ class ObjectPair {
     }
     /** The property's entry under `properties` (where a finding about the property points), not its `$ref` target. */
     baseEntry(name) {
-        return loc_child(loc_child(this.p.base, 'properties'), name);
+        return loc_child((this.baseHolder ??= loc_child(this.p.base, 'properties')), name);
     }
     revEntry(name) {
-        return loc_child(loc_child(this.p.rev, 'properties'), name);
+        return loc_child((this.revHolder ??= loc_child(this.p.rev, 'properties')), name);
+    }
+    /** A property's readOnly/writeOnly flag, read in place unless the property is a `$ref` (most kept properties are not looked up). */
+    flag(side, name, key) {
+        const raw = loc_own(side === 'base' ? this.baseProps : this.revProps, name);
+        if (load_refOf(raw) === undefined || loc_own(raw, key) !== undefined)
+            return loc_own(raw, key) === true;
+        return flag(side === 'base' ? this.baseProp(name) : this.revProp(name), key);
     }
     /** Names that joined (`to` = true) or left the `required` list of properties present on both sides. */
     requiredChanged(to) {
@@ -35280,21 +36074,20 @@ function movedIntoOneOf(p, baseProps = loc_ownKeys(loc_own(p.base.v, 'properties
 function report(e, id, detail, at, name, extra = {}) {
     e.emit(id, detail, at, { property: name, ...extra });
 }
+const FLAGS = [
+    ['readOnly', 'read-only'],
+    ['writeOnly', 'write-only'],
+];
 /** Flag changes of kept properties, reported as `${side}-${required|optional}-property-became-${not-}${read|write}-only`. */
 function flagChanges(o, e, side) {
     for (const name of o.kept) {
-        const b = o.baseProp(name);
-        const r = o.revProp(name);
-        const kind = o.baseReq.has(name) ? 'required' : 'optional';
-        for (const [key, word] of [
-            ['readOnly', 'read-only'],
-            ['writeOnly', 'write-only'],
-        ]) {
-            const from = flag(b, key);
-            const to = flag(r, key);
+        for (const [key, word] of FLAGS) {
+            const from = o.flag('base', name, key);
+            const to = o.flag('rev', name, key);
             if (from === to)
                 continue;
-            report(e, `${side}-${kind}-property-became-${to ? '' : 'not-'}${word}`, `${kind} property '${name}' became ${to ? '' : 'not '}${word}`, r, name, {
+            const kind = o.baseReq.has(name) ? 'required' : 'optional';
+            report(e, `${side}-${kind}-property-became-${to ? '' : 'not-'}${word}`, `${kind} property '${name}' became ${to ? '' : 'not '}${word}`, o.revProp(name), name, {
                 from,
                 to,
             });
@@ -35336,6 +36129,13 @@ function requestBody(o, e) {
             continue;
         report(e, 'request-property-became-optional', `property '${name}' became optional`, o.revEntry(name), name);
     }
+    // A required property clients did not send (readOnly) that is no longer readOnly: they must send it now.
+    for (const name of o.kept) {
+        if (!o.baseReq.has(name) || !o.revReq.has(name) || !o.flag('base', name, 'readOnly') || o.flag('rev', name, 'readOnly'))
+            continue;
+        const withDefault = hasDefault(o.revProp(name));
+        report(e, withDefault ? 'request-property-became-required-with-default' : 'request-property-became-required', `property '${name}' became required: it is no longer read-only${withDefault ? ' (it has a default)' : ''}`, o.revEntry(name), name);
+    }
     flagChanges(o, e, 'request');
 }
 function responseBody(o, e) {
@@ -35363,6 +36163,29 @@ function responseBody(o, e) {
     }
     flagChanges(o, e, 'response');
 }
+/**
+ * `additionalProperties: false` set or lifted (ours: oasdiff has no id). Set, a request rejects the
+ * properties it does not list; lifted, a response may send them. Response narrowing is not reported.
+ */
+function additionalProperties(p, e) {
+    const closed = (v) => loc_own(v, 'additionalProperties') === false;
+    const from = closed(p.base.v);
+    const to = closed(p.rev.v);
+    if (from === to)
+        return;
+    // The keyword where it is written: in the revision, else (dropped) in the base.
+    const at = loc_own(p.rev.v, 'additionalProperties') !== undefined ? loc_child(p.rev, 'additionalProperties') : loc_child(p.base, 'additionalProperties');
+    const data = { keyword: 'additionalProperties', from: shown(p.base.v), to: shown(p.rev.v) };
+    if (to)
+        emitRule(p, e, ['additional-properties-disallowed'], 'additionalProperties became false: properties not listed are rejected', at, data);
+    else
+        emitRule(p, e, ['additional-properties-allowed'], 'additionalProperties false lifted: properties not listed are allowed', at, data);
+}
+/** `additionalProperties` as a finding's data shows it: true (also when left out), false or 'schema'. */
+function shown(schema) {
+    const v = loc_own(schema, 'additionalProperties');
+    return v === undefined ? true : loc_isObj(v) ? 'schema' : v === false ? false : true;
+}
 /** Object-typed header parameters: new required properties and properties that became required. */
 function headerParameter(o, e) {
     for (const name of o.added) {
@@ -35383,6 +36206,7 @@ function headerParameter(o, e) {
 
 
 
+
 /** Stable text of a JSON value (object keys sorted) for equality and set membership. */
 function canon(v) {
     if (Array.isArray(v))
@@ -35392,6 +36216,26 @@ function canon(v) {
     return JSON.stringify(v) ?? 'undefined';
 }
 const show = (v) => (typeof v === 'string' ? v : canon(v));
+/**
+ * `show` for values reported side by side (a default changed, enum values removed and added), except
+ * that values shown alike but different (the number 1 and the string '1') are shown as JSON.
+ */
+function distinctShow(...groups) {
+    const seen = new Map();
+    const clash = new Set();
+    for (const g of groups) {
+        for (const [v] of g) {
+            const s = show(v);
+            const c = canon(v);
+            const known = seen.get(s);
+            if (known === undefined)
+                seen.set(s, c);
+            else if (known !== c)
+                clash.add(s);
+        }
+    }
+    return (v) => (clash.has(show(v)) ? canon(v) : show(v));
+}
 function schema_types_at(side, keyword) {
     return loc_own(side.v, keyword) !== undefined ? loc_child(side, keyword) : side;
 }
@@ -35451,23 +36295,48 @@ function listOfTypes(p, side) {
     const single = typesOf(side.v);
     const t = loc_own(side.v, 'type');
     if (single.length === 1 && !Array.isArray(t))
-        return { types: single, list: false };
+        return { types: single, list: false, nullMember: false, pure: true };
     for (const k of ['oneOf', 'anyOf']) {
         const members = loc_own(side.v, k);
         if (!Array.isArray(members) || members.length === 0)
             continue;
         const types = [];
+        let nullMember = false;
+        let pure = true;
         for (let i = 0; i < members.length; i++) {
             const m = p.deref(loc_child(loc_child(side, k), i)).v;
             const mt = loc_own(m, 'type');
             const plain = (typeof mt === 'string' || (Array.isArray(mt) && mt.length === 1)) && !['properties', 'oneOf', 'anyOf', 'allOf'].some((c) => loc_own(m, c) !== undefined);
             if (!plain)
                 return undefined;
-            types.push(typeof mt === 'string' ? mt : String(mt[0]));
+            const name = typeof mt === 'string' ? mt : String(mt[0]);
+            if (name === 'null')
+                nullMember = true;
+            else
+                types.push(name);
+            if (pure && Object.keys(m).some((key) => key !== 'type' && !ANNOTATION_KEYWORDS.has(key) && !key.startsWith('x-')))
+                pure = false;
         }
-        return { types: [...new Set(types)].sort(), list: true };
+        return types.length ? { types: [...new Set(types)].sort(), list: true, nullMember, pure, keyword: k } : undefined;
     }
-    return undefined;
+    // A 3.1 type list (`null` in it is nullability).
+    return single.length > 0 ? { types: single, list: false, nullMember: false, pure: true } : undefined;
+}
+/** The JSON type of a value (`integer` for a whole number). */
+function jsonType(v) {
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return 'array';
+    if (typeof v === 'number')
+        return Number.isInteger(v) ? 'integer' : 'number';
+    return typeof v;
+}
+/** The schema's enum or const values (null aside: nullability) all have one of `types`. */
+function valuesFit(s, types) {
+    const values = Array.isArray(loc_own(s, 'enum')) ? loc_own(s, 'enum') : hasKey(s, 'const') ? [loc_own(s, 'const')] : [];
+    const typed = values.filter((v) => v !== null);
+    return typed.length > 0 && types.length > 0 && typed.every((v) => types.some((t) => isSubtype(jsonType(v), t)));
 }
 /** A schema carrying its type in subschemas (wrapped in oneOf/anyOf/allOf): its own lack of `type` says nothing. */
 const composed = (s) => ['oneOf', 'anyOf', 'allOf'].some((k) => Array.isArray(loc_own(s, k)) && loc_own(s, k).length > 0);
@@ -35502,19 +36371,19 @@ function typeLabel(types, format) {
     return format ? `${t}/${format}` : t;
 }
 /**
- * Whether both sides are a type or a list of types, at least one is a list, and the set of types
- * changed (e.g. `type: string` → `oneOf: [{type: string}, {type: integer}]`): reported as
- * `…-list-of-types-widened/narrowed` here, so composition leaves those oneOf/anyOf changes alone.
+ * Whether both sides are a type or a list of types, at least one is a list, and the type rules say
+ * all there is to say about the oneOf/anyOf members: the set of types changed (e.g. `type: string` →
+ * `oneOf: [{type: string}, {type: integer}]`: `…-list-of-types-widened/narrowed`), or the members
+ * say nothing but their type (the same types respelled, a `null` member added: the nullability
+ * rules). Composition leaves those oneOf/anyOf changes alone.
  */
-function listOfTypesChanged(p) {
+function listOfTypesJudged(p) {
     const b = listOfTypes(p, p.base);
     const r = listOfTypes(p, p.rev);
-    return !!b && !!r && (b.list || r.list) && !sameTypes(b.types, r.types);
+    return !!b && !!r && (b.list || r.list) && (!sameTypes(b.types, r.types) || (b.pure && r.pure));
 }
-function checkType(p, e) {
+function checkType(p, e, bl, rl) {
     // The list-of-types pattern is reported as such, and replaces a type change.
-    const bl = listOfTypes(p, p.base);
-    const rl = listOfTypes(p, p.rev);
     if (bl && rl && (bl.list || rl.list)) {
         if (sameTypes(bl.types, rl.types))
             return;
@@ -35538,6 +36407,15 @@ function checkType(p, e) {
         return;
     // A schema wrapped in (or unwrapped from) oneOf/anyOf/allOf is the composition rules' business.
     if (typeChanged && ((rt.length === 0 && composed(p.rev.v)) || (bt.length === 0 && composed(p.base.v)))) {
+        if (!formatChanged)
+            return;
+        typeChanged = false;
+    }
+    // A type written beside (or dropped from) an enum or const whose values all have that type admits
+    // the same values; so does a type changed under enums (or consts) whose values fit both types.
+    const fitsRev = valuesFit(p.base.v, rt);
+    const fitsBase = valuesFit(p.rev.v, bt);
+    if (typeChanged && ((bt.length === 0 && fitsRev) || (rt.length === 0 && fitsBase) || (fitsRev && fitsBase && valuesFit(p.base.v, bt) && valuesFit(p.rev.v, rt)))) {
         if (!formatChanged)
             return;
         typeChanged = false;
@@ -35589,35 +36467,39 @@ function nullable(s) {
     const t = loc_own(s, 'type');
     return t === 'null' || (Array.isArray(t) && t.includes('null'));
 }
-function checkNullable(p, e, wrap) {
-    const from = wrap?.side === 'base' ? wrap.nullable : nullable(p.base.v);
-    const to = wrap?.side === 'rev' ? wrap.nullable : nullable(p.rev.v);
+function checkNullable(p, e, wrap, bl, rl) {
+    const from = wrap ? wrap.baseNull !== undefined : nullable(p.base.v) || !!bl?.nullMember;
+    const to = wrap ? wrap.revNull !== undefined : nullable(p.rev.v) || !!rl?.nullMember;
     if (from === to)
         return;
     const side = to ? p.rev : p.base;
-    const wrapper = wrap && (wrap.side === 'rev') === to ? wrap.keyword : 'type';
-    const where = loc_own(side.v, 'nullable') !== undefined ? loc_child(side, 'nullable') : schema_types_at(side, wrapper);
+    // Where null is admitted (or was, in the base): a wrapper's or the list's null member, the schema's `nullable` or type.
+    const list = to ? rl : bl;
+    const where = (to ? wrap?.revNull : wrap?.baseNull) ??
+        (loc_own(side.v, 'nullable') !== undefined ? loc_child(side, 'nullable') : list?.nullMember && list.keyword ? loc_child(side, list.keyword) : schema_types_at(side, 'type'));
     emitRule(p, e, [to ? 'became-nullable' : 'became-not-nullable'], to ? 'became nullable' : 'became not nullable', where, { from, to });
 }
 // ---------- const and default ----------
-function checkValue(p, e, keyword, rule) {
+/** `base` and `rev` hold the keyword (the pair's own sides unless a wrap says where its default is). */
+function checkValue(p, e, keyword, rule, base = p.base, rev = p.rev) {
     const has = (s) => loc_isObj(s) && Object.prototype.hasOwnProperty.call(s, keyword);
-    const hb = has(p.base.v);
-    const hr = has(p.rev.v);
+    const hb = has(base.v);
+    const hr = has(rev.v);
     if (!hb && !hr)
         return;
-    const from = loc_own(p.base.v, keyword);
-    const to = loc_own(p.rev.v, keyword);
+    const from = loc_own(base.v, keyword);
+    const to = loc_own(rev.v, keyword);
     const data = { from, to };
     if (hb && hr) {
         if (canon(from) === canon(to))
             return;
-        emitRule(p, e, [`${rule}-changed`], `${keyword} changed from '${show(from)}' to '${show(to)}'`, loc_child(p.rev, keyword), data);
+        const shown = distinctShow([[from, 0], [to, 0]]);
+        emitRule(p, e, [`${rule}-changed`], `${keyword} changed from '${shown(from)}' to '${shown(to)}'`, loc_child(rev, keyword), data);
     }
     else if (hr)
-        emitRule(p, e, [`${rule}-added`], `${keyword} '${show(to)}' added`, loc_child(p.rev, keyword), data);
+        emitRule(p, e, [`${rule}-added`], `${keyword} '${show(to)}' added`, loc_child(rev, keyword), data);
     else
-        emitRule(p, e, [`${rule}-removed`], `${keyword} '${show(from)}' removed`, loc_child(p.base, keyword), data);
+        emitRule(p, e, [`${rule}-removed`], `${keyword} '${show(from)}' removed`, loc_child(base, keyword), data);
 }
 // ---------- enum ----------
 function listOf(s, keyword) {
@@ -35629,26 +36511,43 @@ function missing(a, b) {
     const keys = new Set(b.map(canon));
     return a.map((v, i) => [v, i]).filter(([v]) => !keys.has(canon(v)));
 }
+/** `const` on one side only, an enum on the other: the const is compared as the one-value enum it is. */
+function constAgainstEnum(side, other) {
+    return hasKey(side, 'const') && !hasKey(other, 'const') && listOf(other, 'enum') !== undefined;
+}
+const hasKey = (s, k) => loc_isObj(s) && Object.prototype.hasOwnProperty.call(s, k);
 function checkEnum(p, e) {
-    const from = listOf(p.base.v, 'enum');
-    const to = listOf(p.rev.v, 'enum');
+    const bConst = constAgainstEnum(p.base.v, p.rev.v);
+    const rConst = constAgainstEnum(p.rev.v, p.base.v);
+    const from = bConst ? [loc_own(p.base.v, 'const')] : listOf(p.base.v, 'enum');
+    const to = rConst ? [loc_own(p.rev.v, 'const')] : listOf(p.rev.v, 'enum');
     if (!from && to) {
         emitRule(p, e, ['became-enum'], `became an enum (${to.map(show).join(', ')})`, loc_child(p.rev, 'enum'), { to });
         return;
     }
+    // A response enum dropped (ours): clients that know only its values may now receive others.
+    if (from && !to && p.place.side === 'response' && !hasKey(p.rev.v, 'const') && loc_own(p.rev.v, 'writeOnly') !== true) {
+        emitRule(p, e, ['enum-removed'], `enum (${from.map(show).join(', ')}) removed: other values may be sent`, loc_child(p.base, 'enum'), { from });
+        return;
+    }
     if (!from || !to)
         return;
+    // Where a value is written: its entry in the enum, or the const.
+    const entry = (side, isConst, i) => (isConst ? loc_child(side, 'const') : loc_child(loc_child(side, 'enum'), i));
     // `null` joining or leaving the enum with `nullable` itself is the nullability change, reported once as such.
     const nullMoved = nullable(p.base.v) !== nullable(p.rev.v);
-    for (const [v, i] of missing(from, to)) {
+    const removed = missing(from, to);
+    const added = missing(to, from);
+    const shown = distinctShow(removed, added);
+    for (const [v, i] of removed) {
         if (v === null && nullMoved)
             continue;
-        emitRule(p, e, ['enum-value-removed'], `enum value '${show(v)}' removed`, loc_child(loc_child(p.base, 'enum'), i), { value: v });
+        emitRule(p, e, ['enum-value-removed'], `enum value '${shown(v)}' removed`, entry(p.base, bConst, i), { value: v });
     }
-    for (const [v, i] of missing(to, from)) {
+    for (const [v, i] of added) {
         if (v === null && nullMoved)
             continue;
-        emitRule(p, e, ['enum-value-added'], `enum value '${show(v)}' added`, loc_child(loc_child(p.rev, 'enum'), i), { value: v });
+        emitRule(p, e, ['enum-value-added'], `enum value '${shown(v)}' added`, entry(p.rev, rConst, i), { value: v });
     }
 }
 function checkExtensibleEnum(p, e) {
@@ -35666,11 +36565,18 @@ const typesFamily = {
         if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
             return;
         const wrap = wrapOf(p);
-        if (wrap)
-            return checkNullable(p, e, wrap);
-        checkType(p, e);
-        checkNullable(p, e);
-        checkValue(p, e, 'const', 'const');
+        if (wrap) {
+            checkNullable(p, e, wrap);
+            checkValue(p, e, 'default', 'default-value', wrap.baseDefault, wrap.revDefault);
+            return;
+        }
+        const bl = listOfTypes(p, p.base);
+        const rl = listOfTypes(p, p.rev);
+        checkType(p, e, bl, rl);
+        checkNullable(p, e, undefined, bl, rl);
+        // A const against an enum on the other side is compared as a one-value enum (checkEnum).
+        if (!constAgainstEnum(p.base.v, p.rev.v) && !constAgainstEnum(p.rev.v, p.base.v))
+            checkValue(p, e, 'const', 'const');
         checkValue(p, e, 'default', 'default-value');
         checkEnum(p, e);
         checkExtensibleEnum(p, e);
@@ -35707,16 +36613,16 @@ const compositionFamily = {
         const wrapped = top && !wrap ? wrappedInOneOf(p) : 0;
         if (wrapped)
             e.emit(`${p.prefix}-wrapped-in-one-of`, `was wrapped in a oneOf of ${wrapped} alternatives`, p.rev, { alternatives: wrapped });
-        const listOfTypes = listOfTypesChanged(p);
+        const listOfTypes = listOfTypesJudged(p);
         const harmless = !listOfTypes && harmlessOneOfAnyOfSwap(p);
         for (const k of composition_KEYWORDS) {
             if (harmless && k.keyword !== 'allOf')
                 continue;
             if (k.keyword === 'oneOf' && wrapped)
                 continue;
-            if (k.keyword === wrap?.keyword)
+            if (wrap && (k.keyword === wrap.baseKeyword || k.keyword === wrap.revKeyword))
                 continue;
-            // oneOf/anyOf lists of plain types are a type change, reported as `…-list-of-types-…`.
+            // oneOf/anyOf lists of plain types are judged by the type rules (`…-list-of-types-…`, nullability).
             if (k.keyword !== 'allOf' && listOfTypes)
                 continue;
             members(p, e, k);
@@ -35851,6 +36757,7 @@ function list(names) {
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/parameters.ts
 
+
 /**
  * Operation parameters: added, removed, required flag or serialisation changed. Changes inside parameter schemas
  * (type, enum, bounds, and the required properties of object-typed header parameters) belong to the
@@ -35888,7 +36795,7 @@ function added(p, rev, s) {
 }
 function removed(p, base, s) {
     // A parameter that was deprecated before removal is judged by the lifecycle rules (sunset dates).
-    if (loc_own(base.v, 'deprecated') === true)
+    if (markedDeprecated(s.base, base.v))
         return;
     s.emit('request-parameter-removed', `${p.in} parameter '${p.name}' removed`, base, { in: p.in, name: p.name });
 }
@@ -35964,8 +36871,9 @@ function declares(holder, inn, name, spec) {
 ;// CONCATENATED MODULE: ./src/breaking/rules/paths.ts
 
 
+
 /**
- * Endpoints and webhooks added or removed (removal judged against deprecation and `x-sunset`),
+ * Endpoints, webhooks and callbacks added or removed (removal judged against deprecation and `x-sunset`),
  * operationId and tag changes, and named schemas dropped from components.
  */
 function paths_operationHook(p, s) {
@@ -35985,6 +36893,52 @@ function paths_operationHook(p, s) {
         return;
     operationId(p.base, p.rev, s);
     tags(p.base, p.rev, s);
+    callbacks(p.base, p.rev, s);
+}
+/** The operations of an operation's callbacks, keyed `name → expression → method` (each dereferenced). */
+function callbackOperations(op, spec) {
+    const out = new Map();
+    const list = loc_child(op, 'callbacks');
+    for (const name of loc_ownKeys(list.v)) {
+        const cb = spec.deref(loc_child(list, name));
+        const ops = new Map();
+        for (const expression of loc_ownKeys(cb.v)) {
+            const item = spec.deref(loc_child(cb, expression));
+            for (const method of operations_HTTP_METHODS) {
+                if (loc_isObj(loc_own(item.v, method)))
+                    ops.set(`${method.toUpperCase()} ${expression}`, loc_child(item, method));
+            }
+        }
+        out.set(name, { loc: loc_child(list, name), ops });
+    }
+    return out;
+}
+/**
+ * Callbacks added or removed: a subscriber that registered for a callback the revision drops is no
+ * longer called. A callback that keeps its name is compared by its operations (method and URL expression).
+ */
+function callbacks(base, rev, s) {
+    const b = callbackOperations(base, s.base);
+    const r = callbackOperations(rev, s.rev);
+    for (const [name, cb] of b) {
+        const kept = r.get(name);
+        if (!kept) {
+            s.emit('callback-removed', `callback '${name}' removed`, cb.loc, { callback: name });
+            continue;
+        }
+        for (const [key, at] of cb.ops) {
+            if (!kept.ops.has(key))
+                s.emit('callback-removed', `operation ${key} of callback '${name}' removed`, at, { callback: name, operation: key });
+        }
+        for (const [key, at] of kept.ops) {
+            if (!cb.ops.has(key))
+                s.emit('callback-added', `operation ${key} added to callback '${name}'`, at, { callback: name, operation: key });
+        }
+    }
+    for (const [name, cb] of r) {
+        if (!b.has(name))
+            s.emit('callback-added', `callback '${name}' added`, cb.loc, { callback: name });
+    }
 }
 function operationId(base, rev, s) {
     const b = loc_own(base.v, 'operationId');
@@ -36059,10 +37013,12 @@ const pathsFamily = {
 ;// CONCATENATED MODULE: ./src/breaking/rules/request-body.ts
 
 
+
+
 /**
  * The request body as a whole: added, removed, `required` flipped; its media types added or
- * removed; a media type's schema appearing or disappearing. Changes inside the body schema belong
- * to the schema families.
+ * removed; a media type's schema appearing or disappearing; a form or multipart `encoding` changed.
+ * Changes inside the body schema belong to the schema families.
  */
 const requestBodyFamily = {
     name: 'request-body',
@@ -36100,8 +37056,78 @@ const requestBodyFamily = {
             where: 'request body',
             schemaPrefix: 'request-body-media-type',
         });
+        if (p.base && p.rev)
+            encodingChanged(p, p.base, p.rev, s);
     },
 };
+/** A property's schema (dereferenced) in a body schema, if the schema lists it. */
+function propertySchema(body, name, spec) {
+    if (loc_own(body.v, 'schema') === undefined)
+        return undefined;
+    const props = loc_child(spec.deref(loc_child(body, 'schema')), 'properties');
+    return loc_own(props.v, name) !== undefined ? spec.deref(loc_child(props, name)) : undefined;
+}
+function structuredValue(schema) {
+    const type = loc_own(schema.v, 'type');
+    const types = Array.isArray(type) ? type : [type];
+    return types.includes('array') || types.includes('object') || (type === undefined && (loc_own(schema.v, 'items') !== undefined || loc_own(schema.v, 'properties') !== undefined));
+}
+/** The media types a part's `contentType` lists (`image/png, image/jpeg`); undefined when it is not written. */
+function partTypes(enc) {
+    const v = loc_own(enc?.v, 'contentType');
+    if (typeof v !== 'string')
+        return undefined;
+    return v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
+/**
+ * A form or multipart request body's `encoding` changed for a property it still has: a part's
+ * `contentType` (written in both versions) no longer takes a type it took (`image/png, image/jpeg` →
+ * `image/png`), or a form field holding an array or object is serialised with another style/explode.
+ */
+function encodingChanged(p, base, rev, s) {
+    const bare = p.mediaType.split(';')[0].trim().toLowerCase();
+    const form = bare === 'application/x-www-form-urlencoded';
+    if (!form && !bare.startsWith('multipart/'))
+        return; // encoding applies to these only
+    const be = loc_child(base, 'encoding');
+    const re = loc_child(rev, 'encoding');
+    if (be.v === undefined && re.v === undefined)
+        return;
+    const names = new Set([...loc_ownKeys(be.v), ...loc_ownKeys(re.v)]);
+    for (const name of names) {
+        const rProp = propertySchema(rev, name, s.rev);
+        const bProp = propertySchema(base, name, s.base);
+        if (!rProp || !bProp)
+            continue; // a property added or removed is the schema families'
+        const bEnc = loc_own(be.v, name) !== undefined ? s.base.deref(loc_child(be, name)) : undefined;
+        const rEnc = loc_own(re.v, name) !== undefined ? s.rev.deref(loc_child(re, name)) : undefined;
+        const data = { mediaType: p.mediaType, property: name };
+        const bt = partTypes(bEnc);
+        const rt = partTypes(rEnc);
+        if (bt && rt) {
+            const takes = (t) => rt.some((w) => mediaTypeKey(w) === mediaTypeKey(t) || mediaTypeContains(w, t));
+            const lost = bt.filter((t) => !takes(t));
+            if (lost.length > 0) {
+                s.emit('request-body-media-type-encoding-changed', `part '${name}' of the request body (${p.mediaType}) no longer takes ${lost.map((t) => `'${t}'`).join(', ')}: content type '${bt.join(', ')}' → '${rt.join(', ')}'`, loc_child(rEnc, 'contentType'), { ...data, from: bt, to: rt });
+            }
+        }
+        if (!form || !(structuredValue(bProp) || structuredValue(rProp)))
+            continue;
+        const b = formSerialization(bEnc);
+        const r = formSerialization(rEnc);
+        if (b.style === r.style && b.explode === r.explode)
+            continue;
+        const key = loc_own(rEnc?.v, 'style') !== undefined ? 'style' : loc_own(rEnc?.v, 'explode') !== undefined ? 'explode' : undefined;
+        s.emit('request-body-media-type-encoding-changed', `form field '${name}' of the request body serialised differently: style=${b.style}, explode=${b.explode} → style=${r.style}, explode=${r.explode}`, rEnc ? (key ? loc_child(rEnc, key) : rEnc) : rev, { ...data, from: b, to: r });
+    }
+}
+/** A form field's style and explode (OpenAPI's defaults: `form`, exploded). */
+function formSerialization(enc) {
+    const st = loc_own(enc?.v, 'style');
+    const style = typeof st === 'string' ? st : 'form';
+    const ex = loc_own(enc?.v, 'explode');
+    return { style, explode: typeof ex === 'boolean' ? ex : style === 'form' };
+}
 /** A media type added or removed, or its `schema` / `itemSchema` appearing or disappearing. Shared with responses. */
 function mediaTypeChange(p, s, ids) {
     const data = { mediaType: p.mediaType };
@@ -36384,6 +37410,7 @@ function hasOwn(o, key) {
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/security.ts
 
+
 /**
  * Security: the document-wide requirement list (`api-global-security-*`), each operation's own list
  * (`api-security-*`) and the schemes in `components.securitySchemes` (`api-security-component-*`).
@@ -36433,7 +37460,7 @@ const securityFamily = {
 function rootLoc(spec) {
     return { v: spec.root.value, doc: spec.root, path: [] };
 }
-function alternatives(list) {
+function alternatives(list, renames) {
     if (!Array.isArray(list.v))
         return [];
     const out = [];
@@ -36442,23 +37469,60 @@ function alternatives(list) {
         if (!loc_isObj(loc.v))
             continue;
         const schemes = new Map();
+        const written = new Map();
         for (const name of loc_ownKeys(loc.v)) {
             const scopes = loc_own(loc.v, name);
-            schemes.set(name, Array.isArray(scopes) ? scopes.filter((x) => typeof x === 'string') : []);
+            const key = renames?.get(name) ?? name;
+            schemes.set(key, Array.isArray(scopes) ? scopes.filter((x) => typeof x === 'string') : []);
+            written.set(key, name);
         }
-        out.push({ loc, schemes, names: [...schemes.keys()].sort().join('\u0000') });
+        out.push({ loc, schemes, written, names: [...schemes.keys()].sort().join('\u0000') });
     }
     return out;
 }
 /** `petstore_auth: [read, write] AND api_key`; empty for the anonymous alternative `{}`. */
 function describeAlternative(a) {
     return [...a.schemes.keys()]
-        .sort()
-        .map((name) => {
+        .map((name) => [a.written.get(name) ?? name, name])
+        .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+        .map(([shown, name]) => {
         const scopes = [...a.schemes.get(name)].sort();
-        return scopes.length ? `${name}: [${scopes.join(', ')}]` : name;
+        return scopes.length ? `${shown}: [${scopes.join(', ')}]` : shown;
     })
         .join(' AND ');
+}
+const renamesBySpecs = new WeakMap();
+/**
+ * Schemes renamed with the same definition: base name → revision name, for a base scheme missing from
+ * the revision whose definition (descriptions aside) matches exactly one revision scheme missing from
+ * the base, and the other way round. A requirement naming it is the same requirement: the scheme's
+ * name never goes on the wire (the components' change is still reported, as removed and added).
+ */
+function schemeRenames(s) {
+    let inner = renamesBySpecs.get(s.base);
+    if (!inner)
+        renamesBySpecs.set(s.base, (inner = new WeakMap()));
+    let out = inner.get(s.rev);
+    if (out)
+        return out;
+    out = new Map();
+    inner.set(s.rev, out);
+    const bs = s.base.deref(loc_child(loc_child(rootLoc(s.base), 'components'), 'securitySchemes'));
+    const rs = s.rev.deref(loc_child(loc_child(rootLoc(s.rev), 'components'), 'securitySchemes'));
+    const gone = loc_ownKeys(bs.v).filter((n) => loc_own(rs.v, n) === undefined);
+    const fresh = loc_ownKeys(rs.v).filter((n) => loc_own(bs.v, n) === undefined);
+    if (gone.length === 0 || fresh.length === 0)
+        return out;
+    const same = (b, r) => readsSame(s, s.base.deref(loc_child(bs, b)), s.rev.deref(loc_child(rs, r)), ['description']);
+    for (const b of gone) {
+        const matches = fresh.filter((r) => same(b, r));
+        if (matches.length !== 1)
+            continue;
+        const r = matches[0];
+        if (gone.filter((other) => same(other, r)).length === 1)
+            out.set(b, r);
+    }
+    return out;
 }
 function sameScopes(a, b) {
     for (const [name, scopes] of a.schemes) {
@@ -36473,7 +37537,7 @@ function sameScopes(a, b) {
     return true;
 }
 function diffRequirements(baseList, revList, s, ids) {
-    const base = alternatives(baseList);
+    const base = alternatives(baseList, schemeRenames(s));
     const rev = alternatives(revList);
     const usedB = new Set();
     const usedR = new Set();
@@ -36506,9 +37570,10 @@ function diffRequirements(baseList, revList, s, ids) {
                     s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}${via(ids.revInherited)}`, ids.revInherited ?? loc_child(schemeLoc, k), { scheme: name, scope });
                 }
             });
+            const baseName = b.written.get(name) ?? name;
             (b.schemes.get(name) ?? []).forEach((scope, k) => {
                 if (!after.has(scope)) {
-                    s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}${via(ids.baseInherited)}`, ids.baseInherited ?? loc_child(loc_child(b.loc, name), k), { scheme: name, scope });
+                    s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}${via(ids.baseInherited)}`, ids.baseInherited ?? loc_child(loc_child(b.loc, baseName), k), { scheme: name, scope });
                 }
             });
         }
@@ -36585,6 +37650,13 @@ function diffFlows(scheme, base, rev, s) {
     for (const flow of FLOWS) {
         const b = loc_child(base, flow);
         const r = loc_child(rev, flow);
+        // A flow dropped leaves its clients without a way to get a token (only when the scheme stays OAuth).
+        if (loc_isObj(b.v) && !loc_isObj(r.v) && loc_isObj(rev.v)) {
+            s.emit('api-security-component-oauth-flow-removed', `${flow} flow removed from security scheme '${scheme}'`, b, { scheme, flow });
+        }
+        else if (!loc_isObj(b.v) && loc_isObj(r.v) && loc_isObj(base.v)) {
+            s.emit('api-security-component-oauth-flow-added', `${flow} flow added to security scheme '${scheme}'`, r, { scheme, flow });
+        }
         if (!loc_isObj(b.v) || !loc_isObj(r.v))
             continue;
         const urls = [
@@ -36661,14 +37733,16 @@ function checkBreaking(baseSource, revSource, opts = {}) {
     return compareSpecs(base, rev, opts);
 }
 /**
- * Walk both specs and hand every change to `sink`: hook changes deduplicated by operation, rule and
- * node; schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop) and, like
+ * Walk both specs and hand every change to `sink`: hook changes deduplicated by operation, rule, node
+ * and message; schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop) and, like
  * oasdiff, the same change under two media types or status codes is reported for each.
  */
 function diffSpecs(base, rev, opts, sink) {
     const seen = new Set();
     const hook = (id, message, at, operation, data) => {
-        const key = `${operation ?? ''}\u0000${id}\u0000${at ? locId(at) : message}`;
+        // The message too: one node can hold several changes of one rule (a response component under two
+        // status codes, two inherited security requirements), each with its own message.
+        const key = `${operation ?? ''}\u0000${id}\u0000${at ? locId(at) : ''}\u0000${message}`;
         if (seen.has(key))
             return;
         seen.add(key);
@@ -36791,7 +37865,12 @@ function annotationTitle(f) {
 function annotationLine(f) {
     const props = [];
     const loc = f.location;
-    if (loc?.file) {
+    let message = f.message;
+    if (loc?.file && /^[a-z][a-z0-9+.-]*:\/\//i.test(loc.file)) {
+        // A URL (a spec or pact read over HTTP) is no file of the checkout: the runner could not place it.
+        message += ` (at ${isPosition(loc.line) ? `line ${loc.line} of ` : ''}${loc.file})`;
+    }
+    else if (loc?.file) {
         props.push(`file=${annotations_escapeProperty(loc.file)}`);
         if (isPosition(loc.line)) {
             props.push(`line=${loc.line}`);
@@ -36800,7 +37879,7 @@ function annotationLine(f) {
         }
     }
     props.push(`title=${annotations_escapeProperty(annotationTitle(f))}`);
-    return `::${TYPE[f.level]} ${props.join(',')}::${annotations_escapeData(f.message)}`;
+    return `::${TYPE[f.level]} ${props.join(',')}::${annotations_escapeData(message)}`;
 }
 function annotations_formatAnnotations(result, opts = {}) {
     const perType = Math.max(0, opts.perType ?? ANNOTATIONS_PER_TYPE);
@@ -37132,8 +38211,9 @@ function timeoutSignal(ms) {
 ;// CONCATENATED MODULE: ./src/lifecycle/elements.ts
 /**
  * The parts of a spec that can be deprecated or carry an `x-sunset` date: operations (of paths and
- * of 3.1 webhooks), their parameters, their request and response body schemas and those schemas'
- * properties.
+ * of 3.1 webhooks), their parameters, their response headers, their request and response body
+ * schemas and those schemas' properties (and the schemas these reach through `items`,
+ * `additionalProperties`, `allOf`, `anyOf` and `oneOf`).
  */
 
 
@@ -37153,11 +38233,11 @@ function elements_lifecycleElements(spec) {
         if (known) {
             if (!known.operations.includes(op.key))
                 known.operations.push(op.key);
-            if (kind === 'path item' && !isDeprecated(loc.v))
+            if (kind === 'path item')
                 known.deprecated &&= isDeprecated(op.loc.v);
         }
         else {
-            const deprecated = own(loc.v, dkey) === true || (kind === 'path item' && isDeprecated(op.loc.v));
+            const deprecated = kind === 'path item' ? isDeprecated(op.loc.v) : own(loc.v, dkey) === true;
             const pathSunset = kind === 'operation' && !hasSunset(loc.v) && hasSunset(op.item.v) ? { pathSunset: true } : {};
             found.set(key, { kind, what, loc, operations: [op.key], op: op.loc, deprecated, deprecatedKey: dkey, ...pathSunset });
         }
@@ -37176,14 +38256,25 @@ function elements_lifecycleElements(spec) {
         add('operation', 'operation', op.loc, op);
         for (const p of op.parameters)
             add('parameter', `${String(own(p.v, 'in'))} parameter '${String(own(p.v, 'name'))}'`, p, op);
+        for (const [name, header] of responseHeaders(spec, op.loc)) {
+            add('response header', `response header '${name}'`, marked(header.v) ? header : elements_resolve(spec, header), op);
+        }
+        // A body schema itself (a deprecated component used as the body), then its properties at any depth.
+        const visitor = (side) => (loc, route, via) => {
+            if (route)
+                add(`${side} property`, `${side} property '${route}'${via}`, loc, op);
+            else
+                add(`${side} body`, `${side} body${via}`, loc, op);
+        };
         for (const schema of requestSchemas(spec, op.loc)) {
-            // The body's schema itself (a deprecated component used as the body), then its properties.
-            add('request body', 'request body', marked(schema.v) ? schema : elements_resolve(spec, schema), op);
-            walkProperties(spec, schema, '', new Set(), marked, (loc, name) => add('request property', `request property '${name}'`, loc, op));
+            const visit = visitor('request');
+            visit(marked(schema.v) ? schema : elements_resolve(spec, schema), '', '');
+            walkProperties(spec, schema, '', new Set(), marked, visit);
         }
         for (const schema of responseSchemas(spec, op.loc)) {
-            add('response body', 'response body', marked(schema.v) ? schema : elements_resolve(spec, schema), op);
-            walkProperties(spec, schema, '', new Set(), marked, (loc, name) => add('response property', `response property '${name}'`, loc, op));
+            const visit = visitor('response');
+            visit(marked(schema.v) ? schema : elements_resolve(spec, schema), '', '');
+            walkProperties(spec, schema, '', new Set(), marked, visit);
         }
     }
     return { operations: operations.length, elements: [...found.values()] };
@@ -37228,6 +38319,14 @@ function responseSchemas(spec, op) {
     const responses = child(op, 'responses');
     return ownKeys(responses.v).flatMap((status) => mediaSchemas(spec, child(responses, status)));
 }
+/** The response headers an operation declares, by name (raw: a `$ref` may carry its own `deprecated`). */
+function responseHeaders(spec, op) {
+    const responses = child(op, 'responses');
+    return ownKeys(responses.v).flatMap((status) => {
+        const headers = child(spec.deref(child(responses, status)), 'headers');
+        return ownKeys(headers.v).map((name) => [name, child(headers, name)]);
+    });
+}
 /** `deprecated` (or `key`) written as something other than a boolean, such as the string "true". */
 function elements_miswrittenDeprecated(node, key = 'deprecated') {
     const d = own(node, key);
@@ -37237,13 +38336,30 @@ function elements_miswrittenDeprecated(node, key = 'deprecated') {
 function elements_resolve(spec, loc) {
     let cur = loc;
     while (refOf(cur.v) !== undefined)
-        cur = spec.target(cur);
+        cur = targetOf(spec, cur);
     return cur;
+}
+/** `$ref` targets by the `$ref` node: a walk meets the same `$ref`s once per operation and body. */
+const targets = new WeakMap();
+/** The node the `$ref` at `loc` names (one hop), found once per `$ref` node. */
+function targetOf(spec, loc) {
+    let known = targets.get(spec);
+    if (!known)
+        targets.set(spec, (known = new WeakMap()));
+    const node = loc.v;
+    let t = known.get(node);
+    if (!t)
+        known.set(node, (t = spec.target(loc)));
+    return t;
 }
 const SUBSCHEMA_LISTS = (/* unused pure expression or super */ null && (['allOf', 'anyOf', 'oneOf']));
 /**
- * Visit each property below `schema`, named by its route (`owner/id`). Array items, composition
- * members and additionalProperties add nothing to the route. `seen` keeps recursive schemas finite.
+ * Visit each property below `schema`, named by its route (`owner/id`), and each schema reached from
+ * the schema of a route through `items`, `additionalProperties` or a composition member: a deprecated
+ * component wrapped for `nullable` (`allOf: [$ref]`, `oneOf: [$ref, {type: 'null'}]`) or used as array
+ * items is as deprecated as one referenced directly. `via` says how it was reached (' items', " oneOf
+ * member 'LegacyCard'", nothing for what marks the route itself: see memberVia). `seen` keeps
+ * recursive schemas finite.
  */
 function walkProperties(spec, s, route, seen, marked, visit) {
     if (!isObj(s.v) || seen.has(s.v))
@@ -37252,22 +38368,64 @@ function walkProperties(spec, s, route, seen, marked, visit) {
     // The target first, then the node's own keywords (a 3.1 `$ref` may have `properties` beside it).
     // Merging siblings into a fresh object would defeat `seen` on a recursive schema.
     if (refOf(s.v) !== undefined)
-        walkProperties(spec, spec.target(s), route, seen, marked, visit);
+        walkProperties(spec, targetOf(spec, s), route, seen, marked, visit);
     const props = child(s, 'properties');
     for (const name of ownKeys(props.v)) {
         const raw = child(props, name);
         const full = route ? `${route}/${name}` : name;
         // A 3.1 `$ref` may carry its own `deprecated` / `x-sunset` beside it; else the target's count.
-        visit(marked(raw.v) ? raw : elements_resolve(spec, raw), full);
+        visit(marked(raw.v) ? raw : elements_resolve(spec, raw), full, '');
         walkProperties(spec, raw, full, seen, marked, visit);
     }
-    walkProperties(spec, child(s, 'items'), route, seen, marked, visit);
-    walkProperties(spec, child(s, 'additionalProperties'), route, seen, marked, visit);
+    subschema(spec, child(s, 'items'), route, seen, marked, visit, ' items');
+    subschema(spec, child(s, 'additionalProperties'), route, seen, marked, visit, ' additionalProperties');
     for (const key of SUBSCHEMA_LISTS) {
         const list = child(s, key);
         if (Array.isArray(list.v))
-            list.v.forEach((_, i) => walkProperties(spec, child(list, i), route, seen, marked, visit));
+            for (let i = 0; i < list.v.length; i++)
+                subschema(spec, child(list, i), route, seen, marked, visit, key, list);
     }
+}
+/**
+ * A schema reached through `items`, `additionalProperties` or a member of `list` (`via` names its
+ * keyword then): visited when marked, then walked. A node walked before was visited then (or is the
+ * body, which the caller visits).
+ */
+function subschema(spec, loc, route, seen, marked, visit, via, list) {
+    if (!isObj(loc.v) || seen.has(loc.v))
+        return;
+    const target = marked(loc.v) ? loc : elements_resolve(spec, loc);
+    if (marked(target.v))
+        visit(target, route, list ? memberVia(spec, list, via, loc) : via);
+    walkProperties(spec, loc, route, seen, marked, visit);
+}
+/**
+ * How a composition member is reached. Every member of `allOf` applies, so one marked deprecated marks
+ * the schema itself (`allOf: [$ref, {deprecated: true}]`), as does the one member (null aside) of a
+ * `oneOf`/`anyOf` wrapper (3.1's nullable `$ref`): nothing is added to the name. Of several
+ * alternatives only the one marked is: `" oneOf member 'LegacyCard'"`.
+ */
+function memberVia(spec, list, keyword, member) {
+    if (keyword === 'allOf')
+        return '';
+    const members = list.v;
+    let alternatives = 0;
+    for (let i = 0; i < members.length; i++)
+        if (!elements_isNullSchema(elements_resolve(spec, child(list, i)).v))
+            alternatives++;
+    return alternatives === 1 ? '' : ` ${keyword} member ${elements_memberName(spec, member)}`;
+}
+/** A composition member as messages name it: its component (`'LegacyCard'`), its title, else its place in the list (`#2`). */
+function elements_memberName(spec, m) {
+    const last = refOf(m.v)?.split('/').pop();
+    if (last)
+        return `'${last.replace(/~1/g, '/').replace(/~0/g, '~')}'`;
+    const title = own(elements_resolve(spec, m).v, 'title');
+    return typeof title === 'string' && title ? `'${title}'` : `#${Number(m.path[m.path.length - 1]) + 1}`;
+}
+function elements_isNullSchema(v) {
+    const t = own(v, 'type');
+    return t === 'null' || (Array.isArray(t) && t.length === 1 && t[0] === 'null');
 }
 
 ;// CONCATENATED MODULE: ./src/lifecycle/check.ts
@@ -37306,23 +38464,31 @@ function check_judgeElements(elements, today, warnDays) {
                 data: { ...base, ...data },
             });
         };
-        // `deprecated: "true"`: meant as a deprecation, but tools read only the boolean.
+        // `deprecated: "true"`: meant as a deprecation, but tools read only the boolean. A path item has no
+        // `deprecated` in OpenAPI: one written there marks none of its operations.
         const dkey = e.deprecatedKey;
-        const miswritten = miswrittenDeprecated(e.loc.v, dkey) ? ` (${dkey} is ${JSON.stringify(own(e.loc.v, dkey))}, not the boolean true)` : '';
+        const onPathItem = e.kind === 'path item' && own(e.loc.v, dkey) !== undefined;
+        const miswritten = onPathItem
+            ? ` (a path item has no ${dkey} in OpenAPI: it marks none of its operations; mark each deprecated: true)`
+            : miswrittenDeprecated(e.loc.v, dkey)
+                ? ` (${dkey} is ${JSON.stringify(own(e.loc.v, dkey))}, not the boolean true)`
+                : '';
         if (!hasSunset(e.loc.v)) {
             if (e.pathSunset)
                 continue; // the path item's x-sunset is its date, reported on the path item
+            if (e.kind === 'path item' && deprecated)
+                continue; // its operations, all deprecated, are reported each
             emit('deprecated-without-sunset', miswritten ? `is marked deprecated without an x-sunset date${miswritten}` : 'is deprecated without an x-sunset date', dkey);
             continue;
         }
         const raw = own(e.loc.v, SUNSET_KEY);
         if (!deprecated) {
-            const not = e.kind === 'path item' ? 'not all its operations are marked deprecated: true' : `is not marked ${dkey}: true${miswritten}`;
+            const not = e.kind === 'path item' ? `not all its operations are marked deprecated: true${miswritten}` : `is not marked ${dkey}: true${miswritten}`;
             emit('sunset-without-deprecation', `has an x-sunset date but ${not}`, SUNSET_KEY);
         }
         const sunset = parseSunset(raw);
         if (!sunset.ok) {
-            emit('invalid-sunset', `has an invalid sunset date: ${sunset.error}${httpDateHint(raw)}`, SUNSET_KEY, { sunset: raw instanceof Date ? raw.toISOString() : raw });
+            emit('invalid-sunset', `has an invalid sunset date: ${sunset.error}`, SUNSET_KEY, { sunset: raw instanceof Date ? raw.toISOString() : raw });
             continue;
         }
         const date = formatDay(sunset.day);
@@ -37338,14 +38504,6 @@ function check_judgeElements(elements, today, warnDays) {
     }
     schedule.sort((a, b) => a.days - b.days || (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0));
     return { findings, schedule };
-}
-const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
-/** An HTTP-date, as the `Sunset` response header is written, is not read: say how to write it instead. */
-function httpDateHint(raw) {
-    const t = typeof raw === 'string' && HTTP_DATE.test(raw) ? Date.parse(raw) : NaN;
-    if (Number.isNaN(t))
-        return '';
-    return `; this is an HTTP-date, as the Sunset header writes it: in x-sunset write '${new Date(t).toISOString().slice(0, 10)}'`;
 }
 /** The file and line of `key` in the element's node, else of the node itself. */
 function locationOf(loc, key) {
@@ -37395,8 +38553,8 @@ function checkLifecycle(o) {
         findings: sortFindings(findings),
         metrics: {
             operations,
-            // A schema property both sent and received is one element here.
-            deprecated: new Set(elements.filter((e) => own(e.loc.v, e.deprecatedKey) === true).map((e) => `${e.loc.doc.id}#${e.loc.path.join('/')}`)).size,
+            // A schema property both sent and received is one element here; a path item counts by its operations.
+            deprecated: new Set(elements.filter((e) => e.kind !== 'path item' && own(e.loc.v, e.deprecatedKey) === true).map((e) => `${e.loc.doc.id}#${e.loc.path.join('/')}`)).size,
             'sunset passed': findings.filter((f) => f.id === 'sunset-passed').length,
         },
         spec: spec.root.name,
@@ -38133,11 +39291,16 @@ function runFlagsStale(i) {
 
 /** What every gate's action does with its result: annotations, summary, outputs, files. */
 async function publishResult(result, opts) {
-    const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
-    const annotations = stepAnnotations(annotated);
-    for (const line of annotations.lines)
-        process.stdout.write(line + '\n');
-    const markdown = markdown_formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+    let markdown;
+    if (opts.annotate === false)
+        markdown = markdown_formatMarkdown(result, { title: opts.title });
+    else {
+        const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
+        const annotations = stepAnnotations(annotated);
+        for (const line of annotations.lines)
+            process.stdout.write(line + '\n');
+        markdown = markdown_formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+    }
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary.addRaw(markdown + (opts.extraSummary ? `\n${opts.extraSummary}\n` : '')).write();
     }
@@ -38173,12 +39336,19 @@ function stepAnnotations(result) {
     const lines = a.lines.filter((_, i) => i !== last);
     return { ...a, lines, shown: lines.length, omitted: { ...a.omitted, error: a.omitted.error + 1 } };
 }
-/** Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the stack. */
-async function runAction(body) {
+/**
+ * Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the
+ * stack. `annotate()` false (asked once the body ran): a failed gate exits 1 without an error annotation.
+ */
+async function runAction(body, annotate = () => true) {
     try {
         const verdict = await body();
         if (verdict === 'fail') {
-            setFailed('The gate failed: see the findings above and the job summary.');
+            const message = 'The gate failed: see the findings above and the job summary.';
+            if (annotate())
+                setFailed(message);
+            else
+                info(message);
             process.exitCode = EXIT.fail;
         }
     }
@@ -38200,7 +39370,8 @@ async function runAction(body) {
  * A finding as an annotation needs it: the runner places annotations by path from the repository
  * root, so the file is made relative to the workspace. A file read from git (`REV:path`, such as the
  * base of a comparison) is annotated on the checked-out file without a line: the line belongs to that
- * revision, so the message names it. A URL (a pact fetched from a broker) is no file and stays as is.
+ * revision, so the message names it. A URL (a pact fetched from a broker, a live spec) is no file and stays
+ * as is; its annotation names it in the message (see annotationLine).
  */
 function workspaceRelative(f, cwd, workspace) {
     if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file))
@@ -38268,7 +39439,7 @@ function runFlagsAction() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _flags_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3327);
+/* harmony import */ var _flags_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9913);
 
 await (0,_flags_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runFlagsAction */ .x)();
 

@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4249:
+/***/ 4041:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31237,7 +31237,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + os.EOL);
+    process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
  * Begin an output group.
@@ -31561,7 +31561,7 @@ function when(days) {
 function lifecycleMarkdown(result) {
     const head = `### Sunset schedule (${codeSpan(result.spec)}, today ${result.today}, warning ${common_plural(result.warnDays, 'day')} ahead)\n\n`;
     if (result.schedule.length === 0)
-        return `${head}No operation, parameter, body or body property has an \`x-sunset\` date.\n`;
+        return `${head}No operation, parameter, response header, body or body property has an \`x-sunset\` date.\n`;
     const rows = result.schedule.slice(0, MAX_ROWS).map((s) => {
         const where = s.line ? `${s.file}:${s.line}` : s.file;
         const flag = s.deprecated ? '' : ' (not deprecated)';
@@ -31582,19 +31582,19 @@ function lifecycleText(result) {
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/spec/loc.ts
-function isObj(v) {
+function loc_isObj(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 /** Own-property read: spec keys such as `__proto__` or `constructor` are data, never the prototype. */
-function own(o, key) {
-    return isObj(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+function loc_own(o, key) {
+    return loc_isObj(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 }
 function ownKeys(o) {
-    return isObj(o) ? Object.keys(o) : [];
+    return loc_isObj(o) ? Object.keys(o) : [];
 }
-function child(loc, key) {
+function loc_child(loc, key) {
     const k = String(key);
-    const v = Array.isArray(loc.v) ? loc.v[Number(k)] : own(loc.v, k);
+    const v = Array.isArray(loc.v) ? loc.v[Number(k)] : loc_own(loc.v, k);
     return new ChildLoc(v, loc.doc, loc, k);
 }
 /** Most nodes a walk visits never need their path (only reported ones do): it is built on first use. */
@@ -31614,7 +31614,7 @@ class ChildLoc {
         return (this.built ??= [...this.parent.path, this.key]);
     }
 }
-function locId(loc) {
+function loc_locId(loc) {
     return `${loc.doc.id}#/${loc.path.map(escapePointer).join('/')}`;
 }
 function escapePointer(s) {
@@ -31626,357 +31626,65 @@ function unescapePointer(s) {
     return s.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-;// CONCATENATED MODULE: ./src/breaking/rules/lifecycle.ts
+;// CONCATENATED MODULE: ./src/breaking/spec/operations.ts
 
-/**
- * Lifecycle rules: deprecation, `x-sunset` dates and `x-stability-level` of operations,
- * parameters and body properties, and removal of deprecated parameters.
- *
- * Stability levels order draft < alpha < beta < stable; a missing level counts as stable. The
- * default threshold is beta: operations below it (draft, alpha) are out of scope for most checks,
- * and removing one is not a breaking change (see {@link inStabilityScope}).
- */
-const STABILITY_LEVELS = ['draft', 'alpha', 'beta', 'stable'];
-const STABILITY_KEY = 'x-stability-level';
-const SUNSET_KEY = 'x-sunset';
-/** Lowest level whose operations the checks look at. */
-const THRESHOLD = 'beta';
-/** The `x-stability-level` of an operation or schema node: '' when absent, an error when not one of the four levels. */
-function stabilityOf(node) {
-    const v = own(node, STABILITY_KEY);
-    if (v === undefined || v === null)
-        return { ok: true, level: '' };
-    if (typeof v !== 'string')
-        return { ok: false, error: `x-stability-level must be a string, got ${JSON.stringify(v)}` };
-    if (STABILITY_LEVELS.includes(v))
-        return { ok: true, level: v };
-    return { ok: false, error: `x-stability-level must be one of ${STABILITY_LEVELS.join(', ')}, got '${v}'` };
-}
-function rank(level) {
-    return STABILITY_LEVELS.indexOf(level === '' ? 'stable' : level);
-}
-function included(level) {
-    return rank(level) >= rank(THRESHOLD);
-}
-/**
- * Whether most checks look at this operation pair. An added operation always counts; a removed
- * one only when its base level is valid and at or above the threshold (removing a draft or alpha
- * operation breaks nobody); a kept one unless its revision level is below the threshold (an
- * invalid level keeps it in scope and is reported by the lifecycle family).
- */
-function inStabilityScope(op) {
-    if (!op.base)
-        return true;
-    if (!op.rev) {
-        const s = stabilityOf(op.base.v);
-        return s.ok && included(s.level);
-    }
-    const s = stabilityOf(op.rev.v);
-    return !s.ok || included(s.level);
-}
-const MS_PER_DAY = 86_400_000;
-function dayOf(y, m, d) {
-    if (m < 1 || m > 12 || d < 1)
-        return undefined;
-    const t = Date.UTC(y, m - 1, d);
-    const back = new Date(t);
-    if (back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d)
-        return undefined;
-    return Math.round(t / MS_PER_DAY);
-}
-function formatDay(day) {
-    return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-}
-/** The local calendar day of `d`. */
-function localDay(d) {
-    return Math.round(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / MS_PER_DAY);
-}
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
-/** Read an `x-sunset` value: a `YYYY-MM-DD` date or an RFC 3339 date-time (its own calendar date counts). */
-function parseSunset(v) {
-    if (v instanceof Date && !Number.isNaN(v.getTime())) {
-        // A YAML 1.1 timestamp read as a Date: the date as written (the loader reads it as UTC).
-        return { ok: true, day: Math.floor(v.getTime() / MS_PER_DAY) };
-    }
-    if (typeof v !== 'string')
-        return { ok: false, error: `x-sunset must be a date string, got ${JSON.stringify(v)}` };
-    let m = DATE.exec(v);
-    if (!m) {
-        m = DATE_TIME.exec(v);
-        if (m && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60 || (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59))))
-            m = null;
-    }
-    const day = m ? dayOf(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
-    if (day === undefined)
-        return { ok: false, error: `x-sunset '${v}' is neither a YYYY-MM-DD date nor an RFC 3339 date-time` };
-    return { ok: true, day };
-}
-function hasSunset(node) {
-    return own(node, SUNSET_KEY) !== undefined;
-}
-function isDeprecated(node) {
-    return own(node, 'deprecated') === true;
-}
-/** The node's key when present, else the node itself (so a finding still gets a line). */
-function at(loc, key) {
-    return own(loc.v, key) !== undefined ? child(loc, key) : loc;
-}
-/** Minimum days between today and a sunset date for an element of the given stability. */
-function deprecationDays(level, s) {
-    if (level === 'draft' || level === 'alpha')
-        return 0;
-    if (level === 'beta')
-        return s.options.deprecationDaysBeta;
-    return s.options.deprecationDaysStable;
-}
-const OPERATION_DEPRECATION = {
-    deprecated: 'endpoint-deprecated',
-    withSunset: 'endpoint-deprecated-with-sunset',
-    sunsetMissing: 'api-deprecated-sunset-missing',
-    sunsetInvalid: 'api-deprecated-sunset-parse',
-    tooSmall: 'api-sunset-date-too-small',
-    reactivated: 'endpoint-reactivated',
-};
-const PARAMETER_DEPRECATION = {
-    deprecated: 'request-parameter-deprecated',
-    withSunset: 'request-parameter-deprecated',
-    sunsetMissing: 'request-parameter-deprecated-sunset-missing',
-    sunsetInvalid: 'request-parameter-sunset-parse',
-    tooSmall: 'request-parameter-sunset-date-too-small',
-    reactivated: 'request-parameter-reactivated',
-};
-function propertyDeprecation(prefix) {
-    return {
-        deprecated: `${prefix}-deprecated`,
-        withSunset: `${prefix}-deprecated-with-sunset`,
-        sunsetMissing: `${prefix}-deprecated-sunset-missing`,
-        sunsetInvalid: `${prefix}-deprecated-sunset-invalid`,
-        tooSmall: `${prefix}-sunset-date-too-small`,
-        reactivated: `${prefix}-reactivated`,
-    };
-}
-const OPERATION_SUNSET_CHANGE = { deleted: 'sunset-deleted', invalid: 'api-path-sunset-parse', tooSmall: 'api-sunset-date-changed-too-small' };
-const PARAMETER_SUNSET_CHANGE = {
-    deleted: 'request-parameter-sunset-deleted',
-    invalid: 'request-parameter-sunset-parse',
-    tooSmall: 'request-parameter-sunset-date-changed-too-small',
-};
-const PATH_REMOVAL = {
-    without: 'api-path-removed-without-deprecation',
-    withDeprecation: 'api-path-removed-with-deprecation',
-    invalid: 'api-path-sunset-parse',
-    beforeSunset: 'api-path-removed-before-sunset',
-};
-const OPERATION_REMOVAL = {
-    without: 'api-removed-without-deprecation',
-    withDeprecation: 'api-removed-with-deprecation',
-    invalid: 'api-path-sunset-parse',
-    beforeSunset: 'api-removed-before-sunset',
-};
-/** A removed parameter that was not deprecated is the parameters family's `request-parameter-removed`. */
-const PARAMETER_REMOVAL = {
-    withDeprecation: 'request-parameter-removed-with-deprecation',
-    invalid: 'request-parameter-sunset-parse',
-    beforeSunset: 'request-parameter-removed-before-sunset',
-};
-/**
- * `deprecated` flipped between base and rev: report the deprecation (judged against the sunset
- * policy for `level`) or the reactivation. `what` names the element in messages.
- */
-function checkDeprecation(base, rev, ids, stability, what, s, emit) {
-    const was = isDeprecated(base.v);
-    const now = isDeprecated(rev.v);
-    if (was === now)
-        return;
-    if (!now) {
-        emit(ids.reactivated, say(what, 'is no longer deprecated'), at(rev, 'deprecated'));
-        return;
-    }
-    if (!stability.ok)
-        return; // reported as api-invalid-stability-level
-    const min = deprecationDays(stability.level, s);
-    const level = stability.level || 'stable';
-    if (!hasSunset(rev.v)) {
-        if (min > 0) {
-            emit(ids.sunsetMissing, say(what, `deprecated without an x-sunset date; ${level} elements need a sunset at least ${min} days ahead`), at(rev, 'deprecated'), {
-                stability: level,
-                minDays: min,
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+function specOperations(spec) {
+    const root = { v: spec.root.value, doc: spec.root, path: [] };
+    const rootSecurity = loc_own(root.v, 'security');
+    const paths = spec.deref(loc_child(root, 'paths'));
+    const out = [];
+    for (const path of ownKeys(paths.v)) {
+        if (!path.startsWith('/'))
+            continue;
+        const item = spec.deref(loc_child(paths, path));
+        for (const method of HTTP_METHODS) {
+            // An operation written as a `$ref` to its own file (DigitalOcean's layout) is read where it points.
+            const loc = spec.deref(loc_child(item, method));
+            if (!loc_isObj(loc.v))
+                continue;
+            const security = loc_own(loc.v, 'security') ?? rootSecurity;
+            const securityAlternatives = Array.isArray(security) ? security.filter(loc_isObj) : [];
+            const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => ownKeys(a).length === 0));
+            out.push({
+                method,
+                path,
+                key: `${method.toUpperCase()} ${path}`,
+                loc,
+                item,
+                parameters: [...mergedParameters(spec, item, loc).values()],
+                security,
+                securityAlternatives,
+                public: isPublic,
+                protected: securityAlternatives.length > 0 && !isPublic,
             });
         }
-        else {
-            emit(ids.deprecated, say(what, 'deprecated'), at(rev, 'deprecated'), stability.level ? { stability: stability.level } : undefined);
-        }
-        return;
     }
-    const sunset = parseSunset(own(rev.v, SUNSET_KEY));
-    if (!sunset.ok) {
-        emit(ids.sunsetInvalid, say(what, `deprecated with an invalid sunset date: ${sunset.error}`), at(rev, SUNSET_KEY), { sunset: own(rev.v, SUNSET_KEY) });
-        return;
-    }
-    const days = sunset.day - localDay(s.options.today);
-    const date = formatDay(sunset.day);
-    if (days < min) {
-        emit(ids.tooSmall, say(what, `deprecated with sunset date ${date}, ${days} days from today; ${level} elements need at least ${min}`), at(rev, SUNSET_KEY), {
-            sunset: date,
-            days,
-            minDays: min,
-            stability: level,
-        });
-        return;
-    }
-    emit(ids.withSunset, say(what, `deprecated with sunset date ${date}`), at(rev, SUNSET_KEY), { sunset: date, ...(stability.level ? { stability: stability.level } : {}) });
-}
-/** `x-sunset` deleted or moved on an element deprecated in the revision. */
-function checkSunsetChange(base, rev, ids, stability, what, s, emit) {
-    if (!isDeprecated(rev.v))
-        return;
-    const bv = own(base.v, SUNSET_KEY);
-    const rv = own(rev.v, SUNSET_KEY);
-    if (bv === undefined)
-        return;
-    if (rv === undefined) {
-        emit(ids.deleted, `${what} is still deprecated but its x-sunset date was removed`, at(rev, 'deprecated'), { baseSunset: bv });
-        return;
-    }
-    if (sameValue(bv, rv))
-        return;
-    const r = parseSunset(rv);
-    if (!r.ok) {
-        emit(ids.invalid, `${what}: ${r.error}`, at(rev, SUNSET_KEY), { sunset: rv });
-        return;
-    }
-    const b = parseSunset(bv);
-    if (!b.ok) {
-        emit(ids.invalid, `${what}: base ${b.error}`, at(base, SUNSET_KEY), { sunset: bv });
-        return;
-    }
-    if (!stability.ok)
-        return;
-    const min = deprecationDays(stability.level, s);
-    const days = r.day - localDay(s.options.today);
-    if (b.day > r.day && days < min) {
-        emit(ids.tooSmall, `${what}: sunset date moved earlier from ${formatDay(b.day)} to ${formatDay(r.day)}, ${days} days from today; at least ${min} are required`, at(rev, SUNSET_KEY), {
-            baseSunset: formatDay(b.day),
-            sunset: formatDay(r.day),
-            days,
-            minDays: min,
-        });
-    }
+    return out;
 }
 /**
- * The removal of an element (`base` is its last version): without prior deprecation, after it,
- * before its sunset date or with an unreadable one. Returns nothing after the sunset date.
+ * The dereferenced parameters of an operation and its path item, keyed `${in}:${name}` (header
+ * names lower-cased, as HTTP compares them); an operation's parameter replaces the path item's.
  */
-function checkRemoval(base, ids, what, s, emit) {
-    if (!isDeprecated(base.v)) {
-        if (ids.without)
-            emit(ids.without, `${what} removed without deprecation`, base);
-        return;
-    }
-    if (!hasSunset(base.v)) {
-        emit(ids.withDeprecation, `${what} removed after deprecation`, base);
-        return;
-    }
-    const sunset = parseSunset(own(base.v, SUNSET_KEY));
-    if (!sunset.ok) {
-        emit(ids.invalid, `${what} removed: ${sunset.error}`, at(base, SUNSET_KEY), { sunset: own(base.v, SUNSET_KEY) });
-        return;
-    }
-    if (localDay(s.options.today) < sunset.day) {
-        const date = formatDay(sunset.day);
-        emit(ids.beforeSunset, `${what} removed before its sunset date ${date}`, base, { sunset: date });
-    }
-}
-/** `x-stability-level` changed: reported when the level it leaves is within the threshold. */
-function checkStabilityChange(base, rev, ids, what, emit, invalid) {
-    const b = stabilityOf(base.v);
-    const r = stabilityOf(rev.v);
-    if (!b.ok || !r.ok) {
-        if (invalid) {
-            if (!b.ok)
-                invalid(base, b.error);
-            if (!r.ok)
-                invalid(rev, r.error);
+function mergedParameters(spec, item, op) {
+    const out = new Map();
+    for (const holder of [item, op]) {
+        if (!holder)
+            continue;
+        const list = loc_child(holder, 'parameters');
+        if (!Array.isArray(list.v))
+            continue;
+        for (let i = 0; i < list.v.length; i++) {
+            const p = spec.deref(loc_child(list, i));
+            const where = loc_own(p.v, 'in');
+            const name = loc_own(p.v, 'name');
+            if (typeof where !== 'string' || typeof name !== 'string')
+                continue;
+            out.set(`${where}:${where === 'header' ? name.toLowerCase() : name}`, p);
         }
-        return;
     }
-    const bl = b.level || 'stable';
-    const rl = r.level || 'stable';
-    if (bl === rl || !included(bl))
-        return;
-    const decreased = rank(rl) < rank(bl);
-    emit(decreased ? ids.decreased : ids.increased, say(what, `stability level ${decreased ? 'decreased' : 'increased'} from ${bl} to ${rl}`), at(rev, STABILITY_KEY), {
-        from: bl,
-        to: rl,
-    });
+    return out;
 }
-/** A message about `what`; schema hooks pass '' since the walker puts the subject in front. */
-function say(what, rest) {
-    return what ? `${what} ${rest}` : rest;
-}
-function sameValue(a, b) {
-    if (a instanceof Date && b instanceof Date)
-        return a.getTime() === b.getTime();
-    return JSON.stringify(a) === JSON.stringify(b);
-}
-// ---------------------------------------------------------------------------------------------
-// The family
-function operationHook(p, s) {
-    const emit = (id, message, loc, data) => s.emit(id, message, loc, data);
-    const invalid = (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: own(side.v, STABILITY_KEY) });
-    if (p.base && !p.rev) {
-        // A removed operation (alone or with its path): its stability must still be readable.
-        const b = stabilityOf(p.base.v);
-        if (!b.ok)
-            invalid(p.base, b.error);
-        return;
-    }
-    if (!p.base || !p.rev)
-        return;
-    checkStabilityChange(p.base, p.rev, { decreased: 'api-stability-decreased', increased: 'api-stability-increased' }, 'endpoint', emit, invalid);
-    if (!inStabilityScope(p))
-        return;
-    const stability = stabilityOf(p.rev.v);
-    checkDeprecation(p.base, p.rev, OPERATION_DEPRECATION, stability, 'endpoint', s, emit);
-    checkSunsetChange(p.base, p.rev, OPERATION_SUNSET_CHANGE, stability, 'endpoint', s, emit);
-}
-function parameterHook(p, s) {
-    if (!inStabilityScope(p.op))
-        return;
-    const what = `${p.in} parameter '${p.name}'`;
-    const emit = (id, message, loc, data) => s.emit(id, message, loc, { in: p.in, name: p.name, ...data });
-    if (p.base && !p.rev) {
-        checkRemoval(p.base, PARAMETER_REMOVAL, what, s, emit);
-        return;
-    }
-    if (!p.base || !p.rev || !p.op.rev)
-        return;
-    const stability = stabilityOf(p.op.rev.v);
-    checkDeprecation(p.base, p.rev, PARAMETER_DEPRECATION, stability, what, s, emit);
-    checkSunsetChange(p.base, p.rev, PARAMETER_SUNSET_CHANGE, stability, what, s, emit);
-}
-/** Body properties only: oasdiff's property deprecation and stability rules cover request and response bodies. */
-const PROPERTY_PREFIXES = new Set(['request-property', 'response-property']);
-function schemaHook(p, e, s) {
-    if (!PROPERTY_PREFIXES.has(p.prefix) || !p.place.op.rev)
-        return;
-    const emit = (id, message, loc, data) => e.emit(id, message, loc, data);
-    const stability = stabilityOf(p.place.op.rev.v);
-    checkDeprecation(p.base, p.rev, propertyDeprecation(p.prefix), stability, '', s, emit);
-    checkStabilityChange(p.base, p.rev, { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: own(side.v, STABILITY_KEY) }));
-}
-const lifecycleFamily = {
-    name: 'lifecycle',
-    allStabilities: true,
-    operation: operationHook,
-    parameter: parameterHook,
-    schema: schemaHook,
-    schemaContext: (place) => {
-        const s = place.op.rev ? stabilityOf(place.op.rev.v) : undefined;
-        return s === undefined ? '' : s.ok ? s.level : '?';
-    },
-};
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
@@ -32397,18 +32105,7 @@ function keyText(key) {
     return key === null || key === undefined ? undefined : String(key);
 }
 
-;// CONCATENATED MODULE: ./src/breaking/spec/swagger2.ts
-
-/**
- * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
- * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
- * `pointer` does the same for refs into this file from other files.
- */
-function convertSwagger2(src) {
-    const converter = new Converter(rewriteRefs(src));
-    const value = converter.convert();
-    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path), external: converter.external };
-}
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/prefix-map.ts
 /**
  * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
  * the rest is kept as is; a prefix mapped to null maps the path to undefined.
@@ -32427,7 +32124,7 @@ class PrefixMap {
     }
     map(path) {
         let node = this.root;
-        let to;
+        let to = this.root.to;
         let depth = 0;
         for (let i = 0; i < path.length && node; i++) {
             node = node.next.get(path[i]);
@@ -32439,40 +32136,80 @@ class PrefixMap {
         return to ? [...to, ...path.slice(depth)] : path;
     }
 }
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/values.ts
+/** Small helpers on parsed values and their paths. */
+
+function strings(v) {
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+}
+function isRef(v) {
+    return loc_isObj(v) && typeof v.$ref === 'string';
+}
+function valueAt(v, path) {
+    for (const k of path)
+        v = Array.isArray(v) ? v[Number(k)] : loc_own(v, k);
+    return v;
+}
+function pointer(path) {
+    return `/${path.map(escapePointer).join('/')}`;
+}
+function kind(v) {
+    if (v === null || v === undefined)
+        return 'nothing';
+    return Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `the ${typeof v} ${JSON.stringify(v)}`;
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/converter.ts
+/**
+ * Swagger 2.0 shapes → OpenAPI 3's for the nodes written in one file: paths, operations, parameters
+ * (body and formData → requestBody), responses, security definitions.
+ */
+
+
+
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
-    v;
-    external = [];
-    /** Converted paths → original ones. */
+    c;
+    file;
+    base;
+    /** Converted paths → original ones (in `file`). */
     back = new PrefixMap();
     /** Original paths → converted ones, where the conversion moved something. */
     fwd = new PrefixMap();
+    v;
     consumes;
     produces;
-    constructor(v) {
-        this.v = v;
-        this.consumes = strings(own(v, 'consumes')) ?? ['application/json'];
-        this.produces = strings(own(v, 'produces')) ?? ['application/json'];
+    /** Converts nodes written in `file`; a part's first node is written at `base`. */
+    constructor(c, file, base) {
+        this.c = c;
+        this.file = file;
+        this.base = base;
+        this.v = c.root;
+        this.consumes = c.consumes;
+        this.produces = c.produces;
+        if (base.length > 0)
+            this.back.add([], base);
     }
     convert() {
         const v = this.v;
-        const out = { openapi: '3.0.0', info: own(v, 'info') ?? {}, paths: {} };
+        const out = { openapi: '3.0.0', info: loc_own(v, 'info') ?? {}, paths: {} };
         const servers = this.servers();
         if (servers)
             out.servers = servers;
         out.components = this.components();
         for (const k of ['security', 'tags', 'externalDocs'])
-            if (own(v, k) !== undefined)
-                out[k] = own(v, k);
+            if (loc_own(v, k) !== undefined)
+                out[k] = loc_own(v, k);
         for (const k of ownKeys(v))
             if (k.startsWith('x-'))
                 out[k] = v[k];
-        const paths = own(v, 'paths');
+        const paths = loc_own(v, 'paths');
         const outPaths = {};
         for (const p of ownKeys(paths)) {
             const item = paths[p];
-            if (isObj(item))
-                outPaths[p] = this.pathItem(['paths', p], item);
+            if (loc_isObj(item))
+                outPaths[p] = this.placedPathItem(['paths', p], item);
         }
         out.paths = outPaths;
         return out;
@@ -32480,8 +32217,8 @@ class Converter {
     /** `host`, `basePath` and `schemes` as OpenAPI 3 servers (one per scheme; https when none is named). */
     servers() {
         const v = this.v;
-        const host = own(v, 'host');
-        const basePath = own(v, 'basePath');
+        const host = loc_own(v, 'host');
+        const basePath = loc_own(v, 'basePath');
         const path = typeof basePath === 'string' && basePath !== '/' ? basePath.replace(/\/+$/, '') : '';
         if (typeof host !== 'string' || host === '') {
             if (!path)
@@ -32489,7 +32226,7 @@ class Converter {
             this.back.add(['servers'], ['basePath']);
             return [{ url: path }];
         }
-        const listed = own(v, 'schemes');
+        const listed = loc_own(v, 'schemes');
         const schemes = Array.isArray(listed) ? listed.filter((x) => typeof x === 'string') : [];
         this.back.add(['servers'], ['host']);
         return (schemes.length ? schemes : ['https']).map((scheme) => ({ url: `${scheme}://${host}${path}` }));
@@ -32497,90 +32234,123 @@ class Converter {
     components() {
         const v = this.v;
         const components = {};
-        if (isObj(own(v, 'definitions'))) {
-            components.schemas = own(v, 'definitions');
+        if (loc_isObj(loc_own(v, 'definitions'))) {
+            components.schemas = loc_own(v, 'definitions');
             this.back.add(['components', 'schemas'], ['definitions']);
         }
         this.fwd.add(['definitions'], ['components', 'schemas']);
-        if (isObj(own(v, 'securityDefinitions'))) {
+        if (loc_isObj(loc_own(v, 'securityDefinitions'))) {
             const schemes = {};
-            for (const [name, def] of Object.entries(own(v, 'securityDefinitions'))) {
+            for (const [name, def] of Object.entries(loc_own(v, 'securityDefinitions'))) {
                 schemes[name] = this.securityScheme(def, ['components', 'securitySchemes', name], ['securityDefinitions', name]);
             }
             components.securitySchemes = schemes;
         }
-        if (isObj(own(v, 'responses'))) {
+        if (loc_isObj(loc_own(v, 'responses'))) {
             const rs = {};
-            for (const [code, r] of Object.entries(own(v, 'responses'))) {
-                rs[code] = this.response(r, this.produces, ['components', 'responses', code], ['responses', code]);
+            for (const [code, r] of Object.entries(loc_own(v, 'responses'))) {
+                rs[code] = this.placedResponse(r, this.produces, ['components', 'responses', code], ['responses', code]);
             }
             components.responses = rs;
         }
-        if (isObj(own(v, 'parameters'))) {
+        if (loc_isObj(loc_own(v, 'parameters'))) {
             const ps = {};
-            for (const [name, p] of Object.entries(own(v, 'parameters'))) {
-                if (isBodyLike(p)) {
+            for (const name of Object.keys(loc_own(v, 'parameters'))) {
+                const placed = this.placedOne(loc_own(v, 'parameters')[name], ['parameters', name]);
+                if (isBodyLike(placed.p)) {
                     this.fwd.add(['parameters', name], null); // it becomes part of each operation's request body
                     continue;
                 }
-                ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
+                ps[name] = this.plainParameter(placed, ['components', 'parameters', name], ['parameters', name]);
             }
             components.parameters = ps;
         }
         return components;
     }
-    /** A `$ref` to another file where a Swagger 2.0 shape is expected (see Converted.external). */
-    noteExternal(at, converted, v, role) {
-        const ref = isObj(v) ? v.$ref : undefined;
-        if (typeof ref === 'string' && !ref.startsWith('#'))
-            this.external.push({ at, converted, ref, role });
-    }
-    pathItem(at, item) {
-        this.noteExternal(at, at, item, 'path item');
-        const out = {};
-        const shared = this.placed(item.parameters, [...at, 'parameters']);
+    pathItem(out, src, item) {
+        this.c.check({ file: this.file, path: src, v: item }, 'path item');
+        const res = {};
+        const shared = this.placed(item.parameters, [...src, 'parameters']);
         for (const k of ownKeys(item)) {
             const op = item[k];
             if (k === 'parameters')
-                out.parameters = this.plainParameters(shared, [...at, 'parameters']);
-            else if (METHODS.has(k) && isObj(op))
-                out[k] = this.operation([...at, k], op, shared);
+                res.parameters = this.plainParameters(shared, [...out, 'parameters'], [...src, 'parameters']);
+            else if (METHODS.has(k) && loc_isObj(op))
+                res[k] = this.placedOperation([...out, k], [...src, k], op, shared);
             else
-                out[k] = op;
+                res[k] = op;
         }
-        return out;
+        return res;
     }
-    placed(list, at) {
+    /** A path item written here, or a `$ref` to one: converted where it is written. */
+    placedPathItem(at, written) {
+        if (!isRef(written))
+            return this.pathItem(at, at, written);
+        const from = { file: this.file, path: at, v: written };
+        const beside = Object.keys(written).find((k) => k !== '$ref' && k !== 'description' && k !== 'summary' && !k.startsWith('x-'));
+        if (beside !== undefined) {
+            throw this.c.error(from, `field '${beside}' is written beside a $ref to a path item: Swagger 2.0 leaves what that means undefined; keep the path item in one place`, undefined, beside);
+        }
+        const site = this.c.resolve(from);
+        return this.c.link(written, this.c.part('path item', site, 'path item', from, (c) => c.pathItem([], site.path, site.v)));
+    }
+    /** An operation, or a `$ref` to one (not 2.0, but written): its body may come from this path item's parameters. */
+    placedOperation(out, src, op, shared) {
+        if (!isRef(op))
+            return this.operation(out, src, op, shared);
+        const from = { file: this.file, path: src, v: op };
+        const site = this.c.resolve(from);
+        const key = `operation of ${this.file}#${src.join('/')}`;
+        return this.c.link(op, this.c.part(key, site, 'operation', from, (c) => c.operation([], site.path, site.v, shared)));
+    }
+    placed(list, src) {
         if (!Array.isArray(list))
             return [];
-        return list.map((written, i) => this.resolveLocal(written) ?? { written, p: written, at: [...at, String(i)] });
+        return list.map((written, i) => this.placedOne(written, [...src, String(i)]));
     }
-    /** A `#/parameters/…` ref (already rewritten to components) and where its target sits in the original. */
-    resolveLocal(written) {
-        if (!isObj(written) || typeof written.$ref !== 'string' || !written.$ref.startsWith('#/components/parameters/'))
-            return undefined;
-        const name = written.$ref.slice('#/components/parameters/'.length);
-        const p = own(own(this.v, 'parameters'), name);
-        return p === undefined ? undefined : { written, p, at: ['parameters', name] };
+    /** A parameter (list entry) written here at `at`, its `$ref`s followed. */
+    placedOne(written, at) {
+        const from = { file: this.file, path: at, v: written };
+        const site = this.c.resolve(from);
+        this.c.check(site, 'parameter', from);
+        return { written, p: site.v, file: site.file, at: site.path, wroteIn: this.file, wroteAt: at, viaRoot: site.viaRoot };
+    }
+    /** Where a parameter shows in this converter's file: itself, else its list entry, else the part's first node. */
+    local(placed) {
+        if (placed.file === this.file)
+            return placed.at;
+        return placed.wroteIn === this.file ? placed.wroteAt : this.base;
     }
     /** The parameters of a list that stay parameters, as written (refs kept). */
-    plainParameters(list, at) {
-        const out = [];
+    plainParameters(list, out, src) {
+        const res = [];
         list.forEach((placed, i) => {
             if (!isBodyLike(placed.p))
-                out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
+                res.push(this.plainParameter(placed, [...out, String(res.length)], [...src, String(i)]));
             else
-                this.fwd.add([...at, String(i)], null);
+                this.fwd.add([...src, String(i)], null);
         });
-        return out;
+        return res;
+    }
+    /**
+     * One parameter at `from` (converted: `to`): written here, or reached through the root (whose
+     * converted form the `$ref` then finds), else a part converted in its own file.
+     */
+    plainParameter(placed, to, from) {
+        if (placed.written === placed.p || placed.viaRoot)
+            return this.parameter(placed.written, to, from);
+        this.back.add(to, from);
+        this.fwd.add(from, to);
+        const site = { file: placed.file, path: placed.at, v: placed.p };
+        const written = { file: placed.wroteIn, path: placed.wroteAt, v: placed.written };
+        return this.c.link(placed.written, this.c.part('parameter', site, 'parameter', written, (c) => c.parameter(site.v, [], site.path)));
     }
     /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
     parameter(p, from, to, forward = true) {
-        this.noteExternal(to, from, p, 'parameter');
         this.back.add(from, to);
         if (forward)
             this.fwd.add(to, from);
-        if (!isObj(p) || typeof p.$ref === 'string')
+        if (!loc_isObj(p) || typeof p.$ref === 'string')
             return p;
         const out = {};
         const schema = {};
@@ -32601,27 +32371,37 @@ class Converter {
         }
         return out;
     }
-    operation(at, op, shared) {
-        const out = {};
+    operation(out, src, op, shared) {
+        this.c.check({ file: this.file, path: src, v: op }, 'operation');
+        const res = {};
         const consumes = strings(op.consumes) ?? this.consumes;
         const produces = strings(op.produces) ?? this.produces;
-        const mine = this.placed(op.parameters, [...at, 'parameters']);
+        const mine = this.placed(op.parameters, [...src, 'parameters']);
         const all = [...mine, ...shared.filter((s) => !mine.some((p) => samePlace(p.p, s.p)))];
         for (const k of Object.keys(op)) {
             if (k === 'parameters')
-                out.parameters = this.plainParameters(mine, [...at, 'parameters']);
-            else if (k === 'responses' && isObj(op.responses))
-                out.responses = this.responses(op.responses, produces, [...at, 'responses']);
+                res.parameters = this.plainParameters(mine, [...out, 'parameters'], [...src, 'parameters']);
+            else if (k === 'responses' && loc_isObj(op.responses))
+                res.responses = this.responses(op.responses, produces, [...out, 'responses'], [...src, 'responses']);
             else if (k !== 'consumes' && k !== 'produces')
-                out[k] = op[k];
+                res[k] = op[k];
         }
-        const body = all.find((x) => isObj(x.p) && x.p.in === 'body');
-        const form = all.filter((x) => isObj(x.p) && x.p.in === 'formData');
+        const body = all.find((x) => loc_isObj(x.p) && x.p.in === 'body');
+        const form = all.filter((x) => loc_isObj(x.p) && x.p.in === 'formData');
         if (body)
-            out.requestBody = this.body(body, consumes, [...at, 'requestBody']);
+            res.requestBody = this.requestBody(body, consumes, [...out, 'requestBody']);
         else if (form.length > 0)
-            out.requestBody = this.form(form, consumes, [...at, 'requestBody']);
-        return out;
+            res.requestBody = this.form(form, consumes, [...out, 'requestBody']);
+        return res;
+    }
+    /** The request body of a body parameter: made here if it is written in this file, else a part in its own. */
+    requestBody(body, consumes, at) {
+        if (body.file === this.file)
+            return this.body(body, consumes, at);
+        this.back.add(at, this.local(body));
+        const site = { file: body.file, path: body.at, v: body.p };
+        const written = { file: body.wroteIn, path: body.wroteAt, v: body.written };
+        return this.c.link(body.written, this.c.part(`body ${consumes.join(',')}`, site, 'parameter', written, (c) => c.body(body, consumes, [])));
     }
     body(placed, consumes, at) {
         const body = placed.p;
@@ -32642,35 +32422,58 @@ class Converter {
         const schemaAt = [...at, 'content', media, 'schema'];
         // The made-up body, its media type and object schema are written nowhere: the first field stands in.
         for (const p of [at, [...at, 'content', media], schemaAt, [...schemaAt, 'type']])
-            this.back.add(p, fields[0].at);
+            this.back.add(p, this.local(fields[0]));
         const properties = {};
         const required = [];
-        for (const { p, at: original } of fields) {
-            const field = p;
+        for (const placed of fields) {
+            const field = placed.p;
             const name = String(field.name);
-            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original, false);
-            properties[name] = converted.schema ?? {};
+            const propertyAt = [...schemaAt, 'properties', name];
+            if (placed.file === this.file) {
+                const converted = this.parameter({ ...field, in: undefined }, propertyAt, placed.at, false);
+                properties[name] = converted.schema ?? {};
+            }
+            else {
+                // A field kept in another file: its schema is a part there.
+                this.back.add(propertyAt, this.local(placed));
+                const site = { file: placed.file, path: placed.at, v: field };
+                const written = { file: placed.wroteIn, path: placed.wroteAt, v: placed.written };
+                properties[name] = this.c.link(placed.written, this.c.part('form field', site, 'parameter', written, () => fieldSchema(field)));
+            }
             if (field.required !== true)
                 continue;
+            const requiredAt = placed.file === this.file ? [...placed.at, 'required'] : this.local(placed);
             if (required.length === 0)
-                this.back.add([...schemaAt, 'required'], [...original, 'required']);
-            this.back.add([...schemaAt, 'required', String(required.length)], [...original, 'required']);
+                this.back.add([...schemaAt, 'required'], requiredAt);
+            this.back.add([...schemaAt, 'required', String(required.length)], requiredAt);
             required.push(name);
         }
         return { content: { [media]: { schema: { type: 'object', properties, ...(required.length ? { required } : {}) } } } };
     }
-    responses(rs, produces, at) {
-        const out = {};
+    responses(rs, produces, out, src) {
+        const res = {};
         for (const [code, r] of Object.entries(rs))
-            out[code] = this.response(r, produces, [...at, code], [...at, code]);
-        return out;
+            res[code] = this.placedResponse(r, produces, [...out, code], [...src, code]);
+        return res;
     }
-    response(r, produces, from, to) {
-        this.noteExternal(to, from, r, 'response');
+    /** A response written here at `to` (converted: `from`), or a `$ref` to one: one through the root is found by the `$ref`, one elsewhere is a part. */
+    placedResponse(r, produces, from, to) {
+        if (!isRef(r))
+            return this.response(r, produces, from, to);
+        const written = { file: this.file, path: to, v: r };
+        const site = this.c.resolve(written);
+        if (site.viaRoot)
+            return this.response(r, produces, from, to);
         this.back.add(from, to);
         this.fwd.add(to, from);
-        if (!isObj(r) || typeof r.$ref === 'string')
+        return this.c.link(r, this.c.part(`response ${produces.join(',')}`, site, 'response', written, (c) => c.response(site.v, produces, [], site.path)));
+    }
+    response(r, produces, from, to) {
+        this.back.add(from, to);
+        this.fwd.add(to, from);
+        if (!loc_isObj(r) || typeof r.$ref === 'string')
             return r;
+        this.c.check({ file: this.file, path: to, v: r }, 'response');
         const out = {};
         for (const k of Object.keys(r)) {
             if (k === 'schema') {
@@ -32684,7 +32487,7 @@ class Converter {
                 }
                 out.content = content;
             }
-            else if (k === 'headers' && isObj(r.headers)) {
+            else if (k === 'headers' && loc_isObj(r.headers)) {
                 const hs = {};
                 for (const [name, h] of Object.entries(r.headers))
                     hs[name] = this.parameter(h, [...from, 'headers', name], [...to, 'headers', name]);
@@ -32700,7 +32503,7 @@ class Converter {
     securityScheme(def, from, to) {
         this.back.add(from, to);
         this.fwd.add(to, from);
-        if (!isObj(def))
+        if (!loc_isObj(def))
             return def;
         if (def.type === 'basic')
             return { type: 'http', scheme: 'basic', ...(def.description ? { description: def.description } : {}) };
@@ -32725,14 +32528,185 @@ const OAUTH_FLOWS = {
     application: 'clientCredentials',
     accessCode: 'authorizationCode',
 };
-function strings(v) {
-    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+/** A formData field as a property schema: its schema keywords. */
+function fieldSchema(field) {
+    const out = {};
+    for (const k of Object.keys(field))
+        if (SCHEMA_KEYS.includes(k) && k !== 'collectionFormat')
+            out[k] = field[k];
+    return out;
 }
-/** Only refs into this document move: a ref into another file reads that file as it is written. */
-function rewriteRefs(v) {
+function isBodyLike(p) {
+    return loc_isObj(p) && (p.in === 'body' || p.in === 'formData');
+}
+function samePlace(a, b) {
+    return loc_isObj(a) && loc_isObj(b) && a.name === b.name && a.in === b.in;
+}
+const SCHEMA_KEYS = [
+    'type', 'format', 'items', 'collectionFormat', 'default', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
+    'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'enum', 'multipleOf',
+];
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/conversion.ts
+/** The cross-file bookkeeping of one conversion: `$ref`s followed, parts made, nodes in other files checked. */
+
+
+
+
+const PARAMETER_IN = new Set(['query', 'header', 'path', 'formData', 'body']);
+/** What one conversion shares: the root's defaults, the files it reaches and the parts made so far. */
+class Conversion {
+    root;
+    files;
+    rawRefs;
+    parts = [];
+    links = new Map();
+    followed = new Set();
+    consumes;
+    produces;
+    made = new Map();
+    constructor(root, files, rawRefs) {
+        this.root = root;
+        this.files = files;
+        this.rawRefs = rawRefs;
+        this.consumes = strings(loc_own(root, 'consumes')) ?? ['application/json'];
+        this.produces = strings(loc_own(root, 'produces')) ?? ['application/json'];
+    }
+    /**
+     * Follow `$ref`s from a node to the value they name, and where that is written. `viaRoot`: the
+     * value is in the root, or the way there passes one of the root's own parameters or responses,
+     * which have their converted place (a `$ref` kept as written finds it, as the root's own do).
+     */
+    resolve(site) {
+        let cur = site;
+        let seen;
+        let viaRoot = false;
+        while (isRef(cur.v)) {
+            seen ??= new Set();
+            const key = `${cur.file}#${cur.path.join('/')}`;
+            if (seen.has(key) || seen.size > 64)
+                throw this.error(site, '$ref cycle: the reference never reaches a value');
+            seen.add(key);
+            if (cur.file !== this.files.root)
+                this.followed.add(cur.v);
+            const next = this.files.follow(cur.file, cur.path, (this.rawRefs.get(cur.v) ?? cur.v.$ref).trim());
+            // The root is read in its converted form's terms: its own refs already name components.
+            cur = next.file === this.files.root ? { ...next, v: valueAt(this.root, next.path) } : next;
+            viaRoot ||= cur.file === this.files.root && cur.path.length === 2 && (cur.path[0] === 'parameters' || cur.path[0] === 'responses');
+        }
+        return { ...cur, viaRoot: viaRoot || cur.file === this.files.root };
+    }
+    /**
+     * The part for `site` in a context (`key`), converted once by `make`: its first node is
+     * written at `site`, and `from` is the `$ref` that reached it (for messages).
+     */
+    part(key, site, role, from, make) {
+        const id = `${key}\u0000${site.file}#${site.path.join('/')}`;
+        const known = this.made.get(id);
+        if (known)
+            return known;
+        if (!loc_isObj(site.v))
+            throw this.error(site, `expected a Swagger 2.0 ${role} (a mapping), found ${kind(site.v)}`, from);
+        this.check(site, role, from);
+        const c = new Converter(this, site.file, site.path);
+        const part = { file: site.file, value: undefined, origin: (p) => c.back.map(p) };
+        this.made.set(id, part);
+        part.value = make(c);
+        this.parts.push(part);
+        return part;
+    }
+    /** A `$ref` object, with the text of the one written, that leads to `part`. */
+    link(written, part) {
+        const text = isRef(written) ? written.$ref : '';
+        const holder = { $ref: text };
+        this.links.set(holder, part);
+        return holder;
+    }
+    /**
+     * A node in another file is read in Swagger 2.0's shapes: refuse what would be misread (an
+     * OpenAPI 3 file or shape, a parameter without a place or name) rather than report nothing.
+     */
+    check(site, role, from) {
+        if (site.file === this.files.root)
+            return;
+        const version = this.files.openapi(site.file);
+        if (version !== undefined) {
+            throw this.error(site, `expected a Swagger 2.0 ${role}, but ${this.files.name(site.file)} is an OpenAPI ${version} document, whose shapes a Swagger 2.0 spec does not read: keep the whole spec in one version`, from);
+        }
+        const v = site.v;
+        if (!loc_isObj(v))
+            throw this.error(site, `expected a Swagger 2.0 ${role} (a mapping), found ${kind(v)}`, from);
+        const shape = (field, what) => this.error(site, `field '${field}' ${what}`, from, field);
+        if (role === 'parameter') {
+            if (typeof v.in !== 'string' || !PARAMETER_IN.has(v.in)) {
+                throw shape('in', `is ${v.in === undefined ? 'missing' : JSON.stringify(v.in)}: a Swagger 2.0 parameter is in query, header, path, formData or body`);
+            }
+            if (typeof v.name !== 'string')
+                throw shape('name', `is ${v.name === undefined ? 'missing' : JSON.stringify(v.name)}: a Swagger 2.0 parameter needs a name`);
+            if (v.in === 'body' && !loc_isObj(v.schema))
+                throw shape('schema', `is ${v.schema === undefined ? 'missing' : 'not a mapping'}: a Swagger 2.0 body parameter needs a schema`);
+            for (const k of ['schema', 'content']) {
+                if (v.in !== 'body' && v[k] !== undefined) {
+                    throw shape(k, `is OpenAPI 3's shape: a Swagger 2.0 ${v.in} parameter carries type, format, items… itself (only a body parameter has a schema)`);
+                }
+            }
+        }
+        else if (role === 'response') {
+            if (v.content !== undefined)
+                throw shape('content', "is OpenAPI 3's shape: a Swagger 2.0 response has a 'schema', its media types come from produces");
+        }
+        else {
+            if (v.parameters != null && !Array.isArray(v.parameters))
+                throw shape('parameters', 'is not a list of parameters');
+            if (role === 'operation') {
+                if (v.requestBody !== undefined)
+                    throw shape('requestBody', "is OpenAPI 3's shape: a Swagger 2.0 operation takes its body from an 'in: body' parameter");
+                if (v.responses != null && !loc_isObj(v.responses))
+                    throw shape('responses', 'is not a mapping of status codes to responses');
+            }
+        }
+    }
+    error(site, what, from, field) {
+        const name = this.files.name(site.file);
+        const path = field ? [...site.path, field] : site.path;
+        const via = from && (from.file !== site.file || from.path !== site.path) ? ` (reached from ${this.files.name(from.file)} at ${pointer(from.path)})` : '';
+        return new errors_InputError(`${name} at ${pointer(path)}: ${what}${via}`, { file: name, field: path.join('/') });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/index.ts
+/** Swagger 2.0 → OpenAPI 3.0: the entry point, and the types the loader and the conversion share. */
+
+
+
+/**
+ * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
+ * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
+ * `pointer` does the same for refs into this file from other files. Path items, parameters and
+ * responses reached through `files` in other files are converted too, each as a Part.
+ */
+function convertSwagger2(src, files) {
+    const rawRefs = new WeakMap();
+    const conversion = new Conversion(rewriteRefs(src, rawRefs), files, rawRefs);
+    const converter = new Converter(conversion, files.root, []);
+    const value = converter.convert();
+    return {
+        value,
+        origin: (path) => converter.back.map(path),
+        pointer: (path) => converter.fwd.map(path),
+        parts: conversion.parts,
+        links: conversion.links,
+        followed: conversion.followed,
+    };
+}
+/**
+ * Only refs into this document move: a ref into another file reads that file as it is written.
+ * `raw` keeps the text of each rewritten ref, for following it in the file as written.
+ */
+function rewriteRefs(v, raw) {
     if (Array.isArray(v))
-        return v.map(rewriteRefs);
-    if (!isObj(v))
+        return v.map((x) => rewriteRefs(x, raw));
+    if (!loc_isObj(v))
         return v;
     const out = Object.create(null);
     for (const k of Object.keys(v)) {
@@ -32742,26 +32716,18 @@ function rewriteRefs(v) {
                 .replace('#/definitions/', '#/components/schemas/')
                 .replace('#/parameters/', '#/components/parameters/')
                 .replace('#/responses/', '#/components/responses/');
+            if (out[k] !== x)
+                raw.set(out, x);
         }
         else if (k === 'example' || k === 'x-example') {
             out[k] = x;
         }
         else {
-            out[k] = rewriteRefs(x);
+            out[k] = rewriteRefs(x, raw);
         }
     }
     return out;
 }
-function isBodyLike(p) {
-    return isObj(p) && (p.in === 'body' || p.in === 'formData');
-}
-function samePlace(a, b) {
-    return isObj(a) && isObj(b) && a.name === b.name && a.in === b.in;
-}
-const SCHEMA_KEYS = [
-    'type', 'format', 'items', 'collectionFormat', 'default', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
-    'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'enum', 'multipleOf',
-];
 
 ;// CONCATENATED MODULE: ./src/breaking/spec/load.ts
 
@@ -32785,17 +32751,17 @@ function loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version, pointer, external } = checkOpenApi(root);
+    const { doc, version, pointer, converted } = checkOpenApi(root, loader);
     loader.replace(doc, pointer);
-    if (external)
-        refuseSwagger2External(doc, external, loader);
+    if (converted)
+        loader.addParts(root, converted);
     loader.checkAllRefs();
     return {
         root: doc,
         docs: loader.docs,
         version,
         deref: (loc) => loader.deref(loc),
-        target: (loc) => loader.resolveRef(loc, refOf(loc.v) ?? ''),
+        target: (loc) => loader.target(loc),
     };
 }
 function parseSource(source, cwd) {
@@ -32809,39 +32775,20 @@ function parseSource(source, cwd) {
         return { kind: 'git', rev: m[1], rel: external_node_path_default().posix.normalize(m[2].replace(/^\.\//, '')) };
     return { kind: 'file', abs };
 }
-/**
- * A Swagger 2.0 path item, parameter or response whose `$ref` leads into another file (and not back
- * into the root, which was converted): it is written in 2.0's shapes and would be misread.
- */
-function refuseSwagger2External(root, external, loader) {
-    const outside = external.filter(({ converted }) => {
-        let v = root.value;
-        for (const k of converted)
-            v = Array.isArray(v) ? v[Number(k)] : own(v, k);
-        return loader.deref({ v, doc: root, path: converted }).doc !== root;
-    });
-    if (outside.length === 0)
-        return;
-    const { at, ref, role } = outside[0];
-    throw new errors_InputError(`${root.name} at /${at.map(escapePointer).join('/')}: $ref '${ref}': a Swagger 2.0 ${role} kept in another file is not supported` +
-        `${outside.length > 1 ? ` (nor ${outside.length - 1} more such $refs)` : ''}: only the root file is converted to OpenAPI 3, ` +
-        'so what it says would be misread. Bundle the spec into one file first, or convert it to OpenAPI 3 ' +
-        '(schemas kept in other files are fine)', { file: root.name, field: at.join('/') });
-}
-function checkOpenApi(doc) {
+function checkOpenApi(doc, loader) {
     const v = doc.value;
-    if (!isObj(v)) {
+    if (!loc_isObj(v)) {
         throw new errors_InputError(`${doc.name}: not an OpenAPI document: expected a mapping at the top level`, { file: doc.name });
     }
-    const openapi = own(v, 'openapi');
-    const swagger = own(v, 'swagger');
+    const openapi = loc_own(v, 'openapi');
+    const swagger = loc_own(v, 'swagger');
     if (typeof openapi === 'string' && /^3\.0(\.|$)/.test(openapi))
         return { doc, version: '3.0' };
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin, pointer, external } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer, external };
+        const converted = convertSwagger2(v, loader.swagger2Files(doc));
+        return { doc: convertedDoc(doc, converted.value, converted.origin), version: '2.0', pointer: converted.pointer, converted };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -32869,6 +32816,52 @@ class Loader {
         this.docs.set(doc.id, doc);
         if (pointer)
             this.converted = { doc, pointer };
+    }
+    /** `$ref` objects of converted Swagger 2.0 nodes that lead to a part, not where their text points. */
+    links = new Map();
+    /** `$ref` objects in other files that the Swagger 2.0 conversion followed and checked itself. */
+    followed = new Set();
+    /** Each part's document: the file it is written in (whose refs it reads) and its way back to that file's paths. */
+    parts = new Map();
+    /** How the Swagger 2.0 conversion reads the files `root` (not yet converted) reaches. */
+    swagger2Files(root) {
+        return {
+            root: root.id,
+            name: (file) => this.docs.get(file)?.name ?? file,
+            follow: (file, at, ref) => {
+                // Not cached: the root is still read as written, before its conversion replaces it.
+                const to = this.lookupRef({ v: undefined, doc: this.docs.get(file), path: at }, ref);
+                return { file: to.doc.id, path: to.path, v: to.v };
+            },
+            openapi: (file) => {
+                const v = loc_own(this.docs.get(file)?.value, 'openapi');
+                return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+            },
+        };
+    }
+    /** The parts a Swagger 2.0 conversion made, each a document of its own that reads and locates as its file. */
+    addParts(root, converted) {
+        const locs = new Map();
+        converted.parts.forEach((part, i) => {
+            const file = part.file === root.id ? root : this.docs.get(part.file);
+            const doc = { ...convertedDoc(file, part.value, part.origin), id: `${part.file}\u0000swagger2:${i}` };
+            this.docs.set(doc.id, doc);
+            this.parts.set(doc, { home: part.file, origin: part.origin });
+            locs.set(part, { v: part.value, doc, path: [] });
+        });
+        for (const [holder, part] of converted.links)
+            this.links.set(holder, locs.get(part));
+        for (const holder of converted.followed)
+            this.followed.add(holder);
+    }
+    /** The node the `$ref` at `loc` names: one hop. */
+    target(loc) {
+        return this.links.get(loc.v) ?? this.resolveRef(loc, load_refOf(loc.v) ?? '');
+    }
+    /** A path of `loc` as written in its file (a part's paths are the converted ones). */
+    shownPath(loc) {
+        const part = this.parts.get(loc.doc);
+        return (part ? part.origin(loc.path) : loc.path).join('/');
     }
     load(src, shownAs) {
         const id = sourceId(src);
@@ -32948,15 +32941,18 @@ class Loader {
         const hash = ref.indexOf('#');
         const target = hash < 0 ? ref : ref.slice(0, hash);
         const fragment = hash < 0 ? '' : ref.slice(hash + 1);
-        let doc = from.doc;
+        // A converted Swagger 2.0 part reads its refs as the file it was written in does.
+        const part = this.parts.get(from.doc);
+        const home = part ? this.docs.get(part.home) : from.doc;
+        let doc = home;
         if (target !== '') {
-            const src = this.relativeSource(from, target, ref);
+            const src = this.relativeSource(from, home, target, ref);
             try {
                 doc = this.load(src);
             }
             catch (e) {
                 if (e instanceof errors_InputError) {
-                    throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
+                    throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
                 }
                 throw e;
             }
@@ -32967,11 +32963,11 @@ class Loader {
             parts = this.convertedPointer(from, ref, parts);
         let v = doc.value;
         for (const p of parts) {
-            v = Array.isArray(v) ? v[Number(p)] : own(v, p);
+            v = Array.isArray(v) ? v[Number(p)] : loc_own(v, p);
             if (v === undefined) {
-                throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' points at nothing in ${doc.name}`, {
+                throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' points at nothing in ${doc.name}`, {
                     file: from.doc.name,
-                    field: from.path.join('/'),
+                    field: this.shownPath(from),
                 });
             }
         }
@@ -32981,22 +32977,22 @@ class Loader {
         const mapped = this.converted.pointer(parts);
         if (mapped)
             return mapped;
-        throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
-            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: from.path.join('/') });
+        throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
+            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: this.shownPath(from) });
     }
-    relativeSource(from, target, ref) {
+    relativeSource(from, home, target, ref) {
         if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
             if (/^https?:/i.test(target)) {
                 if (!this.opts.allowExternalRefs) {
-                    throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`, { file: from.doc.name, field: from.path.join('/') });
+                    throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`, { file: from.doc.name, field: this.shownPath(from) });
                 }
                 return { kind: 'url', url: target };
             }
-            throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': unsupported scheme`, {
+            throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': unsupported scheme`, {
                 file: from.doc.name,
             });
         }
-        const base = this.sources.get(from.doc.id);
+        const base = this.sources.get(home.id);
         const decoded = decodeURI(target);
         if (!base || base.kind === 'file') {
             const dir = base && base.kind === 'file' ? external_node_path_default().dirname(base.abs) : this.cwd;
@@ -33010,20 +33006,20 @@ class Loader {
         let cur = loc;
         let seen;
         for (let hops = 0;; hops++) {
-            const ref = refOf(cur.v);
+            const ref = load_refOf(cur.v);
             if (ref === undefined)
                 return cur;
             if (hops > 0) {
                 seen ??= new Set();
                 const key = `${cur.doc.id}#${cur.path.join('/')}`;
                 if (seen.has(key) || hops > 64) {
-                    throw new errors_InputError(`${loc.doc.name} at /${loc.path.join('/')}: $ref cycle: the reference never reaches a value`, {
+                    throw new errors_InputError(`${loc.doc.name} at /${this.shownPath(loc)}: $ref cycle: the reference never reaches a value`, {
                         file: loc.doc.name,
                     });
                 }
                 seen.add(key);
             }
-            const next = this.resolveRef(cur, ref);
+            const next = this.links.get(cur.v) ?? this.resolveRef(cur, ref);
             cur = mergeSiblings(cur, next);
         }
     }
@@ -33066,7 +33062,7 @@ class Loader {
             }
             const o = v;
             // The route is read (and copied) only if resolving fails, while it still names this node.
-            if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref'))
+            if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref') && !this.followed.has(o))
                 this.deref(new LazyPathLoc(o, doc, () => route.slice()));
             for (const k in o) {
                 const x = o[k];
@@ -33107,10 +33103,10 @@ function isDataKey(key, parentKey) {
         return parentKey !== 'properties';
     return false;
 }
-function refOf(v) {
-    if (!isObj(v))
+function load_refOf(v) {
+    if (!loc_isObj(v))
         return undefined;
-    const r = own(v, '$ref');
+    const r = loc_own(v, '$ref');
     return typeof r === 'string' ? r.trim() : undefined;
 }
 const IGNORED_SIBLINGS = new Set(['$ref', 'description', 'summary']);
@@ -33121,7 +33117,7 @@ function mergeSiblings(ref, target) {
     for (const k in o)
         if (!IGNORED_SIBLINGS.has(k))
             (extra ??= []).push(k);
-    if (!extra || !isObj(target.v))
+    if (!extra || !loc_isObj(target.v))
         return target;
     const merged = Object.create(null);
     for (const k of Object.keys(target.v))
@@ -33172,6 +33168,877 @@ function sourceId(src) {
     return src.url;
 }
 
+;// CONCATENATED MODULE: ./src/breaking/schema-match.ts
+// Matching and comparing subschemas across versions: which allOf/anyOf/oneOf members are the same
+// member, and whether two schemas say the same. Used by the walker and by the composition rules.
+
+
+/** Keywords holding one subschema. */
+const SINGLE = (/* unused pure expression or super */ null && (['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema']));
+/** Keywords that document a schema without constraining the instances it accepts. */
+const ANNOTATION_KEYWORDS = new Set(['title', 'description', 'default', 'example', 'examples', 'externalDocs', '$comment']);
+/** Annotations no rule judges: two schemas differing only in these say the same (`default` is judged: see schema-types). */
+const UNJUDGED = new Set([...ANNOTATION_KEYWORDS].filter((k) => k !== 'default'));
+/**
+ * Compare the members of allOf/anyOf/oneOf, much as oasdiff does: `$ref` members by reference;
+ * inline members that are identical are unchanged, then members with the same title are paired,
+ * then inline members sharing the most property names (each the other's only best match), and a
+ * lone member left on each side is taken as the same member modified. Finally an inline member and
+ * a `$ref` member that accept the same instances are a refactor, not a change.
+ */
+function diffSubschemas(base, rev, keyword, derefBase, derefRev) {
+    const bv = own(base.v, keyword);
+    const rv = own(rev.v, keyword);
+    // The rules and the walk both ask for the same lists; an answer depends only on the two lists.
+    if (!Array.isArray(bv) || !Array.isArray(rv))
+        return computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev);
+    let inner = diffMemo.get(bv);
+    if (!inner)
+        diffMemo.set(bv, (inner = new Map()));
+    let d = inner.get(rv);
+    if (!d)
+        inner.set(rv, (d = computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev)));
+    return d;
+}
+const diffMemo = new WeakMap();
+function computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev) {
+    const bl = Array.isArray(bv) ? bv : [];
+    const rl = Array.isArray(rv) ? rv : [];
+    const modified = [];
+    let added = [];
+    let deleted = [];
+    if (bl.length === 0 && rl.length === 0)
+        return { modified, added, deleted };
+    const bItem = (i) => child(child(base, keyword), i);
+    const rItem = (j) => child(child(rev, keyword), j);
+    const usedRev = new Set();
+    const usedBase = new Set();
+    bl.forEach((b, i) => {
+        const ref = refOf(b);
+        if (ref === undefined)
+            return;
+        const j = rl.findIndex((r, jj) => !usedRev.has(jj) && refOf(r) === ref);
+        if (j < 0)
+            return;
+        usedRev.add(j);
+        usedBase.add(i);
+        modified.push([ref.split('/').pop() || String(i), i, j]);
+    });
+    const inlineBase = bl.map((_, i) => i).filter((i) => refOf(bl[i]) === undefined);
+    let inlineRev = rl.map((_, j) => j).filter((j) => refOf(rl[j]) === undefined);
+    let restBase = [];
+    for (const i of inlineBase) {
+        const j = inlineRev.find((jj) => sameSchema(bItem(i), rItem(jj), derefBase, derefRev, false));
+        if (j === undefined)
+            restBase.push(i);
+        else
+            inlineRev = inlineRev.filter((jj) => jj !== j);
+    }
+    const titleOf = (v) => {
+        const t = own(v, 'title');
+        return typeof t === 'string' ? t : '';
+    };
+    for (const j of [...inlineRev]) {
+        const t = titleOf(rl[j]);
+        if (!t)
+            continue;
+        const i = restBase.find((ii) => titleOf(bl[ii]) === t);
+        if (i === undefined)
+            continue;
+        restBase = restBase.filter((ii) => ii !== i);
+        inlineRev = inlineRev.filter((jj) => jj !== j);
+        modified.push([t, i, j]);
+    }
+    // Inline members left on both sides (one changed, others added or removed, or its title changed):
+    // each pair sharing the most property names, when each is the other's only best match, is one
+    // member modified, and so is a lone member left on each side.
+    const label = (i, j) => titleOf(rl[j]) || `#${i + 1}`;
+    if (restBase.length + inlineRev.length > 2 && restBase.length > 0 && inlineRev.length > 0) {
+        const names = (v) => Object.keys(own(v, 'properties') ?? {});
+        const bNames = restBase.map((i) => names(bl[i]));
+        const rNames = inlineRev.map((j) => new Set(names(rl[j])));
+        const score = bNames.map((ns) => rNames.map((rs) => ns.filter((n) => rs.has(n)).length));
+        const bestOf = (row) => {
+            const max = Math.max(...row);
+            return max > 0 && row.indexOf(max) === row.lastIndexOf(max) ? row.indexOf(max) : -1;
+        };
+        const pairs = [];
+        score.forEach((row, x) => {
+            const y = bestOf(row);
+            if (y >= 0 && bestOf(score.map((r) => r[y])) === x)
+                pairs.push([restBase[x], inlineRev[y]]);
+        });
+        for (const [i, j] of pairs)
+            modified.push([label(i, j), i, j]);
+        restBase = restBase.filter((i) => !pairs.some(([x]) => x === i));
+        inlineRev = inlineRev.filter((j) => !pairs.some(([, y]) => y === j));
+    }
+    if (restBase.length === 1 && inlineRev.length === 1) {
+        modified.push([label(restBase[0], inlineRev[0]), restBase[0], inlineRev[0]]);
+        restBase = [];
+        inlineRev = [];
+    }
+    deleted = [...bl.map((_, i) => i).filter((i) => refOf(bl[i]) !== undefined && !usedBase.has(i)), ...restBase].sort((x, y) => x - y);
+    added = [...rl.map((_, j) => j).filter((j) => refOf(rl[j]) !== undefined && !usedRev.has(j)), ...inlineRev].sort((x, y) => x - y);
+    // An inline member replaced by an equivalent `$ref` member (or back), or a member whose component
+    // was renamed with the same content, is a refactor.
+    const matchedAdded = new Set();
+    deleted = deleted.filter((i) => {
+        const j = added.find((jj) => !matchedAdded.has(jj) && sameSchema(bItem(i), rItem(jj), derefBase, derefRev, true));
+        if (j === undefined)
+            return true;
+        matchedAdded.add(j);
+        return false;
+    });
+    added = added.filter((j) => !matchedAdded.has(j));
+    return { modified, added, deleted };
+}
+/** Keywords whose value is a map of subschemas, and keywords whose value is a list of subschemas. */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions']);
+const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+/**
+ * Whether two schemas (either side, `$ref`s followed) are the same; with `validationOnly`,
+ * annotation keywords no rule judges are ignored at every schema level.
+ */
+function sameSchema(a, b, derefA, derefB, validationOnly, seen = new Set()) {
+    const x = derefA(a);
+    const y = derefB(b);
+    if (!isObj(x.v) || !isObj(y.v))
+        return sameValue(x.v, y.v);
+    const key = `${locId(x)}|${locId(y)}`;
+    if (seen.has(key))
+        return true;
+    seen.add(key);
+    const keys = (v) => Object.keys(v).filter((k) => k !== '$ref' && !(validationOnly && UNJUDGED.has(k)));
+    const kx = keys(x.v);
+    const ky = keys(y.v);
+    if (kx.length !== ky.length || kx.some((k) => !Object.prototype.hasOwnProperty.call(y.v, k)))
+        return false;
+    for (const k of kx) {
+        const cx = child(x, k);
+        const cy = child(y, k);
+        if (SCHEMA_MAPS.has(k) && isObj(cx.v) && isObj(cy.v)) {
+            const nx = Object.keys(cx.v);
+            if (nx.length !== Object.keys(cy.v).length)
+                return false;
+            for (const n of nx) {
+                if (!Object.prototype.hasOwnProperty.call(cy.v, n) || !sameSchema(child(cx, n), child(cy, n), derefA, derefB, validationOnly, seen))
+                    return false;
+            }
+        }
+        else if (SCHEMA_LISTS.has(k) && Array.isArray(cx.v) && Array.isArray(cy.v)) {
+            if (cx.v.length !== cy.v.length)
+                return false;
+            for (let i = 0; i < cx.v.length; i++)
+                if (!sameSchema(child(cx, i), child(cy, i), derefA, derefB, validationOnly, seen))
+                    return false;
+        }
+        else if (isObj(cx.v) && isObj(cy.v) && (SINGLE.includes(k) || k === 'items')) {
+            if (!sameSchema(cx, cy, derefA, derefB, validationOnly, seen))
+                return false;
+        }
+        else if (!sameValue(cx.v, cy.v))
+            return false;
+    }
+    return true;
+}
+function sameValue(a, b) {
+    if (a === b)
+        return true;
+    if (Array.isArray(a) && Array.isArray(b))
+        return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+    if (isObj(a) && isObj(b)) {
+        const ka = Object.keys(a);
+        return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValue(a[k], b[k]));
+    }
+    return false;
+}
+/** Pair the members of allOf/anyOf/oneOf that are the same member on both sides (see diffSubschemas). */
+function matchSubschemas(base, rev, keyword, derefBase, derefRev) {
+    return diffSubschemas(base, rev, keyword, derefBase, derefRev).modified.map(([label, i, j]) => [
+        label,
+        child(child(base, keyword), i),
+        child(child(rev, keyword), j),
+    ]);
+}
+/**
+ * Whether two schemas, at least one holding allOf, accept the same instances once their allOf
+ * members are folded into one object: properties moved from a schema into an allOf member (or
+ * back) change nothing. Conservative: members saying different things about one keyword, or a
+ * keyword whose meaning depends on its neighbours (`additionalProperties`), fall back to the walk.
+ */
+function sameMergedAllOf(base, rev, derefBase, derefRev) {
+    const b = mergeAllOf(base, derefBase, 0);
+    if (!b)
+        return false;
+    const r = mergeAllOf(rev, derefRev, 0);
+    if (!r || b.props.size !== r.props.size || b.required.size !== r.required.size || b.rest.size !== r.rest.size)
+        return false;
+    for (const n of b.required)
+        if (!r.required.has(n))
+            return false;
+    for (const [n, l] of b.props) {
+        const o = r.props.get(n);
+        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
+            return false;
+    }
+    for (const [k, l] of b.rest) {
+        const o = r.rest.get(k);
+        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
+            return false;
+    }
+    return true;
+}
+function mergeAllOf(loc, deref, depth, into = { props: new Map(), required: new Set(), rest: new Map() }) {
+    const x = deref(loc);
+    if (!isObj(x.v) || depth > 8)
+        return undefined;
+    for (const k of Object.keys(x.v)) {
+        if (k === '$ref' || UNJUDGED.has(k))
+            continue;
+        const c = child(x, k);
+        if (k === 'allOf') {
+            if (!Array.isArray(c.v))
+                return undefined;
+            for (let i = 0; i < c.v.length; i++)
+                if (!mergeAllOf(child(c, i), deref, depth + 1, into))
+                    return undefined;
+        }
+        else if (k === 'properties') {
+            if (!isObj(c.v))
+                return undefined;
+            for (const n of Object.keys(c.v)) {
+                const known = into.props.get(n);
+                if (known && !sameSchema(known, child(c, n), deref, deref, true))
+                    return undefined;
+                into.props.set(n, child(c, n));
+            }
+        }
+        else if (k === 'required') {
+            if (!Array.isArray(c.v))
+                return undefined;
+            for (const n of c.v)
+                if (typeof n === 'string')
+                    into.required.add(n);
+        }
+        else if (k === 'additionalProperties' || k === 'unevaluatedProperties' || k === 'patternProperties') {
+            // What these admit depends on the properties of their own schema, not the merged ones.
+            return undefined;
+        }
+        else {
+            const known = into.rest.get(k);
+            if (known && !sameSchema(known, c, deref, deref, true))
+                return undefined;
+            into.rest.set(k, c);
+        }
+    }
+    return into;
+}
+
+;// CONCATENATED MODULE: ./src/breaking/rules/wrap.ts
+
+
+const KEYWORDS = ['allOf', 'anyOf', 'oneOf'];
+/** Keywords a wrapper may carry beside its list: they describe the wrapped schema, or are judged elsewhere. */
+const WRAPPER_EXTRAS = new Set([...ANNOTATION_KEYWORDS, 'nullable', 'deprecated', 'readOnly', 'writeOnly']);
+const known = new WeakMap();
+function wrapOf(p) {
+    let w = known.get(p);
+    if (w === undefined)
+        known.set(p, (w = find(p) ?? null));
+    return w ?? undefined;
+}
+function find(p) {
+    if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
+        return undefined;
+    const bw = wrapperOf(p, p.base);
+    const rw = wrapperOf(p, p.rev);
+    if (bw === undefined || rw === undefined || (bw === PLAIN && rw === PLAIN))
+        return undefined;
+    if (bw !== PLAIN && rw !== PLAIN) {
+        // Both wrap: with the same keyword, the walk pairs the members as usual.
+        if (bw.keyword === rw.keyword || !sameJson(bw.type, rw.type))
+            return undefined;
+        const b = p.deref(bw.member);
+        const r = p.deref(rw.member);
+        const outside = judgedOutside(p.base, p.rev);
+        return withNull({
+            base: inner(b, bw.member, outside),
+            rev: inner(r, rw.member, outside),
+            baseKeyword: bw.keyword,
+            revKeyword: rw.keyword,
+            baseDefault: defaultOf(p.base, b),
+            revDefault: defaultOf(p.rev, r),
+        }, bw.nullAt ?? nullAt(b), rw.nullAt ?? nullAt(r));
+    }
+    const wrapper = (bw === PLAIN ? rw : bw);
+    const plain = bw === PLAIN ? p.base : p.rev;
+    if (wrapper.type !== undefined && !sameJson(wrapper.type, loc_own(plain.v, 'type')))
+        return undefined;
+    const member = p.deref(wrapper.member);
+    const outside = judgedOutside(bw === PLAIN ? p.rev : p.base);
+    const plainSide = { loc: inner(plain, plain, outside), null: nullAt(plain), default: plain };
+    const wrapSide = { loc: inner(member, wrapper.member, outside), null: wrapper.nullAt ?? nullAt(member), default: defaultOf(bw === PLAIN ? p.rev : p.base, member) };
+    const [b, r] = bw === PLAIN ? [plainSide, wrapSide] : [wrapSide, plainSide];
+    return withNull({
+        base: b.loc,
+        rev: r.loc,
+        ...(bw === PLAIN ? { revKeyword: wrapper.keyword } : { baseKeyword: wrapper.keyword }),
+        baseDefault: b.default,
+        revDefault: r.default,
+    }, b.null, r.null);
+}
+function withNull(w, baseNull, revNull) {
+    return { ...w, ...(baseNull ? { baseNull } : {}), ...(revNull ? { revNull } : {}) };
+}
+const PLAIN = 'plain';
+/** PLAIN (no allOf/anyOf/oneOf), a wrapper of one member, or undefined (composed otherwise). */
+function wrapperOf(p, loc) {
+    const v = loc.v;
+    let keyword;
+    for (const k of KEYWORDS) {
+        if (loc_own(v, k) === undefined)
+            continue;
+        if (keyword)
+            return undefined;
+        keyword = k;
+    }
+    if (!keyword)
+        return PLAIN;
+    for (const key of Object.keys(v)) {
+        if (key === keyword || key === 'type' || key.startsWith('x-') || WRAPPER_EXTRAS.has(key))
+            continue;
+        return undefined;
+    }
+    const list = loc_child(loc, keyword);
+    if (!Array.isArray(list.v))
+        return undefined;
+    let member;
+    let nullMember = false;
+    for (let i = 0; i < list.v.length; i++) {
+        const m = loc_child(list, i);
+        if (isNullSchema(p.deref(m).v))
+            nullMember = true;
+        else if (member)
+            return undefined;
+        else
+            member = m;
+    }
+    if (!member || (keyword === 'allOf' && nullMember))
+        return undefined;
+    const at = loc_own(v, 'nullable') === true ? loc_child(loc, 'nullable') : nullMember ? list : undefined;
+    return { keyword, member, ...(at ? { nullAt: at } : {}), type: loc_own(v, 'type') };
+}
+/** The wrapper, if it carries a `default`, else the schema it wraps. */
+function defaultOf(wrapper, member) {
+    return loc_isObj(wrapper.v) && Object.prototype.hasOwnProperty.call(wrapper.v, 'default') ? wrapper : member;
+}
+/** What the walker compares for one side: `raw` (a `$ref`, so results are shared) unless `loc` had to be neutralised. */
+function inner(loc, raw, outside) {
+    const d = neutral(loc, outside);
+    return d === loc ? raw : d;
+}
+const copies = new WeakSet();
+/** A copy of a schema made for the walk (see neutral), not found in a document: it has results of its own. */
+function isWalkCopy(loc) {
+    return copies.has(loc);
+}
+/** Lifecycle keywords (see rules/lifecycle.ts) a wrapper may carry for what it wraps. */
+const LIFECYCLE = ['deprecated', 'x-sunset', 'x-stability-level'];
+/**
+ * Keywords judged once for the whole of a wrap pair (the pair's own sides are compared for them),
+ * so left out of what is compared inside: `default` (the types family reads it where it applies,
+ * see defaultOf), and the lifecycle keywords a wrapper carries.
+ */
+function judgedOutside(...wrappers) {
+    return ['default', ...LIFECYCLE.filter((k) => wrappers.some((w) => loc_isObj(w.v) && Object.prototype.hasOwnProperty.call(w.v, k)))];
+}
+/**
+ * The schema without what admits null (`nullable`, `'null'` in a type list) and without the
+ * keywords `outside` (judged for the wrap pair as a whole), at the same place; itself if it has none of them.
+ */
+function neutral(loc, outside) {
+    const v = loc.v;
+    if (!loc_isObj(v))
+        return loc;
+    const t = loc_own(v, 'type');
+    const nullInList = Array.isArray(t) && t.includes('null') && t.length > 1;
+    if (loc_own(v, 'nullable') === undefined && !nullInList && !outside.some((k) => Object.prototype.hasOwnProperty.call(v, k)))
+        return loc;
+    const copy = { ...v };
+    delete copy.nullable;
+    for (const k of outside)
+        delete copy[k];
+    if (nullInList) {
+        const rest = t.filter((x) => x !== 'null');
+        copy.type = rest.length === 1 ? rest[0] : rest;
+    }
+    const out = {
+        v: copy,
+        doc: loc.doc,
+        get path() {
+            return loc.path;
+        },
+    };
+    copies.add(out);
+    return out;
+}
+/** Where a schema admits null by its own keywords (`nullable: true`, `'null'` among its types); undefined: it does not. */
+function nullAt(loc) {
+    if (loc_own(loc.v, 'nullable') === true)
+        return loc_child(loc, 'nullable');
+    const t = loc_own(loc.v, 'type');
+    return t === 'null' || (Array.isArray(t) && t.includes('null')) ? loc_child(loc, 'type') : undefined;
+}
+function sameJson(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
+}
+function isNullSchema(v) {
+    const t = loc_own(v, 'type');
+    return t === 'null' || (Array.isArray(t) && t.length === 1 && t[0] === 'null');
+}
+
+;// CONCATENATED MODULE: ./src/breaking/rules/lifecycle.ts
+
+
+
+/**
+ * Lifecycle rules: deprecation, `x-sunset` dates and `x-stability-level` of operations,
+ * parameters and body properties, and removal of deprecated parameters.
+ *
+ * Stability levels order draft < alpha < beta < stable; a missing level counts as stable. The
+ * default threshold is beta: operations below it (draft, alpha) are out of scope for most checks,
+ * and removing one is not a breaking change (see {@link inStabilityScope}).
+ */
+const STABILITY_LEVELS = ['draft', 'alpha', 'beta', 'stable'];
+const STABILITY_KEY = 'x-stability-level';
+const SUNSET_KEY = 'x-sunset';
+/** Lowest level whose operations the checks look at. */
+const THRESHOLD = 'beta';
+/** The `x-stability-level` of an operation or schema node: '' when absent, an error when not one of the four levels. */
+function stabilityOf(node) {
+    const v = loc_own(node, STABILITY_KEY);
+    if (v === undefined || v === null)
+        return { ok: true, level: '' };
+    if (typeof v !== 'string')
+        return { ok: false, error: `x-stability-level must be a string, got ${JSON.stringify(v)}` };
+    if (STABILITY_LEVELS.includes(v))
+        return { ok: true, level: v };
+    return { ok: false, error: `x-stability-level must be one of ${STABILITY_LEVELS.join(', ')}, got '${v}'` };
+}
+function rank(level) {
+    return STABILITY_LEVELS.indexOf(level === '' ? 'stable' : level);
+}
+function included(level) {
+    return rank(level) >= rank(THRESHOLD);
+}
+/**
+ * Whether most checks look at this operation pair. An added operation always counts; a removed
+ * one only when its base level is valid and at or above the threshold (removing a draft or alpha
+ * operation breaks nobody); a kept one unless its revision level is below the threshold (an
+ * invalid level keeps it in scope and is reported by the lifecycle family).
+ */
+function inStabilityScope(op) {
+    if (!op.base)
+        return true;
+    if (!op.rev) {
+        const s = stabilityOf(op.base.v);
+        return s.ok && included(s.level);
+    }
+    const s = stabilityOf(op.rev.v);
+    return !s.ok || included(s.level);
+}
+const MS_PER_DAY = 86_400_000;
+function dayOf(y, m, d) {
+    if (m < 1 || m > 12 || d < 1)
+        return undefined;
+    const t = Date.UTC(y, m - 1, d);
+    const back = new Date(t);
+    if (back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d)
+        return undefined;
+    return Math.round(t / MS_PER_DAY);
+}
+function formatDay(day) {
+    return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+/**
+ * The calendar day of `d` in UTC, as the lifecycle gate and ignore-file expiry read today: the same
+ * instant gives the same verdict on a runner (UTC) and on a laptop in any time zone.
+ */
+function utcDay(d) {
+    return Math.floor(d.getTime() / MS_PER_DAY);
+}
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
+/** Read an `x-sunset` value: a `YYYY-MM-DD` date or an RFC 3339 date-time (its own calendar date counts). */
+function parseSunset(v) {
+    if (v instanceof Date && !Number.isNaN(v.getTime())) {
+        // A YAML 1.1 timestamp read as a Date: the date as written (the loader reads it as UTC).
+        return { ok: true, day: Math.floor(v.getTime() / MS_PER_DAY) };
+    }
+    if (typeof v !== 'string')
+        return { ok: false, error: `x-sunset must be a date string, got ${JSON.stringify(v)}` };
+    let m = DATE.exec(v);
+    if (!m) {
+        m = DATE_TIME.exec(v);
+        if (m && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60 || (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59))))
+            m = null;
+    }
+    if (!m)
+        return { ok: false, error: `x-sunset '${v}' is neither a YYYY-MM-DD date nor an RFC 3339 date-time${httpDateHint(v)}` };
+    const day = dayOf(Number(m[1]), Number(m[2]), Number(m[3]));
+    // Written the right way but not on the calendar (February 29 of a common year, a 13th month).
+    if (day === undefined)
+        return { ok: false, error: `x-sunset '${v}' names a day that does not exist${v.length > 10 ? ` (${v.slice(0, 10)})` : ''}` };
+    return { ok: true, day };
+}
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/** An HTTP-date, as the `Sunset` response header (RFC 8594) is written, is not read: say how to write it instead. */
+function httpDateHint(v) {
+    const t = HTTP_DATE.test(v) ? Date.parse(v) : NaN;
+    if (Number.isNaN(t))
+        return '';
+    return `; this is an HTTP-date, as the Sunset header writes it: in x-sunset write '${new Date(t).toISOString().slice(0, 10)}'`;
+}
+function hasSunset(node) {
+    return loc_own(node, SUNSET_KEY) !== undefined;
+}
+function isDeprecated(node) {
+    return loc_own(node, 'deprecated') === true;
+}
+function deprecationKey(node, extended) {
+    return extended && loc_own(node, 'deprecated') === undefined ? 'x-deprecated' : 'deprecated';
+}
+/** Whether a parameter or schema of `spec` is marked deprecated (Swagger 2.0: also `x-deprecated`). */
+function markedDeprecated(spec, node) {
+    return own(node, deprecationKey(node, spec.version === '2.0')) === true;
+}
+function sideOf(node, opts = {}) {
+    const key = deprecationKey(node.v, opts.extended);
+    const sunset = !hasSunset(node.v) && opts.sunsetFrom && hasSunset(opts.sunsetFrom.v) ? opts.sunsetFrom : node;
+    return { deprecated: loc_own(node.v, key) === true, deprecatedAt: at(node, key), sunset };
+}
+/** The path items of a spec's operations, by operation node: where a removed operation's path-level `x-sunset` is read. */
+const pathItems = new WeakMap();
+function pathItemOf(spec, op) {
+    if (!loc_isObj(op.v))
+        return undefined;
+    let items = pathItems.get(spec);
+    if (!items) {
+        items = new WeakMap();
+        for (const o of specOperations(spec))
+            if (loc_isObj(o.loc.v))
+                items.set(o.loc.v, o.item);
+        pathItems.set(spec, items);
+    }
+    return items.get(op.v);
+}
+/** The node's key when present, else the node itself (so a finding still gets a line). */
+function at(loc, key) {
+    return loc_own(loc.v, key) !== undefined ? loc_child(loc, key) : loc;
+}
+/** Minimum days between today and a sunset date for an element of the given stability. */
+function deprecationDays(level, s) {
+    if (level === 'draft' || level === 'alpha')
+        return 0;
+    if (level === 'beta')
+        return s.options.deprecationDaysBeta;
+    return s.options.deprecationDaysStable;
+}
+const OPERATION_DEPRECATION = {
+    deprecated: 'endpoint-deprecated',
+    withSunset: 'endpoint-deprecated-with-sunset',
+    sunsetMissing: 'api-deprecated-sunset-missing',
+    sunsetInvalid: 'api-deprecated-sunset-parse',
+    tooSmall: 'api-sunset-date-too-small',
+    reactivated: 'endpoint-reactivated',
+};
+const PARAMETER_DEPRECATION = {
+    deprecated: 'request-parameter-deprecated',
+    withSunset: 'request-parameter-deprecated',
+    sunsetMissing: 'request-parameter-deprecated-sunset-missing',
+    sunsetInvalid: 'request-parameter-sunset-parse',
+    tooSmall: 'request-parameter-sunset-date-too-small',
+    reactivated: 'request-parameter-reactivated',
+};
+function propertyDeprecation(prefix) {
+    return {
+        deprecated: `${prefix}-deprecated`,
+        withSunset: `${prefix}-deprecated-with-sunset`,
+        sunsetMissing: `${prefix}-deprecated-sunset-missing`,
+        sunsetInvalid: `${prefix}-deprecated-sunset-invalid`,
+        tooSmall: `${prefix}-sunset-date-too-small`,
+        reactivated: `${prefix}-reactivated`,
+    };
+}
+const OPERATION_SUNSET_CHANGE = { deleted: 'sunset-deleted', invalid: 'api-path-sunset-parse', tooSmall: 'api-sunset-date-changed-too-small' };
+const PARAMETER_SUNSET_CHANGE = {
+    deleted: 'request-parameter-sunset-deleted',
+    invalid: 'request-parameter-sunset-parse',
+    tooSmall: 'request-parameter-sunset-date-changed-too-small',
+};
+const PATH_REMOVAL = {
+    without: 'api-path-removed-without-deprecation',
+    withDeprecation: 'api-path-removed-with-deprecation',
+    invalid: 'api-path-sunset-parse',
+    beforeSunset: 'api-path-removed-before-sunset',
+};
+const OPERATION_REMOVAL = {
+    without: 'api-removed-without-deprecation',
+    withDeprecation: 'api-removed-with-deprecation',
+    invalid: 'api-path-sunset-parse',
+    beforeSunset: 'api-removed-before-sunset',
+};
+/** A removed parameter that was not deprecated is the parameters family's `request-parameter-removed`. */
+const PARAMETER_REMOVAL = {
+    withDeprecation: 'request-parameter-removed-with-deprecation',
+    invalid: 'request-parameter-sunset-parse',
+    beforeSunset: 'request-parameter-removed-before-sunset',
+};
+/**
+ * `deprecated` flipped between base and rev: report the deprecation (judged against the sunset
+ * policy for `level`) or the reactivation. `what` names the element in messages.
+ */
+function checkDeprecation(base, rev, ids, stability, what, s, emit) {
+    if (base.deprecated === rev.deprecated)
+        return;
+    if (!rev.deprecated) {
+        emit(ids.reactivated, say(what, 'is no longer deprecated'), rev.deprecatedAt);
+        return;
+    }
+    if (!stability.ok)
+        return; // reported as api-invalid-stability-level
+    const min = deprecationDays(stability.level, s);
+    const level = stability.level || 'stable';
+    const raw = loc_own(rev.sunset.v, SUNSET_KEY);
+    if (raw === undefined) {
+        if (min > 0) {
+            emit(ids.sunsetMissing, say(what, `deprecated without an x-sunset date; ${level} elements need a sunset at least ${min} days ahead`), rev.deprecatedAt, {
+                stability: level,
+                minDays: min,
+            });
+        }
+        else {
+            emit(ids.deprecated, say(what, 'deprecated'), rev.deprecatedAt, stability.level ? { stability: stability.level } : undefined);
+        }
+        return;
+    }
+    const sunsetAt = loc_child(rev.sunset, SUNSET_KEY);
+    const sunset = parseSunset(raw);
+    if (!sunset.ok) {
+        emit(ids.sunsetInvalid, say(what, `deprecated with an invalid sunset date: ${sunset.error}`), sunsetAt, { sunset: raw });
+        return;
+    }
+    const days = sunset.day - utcDay(s.options.today);
+    const date = formatDay(sunset.day);
+    if (days < min) {
+        emit(ids.tooSmall, say(what, `deprecated with sunset date ${date}, ${days} days from today; ${level} elements need at least ${min}`), sunsetAt, {
+            sunset: date,
+            days,
+            minDays: min,
+            stability: level,
+        });
+        return;
+    }
+    emit(ids.withSunset, say(what, `deprecated with sunset date ${date}`), sunsetAt, { sunset: date, ...(stability.level ? { stability: stability.level } : {}) });
+}
+/** `x-sunset` deleted or moved on an element deprecated in the revision. */
+function checkSunsetChange(base, rev, ids, stability, what, s, emit) {
+    if (!rev.deprecated)
+        return;
+    const bv = loc_own(base.sunset.v, SUNSET_KEY);
+    const rv = loc_own(rev.sunset.v, SUNSET_KEY);
+    if (bv === undefined)
+        return;
+    if (rv === undefined) {
+        emit(ids.deleted, `${what} is still deprecated but its x-sunset date was removed`, rev.deprecatedAt, { baseSunset: bv });
+        return;
+    }
+    if (lifecycle_sameValue(bv, rv))
+        return;
+    const r = parseSunset(rv);
+    if (!r.ok) {
+        emit(ids.invalid, `${what}: ${r.error}`, loc_child(rev.sunset, SUNSET_KEY), { sunset: rv });
+        return;
+    }
+    const b = parseSunset(bv);
+    if (!b.ok) {
+        emit(ids.invalid, `${what}: base ${b.error}`, loc_child(base.sunset, SUNSET_KEY), { sunset: bv });
+        return;
+    }
+    if (!stability.ok)
+        return;
+    const min = deprecationDays(stability.level, s);
+    const days = r.day - utcDay(s.options.today);
+    if (b.day > r.day && days < min) {
+        emit(ids.tooSmall, `${what}: sunset date moved earlier from ${formatDay(b.day)} to ${formatDay(r.day)}, ${days} days from today; at least ${min} are required`, loc_child(rev.sunset, SUNSET_KEY), {
+            baseSunset: formatDay(b.day),
+            sunset: formatDay(r.day),
+            days,
+            minDays: min,
+        });
+    }
+}
+/**
+ * The removal of an element (`base` is its last version): without prior deprecation, after it,
+ * before its sunset date or with an unreadable one. Returns nothing after the sunset date. An
+ * operation without an `x-sunset` of its own is judged by its path item's.
+ */
+function checkRemoval(base, ids, what, s, emit, extended = false) {
+    const side = sideOf(base, { sunsetFrom: pathItemOf(s.base, base), extended });
+    if (!side.deprecated) {
+        if (ids.without)
+            emit(ids.without, `${what} removed without deprecation`, base);
+        return;
+    }
+    const raw = loc_own(side.sunset.v, SUNSET_KEY);
+    if (raw === undefined) {
+        emit(ids.withDeprecation, `${what} removed after deprecation`, base);
+        return;
+    }
+    const sunset = parseSunset(raw);
+    if (!sunset.ok) {
+        emit(ids.invalid, `${what} removed: ${sunset.error}`, loc_child(side.sunset, SUNSET_KEY), { sunset: raw });
+        return;
+    }
+    if (utcDay(s.options.today) < sunset.day) {
+        const date = formatDay(sunset.day);
+        emit(ids.beforeSunset, `${what} removed before its sunset date ${date}`, base, { sunset: date });
+    }
+}
+/** `x-stability-level` changed: reported when the level it leaves is within the threshold. */
+function checkStabilityChange(base, rev, ids, what, emit, invalid) {
+    const b = stabilityOf(base.v);
+    const r = stabilityOf(rev.v);
+    if (!b.ok || !r.ok) {
+        if (invalid) {
+            if (!b.ok)
+                invalid(base, b.error);
+            if (!r.ok)
+                invalid(rev, r.error);
+        }
+        return;
+    }
+    const bl = b.level || 'stable';
+    const rl = r.level || 'stable';
+    if (bl === rl || !included(bl))
+        return;
+    const decreased = rank(rl) < rank(bl);
+    emit(decreased ? ids.decreased : ids.increased, say(what, `stability level ${decreased ? 'decreased' : 'increased'} from ${bl} to ${rl}`), at(rev, STABILITY_KEY), {
+        from: bl,
+        to: rl,
+    });
+}
+/** A message about `what`; schema hooks pass '' since the walker puts the subject in front. */
+function say(what, rest) {
+    return what ? `${what} ${rest}` : rest;
+}
+function lifecycle_sameValue(a, b) {
+    if (a instanceof Date && b instanceof Date)
+        return a.getTime() === b.getTime();
+    return JSON.stringify(a) === JSON.stringify(b);
+}
+// ---------------------------------------------------------------------------------------------
+// The family
+function operationHook(p, s) {
+    const emit = (id, message, loc, data) => s.emit(id, message, loc, data);
+    const invalid = (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: loc_own(side.v, STABILITY_KEY) });
+    if (p.base && !p.rev) {
+        // A removed operation (alone or with its path): its stability must still be readable.
+        const b = stabilityOf(p.base.v);
+        if (!b.ok)
+            invalid(p.base, b.error);
+        return;
+    }
+    if (!p.base || !p.rev)
+        return;
+    checkStabilityChange(p.base, p.rev, { decreased: 'api-stability-decreased', increased: 'api-stability-increased' }, 'endpoint', emit, invalid);
+    if (!inStabilityScope(p))
+        return;
+    const stability = stabilityOf(p.rev.v);
+    // A path item's x-sunset is the date of its operations that have none of their own.
+    const base = sideOf(p.base, { sunsetFrom: p.basePathItem });
+    const rev = sideOf(p.rev, { sunsetFrom: p.revPathItem });
+    checkDeprecation(base, rev, OPERATION_DEPRECATION, stability, 'endpoint', s, emit);
+    checkSunsetChange(base, rev, OPERATION_SUNSET_CHANGE, stability, 'endpoint', s, emit);
+}
+function parameterHook(p, s) {
+    if (!inStabilityScope(p.op))
+        return;
+    const what = `${p.in} parameter '${p.name}'`;
+    const emit = (id, message, loc, data) => s.emit(id, message, loc, { in: p.in, name: p.name, ...data });
+    if (p.base && !p.rev) {
+        checkRemoval(p.base, PARAMETER_REMOVAL, what, s, emit, s.base.version === '2.0');
+        return;
+    }
+    if (!p.base || !p.rev || !p.op.rev)
+        return;
+    const stability = stabilityOf(p.op.rev.v);
+    const base = sideOf(p.base, { extended: s.base.version === '2.0' });
+    const rev = sideOf(p.rev, { extended: s.rev.version === '2.0' });
+    checkDeprecation(base, rev, PARAMETER_DEPRECATION, stability, what, s, emit);
+    checkSunsetChange(base, rev, PARAMETER_SUNSET_CHANGE, stability, what, s, emit);
+}
+/** Body properties only: oasdiff's property deprecation and stability rules cover request and response bodies. */
+const PROPERTY_PREFIXES = new Set(['request-property', 'response-property']);
+function schemaHook(p, e, s) {
+    if (!PROPERTY_PREFIXES.has(p.prefix) || !p.place.op.rev)
+        return;
+    const emit = (id, message, loc, data) => e.emit(id, message, loc, data);
+    const stability = stabilityOf(p.place.op.rev.v);
+    const dep = lifecycleSides(p, 'deprecated');
+    if (dep) {
+        const [base, rev] = dep;
+        checkDeprecation(sideOf(base, { extended: s.base.version === '2.0' }), sideOf(rev, { extended: s.rev.version === '2.0' }), propertyDeprecation(p.prefix), stability, '', s, emit);
+    }
+    const levels = lifecycleSides(p, STABILITY_KEY);
+    if (levels) {
+        checkStabilityChange(levels[0], levels[1], { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, at(side, STABILITY_KEY), { value: loc_own(side.v, STABILITY_KEY) }));
+    }
+}
+/**
+ * The two schemas whose `key` is compared for a schema pair. Where one version wraps the schema
+ * whole (`nullable` + `allOf: [$ref]`, `oneOf: [$ref, {type: 'null'}]`, see rules/wrap.ts), the
+ * wrapper is no change of its own: when no wrapper carries `key`, the walker compares what is wrapped
+ * with the other side (undefined here, so it is judged once, there); when one does, the key is judged
+ * here, and a wrapper without it reads as what it wraps.
+ */
+function lifecycleSides(p, key) {
+    const w = wrapOf(p);
+    if (!w)
+        return [p.base, p.rev];
+    const carries = (side, keyword) => keyword !== undefined && loc_own(side.v, key) !== undefined;
+    if (!carries(p.base, w.baseKeyword) && !carries(p.rev, w.revKeyword))
+        return undefined;
+    return [wrapped(p, p.base, w.baseKeyword, key), wrapped(p, p.rev, w.revKeyword, key)];
+}
+/** A wrapper without `key` read as the one member it wraps (null left aside); anything else as itself. */
+function wrapped(p, side, keyword, key) {
+    if (keyword === undefined || loc_own(side.v, key) !== undefined)
+        return side;
+    const list = loc_child(side, keyword);
+    if (!Array.isArray(list.v))
+        return side;
+    for (let i = 0; i < list.v.length; i++) {
+        const member = p.deref(loc_child(list, i));
+        const t = loc_own(member.v, 'type');
+        if (t !== 'null' && !(Array.isArray(t) && t.length === 1 && t[0] === 'null'))
+            return member;
+    }
+    return side;
+}
+const lifecycleFamily = {
+    name: 'lifecycle',
+    allStabilities: true,
+    operation: operationHook,
+    parameter: parameterHook,
+    schema: schemaHook,
+    schemaContext: (place) => {
+        const s = place.op.rev ? stabilityOf(place.op.rev.v) : undefined;
+        return s === undefined ? '' : s.ok ? s.level : '?';
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/kit/format/annotations.ts
 /**
  * GitHub workflow-command annotations (`::error file=…,line=…::message`).
@@ -33196,7 +34063,12 @@ function annotationTitle(f) {
 function annotationLine(f) {
     const props = [];
     const loc = f.location;
-    if (loc?.file) {
+    let message = f.message;
+    if (loc?.file && /^[a-z][a-z0-9+.-]*:\/\//i.test(loc.file)) {
+        // A URL (a spec or pact read over HTTP) is no file of the checkout: the runner could not place it.
+        message += ` (at ${isPosition(loc.line) ? `line ${loc.line} of ` : ''}${loc.file})`;
+    }
+    else if (loc?.file) {
         props.push(`file=${annotations_escapeProperty(loc.file)}`);
         if (isPosition(loc.line)) {
             props.push(`line=${loc.line}`);
@@ -33205,7 +34077,7 @@ function annotationLine(f) {
         }
     }
     props.push(`title=${annotations_escapeProperty(annotationTitle(f))}`);
-    return `::${TYPE[f.level]} ${props.join(',')}::${annotations_escapeData(f.message)}`;
+    return `::${TYPE[f.level]} ${props.join(',')}::${annotations_escapeData(message)}`;
 }
 function annotations_formatAnnotations(result, opts = {}) {
     const perType = Math.max(0, opts.perType ?? ANNOTATIONS_PER_TYPE);
@@ -33534,71 +34406,12 @@ function timeoutSignal(ms) {
     return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
-;// CONCATENATED MODULE: ./src/breaking/spec/operations.ts
-
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-function specOperations(spec) {
-    const root = { v: spec.root.value, doc: spec.root, path: [] };
-    const rootSecurity = own(root.v, 'security');
-    const paths = spec.deref(child(root, 'paths'));
-    const out = [];
-    for (const path of ownKeys(paths.v)) {
-        if (!path.startsWith('/'))
-            continue;
-        const item = spec.deref(child(paths, path));
-        for (const method of HTTP_METHODS) {
-            // An operation written as a `$ref` to its own file (DigitalOcean's layout) is read where it points.
-            const loc = spec.deref(child(item, method));
-            if (!isObj(loc.v))
-                continue;
-            const security = own(loc.v, 'security') ?? rootSecurity;
-            const securityAlternatives = Array.isArray(security) ? security.filter(isObj) : [];
-            const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => ownKeys(a).length === 0));
-            out.push({
-                method,
-                path,
-                key: `${method.toUpperCase()} ${path}`,
-                loc,
-                item,
-                parameters: [...mergedParameters(spec, item, loc).values()],
-                security,
-                securityAlternatives,
-                public: isPublic,
-                protected: securityAlternatives.length > 0 && !isPublic,
-            });
-        }
-    }
-    return out;
-}
-/**
- * The dereferenced parameters of an operation and its path item, keyed `${in}:${name}` (header
- * names lower-cased, as HTTP compares them); an operation's parameter replaces the path item's.
- */
-function mergedParameters(spec, item, op) {
-    const out = new Map();
-    for (const holder of [item, op]) {
-        if (!holder)
-            continue;
-        const list = child(holder, 'parameters');
-        if (!Array.isArray(list.v))
-            continue;
-        for (let i = 0; i < list.v.length; i++) {
-            const p = spec.deref(child(list, i));
-            const where = own(p.v, 'in');
-            const name = own(p.v, 'name');
-            if (typeof where !== 'string' || typeof name !== 'string')
-                continue;
-            out.set(`${where}:${where === 'header' ? name.toLowerCase() : name}`, p);
-        }
-    }
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./src/lifecycle/elements.ts
 /**
  * The parts of a spec that can be deprecated or carry an `x-sunset` date: operations (of paths and
- * of 3.1 webhooks), their parameters, their request and response body schemas and those schemas'
- * properties.
+ * of 3.1 webhooks), their parameters, their response headers, their request and response body
+ * schemas and those schemas' properties (and the schemas these reach through `items`,
+ * `additionalProperties`, `allOf`, `anyOf` and `oneOf`).
  */
 
 
@@ -33611,25 +34424,25 @@ function lifecycleElements(spec) {
     const extended = spec.version === '2.0' ? 'x-deprecated' : 'deprecated';
     const add = (kind, what, loc, op) => {
         const dkey = kind === 'path item' || kind === 'operation' ? 'deprecated' : deprecatedKeyOf(loc.v, extended);
-        if (own(loc.v, dkey) !== true && !hasSunset(loc.v) && !miswrittenDeprecated(loc.v, dkey))
+        if (loc_own(loc.v, dkey) !== true && !hasSunset(loc.v) && !miswrittenDeprecated(loc.v, dkey))
             return;
         const key = `${kind}\u0000${loc.doc.id}#${loc.path.join('/')}`;
         const known = found.get(key);
         if (known) {
             if (!known.operations.includes(op.key))
                 known.operations.push(op.key);
-            if (kind === 'path item' && !isDeprecated(loc.v))
+            if (kind === 'path item')
                 known.deprecated &&= isDeprecated(op.loc.v);
         }
         else {
-            const deprecated = own(loc.v, dkey) === true || (kind === 'path item' && isDeprecated(op.loc.v));
+            const deprecated = kind === 'path item' ? isDeprecated(op.loc.v) : loc_own(loc.v, dkey) === true;
             const pathSunset = kind === 'operation' && !hasSunset(loc.v) && hasSunset(op.item.v) ? { pathSunset: true } : {};
             found.set(key, { kind, what, loc, operations: [op.key], op: op.loc, deprecated, deprecatedKey: dkey, ...pathSunset });
         }
     };
     const marked = (node) => {
         const dkey = deprecatedKeyOf(node, extended);
-        return own(node, dkey) === true || hasSunset(node) || miswrittenDeprecated(node, dkey);
+        return loc_own(node, dkey) === true || hasSunset(node) || miswrittenDeprecated(node, dkey);
     };
     const operations = [
         ...specOperations(spec).map((op) => ({ key: op.key, itemWhat: `path item '${op.path}'`, loc: op.loc, item: op.item, parameters: op.parameters })),
@@ -33640,15 +34453,26 @@ function lifecycleElements(spec) {
         add('path item', op.itemWhat, op.item, op);
         add('operation', 'operation', op.loc, op);
         for (const p of op.parameters)
-            add('parameter', `${String(own(p.v, 'in'))} parameter '${String(own(p.v, 'name'))}'`, p, op);
+            add('parameter', `${String(loc_own(p.v, 'in'))} parameter '${String(loc_own(p.v, 'name'))}'`, p, op);
+        for (const [name, header] of responseHeaders(spec, op.loc)) {
+            add('response header', `response header '${name}'`, marked(header.v) ? header : elements_resolve(spec, header), op);
+        }
+        // A body schema itself (a deprecated component used as the body), then its properties at any depth.
+        const visitor = (side) => (loc, route, via) => {
+            if (route)
+                add(`${side} property`, `${side} property '${route}'${via}`, loc, op);
+            else
+                add(`${side} body`, `${side} body${via}`, loc, op);
+        };
         for (const schema of requestSchemas(spec, op.loc)) {
-            // The body's schema itself (a deprecated component used as the body), then its properties.
-            add('request body', 'request body', marked(schema.v) ? schema : elements_resolve(spec, schema), op);
-            walkProperties(spec, schema, '', new Set(), marked, (loc, name) => add('request property', `request property '${name}'`, loc, op));
+            const visit = visitor('request');
+            visit(marked(schema.v) ? schema : elements_resolve(spec, schema), '', '');
+            walkProperties(spec, schema, '', new Set(), marked, visit);
         }
         for (const schema of responseSchemas(spec, op.loc)) {
-            add('response body', 'response body', marked(schema.v) ? schema : elements_resolve(spec, schema), op);
-            walkProperties(spec, schema, '', new Set(), marked, (loc, name) => add('response property', `response property '${name}'`, loc, op));
+            const visit = visitor('response');
+            visit(marked(schema.v) ? schema : elements_resolve(spec, schema), '', '');
+            walkProperties(spec, schema, '', new Set(), marked, visit);
         }
     }
     return { operations: operations.length, elements: [...found.values()] };
@@ -33661,13 +34485,13 @@ function webhookOperations(spec) {
     if (spec.version !== '3.1')
         return [];
     const root = { v: spec.root.value, doc: spec.root, path: [] };
-    const hooks = spec.deref(child(root, 'webhooks'));
+    const hooks = spec.deref(loc_child(root, 'webhooks'));
     const out = [];
     for (const name of ownKeys(hooks.v)) {
-        const item = spec.deref(child(hooks, name));
+        const item = spec.deref(loc_child(hooks, name));
         for (const method of HTTP_METHODS) {
-            const loc = child(item, method);
-            if (!isObj(loc.v))
+            const loc = loc_child(item, method);
+            if (!loc_isObj(loc.v))
                 continue;
             const parameters = [...mergedParameters(spec, item, loc).values()];
             out.push({ key: `WEBHOOK ${method.toUpperCase()} ${name}`, itemWhat: `webhook '${name}'`, loc, item, parameters });
@@ -33680,59 +34504,126 @@ function webhookOperations(spec) {
  * so messages name the key to write there) unless the node has a `deprecated` anyway.
  */
 function deprecatedKeyOf(node, extended) {
-    return own(node, 'deprecated') === undefined ? extended : 'deprecated';
+    return loc_own(node, 'deprecated') === undefined ? extended : 'deprecated';
 }
 function mediaSchemas(spec, holder) {
-    const content = child(spec.deref(holder), 'content');
-    return ownKeys(content.v).map((media) => child(child(content, media), 'schema')).filter((s) => s.v !== undefined);
+    const content = loc_child(spec.deref(holder), 'content');
+    return ownKeys(content.v).map((media) => loc_child(loc_child(content, media), 'schema')).filter((s) => s.v !== undefined);
 }
 function requestSchemas(spec, op) {
-    return mediaSchemas(spec, child(op, 'requestBody'));
+    return mediaSchemas(spec, loc_child(op, 'requestBody'));
 }
 function responseSchemas(spec, op) {
-    const responses = child(op, 'responses');
-    return ownKeys(responses.v).flatMap((status) => mediaSchemas(spec, child(responses, status)));
+    const responses = loc_child(op, 'responses');
+    return ownKeys(responses.v).flatMap((status) => mediaSchemas(spec, loc_child(responses, status)));
+}
+/** The response headers an operation declares, by name (raw: a `$ref` may carry its own `deprecated`). */
+function responseHeaders(spec, op) {
+    const responses = loc_child(op, 'responses');
+    return ownKeys(responses.v).flatMap((status) => {
+        const headers = loc_child(spec.deref(loc_child(responses, status)), 'headers');
+        return ownKeys(headers.v).map((name) => [name, loc_child(headers, name)]);
+    });
 }
 /** `deprecated` (or `key`) written as something other than a boolean, such as the string "true". */
 function miswrittenDeprecated(node, key = 'deprecated') {
-    const d = own(node, key);
+    const d = loc_own(node, key);
     return d !== undefined && d !== null && typeof d !== 'boolean';
 }
 /** The node a `$ref` chain ends at, its siblings not merged in (so it keeps its own identity and line). */
 function elements_resolve(spec, loc) {
     let cur = loc;
-    while (refOf(cur.v) !== undefined)
-        cur = spec.target(cur);
+    while (load_refOf(cur.v) !== undefined)
+        cur = targetOf(spec, cur);
     return cur;
+}
+/** `$ref` targets by the `$ref` node: a walk meets the same `$ref`s once per operation and body. */
+const targets = new WeakMap();
+/** The node the `$ref` at `loc` names (one hop), found once per `$ref` node. */
+function targetOf(spec, loc) {
+    let known = targets.get(spec);
+    if (!known)
+        targets.set(spec, (known = new WeakMap()));
+    const node = loc.v;
+    let t = known.get(node);
+    if (!t)
+        known.set(node, (t = spec.target(loc)));
+    return t;
 }
 const SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'];
 /**
- * Visit each property below `schema`, named by its route (`owner/id`). Array items, composition
- * members and additionalProperties add nothing to the route. `seen` keeps recursive schemas finite.
+ * Visit each property below `schema`, named by its route (`owner/id`), and each schema reached from
+ * the schema of a route through `items`, `additionalProperties` or a composition member: a deprecated
+ * component wrapped for `nullable` (`allOf: [$ref]`, `oneOf: [$ref, {type: 'null'}]`) or used as array
+ * items is as deprecated as one referenced directly. `via` says how it was reached (' items', " oneOf
+ * member 'LegacyCard'", nothing for what marks the route itself: see memberVia). `seen` keeps
+ * recursive schemas finite.
  */
 function walkProperties(spec, s, route, seen, marked, visit) {
-    if (!isObj(s.v) || seen.has(s.v))
+    if (!loc_isObj(s.v) || seen.has(s.v))
         return;
     seen.add(s.v);
     // The target first, then the node's own keywords (a 3.1 `$ref` may have `properties` beside it).
     // Merging siblings into a fresh object would defeat `seen` on a recursive schema.
-    if (refOf(s.v) !== undefined)
-        walkProperties(spec, spec.target(s), route, seen, marked, visit);
-    const props = child(s, 'properties');
+    if (load_refOf(s.v) !== undefined)
+        walkProperties(spec, targetOf(spec, s), route, seen, marked, visit);
+    const props = loc_child(s, 'properties');
     for (const name of ownKeys(props.v)) {
-        const raw = child(props, name);
+        const raw = loc_child(props, name);
         const full = route ? `${route}/${name}` : name;
         // A 3.1 `$ref` may carry its own `deprecated` / `x-sunset` beside it; else the target's count.
-        visit(marked(raw.v) ? raw : elements_resolve(spec, raw), full);
+        visit(marked(raw.v) ? raw : elements_resolve(spec, raw), full, '');
         walkProperties(spec, raw, full, seen, marked, visit);
     }
-    walkProperties(spec, child(s, 'items'), route, seen, marked, visit);
-    walkProperties(spec, child(s, 'additionalProperties'), route, seen, marked, visit);
+    subschema(spec, loc_child(s, 'items'), route, seen, marked, visit, ' items');
+    subschema(spec, loc_child(s, 'additionalProperties'), route, seen, marked, visit, ' additionalProperties');
     for (const key of SUBSCHEMA_LISTS) {
-        const list = child(s, key);
+        const list = loc_child(s, key);
         if (Array.isArray(list.v))
-            list.v.forEach((_, i) => walkProperties(spec, child(list, i), route, seen, marked, visit));
+            for (let i = 0; i < list.v.length; i++)
+                subschema(spec, loc_child(list, i), route, seen, marked, visit, key, list);
     }
+}
+/**
+ * A schema reached through `items`, `additionalProperties` or a member of `list` (`via` names its
+ * keyword then): visited when marked, then walked. A node walked before was visited then (or is the
+ * body, which the caller visits).
+ */
+function subschema(spec, loc, route, seen, marked, visit, via, list) {
+    if (!loc_isObj(loc.v) || seen.has(loc.v))
+        return;
+    const target = marked(loc.v) ? loc : elements_resolve(spec, loc);
+    if (marked(target.v))
+        visit(target, route, list ? memberVia(spec, list, via, loc) : via);
+    walkProperties(spec, loc, route, seen, marked, visit);
+}
+/**
+ * How a composition member is reached. Every member of `allOf` applies, so one marked deprecated marks
+ * the schema itself (`allOf: [$ref, {deprecated: true}]`), as does the one member (null aside) of a
+ * `oneOf`/`anyOf` wrapper (3.1's nullable `$ref`): nothing is added to the name. Of several
+ * alternatives only the one marked is: `" oneOf member 'LegacyCard'"`.
+ */
+function memberVia(spec, list, keyword, member) {
+    if (keyword === 'allOf')
+        return '';
+    const members = list.v;
+    let alternatives = 0;
+    for (let i = 0; i < members.length; i++)
+        if (!elements_isNullSchema(elements_resolve(spec, loc_child(list, i)).v))
+            alternatives++;
+    return alternatives === 1 ? '' : ` ${keyword} member ${memberName(spec, member)}`;
+}
+/** A composition member as messages name it: its component (`'LegacyCard'`), its title, else its place in the list (`#2`). */
+function memberName(spec, m) {
+    const last = load_refOf(m.v)?.split('/').pop();
+    if (last)
+        return `'${last.replace(/~1/g, '/').replace(/~0/g, '~')}'`;
+    const title = loc_own(elements_resolve(spec, m).v, 'title');
+    return typeof title === 'string' && title ? `'${title}'` : `#${Number(m.path[m.path.length - 1]) + 1}`;
+}
+function elements_isNullSchema(v) {
+    const t = loc_own(v, 'type');
+    return t === 'null' || (Array.isArray(t) && t.length === 1 && t[0] === 'null');
 }
 
 ;// CONCATENATED MODULE: ./src/lifecycle/check.ts
@@ -33771,23 +34662,31 @@ function judgeElements(elements, today, warnDays) {
                 data: { ...base, ...data },
             });
         };
-        // `deprecated: "true"`: meant as a deprecation, but tools read only the boolean.
+        // `deprecated: "true"`: meant as a deprecation, but tools read only the boolean. A path item has no
+        // `deprecated` in OpenAPI: one written there marks none of its operations.
         const dkey = e.deprecatedKey;
-        const miswritten = miswrittenDeprecated(e.loc.v, dkey) ? ` (${dkey} is ${JSON.stringify(own(e.loc.v, dkey))}, not the boolean true)` : '';
+        const onPathItem = e.kind === 'path item' && loc_own(e.loc.v, dkey) !== undefined;
+        const miswritten = onPathItem
+            ? ` (a path item has no ${dkey} in OpenAPI: it marks none of its operations; mark each deprecated: true)`
+            : miswrittenDeprecated(e.loc.v, dkey)
+                ? ` (${dkey} is ${JSON.stringify(loc_own(e.loc.v, dkey))}, not the boolean true)`
+                : '';
         if (!hasSunset(e.loc.v)) {
             if (e.pathSunset)
                 continue; // the path item's x-sunset is its date, reported on the path item
+            if (e.kind === 'path item' && deprecated)
+                continue; // its operations, all deprecated, are reported each
             emit('deprecated-without-sunset', miswritten ? `is marked deprecated without an x-sunset date${miswritten}` : 'is deprecated without an x-sunset date', dkey);
             continue;
         }
-        const raw = own(e.loc.v, SUNSET_KEY);
+        const raw = loc_own(e.loc.v, SUNSET_KEY);
         if (!deprecated) {
-            const not = e.kind === 'path item' ? 'not all its operations are marked deprecated: true' : `is not marked ${dkey}: true${miswritten}`;
+            const not = e.kind === 'path item' ? `not all its operations are marked deprecated: true${miswritten}` : `is not marked ${dkey}: true${miswritten}`;
             emit('sunset-without-deprecation', `has an x-sunset date but ${not}`, SUNSET_KEY);
         }
         const sunset = parseSunset(raw);
         if (!sunset.ok) {
-            emit('invalid-sunset', `has an invalid sunset date: ${sunset.error}${httpDateHint(raw)}`, SUNSET_KEY, { sunset: raw instanceof Date ? raw.toISOString() : raw });
+            emit('invalid-sunset', `has an invalid sunset date: ${sunset.error}`, SUNSET_KEY, { sunset: raw instanceof Date ? raw.toISOString() : raw });
             continue;
         }
         const date = formatDay(sunset.day);
@@ -33804,17 +34703,9 @@ function judgeElements(elements, today, warnDays) {
     schedule.sort((a, b) => a.days - b.days || (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0));
     return { findings, schedule };
 }
-const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
-/** An HTTP-date, as the `Sunset` response header is written, is not read: say how to write it instead. */
-function httpDateHint(raw) {
-    const t = typeof raw === 'string' && HTTP_DATE.test(raw) ? Date.parse(raw) : NaN;
-    if (Number.isNaN(t))
-        return '';
-    return `; this is an HTTP-date, as the Sunset header writes it: in x-sunset write '${new Date(t).toISOString().slice(0, 10)}'`;
-}
 /** The file and line of `key` in the element's node, else of the node itself. */
 function locationOf(loc, key) {
-    const at = own(loc.v, key) !== undefined ? child(loc, key) : loc;
+    const at = loc_own(loc.v, key) !== undefined ? loc_child(loc, key) : loc;
     const [line] = loc.doc.lines([at.path]);
     return { file: loc.doc.name, ...(line ? { line } : {}) };
 }
@@ -33860,8 +34751,8 @@ function checkLifecycle(o) {
         findings: sortFindings(findings),
         metrics: {
             operations,
-            // A schema property both sent and received is one element here.
-            deprecated: new Set(elements.filter((e) => own(e.loc.v, e.deprecatedKey) === true).map((e) => `${e.loc.doc.id}#${e.loc.path.join('/')}`)).size,
+            // A schema property both sent and received is one element here; a path item counts by its operations.
+            deprecated: new Set(elements.filter((e) => e.kind !== 'path item' && loc_own(e.loc.v, e.deprecatedKey) === true).map((e) => `${e.loc.doc.id}#${e.loc.path.join('/')}`)).size,
             'sunset passed': findings.filter((f) => f.id === 'sunset-passed').length,
         },
         spec: spec.root.name,
@@ -33886,11 +34777,16 @@ function runLifecycle(i) {
 
 /** What every gate's action does with its result: annotations, summary, outputs, files. */
 async function publishResult(result, opts) {
-    const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
-    const annotations = stepAnnotations(annotated);
-    for (const line of annotations.lines)
-        process.stdout.write(line + '\n');
-    const markdown = markdown_formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+    let markdown;
+    if (opts.annotate === false)
+        markdown = markdown_formatMarkdown(result, { title: opts.title });
+    else {
+        const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
+        const annotations = stepAnnotations(annotated);
+        for (const line of annotations.lines)
+            process.stdout.write(line + '\n');
+        markdown = markdown_formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+    }
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary.addRaw(markdown + (opts.extraSummary ? `\n${opts.extraSummary}\n` : '')).write();
     }
@@ -33926,12 +34822,19 @@ function stepAnnotations(result) {
     const lines = a.lines.filter((_, i) => i !== last);
     return { ...a, lines, shown: lines.length, omitted: { ...a.omitted, error: a.omitted.error + 1 } };
 }
-/** Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the stack. */
-async function runAction(body) {
+/**
+ * Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the
+ * stack. `annotate()` false (asked once the body ran): a failed gate exits 1 without an error annotation.
+ */
+async function runAction(body, annotate = () => true) {
     try {
         const verdict = await body();
         if (verdict === 'fail') {
-            setFailed('The gate failed: see the findings above and the job summary.');
+            const message = 'The gate failed: see the findings above and the job summary.';
+            if (annotate())
+                setFailed(message);
+            else
+                info(message);
             process.exitCode = EXIT.fail;
         }
     }
@@ -33953,7 +34856,8 @@ async function runAction(body) {
  * A finding as an annotation needs it: the runner places annotations by path from the repository
  * root, so the file is made relative to the workspace. A file read from git (`REV:path`, such as the
  * base of a comparison) is annotated on the checked-out file without a line: the line belongs to that
- * revision, so the message names it. A URL (a pact fetched from a broker) is no file and stays as is.
+ * revision, so the message names it. A URL (a pact fetched from a broker, a live spec) is no file and stays
+ * as is; its annotation names it in the message (see annotationLine).
  */
 function workspaceRelative(f, cwd, workspace) {
     if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file))
@@ -34009,7 +34913,7 @@ function runLifecycleAction() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lifecycle_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4249);
+/* harmony import */ var _lifecycle_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4041);
 
 await (0,_lifecycle_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runLifecycleAction */ .g)();
 

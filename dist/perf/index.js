@@ -41903,7 +41903,12 @@ function annotationTitle(f) {
 function annotationLine(f) {
     const props = [];
     const loc = f.location;
-    if (loc?.file) {
+    let message = f.message;
+    if (loc?.file && /^[a-z][a-z0-9+.-]*:\/\//i.test(loc.file)) {
+        // A URL (a spec or pact read over HTTP) is no file of the checkout: the runner could not place it.
+        message += ` (at ${isPosition(loc.line) ? `line ${loc.line} of ` : ''}${loc.file})`;
+    }
+    else if (loc?.file) {
         props.push(`file=${annotations_escapeProperty(loc.file)}`);
         if (isPosition(loc.line)) {
             props.push(`line=${loc.line}`);
@@ -41912,7 +41917,7 @@ function annotationLine(f) {
         }
     }
     props.push(`title=${annotations_escapeProperty(annotationTitle(f))}`);
-    return `::${TYPE[f.level]} ${props.join(',')}::${annotations_escapeData(f.message)}`;
+    return `::${TYPE[f.level]} ${props.join(',')}::${annotations_escapeData(message)}`;
 }
 function annotations_formatAnnotations(result, opts = {}) {
     const perType = Math.max(0, opts.perType ?? ANNOTATIONS_PER_TYPE);
@@ -45051,9 +45056,8 @@ function prepare(i) {
     if (i.maxRegression?.trim()) {
         if (!i.baseline?.trim())
             throw new errors_InputError('max-regression: needs a baseline to compare with', { field: 'max-regression' });
-        const a = parseAllowance(i.maxRegression, 'max-regression');
-        if (!budget.regression.has('default'))
-            budget.regression.set('default', { item: a });
+        // Given explicitly, it replaces the budget file's `regression.default`; per-metric keys there still apply.
+        budget.regression.set('default', { item: parseAllowance(i.maxRegression, 'max-regression') });
     }
     const baselineFile = i.baseline?.trim() ? external_node_path_default().resolve(cwd, i.baseline.trim()) : undefined;
     if (baselineFile && budget.regression.size === 0)
@@ -45286,11 +45290,16 @@ function checkChecklist(file, opts = {}) {
 
 /** What every gate's action does with its result: annotations, summary, outputs, files. */
 async function publishResult(result, opts) {
-    const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
-    const annotations = stepAnnotations(annotated);
-    for (const line of annotations.lines)
-        process.stdout.write(line + '\n');
-    const markdown = markdown_formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+    let markdown;
+    if (opts.annotate === false)
+        markdown = markdown_formatMarkdown(result, { title: opts.title });
+    else {
+        const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
+        const annotations = stepAnnotations(annotated);
+        for (const line of annotations.lines)
+            process.stdout.write(line + '\n');
+        markdown = markdown_formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+    }
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary.addRaw(markdown + (opts.extraSummary ? `\n${opts.extraSummary}\n` : '')).write();
     }
@@ -45326,12 +45335,19 @@ function stepAnnotations(result) {
     const lines = a.lines.filter((_, i) => i !== last);
     return { ...a, lines, shown: lines.length, omitted: { ...a.omitted, error: a.omitted.error + 1 } };
 }
-/** Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the stack. */
-async function runAction(body) {
+/**
+ * Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the
+ * stack. `annotate()` false (asked once the body ran): a failed gate exits 1 without an error annotation.
+ */
+async function runAction(body, annotate = () => true) {
     try {
         const verdict = await body();
         if (verdict === 'fail') {
-            setFailed('The gate failed: see the findings above and the job summary.');
+            const message = 'The gate failed: see the findings above and the job summary.';
+            if (annotate())
+                setFailed(message);
+            else
+                info(message);
             process.exitCode = EXIT.fail;
         }
     }
@@ -45353,7 +45369,8 @@ async function runAction(body) {
  * A finding as an annotation needs it: the runner places annotations by path from the repository
  * root, so the file is made relative to the workspace. A file read from git (`REV:path`, such as the
  * base of a comparison) is annotated on the checked-out file without a line: the line belongs to that
- * revision, so the message names it. A URL (a pact fetched from a broker) is no file and stays as is.
+ * revision, so the message names it. A URL (a pact fetched from a broker, a live spec) is no file and stays
+ * as is; its annotation names it in the message (see annotationLine).
  */
 function workspaceRelative(f, cwd, workspace) {
     if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file))

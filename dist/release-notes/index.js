@@ -30741,7 +30741,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4038:
+/***/ 80:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33700,8 +33700,6 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/kit/errors.ts
 /**
  * Bad input or usage: the CLI exits 2 and the action fails with this message.
@@ -33834,7 +33832,12 @@ function annotationTitle(f) {
 function annotationLine(f) {
     const props = [];
     const loc = f.location;
-    if (loc?.file) {
+    let message = f.message;
+    if (loc?.file && /^[a-z][a-z0-9+.-]*:\/\//i.test(loc.file)) {
+        // A URL (a spec or pact read over HTTP) is no file of the checkout: the runner could not place it.
+        message += ` (at ${isPosition(loc.line) ? `line ${loc.line} of ` : ''}${loc.file})`;
+    }
+    else if (loc?.file) {
         props.push(`file=${annotations_escapeProperty(loc.file)}`);
         if (isPosition(loc.line)) {
             props.push(`line=${loc.line}`);
@@ -33843,7 +33846,7 @@ function annotationLine(f) {
         }
     }
     props.push(`title=${annotations_escapeProperty(annotationTitle(f))}`);
-    return `::${TYPE[f.level]} ${props.join(',')}::${annotations_escapeData(f.message)}`;
+    return `::${TYPE[f.level]} ${props.join(',')}::${annotations_escapeData(message)}`;
 }
 function annotations_formatAnnotations(result, opts = {}) {
     const perType = Math.max(0, opts.perType ?? ANNOTATIONS_PER_TYPE);
@@ -34219,7 +34222,7 @@ function parseFailOn(v, field = 'fail-on') {
     }
     return s;
 }
-function parseFormat(v, field = 'format') {
+function inputs_parseFormat(v, field = 'format') {
     const s = (v ?? '').trim() || 'text';
     if (!isFormat(s))
         throw new InputError(`${field}: '${s}' is not one of text, json, markdown, junit, sarif, github`, { field });
@@ -34700,17 +34703,17 @@ function keyText(key) {
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/spec/loc.ts
-function loc_isObj(v) {
+function isObj(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 /** Own-property read: spec keys such as `__proto__` or `constructor` are data, never the prototype. */
 function loc_own(o, key) {
-    return loc_isObj(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+    return isObj(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 }
-function loc_ownKeys(o) {
-    return loc_isObj(o) ? Object.keys(o) : [];
+function ownKeys(o) {
+    return isObj(o) ? Object.keys(o) : [];
 }
-function loc_child(loc, key) {
+function child(loc, key) {
     const k = String(key);
     const v = Array.isArray(loc.v) ? loc.v[Number(k)] : loc_own(loc.v, k);
     return new ChildLoc(v, loc.doc, loc, k);
@@ -34744,18 +34747,7 @@ function unescapePointer(s) {
     return s.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-;// CONCATENATED MODULE: ./src/breaking/spec/swagger2.ts
-
-/**
- * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
- * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
- * `pointer` does the same for refs into this file from other files.
- */
-function convertSwagger2(src) {
-    const converter = new Converter(rewriteRefs(src));
-    const value = converter.convert();
-    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path), external: converter.external };
-}
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/prefix-map.ts
 /**
  * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
  * the rest is kept as is; a prefix mapped to null maps the path to undefined.
@@ -34774,7 +34766,7 @@ class PrefixMap {
     }
     map(path) {
         let node = this.root;
-        let to;
+        let to = this.root.to;
         let depth = 0;
         for (let i = 0; i < path.length && node; i++) {
             node = node.next.get(path[i]);
@@ -34786,20 +34778,60 @@ class PrefixMap {
         return to ? [...to, ...path.slice(depth)] : path;
     }
 }
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/values.ts
+/** Small helpers on parsed values and their paths. */
+
+function strings(v) {
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+}
+function isRef(v) {
+    return isObj(v) && typeof v.$ref === 'string';
+}
+function valueAt(v, path) {
+    for (const k of path)
+        v = Array.isArray(v) ? v[Number(k)] : loc_own(v, k);
+    return v;
+}
+function pointer(path) {
+    return `/${path.map(escapePointer).join('/')}`;
+}
+function kind(v) {
+    if (v === null || v === undefined)
+        return 'nothing';
+    return Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `the ${typeof v} ${JSON.stringify(v)}`;
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/converter.ts
+/**
+ * Swagger 2.0 shapes → OpenAPI 3's for the nodes written in one file: paths, operations, parameters
+ * (body and formData → requestBody), responses, security definitions.
+ */
+
+
+
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
 class Converter {
-    v;
-    external = [];
-    /** Converted paths → original ones. */
+    c;
+    file;
+    base;
+    /** Converted paths → original ones (in `file`). */
     back = new PrefixMap();
     /** Original paths → converted ones, where the conversion moved something. */
     fwd = new PrefixMap();
+    v;
     consumes;
     produces;
-    constructor(v) {
-        this.v = v;
-        this.consumes = strings(loc_own(v, 'consumes')) ?? ['application/json'];
-        this.produces = strings(loc_own(v, 'produces')) ?? ['application/json'];
+    /** Converts nodes written in `file`; a part's first node is written at `base`. */
+    constructor(c, file, base) {
+        this.c = c;
+        this.file = file;
+        this.base = base;
+        this.v = c.root;
+        this.consumes = c.consumes;
+        this.produces = c.produces;
+        if (base.length > 0)
+            this.back.add([], base);
     }
     convert() {
         const v = this.v;
@@ -34811,15 +34843,15 @@ class Converter {
         for (const k of ['security', 'tags', 'externalDocs'])
             if (loc_own(v, k) !== undefined)
                 out[k] = loc_own(v, k);
-        for (const k of loc_ownKeys(v))
+        for (const k of ownKeys(v))
             if (k.startsWith('x-'))
                 out[k] = v[k];
         const paths = loc_own(v, 'paths');
         const outPaths = {};
-        for (const p of loc_ownKeys(paths)) {
+        for (const p of ownKeys(paths)) {
             const item = paths[p];
-            if (loc_isObj(item))
-                outPaths[p] = this.pathItem(['paths', p], item);
+            if (isObj(item))
+                outPaths[p] = this.placedPathItem(['paths', p], item);
         }
         out.paths = outPaths;
         return out;
@@ -34844,90 +34876,123 @@ class Converter {
     components() {
         const v = this.v;
         const components = {};
-        if (loc_isObj(loc_own(v, 'definitions'))) {
+        if (isObj(loc_own(v, 'definitions'))) {
             components.schemas = loc_own(v, 'definitions');
             this.back.add(['components', 'schemas'], ['definitions']);
         }
         this.fwd.add(['definitions'], ['components', 'schemas']);
-        if (loc_isObj(loc_own(v, 'securityDefinitions'))) {
+        if (isObj(loc_own(v, 'securityDefinitions'))) {
             const schemes = {};
             for (const [name, def] of Object.entries(loc_own(v, 'securityDefinitions'))) {
                 schemes[name] = this.securityScheme(def, ['components', 'securitySchemes', name], ['securityDefinitions', name]);
             }
             components.securitySchemes = schemes;
         }
-        if (loc_isObj(loc_own(v, 'responses'))) {
+        if (isObj(loc_own(v, 'responses'))) {
             const rs = {};
             for (const [code, r] of Object.entries(loc_own(v, 'responses'))) {
-                rs[code] = this.response(r, this.produces, ['components', 'responses', code], ['responses', code]);
+                rs[code] = this.placedResponse(r, this.produces, ['components', 'responses', code], ['responses', code]);
             }
             components.responses = rs;
         }
-        if (loc_isObj(loc_own(v, 'parameters'))) {
+        if (isObj(loc_own(v, 'parameters'))) {
             const ps = {};
-            for (const [name, p] of Object.entries(loc_own(v, 'parameters'))) {
-                if (isBodyLike(p)) {
+            for (const name of Object.keys(loc_own(v, 'parameters'))) {
+                const placed = this.placedOne(loc_own(v, 'parameters')[name], ['parameters', name]);
+                if (isBodyLike(placed.p)) {
                     this.fwd.add(['parameters', name], null); // it becomes part of each operation's request body
                     continue;
                 }
-                ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
+                ps[name] = this.plainParameter(placed, ['components', 'parameters', name], ['parameters', name]);
             }
             components.parameters = ps;
         }
         return components;
     }
-    /** A `$ref` to another file where a Swagger 2.0 shape is expected (see Converted.external). */
-    noteExternal(at, converted, v, role) {
-        const ref = loc_isObj(v) ? v.$ref : undefined;
-        if (typeof ref === 'string' && !ref.startsWith('#'))
-            this.external.push({ at, converted, ref, role });
-    }
-    pathItem(at, item) {
-        this.noteExternal(at, at, item, 'path item');
-        const out = {};
-        const shared = this.placed(item.parameters, [...at, 'parameters']);
-        for (const k of loc_ownKeys(item)) {
+    pathItem(out, src, item) {
+        this.c.check({ file: this.file, path: src, v: item }, 'path item');
+        const res = {};
+        const shared = this.placed(item.parameters, [...src, 'parameters']);
+        for (const k of ownKeys(item)) {
             const op = item[k];
             if (k === 'parameters')
-                out.parameters = this.plainParameters(shared, [...at, 'parameters']);
-            else if (METHODS.has(k) && loc_isObj(op))
-                out[k] = this.operation([...at, k], op, shared);
+                res.parameters = this.plainParameters(shared, [...out, 'parameters'], [...src, 'parameters']);
+            else if (METHODS.has(k) && isObj(op))
+                res[k] = this.placedOperation([...out, k], [...src, k], op, shared);
             else
-                out[k] = op;
+                res[k] = op;
         }
-        return out;
+        return res;
     }
-    placed(list, at) {
+    /** A path item written here, or a `$ref` to one: converted where it is written. */
+    placedPathItem(at, written) {
+        if (!isRef(written))
+            return this.pathItem(at, at, written);
+        const from = { file: this.file, path: at, v: written };
+        const beside = Object.keys(written).find((k) => k !== '$ref' && k !== 'description' && k !== 'summary' && !k.startsWith('x-'));
+        if (beside !== undefined) {
+            throw this.c.error(from, `field '${beside}' is written beside a $ref to a path item: Swagger 2.0 leaves what that means undefined; keep the path item in one place`, undefined, beside);
+        }
+        const site = this.c.resolve(from);
+        return this.c.link(written, this.c.part('path item', site, 'path item', from, (c) => c.pathItem([], site.path, site.v)));
+    }
+    /** An operation, or a `$ref` to one (not 2.0, but written): its body may come from this path item's parameters. */
+    placedOperation(out, src, op, shared) {
+        if (!isRef(op))
+            return this.operation(out, src, op, shared);
+        const from = { file: this.file, path: src, v: op };
+        const site = this.c.resolve(from);
+        const key = `operation of ${this.file}#${src.join('/')}`;
+        return this.c.link(op, this.c.part(key, site, 'operation', from, (c) => c.operation([], site.path, site.v, shared)));
+    }
+    placed(list, src) {
         if (!Array.isArray(list))
             return [];
-        return list.map((written, i) => this.resolveLocal(written) ?? { written, p: written, at: [...at, String(i)] });
+        return list.map((written, i) => this.placedOne(written, [...src, String(i)]));
     }
-    /** A `#/parameters/…` ref (already rewritten to components) and where its target sits in the original. */
-    resolveLocal(written) {
-        if (!loc_isObj(written) || typeof written.$ref !== 'string' || !written.$ref.startsWith('#/components/parameters/'))
-            return undefined;
-        const name = written.$ref.slice('#/components/parameters/'.length);
-        const p = loc_own(loc_own(this.v, 'parameters'), name);
-        return p === undefined ? undefined : { written, p, at: ['parameters', name] };
+    /** A parameter (list entry) written here at `at`, its `$ref`s followed. */
+    placedOne(written, at) {
+        const from = { file: this.file, path: at, v: written };
+        const site = this.c.resolve(from);
+        this.c.check(site, 'parameter', from);
+        return { written, p: site.v, file: site.file, at: site.path, wroteIn: this.file, wroteAt: at, viaRoot: site.viaRoot };
+    }
+    /** Where a parameter shows in this converter's file: itself, else its list entry, else the part's first node. */
+    local(placed) {
+        if (placed.file === this.file)
+            return placed.at;
+        return placed.wroteIn === this.file ? placed.wroteAt : this.base;
     }
     /** The parameters of a list that stay parameters, as written (refs kept). */
-    plainParameters(list, at) {
-        const out = [];
+    plainParameters(list, out, src) {
+        const res = [];
         list.forEach((placed, i) => {
             if (!isBodyLike(placed.p))
-                out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
+                res.push(this.plainParameter(placed, [...out, String(res.length)], [...src, String(i)]));
             else
-                this.fwd.add([...at, String(i)], null);
+                this.fwd.add([...src, String(i)], null);
         });
-        return out;
+        return res;
+    }
+    /**
+     * One parameter at `from` (converted: `to`): written here, or reached through the root (whose
+     * converted form the `$ref` then finds), else a part converted in its own file.
+     */
+    plainParameter(placed, to, from) {
+        if (placed.written === placed.p || placed.viaRoot)
+            return this.parameter(placed.written, to, from);
+        this.back.add(to, from);
+        this.fwd.add(from, to);
+        const site = { file: placed.file, path: placed.at, v: placed.p };
+        const written = { file: placed.wroteIn, path: placed.wroteAt, v: placed.written };
+        return this.c.link(placed.written, this.c.part('parameter', site, 'parameter', written, (c) => c.parameter(site.v, [], site.path)));
     }
     /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
     parameter(p, from, to, forward = true) {
-        this.noteExternal(to, from, p, 'parameter');
         this.back.add(from, to);
         if (forward)
             this.fwd.add(to, from);
-        if (!loc_isObj(p) || typeof p.$ref === 'string')
+        if (!isObj(p) || typeof p.$ref === 'string')
             return p;
         const out = {};
         const schema = {};
@@ -34948,27 +35013,37 @@ class Converter {
         }
         return out;
     }
-    operation(at, op, shared) {
-        const out = {};
+    operation(out, src, op, shared) {
+        this.c.check({ file: this.file, path: src, v: op }, 'operation');
+        const res = {};
         const consumes = strings(op.consumes) ?? this.consumes;
         const produces = strings(op.produces) ?? this.produces;
-        const mine = this.placed(op.parameters, [...at, 'parameters']);
+        const mine = this.placed(op.parameters, [...src, 'parameters']);
         const all = [...mine, ...shared.filter((s) => !mine.some((p) => samePlace(p.p, s.p)))];
         for (const k of Object.keys(op)) {
             if (k === 'parameters')
-                out.parameters = this.plainParameters(mine, [...at, 'parameters']);
-            else if (k === 'responses' && loc_isObj(op.responses))
-                out.responses = this.responses(op.responses, produces, [...at, 'responses']);
+                res.parameters = this.plainParameters(mine, [...out, 'parameters'], [...src, 'parameters']);
+            else if (k === 'responses' && isObj(op.responses))
+                res.responses = this.responses(op.responses, produces, [...out, 'responses'], [...src, 'responses']);
             else if (k !== 'consumes' && k !== 'produces')
-                out[k] = op[k];
+                res[k] = op[k];
         }
-        const body = all.find((x) => loc_isObj(x.p) && x.p.in === 'body');
-        const form = all.filter((x) => loc_isObj(x.p) && x.p.in === 'formData');
+        const body = all.find((x) => isObj(x.p) && x.p.in === 'body');
+        const form = all.filter((x) => isObj(x.p) && x.p.in === 'formData');
         if (body)
-            out.requestBody = this.body(body, consumes, [...at, 'requestBody']);
+            res.requestBody = this.requestBody(body, consumes, [...out, 'requestBody']);
         else if (form.length > 0)
-            out.requestBody = this.form(form, consumes, [...at, 'requestBody']);
-        return out;
+            res.requestBody = this.form(form, consumes, [...out, 'requestBody']);
+        return res;
+    }
+    /** The request body of a body parameter: made here if it is written in this file, else a part in its own. */
+    requestBody(body, consumes, at) {
+        if (body.file === this.file)
+            return this.body(body, consumes, at);
+        this.back.add(at, this.local(body));
+        const site = { file: body.file, path: body.at, v: body.p };
+        const written = { file: body.wroteIn, path: body.wroteAt, v: body.written };
+        return this.c.link(body.written, this.c.part(`body ${consumes.join(',')}`, site, 'parameter', written, (c) => c.body(body, consumes, [])));
     }
     body(placed, consumes, at) {
         const body = placed.p;
@@ -34989,35 +35064,58 @@ class Converter {
         const schemaAt = [...at, 'content', media, 'schema'];
         // The made-up body, its media type and object schema are written nowhere: the first field stands in.
         for (const p of [at, [...at, 'content', media], schemaAt, [...schemaAt, 'type']])
-            this.back.add(p, fields[0].at);
+            this.back.add(p, this.local(fields[0]));
         const properties = {};
         const required = [];
-        for (const { p, at: original } of fields) {
-            const field = p;
+        for (const placed of fields) {
+            const field = placed.p;
             const name = String(field.name);
-            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original, false);
-            properties[name] = converted.schema ?? {};
+            const propertyAt = [...schemaAt, 'properties', name];
+            if (placed.file === this.file) {
+                const converted = this.parameter({ ...field, in: undefined }, propertyAt, placed.at, false);
+                properties[name] = converted.schema ?? {};
+            }
+            else {
+                // A field kept in another file: its schema is a part there.
+                this.back.add(propertyAt, this.local(placed));
+                const site = { file: placed.file, path: placed.at, v: field };
+                const written = { file: placed.wroteIn, path: placed.wroteAt, v: placed.written };
+                properties[name] = this.c.link(placed.written, this.c.part('form field', site, 'parameter', written, () => fieldSchema(field)));
+            }
             if (field.required !== true)
                 continue;
+            const requiredAt = placed.file === this.file ? [...placed.at, 'required'] : this.local(placed);
             if (required.length === 0)
-                this.back.add([...schemaAt, 'required'], [...original, 'required']);
-            this.back.add([...schemaAt, 'required', String(required.length)], [...original, 'required']);
+                this.back.add([...schemaAt, 'required'], requiredAt);
+            this.back.add([...schemaAt, 'required', String(required.length)], requiredAt);
             required.push(name);
         }
         return { content: { [media]: { schema: { type: 'object', properties, ...(required.length ? { required } : {}) } } } };
     }
-    responses(rs, produces, at) {
-        const out = {};
+    responses(rs, produces, out, src) {
+        const res = {};
         for (const [code, r] of Object.entries(rs))
-            out[code] = this.response(r, produces, [...at, code], [...at, code]);
-        return out;
+            res[code] = this.placedResponse(r, produces, [...out, code], [...src, code]);
+        return res;
     }
-    response(r, produces, from, to) {
-        this.noteExternal(to, from, r, 'response');
+    /** A response written here at `to` (converted: `from`), or a `$ref` to one: one through the root is found by the `$ref`, one elsewhere is a part. */
+    placedResponse(r, produces, from, to) {
+        if (!isRef(r))
+            return this.response(r, produces, from, to);
+        const written = { file: this.file, path: to, v: r };
+        const site = this.c.resolve(written);
+        if (site.viaRoot)
+            return this.response(r, produces, from, to);
         this.back.add(from, to);
         this.fwd.add(to, from);
-        if (!loc_isObj(r) || typeof r.$ref === 'string')
+        return this.c.link(r, this.c.part(`response ${produces.join(',')}`, site, 'response', written, (c) => c.response(site.v, produces, [], site.path)));
+    }
+    response(r, produces, from, to) {
+        this.back.add(from, to);
+        this.fwd.add(to, from);
+        if (!isObj(r) || typeof r.$ref === 'string')
             return r;
+        this.c.check({ file: this.file, path: to, v: r }, 'response');
         const out = {};
         for (const k of Object.keys(r)) {
             if (k === 'schema') {
@@ -35031,7 +35129,7 @@ class Converter {
                 }
                 out.content = content;
             }
-            else if (k === 'headers' && loc_isObj(r.headers)) {
+            else if (k === 'headers' && isObj(r.headers)) {
                 const hs = {};
                 for (const [name, h] of Object.entries(r.headers))
                     hs[name] = this.parameter(h, [...from, 'headers', name], [...to, 'headers', name]);
@@ -35047,7 +35145,7 @@ class Converter {
     securityScheme(def, from, to) {
         this.back.add(from, to);
         this.fwd.add(to, from);
-        if (!loc_isObj(def))
+        if (!isObj(def))
             return def;
         if (def.type === 'basic')
             return { type: 'http', scheme: 'basic', ...(def.description ? { description: def.description } : {}) };
@@ -35072,14 +35170,185 @@ const OAUTH_FLOWS = {
     application: 'clientCredentials',
     accessCode: 'authorizationCode',
 };
-function strings(v) {
-    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+/** A formData field as a property schema: its schema keywords. */
+function fieldSchema(field) {
+    const out = {};
+    for (const k of Object.keys(field))
+        if (SCHEMA_KEYS.includes(k) && k !== 'collectionFormat')
+            out[k] = field[k];
+    return out;
 }
-/** Only refs into this document move: a ref into another file reads that file as it is written. */
-function rewriteRefs(v) {
+function isBodyLike(p) {
+    return isObj(p) && (p.in === 'body' || p.in === 'formData');
+}
+function samePlace(a, b) {
+    return isObj(a) && isObj(b) && a.name === b.name && a.in === b.in;
+}
+const SCHEMA_KEYS = [
+    'type', 'format', 'items', 'collectionFormat', 'default', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
+    'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'enum', 'multipleOf',
+];
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/conversion.ts
+/** The cross-file bookkeeping of one conversion: `$ref`s followed, parts made, nodes in other files checked. */
+
+
+
+
+const PARAMETER_IN = new Set(['query', 'header', 'path', 'formData', 'body']);
+/** What one conversion shares: the root's defaults, the files it reaches and the parts made so far. */
+class Conversion {
+    root;
+    files;
+    rawRefs;
+    parts = [];
+    links = new Map();
+    followed = new Set();
+    consumes;
+    produces;
+    made = new Map();
+    constructor(root, files, rawRefs) {
+        this.root = root;
+        this.files = files;
+        this.rawRefs = rawRefs;
+        this.consumes = strings(loc_own(root, 'consumes')) ?? ['application/json'];
+        this.produces = strings(loc_own(root, 'produces')) ?? ['application/json'];
+    }
+    /**
+     * Follow `$ref`s from a node to the value they name, and where that is written. `viaRoot`: the
+     * value is in the root, or the way there passes one of the root's own parameters or responses,
+     * which have their converted place (a `$ref` kept as written finds it, as the root's own do).
+     */
+    resolve(site) {
+        let cur = site;
+        let seen;
+        let viaRoot = false;
+        while (isRef(cur.v)) {
+            seen ??= new Set();
+            const key = `${cur.file}#${cur.path.join('/')}`;
+            if (seen.has(key) || seen.size > 64)
+                throw this.error(site, '$ref cycle: the reference never reaches a value');
+            seen.add(key);
+            if (cur.file !== this.files.root)
+                this.followed.add(cur.v);
+            const next = this.files.follow(cur.file, cur.path, (this.rawRefs.get(cur.v) ?? cur.v.$ref).trim());
+            // The root is read in its converted form's terms: its own refs already name components.
+            cur = next.file === this.files.root ? { ...next, v: valueAt(this.root, next.path) } : next;
+            viaRoot ||= cur.file === this.files.root && cur.path.length === 2 && (cur.path[0] === 'parameters' || cur.path[0] === 'responses');
+        }
+        return { ...cur, viaRoot: viaRoot || cur.file === this.files.root };
+    }
+    /**
+     * The part for `site` in a context (`key`), converted once by `make`: its first node is
+     * written at `site`, and `from` is the `$ref` that reached it (for messages).
+     */
+    part(key, site, role, from, make) {
+        const id = `${key}\u0000${site.file}#${site.path.join('/')}`;
+        const known = this.made.get(id);
+        if (known)
+            return known;
+        if (!isObj(site.v))
+            throw this.error(site, `expected a Swagger 2.0 ${role} (a mapping), found ${kind(site.v)}`, from);
+        this.check(site, role, from);
+        const c = new Converter(this, site.file, site.path);
+        const part = { file: site.file, value: undefined, origin: (p) => c.back.map(p) };
+        this.made.set(id, part);
+        part.value = make(c);
+        this.parts.push(part);
+        return part;
+    }
+    /** A `$ref` object, with the text of the one written, that leads to `part`. */
+    link(written, part) {
+        const text = isRef(written) ? written.$ref : '';
+        const holder = { $ref: text };
+        this.links.set(holder, part);
+        return holder;
+    }
+    /**
+     * A node in another file is read in Swagger 2.0's shapes: refuse what would be misread (an
+     * OpenAPI 3 file or shape, a parameter without a place or name) rather than report nothing.
+     */
+    check(site, role, from) {
+        if (site.file === this.files.root)
+            return;
+        const version = this.files.openapi(site.file);
+        if (version !== undefined) {
+            throw this.error(site, `expected a Swagger 2.0 ${role}, but ${this.files.name(site.file)} is an OpenAPI ${version} document, whose shapes a Swagger 2.0 spec does not read: keep the whole spec in one version`, from);
+        }
+        const v = site.v;
+        if (!isObj(v))
+            throw this.error(site, `expected a Swagger 2.0 ${role} (a mapping), found ${kind(v)}`, from);
+        const shape = (field, what) => this.error(site, `field '${field}' ${what}`, from, field);
+        if (role === 'parameter') {
+            if (typeof v.in !== 'string' || !PARAMETER_IN.has(v.in)) {
+                throw shape('in', `is ${v.in === undefined ? 'missing' : JSON.stringify(v.in)}: a Swagger 2.0 parameter is in query, header, path, formData or body`);
+            }
+            if (typeof v.name !== 'string')
+                throw shape('name', `is ${v.name === undefined ? 'missing' : JSON.stringify(v.name)}: a Swagger 2.0 parameter needs a name`);
+            if (v.in === 'body' && !isObj(v.schema))
+                throw shape('schema', `is ${v.schema === undefined ? 'missing' : 'not a mapping'}: a Swagger 2.0 body parameter needs a schema`);
+            for (const k of ['schema', 'content']) {
+                if (v.in !== 'body' && v[k] !== undefined) {
+                    throw shape(k, `is OpenAPI 3's shape: a Swagger 2.0 ${v.in} parameter carries type, format, items… itself (only a body parameter has a schema)`);
+                }
+            }
+        }
+        else if (role === 'response') {
+            if (v.content !== undefined)
+                throw shape('content', "is OpenAPI 3's shape: a Swagger 2.0 response has a 'schema', its media types come from produces");
+        }
+        else {
+            if (v.parameters != null && !Array.isArray(v.parameters))
+                throw shape('parameters', 'is not a list of parameters');
+            if (role === 'operation') {
+                if (v.requestBody !== undefined)
+                    throw shape('requestBody', "is OpenAPI 3's shape: a Swagger 2.0 operation takes its body from an 'in: body' parameter");
+                if (v.responses != null && !isObj(v.responses))
+                    throw shape('responses', 'is not a mapping of status codes to responses');
+            }
+        }
+    }
+    error(site, what, from, field) {
+        const name = this.files.name(site.file);
+        const path = field ? [...site.path, field] : site.path;
+        const via = from && (from.file !== site.file || from.path !== site.path) ? ` (reached from ${this.files.name(from.file)} at ${pointer(from.path)})` : '';
+        return new errors_InputError(`${name} at ${pointer(path)}: ${what}${via}`, { file: name, field: path.join('/') });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/index.ts
+/** Swagger 2.0 → OpenAPI 3.0: the entry point, and the types the loader and the conversion share. */
+
+
+
+/**
+ * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
+ * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
+ * `pointer` does the same for refs into this file from other files. Path items, parameters and
+ * responses reached through `files` in other files are converted too, each as a Part.
+ */
+function convertSwagger2(src, files) {
+    const rawRefs = new WeakMap();
+    const conversion = new Conversion(rewriteRefs(src, rawRefs), files, rawRefs);
+    const converter = new Converter(conversion, files.root, []);
+    const value = converter.convert();
+    return {
+        value,
+        origin: (path) => converter.back.map(path),
+        pointer: (path) => converter.fwd.map(path),
+        parts: conversion.parts,
+        links: conversion.links,
+        followed: conversion.followed,
+    };
+}
+/**
+ * Only refs into this document move: a ref into another file reads that file as it is written.
+ * `raw` keeps the text of each rewritten ref, for following it in the file as written.
+ */
+function rewriteRefs(v, raw) {
     if (Array.isArray(v))
-        return v.map(rewriteRefs);
-    if (!loc_isObj(v))
+        return v.map((x) => rewriteRefs(x, raw));
+    if (!isObj(v))
         return v;
     const out = Object.create(null);
     for (const k of Object.keys(v)) {
@@ -35089,26 +35358,18 @@ function rewriteRefs(v) {
                 .replace('#/definitions/', '#/components/schemas/')
                 .replace('#/parameters/', '#/components/parameters/')
                 .replace('#/responses/', '#/components/responses/');
+            if (out[k] !== x)
+                raw.set(out, x);
         }
         else if (k === 'example' || k === 'x-example') {
             out[k] = x;
         }
         else {
-            out[k] = rewriteRefs(x);
+            out[k] = rewriteRefs(x, raw);
         }
     }
     return out;
 }
-function isBodyLike(p) {
-    return loc_isObj(p) && (p.in === 'body' || p.in === 'formData');
-}
-function samePlace(a, b) {
-    return loc_isObj(a) && loc_isObj(b) && a.name === b.name && a.in === b.in;
-}
-const SCHEMA_KEYS = [
-    'type', 'format', 'items', 'collectionFormat', 'default', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
-    'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'enum', 'multipleOf',
-];
 
 ;// CONCATENATED MODULE: ./src/breaking/spec/load.ts
 
@@ -35132,17 +35393,17 @@ function load_loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version, pointer, external } = checkOpenApi(root);
+    const { doc, version, pointer, converted } = checkOpenApi(root, loader);
     loader.replace(doc, pointer);
-    if (external)
-        refuseSwagger2External(doc, external, loader);
+    if (converted)
+        loader.addParts(root, converted);
     loader.checkAllRefs();
     return {
         root: doc,
         docs: loader.docs,
         version,
         deref: (loc) => loader.deref(loc),
-        target: (loc) => loader.resolveRef(loc, refOf(loc.v) ?? ''),
+        target: (loc) => loader.target(loc),
     };
 }
 function parseSource(source, cwd) {
@@ -35156,28 +35417,9 @@ function parseSource(source, cwd) {
         return { kind: 'git', rev: m[1], rel: external_node_path_default().posix.normalize(m[2].replace(/^\.\//, '')) };
     return { kind: 'file', abs };
 }
-/**
- * A Swagger 2.0 path item, parameter or response whose `$ref` leads into another file (and not back
- * into the root, which was converted): it is written in 2.0's shapes and would be misread.
- */
-function refuseSwagger2External(root, external, loader) {
-    const outside = external.filter(({ converted }) => {
-        let v = root.value;
-        for (const k of converted)
-            v = Array.isArray(v) ? v[Number(k)] : loc_own(v, k);
-        return loader.deref({ v, doc: root, path: converted }).doc !== root;
-    });
-    if (outside.length === 0)
-        return;
-    const { at, ref, role } = outside[0];
-    throw new errors_InputError(`${root.name} at /${at.map(escapePointer).join('/')}: $ref '${ref}': a Swagger 2.0 ${role} kept in another file is not supported` +
-        `${outside.length > 1 ? ` (nor ${outside.length - 1} more such $refs)` : ''}: only the root file is converted to OpenAPI 3, ` +
-        'so what it says would be misread. Bundle the spec into one file first, or convert it to OpenAPI 3 ' +
-        '(schemas kept in other files are fine)', { file: root.name, field: at.join('/') });
-}
-function checkOpenApi(doc) {
+function checkOpenApi(doc, loader) {
     const v = doc.value;
-    if (!loc_isObj(v)) {
+    if (!isObj(v)) {
         throw new errors_InputError(`${doc.name}: not an OpenAPI document: expected a mapping at the top level`, { file: doc.name });
     }
     const openapi = loc_own(v, 'openapi');
@@ -35187,8 +35429,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin, pointer, external } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer, external };
+        const converted = convertSwagger2(v, loader.swagger2Files(doc));
+        return { doc: convertedDoc(doc, converted.value, converted.origin), version: '2.0', pointer: converted.pointer, converted };
     }
     if (openapi !== undefined) {
         throw new errors_InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -35216,6 +35458,52 @@ class Loader {
         this.docs.set(doc.id, doc);
         if (pointer)
             this.converted = { doc, pointer };
+    }
+    /** `$ref` objects of converted Swagger 2.0 nodes that lead to a part, not where their text points. */
+    links = new Map();
+    /** `$ref` objects in other files that the Swagger 2.0 conversion followed and checked itself. */
+    followed = new Set();
+    /** Each part's document: the file it is written in (whose refs it reads) and its way back to that file's paths. */
+    parts = new Map();
+    /** How the Swagger 2.0 conversion reads the files `root` (not yet converted) reaches. */
+    swagger2Files(root) {
+        return {
+            root: root.id,
+            name: (file) => this.docs.get(file)?.name ?? file,
+            follow: (file, at, ref) => {
+                // Not cached: the root is still read as written, before its conversion replaces it.
+                const to = this.lookupRef({ v: undefined, doc: this.docs.get(file), path: at }, ref);
+                return { file: to.doc.id, path: to.path, v: to.v };
+            },
+            openapi: (file) => {
+                const v = loc_own(this.docs.get(file)?.value, 'openapi');
+                return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+            },
+        };
+    }
+    /** The parts a Swagger 2.0 conversion made, each a document of its own that reads and locates as its file. */
+    addParts(root, converted) {
+        const locs = new Map();
+        converted.parts.forEach((part, i) => {
+            const file = part.file === root.id ? root : this.docs.get(part.file);
+            const doc = { ...convertedDoc(file, part.value, part.origin), id: `${part.file}\u0000swagger2:${i}` };
+            this.docs.set(doc.id, doc);
+            this.parts.set(doc, { home: part.file, origin: part.origin });
+            locs.set(part, { v: part.value, doc, path: [] });
+        });
+        for (const [holder, part] of converted.links)
+            this.links.set(holder, locs.get(part));
+        for (const holder of converted.followed)
+            this.followed.add(holder);
+    }
+    /** The node the `$ref` at `loc` names: one hop. */
+    target(loc) {
+        return this.links.get(loc.v) ?? this.resolveRef(loc, refOf(loc.v) ?? '');
+    }
+    /** A path of `loc` as written in its file (a part's paths are the converted ones). */
+    shownPath(loc) {
+        const part = this.parts.get(loc.doc);
+        return (part ? part.origin(loc.path) : loc.path).join('/');
     }
     load(src, shownAs) {
         const id = sourceId(src);
@@ -35295,15 +35583,18 @@ class Loader {
         const hash = ref.indexOf('#');
         const target = hash < 0 ? ref : ref.slice(0, hash);
         const fragment = hash < 0 ? '' : ref.slice(hash + 1);
-        let doc = from.doc;
+        // A converted Swagger 2.0 part reads its refs as the file it was written in does.
+        const part = this.parts.get(from.doc);
+        const home = part ? this.docs.get(part.home) : from.doc;
+        let doc = home;
         if (target !== '') {
-            const src = this.relativeSource(from, target, ref);
+            const src = this.relativeSource(from, home, target, ref);
             try {
                 doc = this.load(src);
             }
             catch (e) {
                 if (e instanceof errors_InputError) {
-                    throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
+                    throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
                 }
                 throw e;
             }
@@ -35316,9 +35607,9 @@ class Loader {
         for (const p of parts) {
             v = Array.isArray(v) ? v[Number(p)] : loc_own(v, p);
             if (v === undefined) {
-                throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' points at nothing in ${doc.name}`, {
+                throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' points at nothing in ${doc.name}`, {
                     file: from.doc.name,
-                    field: from.path.join('/'),
+                    field: this.shownPath(from),
                 });
             }
         }
@@ -35328,22 +35619,22 @@ class Loader {
         const mapped = this.converted.pointer(parts);
         if (mapped)
             return mapped;
-        throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
-            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: from.path.join('/') });
+        throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
+            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: this.shownPath(from) });
     }
-    relativeSource(from, target, ref) {
+    relativeSource(from, home, target, ref) {
         if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
             if (/^https?:/i.test(target)) {
                 if (!this.opts.allowExternalRefs) {
-                    throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`, { file: from.doc.name, field: from.path.join('/') });
+                    throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`, { file: from.doc.name, field: this.shownPath(from) });
                 }
                 return { kind: 'url', url: target };
             }
-            throw new errors_InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': unsupported scheme`, {
+            throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': unsupported scheme`, {
                 file: from.doc.name,
             });
         }
-        const base = this.sources.get(from.doc.id);
+        const base = this.sources.get(home.id);
         const decoded = decodeURI(target);
         if (!base || base.kind === 'file') {
             const dir = base && base.kind === 'file' ? external_node_path_default().dirname(base.abs) : this.cwd;
@@ -35364,13 +35655,13 @@ class Loader {
                 seen ??= new Set();
                 const key = `${cur.doc.id}#${cur.path.join('/')}`;
                 if (seen.has(key) || hops > 64) {
-                    throw new errors_InputError(`${loc.doc.name} at /${loc.path.join('/')}: $ref cycle: the reference never reaches a value`, {
+                    throw new errors_InputError(`${loc.doc.name} at /${this.shownPath(loc)}: $ref cycle: the reference never reaches a value`, {
                         file: loc.doc.name,
                     });
                 }
                 seen.add(key);
             }
-            const next = this.resolveRef(cur, ref);
+            const next = this.links.get(cur.v) ?? this.resolveRef(cur, ref);
             cur = mergeSiblings(cur, next);
         }
     }
@@ -35413,7 +35704,7 @@ class Loader {
             }
             const o = v;
             // The route is read (and copied) only if resolving fails, while it still names this node.
-            if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref'))
+            if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref') && !this.followed.has(o))
                 this.deref(new LazyPathLoc(o, doc, () => route.slice()));
             for (const k in o) {
                 const x = o[k];
@@ -35455,7 +35746,7 @@ function isDataKey(key, parentKey) {
     return false;
 }
 function refOf(v) {
-    if (!loc_isObj(v))
+    if (!isObj(v))
         return undefined;
     const r = loc_own(v, '$ref');
     return typeof r === 'string' ? r.trim() : undefined;
@@ -35468,7 +35759,7 @@ function mergeSiblings(ref, target) {
     for (const k in o)
         if (!IGNORED_SIBLINGS.has(k))
             (extra ??= []).push(k);
-    if (!extra || !loc_isObj(target.v))
+    if (!extra || !isObj(target.v))
         return target;
     const merged = Object.create(null);
     for (const k of Object.keys(target.v))
@@ -35592,6 +35883,350 @@ function upsertChangelogFile(file, version, entry, dryRun) {
     if (!dryRun && r.action !== 'unchanged')
         (0,external_node_fs_namespaceObject.writeFileSync)(file, r.text);
     return r;
+}
+
+;// CONCATENATED MODULE: ./src/release-notes/github.ts
+
+/** `owner/name` → parts, with a clear error for anything else. */
+function parseRepo(v, field) {
+    const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec((v ?? '').trim());
+    if (!m || m[2] === '.' || m[2] === '..')
+        throw new errors_InputError(`${field}: '${v ?? ''}' is not a repository as owner/name`, { field });
+    return { owner: m[1], repo: m[2] };
+}
+/** Turn an HTTP failure into a message that says what was tried and what to check. */
+function explainGitHubError(e, what, repo) {
+    const status = e.status;
+    const msg = (e.response?.data?.message ?? e.message ?? String(e)).split('\n')[0];
+    if (status === 404) {
+        return new errors_InputError(`repository ${repo}: not found, or the token cannot see it (HTTP 404 on ${what}); check the repository name and the token's access`, { field: 'repository' });
+    }
+    if (status === 401)
+        return new errors_InputError(`github-token: rejected by GitHub (HTTP 401 on ${what}): ${msg}`, { field: 'github-token' });
+    if ((status === 403 || status === 429) && /rate limit/i.test(msg ?? '')) {
+        return new ServiceError(`GitHub kept rate-limiting ${what} in ${repo} (HTTP ${status}) after the allowed retries: ${msg}`);
+    }
+    if (status === 403 || status === 429) {
+        return new errors_InputError(`repository ${repo}: the token may not ${what} (HTTP ${status}: ${msg}); it needs write access (contents: write for releases, issues: write for notices)`, { field: 'github-token' });
+    }
+    if (status === 422)
+        return new ServiceError(`GitHub refused to ${what} in ${repo} (HTTP 422): ${msg}`);
+    // Octokit reports a request that got no answer (refused, reset, timed out) as status 500 without a response.
+    if (e.response === undefined) {
+        const cause = e.cause;
+        const why = cause?.code ?? cause?.message ?? msg;
+        return new ServiceError(`GitHub did not answer while trying to ${what} in ${repo} (after retries): ${why}`);
+    }
+    return new ServiceError(`GitHub ${status ? `HTTP ${status}` : 'request failed'} while trying to ${what} in ${repo}${status && status >= 500 ? ' (after retries)' : ''}: ${msg}`);
+}
+
+;// CONCATENATED MODULE: ./src/release-notes/dates.ts
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+function parseDay(v, field) {
+    const s = (v ?? '').trim();
+    if (!s)
+        return undefined;
+    if (!DAY.test(s) || Number.isNaN(Date.parse(`${s}T00:00:00Z`)) || new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) !== s) {
+        throw new errors_InputError(`${field}: '${v}' is not a date as YYYY-MM-DD`, { field });
+    }
+    return s;
+}
+
+;// CONCATENATED MODULE: ./src/release-notes/consumers.ts
+
+
+
+
+const TOP_KEYS = new Set(['rollout-date', 'consumers']);
+const CONSUMER_KEYS = new Set(['name', 'repo', 'labels', 'webhook', 'webhook-env']);
+/**
+ * The consumers file (YAML):
+ *   rollout-date: 2027-01-15        # optional
+ *   consumers:
+ *     - name: Mobile app
+ *       repo: acme/mobile-app       # an issue there, found again by a hidden marker
+ *       labels: [api-change]
+ *     - name: Partners
+ *       webhook-env: PARTNER_SLACK_WEBHOOK   # or webhook: https://…
+ */
+function parseConsumers(text, file, env = process.env) {
+    const bad = (msg, field) => new errors_InputError(`${file}${field ? `: ${field}` : ''}: ${msg}`, { file, field });
+    let doc;
+    try {
+        doc = (0,dist/* parse */.qg)(text, { maxAliasCount: 100 });
+    }
+    catch (e) {
+        throw bad(`not valid YAML: ${e.message.split('\n')[0]}`);
+    }
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+        throw bad("expected a mapping with a 'consumers' list");
+    const top = doc;
+    for (const k of Object.keys(top))
+        if (!TOP_KEYS.has(k))
+            throw bad(`unknown key '${k}' (expected rollout-date, consumers)`, k);
+    const rd = top['rollout-date'];
+    const rolloutDate = rd instanceof Date ? rd.toISOString().slice(0, 10) : rd === undefined || rd === null ? undefined : parseDay(String(rd), `${file}: rollout-date`);
+    if (!Array.isArray(top.consumers) || top.consumers.length === 0)
+        throw bad('expected a non-empty list of consumers', 'consumers');
+    const consumers = top.consumers.map((c, i) => {
+        const at = `consumers[${i}]`;
+        if (typeof c !== 'object' || c === null || Array.isArray(c))
+            throw bad('expected a mapping with repo and/or webhook', at);
+        const o = c;
+        for (const k of Object.keys(o))
+            if (!CONSUMER_KEYS.has(k))
+                throw bad(`unknown key '${k}' (expected name, repo, labels, webhook, webhook-env)`, `${at}.${k}`);
+        const out = { name: '', labels: [] };
+        if (o.repo !== undefined)
+            out.repo = parseRepo(typeof o.repo === 'string' ? o.repo : String(o.repo), `${file}: ${at}.repo`);
+        if (o.labels !== undefined) {
+            if (!Array.isArray(o.labels) || o.labels.some((l) => typeof l !== 'string' || !l.trim()))
+                throw bad('expected a list of label names', `${at}.labels`);
+            if (!out.repo)
+                throw bad('labels apply to the issue in repo; give repo too', `${at}.labels`);
+            out.labels = o.labels.map((l) => l.trim());
+        }
+        if (o.webhook !== undefined && o['webhook-env'] !== undefined)
+            throw bad('give webhook or webhook-env, not both', at);
+        let url;
+        if (o.webhook !== undefined) {
+            if (typeof o.webhook !== 'string')
+                throw bad('expected a URL', `${at}.webhook`);
+            url = o.webhook.trim();
+        }
+        if (o['webhook-env'] !== undefined) {
+            const name = String(o['webhook-env']).trim();
+            if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+                throw bad(`'${name}' is not an environment variable name`, `${at}.webhook-env`);
+            url = env[name]?.trim();
+            if (!url)
+                throw bad(`environment variable ${name} is empty or not set (pass the webhook URL as a secret in env)`, `${at}.webhook-env`);
+        }
+        if (url !== undefined) {
+            let u;
+            try {
+                u = new URL(url);
+            }
+            catch {
+                throw bad('not a URL', `${at}.webhook`);
+            }
+            const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(u.hostname);
+            if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback))
+                throw bad(`expected an https:// URL, got ${u.protocol}//`, `${at}.webhook`);
+            out.webhook = u.toString();
+            out.webhookShown = `${u.protocol}//${u.host}/…`;
+        }
+        if (!out.repo && !out.webhook)
+            throw bad('expected repo, webhook or webhook-env', at);
+        const name = o.name === undefined ? undefined : String(o.name).trim();
+        out.name = name || (out.repo ? `${out.repo.owner}/${out.repo.repo}` : (out.webhookShown ?? `consumer ${i + 1}`));
+        return out;
+    });
+    return { rolloutDate, consumers };
+}
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./node_modules/marked/lib/marked.esm.js
+/**
+ * marked v18.2.1 - a markdown parser
+ * Copyright (c) 2018-2026, MarkedJS. (MIT License)
+ * Copyright (c) 2011-2018, Christopher Jeffrey. (MIT License)
+ * https://github.com/markedjs/marked
+ */
+
+/**
+ * DO NOT EDIT THIS FILE
+ * The code in this file is generated from files in ./src/
+ */
+
+function G(){return{async:!1,breaks:!1,extensions:null,gfm:!0,hooks:null,pedantic:!1,renderer:null,silent:!1,tokenizer:null,walkTokens:null}}var S=G();function ue(l){S=l}var q={exec:()=>null};function D(l){let e=[];return t=>{let n=Math.max(0,Math.min(3,t-1)),r=e[n];return r||(r=l(n),e[n]=r),r}}function g(l,e=""){let t=typeof l=="string"?l:l.source,n={replace:(r,s)=>{let o=typeof s=="string"?s:s.source;return o=o.replace(O.caret,"$1"),t=t.replace(r,o),n},getRegex:()=>new RegExp(t,e)};return n}var _e=((l="")=>{try{return!!new RegExp("(?<=1)(?<!1)"+l)}catch{return!1}})(),O={codeRemoveIndent:/^(?: {0,3}\t| {1,4})/gm,listInterruptsParagraph:/^ {0,3}(?:[*+-]|1[.)])[ \t]+[^ \t\n]/,outputLinkReplace:/\\([\[\]])/g,indentCodeCompensation:/^(\s+)(?:```)/,beginningSpace:/^\s+/,endingHash:/#$/,startingSpaceChar:/^ /,endingSpaceChar:/ $/,endingSpaceTabChar:/[ \t]$/,nonSpaceChar:/[^ ]/,newLineCharGlobal:/\n/g,tabCharGlobal:/\t/g,leadingSpaceTab:/^[ \t]+/,multipleSpaceGlobal:/\s+/g,blankLine:/^[ \t]*$/,doubleBlankLine:/\n[ \t]*\n[ \t]*$/,blockquoteStart:/^ {0,3}>/,blockquoteSetextReplace:/\n {0,3}((?:=+|-+)[ \t]*)(?=\n|$)/g,blockquoteSetextReplace2:/^ {0,3}>[ \t]?/gm,blockquoteMarkerWhitespace:/^( {0,3}>)(\t[ \t]*)/gm,nestedBlockMarker:/^ {0,3}(?:(?:[*+-]|\d{1,9}[.)])(?: |$)|> ?)/,listReplaceNesting:/^ {1,4}(?=( {4})*[^ ])/g,listIsTask:/^\[[ xX]\][ \t]+\S/,listReplaceTask:/^\[[ xX]\][ \t]+/,listTaskCheckbox:/\[[ xX]\]/,anyLine:/\n.*\n/,hrefBrackets:/^<(.*)>$/,tableDelimiter:/[:|]/,tableAlignChars:/^\||\| *$/g,tableRowBlankLine:/\n[ \t]*$/,tableAlignRight:/^ *-+: *$/,tableAlignCenter:/^ *:-+: *$/,tableAlignLeft:/^ *:-+ *$/,startATag:/^<a /i,endATag:/^<\/a>/i,startPreScriptTag:/^<(pre|code|kbd|script)(\s|>)/i,endPreScriptTag:/^<\/(pre|code|kbd|script)(\s|>)/i,startAngleBracket:/^</,endAngleBracket:/>$/,pedanticHrefTitle:/^([^'"]*[^\s])\s+(['"])(.*)\2/,unicodeAlphaNumeric:/[\p{L}\p{N}]/u,numericCharacterReference:/&#(?:(\d{1,7})|[Xx]([A-Fa-f0-9]{1,6}));/,numericCharacterReferenceOrAmpersand:/&#(?:(\d{1,7})|[Xx]([A-Fa-f0-9]{1,6}));|&(?!(#\d{1,7}|#[Xx][a-fA-F0-9]{1,6}|\w+);)/g,escapeTest:/[&<>"']/,escapeReplace:/[&<>"']/g,escapeTestNoEncode:/[<>"']|&(?!(#\d{1,7}|#[Xx][a-fA-F0-9]{1,6}|\w+);)/,escapeReplaceNoEncode:/[<>"']|&(?!(#\d{1,7}|#[Xx][a-fA-F0-9]{1,6}|\w+);)/g,caret:/(^|[^\[])\^/g,percentDecode:/%25/g,findPipe:/\|/g,splitPipe:/ \|/,slashPipe:/\\\|/g,carriageReturn:/\r\n|\r/g,spaceLine:/^ +$/gm,notSpaceStart:/^\S*/,endingNewline:/\n$/,listItemRegex:l=>new RegExp(`^( {0,3}${l})((?:[	 ][^\\n]*)?(?:\\n|$))`),nextBulletRegex:D(l=>new RegExp(`^ {0,${l}}(?:[*+-]|\\d{1,9}[.)])((?:[ 	][^\\n]*)?(?:\\n|$))`)),hrRegex:D(l=>new RegExp(`^ {0,${l}}((?:-[ 	]*){3,}|(?:_[ 	]*){3,}|(?:\\*[ 	]*){3,})(?:\\n+|$)`)),fencesBeginRegex:D(l=>new RegExp(`^ {0,${l}}(?:\`\`\`|~~~)`)),headingBeginRegex:D(l=>new RegExp(`^ {0,${l}}#{1,6}(?:\\s|$)`)),pedanticHeadingBeginRegex:D(l=>new RegExp(`^ {0,${l}}#`)),htmlBeginRegex:D(l=>new RegExp(`^ {0,${l}}(?:</?(?:${he})(?:[ \\t]+|$|/?>)|<(?:(?:script|pre|style|textarea)(?:[\\s>]|$)|!--)|<\\?|<![A-Za-z]|<!\\[CDATA\\[)`,"i")),blockquoteBeginRegex:D(l=>new RegExp(`^ {0,${l}}>`)),nestedContainerMarkers:/^(?: {0,3}(?:(?:[*+-]|\d{1,9}[.)])[ \t]+|>[ \t]?))+/},Ge=/^(?:[ \t]*(?:\n|$))+/,Ne=/^((?: {4}| {0,3}\t)[^\n]+(?:\n(?:[ \t]*(?:\n|$))*)?)+/,Fe=/^ {0,3}(`{3,}(?=[^`\n]*(?:\n|$))|~{3,})([^\n]*)(?:\n|$)(?:|([\s\S]*?)(?:\n|$))(?: {0,3}(?:(?=`)\1`*|(?=~)\1~*) *(?=\n|$)|$)/,V=/^ {0,3}((?:-[\t ]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n+|$)/,Qe=/^ {0,3}(#{1,6})(?=\s|$)(.*)(?:\n+|$)/,ce=/ {0,3}(?:[*+-]|\d{1,9}[.)])/,he="address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|meta|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul",J=g(" {0,3}(?:</?(?:tag)(?:[ \\t]+|\\n|/?>)|<(?:(?:script|pre|style|textarea)(?:[\\s>]|$)|!--)|<\\?|<![A-Za-z]|<!\\[CDATA\\[)").replace("tag",he).getRegex(),$e=/^(?!bull |blockCode|fences|blockquote|heading|html|table)((?:.|\n(?!\s*?\n|bull |fences|blockquote|heading|hr|html|table))+?)\n {0,3}(=+|-+)[ \t]*(?:\n+|$)/,Le=g($e).replace(/bull/g,ce).replace(/blockCode/g,/(?: {4}| {0,3}\t)/).replace(/fences/g,/ {0,3}(?:`{3,}|~{3,})/).replace(/blockquote/g,/ {0,3}>/).replace(/heading/g,/ {0,3}#{1,6}(?:\s|$)/).replace(/hr/g,/ {0,3}(?:(?:-[\t ]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n+|$)/).replace(/\|table/g,"").replace(/html/g,J).getRegex(),We=g($e).replace(/bull/g,ce).replace(/blockCode/g,/(?: {4}| {0,3}\t)/).replace(/fences/g,/ {0,3}(?:`{3,}|~{3,})/).replace(/blockquote/g,/ {0,3}>/).replace(/heading/g,/ {0,3}#{1,6}(?:\s|$)/).replace(/hr/g,/ {0,3}(?:(?:-[\t ]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n+|$)/).replace(/table/g,/ {0,3}\|?(?:[:\- ]*\|)+[\:\- ]*\n/).replace(/html/g,J).getRegex(),de=/^([^\n]+(?:\n(?!hr|heading|lheading|blockquote|fences|list|html|table|[ \t]+\n)[^\n]+)*)/,Ue=/^[^\n]+/,ge=/(?!\s*\])(?:\\[\s\S]|[^\[\]\\\n]|\n(?![ \t]*\n))+/,Ke=g(/^ {0,3}\[(label)\]: *(?:\n[ \t]*)?([^<\s][^\s]*|<(?:\\.|[^\n<>\\])*>)(?:(?: +(?:\n[ \t]*)?| *\n[ \t]*)(title))? *(?:\n+|$)/).replace("label",ge).replace("title",/(?:"(?:\\[\s\S]|[^"\\])*"|'(?:\\[\s\S]|[^'\\\n]|\n(?!\n))*'|\((?:\\[\s\S]|[^()\\])*\))/).getRegex(),Xe=g(/^(bull)([ \t][^\n]*?)?(?:\n|$)/).replace(/bull/g,ce).getRegex(),ke=/<!--(?:-?>|[\s\S]*?(?:-->|$))/,Ve=g("^ {0,3}(?:<(script|pre|style|textarea)[\\s>][\\s\\S]*?(?:</\\1>[^\\n]*\\n*|$)|comment[^\\n]*(\\n+|$)|<\\?[\\s\\S]*?(?:\\?>[^\\n]*\\n*|$)|<![A-Z][\\s\\S]*?(?:>[^\\n]*\\n*|$)|<!\\[CDATA\\[[\\s\\S]*?(?:\\]\\]>[^\\n]*\\n*|$)|</?(tag)(?:[ \\t]+|\\n|/?>|$)[\\s\\S]*?(?:(?:\\n[ 	]*)+\\n|$)|<(?!(?:script|pre|style|textarea)(?![a-z0-9-]))([a-z][a-z0-9-]*)(?:attribute)*?[ \\t]*/?>(?=[ \\t]*(?:\\n|$))[\\s\\S]*?(?:(?:\\n[ 	]*)+\\n|$)|</[a-z][a-z0-9-]*\\s*>(?=[ \\t]*(?:\\n|$))[\\s\\S]*?(?:(?:\\n[ 	]*)+\\n|$))","i").replace("comment",ke).replace("tag",he).replace("attribute",/[ \t]+[a-zA-Z:_][\w.:-]*(?:[ \t]*=[ \t]*"[^"\n]*"|[ \t]*=[ \t]*'[^'\n]*'|[ \t]*=[ \t]*[^\s"'=<>`]+)?/).getRegex(),Ce=l=>g(de).replace("hr",V).replace("heading"," {0,3}#{1,6}(?:\\s|$)").replace("|lheading","").replace("|table","").replace("blockquote"," {0,3}>").replace("fences"," {0,3}(?:`{3,}(?=[^`\\n]*(?:\\n|$))|~~~)[^\\n]*(?:\\n|$)").replace("list",l).replace("html",J).getRegex(),Je=Ce(/ {0,3}(?:[*+-]|1[.)])[ \t]+[^ \t\n]/),Ye=Ce(/ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|\n|$)/),et=g(/^( {0,3}> ?(?:(?![ \t]*(?:\n|$))(paragraph)|[^\n]*)(?:\n|$))+/).replace("paragraph",Ye).getRegex(),fe={blockquote:et,code:Ne,def:Ke,fences:Fe,heading:Qe,hr:V,html:Ve,lheading:Le,list:Xe,newline:Ge,paragraph:Je,table:q,text:Ue},Pe=g("^ *([^\\n ].*)\\n {0,3}((?:\\| *)?:?-+:? *(?:\\| *:?-+:? *)*(?:\\| *)?)(?:\\n((?:(?! *\\n|hr|heading|blockquote|code|fences|list|html).*(?:\\n|$))*)\\n*|$)").replace("hr",V).replace("heading"," {0,3}#{1,6}(?:\\s|$)").replace("blockquote"," {0,3}>").replace("code","(?: {4}| {0,3}	)[^\\n]").replace("fences"," {0,3}(?:`{3,}(?=[^`\\n]*(?:\\n|$))|~~~)[^\\n]*(?:\\n|$)").replace("list"," {0,3}(?:[*+-]|1[.)])[ \\t]").replace("html",J).getRegex(),tt={...fe,lheading:We,table:Pe,paragraph:g(de).replace("hr",V).replace("heading"," {0,3}#{1,6}(?:\\s|$)").replace("|lheading","").replace("table",Pe).replace("blockquote"," {0,3}>").replace("fences"," {0,3}(?:`{3,}(?=[^`\\n]*(?:\\n|$))|~~~)[^\\n]*(?:\\n|$)").replace("list"," {0,3}(?:[*+-]|1[.)])[ \\t]+[^ \\t\\n]").replace("html",J).getRegex()},nt={...fe,html:g(`^ *(?:comment(?: *\\n|\\s*$)|<(tag)[\\s\\S]+?</\\1>(?: *\\n{2,}|\\s*$)|<tag(?:"[^"]*"|'[^']*'|\\s[^'"/>\\s]*)*?/?>(?: *\\n{2,}|\\s*$))`).replace("comment",ke).replace(/tag/g,"(?!(?:a|em|strong|small|s|cite|q|dfn|abbr|data|time|code|var|samp|kbd|sub|sup|i|b|u|mark|ruby|rt|rp|bdi|bdo|span|br|wbr|ins|del|img)\\b)\\w+(?!:|[^\\w\\s@]*@)\\b").getRegex(),def:/^ *\[([^\]]+)\]: *<?([^\s>]+)>?(?: +(["(][^\n]+[")]))? *(?:\n+|$)/,heading:/^(#{1,6})(.*)(?:\n+|$)/,fences:q,lheading:/^(.+?)\n {0,3}(=+|-+) *(?:\n+|$)/,paragraph:g(de).replace("hr",V).replace("heading",` *#{1,6} *[^
+]`).replace("|table","").replace("blockquote"," {0,3}>").replace("|fences","").replace("|list","").replace("|html","").replace("|tag","").replace("lheading",Le).getRegex()},rt=/^\\([!"#$%&'()*+,\-./:;<=>?@\[\]\\^_`{|}~])/,st=/^(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/,Ie=/^( {2,}|\\)\n(?!\s*$)[ \t]*/,it=/^(`+|[^`])(?:(?= {2,}\n)|[\s\S]*?(?:(?=[\\<!\[`*_]|\b_|$)|[^ ](?= {2,}\n)))/,L=/[\p{P}\p{S}]/u,N=/[\s\p{P}\p{S}]/u,Y=/[^\s\p{P}\p{S}]/u,ot=g(/^((?![*_])punctSpace)/,"u").replace(/punctSpace/g,N).getRegex(),at=/[\p{Pi}\p{Ps}"']/u,Ae=/(?!~)[\p{P}\p{S}]/u,lt=/(?!~)[\s\p{P}\p{S}]/u,ut=/(?:[^\s\p{P}\p{S}]|~)/u,pt=g(/link|precode-code|html/,"g").replace("link",/\[(?:[^\[\]`]|(?<a>`+)[^`]+\k<a>(?!`))*?\]\((?:\\[\s\S]|[^\\\(\)]|\((?:\\[\s\S]|[^\\\(\)])*\))*\)/).replace("precode-",_e?"(?<!`)()":"(^^|[^`])").replace("code",/(?<b>`+)[^`]+\k<b>(?!`)/).replace("html",/<(?! )[^<>]*?>/).getRegex(),Ee=/^(?:\*+(?:((?!\*)punct)|([^\s*]))?)|^_+(?:((?!_)punct)|([^\s_]))?/,ct=g(Ee,"u").replace(/punct/g,L).getRegex(),ht=g(Ee,"u").replace(/punct/g,Ae).getRegex(),dt=/^(?:\*+(?:((?!\*)(?!openQuote)punct)|([^\s*]))?)|^_+(?:((?!_)(?!openQuote)punct)|([^\s_]))?/,gt=g(dt,"u").replace(/openQuote/g,at).replace(/punct/g,L).getRegex(),ze="^[^_*]*?__[^_*]*?\\*[^_*]*?(?=__)|[^*]+(?=[^*])|(?!\\*)punct(\\*+)(?=[\\s]|$)|notPunctSpace(\\*+)(?!\\*)(?=punctSpace|$)|(?!\\*)punctSpace(\\*+)(?=notPunctSpace)|[\\s](\\*+)(?!\\*)(?=punct)|(?!\\*)punct(\\*+)(?!\\*)(?=punct)|notPunctSpace(\\*+)(?=notPunctSpace)",kt=g(ze,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),ft=g(ze,"gu").replace(/notPunctSpace/g,ut).replace(/punctSpace/g,lt).replace(/punct/g,Ae).getRegex(),mt="^[^_*]*?__[^_*]*?\\*[^_*]*?(?=__)|[^*]+(?=[^*])|(?!\\*)punct(\\*+)(?=[\\s]|$)|notPunctSpace(\\*+)(?!\\*)(?=punctSpace|$)|(?!\\*)[\\s](\\*+)(?=notPunctSpace)|[\\s](\\*+)(?!\\*)(?=punct)|(?!\\*)punct(\\*+)(?!\\*)(?=punct)|(?:(?!\\*)punct|notPunctSpace)(\\*+)(?!\\*)(?=notPunctSpace)",xt=g(mt,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),bt=g("^[^_*]*?\\*\\*[^_*]*?_[^_*]*?(?=\\*\\*)|[^_]+(?=[^_])|(?!_)punct(_+)(?=[\\s]|$)|notPunctSpace(_+)(?!_)(?=punctSpace|$)|(?!_)punctSpace(_+)(?=notPunctSpace)|[\\s](_+)(?!_)(?=punct)|(?!_)punct(_+)(?!_)(?=punct)","gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),Rt="^[^_*]*?\\*\\*[^_*]*?_[^_*]*?(?=\\*\\*)|[^_]+(?=[^_])|(?!_)punct(_+)(?=[\\s]|$)|notPunctSpace(_+)(?!_)(?=punctSpace|$)|(?!_)[\\s](_+)(?=notPunctSpace)|[\\s](_+)(?!_)(?=punct)|(?!_)punct(_+)(?!_)(?=punct)|(?:(?!_)punct|notPunctSpace)(_+)(?!_)(?=notPunctSpace)",Tt=g(Rt,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),Ot=g(/^~~?(?:((?!~)punct)|[^\s~])/,"u").replace(/punct/g,L).getRegex(),wt="^[^~]+(?=[^~])|(?!~)punct(~~?)(?=[\\s]|$)|notPunctSpace(~~?)(?!~)(?=punctSpace|$)|(?!~)punctSpace(~~?)(?=notPunctSpace)|[\\s](~~?)(?!~)(?=punct)|(?!~)punct(~~?)(?!~)(?=punct)|notPunctSpace(~~?)(?=notPunctSpace)",Pt=g(wt,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),yt=g(/\\(punct)/,"gu").replace(/punct/g,L).getRegex(),St=g(/(`+)(?:[^`]|[^`][\s\S]*?[^`])\1(?!`)|`+|\\(punct)/,"gu").replace(/punct/g,L).getRegex(),_t=g(/^<(scheme:[^\s\x00-\x1f<>]*|email)>/).replace("scheme",/[a-zA-Z][a-zA-Z0-9+.-]{1,31}/).replace("email",/[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+(@)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+(?![-_])/).getRegex(),$t=g(ke).replace("(?:-->|$)","-->").getRegex(),Lt=g("^comment|^</[a-zA-Z][a-zA-Z0-9-]*\\s*>|^<[a-zA-Z][a-zA-Z0-9-]*(?:attribute)*?\\s*/?>|^<\\?[\\s\\S]*?\\?>|^<![a-zA-Z]+\\s[\\s\\S]*?>|^<!\\[CDATA\\[[\\s\\S]*?\\]\\]>").replace("comment",$t).replace("attribute",/\s+[a-zA-Z:_][\w.:-]*(?:\s*=\s*"[^"]*"|\s*=\s*'[^']*'|\s*=\s*[^\s"'=<>`]+)?/).getRegex(),Me=/\[(?:\\[\s\S]|[^\[\]\\])*\]/,ie=g(/(?:\[(?:brackets|\\[\s\S]|[^\[\]\\])*\]|\\[\s\S]|`+(?!`)[^`]*?`+(?!`)|``+(?=\])|[^\[\]\\`])*?/).replace("brackets",Me).getRegex(),Ct=g(/^!?\[(label)\]\([ \t\n]*(href)(?:(?:[ \t]+(?:\n[ \t]*)?|\n[ \t]*)(title))?[ \t\n]*\)/).replace("label",ie).replace("href",/<(?:\\.|[^\n<>\\])*>|(?!<)[^ \t\n\x00-\x1f]+|(?=\))/).replace("title",/"(?:\\[\s\S]|[^"\\])*"|'(?:\\[\s\S]|[^'\\])*'|\((?:\\[\s\S]|[^)\\])*\)/).getRegex(),It=g(/^!?\[(label)\]\[(ref)\]/).replace("label",ie).replace("ref",ge).getRegex(),At=g(/^!?\[(ref)\](?:\[\])?/).replace("ref",ge).getRegex(),ye=/(?!\s*\])(?:\\[\s\S]|[^\[\]\\]){1,999}/,Et=g(/(?:[^\[\]\\`]*(?:\[(?:brackets|\\[\s\S]|[^\[\]\\])*\]|\\[\s\S]|`+(?!`)[^`]*?`+(?!`)|``+(?=\]))){0,999}?[^\[\]\\`]*?/).replace("brackets",Me).getRegex(),zt=g("reflink|nolink(?!\\()","g").replace("reflink",g(/^!?\[(label)\]\[(ref)\]/).replace("label",Et).replace("ref",ye).getRegex()).replace("nolink",g(/^!?\[(ref)\](?:\[\])?/).replace("ref",ye).getRegex()).getRegex(),Se=/[hH][tT][tT][pP][sS]?|[fF][tT][pP]/,Mt=/[A-Za-z0-9._+-]+@[a-zA-Z0-9-_]+(?:\.[a-zA-Z0-9-_]*[a-zA-Z0-9])+(?![\w-])/,Bt=g(/(?:mailto:email|xmpp:email(?:\/[A-Za-z0-9@.]+)?)/).replace(/email/g,Mt).getRegex(),me={_backpedal:q,anyPunctuation:yt,anyPunctuationOutsideCode:St,autolink:_t,blockSkip:pt,br:Ie,code:st,del:q,delLDelim:q,delRDelim:q,emStrongLDelim:ct,emStrongRDelimAst:kt,emStrongRDelimUnd:bt,escape:rt,link:Ct,nolink:At,punctuation:ot,reflink:It,reflinkSearch:zt,tag:Lt,text:it,url:q},Dt={...me,emStrongLDelim:gt,emStrongRDelimAst:xt,emStrongRDelimUnd:Tt,link:g(/^!?\[(label)\]\((.*?)\)/).replace("label",ie).getRegex(),reflink:g(/^!?\[(label)\]\s*\[([^\]]*)\]/).replace("label",ie).getRegex()},pe={...me,emStrongRDelimAst:ft,emStrongLDelim:ht,delLDelim:Ot,delRDelim:Pt,url:g(/^emailProtocol|^((?:protocol):\/\/|www\.)(?:[a-zA-Z0-9\-]+\.?)+[^\s<]*|^email/).replace("emailProtocol",Bt).replace("protocol",Se).replace("email",/[A-Za-z0-9._+-]+(@)[a-zA-Z0-9-_]+(?:\.[a-zA-Z0-9-_]*[a-zA-Z0-9])+(?![\w-])/).getRegex(),_backpedal:/(?:[^?!.,:;*_'"~()&]+|\([^)]*\)|&(?![a-zA-Z0-9]+;$)|[?!.,:;*_'"~)]+(?!$))+/,del:/^(~~?)(?=[^\s~])((?:\\[\s\S]|[^\\])*?(?:\\[\s\S]|[^\s~\\]))\1(?=[^~]|$)/,text:g(/^(?:[^a-zA-Z0-9](?=emailProtocol)|(`+|~+|[^`~])(?:(?=[`~])|(?= {2,}\n)|(?=[a-zA-Z0-9.!#$%&'*+\/=?_`{\|}~-]+@)|[\s\S]*?(?:(?=[\\<!\[`*~_]|\b_|protocol:\/\/|wwwStart|$)|[^ ](?= {2,}\n)|[^a-zA-Z0-9](?=emailProtocol)|[^a-zA-Z0-9.!#$%&'*+\/=?_`{\|}~-](?=[a-zA-Z0-9.!#$%&'*+\/=?_`{\|}~-]+@))))/).replace("protocol",Se).replace(/emailProtocol/g,/(?:mailto|xmpp):/).replace("wwwStart",_e?"(?<![^\\s*_~(])www\\.":"www\\.").getRegex()},qt={...pe,br:g(Ie).replace("{2,}","*").getRegex(),text:g(pe.text).replace("\\b_","\\b_| {2,}\\n").replace(/\{2,\}/g,"*").getRegex()},ee={normal:fe,gfm:tt,pedantic:nt},F={normal:me,gfm:pe,breaks:qt,pedantic:Dt};var vt={"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"},Be=l=>vt[l];function y(l,e){if(e){if(O.escapeTest.test(l))return l.replace(O.escapeReplace,Be)}else if(O.escapeTestNoEncode.test(l))return l.replace(O.escapeReplaceNoEncode,Be);return l}function De(l){return O.numericCharacterReference.test(l)?l.replace(O.numericCharacterReferenceOrAmpersand,(e,t,n)=>{if(t===void 0&&n===void 0)return"&amp;";let r=t===void 0?Number.parseInt(n,16):Number.parseInt(t,10);return r===0||r>1114111||r>=55296&&r<=57343?"\uFFFD":r===38?"&amp;":String.fromCodePoint(r)}):l}function xe(l){try{l=encodeURI(l).replace(O.percentDecode,"%")}catch{return null}return l}function be(l,e){let t=l.replace(O.findPipe,(s,o,i)=>{let a=!1,c=o;for(;--c>=0&&i[c]==="\\";)a=!a;return a?"|":" |"}),n=t.split(O.splitPipe),r=0;if(n[0].trim()||n.shift(),n.length>0&&!n.at(-1)?.trim()&&n.pop(),e)if(n.length>e)n.splice(e);else for(;n.length<e;)n.push("");for(;r<n.length;r++)n[r]=n[r].trim().replace(O.slashPipe,"|");return n}function C(l,e,t){let n=l.length;if(n===0)return"";let r=0;for(;r<n;){let s=l.charAt(n-r-1);if(s===e&&!t)r++;else if(s!==e&&t)r++;else break}return l.slice(0,n-r)}function Re(l){let e=l.split(`
+`),t=e.length-1;for(;t>=0&&O.blankLine.test(e[t]);)t--;return e.length-t<=2?l:e.slice(0,t+1).join(`
+`)}function W(l){return l.trim().replace(O.multipleSpaceGlobal," ").toLowerCase().toUpperCase().toLowerCase()}function Te(l,e){if(l.indexOf(e[0])===-1&&l.indexOf(e[1])===-1)return-1;let t=0;for(let n=0;n<l.length;n++)if(l[n]==="\\")n++;else if(l[n]===e[0])t++;else if(l[n]===e[1]&&(t--,t<0))return n;return t>0?-2:-1}var Q=new WeakMap;function Oe(l){let e={"*":-1,_:-1},t=-1,n=l.length;for(let r=0;r<n;r++){let s=l[r];if(s!=="*"&&s!=="_"&&s!=="~")continue;let o=r===0?`
+`:l[r-1],i=r+1;for(;i<n&&l[i]===s;)i++;o!==" "&&o!=="	"&&o!==`
+`&&o!=="\r"&&o!=="\f"&&(s==="~"?t=r:e[s]=r),r=i-1}return{maskedSrc:l,lastPossibleEmStrongCloserIndex:e,lastPossibleDelCloserIndex:t}}function qe(l,e){let t=Oe(e),n=Q.get(l);n?n.push(t):Q.set(l,[t])}function ve(l){let e=Q.get(l);e&&(e.pop(),e.length===0&&Q.delete(l))}function oe(l,e,t){let n=Q.get(l)?.at(-1);return n&&n.maskedSrc===e?n.lastPossibleEmStrongCloserIndex[t]:Oe(e).lastPossibleEmStrongCloserIndex[t]}function ae(l,e){let t=Q.get(l)?.at(-1);return t&&t.maskedSrc===e?t.lastPossibleDelCloserIndex:Oe(e).lastPossibleDelCloserIndex}function te(l,e=0){let t=e,n="";for(let r of l)if(r==="	"){let s=4-t%4;n+=" ".repeat(s),t+=s}else n+=r,t++;return n}function Ht(l,e){let t="";for(let n=0;n<l.length;n++){if(l[n]==="`"){let r=e.inline.code.exec(l.slice(n));if(r){t+=r[0],n+=r[0].length-1;continue}}if(l[n]==="\\"&&(l[n+1]==="["||l[n+1]==="]")){t+=l[n+1],n++;continue}t+=l[n]}return t}function He(l,e,t,n,r){let s=e.href,o=e.title||null,i=Ht(l[1],r),a=l[0].charAt(0)==="!",c=n.state.inLink,u=n.state.linkEmitted,d=n.state.inRawBlock;n.state.inLink=!0,n.state.linkEmitted=!1;let h=n.inlineTokens(i),p=n.state.linkEmitted;if(n.state.linkEmitted=u,n.state.inLink=c,!a){if(p){n.state.inRawBlock=d;return}n.state.linkEmitted=!0}return{type:a?"image":"link",raw:t,href:s,title:o,text:i,tokens:h}}function Zt(l,e,t){let n=l.match(t.other.indentCodeCompensation);if(n===null)return e;let r=n[1];return e.split(`
+`).map(s=>{let o=s.match(t.other.beginningSpace);if(o===null)return s;let[i]=o;return s.slice(Math.min(i.length,r.length))}).join(`
+`)}function Ze(l,e,t,n){if(!e.includes("<"))return!1;for(let r=0;r<e.length;r++){if(e[r]==="\\"){r++;continue}if(e[r]==="`"){let i=n.inline.code.exec(e.slice(r));if(i){r+=i[0].length-1;continue}}if(e[r]!=="<")continue;let s=l.slice(t+r),o=n.inline.tag.exec(s)||n.inline.autolink.exec(s);if(o){if(o[0].length>e.length-r)return!0;r+=o[0].length-1}}return!1}var _=class{options;rules;lexer;constructor(e){this.options=e||S}space(e){let t=this.rules.block.newline.exec(e);if(t&&t[0].length>0)return{type:"space",raw:t[0]}}code(e){let t=this.rules.block.code.exec(e);if(t){let n=this.options.pedantic?t[0]:Re(t[0]),r=n.replace(this.rules.other.codeRemoveIndent,"");return{type:"code",raw:n,codeBlockStyle:"indented",text:r}}}fences(e){let t=this.rules.block.fences.exec(e);if(t){let n=t[0],r=Zt(n,t[3]||"",this.rules);return t[3]!==void 0&&(r===""||r.endsWith(`
+`))&&(r+=`
+`),{type:"code",raw:n,lang:t[2]?t[2].trim().replace(this.rules.inline.anyPunctuation,"$1"):t[2],text:r}}}heading(e){let t=this.rules.block.heading.exec(e);if(t){let n=t[2].trim();if(this.rules.other.endingHash.test(n)){let r=C(n,"#");(this.options.pedantic||!r||this.rules.other.endingSpaceTabChar.test(r))&&(n=r.trim())}return{type:"heading",raw:C(t[0],`
+`),depth:t[1].length,text:n,tokens:this.lexer.inline(n)}}}hr(e){let t=this.rules.block.hr.exec(e);if(t)return{type:"hr",raw:C(t[0],`
+`)}}blockquote(e){let t=this.rules.block.blockquote.exec(e);if(t){let n=C(t[0],`
+`).split(`
+`),r="",s="",o=[];for(;n.length>0;){let i=!1,a=[],c;for(c=0;c<n.length;c++)if(this.rules.other.blockquoteStart.test(n[c]))a.push(n[c]),i=!0;else if(!i)a.push(n[c]);else break;n=n.slice(c);let u=a.join(`
+`),d=u.replace(this.rules.other.blockquoteMarkerWhitespace,(k,m,b)=>b.startsWith(" ")?m+" "+b.slice(1):m+te(b,m.length)).replace(this.rules.other.blockquoteSetextReplace,`
+    $1`).replace(this.rules.other.blockquoteSetextReplace2,"");r=r?`${r}
+${u}`:u,s=s?`${s}
+${d}`:d;let h=this.lexer.state.top;if(this.lexer.state.top=!0,this.lexer.blockTokens(d,o,!0),this.lexer.state.top=h,n.length===0)break;let p=o.at(-1);if(p?.type==="code"||p?.type==="heading"||p?.type==="hr"||p?.type==="html"||p?.type==="table")break;if(p?.type==="blockquote"){let k=p,m=n.join(`
+`),b=k.raw+`
+`+m.replace(this.rules.other.blockquoteSetextReplace2,""),f=this.blockquote(b);o[o.length-1]=f;let R=b.substring(f.raw.length).replace(/^\n/,""),E=R?R.split(`
+`).length:0,T=E?n.slice(0,-E):n;if(T.length>0&&(r=`${r}
+${T.join(`
+`)}`),s=s.substring(0,s.length-k.text.length)+f.text,n=n.slice(T.length),n.length>0&&this.rules.other.blockquoteStart.test(n[0]))continue;break}else if(p?.type==="list"){let k=p,m=k.raw+`
+`+n.join(`
+`),b=this.list(m);o[o.length-1]=b;let f=b.raw.length>k.raw.length?m.slice(k.raw.length+1,b.raw.length).split(`
+`).length:0;if(f>0){let R=n.slice(0,f).join(`
+`);r=`${r}
+${R}`,s=`${s}
+${R}`}if(n=n.slice(f),n.length>0&&!this.rules.other.blockquoteStart.test(n[0]))break;continue}}return{type:"blockquote",raw:r,tokens:o,text:s}}}list(e){let t=this.rules.block.list.exec(e);if(t){if(!this.options.pedantic&&this.lexer.state.lastToken?.type==="text"&&!this.rules.other.listInterruptsParagraph.test(e))return;let n=e,r=()=>n.length-e.length,s=t[1].trim(),o=s.length>1,i={type:"list",raw:"",ordered:o,start:o?+s.slice(0,-1):"",loose:!1,items:[]};s=o?`\\d{1,9}\\${s.slice(-1)}`:`\\${s}`,this.options.pedantic&&(s=o?s:"[*+-]");let a=this.rules.other.listItemRegex(s),c=!1;for(;e;){let h=!1,p="";if(!(t=a.exec(e))||this.rules.block.hr.test(e))break;let k=r();e=e.substring(t[0].length);let m=t[2].split(`
+`,1)[0],b=t[1].length,f=this.options.pedantic?te(m,b):m.replace(this.rules.other.leadingSpaceTab,H=>te(H,b)),R=e.split(`
+`,1)[0],E=!f.trim(),T=0;if(this.options.pedantic?(T=2,p=f.trimStart()):E?T=b+1:(T=f.search(this.rules.other.nonSpaceChar),T=T>4?1:T,p=f.slice(T),T+=b),E&&this.rules.other.blankLine.test(R)&&(e=e.substring(R.length+1),h=!0),!h){let H=this.rules.other.nextBulletRegex(T),K=this.rules.other.hrRegex(T),re=this.rules.other.fencesBeginRegex(T),B=this.options.pedantic?this.rules.other.pedanticHeadingBeginRegex(T):this.rules.other.headingBeginRegex(T),X=this.rules.other.htmlBeginRegex(T),se=this.rules.other.blockquoteBeginRegex(T),le=!1;for(;e;){let we=e.split(`
+`,1)[0],Z;if(R=we,this.options.pedantic?(R=R.replace(this.rules.other.listReplaceNesting,"  "),Z=R):Z=R.replace(this.rules.other.leadingSpaceTab,$=>te($)),re.test(R)||B.test(R)||X.test(R)||se.test(R)||H.test(R)||K.test(R))break;if(Z.search(this.rules.other.nonSpaceChar)>=T||!R.trim())p+=`
+`+Z.slice(T),le=!1;else{if(E)break;let $=f;if(!this.options.pedantic&&!p.includes(`
+`)&&!f.includes("	")){let j;for(;!K.test($)&&(j=this.rules.other.nestedBlockMarker.exec($));)$=$.slice(j[0].length);if(!$.trim())break}if($.replace(this.rules.other.tabCharGlobal,"    ").search(this.rules.other.nonSpaceChar)>=4||re.test($)||B.test($)||X.test($)||K.test($))break;if(!this.options.pedantic&&!le){let j=f.replace(this.rules.other.nestedContainerMarkers,"");if(this.rules.block.fences.test(j)||this.rules.block.heading.test(j)||this.rules.block.hr.test(j))break}let je=!this.options.pedantic&&/^ {0,3}(?:=+|-+) *$/.test(R)&&this.rules.block.lheading.test(`${f}
+${R}`)?`    ${Z.replace(/^ {0,3}/,"")}`:R;p+=`
+`+je,le=!0}E=!R.trim(),e=e.substring(we.length+1),f=Z.slice(T)}}let U=n.slice(k,r());i.loose||(c?i.loose=!0:this.rules.other.doubleBlankLine.test(U)&&(c=!0)),i.items.push({type:"list_item",raw:U,task:!!this.options.gfm&&this.rules.other.listIsTask.test(p),loose:!1,text:p,tokens:[]})}let u=i.items.at(-1);if(u)u.raw=u.raw.trimEnd(),u.text=u.text.trimEnd();else return;i.raw=n.slice(0,r()).trimEnd();let d=[];for(let h of i.items)if(this.lexer.state.top=!1,d.push(this.lexer.inlineQueue.length),h.tokens=this.lexer.blockTokens(h.text,[]),!i.loose){let p=h.tokens.filter(m=>m.type==="space"),k=p.length>0&&p.some(m=>this.rules.other.anyLine.test(m.raw));i.loose=k}for(let h=0;h<i.items.length;h++){let p=i.items[h],k=p.tokens[0];if(p.task&&(k?.type==="text"||k?.type==="paragraph")){p.text=p.text.replace(this.rules.other.listReplaceTask,""),k.raw=k.raw.replace(this.rules.other.listReplaceTask,""),k.text=k.text.replace(this.rules.other.listReplaceTask,"");let m=this.lexer.inlineQueue;for(let f=d[h];f<m.length;f++)if(m[f].tokens===k.tokens){m[f].src=m[f].src.replace(this.rules.other.listReplaceTask,"");break}let b=this.rules.other.listTaskCheckbox.exec(p.raw);if(b){let f={type:"checkbox",raw:b[0]+" ",checked:b[0]!=="[ ]"};p.checked=f.checked,i.loose?p.tokens[0]&&["paragraph","text"].includes(p.tokens[0].type)&&"tokens"in p.tokens[0]&&p.tokens[0].tokens?(p.tokens[0].raw=f.raw+p.tokens[0].raw,p.tokens[0].text=f.raw+p.tokens[0].text,p.tokens[0].tokens.unshift(f)):p.tokens.unshift({type:"paragraph",raw:f.raw,text:f.raw,tokens:[f]}):p.tokens.unshift(f)}}else p.task&&(p.task=!1)}if(i.loose)for(let h of i.items){h.loose=!0;for(let p of h.tokens)p.type==="text"&&(p.type="paragraph")}return i}}html(e){let t=this.rules.block.html.exec(e);if(t){if(this.lexer.state.lastToken?.type==="paragraph"&&!this.rules.other.htmlBeginRegex(4).test(e))return;let n=Re(t[0]);return{type:"html",block:!0,raw:n,pre:t[1]==="pre"||t[1]==="script"||t[1]==="style",text:n}}}def(e){let t=this.rules.block.def.exec(e);if(t){if(!this.rules.other.startAngleBracket.test(t[2])&&Te(t[2],"()")!==-1)return;let n=W(t[1]),r=t[2]?t[2].replace(this.rules.other.hrefBrackets,"$1").replace(this.rules.inline.anyPunctuation,"$1"):"",s=t[3]?t[3].substring(1,t[3].length-1).replace(this.rules.inline.anyPunctuation,"$1"):t[3];return{type:"def",tag:n,raw:C(t[0],`
+`),href:r,title:s}}}table(e){let t=this.rules.block.table.exec(e);if(!t||!this.rules.other.tableDelimiter.test(t[2]))return;let n=be(t[1]),r=t[2].replace(this.rules.other.tableAlignChars,"").split("|"),s=t[3]?.trim()?t[3].replace(this.rules.other.tableRowBlankLine,"").split(`
+`):[],o={type:"table",raw:C(t[0],`
+`),header:[],align:[],rows:[]};if(n.length===r.length){for(let i of r)this.rules.other.tableAlignRight.test(i)?o.align.push("right"):this.rules.other.tableAlignCenter.test(i)?o.align.push("center"):this.rules.other.tableAlignLeft.test(i)?o.align.push("left"):o.align.push(null);for(let i=0;i<n.length;i++)o.header.push({text:n[i],tokens:this.lexer.inline(n[i]),header:!0,align:o.align[i]});for(let i of s)o.rows.push(be(i,o.header.length).map((a,c)=>({text:a,tokens:this.lexer.inline(a),header:!1,align:o.align[c]})));return o}}lheading(e){let t=this.rules.block.lheading.exec(e);if(t){let n=t[1].trim();return{type:"heading",raw:C(t[0],`
+`),depth:t[2].charAt(0)==="="?1:2,text:n,tokens:this.lexer.inline(n)}}}paragraph(e){let t=this.rules.block.paragraph.exec(e);if(t){let n=t[1].charAt(t[1].length-1)===`
+`?t[1].slice(0,-1):t[1];return{type:"paragraph",raw:t[0],text:n,tokens:this.lexer.inline(n)}}}text(e){let t=this.rules.block.text.exec(e);if(t)return{type:"text",raw:t[0],text:t[0],tokens:this.lexer.inline(t[0])}}escape(e){if(e.charCodeAt(0)!==92)return;let t=this.rules.inline.escape.exec(e);if(t)return{type:"escape",raw:t[0],text:t[1]}}tag(e){if(e.charCodeAt(0)!==60)return;let t=this.rules.inline.tag.exec(e);if(t)return!this.lexer.state.inLink&&this.rules.other.startATag.test(t[0])?this.lexer.state.inLink=!0:this.lexer.state.inLink&&this.rules.other.endATag.test(t[0])&&(this.lexer.state.inLink=!1),!this.lexer.state.inRawBlock&&this.rules.other.startPreScriptTag.test(t[0])?this.lexer.state.inRawBlock=!0:this.lexer.state.inRawBlock&&this.rules.other.endPreScriptTag.test(t[0])&&(this.lexer.state.inRawBlock=!1),{type:"html",raw:t[0],inLink:this.lexer.state.inLink,inRawBlock:this.lexer.state.inRawBlock,block:!1,text:t[0]}}link(e){if(this.lexer.state.linkParenPossible===!1)return;let t=e.charCodeAt(0);if(t!==91&&t!==33)return;let n=this.rules.inline.link.exec(e);if(n){let r=n[0].charAt(0)==="!"?2:1;if(!this.options.pedantic&&Ze(e,n[1],r,this.rules))return;let s=n[2].trim();if(!this.options.pedantic&&this.rules.other.startAngleBracket.test(s)){if(!this.rules.other.endAngleBracket.test(s))return;let c=C(s.slice(0,-1),"\\");if((s.length-c.length)%2===0)return}else{let c=Te(n[2],"()");if(c===-2)return;if(c>-1){let d=(n[0].indexOf("!")===0?5:4)+n[1].length+c;n[2]=n[2].substring(0,c),n[0]=n[0].substring(0,d).trim(),n[3]=""}}let o=C(n[0].slice(0,-1),"\\");if((n[0].length-o.length)%2===0)return;let i=n[2],a="";if(this.options.pedantic){let c=this.rules.other.pedanticHrefTitle.exec(i);c&&(i=c[1],a=c[3])}else a=n[3]?n[3].slice(1,-1):"";return i=i.trim(),this.rules.other.startAngleBracket.test(i)&&(this.options.pedantic&&!this.rules.other.endAngleBracket.test(s)?i=i.slice(1):i=i.slice(1,-1)),He(n,{href:i&&i.replace(this.rules.inline.anyPunctuation,"$1"),title:a&&a.replace(this.rules.inline.anyPunctuation,"$1")},n[0],this.lexer,this.rules)}}reflink(e,t){let n=e.charCodeAt(0);if(n!==91&&n!==33)return;let r;if((r=this.rules.inline.reflink.exec(e))||(r=this.rules.inline.nolink.exec(e))){let s=r[0].charAt(0)==="!"?2:1;if(!this.options.pedantic&&Ze(e,r[1],s,this.rules))return;let o=t[W(r[2]||r[1])];if(!o){let i=r[0].charAt(0);return{type:"text",raw:i,text:i}}return He(r,o,r[0],this.lexer,this.rules)}}emStrong(e,t,n=""){let r=this.rules.inline.emStrongLDelim.exec(e);if(!r||!r[1]&&!r[2]&&!r[3]&&!r[4])return;let s=r[0][0],o=n===s,i=t.length-e.length,a=i;for(;!this.options.pedantic&&a>0&&t[a-1]===s;)a--;let c=[...t.slice(Math.max(0,a-2),a)].at(-1)??"",u=c==="*"||c==="_"||!!this.rules.inline.punctuation.exec(c);a<i&&(n=c);let d=a<i?u:n==="*"||n==="_"||!!this.rules.inline.punctuation.exec(n);if(r[4]&&n.match(this.rules.other.unicodeAlphaNumeric))return;let h=r[1]||r[3]||"";if(!h||!n||d){let p=[...r[0]].length-1,k,m,b=p,f=0,R=i-a+p,E=!this.options.pedantic&&!!c.trim()&&(!!h||s==="*"&&!u);if(s!=="*"&&s!=="_")return;let T=s==="*"?this.rules.inline.emStrongRDelimAst:this.rules.inline.emStrongRDelimUnd,U=oe(this,t,s),H=t.length-e.length+p;if(U<H)return;t=t.slice(-1*e.length+p);let K=U-H;for(T.lastIndex=0;(r=T.exec(t))!==null&&!(r.index>K);){if(k=r[1]||r[2]||r[3]||r[4]||r[5]||r[6],!k)continue;if(m=[...k].length,r[3]||r[4]){b+=m;continue}else if((r[5]||r[6]||E)&&R%3&&!((R+m)%3)){if(o&&(r[5]||r[6]))break;f+=m;continue}if(b-=m,b>0)continue;m=Math.min(m,m+b+f);let re=[...r[0]][0].length,B=e.slice(0,p+r.index+re+m);if(Math.min(p,m)%2){let se=B.slice(1,-1);return{type:"em",raw:B,text:se,tokens:this.lexer.inlineTokens(se)}}let X=B.slice(2,-2);return{type:"strong",raw:B,text:X,tokens:this.lexer.inlineTokens(X)}}}}codespan(e){if(e.charCodeAt(0)!==96)return;let t=this.rules.inline.code.exec(e);if(t){let n=t[2].replace(this.rules.other.newLineCharGlobal," "),r=this.rules.other.nonSpaceChar.test(n),s=this.rules.other.startingSpaceChar.test(n)&&this.rules.other.endingSpaceChar.test(n);return r&&s&&(n=n.substring(1,n.length-1)),{type:"codespan",raw:t[0],text:n}}}br(e){let t=e.charCodeAt(0);if(t!==32&&t!==92&&t!==10)return;let n=this.rules.inline.br.exec(e);if(n)return{type:"br",raw:n[0]}}del(e,t,n=""){if(e.charCodeAt(0)!==126)return;let r=this.rules.inline.delLDelim.exec(e);if(!r)return;if(!(r[1]||"")||!n||this.rules.inline.punctuation.exec(n)){let o=[...r[0]].length-1,i,a,c=o,u=this.rules.inline.delRDelim,d=ae(this,t),h=t.length-e.length+o;if(d<h)return;t=t.slice(-1*e.length+o);let p=d-h;for(u.lastIndex=0;(r=u.exec(t))!==null&&!(r.index>p);){if(i=r[1]||r[2]||r[3]||r[4]||r[5]||r[6],!i||(a=[...i].length,a!==o))continue;if(r[3]||r[4]){c+=a;continue}if(c-=a,c>0)continue;a=Math.min(a,a+c);let k=[...r[0]][0].length,m=e.slice(0,o+r.index+k+a),b=m.slice(o,-o);return{type:"del",raw:m,text:b,tokens:this.lexer.inlineTokens(b)}}}}autolink(e){if(e.charCodeAt(0)!==60)return;let t=this.rules.inline.autolink.exec(e);if(t){let n,r;return t[2]==="@"?(n=t[1],r="mailto:"+n):(n=t[1],r=n),{type:"link",raw:t[0],text:n,href:r,autolink:!0,tokens:[{type:"text",raw:n,text:n}]}}}url(e){let t;if(t=this.rules.inline.url.exec(e)){let n,r;if(t[2]==="@")n=t[0],r="mailto:"+n;else{let s;do s=t[0],t[0]=this.rules.inline._backpedal.exec(t[0])?.[0]??"";while(s!==t[0]);n=t[0],t[1]==="www."?r="http://"+t[0]:r=t[0]}return{type:"link",raw:t[0],text:n,href:r,autolink:!0,tokens:[{type:"text",raw:n,text:n}]}}}inlineText(e){let t=this.rules.inline.text.exec(e);if(t){let n=this.lexer.state.inRawBlock;return{type:"text",raw:t[0],text:n?t[0]:De(t[0]),escaped:n}}}};var w=class l{tokens;options;state;inlineQueue;tokenizer;constructor(e){this.tokens=[],this.tokens.links=Object.create(null),this.options=e||S,this.options.tokenizer=this.options.tokenizer||new _,this.tokenizer=this.options.tokenizer,this.tokenizer.options=this.options,this.tokenizer.lexer=this,this.inlineQueue=[],this.state={inLink:!1,inRawBlock:!1,linkEmitted:!1,linkParenPossible:!0,top:!0};let t={other:O,block:ee.normal,inline:F.normal};this.options.pedantic?(t.block=ee.pedantic,t.inline=F.pedantic):this.options.gfm&&(t.block=ee.gfm,this.options.breaks?t.inline=F.breaks:t.inline=F.gfm),this.tokenizer.rules=t}static get rules(){return{block:ee,inline:F}}static lex(e,t){return new l(t).lex(e)}static lexInline(e,t){return new l(t).inlineTokens(e)}lex(e){e=e.replace(O.carriageReturn,`
+`),this.blockTokens(e,this.tokens);for(let t=0;t<this.inlineQueue.length;t++){let n=this.inlineQueue[t];this.state.inRawBlock=!1,this.inlineTokens(n.src,n.tokens)}return this.inlineQueue=[],this.tokens}blockTokens(e,t=[],n=!1){this.tokenizer.lexer=this;let r=this.state.lastToken;this.options.pedantic&&(e=e.replace(O.tabCharGlobal,"    ").replace(O.spaceLine,""));let s=1/0,o,i=this.options.gfm&&!this.options.pedantic&&this.tokenizer.paragraph===_.prototype.paragraph;for(;e;){if(e.length<s)s=e.length;else{this.infiniteLoopError(e.charCodeAt(0));break}this.state.lastToken=t.at(-1);let a;if(this.options.extensions?.block?.some(u=>(a=u.call({lexer:this},e,t))?(e=e.substring(a.raw.length),t.push(a),!0):!1))continue;if(a=this.tokenizer.space(e)){e=e.substring(a.raw.length);let u=t.at(-1);a.raw.length===1&&u!==void 0?u.raw+=`
+`:t.push(a);continue}if(a=this.tokenizer.code(e)){e=e.substring(a.raw.length);let u=t.at(-1);u?.type==="paragraph"||u?.type==="text"?(u.raw+=(u.raw.endsWith(`
+`)?"":`
+`)+a.raw,u.text+=`
+`+a.text,this.inlineQueue.at(-1).src=u.text):t.push(a);continue}if(a=this.tokenizer.fences(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.heading(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.hr(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.blockquote(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.list(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.html(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.def(e)){e=e.substring(a.raw.length);let u=t.at(-1);u?.type==="paragraph"||u?.type==="text"?(u.raw+=(u.raw.endsWith(`
+`)?"":`
+`)+a.raw,u.text+=`
+`+a.raw,this.inlineQueue.at(-1).src=u.text):(this.tokens.links[a.tag]||(this.tokens.links[a.tag]={href:a.href,title:a.title}),t.push(a));continue}if(a=this.tokenizer.table(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.lheading(e)){e=e.substring(a.raw.length),t.push(a);continue}let c=e;if(this.options.extensions?.startBlock){let u=1/0,d=e.slice(1),h;this.options.extensions.startBlock.forEach(p=>{h=p.call({lexer:this},d),typeof h=="number"&&h>=0&&(u=Math.min(u,h))}),u<1/0&&u>=0&&(c=e.substring(0,u+1))}if(this.state.top&&(a=this.tokenizer.paragraph(c))){let u=t.at(-1);(n||u===o&&i)&&u?.type==="paragraph"?(u.raw+=(u.raw.endsWith(`
+`)?"":`
+`)+a.raw,u.text+=`
+`+a.text,this.inlineQueue.pop(),this.inlineQueue.at(-1).src=u.text,o=u):(t.push(a),o=a),n=c.length!==e.length,e=e.substring(a.raw.length);continue}if(a=this.tokenizer.text(e)){e=e.substring(a.raw.length);let u=t.at(-1);u?.type==="text"?(u.raw+=(u.raw.endsWith(`
+`)?"":`
+`)+a.raw,u.text+=`
+`+a.text,this.inlineQueue.pop(),this.inlineQueue.at(-1).src=u.text):t.push(a);continue}if(e){this.infiniteLoopError(e.charCodeAt(0));break}}return this.state.top=!0,this.state.lastToken=r,t}inline(e,t=[]){return this.inlineQueue.push({src:e,tokens:t}),t}linkInText(e){if(!e.includes("["))return!1;let t=this.tokenizer.rules.inline.link;for(let n of e.matchAll(this.tokenizer.rules.inline.blockSkip))if(t.test(n[0])&&e.charAt(n.index-1)!=="!")return!0;for(let n of e.matchAll(this.tokenizer.rules.inline.reflinkSearch)){let r=n[0],s=r.lastIndexOf("[");if(!(r.charAt(0)==="!"||!Object.hasOwn(this.tokens.links,W(r.slice(s+1,-1))))&&!(s>1&&this.linkInText(r.slice(1,s-1))))return!0}return!1}inlineTokens(e,t=[]){this.tokenizer.lexer=this;let n=this.state.linkParenPossible;this.state.linkParenPossible=e.includes(")");try{return this.#t(e,t)}finally{this.state.linkParenPossible=n}}#t(e,t){let n=e.includes("*")||e.includes("_")||e.includes("~"),r=n||this.options.hooks?.emStrongMask||this.tokenizer.emStrong!==_.prototype.emStrong||this.tokenizer.del!==_.prototype.del?this.#r(e):e;if(!n)return this.#e(e,r,t);qe(this.tokenizer,r);try{return this.#e(e,r,t)}finally{ve(this.tokenizer)}}#e(e,t,n){let r=!1,s="",o=1/0;for(;e;){if(e.length<o)o=e.length;else{this.infiniteLoopError(e.charCodeAt(0));break}r||(s=""),r=!1;let i;if(this.options.extensions?.inline?.some(u=>(i=u.call({lexer:this},e,n))?(e=e.substring(i.raw.length),n.push(i),!0):!1))continue;if(i=this.tokenizer.escape(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.tag(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.link(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.reflink(e,this.tokens.links)){e=e.substring(i.raw.length);let u=n.at(-1);i.type==="text"&&u?.type==="text"?(u.raw+=i.raw,u.text+=i.text):n.push(i);continue}let a=e[0];if(a==="*"||a==="_"){let u=t.length-e.length;if(oe(this.tokenizer,t,a)<=u){let h=1;for(;h<e.length&&e.charCodeAt(h)===a.charCodeAt(0);)h++;let p=e.substring(0,h),k=n.at(-1);k?.type==="text"&&!k.escaped?(k.raw+=p,k.text+=p):n.push({type:"text",raw:p,text:p,escaped:!1}),e=e.substring(h),s=a,r=!0;continue}}else if(a==="~"){let u=t.length-e.length;if(ae(this.tokenizer,t)<=u){let h=1;for(;h<e.length&&e.charCodeAt(h)===126;)h++;let p=e.substring(0,h),k=n.at(-1);k?.type==="text"&&!k.escaped?(k.raw+=p,k.text+=p):n.push({type:"text",raw:p,text:p,escaped:!1}),e=e.substring(h),s=a,r=!0;continue}}if(i=this.tokenizer.emStrong(e,t,s)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.codespan(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.br(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.del(e,t,s)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.autolink(e)){e=e.substring(i.raw.length),n.push(i);continue}if(!this.state.inLink&&(i=this.tokenizer.url(e))){e=e.substring(i.raw.length),n.push(i);continue}let c=e;if(this.options.extensions?.startInline){let u=1/0,d=e.slice(1),h;this.options.extensions.startInline.forEach(p=>{h=p.call({lexer:this},d),typeof h=="number"&&h>=0&&(u=Math.min(u,h))}),u<1/0&&u>=0&&(c=e.substring(0,u+1))}if(i=this.tokenizer.inlineText(c)){e=e.substring(i.raw.length),i.raw.slice(-1)!=="_"&&(s=i.raw.slice(-1)),r=!0;let u=n.at(-1);u?.type==="text"?(u.raw+=i.raw,u.text+=i.text):n.push(i);continue}if(e){this.infiniteLoopError(e.charCodeAt(0));break}}return n}#n(e){let{blockSkip:t,tag:n,autolink:r}=this.tokenizer.rules.inline,s="",o=0,i;for(t.lastIndex=0;i=t.exec(e);){let a=i.index+(i[2]?i[2].length:0),c=i.index+i[0].length;if(e.charAt(a)==="<"){let u=e.slice(a),d=n.exec(u)||r.exec(u);if(!d){t.lastIndex=a+1;continue}c=a+d[0].length,t.lastIndex=c}s+=e.slice(o,a)+"["+"a".repeat(c-a-2)+"]",o=c}return s+e.slice(o)}#r(e){let t=e;if(this.tokens.links&&e.includes("[")){let n=this.tokenizer.rules.inline.reflinkSearch,r=s=>{let o=s.lastIndexOf("[");if(!Object.hasOwn(this.tokens.links,W(s.slice(o+1,-1))))return s;if(o>1&&s.charAt(0)!=="!"){let i=s.slice(1,o-1);if(this.linkInText(i))return"["+i.replace(n,r)+"]["+"a".repeat(s.length-o-2)+"]"}return"["+"a".repeat(s.length-2)+"]"};t=t.replace(n,r)}return t=t.replace(this.tokenizer.rules.inline.anyPunctuationOutsideCode,(n,r,s)=>s?"+".repeat(n.length):r?r+n.slice(r.length,-r.length).replace(/`/g,"+")+r:n),t=this.#n(t),t=this.options.hooks?.emStrongMask?.call({lexer:this},t)??t,t}infiniteLoopError(e){let t="Infinite loop on byte: "+e;if(this.options.silent)console.error(t);else throw new Error(t)}};var I=class{options;parser;constructor(e){this.options=e||S}space(e){return""}code({text:e,lang:t,escaped:n}){let r=(t||"").match(O.notSpaceStart)?.[0],s=e?e.replace(O.endingNewline,"")+`
+`:"";return r?'<pre><code class="language-'+y(r)+'">'+(n?s:y(s,!0))+`</code></pre>
+`:"<pre><code>"+(n?s:y(s,!0))+`</code></pre>
+`}blockquote({tokens:e}){return`<blockquote>
+${this.parser.parse(e)}</blockquote>
+`}html({text:e}){return e}def(e){return""}heading({tokens:e,depth:t}){return`<h${t}>${this.parser.parseInline(e)}</h${t}>
+`}hr(e){return`<hr>
+`}list(e){let t=e.ordered,n=e.start,r="";for(let i=0;i<e.items.length;i++){let a=e.items[i];r+=this.listitem(a)}let s=t?"ol":"ul",o=t&&n!==1?' start="'+n+'"':"";return"<"+s+o+`>
+`+r+"</"+s+`>
+`}listitem(e){return`<li>${this.parser.parse(e.tokens)}</li>
+`}checkbox({checked:e}){return"<input "+(e?'checked="" ':"")+'disabled="" type="checkbox"> '}paragraph({tokens:e}){return`<p>${this.parser.parseInline(e)}</p>
+`}table(e){let t="",n="";for(let s=0;s<e.header.length;s++)n+=this.tablecell(e.header[s]);t+=this.tablerow({text:n});let r="";for(let s=0;s<e.rows.length;s++){let o=e.rows[s];n="";for(let i=0;i<o.length;i++)n+=this.tablecell(o[i]);r+=this.tablerow({text:n})}return r&&(r=`<tbody>${r}</tbody>`),`<table>
+<thead>
+`+t+`</thead>
+`+r+`</table>
+`}tablerow({text:e}){return`<tr>
+${e}</tr>
+`}tablecell(e){let t=this.parser.parseInline(e.tokens),n=e.header?"th":"td";return(e.align?`<${n} align="${e.align}">`:`<${n}>`)+t+`</${n}>
+`}strong({tokens:e}){return`<strong>${this.parser.parseInline(e)}</strong>`}em({tokens:e}){return`<em>${this.parser.parseInline(e)}</em>`}codespan({text:e}){return`<code>${y(e,!0)}</code>`}br(e){return"<br>"}del({tokens:e}){return`<del>${this.parser.parseInline(e)}</del>`}link({href:e,title:t,text:n,tokens:r,autolink:s}){let o=s?y(n,!0):this.parser.parseInline(r),i=xe(e);if(i===null)return o;e=y(i,s);let a='<a href="'+e+'"';return t&&(a+=' title="'+y(t)+'"'),a+=">"+o+"</a>",a}image({href:e,title:t,text:n,tokens:r}){r&&(n=this.parser.parseInline(r,this.parser.textRenderer));let s=xe(e);if(s===null)return y(n);e=s;let o=`<img src="${y(e)}" alt="${y(n)}"`;return t&&(o+=` title="${y(t)}"`),o+=">",o}text(e){return"tokens"in e&&e.tokens?this.parser.parseInline(e.tokens):"escaped"in e&&e.escaped?e.text:y(e.text)}};var z=class{parser;strong({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}em({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}codespan({text:e}){return e}del({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}html({text:e}){return e}text({text:e}){return e}link({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}image({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}br(){return`
+`}checkbox({raw:e}){return e}};var P=class l{options;renderer;textRenderer;constructor(e){this.options=e||S,this.options.renderer=this.options.renderer||new I,this.renderer=this.options.renderer,this.renderer.options=this.options,this.renderer.parser=this,this.textRenderer=new z,this.textRenderer.parser=this}static parse(e,t){return new l(t).parse(e)}static parseInline(e,t){return new l(t).parseInline(e)}parse(e){this.renderer.parser=this;let t="";for(let n=0;n<e.length;n++){let r=e[n];if(this.options.extensions?.renderers?.[r.type]){let o=r,i=this.options.extensions.renderers[o.type].call({parser:this},o);if(i!==!1||!["space","hr","heading","code","table","blockquote","list","checkbox","html","def","paragraph","text"].includes(o.type)){t+=i===!1?"":i??"";continue}}let s=r;switch(s.type){case"space":{t+=this.renderer.space(s);break}case"hr":{t+=this.renderer.hr(s);break}case"heading":{t+=this.renderer.heading(s);break}case"code":{t+=this.renderer.code(s);break}case"table":{t+=this.renderer.table(s);break}case"blockquote":{t+=this.renderer.blockquote(s);break}case"list":{t+=this.renderer.list(s);break}case"checkbox":{t+=this.renderer.checkbox(s);break}case"html":{t+=this.renderer.html(s);break}case"def":{t+=this.renderer.def(s);break}case"paragraph":{t+=this.renderer.paragraph(s);break}case"text":{t+=this.renderer.text(s);break}default:{let o='Token with "'+s.type+'" type was not found.';if(this.options.silent)return console.error(o),"";throw new Error(o)}}}return t}parseInline(e,t=this.renderer){this.renderer.parser=this;let n="";for(let r=0;r<e.length;r++){let s=e[r];if(this.options.extensions?.renderers?.[s.type]){let i=this.options.extensions.renderers[s.type].call({parser:this},s);if(i!==!1||!["escape","html","link","image","checkbox","strong","em","codespan","br","del","text"].includes(s.type)){n+=i===!1?"":i??"";continue}}let o=s;switch(o.type){case"escape":{n+=t.text(o);break}case"html":{n+=t.html(o);break}case"link":{n+=t.link(o);break}case"image":{n+=t.image(o);break}case"checkbox":{n+=t.checkbox(o);break}case"strong":{n+=t.strong(o);break}case"em":{n+=t.em(o);break}case"codespan":{n+=t.codespan(o);break}case"br":{n+=t.br(o);break}case"del":{n+=t.del(o);break}case"text":{n+=t.text(o);break}default:{let i='Token with "'+o.type+'" type was not found.';if(this.options.silent)return console.error(i),"";throw new Error(i)}}}return n}};var A=class{options;block;constructor(e){this.options=e||S}static passThroughHooks=new Set(["preprocess","postprocess","processAllTokens","emStrongMask"]);static passThroughHooksRespectAsync=new Set(["preprocess","postprocess","processAllTokens"]);preprocess(e){return e}postprocess(e){return e}processAllTokens(e){return e}emStrongMask(e){return e}provideLexer(e=this.block){return e?w.lex:w.lexInline}provideParser(e=this.block){return e?P.parse:P.parseInline}};function M(l,e){if(Array.isArray(e))for(let t=0;t<e.length;t++)l.push(e[t]);else l.push(e)}var ne=class{defaults=G();options=this.setOptions;parse=this.parseMarkdown(!0);parseInline=this.parseMarkdown(!1);Parser=P;Renderer=I;TextRenderer=z;Lexer=w;Tokenizer=_;Hooks=A;constructor(...e){this.use(...e)}walkTokens(e,t){let n=[];for(let r of e)switch(M(n,t.call(this,r)),r.type){case"table":{let s=r;for(let o of s.header)M(n,this.walkTokens(o.tokens,t));for(let o of s.rows)for(let i of o)M(n,this.walkTokens(i.tokens,t));break}case"list":{let s=r;M(n,this.walkTokens(s.items,t));break}default:{let s=r;this.defaults.extensions?.childTokens?.[s.type]?this.defaults.extensions.childTokens[s.type].forEach(o=>{let i=s[o].flat(1/0);M(n,this.walkTokens(i,t))}):s.tokens&&M(n,this.walkTokens(s.tokens,t))}}return n}use(...e){let t=this.defaults.extensions||{renderers:Object.create(null),childTokens:Object.create(null)};return e.forEach(n=>{let r={...n};if(r.async=this.defaults.async||r.async||!1,n.extensions&&(n.extensions.forEach(s=>{if(!s.name)throw new Error("extension name required");if("renderer"in s){let o=t.renderers[s.name];o?t.renderers[s.name]=function(...i){let a=s.renderer.apply(this,i);return a===!1&&(a=o.apply(this,i)),a}:t.renderers[s.name]=s.renderer}if("tokenizer"in s){if(!s.level||s.level!=="block"&&s.level!=="inline")throw new Error("extension level must be 'block' or 'inline'");let o=t[s.level];o?o.unshift(s.tokenizer):t[s.level]=[s.tokenizer],s.start&&(s.level==="block"?t.startBlock?t.startBlock.push(s.start):t.startBlock=[s.start]:s.level==="inline"&&(t.startInline?t.startInline.push(s.start):t.startInline=[s.start]))}"childTokens"in s&&s.childTokens&&(t.childTokens[s.name]=s.childTokens)}),r.extensions=t),n.renderer){let s=this.defaults.renderer||new I(this.defaults);for(let o in n.renderer){if(!(o in s))throw new Error(`renderer '${o}' does not exist`);if(["options","parser"].includes(o))continue;let i=o,a=n.renderer[i],c=s[i];s[i]=(...u)=>{let d=a.apply(s,u);return d===!1&&(d=c.apply(s,u)),d===!1?"":d??""}}r.renderer=s}if(n.tokenizer){let s=this.defaults.tokenizer||new _(this.defaults);for(let o in n.tokenizer){if(!(o in s))throw new Error(`tokenizer '${o}' does not exist`);if(["options","rules","lexer"].includes(o))continue;let i=o,a=n.tokenizer[i],c=s[i];s[i]=(...u)=>{let d=a.apply(s,u);return d===!1&&(d=c.apply(s,u)),d}}r.tokenizer=s}if(n.hooks){let s=this.defaults.hooks||new A;for(let o in n.hooks){if(!(o in s))throw new Error(`hook '${o}' does not exist`);if(["options","block"].includes(o))continue;let i=o,a=n.hooks[i],c=s[i];A.passThroughHooks.has(o)?s[i]=u=>{if(s.options.async&&A.passThroughHooksRespectAsync.has(o))return(async()=>{let h=await a.call(s,u);return c.call(s,h)})();let d=a.call(s,u);return c.call(s,d)}:s[i]=(...u)=>{if(s.options.async)return(async()=>{let h=await a.apply(s,u);return h===!1&&(h=await c.apply(s,u)),h})();let d=a.apply(s,u);return d===!1&&(d=c.apply(s,u)),d}}r.hooks=s}if(n.walkTokens){let s=this.defaults.walkTokens,o=n.walkTokens;r.walkTokens=function(i){let a=[];return M(a,o.call(this,i)),s&&M(a,s.call(this,i)),a}}this.defaults={...this.defaults,...r}}),this}setOptions(e){return this.defaults={...this.defaults,...e},this}lexer(e,t){return w.lex(e,t??this.defaults)}parser(e,t){return P.parse(e,t??this.defaults)}parseMarkdown(e){return(n,r)=>{let s={...r},o={...this.defaults,...s},i=this.onError(!!o.silent,!!o.async);if(this.defaults.async===!0&&s.async===!1)return i(new Error("marked(): The async option was set to true by an extension. Remove async: false from the parse options object to return a Promise."));if(typeof n>"u"||n===null)return i(new Error("marked(): input parameter is undefined or null"));if(typeof n!="string")return i(new Error("marked(): input parameter is of type "+Object.prototype.toString.call(n)+", string expected"));if(o.hooks&&(o.hooks.options=o,o.hooks.block=e),o.async)return(async()=>{let a=o.hooks?await o.hooks.preprocess(n):n,u=await(o.hooks?await o.hooks.provideLexer(e):e?w.lex:w.lexInline)(a,o),d=o.hooks?await o.hooks.processAllTokens(u):u;o.walkTokens&&await Promise.all(this.walkTokens(d,o.walkTokens));let p=await(o.hooks?await o.hooks.provideParser(e):e?P.parse:P.parseInline)(d,o);return o.hooks?await o.hooks.postprocess(p):p})().catch(i);try{o.hooks&&(n=o.hooks.preprocess(n));let c=(o.hooks?o.hooks.provideLexer(e):e?w.lex:w.lexInline)(n,o);o.hooks&&(c=o.hooks.processAllTokens(c)),o.walkTokens&&this.walkTokens(c,o.walkTokens);let d=(o.hooks?o.hooks.provideParser(e):e?P.parse:P.parseInline)(c,o);return o.hooks&&(d=o.hooks.postprocess(d)),d}catch(a){return i(a)}}}onError(e,t){return n=>{if(n.message+=`
+Please report this to https://github.com/markedjs/marked.`,e){let r="<p>An error occurred:</p><pre>"+y(n.message+"",!0)+"</pre>";return t?Promise.resolve(r):r}if(t)return Promise.reject(n);throw n}}};var v=new ne;function x(l,e){return v.parse(l,e)}x.options=x.setOptions=function(l){return v.setOptions(l),x.defaults=v.defaults,ue(x.defaults),x};x.getDefaults=G;x.defaults=S;function jt(...l){return v.use(...l),x.defaults=v.defaults,ue(x.defaults),x}x.use=jt;x.walkTokens=function(l,e){return v.walkTokens(l,e)};x.parseInline=v.parseInline;x.Parser=P;x.parser=P.parse;x.Renderer=I;x.TextRenderer=z;x.Lexer=w;x.lexer=w.lex;x.Tokenizer=_;x.Hooks=A;x.parse=x;var En=x.options,zn=x.setOptions,Mn=x.walkTokens,Bn=x.parseInline,Dn=(/* unused pure expression or super */ null && (x)),qn=P.parse,vn=w.lex;
+//# sourceMappingURL=marked.esm.js.map
+
+;// CONCATENATED MODULE: ./src/release-notes/docs-site.ts
+
+
+
+
+/**
+ * swagger-ui-dist's prebuilt browser bundle, copied into the site so it works without a CDN (and
+ * offline). Written as `new URL(…, import.meta.url)` so ncc copies the files next to the bundle
+ * (and replaces each URL with the copied file's path: a string, in the bundle).
+ */
+const SWAGGER_ASSETS = {
+    'swagger-ui-bundle.js': __nccwpck_require__.ab + "swagger-ui-bundle.js",
+    'swagger-ui.css': __nccwpck_require__.ab + "swagger-ui.css",
+    'swagger-ui-LICENSE.txt': __nccwpck_require__.ab + "LICENSE",
+};
+function escapeHtml(s) {
+    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+const SAFE_URL = /^(https?:|mailto:|#|\/|\.{0,2}\/|[^:]*$)/i;
+/**
+ * Markdown → HTML for text that carries pull-request titles and spec strings: raw HTML is shown as
+ * text (comments are dropped) and links keep only http(s), mailto and relative targets.
+ */
+const markdown = new ne({
+    gfm: true,
+    renderer: {
+        html({ text }) {
+            // Comments (CHANGELOG.md's entry markers) stay hidden; any other raw HTML is shown as text.
+            return /^\s*<!--[\s\S]*?-->\s*$/.test(text) ? '' : escapeHtml(text);
+        },
+        link({ href, title, tokens }) {
+            const label = this.parser.parseInline(tokens);
+            if (!SAFE_URL.test(href.trim()))
+                return label;
+            return `<a href="${escapeHtml(href)}"${title ? ` title="${escapeHtml(title)}"` : ''}>${label}</a>`;
+        },
+        image({ text }) {
+            return escapeHtml(text);
+        },
+    },
+});
+function markdownToHtml(md) {
+    return markdown.parse(md, { async: false });
+}
+/** JSON inside a <script>: nothing in it can close the element. */
+function scriptJson(v) {
+    return JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+const STYLE = `body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328}
+header.site{display:flex;gap:1.5rem;align-items:baseline;padding:.75rem 1.5rem;border-bottom:1px solid #d0d7de;background:#f6f8fa}
+header.site h1{font-size:1.1rem;margin:0}
+header.site a{color:#0969da;text-decoration:none}
+header.site a[aria-current=page]{font-weight:600;color:#1f2328}
+main.changelog{max-width:60rem;margin:0 auto;padding:1rem 1.5rem 3rem;line-height:1.5}
+main.changelog table{border-collapse:collapse;margin:1rem 0}
+main.changelog th,main.changelog td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left;vertical-align:top}
+main.changelog code{background:#f6f8fa;padding:.1rem .3rem;border-radius:4px}`;
+function page(o) {
+    const nav = (href, label, key) => `<a href="${href}"${o.current === key ? ' aria-current="page"' : ''}>${label}</a>`;
+    return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(o.title)}</title>
+${o.head ?? ''}<style>${STYLE}</style>
+</head>
+<body>
+<header class="site"><h1>${escapeHtml(o.heading)}</h1><nav>${nav('index.html', 'API reference', 'reference')} · ${nav('changelog.html', 'Changelog', 'changelog')} · <a href="openapi.json">openapi.json</a></nav></header>
+${o.body}
+</body>
+</html>
+`;
+}
+/**
+ * A static site for GitHub Pages: the spec as an API reference (swagger-ui, assets local), the
+ * changelog as HTML, the spec as openapi.json, and `.nojekyll` so Pages serves the files as they are.
+ */
+function buildDocsSite(i) {
+    const dir = external_node_path_default().resolve(i.outDir);
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    const heading = `${i.title}${i.version ? ` ${i.version}` : ''}`;
+    const files = [];
+    const write = (name, text) => {
+        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_default().join(dir, name), text);
+        files.push(name);
+    };
+    for (const [name, url] of Object.entries(SWAGGER_ASSETS)) {
+        (0,external_node_fs_namespaceObject.copyFileSync)(typeof url === 'string' ? url : (0,external_node_url_.fileURLToPath)(url), external_node_path_default().join(dir, name));
+        files.push(name);
+    }
+    write('openapi.json', JSON.stringify(i.spec, null, 2) + '\n');
+    // The spec also goes inline: a page opened from disk (file://) cannot fetch openapi.json.
+    write('openapi.js', `window.API_SPEC = ${scriptJson(i.spec)};\n`);
+    write('index.html', page({
+        title: `${heading}: API reference`,
+        heading,
+        current: 'reference',
+        head: '<link rel="stylesheet" href="swagger-ui.css">\n',
+        body: `<div id="swagger-ui"></div>
+<script src="swagger-ui-bundle.js"></script>
+<script src="openapi.js"></script>
+<script>
+window.ui = SwaggerUIBundle({ spec: window.API_SPEC, dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null, tryItOutEnabled: false });
+</script>`,
+    }));
+    write('changelog.html', page({ title: `${heading}: changelog`, heading, current: 'changelog', body: `<main class="changelog">\n${markdownToHtml(i.changelogMarkdown)}</main>` }));
+    write('.nojekyll', '');
+    return { dir, files: files.sort() };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
@@ -40919,7 +41554,7 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
-;// CONCATENATED MODULE: ./src/release-notes/github.ts
+;// CONCATENATED MODULE: ./src/kit/github-client.ts
 
 
 
@@ -40986,347 +41621,6 @@ function createGitHubClient(o) {
         return request(opts);
     });
     return client;
-}
-/** `owner/name` → parts, with a clear error for anything else. */
-function parseRepo(v, field) {
-    const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec((v ?? '').trim());
-    if (!m || m[2] === '.' || m[2] === '..')
-        throw new errors_InputError(`${field}: '${v ?? ''}' is not a repository as owner/name`, { field });
-    return { owner: m[1], repo: m[2] };
-}
-/** Turn an HTTP failure into a message that says what was tried and what to check. */
-function explainGitHubError(e, what, repo) {
-    const status = e.status;
-    const msg = (e.response?.data?.message ?? e.message ?? String(e)).split('\n')[0];
-    if (status === 404) {
-        return new errors_InputError(`repository ${repo}: not found, or the token cannot see it (HTTP 404 on ${what}); check the repository name and the token's access`, { field: 'repository' });
-    }
-    if (status === 401)
-        return new errors_InputError(`github-token: rejected by GitHub (HTTP 401 on ${what}): ${msg}`, { field: 'github-token' });
-    if ((status === 403 || status === 429) && /rate limit/i.test(msg ?? '')) {
-        return new ServiceError(`GitHub kept rate-limiting ${what} in ${repo} (HTTP ${status}) after the allowed retries: ${msg}`);
-    }
-    if (status === 403 || status === 429) {
-        return new errors_InputError(`repository ${repo}: the token may not ${what} (HTTP ${status}: ${msg}); it needs write access (contents: write for releases, issues: write for notices)`, { field: 'github-token' });
-    }
-    if (status === 422)
-        return new ServiceError(`GitHub refused to ${what} in ${repo} (HTTP 422): ${msg}`);
-    // Octokit reports a request that got no answer (refused, reset, timed out) as status 500 without a response.
-    if (e.response === undefined) {
-        const cause = e.cause;
-        const why = cause?.code ?? cause?.message ?? msg;
-        return new ServiceError(`GitHub did not answer while trying to ${what} in ${repo} (after retries): ${why}`);
-    }
-    return new ServiceError(`GitHub ${status ? `HTTP ${status}` : 'request failed'} while trying to ${what} in ${repo}${status && status >= 500 ? ' (after retries)' : ''}: ${msg}`);
-}
-
-;// CONCATENATED MODULE: ./src/release-notes/dates.ts
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-function parseDay(v, field) {
-    const s = (v ?? '').trim();
-    if (!s)
-        return undefined;
-    if (!DAY.test(s) || Number.isNaN(Date.parse(`${s}T00:00:00Z`)) || new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) !== s) {
-        throw new errors_InputError(`${field}: '${v}' is not a date as YYYY-MM-DD`, { field });
-    }
-    return s;
-}
-
-;// CONCATENATED MODULE: ./src/release-notes/consumers.ts
-
-
-
-
-const TOP_KEYS = new Set(['rollout-date', 'consumers']);
-const CONSUMER_KEYS = new Set(['name', 'repo', 'labels', 'webhook', 'webhook-env']);
-/**
- * The consumers file (YAML):
- *   rollout-date: 2027-01-15        # optional
- *   consumers:
- *     - name: Mobile app
- *       repo: acme/mobile-app       # an issue there, found again by a hidden marker
- *       labels: [api-change]
- *     - name: Partners
- *       webhook-env: PARTNER_SLACK_WEBHOOK   # or webhook: https://…
- */
-function parseConsumers(text, file, env = process.env) {
-    const bad = (msg, field) => new errors_InputError(`${file}${field ? `: ${field}` : ''}: ${msg}`, { file, field });
-    let doc;
-    try {
-        doc = (0,dist/* parse */.qg)(text, { maxAliasCount: 100 });
-    }
-    catch (e) {
-        throw bad(`not valid YAML: ${e.message.split('\n')[0]}`);
-    }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
-        throw bad("expected a mapping with a 'consumers' list");
-    const top = doc;
-    for (const k of Object.keys(top))
-        if (!TOP_KEYS.has(k))
-            throw bad(`unknown key '${k}' (expected rollout-date, consumers)`, k);
-    const rd = top['rollout-date'];
-    const rolloutDate = rd instanceof Date ? rd.toISOString().slice(0, 10) : rd === undefined || rd === null ? undefined : parseDay(String(rd), `${file}: rollout-date`);
-    if (!Array.isArray(top.consumers) || top.consumers.length === 0)
-        throw bad('expected a non-empty list of consumers', 'consumers');
-    const consumers = top.consumers.map((c, i) => {
-        const at = `consumers[${i}]`;
-        if (typeof c !== 'object' || c === null || Array.isArray(c))
-            throw bad('expected a mapping with repo and/or webhook', at);
-        const o = c;
-        for (const k of Object.keys(o))
-            if (!CONSUMER_KEYS.has(k))
-                throw bad(`unknown key '${k}' (expected name, repo, labels, webhook, webhook-env)`, `${at}.${k}`);
-        const out = { name: '', labels: [] };
-        if (o.repo !== undefined)
-            out.repo = parseRepo(typeof o.repo === 'string' ? o.repo : String(o.repo), `${file}: ${at}.repo`);
-        if (o.labels !== undefined) {
-            if (!Array.isArray(o.labels) || o.labels.some((l) => typeof l !== 'string' || !l.trim()))
-                throw bad('expected a list of label names', `${at}.labels`);
-            if (!out.repo)
-                throw bad('labels apply to the issue in repo; give repo too', `${at}.labels`);
-            out.labels = o.labels.map((l) => l.trim());
-        }
-        if (o.webhook !== undefined && o['webhook-env'] !== undefined)
-            throw bad('give webhook or webhook-env, not both', at);
-        let url;
-        if (o.webhook !== undefined) {
-            if (typeof o.webhook !== 'string')
-                throw bad('expected a URL', `${at}.webhook`);
-            url = o.webhook.trim();
-        }
-        if (o['webhook-env'] !== undefined) {
-            const name = String(o['webhook-env']).trim();
-            if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-                throw bad(`'${name}' is not an environment variable name`, `${at}.webhook-env`);
-            url = env[name]?.trim();
-            if (!url)
-                throw bad(`environment variable ${name} is empty or not set (pass the webhook URL as a secret in env)`, `${at}.webhook-env`);
-        }
-        if (url !== undefined) {
-            let u;
-            try {
-                u = new URL(url);
-            }
-            catch {
-                throw bad('not a URL', `${at}.webhook`);
-            }
-            const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(u.hostname);
-            if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback))
-                throw bad(`expected an https:// URL, got ${u.protocol}//`, `${at}.webhook`);
-            out.webhook = u.toString();
-            out.webhookShown = `${u.protocol}//${u.host}/…`;
-        }
-        if (!out.repo && !out.webhook)
-            throw bad('expected repo, webhook or webhook-env', at);
-        const name = o.name === undefined ? undefined : String(o.name).trim();
-        out.name = name || (out.repo ? `${out.repo.owner}/${out.repo.repo}` : (out.webhookShown ?? `consumer ${i + 1}`));
-        return out;
-    });
-    return { rolloutDate, consumers };
-}
-
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./node_modules/marked/lib/marked.esm.js
-/**
- * marked v18.2.1 - a markdown parser
- * Copyright (c) 2018-2026, MarkedJS. (MIT License)
- * Copyright (c) 2011-2018, Christopher Jeffrey. (MIT License)
- * https://github.com/markedjs/marked
- */
-
-/**
- * DO NOT EDIT THIS FILE
- * The code in this file is generated from files in ./src/
- */
-
-function G(){return{async:!1,breaks:!1,extensions:null,gfm:!0,hooks:null,pedantic:!1,renderer:null,silent:!1,tokenizer:null,walkTokens:null}}var S=G();function ue(l){S=l}var q={exec:()=>null};function D(l){let e=[];return t=>{let n=Math.max(0,Math.min(3,t-1)),r=e[n];return r||(r=l(n),e[n]=r),r}}function g(l,e=""){let t=typeof l=="string"?l:l.source,n={replace:(r,s)=>{let o=typeof s=="string"?s:s.source;return o=o.replace(O.caret,"$1"),t=t.replace(r,o),n},getRegex:()=>new RegExp(t,e)};return n}var _e=((l="")=>{try{return!!new RegExp("(?<=1)(?<!1)"+l)}catch{return!1}})(),O={codeRemoveIndent:/^(?: {0,3}\t| {1,4})/gm,listInterruptsParagraph:/^ {0,3}(?:[*+-]|1[.)])[ \t]+[^ \t\n]/,outputLinkReplace:/\\([\[\]])/g,indentCodeCompensation:/^(\s+)(?:```)/,beginningSpace:/^\s+/,endingHash:/#$/,startingSpaceChar:/^ /,endingSpaceChar:/ $/,endingSpaceTabChar:/[ \t]$/,nonSpaceChar:/[^ ]/,newLineCharGlobal:/\n/g,tabCharGlobal:/\t/g,leadingSpaceTab:/^[ \t]+/,multipleSpaceGlobal:/\s+/g,blankLine:/^[ \t]*$/,doubleBlankLine:/\n[ \t]*\n[ \t]*$/,blockquoteStart:/^ {0,3}>/,blockquoteSetextReplace:/\n {0,3}((?:=+|-+)[ \t]*)(?=\n|$)/g,blockquoteSetextReplace2:/^ {0,3}>[ \t]?/gm,blockquoteMarkerWhitespace:/^( {0,3}>)(\t[ \t]*)/gm,nestedBlockMarker:/^ {0,3}(?:(?:[*+-]|\d{1,9}[.)])(?: |$)|> ?)/,listReplaceNesting:/^ {1,4}(?=( {4})*[^ ])/g,listIsTask:/^\[[ xX]\][ \t]+\S/,listReplaceTask:/^\[[ xX]\][ \t]+/,listTaskCheckbox:/\[[ xX]\]/,anyLine:/\n.*\n/,hrefBrackets:/^<(.*)>$/,tableDelimiter:/[:|]/,tableAlignChars:/^\||\| *$/g,tableRowBlankLine:/\n[ \t]*$/,tableAlignRight:/^ *-+: *$/,tableAlignCenter:/^ *:-+: *$/,tableAlignLeft:/^ *:-+ *$/,startATag:/^<a /i,endATag:/^<\/a>/i,startPreScriptTag:/^<(pre|code|kbd|script)(\s|>)/i,endPreScriptTag:/^<\/(pre|code|kbd|script)(\s|>)/i,startAngleBracket:/^</,endAngleBracket:/>$/,pedanticHrefTitle:/^([^'"]*[^\s])\s+(['"])(.*)\2/,unicodeAlphaNumeric:/[\p{L}\p{N}]/u,numericCharacterReference:/&#(?:(\d{1,7})|[Xx]([A-Fa-f0-9]{1,6}));/,numericCharacterReferenceOrAmpersand:/&#(?:(\d{1,7})|[Xx]([A-Fa-f0-9]{1,6}));|&(?!(#\d{1,7}|#[Xx][a-fA-F0-9]{1,6}|\w+);)/g,escapeTest:/[&<>"']/,escapeReplace:/[&<>"']/g,escapeTestNoEncode:/[<>"']|&(?!(#\d{1,7}|#[Xx][a-fA-F0-9]{1,6}|\w+);)/,escapeReplaceNoEncode:/[<>"']|&(?!(#\d{1,7}|#[Xx][a-fA-F0-9]{1,6}|\w+);)/g,caret:/(^|[^\[])\^/g,percentDecode:/%25/g,findPipe:/\|/g,splitPipe:/ \|/,slashPipe:/\\\|/g,carriageReturn:/\r\n|\r/g,spaceLine:/^ +$/gm,notSpaceStart:/^\S*/,endingNewline:/\n$/,listItemRegex:l=>new RegExp(`^( {0,3}${l})((?:[	 ][^\\n]*)?(?:\\n|$))`),nextBulletRegex:D(l=>new RegExp(`^ {0,${l}}(?:[*+-]|\\d{1,9}[.)])((?:[ 	][^\\n]*)?(?:\\n|$))`)),hrRegex:D(l=>new RegExp(`^ {0,${l}}((?:-[ 	]*){3,}|(?:_[ 	]*){3,}|(?:\\*[ 	]*){3,})(?:\\n+|$)`)),fencesBeginRegex:D(l=>new RegExp(`^ {0,${l}}(?:\`\`\`|~~~)`)),headingBeginRegex:D(l=>new RegExp(`^ {0,${l}}#{1,6}(?:\\s|$)`)),pedanticHeadingBeginRegex:D(l=>new RegExp(`^ {0,${l}}#`)),htmlBeginRegex:D(l=>new RegExp(`^ {0,${l}}(?:</?(?:${he})(?:[ \\t]+|$|/?>)|<(?:(?:script|pre|style|textarea)(?:[\\s>]|$)|!--)|<\\?|<![A-Za-z]|<!\\[CDATA\\[)`,"i")),blockquoteBeginRegex:D(l=>new RegExp(`^ {0,${l}}>`)),nestedContainerMarkers:/^(?: {0,3}(?:(?:[*+-]|\d{1,9}[.)])[ \t]+|>[ \t]?))+/},Ge=/^(?:[ \t]*(?:\n|$))+/,Ne=/^((?: {4}| {0,3}\t)[^\n]+(?:\n(?:[ \t]*(?:\n|$))*)?)+/,Fe=/^ {0,3}(`{3,}(?=[^`\n]*(?:\n|$))|~{3,})([^\n]*)(?:\n|$)(?:|([\s\S]*?)(?:\n|$))(?: {0,3}(?:(?=`)\1`*|(?=~)\1~*) *(?=\n|$)|$)/,V=/^ {0,3}((?:-[\t ]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n+|$)/,Qe=/^ {0,3}(#{1,6})(?=\s|$)(.*)(?:\n+|$)/,ce=/ {0,3}(?:[*+-]|\d{1,9}[.)])/,he="address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|meta|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul",J=g(" {0,3}(?:</?(?:tag)(?:[ \\t]+|\\n|/?>)|<(?:(?:script|pre|style|textarea)(?:[\\s>]|$)|!--)|<\\?|<![A-Za-z]|<!\\[CDATA\\[)").replace("tag",he).getRegex(),$e=/^(?!bull |blockCode|fences|blockquote|heading|html|table)((?:.|\n(?!\s*?\n|bull |fences|blockquote|heading|hr|html|table))+?)\n {0,3}(=+|-+)[ \t]*(?:\n+|$)/,Le=g($e).replace(/bull/g,ce).replace(/blockCode/g,/(?: {4}| {0,3}\t)/).replace(/fences/g,/ {0,3}(?:`{3,}|~{3,})/).replace(/blockquote/g,/ {0,3}>/).replace(/heading/g,/ {0,3}#{1,6}(?:\s|$)/).replace(/hr/g,/ {0,3}(?:(?:-[\t ]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n+|$)/).replace(/\|table/g,"").replace(/html/g,J).getRegex(),We=g($e).replace(/bull/g,ce).replace(/blockCode/g,/(?: {4}| {0,3}\t)/).replace(/fences/g,/ {0,3}(?:`{3,}|~{3,})/).replace(/blockquote/g,/ {0,3}>/).replace(/heading/g,/ {0,3}#{1,6}(?:\s|$)/).replace(/hr/g,/ {0,3}(?:(?:-[\t ]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})(?:\n+|$)/).replace(/table/g,/ {0,3}\|?(?:[:\- ]*\|)+[\:\- ]*\n/).replace(/html/g,J).getRegex(),de=/^([^\n]+(?:\n(?!hr|heading|lheading|blockquote|fences|list|html|table|[ \t]+\n)[^\n]+)*)/,Ue=/^[^\n]+/,ge=/(?!\s*\])(?:\\[\s\S]|[^\[\]\\\n]|\n(?![ \t]*\n))+/,Ke=g(/^ {0,3}\[(label)\]: *(?:\n[ \t]*)?([^<\s][^\s]*|<(?:\\.|[^\n<>\\])*>)(?:(?: +(?:\n[ \t]*)?| *\n[ \t]*)(title))? *(?:\n+|$)/).replace("label",ge).replace("title",/(?:"(?:\\[\s\S]|[^"\\])*"|'(?:\\[\s\S]|[^'\\\n]|\n(?!\n))*'|\((?:\\[\s\S]|[^()\\])*\))/).getRegex(),Xe=g(/^(bull)([ \t][^\n]*?)?(?:\n|$)/).replace(/bull/g,ce).getRegex(),ke=/<!--(?:-?>|[\s\S]*?(?:-->|$))/,Ve=g("^ {0,3}(?:<(script|pre|style|textarea)[\\s>][\\s\\S]*?(?:</\\1>[^\\n]*\\n*|$)|comment[^\\n]*(\\n+|$)|<\\?[\\s\\S]*?(?:\\?>[^\\n]*\\n*|$)|<![A-Z][\\s\\S]*?(?:>[^\\n]*\\n*|$)|<!\\[CDATA\\[[\\s\\S]*?(?:\\]\\]>[^\\n]*\\n*|$)|</?(tag)(?:[ \\t]+|\\n|/?>|$)[\\s\\S]*?(?:(?:\\n[ 	]*)+\\n|$)|<(?!(?:script|pre|style|textarea)(?![a-z0-9-]))([a-z][a-z0-9-]*)(?:attribute)*?[ \\t]*/?>(?=[ \\t]*(?:\\n|$))[\\s\\S]*?(?:(?:\\n[ 	]*)+\\n|$)|</[a-z][a-z0-9-]*\\s*>(?=[ \\t]*(?:\\n|$))[\\s\\S]*?(?:(?:\\n[ 	]*)+\\n|$))","i").replace("comment",ke).replace("tag",he).replace("attribute",/[ \t]+[a-zA-Z:_][\w.:-]*(?:[ \t]*=[ \t]*"[^"\n]*"|[ \t]*=[ \t]*'[^'\n]*'|[ \t]*=[ \t]*[^\s"'=<>`]+)?/).getRegex(),Ce=l=>g(de).replace("hr",V).replace("heading"," {0,3}#{1,6}(?:\\s|$)").replace("|lheading","").replace("|table","").replace("blockquote"," {0,3}>").replace("fences"," {0,3}(?:`{3,}(?=[^`\\n]*(?:\\n|$))|~~~)[^\\n]*(?:\\n|$)").replace("list",l).replace("html",J).getRegex(),Je=Ce(/ {0,3}(?:[*+-]|1[.)])[ \t]+[^ \t\n]/),Ye=Ce(/ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|\n|$)/),et=g(/^( {0,3}> ?(?:(?![ \t]*(?:\n|$))(paragraph)|[^\n]*)(?:\n|$))+/).replace("paragraph",Ye).getRegex(),fe={blockquote:et,code:Ne,def:Ke,fences:Fe,heading:Qe,hr:V,html:Ve,lheading:Le,list:Xe,newline:Ge,paragraph:Je,table:q,text:Ue},Pe=g("^ *([^\\n ].*)\\n {0,3}((?:\\| *)?:?-+:? *(?:\\| *:?-+:? *)*(?:\\| *)?)(?:\\n((?:(?! *\\n|hr|heading|blockquote|code|fences|list|html).*(?:\\n|$))*)\\n*|$)").replace("hr",V).replace("heading"," {0,3}#{1,6}(?:\\s|$)").replace("blockquote"," {0,3}>").replace("code","(?: {4}| {0,3}	)[^\\n]").replace("fences"," {0,3}(?:`{3,}(?=[^`\\n]*(?:\\n|$))|~~~)[^\\n]*(?:\\n|$)").replace("list"," {0,3}(?:[*+-]|1[.)])[ \\t]").replace("html",J).getRegex(),tt={...fe,lheading:We,table:Pe,paragraph:g(de).replace("hr",V).replace("heading"," {0,3}#{1,6}(?:\\s|$)").replace("|lheading","").replace("table",Pe).replace("blockquote"," {0,3}>").replace("fences"," {0,3}(?:`{3,}(?=[^`\\n]*(?:\\n|$))|~~~)[^\\n]*(?:\\n|$)").replace("list"," {0,3}(?:[*+-]|1[.)])[ \\t]+[^ \\t\\n]").replace("html",J).getRegex()},nt={...fe,html:g(`^ *(?:comment(?: *\\n|\\s*$)|<(tag)[\\s\\S]+?</\\1>(?: *\\n{2,}|\\s*$)|<tag(?:"[^"]*"|'[^']*'|\\s[^'"/>\\s]*)*?/?>(?: *\\n{2,}|\\s*$))`).replace("comment",ke).replace(/tag/g,"(?!(?:a|em|strong|small|s|cite|q|dfn|abbr|data|time|code|var|samp|kbd|sub|sup|i|b|u|mark|ruby|rt|rp|bdi|bdo|span|br|wbr|ins|del|img)\\b)\\w+(?!:|[^\\w\\s@]*@)\\b").getRegex(),def:/^ *\[([^\]]+)\]: *<?([^\s>]+)>?(?: +(["(][^\n]+[")]))? *(?:\n+|$)/,heading:/^(#{1,6})(.*)(?:\n+|$)/,fences:q,lheading:/^(.+?)\n {0,3}(=+|-+) *(?:\n+|$)/,paragraph:g(de).replace("hr",V).replace("heading",` *#{1,6} *[^
-]`).replace("|table","").replace("blockquote"," {0,3}>").replace("|fences","").replace("|list","").replace("|html","").replace("|tag","").replace("lheading",Le).getRegex()},rt=/^\\([!"#$%&'()*+,\-./:;<=>?@\[\]\\^_`{|}~])/,st=/^(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/,Ie=/^( {2,}|\\)\n(?!\s*$)[ \t]*/,it=/^(`+|[^`])(?:(?= {2,}\n)|[\s\S]*?(?:(?=[\\<!\[`*_]|\b_|$)|[^ ](?= {2,}\n)))/,L=/[\p{P}\p{S}]/u,N=/[\s\p{P}\p{S}]/u,Y=/[^\s\p{P}\p{S}]/u,ot=g(/^((?![*_])punctSpace)/,"u").replace(/punctSpace/g,N).getRegex(),at=/[\p{Pi}\p{Ps}"']/u,Ae=/(?!~)[\p{P}\p{S}]/u,lt=/(?!~)[\s\p{P}\p{S}]/u,ut=/(?:[^\s\p{P}\p{S}]|~)/u,pt=g(/link|precode-code|html/,"g").replace("link",/\[(?:[^\[\]`]|(?<a>`+)[^`]+\k<a>(?!`))*?\]\((?:\\[\s\S]|[^\\\(\)]|\((?:\\[\s\S]|[^\\\(\)])*\))*\)/).replace("precode-",_e?"(?<!`)()":"(^^|[^`])").replace("code",/(?<b>`+)[^`]+\k<b>(?!`)/).replace("html",/<(?! )[^<>]*?>/).getRegex(),Ee=/^(?:\*+(?:((?!\*)punct)|([^\s*]))?)|^_+(?:((?!_)punct)|([^\s_]))?/,ct=g(Ee,"u").replace(/punct/g,L).getRegex(),ht=g(Ee,"u").replace(/punct/g,Ae).getRegex(),dt=/^(?:\*+(?:((?!\*)(?!openQuote)punct)|([^\s*]))?)|^_+(?:((?!_)(?!openQuote)punct)|([^\s_]))?/,gt=g(dt,"u").replace(/openQuote/g,at).replace(/punct/g,L).getRegex(),ze="^[^_*]*?__[^_*]*?\\*[^_*]*?(?=__)|[^*]+(?=[^*])|(?!\\*)punct(\\*+)(?=[\\s]|$)|notPunctSpace(\\*+)(?!\\*)(?=punctSpace|$)|(?!\\*)punctSpace(\\*+)(?=notPunctSpace)|[\\s](\\*+)(?!\\*)(?=punct)|(?!\\*)punct(\\*+)(?!\\*)(?=punct)|notPunctSpace(\\*+)(?=notPunctSpace)",kt=g(ze,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),ft=g(ze,"gu").replace(/notPunctSpace/g,ut).replace(/punctSpace/g,lt).replace(/punct/g,Ae).getRegex(),mt="^[^_*]*?__[^_*]*?\\*[^_*]*?(?=__)|[^*]+(?=[^*])|(?!\\*)punct(\\*+)(?=[\\s]|$)|notPunctSpace(\\*+)(?!\\*)(?=punctSpace|$)|(?!\\*)[\\s](\\*+)(?=notPunctSpace)|[\\s](\\*+)(?!\\*)(?=punct)|(?!\\*)punct(\\*+)(?!\\*)(?=punct)|(?:(?!\\*)punct|notPunctSpace)(\\*+)(?!\\*)(?=notPunctSpace)",xt=g(mt,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),bt=g("^[^_*]*?\\*\\*[^_*]*?_[^_*]*?(?=\\*\\*)|[^_]+(?=[^_])|(?!_)punct(_+)(?=[\\s]|$)|notPunctSpace(_+)(?!_)(?=punctSpace|$)|(?!_)punctSpace(_+)(?=notPunctSpace)|[\\s](_+)(?!_)(?=punct)|(?!_)punct(_+)(?!_)(?=punct)","gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),Rt="^[^_*]*?\\*\\*[^_*]*?_[^_*]*?(?=\\*\\*)|[^_]+(?=[^_])|(?!_)punct(_+)(?=[\\s]|$)|notPunctSpace(_+)(?!_)(?=punctSpace|$)|(?!_)[\\s](_+)(?=notPunctSpace)|[\\s](_+)(?!_)(?=punct)|(?!_)punct(_+)(?!_)(?=punct)|(?:(?!_)punct|notPunctSpace)(_+)(?!_)(?=notPunctSpace)",Tt=g(Rt,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),Ot=g(/^~~?(?:((?!~)punct)|[^\s~])/,"u").replace(/punct/g,L).getRegex(),wt="^[^~]+(?=[^~])|(?!~)punct(~~?)(?=[\\s]|$)|notPunctSpace(~~?)(?!~)(?=punctSpace|$)|(?!~)punctSpace(~~?)(?=notPunctSpace)|[\\s](~~?)(?!~)(?=punct)|(?!~)punct(~~?)(?!~)(?=punct)|notPunctSpace(~~?)(?=notPunctSpace)",Pt=g(wt,"gu").replace(/notPunctSpace/g,Y).replace(/punctSpace/g,N).replace(/punct/g,L).getRegex(),yt=g(/\\(punct)/,"gu").replace(/punct/g,L).getRegex(),St=g(/(`+)(?:[^`]|[^`][\s\S]*?[^`])\1(?!`)|`+|\\(punct)/,"gu").replace(/punct/g,L).getRegex(),_t=g(/^<(scheme:[^\s\x00-\x1f<>]*|email)>/).replace("scheme",/[a-zA-Z][a-zA-Z0-9+.-]{1,31}/).replace("email",/[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+(@)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+(?![-_])/).getRegex(),$t=g(ke).replace("(?:-->|$)","-->").getRegex(),Lt=g("^comment|^</[a-zA-Z][a-zA-Z0-9-]*\\s*>|^<[a-zA-Z][a-zA-Z0-9-]*(?:attribute)*?\\s*/?>|^<\\?[\\s\\S]*?\\?>|^<![a-zA-Z]+\\s[\\s\\S]*?>|^<!\\[CDATA\\[[\\s\\S]*?\\]\\]>").replace("comment",$t).replace("attribute",/\s+[a-zA-Z:_][\w.:-]*(?:\s*=\s*"[^"]*"|\s*=\s*'[^']*'|\s*=\s*[^\s"'=<>`]+)?/).getRegex(),Me=/\[(?:\\[\s\S]|[^\[\]\\])*\]/,ie=g(/(?:\[(?:brackets|\\[\s\S]|[^\[\]\\])*\]|\\[\s\S]|`+(?!`)[^`]*?`+(?!`)|``+(?=\])|[^\[\]\\`])*?/).replace("brackets",Me).getRegex(),Ct=g(/^!?\[(label)\]\([ \t\n]*(href)(?:(?:[ \t]+(?:\n[ \t]*)?|\n[ \t]*)(title))?[ \t\n]*\)/).replace("label",ie).replace("href",/<(?:\\.|[^\n<>\\])*>|(?!<)[^ \t\n\x00-\x1f]+|(?=\))/).replace("title",/"(?:\\[\s\S]|[^"\\])*"|'(?:\\[\s\S]|[^'\\])*'|\((?:\\[\s\S]|[^)\\])*\)/).getRegex(),It=g(/^!?\[(label)\]\[(ref)\]/).replace("label",ie).replace("ref",ge).getRegex(),At=g(/^!?\[(ref)\](?:\[\])?/).replace("ref",ge).getRegex(),ye=/(?!\s*\])(?:\\[\s\S]|[^\[\]\\]){1,999}/,Et=g(/(?:[^\[\]\\`]*(?:\[(?:brackets|\\[\s\S]|[^\[\]\\])*\]|\\[\s\S]|`+(?!`)[^`]*?`+(?!`)|``+(?=\]))){0,999}?[^\[\]\\`]*?/).replace("brackets",Me).getRegex(),zt=g("reflink|nolink(?!\\()","g").replace("reflink",g(/^!?\[(label)\]\[(ref)\]/).replace("label",Et).replace("ref",ye).getRegex()).replace("nolink",g(/^!?\[(ref)\](?:\[\])?/).replace("ref",ye).getRegex()).getRegex(),Se=/[hH][tT][tT][pP][sS]?|[fF][tT][pP]/,Mt=/[A-Za-z0-9._+-]+@[a-zA-Z0-9-_]+(?:\.[a-zA-Z0-9-_]*[a-zA-Z0-9])+(?![\w-])/,Bt=g(/(?:mailto:email|xmpp:email(?:\/[A-Za-z0-9@.]+)?)/).replace(/email/g,Mt).getRegex(),me={_backpedal:q,anyPunctuation:yt,anyPunctuationOutsideCode:St,autolink:_t,blockSkip:pt,br:Ie,code:st,del:q,delLDelim:q,delRDelim:q,emStrongLDelim:ct,emStrongRDelimAst:kt,emStrongRDelimUnd:bt,escape:rt,link:Ct,nolink:At,punctuation:ot,reflink:It,reflinkSearch:zt,tag:Lt,text:it,url:q},Dt={...me,emStrongLDelim:gt,emStrongRDelimAst:xt,emStrongRDelimUnd:Tt,link:g(/^!?\[(label)\]\((.*?)\)/).replace("label",ie).getRegex(),reflink:g(/^!?\[(label)\]\s*\[([^\]]*)\]/).replace("label",ie).getRegex()},pe={...me,emStrongRDelimAst:ft,emStrongLDelim:ht,delLDelim:Ot,delRDelim:Pt,url:g(/^emailProtocol|^((?:protocol):\/\/|www\.)(?:[a-zA-Z0-9\-]+\.?)+[^\s<]*|^email/).replace("emailProtocol",Bt).replace("protocol",Se).replace("email",/[A-Za-z0-9._+-]+(@)[a-zA-Z0-9-_]+(?:\.[a-zA-Z0-9-_]*[a-zA-Z0-9])+(?![\w-])/).getRegex(),_backpedal:/(?:[^?!.,:;*_'"~()&]+|\([^)]*\)|&(?![a-zA-Z0-9]+;$)|[?!.,:;*_'"~)]+(?!$))+/,del:/^(~~?)(?=[^\s~])((?:\\[\s\S]|[^\\])*?(?:\\[\s\S]|[^\s~\\]))\1(?=[^~]|$)/,text:g(/^(?:[^a-zA-Z0-9](?=emailProtocol)|(`+|~+|[^`~])(?:(?=[`~])|(?= {2,}\n)|(?=[a-zA-Z0-9.!#$%&'*+\/=?_`{\|}~-]+@)|[\s\S]*?(?:(?=[\\<!\[`*~_]|\b_|protocol:\/\/|wwwStart|$)|[^ ](?= {2,}\n)|[^a-zA-Z0-9](?=emailProtocol)|[^a-zA-Z0-9.!#$%&'*+\/=?_`{\|}~-](?=[a-zA-Z0-9.!#$%&'*+\/=?_`{\|}~-]+@))))/).replace("protocol",Se).replace(/emailProtocol/g,/(?:mailto|xmpp):/).replace("wwwStart",_e?"(?<![^\\s*_~(])www\\.":"www\\.").getRegex()},qt={...pe,br:g(Ie).replace("{2,}","*").getRegex(),text:g(pe.text).replace("\\b_","\\b_| {2,}\\n").replace(/\{2,\}/g,"*").getRegex()},ee={normal:fe,gfm:tt,pedantic:nt},F={normal:me,gfm:pe,breaks:qt,pedantic:Dt};var vt={"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"},Be=l=>vt[l];function y(l,e){if(e){if(O.escapeTest.test(l))return l.replace(O.escapeReplace,Be)}else if(O.escapeTestNoEncode.test(l))return l.replace(O.escapeReplaceNoEncode,Be);return l}function De(l){return O.numericCharacterReference.test(l)?l.replace(O.numericCharacterReferenceOrAmpersand,(e,t,n)=>{if(t===void 0&&n===void 0)return"&amp;";let r=t===void 0?Number.parseInt(n,16):Number.parseInt(t,10);return r===0||r>1114111||r>=55296&&r<=57343?"\uFFFD":r===38?"&amp;":String.fromCodePoint(r)}):l}function xe(l){try{l=encodeURI(l).replace(O.percentDecode,"%")}catch{return null}return l}function be(l,e){let t=l.replace(O.findPipe,(s,o,i)=>{let a=!1,c=o;for(;--c>=0&&i[c]==="\\";)a=!a;return a?"|":" |"}),n=t.split(O.splitPipe),r=0;if(n[0].trim()||n.shift(),n.length>0&&!n.at(-1)?.trim()&&n.pop(),e)if(n.length>e)n.splice(e);else for(;n.length<e;)n.push("");for(;r<n.length;r++)n[r]=n[r].trim().replace(O.slashPipe,"|");return n}function C(l,e,t){let n=l.length;if(n===0)return"";let r=0;for(;r<n;){let s=l.charAt(n-r-1);if(s===e&&!t)r++;else if(s!==e&&t)r++;else break}return l.slice(0,n-r)}function Re(l){let e=l.split(`
-`),t=e.length-1;for(;t>=0&&O.blankLine.test(e[t]);)t--;return e.length-t<=2?l:e.slice(0,t+1).join(`
-`)}function W(l){return l.trim().replace(O.multipleSpaceGlobal," ").toLowerCase().toUpperCase().toLowerCase()}function Te(l,e){if(l.indexOf(e[0])===-1&&l.indexOf(e[1])===-1)return-1;let t=0;for(let n=0;n<l.length;n++)if(l[n]==="\\")n++;else if(l[n]===e[0])t++;else if(l[n]===e[1]&&(t--,t<0))return n;return t>0?-2:-1}var Q=new WeakMap;function Oe(l){let e={"*":-1,_:-1},t=-1,n=l.length;for(let r=0;r<n;r++){let s=l[r];if(s!=="*"&&s!=="_"&&s!=="~")continue;let o=r===0?`
-`:l[r-1],i=r+1;for(;i<n&&l[i]===s;)i++;o!==" "&&o!=="	"&&o!==`
-`&&o!=="\r"&&o!=="\f"&&(s==="~"?t=r:e[s]=r),r=i-1}return{maskedSrc:l,lastPossibleEmStrongCloserIndex:e,lastPossibleDelCloserIndex:t}}function qe(l,e){let t=Oe(e),n=Q.get(l);n?n.push(t):Q.set(l,[t])}function ve(l){let e=Q.get(l);e&&(e.pop(),e.length===0&&Q.delete(l))}function oe(l,e,t){let n=Q.get(l)?.at(-1);return n&&n.maskedSrc===e?n.lastPossibleEmStrongCloserIndex[t]:Oe(e).lastPossibleEmStrongCloserIndex[t]}function ae(l,e){let t=Q.get(l)?.at(-1);return t&&t.maskedSrc===e?t.lastPossibleDelCloserIndex:Oe(e).lastPossibleDelCloserIndex}function te(l,e=0){let t=e,n="";for(let r of l)if(r==="	"){let s=4-t%4;n+=" ".repeat(s),t+=s}else n+=r,t++;return n}function Ht(l,e){let t="";for(let n=0;n<l.length;n++){if(l[n]==="`"){let r=e.inline.code.exec(l.slice(n));if(r){t+=r[0],n+=r[0].length-1;continue}}if(l[n]==="\\"&&(l[n+1]==="["||l[n+1]==="]")){t+=l[n+1],n++;continue}t+=l[n]}return t}function He(l,e,t,n,r){let s=e.href,o=e.title||null,i=Ht(l[1],r),a=l[0].charAt(0)==="!",c=n.state.inLink,u=n.state.linkEmitted,d=n.state.inRawBlock;n.state.inLink=!0,n.state.linkEmitted=!1;let h=n.inlineTokens(i),p=n.state.linkEmitted;if(n.state.linkEmitted=u,n.state.inLink=c,!a){if(p){n.state.inRawBlock=d;return}n.state.linkEmitted=!0}return{type:a?"image":"link",raw:t,href:s,title:o,text:i,tokens:h}}function Zt(l,e,t){let n=l.match(t.other.indentCodeCompensation);if(n===null)return e;let r=n[1];return e.split(`
-`).map(s=>{let o=s.match(t.other.beginningSpace);if(o===null)return s;let[i]=o;return s.slice(Math.min(i.length,r.length))}).join(`
-`)}function Ze(l,e,t,n){if(!e.includes("<"))return!1;for(let r=0;r<e.length;r++){if(e[r]==="\\"){r++;continue}if(e[r]==="`"){let i=n.inline.code.exec(e.slice(r));if(i){r+=i[0].length-1;continue}}if(e[r]!=="<")continue;let s=l.slice(t+r),o=n.inline.tag.exec(s)||n.inline.autolink.exec(s);if(o){if(o[0].length>e.length-r)return!0;r+=o[0].length-1}}return!1}var _=class{options;rules;lexer;constructor(e){this.options=e||S}space(e){let t=this.rules.block.newline.exec(e);if(t&&t[0].length>0)return{type:"space",raw:t[0]}}code(e){let t=this.rules.block.code.exec(e);if(t){let n=this.options.pedantic?t[0]:Re(t[0]),r=n.replace(this.rules.other.codeRemoveIndent,"");return{type:"code",raw:n,codeBlockStyle:"indented",text:r}}}fences(e){let t=this.rules.block.fences.exec(e);if(t){let n=t[0],r=Zt(n,t[3]||"",this.rules);return t[3]!==void 0&&(r===""||r.endsWith(`
-`))&&(r+=`
-`),{type:"code",raw:n,lang:t[2]?t[2].trim().replace(this.rules.inline.anyPunctuation,"$1"):t[2],text:r}}}heading(e){let t=this.rules.block.heading.exec(e);if(t){let n=t[2].trim();if(this.rules.other.endingHash.test(n)){let r=C(n,"#");(this.options.pedantic||!r||this.rules.other.endingSpaceTabChar.test(r))&&(n=r.trim())}return{type:"heading",raw:C(t[0],`
-`),depth:t[1].length,text:n,tokens:this.lexer.inline(n)}}}hr(e){let t=this.rules.block.hr.exec(e);if(t)return{type:"hr",raw:C(t[0],`
-`)}}blockquote(e){let t=this.rules.block.blockquote.exec(e);if(t){let n=C(t[0],`
-`).split(`
-`),r="",s="",o=[];for(;n.length>0;){let i=!1,a=[],c;for(c=0;c<n.length;c++)if(this.rules.other.blockquoteStart.test(n[c]))a.push(n[c]),i=!0;else if(!i)a.push(n[c]);else break;n=n.slice(c);let u=a.join(`
-`),d=u.replace(this.rules.other.blockquoteMarkerWhitespace,(k,m,b)=>b.startsWith(" ")?m+" "+b.slice(1):m+te(b,m.length)).replace(this.rules.other.blockquoteSetextReplace,`
-    $1`).replace(this.rules.other.blockquoteSetextReplace2,"");r=r?`${r}
-${u}`:u,s=s?`${s}
-${d}`:d;let h=this.lexer.state.top;if(this.lexer.state.top=!0,this.lexer.blockTokens(d,o,!0),this.lexer.state.top=h,n.length===0)break;let p=o.at(-1);if(p?.type==="code"||p?.type==="heading"||p?.type==="hr"||p?.type==="html"||p?.type==="table")break;if(p?.type==="blockquote"){let k=p,m=n.join(`
-`),b=k.raw+`
-`+m.replace(this.rules.other.blockquoteSetextReplace2,""),f=this.blockquote(b);o[o.length-1]=f;let R=b.substring(f.raw.length).replace(/^\n/,""),E=R?R.split(`
-`).length:0,T=E?n.slice(0,-E):n;if(T.length>0&&(r=`${r}
-${T.join(`
-`)}`),s=s.substring(0,s.length-k.text.length)+f.text,n=n.slice(T.length),n.length>0&&this.rules.other.blockquoteStart.test(n[0]))continue;break}else if(p?.type==="list"){let k=p,m=k.raw+`
-`+n.join(`
-`),b=this.list(m);o[o.length-1]=b;let f=b.raw.length>k.raw.length?m.slice(k.raw.length+1,b.raw.length).split(`
-`).length:0;if(f>0){let R=n.slice(0,f).join(`
-`);r=`${r}
-${R}`,s=`${s}
-${R}`}if(n=n.slice(f),n.length>0&&!this.rules.other.blockquoteStart.test(n[0]))break;continue}}return{type:"blockquote",raw:r,tokens:o,text:s}}}list(e){let t=this.rules.block.list.exec(e);if(t){if(!this.options.pedantic&&this.lexer.state.lastToken?.type==="text"&&!this.rules.other.listInterruptsParagraph.test(e))return;let n=e,r=()=>n.length-e.length,s=t[1].trim(),o=s.length>1,i={type:"list",raw:"",ordered:o,start:o?+s.slice(0,-1):"",loose:!1,items:[]};s=o?`\\d{1,9}\\${s.slice(-1)}`:`\\${s}`,this.options.pedantic&&(s=o?s:"[*+-]");let a=this.rules.other.listItemRegex(s),c=!1;for(;e;){let h=!1,p="";if(!(t=a.exec(e))||this.rules.block.hr.test(e))break;let k=r();e=e.substring(t[0].length);let m=t[2].split(`
-`,1)[0],b=t[1].length,f=this.options.pedantic?te(m,b):m.replace(this.rules.other.leadingSpaceTab,H=>te(H,b)),R=e.split(`
-`,1)[0],E=!f.trim(),T=0;if(this.options.pedantic?(T=2,p=f.trimStart()):E?T=b+1:(T=f.search(this.rules.other.nonSpaceChar),T=T>4?1:T,p=f.slice(T),T+=b),E&&this.rules.other.blankLine.test(R)&&(e=e.substring(R.length+1),h=!0),!h){let H=this.rules.other.nextBulletRegex(T),K=this.rules.other.hrRegex(T),re=this.rules.other.fencesBeginRegex(T),B=this.options.pedantic?this.rules.other.pedanticHeadingBeginRegex(T):this.rules.other.headingBeginRegex(T),X=this.rules.other.htmlBeginRegex(T),se=this.rules.other.blockquoteBeginRegex(T),le=!1;for(;e;){let we=e.split(`
-`,1)[0],Z;if(R=we,this.options.pedantic?(R=R.replace(this.rules.other.listReplaceNesting,"  "),Z=R):Z=R.replace(this.rules.other.leadingSpaceTab,$=>te($)),re.test(R)||B.test(R)||X.test(R)||se.test(R)||H.test(R)||K.test(R))break;if(Z.search(this.rules.other.nonSpaceChar)>=T||!R.trim())p+=`
-`+Z.slice(T),le=!1;else{if(E)break;let $=f;if(!this.options.pedantic&&!p.includes(`
-`)&&!f.includes("	")){let j;for(;!K.test($)&&(j=this.rules.other.nestedBlockMarker.exec($));)$=$.slice(j[0].length);if(!$.trim())break}if($.replace(this.rules.other.tabCharGlobal,"    ").search(this.rules.other.nonSpaceChar)>=4||re.test($)||B.test($)||X.test($)||K.test($))break;if(!this.options.pedantic&&!le){let j=f.replace(this.rules.other.nestedContainerMarkers,"");if(this.rules.block.fences.test(j)||this.rules.block.heading.test(j)||this.rules.block.hr.test(j))break}let je=!this.options.pedantic&&/^ {0,3}(?:=+|-+) *$/.test(R)&&this.rules.block.lheading.test(`${f}
-${R}`)?`    ${Z.replace(/^ {0,3}/,"")}`:R;p+=`
-`+je,le=!0}E=!R.trim(),e=e.substring(we.length+1),f=Z.slice(T)}}let U=n.slice(k,r());i.loose||(c?i.loose=!0:this.rules.other.doubleBlankLine.test(U)&&(c=!0)),i.items.push({type:"list_item",raw:U,task:!!this.options.gfm&&this.rules.other.listIsTask.test(p),loose:!1,text:p,tokens:[]})}let u=i.items.at(-1);if(u)u.raw=u.raw.trimEnd(),u.text=u.text.trimEnd();else return;i.raw=n.slice(0,r()).trimEnd();let d=[];for(let h of i.items)if(this.lexer.state.top=!1,d.push(this.lexer.inlineQueue.length),h.tokens=this.lexer.blockTokens(h.text,[]),!i.loose){let p=h.tokens.filter(m=>m.type==="space"),k=p.length>0&&p.some(m=>this.rules.other.anyLine.test(m.raw));i.loose=k}for(let h=0;h<i.items.length;h++){let p=i.items[h],k=p.tokens[0];if(p.task&&(k?.type==="text"||k?.type==="paragraph")){p.text=p.text.replace(this.rules.other.listReplaceTask,""),k.raw=k.raw.replace(this.rules.other.listReplaceTask,""),k.text=k.text.replace(this.rules.other.listReplaceTask,"");let m=this.lexer.inlineQueue;for(let f=d[h];f<m.length;f++)if(m[f].tokens===k.tokens){m[f].src=m[f].src.replace(this.rules.other.listReplaceTask,"");break}let b=this.rules.other.listTaskCheckbox.exec(p.raw);if(b){let f={type:"checkbox",raw:b[0]+" ",checked:b[0]!=="[ ]"};p.checked=f.checked,i.loose?p.tokens[0]&&["paragraph","text"].includes(p.tokens[0].type)&&"tokens"in p.tokens[0]&&p.tokens[0].tokens?(p.tokens[0].raw=f.raw+p.tokens[0].raw,p.tokens[0].text=f.raw+p.tokens[0].text,p.tokens[0].tokens.unshift(f)):p.tokens.unshift({type:"paragraph",raw:f.raw,text:f.raw,tokens:[f]}):p.tokens.unshift(f)}}else p.task&&(p.task=!1)}if(i.loose)for(let h of i.items){h.loose=!0;for(let p of h.tokens)p.type==="text"&&(p.type="paragraph")}return i}}html(e){let t=this.rules.block.html.exec(e);if(t){if(this.lexer.state.lastToken?.type==="paragraph"&&!this.rules.other.htmlBeginRegex(4).test(e))return;let n=Re(t[0]);return{type:"html",block:!0,raw:n,pre:t[1]==="pre"||t[1]==="script"||t[1]==="style",text:n}}}def(e){let t=this.rules.block.def.exec(e);if(t){if(!this.rules.other.startAngleBracket.test(t[2])&&Te(t[2],"()")!==-1)return;let n=W(t[1]),r=t[2]?t[2].replace(this.rules.other.hrefBrackets,"$1").replace(this.rules.inline.anyPunctuation,"$1"):"",s=t[3]?t[3].substring(1,t[3].length-1).replace(this.rules.inline.anyPunctuation,"$1"):t[3];return{type:"def",tag:n,raw:C(t[0],`
-`),href:r,title:s}}}table(e){let t=this.rules.block.table.exec(e);if(!t||!this.rules.other.tableDelimiter.test(t[2]))return;let n=be(t[1]),r=t[2].replace(this.rules.other.tableAlignChars,"").split("|"),s=t[3]?.trim()?t[3].replace(this.rules.other.tableRowBlankLine,"").split(`
-`):[],o={type:"table",raw:C(t[0],`
-`),header:[],align:[],rows:[]};if(n.length===r.length){for(let i of r)this.rules.other.tableAlignRight.test(i)?o.align.push("right"):this.rules.other.tableAlignCenter.test(i)?o.align.push("center"):this.rules.other.tableAlignLeft.test(i)?o.align.push("left"):o.align.push(null);for(let i=0;i<n.length;i++)o.header.push({text:n[i],tokens:this.lexer.inline(n[i]),header:!0,align:o.align[i]});for(let i of s)o.rows.push(be(i,o.header.length).map((a,c)=>({text:a,tokens:this.lexer.inline(a),header:!1,align:o.align[c]})));return o}}lheading(e){let t=this.rules.block.lheading.exec(e);if(t){let n=t[1].trim();return{type:"heading",raw:C(t[0],`
-`),depth:t[2].charAt(0)==="="?1:2,text:n,tokens:this.lexer.inline(n)}}}paragraph(e){let t=this.rules.block.paragraph.exec(e);if(t){let n=t[1].charAt(t[1].length-1)===`
-`?t[1].slice(0,-1):t[1];return{type:"paragraph",raw:t[0],text:n,tokens:this.lexer.inline(n)}}}text(e){let t=this.rules.block.text.exec(e);if(t)return{type:"text",raw:t[0],text:t[0],tokens:this.lexer.inline(t[0])}}escape(e){if(e.charCodeAt(0)!==92)return;let t=this.rules.inline.escape.exec(e);if(t)return{type:"escape",raw:t[0],text:t[1]}}tag(e){if(e.charCodeAt(0)!==60)return;let t=this.rules.inline.tag.exec(e);if(t)return!this.lexer.state.inLink&&this.rules.other.startATag.test(t[0])?this.lexer.state.inLink=!0:this.lexer.state.inLink&&this.rules.other.endATag.test(t[0])&&(this.lexer.state.inLink=!1),!this.lexer.state.inRawBlock&&this.rules.other.startPreScriptTag.test(t[0])?this.lexer.state.inRawBlock=!0:this.lexer.state.inRawBlock&&this.rules.other.endPreScriptTag.test(t[0])&&(this.lexer.state.inRawBlock=!1),{type:"html",raw:t[0],inLink:this.lexer.state.inLink,inRawBlock:this.lexer.state.inRawBlock,block:!1,text:t[0]}}link(e){if(this.lexer.state.linkParenPossible===!1)return;let t=e.charCodeAt(0);if(t!==91&&t!==33)return;let n=this.rules.inline.link.exec(e);if(n){let r=n[0].charAt(0)==="!"?2:1;if(!this.options.pedantic&&Ze(e,n[1],r,this.rules))return;let s=n[2].trim();if(!this.options.pedantic&&this.rules.other.startAngleBracket.test(s)){if(!this.rules.other.endAngleBracket.test(s))return;let c=C(s.slice(0,-1),"\\");if((s.length-c.length)%2===0)return}else{let c=Te(n[2],"()");if(c===-2)return;if(c>-1){let d=(n[0].indexOf("!")===0?5:4)+n[1].length+c;n[2]=n[2].substring(0,c),n[0]=n[0].substring(0,d).trim(),n[3]=""}}let o=C(n[0].slice(0,-1),"\\");if((n[0].length-o.length)%2===0)return;let i=n[2],a="";if(this.options.pedantic){let c=this.rules.other.pedanticHrefTitle.exec(i);c&&(i=c[1],a=c[3])}else a=n[3]?n[3].slice(1,-1):"";return i=i.trim(),this.rules.other.startAngleBracket.test(i)&&(this.options.pedantic&&!this.rules.other.endAngleBracket.test(s)?i=i.slice(1):i=i.slice(1,-1)),He(n,{href:i&&i.replace(this.rules.inline.anyPunctuation,"$1"),title:a&&a.replace(this.rules.inline.anyPunctuation,"$1")},n[0],this.lexer,this.rules)}}reflink(e,t){let n=e.charCodeAt(0);if(n!==91&&n!==33)return;let r;if((r=this.rules.inline.reflink.exec(e))||(r=this.rules.inline.nolink.exec(e))){let s=r[0].charAt(0)==="!"?2:1;if(!this.options.pedantic&&Ze(e,r[1],s,this.rules))return;let o=t[W(r[2]||r[1])];if(!o){let i=r[0].charAt(0);return{type:"text",raw:i,text:i}}return He(r,o,r[0],this.lexer,this.rules)}}emStrong(e,t,n=""){let r=this.rules.inline.emStrongLDelim.exec(e);if(!r||!r[1]&&!r[2]&&!r[3]&&!r[4])return;let s=r[0][0],o=n===s,i=t.length-e.length,a=i;for(;!this.options.pedantic&&a>0&&t[a-1]===s;)a--;let c=[...t.slice(Math.max(0,a-2),a)].at(-1)??"",u=c==="*"||c==="_"||!!this.rules.inline.punctuation.exec(c);a<i&&(n=c);let d=a<i?u:n==="*"||n==="_"||!!this.rules.inline.punctuation.exec(n);if(r[4]&&n.match(this.rules.other.unicodeAlphaNumeric))return;let h=r[1]||r[3]||"";if(!h||!n||d){let p=[...r[0]].length-1,k,m,b=p,f=0,R=i-a+p,E=!this.options.pedantic&&!!c.trim()&&(!!h||s==="*"&&!u);if(s!=="*"&&s!=="_")return;let T=s==="*"?this.rules.inline.emStrongRDelimAst:this.rules.inline.emStrongRDelimUnd,U=oe(this,t,s),H=t.length-e.length+p;if(U<H)return;t=t.slice(-1*e.length+p);let K=U-H;for(T.lastIndex=0;(r=T.exec(t))!==null&&!(r.index>K);){if(k=r[1]||r[2]||r[3]||r[4]||r[5]||r[6],!k)continue;if(m=[...k].length,r[3]||r[4]){b+=m;continue}else if((r[5]||r[6]||E)&&R%3&&!((R+m)%3)){if(o&&(r[5]||r[6]))break;f+=m;continue}if(b-=m,b>0)continue;m=Math.min(m,m+b+f);let re=[...r[0]][0].length,B=e.slice(0,p+r.index+re+m);if(Math.min(p,m)%2){let se=B.slice(1,-1);return{type:"em",raw:B,text:se,tokens:this.lexer.inlineTokens(se)}}let X=B.slice(2,-2);return{type:"strong",raw:B,text:X,tokens:this.lexer.inlineTokens(X)}}}}codespan(e){if(e.charCodeAt(0)!==96)return;let t=this.rules.inline.code.exec(e);if(t){let n=t[2].replace(this.rules.other.newLineCharGlobal," "),r=this.rules.other.nonSpaceChar.test(n),s=this.rules.other.startingSpaceChar.test(n)&&this.rules.other.endingSpaceChar.test(n);return r&&s&&(n=n.substring(1,n.length-1)),{type:"codespan",raw:t[0],text:n}}}br(e){let t=e.charCodeAt(0);if(t!==32&&t!==92&&t!==10)return;let n=this.rules.inline.br.exec(e);if(n)return{type:"br",raw:n[0]}}del(e,t,n=""){if(e.charCodeAt(0)!==126)return;let r=this.rules.inline.delLDelim.exec(e);if(!r)return;if(!(r[1]||"")||!n||this.rules.inline.punctuation.exec(n)){let o=[...r[0]].length-1,i,a,c=o,u=this.rules.inline.delRDelim,d=ae(this,t),h=t.length-e.length+o;if(d<h)return;t=t.slice(-1*e.length+o);let p=d-h;for(u.lastIndex=0;(r=u.exec(t))!==null&&!(r.index>p);){if(i=r[1]||r[2]||r[3]||r[4]||r[5]||r[6],!i||(a=[...i].length,a!==o))continue;if(r[3]||r[4]){c+=a;continue}if(c-=a,c>0)continue;a=Math.min(a,a+c);let k=[...r[0]][0].length,m=e.slice(0,o+r.index+k+a),b=m.slice(o,-o);return{type:"del",raw:m,text:b,tokens:this.lexer.inlineTokens(b)}}}}autolink(e){if(e.charCodeAt(0)!==60)return;let t=this.rules.inline.autolink.exec(e);if(t){let n,r;return t[2]==="@"?(n=t[1],r="mailto:"+n):(n=t[1],r=n),{type:"link",raw:t[0],text:n,href:r,autolink:!0,tokens:[{type:"text",raw:n,text:n}]}}}url(e){let t;if(t=this.rules.inline.url.exec(e)){let n,r;if(t[2]==="@")n=t[0],r="mailto:"+n;else{let s;do s=t[0],t[0]=this.rules.inline._backpedal.exec(t[0])?.[0]??"";while(s!==t[0]);n=t[0],t[1]==="www."?r="http://"+t[0]:r=t[0]}return{type:"link",raw:t[0],text:n,href:r,autolink:!0,tokens:[{type:"text",raw:n,text:n}]}}}inlineText(e){let t=this.rules.inline.text.exec(e);if(t){let n=this.lexer.state.inRawBlock;return{type:"text",raw:t[0],text:n?t[0]:De(t[0]),escaped:n}}}};var w=class l{tokens;options;state;inlineQueue;tokenizer;constructor(e){this.tokens=[],this.tokens.links=Object.create(null),this.options=e||S,this.options.tokenizer=this.options.tokenizer||new _,this.tokenizer=this.options.tokenizer,this.tokenizer.options=this.options,this.tokenizer.lexer=this,this.inlineQueue=[],this.state={inLink:!1,inRawBlock:!1,linkEmitted:!1,linkParenPossible:!0,top:!0};let t={other:O,block:ee.normal,inline:F.normal};this.options.pedantic?(t.block=ee.pedantic,t.inline=F.pedantic):this.options.gfm&&(t.block=ee.gfm,this.options.breaks?t.inline=F.breaks:t.inline=F.gfm),this.tokenizer.rules=t}static get rules(){return{block:ee,inline:F}}static lex(e,t){return new l(t).lex(e)}static lexInline(e,t){return new l(t).inlineTokens(e)}lex(e){e=e.replace(O.carriageReturn,`
-`),this.blockTokens(e,this.tokens);for(let t=0;t<this.inlineQueue.length;t++){let n=this.inlineQueue[t];this.state.inRawBlock=!1,this.inlineTokens(n.src,n.tokens)}return this.inlineQueue=[],this.tokens}blockTokens(e,t=[],n=!1){this.tokenizer.lexer=this;let r=this.state.lastToken;this.options.pedantic&&(e=e.replace(O.tabCharGlobal,"    ").replace(O.spaceLine,""));let s=1/0,o,i=this.options.gfm&&!this.options.pedantic&&this.tokenizer.paragraph===_.prototype.paragraph;for(;e;){if(e.length<s)s=e.length;else{this.infiniteLoopError(e.charCodeAt(0));break}this.state.lastToken=t.at(-1);let a;if(this.options.extensions?.block?.some(u=>(a=u.call({lexer:this},e,t))?(e=e.substring(a.raw.length),t.push(a),!0):!1))continue;if(a=this.tokenizer.space(e)){e=e.substring(a.raw.length);let u=t.at(-1);a.raw.length===1&&u!==void 0?u.raw+=`
-`:t.push(a);continue}if(a=this.tokenizer.code(e)){e=e.substring(a.raw.length);let u=t.at(-1);u?.type==="paragraph"||u?.type==="text"?(u.raw+=(u.raw.endsWith(`
-`)?"":`
-`)+a.raw,u.text+=`
-`+a.text,this.inlineQueue.at(-1).src=u.text):t.push(a);continue}if(a=this.tokenizer.fences(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.heading(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.hr(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.blockquote(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.list(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.html(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.def(e)){e=e.substring(a.raw.length);let u=t.at(-1);u?.type==="paragraph"||u?.type==="text"?(u.raw+=(u.raw.endsWith(`
-`)?"":`
-`)+a.raw,u.text+=`
-`+a.raw,this.inlineQueue.at(-1).src=u.text):(this.tokens.links[a.tag]||(this.tokens.links[a.tag]={href:a.href,title:a.title}),t.push(a));continue}if(a=this.tokenizer.table(e)){e=e.substring(a.raw.length),t.push(a);continue}if(a=this.tokenizer.lheading(e)){e=e.substring(a.raw.length),t.push(a);continue}let c=e;if(this.options.extensions?.startBlock){let u=1/0,d=e.slice(1),h;this.options.extensions.startBlock.forEach(p=>{h=p.call({lexer:this},d),typeof h=="number"&&h>=0&&(u=Math.min(u,h))}),u<1/0&&u>=0&&(c=e.substring(0,u+1))}if(this.state.top&&(a=this.tokenizer.paragraph(c))){let u=t.at(-1);(n||u===o&&i)&&u?.type==="paragraph"?(u.raw+=(u.raw.endsWith(`
-`)?"":`
-`)+a.raw,u.text+=`
-`+a.text,this.inlineQueue.pop(),this.inlineQueue.at(-1).src=u.text,o=u):(t.push(a),o=a),n=c.length!==e.length,e=e.substring(a.raw.length);continue}if(a=this.tokenizer.text(e)){e=e.substring(a.raw.length);let u=t.at(-1);u?.type==="text"?(u.raw+=(u.raw.endsWith(`
-`)?"":`
-`)+a.raw,u.text+=`
-`+a.text,this.inlineQueue.pop(),this.inlineQueue.at(-1).src=u.text):t.push(a);continue}if(e){this.infiniteLoopError(e.charCodeAt(0));break}}return this.state.top=!0,this.state.lastToken=r,t}inline(e,t=[]){return this.inlineQueue.push({src:e,tokens:t}),t}linkInText(e){if(!e.includes("["))return!1;let t=this.tokenizer.rules.inline.link;for(let n of e.matchAll(this.tokenizer.rules.inline.blockSkip))if(t.test(n[0])&&e.charAt(n.index-1)!=="!")return!0;for(let n of e.matchAll(this.tokenizer.rules.inline.reflinkSearch)){let r=n[0],s=r.lastIndexOf("[");if(!(r.charAt(0)==="!"||!Object.hasOwn(this.tokens.links,W(r.slice(s+1,-1))))&&!(s>1&&this.linkInText(r.slice(1,s-1))))return!0}return!1}inlineTokens(e,t=[]){this.tokenizer.lexer=this;let n=this.state.linkParenPossible;this.state.linkParenPossible=e.includes(")");try{return this.#t(e,t)}finally{this.state.linkParenPossible=n}}#t(e,t){let n=e.includes("*")||e.includes("_")||e.includes("~"),r=n||this.options.hooks?.emStrongMask||this.tokenizer.emStrong!==_.prototype.emStrong||this.tokenizer.del!==_.prototype.del?this.#r(e):e;if(!n)return this.#e(e,r,t);qe(this.tokenizer,r);try{return this.#e(e,r,t)}finally{ve(this.tokenizer)}}#e(e,t,n){let r=!1,s="",o=1/0;for(;e;){if(e.length<o)o=e.length;else{this.infiniteLoopError(e.charCodeAt(0));break}r||(s=""),r=!1;let i;if(this.options.extensions?.inline?.some(u=>(i=u.call({lexer:this},e,n))?(e=e.substring(i.raw.length),n.push(i),!0):!1))continue;if(i=this.tokenizer.escape(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.tag(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.link(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.reflink(e,this.tokens.links)){e=e.substring(i.raw.length);let u=n.at(-1);i.type==="text"&&u?.type==="text"?(u.raw+=i.raw,u.text+=i.text):n.push(i);continue}let a=e[0];if(a==="*"||a==="_"){let u=t.length-e.length;if(oe(this.tokenizer,t,a)<=u){let h=1;for(;h<e.length&&e.charCodeAt(h)===a.charCodeAt(0);)h++;let p=e.substring(0,h),k=n.at(-1);k?.type==="text"&&!k.escaped?(k.raw+=p,k.text+=p):n.push({type:"text",raw:p,text:p,escaped:!1}),e=e.substring(h),s=a,r=!0;continue}}else if(a==="~"){let u=t.length-e.length;if(ae(this.tokenizer,t)<=u){let h=1;for(;h<e.length&&e.charCodeAt(h)===126;)h++;let p=e.substring(0,h),k=n.at(-1);k?.type==="text"&&!k.escaped?(k.raw+=p,k.text+=p):n.push({type:"text",raw:p,text:p,escaped:!1}),e=e.substring(h),s=a,r=!0;continue}}if(i=this.tokenizer.emStrong(e,t,s)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.codespan(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.br(e)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.del(e,t,s)){e=e.substring(i.raw.length),n.push(i);continue}if(i=this.tokenizer.autolink(e)){e=e.substring(i.raw.length),n.push(i);continue}if(!this.state.inLink&&(i=this.tokenizer.url(e))){e=e.substring(i.raw.length),n.push(i);continue}let c=e;if(this.options.extensions?.startInline){let u=1/0,d=e.slice(1),h;this.options.extensions.startInline.forEach(p=>{h=p.call({lexer:this},d),typeof h=="number"&&h>=0&&(u=Math.min(u,h))}),u<1/0&&u>=0&&(c=e.substring(0,u+1))}if(i=this.tokenizer.inlineText(c)){e=e.substring(i.raw.length),i.raw.slice(-1)!=="_"&&(s=i.raw.slice(-1)),r=!0;let u=n.at(-1);u?.type==="text"?(u.raw+=i.raw,u.text+=i.text):n.push(i);continue}if(e){this.infiniteLoopError(e.charCodeAt(0));break}}return n}#n(e){let{blockSkip:t,tag:n,autolink:r}=this.tokenizer.rules.inline,s="",o=0,i;for(t.lastIndex=0;i=t.exec(e);){let a=i.index+(i[2]?i[2].length:0),c=i.index+i[0].length;if(e.charAt(a)==="<"){let u=e.slice(a),d=n.exec(u)||r.exec(u);if(!d){t.lastIndex=a+1;continue}c=a+d[0].length,t.lastIndex=c}s+=e.slice(o,a)+"["+"a".repeat(c-a-2)+"]",o=c}return s+e.slice(o)}#r(e){let t=e;if(this.tokens.links&&e.includes("[")){let n=this.tokenizer.rules.inline.reflinkSearch,r=s=>{let o=s.lastIndexOf("[");if(!Object.hasOwn(this.tokens.links,W(s.slice(o+1,-1))))return s;if(o>1&&s.charAt(0)!=="!"){let i=s.slice(1,o-1);if(this.linkInText(i))return"["+i.replace(n,r)+"]["+"a".repeat(s.length-o-2)+"]"}return"["+"a".repeat(s.length-2)+"]"};t=t.replace(n,r)}return t=t.replace(this.tokenizer.rules.inline.anyPunctuationOutsideCode,(n,r,s)=>s?"+".repeat(n.length):r?r+n.slice(r.length,-r.length).replace(/`/g,"+")+r:n),t=this.#n(t),t=this.options.hooks?.emStrongMask?.call({lexer:this},t)??t,t}infiniteLoopError(e){let t="Infinite loop on byte: "+e;if(this.options.silent)console.error(t);else throw new Error(t)}};var I=class{options;parser;constructor(e){this.options=e||S}space(e){return""}code({text:e,lang:t,escaped:n}){let r=(t||"").match(O.notSpaceStart)?.[0],s=e?e.replace(O.endingNewline,"")+`
-`:"";return r?'<pre><code class="language-'+y(r)+'">'+(n?s:y(s,!0))+`</code></pre>
-`:"<pre><code>"+(n?s:y(s,!0))+`</code></pre>
-`}blockquote({tokens:e}){return`<blockquote>
-${this.parser.parse(e)}</blockquote>
-`}html({text:e}){return e}def(e){return""}heading({tokens:e,depth:t}){return`<h${t}>${this.parser.parseInline(e)}</h${t}>
-`}hr(e){return`<hr>
-`}list(e){let t=e.ordered,n=e.start,r="";for(let i=0;i<e.items.length;i++){let a=e.items[i];r+=this.listitem(a)}let s=t?"ol":"ul",o=t&&n!==1?' start="'+n+'"':"";return"<"+s+o+`>
-`+r+"</"+s+`>
-`}listitem(e){return`<li>${this.parser.parse(e.tokens)}</li>
-`}checkbox({checked:e}){return"<input "+(e?'checked="" ':"")+'disabled="" type="checkbox"> '}paragraph({tokens:e}){return`<p>${this.parser.parseInline(e)}</p>
-`}table(e){let t="",n="";for(let s=0;s<e.header.length;s++)n+=this.tablecell(e.header[s]);t+=this.tablerow({text:n});let r="";for(let s=0;s<e.rows.length;s++){let o=e.rows[s];n="";for(let i=0;i<o.length;i++)n+=this.tablecell(o[i]);r+=this.tablerow({text:n})}return r&&(r=`<tbody>${r}</tbody>`),`<table>
-<thead>
-`+t+`</thead>
-`+r+`</table>
-`}tablerow({text:e}){return`<tr>
-${e}</tr>
-`}tablecell(e){let t=this.parser.parseInline(e.tokens),n=e.header?"th":"td";return(e.align?`<${n} align="${e.align}">`:`<${n}>`)+t+`</${n}>
-`}strong({tokens:e}){return`<strong>${this.parser.parseInline(e)}</strong>`}em({tokens:e}){return`<em>${this.parser.parseInline(e)}</em>`}codespan({text:e}){return`<code>${y(e,!0)}</code>`}br(e){return"<br>"}del({tokens:e}){return`<del>${this.parser.parseInline(e)}</del>`}link({href:e,title:t,text:n,tokens:r,autolink:s}){let o=s?y(n,!0):this.parser.parseInline(r),i=xe(e);if(i===null)return o;e=y(i,s);let a='<a href="'+e+'"';return t&&(a+=' title="'+y(t)+'"'),a+=">"+o+"</a>",a}image({href:e,title:t,text:n,tokens:r}){r&&(n=this.parser.parseInline(r,this.parser.textRenderer));let s=xe(e);if(s===null)return y(n);e=s;let o=`<img src="${y(e)}" alt="${y(n)}"`;return t&&(o+=` title="${y(t)}"`),o+=">",o}text(e){return"tokens"in e&&e.tokens?this.parser.parseInline(e.tokens):"escaped"in e&&e.escaped?e.text:y(e.text)}};var z=class{parser;strong({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}em({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}codespan({text:e}){return e}del({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}html({text:e}){return e}text({text:e}){return e}link({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}image({text:e,tokens:t}){return t?this.parser.parseInline(t,this):e}br(){return`
-`}checkbox({raw:e}){return e}};var P=class l{options;renderer;textRenderer;constructor(e){this.options=e||S,this.options.renderer=this.options.renderer||new I,this.renderer=this.options.renderer,this.renderer.options=this.options,this.renderer.parser=this,this.textRenderer=new z,this.textRenderer.parser=this}static parse(e,t){return new l(t).parse(e)}static parseInline(e,t){return new l(t).parseInline(e)}parse(e){this.renderer.parser=this;let t="";for(let n=0;n<e.length;n++){let r=e[n];if(this.options.extensions?.renderers?.[r.type]){let o=r,i=this.options.extensions.renderers[o.type].call({parser:this},o);if(i!==!1||!["space","hr","heading","code","table","blockquote","list","checkbox","html","def","paragraph","text"].includes(o.type)){t+=i===!1?"":i??"";continue}}let s=r;switch(s.type){case"space":{t+=this.renderer.space(s);break}case"hr":{t+=this.renderer.hr(s);break}case"heading":{t+=this.renderer.heading(s);break}case"code":{t+=this.renderer.code(s);break}case"table":{t+=this.renderer.table(s);break}case"blockquote":{t+=this.renderer.blockquote(s);break}case"list":{t+=this.renderer.list(s);break}case"checkbox":{t+=this.renderer.checkbox(s);break}case"html":{t+=this.renderer.html(s);break}case"def":{t+=this.renderer.def(s);break}case"paragraph":{t+=this.renderer.paragraph(s);break}case"text":{t+=this.renderer.text(s);break}default:{let o='Token with "'+s.type+'" type was not found.';if(this.options.silent)return console.error(o),"";throw new Error(o)}}}return t}parseInline(e,t=this.renderer){this.renderer.parser=this;let n="";for(let r=0;r<e.length;r++){let s=e[r];if(this.options.extensions?.renderers?.[s.type]){let i=this.options.extensions.renderers[s.type].call({parser:this},s);if(i!==!1||!["escape","html","link","image","checkbox","strong","em","codespan","br","del","text"].includes(s.type)){n+=i===!1?"":i??"";continue}}let o=s;switch(o.type){case"escape":{n+=t.text(o);break}case"html":{n+=t.html(o);break}case"link":{n+=t.link(o);break}case"image":{n+=t.image(o);break}case"checkbox":{n+=t.checkbox(o);break}case"strong":{n+=t.strong(o);break}case"em":{n+=t.em(o);break}case"codespan":{n+=t.codespan(o);break}case"br":{n+=t.br(o);break}case"del":{n+=t.del(o);break}case"text":{n+=t.text(o);break}default:{let i='Token with "'+o.type+'" type was not found.';if(this.options.silent)return console.error(i),"";throw new Error(i)}}}return n}};var A=class{options;block;constructor(e){this.options=e||S}static passThroughHooks=new Set(["preprocess","postprocess","processAllTokens","emStrongMask"]);static passThroughHooksRespectAsync=new Set(["preprocess","postprocess","processAllTokens"]);preprocess(e){return e}postprocess(e){return e}processAllTokens(e){return e}emStrongMask(e){return e}provideLexer(e=this.block){return e?w.lex:w.lexInline}provideParser(e=this.block){return e?P.parse:P.parseInline}};function M(l,e){if(Array.isArray(e))for(let t=0;t<e.length;t++)l.push(e[t]);else l.push(e)}var ne=class{defaults=G();options=this.setOptions;parse=this.parseMarkdown(!0);parseInline=this.parseMarkdown(!1);Parser=P;Renderer=I;TextRenderer=z;Lexer=w;Tokenizer=_;Hooks=A;constructor(...e){this.use(...e)}walkTokens(e,t){let n=[];for(let r of e)switch(M(n,t.call(this,r)),r.type){case"table":{let s=r;for(let o of s.header)M(n,this.walkTokens(o.tokens,t));for(let o of s.rows)for(let i of o)M(n,this.walkTokens(i.tokens,t));break}case"list":{let s=r;M(n,this.walkTokens(s.items,t));break}default:{let s=r;this.defaults.extensions?.childTokens?.[s.type]?this.defaults.extensions.childTokens[s.type].forEach(o=>{let i=s[o].flat(1/0);M(n,this.walkTokens(i,t))}):s.tokens&&M(n,this.walkTokens(s.tokens,t))}}return n}use(...e){let t=this.defaults.extensions||{renderers:Object.create(null),childTokens:Object.create(null)};return e.forEach(n=>{let r={...n};if(r.async=this.defaults.async||r.async||!1,n.extensions&&(n.extensions.forEach(s=>{if(!s.name)throw new Error("extension name required");if("renderer"in s){let o=t.renderers[s.name];o?t.renderers[s.name]=function(...i){let a=s.renderer.apply(this,i);return a===!1&&(a=o.apply(this,i)),a}:t.renderers[s.name]=s.renderer}if("tokenizer"in s){if(!s.level||s.level!=="block"&&s.level!=="inline")throw new Error("extension level must be 'block' or 'inline'");let o=t[s.level];o?o.unshift(s.tokenizer):t[s.level]=[s.tokenizer],s.start&&(s.level==="block"?t.startBlock?t.startBlock.push(s.start):t.startBlock=[s.start]:s.level==="inline"&&(t.startInline?t.startInline.push(s.start):t.startInline=[s.start]))}"childTokens"in s&&s.childTokens&&(t.childTokens[s.name]=s.childTokens)}),r.extensions=t),n.renderer){let s=this.defaults.renderer||new I(this.defaults);for(let o in n.renderer){if(!(o in s))throw new Error(`renderer '${o}' does not exist`);if(["options","parser"].includes(o))continue;let i=o,a=n.renderer[i],c=s[i];s[i]=(...u)=>{let d=a.apply(s,u);return d===!1&&(d=c.apply(s,u)),d===!1?"":d??""}}r.renderer=s}if(n.tokenizer){let s=this.defaults.tokenizer||new _(this.defaults);for(let o in n.tokenizer){if(!(o in s))throw new Error(`tokenizer '${o}' does not exist`);if(["options","rules","lexer"].includes(o))continue;let i=o,a=n.tokenizer[i],c=s[i];s[i]=(...u)=>{let d=a.apply(s,u);return d===!1&&(d=c.apply(s,u)),d}}r.tokenizer=s}if(n.hooks){let s=this.defaults.hooks||new A;for(let o in n.hooks){if(!(o in s))throw new Error(`hook '${o}' does not exist`);if(["options","block"].includes(o))continue;let i=o,a=n.hooks[i],c=s[i];A.passThroughHooks.has(o)?s[i]=u=>{if(s.options.async&&A.passThroughHooksRespectAsync.has(o))return(async()=>{let h=await a.call(s,u);return c.call(s,h)})();let d=a.call(s,u);return c.call(s,d)}:s[i]=(...u)=>{if(s.options.async)return(async()=>{let h=await a.apply(s,u);return h===!1&&(h=await c.apply(s,u)),h})();let d=a.apply(s,u);return d===!1&&(d=c.apply(s,u)),d}}r.hooks=s}if(n.walkTokens){let s=this.defaults.walkTokens,o=n.walkTokens;r.walkTokens=function(i){let a=[];return M(a,o.call(this,i)),s&&M(a,s.call(this,i)),a}}this.defaults={...this.defaults,...r}}),this}setOptions(e){return this.defaults={...this.defaults,...e},this}lexer(e,t){return w.lex(e,t??this.defaults)}parser(e,t){return P.parse(e,t??this.defaults)}parseMarkdown(e){return(n,r)=>{let s={...r},o={...this.defaults,...s},i=this.onError(!!o.silent,!!o.async);if(this.defaults.async===!0&&s.async===!1)return i(new Error("marked(): The async option was set to true by an extension. Remove async: false from the parse options object to return a Promise."));if(typeof n>"u"||n===null)return i(new Error("marked(): input parameter is undefined or null"));if(typeof n!="string")return i(new Error("marked(): input parameter is of type "+Object.prototype.toString.call(n)+", string expected"));if(o.hooks&&(o.hooks.options=o,o.hooks.block=e),o.async)return(async()=>{let a=o.hooks?await o.hooks.preprocess(n):n,u=await(o.hooks?await o.hooks.provideLexer(e):e?w.lex:w.lexInline)(a,o),d=o.hooks?await o.hooks.processAllTokens(u):u;o.walkTokens&&await Promise.all(this.walkTokens(d,o.walkTokens));let p=await(o.hooks?await o.hooks.provideParser(e):e?P.parse:P.parseInline)(d,o);return o.hooks?await o.hooks.postprocess(p):p})().catch(i);try{o.hooks&&(n=o.hooks.preprocess(n));let c=(o.hooks?o.hooks.provideLexer(e):e?w.lex:w.lexInline)(n,o);o.hooks&&(c=o.hooks.processAllTokens(c)),o.walkTokens&&this.walkTokens(c,o.walkTokens);let d=(o.hooks?o.hooks.provideParser(e):e?P.parse:P.parseInline)(c,o);return o.hooks&&(d=o.hooks.postprocess(d)),d}catch(a){return i(a)}}}onError(e,t){return n=>{if(n.message+=`
-Please report this to https://github.com/markedjs/marked.`,e){let r="<p>An error occurred:</p><pre>"+y(n.message+"",!0)+"</pre>";return t?Promise.resolve(r):r}if(t)return Promise.reject(n);throw n}}};var v=new ne;function x(l,e){return v.parse(l,e)}x.options=x.setOptions=function(l){return v.setOptions(l),x.defaults=v.defaults,ue(x.defaults),x};x.getDefaults=G;x.defaults=S;function jt(...l){return v.use(...l),x.defaults=v.defaults,ue(x.defaults),x}x.use=jt;x.walkTokens=function(l,e){return v.walkTokens(l,e)};x.parseInline=v.parseInline;x.Parser=P;x.parser=P.parse;x.Renderer=I;x.TextRenderer=z;x.Lexer=w;x.lexer=w.lex;x.Tokenizer=_;x.Hooks=A;x.parse=x;var En=x.options,zn=x.setOptions,Mn=x.walkTokens,Bn=x.parseInline,Dn=(/* unused pure expression or super */ null && (x)),qn=P.parse,vn=w.lex;
-//# sourceMappingURL=marked.esm.js.map
-
-;// CONCATENATED MODULE: ./src/release-notes/docs-site.ts
-
-
-
-
-/**
- * swagger-ui-dist's prebuilt browser bundle, copied into the site so it works without a CDN (and
- * offline). Written as `new URL(…, import.meta.url)` so ncc copies the files next to the bundle
- * (and replaces each URL with the copied file's path: a string, in the bundle).
- */
-const SWAGGER_ASSETS = {
-    'swagger-ui-bundle.js': __nccwpck_require__.ab + "swagger-ui-bundle.js",
-    'swagger-ui.css': __nccwpck_require__.ab + "swagger-ui.css",
-    'swagger-ui-LICENSE.txt': __nccwpck_require__.ab + "LICENSE",
-};
-function escapeHtml(s) {
-    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-const SAFE_URL = /^(https?:|mailto:|#|\/|\.{0,2}\/|[^:]*$)/i;
-/**
- * Markdown → HTML for text that carries pull-request titles and spec strings: raw HTML is shown as
- * text (comments are dropped) and links keep only http(s), mailto and relative targets.
- */
-const markdown = new ne({
-    gfm: true,
-    renderer: {
-        html({ text }) {
-            // Comments (CHANGELOG.md's entry markers) stay hidden; any other raw HTML is shown as text.
-            return /^\s*<!--[\s\S]*?-->\s*$/.test(text) ? '' : escapeHtml(text);
-        },
-        link({ href, title, tokens }) {
-            const label = this.parser.parseInline(tokens);
-            if (!SAFE_URL.test(href.trim()))
-                return label;
-            return `<a href="${escapeHtml(href)}"${title ? ` title="${escapeHtml(title)}"` : ''}>${label}</a>`;
-        },
-        image({ text }) {
-            return escapeHtml(text);
-        },
-    },
-});
-function markdownToHtml(md) {
-    return markdown.parse(md, { async: false });
-}
-/** JSON inside a <script>: nothing in it can close the element. */
-function scriptJson(v) {
-    return JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-const STYLE = `body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328}
-header.site{display:flex;gap:1.5rem;align-items:baseline;padding:.75rem 1.5rem;border-bottom:1px solid #d0d7de;background:#f6f8fa}
-header.site h1{font-size:1.1rem;margin:0}
-header.site a{color:#0969da;text-decoration:none}
-header.site a[aria-current=page]{font-weight:600;color:#1f2328}
-main.changelog{max-width:60rem;margin:0 auto;padding:1rem 1.5rem 3rem;line-height:1.5}
-main.changelog table{border-collapse:collapse;margin:1rem 0}
-main.changelog th,main.changelog td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left;vertical-align:top}
-main.changelog code{background:#f6f8fa;padding:.1rem .3rem;border-radius:4px}`;
-function page(o) {
-    const nav = (href, label, key) => `<a href="${href}"${o.current === key ? ' aria-current="page"' : ''}>${label}</a>`;
-    return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(o.title)}</title>
-${o.head ?? ''}<style>${STYLE}</style>
-</head>
-<body>
-<header class="site"><h1>${escapeHtml(o.heading)}</h1><nav>${nav('index.html', 'API reference', 'reference')} · ${nav('changelog.html', 'Changelog', 'changelog')} · <a href="openapi.json">openapi.json</a></nav></header>
-${o.body}
-</body>
-</html>
-`;
-}
-/**
- * A static site for GitHub Pages: the spec as an API reference (swagger-ui, assets local), the
- * changelog as HTML, the spec as openapi.json, and `.nojekyll` so Pages serves the files as they are.
- */
-function buildDocsSite(i) {
-    const dir = external_node_path_default().resolve(i.outDir);
-    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-    const heading = `${i.title}${i.version ? ` ${i.version}` : ''}`;
-    const files = [];
-    const write = (name, text) => {
-        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_default().join(dir, name), text);
-        files.push(name);
-    };
-    for (const [name, url] of Object.entries(SWAGGER_ASSETS)) {
-        (0,external_node_fs_namespaceObject.copyFileSync)(typeof url === 'string' ? url : (0,external_node_url_.fileURLToPath)(url), external_node_path_default().join(dir, name));
-        files.push(name);
-    }
-    write('openapi.json', JSON.stringify(i.spec, null, 2) + '\n');
-    // The spec also goes inline: a page opened from disk (file://) cannot fetch openapi.json.
-    write('openapi.js', `window.API_SPEC = ${scriptJson(i.spec)};\n`);
-    write('index.html', page({
-        title: `${heading}: API reference`,
-        heading,
-        current: 'reference',
-        head: '<link rel="stylesheet" href="swagger-ui.css">\n',
-        body: `<div id="swagger-ui"></div>
-<script src="swagger-ui-bundle.js"></script>
-<script src="openapi.js"></script>
-<script>
-window.ui = SwaggerUIBundle({ spec: window.API_SPEC, dom_id: '#swagger-ui', deepLinking: true, validatorUrl: null, tryItOutEnabled: false });
-</script>`,
-    }));
-    write('changelog.html', page({ title: `${heading}: changelog`, heading, current: 'changelog', body: `<main class="changelog">\n${markdownToHtml(i.changelogMarkdown)}</main>` }));
-    write('.nojekyll', '');
-    return { dir, files: files.sort() };
 }
 
 ;// CONCATENATED MODULE: ./src/release-notes/notes.ts
@@ -41774,7 +42068,7 @@ async function updateRemoteFile(gh, o, change) {
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 function specOperations(spec) {
     const root = { v: spec.root.value, doc: spec.root, path: [] };
-    const rootSecurity = own(root.v, 'security');
+    const rootSecurity = loc_own(root.v, 'security');
     const paths = spec.deref(child(root, 'paths'));
     const out = [];
     for (const path of ownKeys(paths.v)) {
@@ -41786,7 +42080,7 @@ function specOperations(spec) {
             const loc = spec.deref(child(item, method));
             if (!isObj(loc.v))
                 continue;
-            const security = own(loc.v, 'security') ?? rootSecurity;
+            const security = loc_own(loc.v, 'security') ?? rootSecurity;
             const securityAlternatives = Array.isArray(security) ? security.filter(isObj) : [];
             const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => ownKeys(a).length === 0));
             out.push({
@@ -41814,11 +42108,11 @@ function mergedParameters(spec, item, op) {
     for (const holder of [item, op]) {
         if (!holder)
             continue;
-        const list = loc_child(holder, 'parameters');
+        const list = child(holder, 'parameters');
         if (!Array.isArray(list.v))
             continue;
         for (let i = 0; i < list.v.length; i++) {
-            const p = spec.deref(loc_child(list, i));
+            const p = spec.deref(child(list, i));
             const where = loc_own(p.v, 'in');
             const name = loc_own(p.v, 'name');
             if (typeof where !== 'string' || typeof name !== 'string')
@@ -41851,6 +42145,12 @@ const RULES = Object.assign(Object.create(null), {
     // Ours (no oasdiff id says it): clients that serialise by the spec send a value the server no longer reads.
     'request-parameter-serialization-changed': { level: 'error', description: "Parameter: style or explode changed, so clients serialise its value differently" },
     'api-security-component-credentials-changed': { level: 'error', description: "Scheme in components.securitySchemes: where or how the credential is sent changed (API key in/name, HTTP scheme)" },
+    // Ours too (no oasdiff id says it): callbacks, OAuth flows and form/multipart encodings.
+    'callback-removed': { level: 'error', description: "Callback of an operation (or one of its operations) dropped: subscribers are no longer called" },
+    'callback-added': { level: 'info', description: "Callback of an operation (or one of its operations) introduced" },
+    'api-security-component-oauth-flow-removed': { level: 'error', description: "OAuth scheme in components.securitySchemes: a flow dropped, so clients using it can no longer obtain tokens" },
+    'api-security-component-oauth-flow-added': { level: 'info', description: "OAuth scheme in components.securitySchemes: a flow introduced" },
+    'request-body-media-type-encoding-changed': { level: 'error', description: "Form or multipart request body: a property's encoding changed so clients' parts are refused or read differently (content type narrowed, style/explode changed)" },
     'api-security-component-removed': { level: 'info', description: "Scheme dropped from components.securitySchemes" },
     'api-security-component-added': { level: 'info', description: "Scheme introduced in components.securitySchemes" },
     'api-security-component-oauth-url-changed': { level: 'info', description: "OAuth flow of a scheme in components.securitySchemes: authorizationUrl altered" },
@@ -42348,11 +42648,480 @@ const RULES = Object.assign(Object.create(null), {
     'response-property-content-media-type-changed': { level: 'error', description: "Property inside a response body: contentMediaType keyword altered" },
     'response-property-content-encoding-changed': { level: 'error', description: "Property inside a response body: contentEncoding keyword altered" },
 });
+// Ours: keywords oasdiff has no ids for. Each takes the levels oasdiff gives the nearest keyword:
+// maxProperties/minProperties those of maxLength/minLength, multipleOf those of a bound (a request
+// that accepts fewer values breaks senders, a response that may send more breaks receivers).
+const WHERE = {
+    'request-body': 'Request body (top-level schema/media type)',
+    'request-property': 'Property inside the request body',
+    'request-parameter': 'Request parameter (path/query/header/cookie)',
+    'response-body': 'Response body (top-level schema)',
+    'response-property': 'Property inside a response body',
+};
+const REQUEST = ['request-body', 'request-property', 'request-parameter'];
+const RESPONSE = ['response-body', 'response-property'];
+const BODIES = ['request-body', 'request-property'];
+const OURS = [
+    [REQUEST, 'max-properties-decreased', 'error', 'maxProperties bound lowered'],
+    [REQUEST, 'max-properties-increased', 'info', 'maxProperties bound raised'],
+    [REQUEST, 'max-properties-set', 'warning', 'maxProperties bound introduced where none existed'],
+    [REQUEST, 'min-properties-increased', 'error', 'minProperties bound raised'],
+    [REQUEST, 'min-properties-decreased', 'info', 'minProperties bound lowered'],
+    [RESPONSE, 'max-properties-increased', 'error', 'maxProperties bound raised'],
+    [RESPONSE, 'max-properties-unset', 'error', 'maxProperties bound dropped'],
+    [RESPONSE, 'min-properties-decreased', 'error', 'minProperties bound lowered'],
+    [REQUEST, 'multiple-of-added', 'error', 'multipleOf introduced: values that are not multiples are rejected'],
+    [REQUEST, 'multiple-of-removed', 'info', 'multipleOf dropped'],
+    [REQUEST, 'multiple-of-changed', 'error', 'multipleOf changed so that values accepted before are rejected'],
+    [REQUEST, 'multiple-of-generalized', 'info', 'multipleOf changed to a divisor of the old one: every value accepted before still is'],
+    [RESPONSE, 'multiple-of-removed', 'error', 'multipleOf dropped: values need no longer be multiples'],
+    [RESPONSE, 'multiple-of-changed', 'error', 'multipleOf changed so that values may no longer be multiples of the old one'],
+    [BODIES, 'additional-properties-disallowed', 'error', 'additionalProperties became false: properties not listed are rejected'],
+    [BODIES, 'additional-properties-allowed', 'info', 'additionalProperties false lifted: properties not listed are accepted'],
+    [RESPONSE, 'additional-properties-allowed', 'info', 'additionalProperties false lifted: properties not listed may be sent'],
+    // As enum-value-added (the values clients know are no longer all there may be), for the whole list.
+    [RESPONSE, 'enum-removed', 'warning', 'enum dropped: values outside the old list may be sent'],
+];
+for (const [positions, rest, level, what] of OURS)
+    for (const at of positions)
+        RULES[`${at}-${rest}`] = { level, description: `${WHERE[at]}: ${what}` };
 function isRule(id) {
     return Object.prototype.hasOwnProperty.call(RULES, id);
 }
 
+;// CONCATENATED MODULE: ./src/breaking/schema-match.ts
+// Matching and comparing subschemas across versions: which allOf/anyOf/oneOf members are the same
+// member, and whether two schemas say the same. Used by the walker and by the composition rules.
+
+
+/** Keywords holding one subschema. */
+const SINGLE = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema'];
+/** Keywords that document a schema without constraining the instances it accepts. */
+const ANNOTATION_KEYWORDS = new Set(['title', 'description', 'default', 'example', 'examples', 'externalDocs', '$comment']);
+/** Annotations no rule judges: two schemas differing only in these say the same (`default` is judged: see schema-types). */
+const UNJUDGED = new Set([...ANNOTATION_KEYWORDS].filter((k) => k !== 'default'));
+/**
+ * Compare the members of allOf/anyOf/oneOf, much as oasdiff does: `$ref` members by reference;
+ * inline members that are identical are unchanged, then members with the same title are paired,
+ * then inline members sharing the most property names (each the other's only best match), and a
+ * lone member left on each side is taken as the same member modified. Finally an inline member and
+ * a `$ref` member that accept the same instances are a refactor, not a change.
+ */
+function diffSubschemas(base, rev, keyword, derefBase, derefRev) {
+    const bv = loc_own(base.v, keyword);
+    const rv = loc_own(rev.v, keyword);
+    // The rules and the walk both ask for the same lists; an answer depends only on the two lists.
+    if (!Array.isArray(bv) || !Array.isArray(rv))
+        return computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev);
+    let inner = diffMemo.get(bv);
+    if (!inner)
+        diffMemo.set(bv, (inner = new Map()));
+    let d = inner.get(rv);
+    if (!d)
+        inner.set(rv, (d = computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev)));
+    return d;
+}
+const diffMemo = new WeakMap();
+function computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev) {
+    const bl = Array.isArray(bv) ? bv : [];
+    const rl = Array.isArray(rv) ? rv : [];
+    const modified = [];
+    let added = [];
+    let deleted = [];
+    if (bl.length === 0 && rl.length === 0)
+        return { modified, added, deleted };
+    const bItem = (i) => child(child(base, keyword), i);
+    const rItem = (j) => child(child(rev, keyword), j);
+    const usedRev = new Set();
+    const usedBase = new Set();
+    bl.forEach((b, i) => {
+        const ref = refOf(b);
+        if (ref === undefined)
+            return;
+        const j = rl.findIndex((r, jj) => !usedRev.has(jj) && refOf(r) === ref);
+        if (j < 0)
+            return;
+        usedRev.add(j);
+        usedBase.add(i);
+        modified.push([ref.split('/').pop() || String(i), i, j]);
+    });
+    const inlineBase = bl.map((_, i) => i).filter((i) => refOf(bl[i]) === undefined);
+    let inlineRev = rl.map((_, j) => j).filter((j) => refOf(rl[j]) === undefined);
+    let restBase = [];
+    for (const i of inlineBase) {
+        const j = inlineRev.find((jj) => sameSchema(bItem(i), rItem(jj), derefBase, derefRev, false));
+        if (j === undefined)
+            restBase.push(i);
+        else
+            inlineRev = inlineRev.filter((jj) => jj !== j);
+    }
+    const titleOf = (v) => {
+        const t = loc_own(v, 'title');
+        return typeof t === 'string' ? t : '';
+    };
+    for (const j of [...inlineRev]) {
+        const t = titleOf(rl[j]);
+        if (!t)
+            continue;
+        const i = restBase.find((ii) => titleOf(bl[ii]) === t);
+        if (i === undefined)
+            continue;
+        restBase = restBase.filter((ii) => ii !== i);
+        inlineRev = inlineRev.filter((jj) => jj !== j);
+        modified.push([t, i, j]);
+    }
+    // Inline members left on both sides (one changed, others added or removed, or its title changed):
+    // each pair sharing the most property names, when each is the other's only best match, is one
+    // member modified, and so is a lone member left on each side.
+    const label = (i, j) => titleOf(rl[j]) || `#${i + 1}`;
+    if (restBase.length + inlineRev.length > 2 && restBase.length > 0 && inlineRev.length > 0) {
+        const names = (v) => Object.keys(loc_own(v, 'properties') ?? {});
+        const bNames = restBase.map((i) => names(bl[i]));
+        const rNames = inlineRev.map((j) => new Set(names(rl[j])));
+        const score = bNames.map((ns) => rNames.map((rs) => ns.filter((n) => rs.has(n)).length));
+        const bestOf = (row) => {
+            const max = Math.max(...row);
+            return max > 0 && row.indexOf(max) === row.lastIndexOf(max) ? row.indexOf(max) : -1;
+        };
+        const pairs = [];
+        score.forEach((row, x) => {
+            const y = bestOf(row);
+            if (y >= 0 && bestOf(score.map((r) => r[y])) === x)
+                pairs.push([restBase[x], inlineRev[y]]);
+        });
+        for (const [i, j] of pairs)
+            modified.push([label(i, j), i, j]);
+        restBase = restBase.filter((i) => !pairs.some(([x]) => x === i));
+        inlineRev = inlineRev.filter((j) => !pairs.some(([, y]) => y === j));
+    }
+    if (restBase.length === 1 && inlineRev.length === 1) {
+        modified.push([label(restBase[0], inlineRev[0]), restBase[0], inlineRev[0]]);
+        restBase = [];
+        inlineRev = [];
+    }
+    deleted = [...bl.map((_, i) => i).filter((i) => refOf(bl[i]) !== undefined && !usedBase.has(i)), ...restBase].sort((x, y) => x - y);
+    added = [...rl.map((_, j) => j).filter((j) => refOf(rl[j]) !== undefined && !usedRev.has(j)), ...inlineRev].sort((x, y) => x - y);
+    // An inline member replaced by an equivalent `$ref` member (or back), or a member whose component
+    // was renamed with the same content, is a refactor.
+    const matchedAdded = new Set();
+    deleted = deleted.filter((i) => {
+        const j = added.find((jj) => !matchedAdded.has(jj) && sameSchema(bItem(i), rItem(jj), derefBase, derefRev, true));
+        if (j === undefined)
+            return true;
+        matchedAdded.add(j);
+        return false;
+    });
+    added = added.filter((j) => !matchedAdded.has(j));
+    return { modified, added, deleted };
+}
+/** Keywords whose value is a map of subschemas, and keywords whose value is a list of subschemas. */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions']);
+const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+/**
+ * Whether two schemas (either side, `$ref`s followed) are the same; with `validationOnly`,
+ * annotation keywords no rule judges are ignored at every schema level.
+ */
+function sameSchema(a, b, derefA, derefB, validationOnly, seen = new Set()) {
+    const x = derefA(a);
+    const y = derefB(b);
+    if (!isObj(x.v) || !isObj(y.v))
+        return sameValue(x.v, y.v);
+    const key = `${locId(x)}|${locId(y)}`;
+    if (seen.has(key))
+        return true;
+    seen.add(key);
+    const keys = (v) => Object.keys(v).filter((k) => k !== '$ref' && !(validationOnly && UNJUDGED.has(k)));
+    const kx = keys(x.v);
+    const ky = keys(y.v);
+    if (kx.length !== ky.length || kx.some((k) => !Object.prototype.hasOwnProperty.call(y.v, k)))
+        return false;
+    for (const k of kx) {
+        const cx = child(x, k);
+        const cy = child(y, k);
+        if (SCHEMA_MAPS.has(k) && isObj(cx.v) && isObj(cy.v)) {
+            const nx = Object.keys(cx.v);
+            if (nx.length !== Object.keys(cy.v).length)
+                return false;
+            for (const n of nx) {
+                if (!Object.prototype.hasOwnProperty.call(cy.v, n) || !sameSchema(child(cx, n), child(cy, n), derefA, derefB, validationOnly, seen))
+                    return false;
+            }
+        }
+        else if (SCHEMA_LISTS.has(k) && Array.isArray(cx.v) && Array.isArray(cy.v)) {
+            if (cx.v.length !== cy.v.length)
+                return false;
+            for (let i = 0; i < cx.v.length; i++)
+                if (!sameSchema(child(cx, i), child(cy, i), derefA, derefB, validationOnly, seen))
+                    return false;
+        }
+        else if (isObj(cx.v) && isObj(cy.v) && (SINGLE.includes(k) || k === 'items')) {
+            if (!sameSchema(cx, cy, derefA, derefB, validationOnly, seen))
+                return false;
+        }
+        else if (!sameValue(cx.v, cy.v))
+            return false;
+    }
+    return true;
+}
+function sameValue(a, b) {
+    if (a === b)
+        return true;
+    if (Array.isArray(a) && Array.isArray(b))
+        return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+    if (isObj(a) && isObj(b)) {
+        const ka = Object.keys(a);
+        return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValue(a[k], b[k]));
+    }
+    return false;
+}
+/** Pair the members of allOf/anyOf/oneOf that are the same member on both sides (see diffSubschemas). */
+function matchSubschemas(base, rev, keyword, derefBase, derefRev) {
+    return diffSubschemas(base, rev, keyword, derefBase, derefRev).modified.map(([label, i, j]) => [
+        label,
+        child(child(base, keyword), i),
+        child(child(rev, keyword), j),
+    ]);
+}
+/**
+ * Whether two schemas, at least one holding allOf, accept the same instances once their allOf
+ * members are folded into one object: properties moved from a schema into an allOf member (or
+ * back) change nothing. Conservative: members saying different things about one keyword, or a
+ * keyword whose meaning depends on its neighbours (`additionalProperties`), fall back to the walk.
+ */
+function sameMergedAllOf(base, rev, derefBase, derefRev) {
+    const b = mergeAllOf(base, derefBase, 0);
+    if (!b)
+        return false;
+    const r = mergeAllOf(rev, derefRev, 0);
+    if (!r || b.props.size !== r.props.size || b.required.size !== r.required.size || b.rest.size !== r.rest.size)
+        return false;
+    for (const n of b.required)
+        if (!r.required.has(n))
+            return false;
+    for (const [n, l] of b.props) {
+        const o = r.props.get(n);
+        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
+            return false;
+    }
+    for (const [k, l] of b.rest) {
+        const o = r.rest.get(k);
+        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
+            return false;
+    }
+    return true;
+}
+function mergeAllOf(loc, deref, depth, into = { props: new Map(), required: new Set(), rest: new Map() }) {
+    const x = deref(loc);
+    if (!isObj(x.v) || depth > 8)
+        return undefined;
+    for (const k of Object.keys(x.v)) {
+        if (k === '$ref' || UNJUDGED.has(k))
+            continue;
+        const c = child(x, k);
+        if (k === 'allOf') {
+            if (!Array.isArray(c.v))
+                return undefined;
+            for (let i = 0; i < c.v.length; i++)
+                if (!mergeAllOf(child(c, i), deref, depth + 1, into))
+                    return undefined;
+        }
+        else if (k === 'properties') {
+            if (!isObj(c.v))
+                return undefined;
+            for (const n of Object.keys(c.v)) {
+                const known = into.props.get(n);
+                if (known && !sameSchema(known, child(c, n), deref, deref, true))
+                    return undefined;
+                into.props.set(n, child(c, n));
+            }
+        }
+        else if (k === 'required') {
+            if (!Array.isArray(c.v))
+                return undefined;
+            for (const n of c.v)
+                if (typeof n === 'string')
+                    into.required.add(n);
+        }
+        else if (k === 'additionalProperties' || k === 'unevaluatedProperties' || k === 'patternProperties') {
+            // What these admit depends on the properties of their own schema, not the merged ones.
+            return undefined;
+        }
+        else {
+            const known = into.rest.get(k);
+            if (known && !sameSchema(known, c, deref, deref, true))
+                return undefined;
+            into.rest.set(k, c);
+        }
+    }
+    return into;
+}
+
+;// CONCATENATED MODULE: ./src/breaking/rules/wrap.ts
+
+
+const KEYWORDS = ['allOf', 'anyOf', 'oneOf'];
+/** Keywords a wrapper may carry beside its list: they describe the wrapped schema, or are judged elsewhere. */
+const WRAPPER_EXTRAS = new Set([...ANNOTATION_KEYWORDS, 'nullable', 'deprecated', 'readOnly', 'writeOnly']);
+const known = new WeakMap();
+function wrapOf(p) {
+    let w = known.get(p);
+    if (w === undefined)
+        known.set(p, (w = find(p) ?? null));
+    return w ?? undefined;
+}
+function find(p) {
+    if (!isObj(p.base.v) || !isObj(p.rev.v))
+        return undefined;
+    const bw = wrapperOf(p, p.base);
+    const rw = wrapperOf(p, p.rev);
+    if (bw === undefined || rw === undefined || (bw === PLAIN && rw === PLAIN))
+        return undefined;
+    if (bw !== PLAIN && rw !== PLAIN) {
+        // Both wrap: with the same keyword, the walk pairs the members as usual.
+        if (bw.keyword === rw.keyword || !sameJson(bw.type, rw.type))
+            return undefined;
+        const b = p.deref(bw.member);
+        const r = p.deref(rw.member);
+        const outside = judgedOutside(p.base, p.rev);
+        return withNull({
+            base: inner(b, bw.member, outside),
+            rev: inner(r, rw.member, outside),
+            baseKeyword: bw.keyword,
+            revKeyword: rw.keyword,
+            baseDefault: defaultOf(p.base, b),
+            revDefault: defaultOf(p.rev, r),
+        }, bw.nullAt ?? nullAt(b), rw.nullAt ?? nullAt(r));
+    }
+    const wrapper = (bw === PLAIN ? rw : bw);
+    const plain = bw === PLAIN ? p.base : p.rev;
+    if (wrapper.type !== undefined && !sameJson(wrapper.type, loc_own(plain.v, 'type')))
+        return undefined;
+    const member = p.deref(wrapper.member);
+    const outside = judgedOutside(bw === PLAIN ? p.rev : p.base);
+    const plainSide = { loc: inner(plain, plain, outside), null: nullAt(plain), default: plain };
+    const wrapSide = { loc: inner(member, wrapper.member, outside), null: wrapper.nullAt ?? nullAt(member), default: defaultOf(bw === PLAIN ? p.rev : p.base, member) };
+    const [b, r] = bw === PLAIN ? [plainSide, wrapSide] : [wrapSide, plainSide];
+    return withNull({
+        base: b.loc,
+        rev: r.loc,
+        ...(bw === PLAIN ? { revKeyword: wrapper.keyword } : { baseKeyword: wrapper.keyword }),
+        baseDefault: b.default,
+        revDefault: r.default,
+    }, b.null, r.null);
+}
+function withNull(w, baseNull, revNull) {
+    return { ...w, ...(baseNull ? { baseNull } : {}), ...(revNull ? { revNull } : {}) };
+}
+const PLAIN = 'plain';
+/** PLAIN (no allOf/anyOf/oneOf), a wrapper of one member, or undefined (composed otherwise). */
+function wrapperOf(p, loc) {
+    const v = loc.v;
+    let keyword;
+    for (const k of KEYWORDS) {
+        if (loc_own(v, k) === undefined)
+            continue;
+        if (keyword)
+            return undefined;
+        keyword = k;
+    }
+    if (!keyword)
+        return PLAIN;
+    for (const key of Object.keys(v)) {
+        if (key === keyword || key === 'type' || key.startsWith('x-') || WRAPPER_EXTRAS.has(key))
+            continue;
+        return undefined;
+    }
+    const list = child(loc, keyword);
+    if (!Array.isArray(list.v))
+        return undefined;
+    let member;
+    let nullMember = false;
+    for (let i = 0; i < list.v.length; i++) {
+        const m = child(list, i);
+        if (isNullSchema(p.deref(m).v))
+            nullMember = true;
+        else if (member)
+            return undefined;
+        else
+            member = m;
+    }
+    if (!member || (keyword === 'allOf' && nullMember))
+        return undefined;
+    const at = loc_own(v, 'nullable') === true ? child(loc, 'nullable') : nullMember ? list : undefined;
+    return { keyword, member, ...(at ? { nullAt: at } : {}), type: loc_own(v, 'type') };
+}
+/** The wrapper, if it carries a `default`, else the schema it wraps. */
+function defaultOf(wrapper, member) {
+    return isObj(wrapper.v) && Object.prototype.hasOwnProperty.call(wrapper.v, 'default') ? wrapper : member;
+}
+/** What the walker compares for one side: `raw` (a `$ref`, so results are shared) unless `loc` had to be neutralised. */
+function inner(loc, raw, outside) {
+    const d = neutral(loc, outside);
+    return d === loc ? raw : d;
+}
+const copies = new WeakSet();
+/** A copy of a schema made for the walk (see neutral), not found in a document: it has results of its own. */
+function isWalkCopy(loc) {
+    return copies.has(loc);
+}
+/** Lifecycle keywords (see rules/lifecycle.ts) a wrapper may carry for what it wraps. */
+const LIFECYCLE = ['deprecated', 'x-sunset', 'x-stability-level'];
+/**
+ * Keywords judged once for the whole of a wrap pair (the pair's own sides are compared for them),
+ * so left out of what is compared inside: `default` (the types family reads it where it applies,
+ * see defaultOf), and the lifecycle keywords a wrapper carries.
+ */
+function judgedOutside(...wrappers) {
+    return ['default', ...LIFECYCLE.filter((k) => wrappers.some((w) => isObj(w.v) && Object.prototype.hasOwnProperty.call(w.v, k)))];
+}
+/**
+ * The schema without what admits null (`nullable`, `'null'` in a type list) and without the
+ * keywords `outside` (judged for the wrap pair as a whole), at the same place; itself if it has none of them.
+ */
+function neutral(loc, outside) {
+    const v = loc.v;
+    if (!isObj(v))
+        return loc;
+    const t = loc_own(v, 'type');
+    const nullInList = Array.isArray(t) && t.includes('null') && t.length > 1;
+    if (loc_own(v, 'nullable') === undefined && !nullInList && !outside.some((k) => Object.prototype.hasOwnProperty.call(v, k)))
+        return loc;
+    const copy = { ...v };
+    delete copy.nullable;
+    for (const k of outside)
+        delete copy[k];
+    if (nullInList) {
+        const rest = t.filter((x) => x !== 'null');
+        copy.type = rest.length === 1 ? rest[0] : rest;
+    }
+    const out = {
+        v: copy,
+        doc: loc.doc,
+        get path() {
+            return loc.path;
+        },
+    };
+    copies.add(out);
+    return out;
+}
+/** Where a schema admits null by its own keywords (`nullable: true`, `'null'` among its types); undefined: it does not. */
+function nullAt(loc) {
+    if (loc_own(loc.v, 'nullable') === true)
+        return child(loc, 'nullable');
+    const t = loc_own(loc.v, 'type');
+    return t === 'null' || (Array.isArray(t) && t.includes('null')) ? child(loc, 'type') : undefined;
+}
+function sameJson(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
+}
+function isNullSchema(v) {
+    const t = loc_own(v, 'type');
+    return t === 'null' || (Array.isArray(t) && t.length === 1 && t[0] === 'null');
+}
+
 ;// CONCATENATED MODULE: ./src/breaking/rules/lifecycle.ts
+
+
 
 /**
  * Lifecycle rules: deprecation, `x-sunset` dates and `x-stability-level` of operations,
@@ -42413,9 +43182,12 @@ function dayOf(y, m, d) {
 function formatDay(day) {
     return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
-/** The local calendar day of `d`. */
-function localDay(d) {
-    return Math.round(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / MS_PER_DAY);
+/**
+ * The calendar day of `d` in UTC, as the lifecycle gate and ignore-file expiry read today: the same
+ * instant gives the same verdict on a runner (UTC) and on a laptop in any time zone.
+ */
+function utcDay(d) {
+    return Math.floor(d.getTime() / MS_PER_DAY);
 }
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
@@ -42433,20 +43205,58 @@ function parseSunset(v) {
         if (m && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60 || (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59))))
             m = null;
     }
-    const day = m ? dayOf(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
+    if (!m)
+        return { ok: false, error: `x-sunset '${v}' is neither a YYYY-MM-DD date nor an RFC 3339 date-time${httpDateHint(v)}` };
+    const day = dayOf(Number(m[1]), Number(m[2]), Number(m[3]));
+    // Written the right way but not on the calendar (February 29 of a common year, a 13th month).
     if (day === undefined)
-        return { ok: false, error: `x-sunset '${v}' is neither a YYYY-MM-DD date nor an RFC 3339 date-time` };
+        return { ok: false, error: `x-sunset '${v}' names a day that does not exist${v.length > 10 ? ` (${v.slice(0, 10)})` : ''}` };
     return { ok: true, day };
+}
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+/** An HTTP-date, as the `Sunset` response header (RFC 8594) is written, is not read: say how to write it instead. */
+function httpDateHint(v) {
+    const t = HTTP_DATE.test(v) ? Date.parse(v) : NaN;
+    if (Number.isNaN(t))
+        return '';
+    return `; this is an HTTP-date, as the Sunset header writes it: in x-sunset write '${new Date(t).toISOString().slice(0, 10)}'`;
 }
 function hasSunset(node) {
     return loc_own(node, SUNSET_KEY) !== undefined;
 }
 function isDeprecated(node) {
-    return loc_own(node, 'deprecated') === true;
+    return own(node, 'deprecated') === true;
+}
+function deprecationKey(node, extended) {
+    return extended && loc_own(node, 'deprecated') === undefined ? 'x-deprecated' : 'deprecated';
+}
+/** Whether a parameter or schema of `spec` is marked deprecated (Swagger 2.0: also `x-deprecated`). */
+function markedDeprecated(spec, node) {
+    return loc_own(node, deprecationKey(node, spec.version === '2.0')) === true;
+}
+function sideOf(node, opts = {}) {
+    const key = deprecationKey(node.v, opts.extended);
+    const sunset = !hasSunset(node.v) && opts.sunsetFrom && hasSunset(opts.sunsetFrom.v) ? opts.sunsetFrom : node;
+    return { deprecated: loc_own(node.v, key) === true, deprecatedAt: lifecycle_at(node, key), sunset };
+}
+/** The path items of a spec's operations, by operation node: where a removed operation's path-level `x-sunset` is read. */
+const pathItems = new WeakMap();
+function pathItemOf(spec, op) {
+    if (!isObj(op.v))
+        return undefined;
+    let items = pathItems.get(spec);
+    if (!items) {
+        items = new WeakMap();
+        for (const o of specOperations(spec))
+            if (isObj(o.loc.v))
+                items.set(o.loc.v, o.item);
+        pathItems.set(spec, items);
+    }
+    return items.get(op.v);
 }
 /** The node's key when present, else the node itself (so a finding still gets a line). */
 function lifecycle_at(loc, key) {
-    return loc_own(loc.v, key) !== undefined ? loc_child(loc, key) : loc;
+    return loc_own(loc.v, key) !== undefined ? child(loc, key) : loc;
 }
 /** Minimum days between today and a sunset date for an element of the given stability. */
 function deprecationDays(level, s) {
@@ -42511,39 +43321,39 @@ const PARAMETER_REMOVAL = {
  * policy for `level`) or the reactivation. `what` names the element in messages.
  */
 function checkDeprecation(base, rev, ids, stability, what, s, emit) {
-    const was = isDeprecated(base.v);
-    const now = isDeprecated(rev.v);
-    if (was === now)
+    if (base.deprecated === rev.deprecated)
         return;
-    if (!now) {
-        emit(ids.reactivated, say(what, 'is no longer deprecated'), lifecycle_at(rev, 'deprecated'));
+    if (!rev.deprecated) {
+        emit(ids.reactivated, say(what, 'is no longer deprecated'), rev.deprecatedAt);
         return;
     }
     if (!stability.ok)
         return; // reported as api-invalid-stability-level
     const min = deprecationDays(stability.level, s);
     const level = stability.level || 'stable';
-    if (!hasSunset(rev.v)) {
+    const raw = loc_own(rev.sunset.v, SUNSET_KEY);
+    if (raw === undefined) {
         if (min > 0) {
-            emit(ids.sunsetMissing, say(what, `deprecated without an x-sunset date; ${level} elements need a sunset at least ${min} days ahead`), lifecycle_at(rev, 'deprecated'), {
+            emit(ids.sunsetMissing, say(what, `deprecated without an x-sunset date; ${level} elements need a sunset at least ${min} days ahead`), rev.deprecatedAt, {
                 stability: level,
                 minDays: min,
             });
         }
         else {
-            emit(ids.deprecated, say(what, 'deprecated'), lifecycle_at(rev, 'deprecated'), stability.level ? { stability: stability.level } : undefined);
+            emit(ids.deprecated, say(what, 'deprecated'), rev.deprecatedAt, stability.level ? { stability: stability.level } : undefined);
         }
         return;
     }
-    const sunset = parseSunset(loc_own(rev.v, SUNSET_KEY));
+    const sunsetAt = child(rev.sunset, SUNSET_KEY);
+    const sunset = parseSunset(raw);
     if (!sunset.ok) {
-        emit(ids.sunsetInvalid, say(what, `deprecated with an invalid sunset date: ${sunset.error}`), lifecycle_at(rev, SUNSET_KEY), { sunset: loc_own(rev.v, SUNSET_KEY) });
+        emit(ids.sunsetInvalid, say(what, `deprecated with an invalid sunset date: ${sunset.error}`), sunsetAt, { sunset: raw });
         return;
     }
-    const days = sunset.day - localDay(s.options.today);
+    const days = sunset.day - utcDay(s.options.today);
     const date = formatDay(sunset.day);
     if (days < min) {
-        emit(ids.tooSmall, say(what, `deprecated with sunset date ${date}, ${days} days from today; ${level} elements need at least ${min}`), lifecycle_at(rev, SUNSET_KEY), {
+        emit(ids.tooSmall, say(what, `deprecated with sunset date ${date}, ${days} days from today; ${level} elements need at least ${min}`), sunsetAt, {
             sunset: date,
             days,
             minDays: min,
@@ -42551,38 +43361,38 @@ function checkDeprecation(base, rev, ids, stability, what, s, emit) {
         });
         return;
     }
-    emit(ids.withSunset, say(what, `deprecated with sunset date ${date}`), lifecycle_at(rev, SUNSET_KEY), { sunset: date, ...(stability.level ? { stability: stability.level } : {}) });
+    emit(ids.withSunset, say(what, `deprecated with sunset date ${date}`), sunsetAt, { sunset: date, ...(stability.level ? { stability: stability.level } : {}) });
 }
 /** `x-sunset` deleted or moved on an element deprecated in the revision. */
 function checkSunsetChange(base, rev, ids, stability, what, s, emit) {
-    if (!isDeprecated(rev.v))
+    if (!rev.deprecated)
         return;
-    const bv = loc_own(base.v, SUNSET_KEY);
-    const rv = loc_own(rev.v, SUNSET_KEY);
+    const bv = loc_own(base.sunset.v, SUNSET_KEY);
+    const rv = loc_own(rev.sunset.v, SUNSET_KEY);
     if (bv === undefined)
         return;
     if (rv === undefined) {
-        emit(ids.deleted, `${what} is still deprecated but its x-sunset date was removed`, lifecycle_at(rev, 'deprecated'), { baseSunset: bv });
+        emit(ids.deleted, `${what} is still deprecated but its x-sunset date was removed`, rev.deprecatedAt, { baseSunset: bv });
         return;
     }
-    if (sameValue(bv, rv))
+    if (lifecycle_sameValue(bv, rv))
         return;
     const r = parseSunset(rv);
     if (!r.ok) {
-        emit(ids.invalid, `${what}: ${r.error}`, lifecycle_at(rev, SUNSET_KEY), { sunset: rv });
+        emit(ids.invalid, `${what}: ${r.error}`, child(rev.sunset, SUNSET_KEY), { sunset: rv });
         return;
     }
     const b = parseSunset(bv);
     if (!b.ok) {
-        emit(ids.invalid, `${what}: base ${b.error}`, lifecycle_at(base, SUNSET_KEY), { sunset: bv });
+        emit(ids.invalid, `${what}: base ${b.error}`, child(base.sunset, SUNSET_KEY), { sunset: bv });
         return;
     }
     if (!stability.ok)
         return;
     const min = deprecationDays(stability.level, s);
-    const days = r.day - localDay(s.options.today);
+    const days = r.day - utcDay(s.options.today);
     if (b.day > r.day && days < min) {
-        emit(ids.tooSmall, `${what}: sunset date moved earlier from ${formatDay(b.day)} to ${formatDay(r.day)}, ${days} days from today; at least ${min} are required`, lifecycle_at(rev, SUNSET_KEY), {
+        emit(ids.tooSmall, `${what}: sunset date moved earlier from ${formatDay(b.day)} to ${formatDay(r.day)}, ${days} days from today; at least ${min} are required`, child(rev.sunset, SUNSET_KEY), {
             baseSunset: formatDay(b.day),
             sunset: formatDay(r.day),
             days,
@@ -42592,24 +43402,27 @@ function checkSunsetChange(base, rev, ids, stability, what, s, emit) {
 }
 /**
  * The removal of an element (`base` is its last version): without prior deprecation, after it,
- * before its sunset date or with an unreadable one. Returns nothing after the sunset date.
+ * before its sunset date or with an unreadable one. Returns nothing after the sunset date. An
+ * operation without an `x-sunset` of its own is judged by its path item's.
  */
-function checkRemoval(base, ids, what, s, emit) {
-    if (!isDeprecated(base.v)) {
+function checkRemoval(base, ids, what, s, emit, extended = false) {
+    const side = sideOf(base, { sunsetFrom: pathItemOf(s.base, base), extended });
+    if (!side.deprecated) {
         if (ids.without)
             emit(ids.without, `${what} removed without deprecation`, base);
         return;
     }
-    if (!hasSunset(base.v)) {
+    const raw = loc_own(side.sunset.v, SUNSET_KEY);
+    if (raw === undefined) {
         emit(ids.withDeprecation, `${what} removed after deprecation`, base);
         return;
     }
-    const sunset = parseSunset(loc_own(base.v, SUNSET_KEY));
+    const sunset = parseSunset(raw);
     if (!sunset.ok) {
-        emit(ids.invalid, `${what} removed: ${sunset.error}`, lifecycle_at(base, SUNSET_KEY), { sunset: loc_own(base.v, SUNSET_KEY) });
+        emit(ids.invalid, `${what} removed: ${sunset.error}`, child(side.sunset, SUNSET_KEY), { sunset: raw });
         return;
     }
-    if (localDay(s.options.today) < sunset.day) {
+    if (utcDay(s.options.today) < sunset.day) {
         const date = formatDay(sunset.day);
         emit(ids.beforeSunset, `${what} removed before its sunset date ${date}`, base, { sunset: date });
     }
@@ -42641,7 +43454,7 @@ function checkStabilityChange(base, rev, ids, what, emit, invalid) {
 function say(what, rest) {
     return what ? `${what} ${rest}` : rest;
 }
-function sameValue(a, b) {
+function lifecycle_sameValue(a, b) {
     if (a instanceof Date && b instanceof Date)
         return a.getTime() === b.getTime();
     return JSON.stringify(a) === JSON.stringify(b);
@@ -42664,8 +43477,11 @@ function operationHook(p, s) {
     if (!inStabilityScope(p))
         return;
     const stability = stabilityOf(p.rev.v);
-    checkDeprecation(p.base, p.rev, OPERATION_DEPRECATION, stability, 'endpoint', s, emit);
-    checkSunsetChange(p.base, p.rev, OPERATION_SUNSET_CHANGE, stability, 'endpoint', s, emit);
+    // A path item's x-sunset is the date of its operations that have none of their own.
+    const base = sideOf(p.base, { sunsetFrom: p.basePathItem });
+    const rev = sideOf(p.rev, { sunsetFrom: p.revPathItem });
+    checkDeprecation(base, rev, OPERATION_DEPRECATION, stability, 'endpoint', s, emit);
+    checkSunsetChange(base, rev, OPERATION_SUNSET_CHANGE, stability, 'endpoint', s, emit);
 }
 function parameterHook(p, s) {
     if (!inStabilityScope(p.op))
@@ -42673,14 +43489,16 @@ function parameterHook(p, s) {
     const what = `${p.in} parameter '${p.name}'`;
     const emit = (id, message, loc, data) => s.emit(id, message, loc, { in: p.in, name: p.name, ...data });
     if (p.base && !p.rev) {
-        checkRemoval(p.base, PARAMETER_REMOVAL, what, s, emit);
+        checkRemoval(p.base, PARAMETER_REMOVAL, what, s, emit, s.base.version === '2.0');
         return;
     }
     if (!p.base || !p.rev || !p.op.rev)
         return;
     const stability = stabilityOf(p.op.rev.v);
-    checkDeprecation(p.base, p.rev, PARAMETER_DEPRECATION, stability, what, s, emit);
-    checkSunsetChange(p.base, p.rev, PARAMETER_SUNSET_CHANGE, stability, what, s, emit);
+    const base = sideOf(p.base, { extended: s.base.version === '2.0' });
+    const rev = sideOf(p.rev, { extended: s.rev.version === '2.0' });
+    checkDeprecation(base, rev, PARAMETER_DEPRECATION, stability, what, s, emit);
+    checkSunsetChange(base, rev, PARAMETER_SUNSET_CHANGE, stability, what, s, emit);
 }
 /** Body properties only: oasdiff's property deprecation and stability rules cover request and response bodies. */
 const PROPERTY_PREFIXES = new Set(['request-property', 'response-property']);
@@ -42689,8 +43507,46 @@ function schemaHook(p, e, s) {
         return;
     const emit = (id, message, loc, data) => e.emit(id, message, loc, data);
     const stability = stabilityOf(p.place.op.rev.v);
-    checkDeprecation(p.base, p.rev, propertyDeprecation(p.prefix), stability, '', s, emit);
-    checkStabilityChange(p.base, p.rev, { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, lifecycle_at(side, STABILITY_KEY), { value: loc_own(side.v, STABILITY_KEY) }));
+    const dep = lifecycleSides(p, 'deprecated');
+    if (dep) {
+        const [base, rev] = dep;
+        checkDeprecation(sideOf(base, { extended: s.base.version === '2.0' }), sideOf(rev, { extended: s.rev.version === '2.0' }), propertyDeprecation(p.prefix), stability, '', s, emit);
+    }
+    const levels = lifecycleSides(p, STABILITY_KEY);
+    if (levels) {
+        checkStabilityChange(levels[0], levels[1], { decreased: `${p.prefix}-stability-decreased`, increased: `${p.prefix}-stability-increased` }, '', emit, (side, error) => emit('api-invalid-stability-level', `invalid x-stability-level: ${error}`, lifecycle_at(side, STABILITY_KEY), { value: loc_own(side.v, STABILITY_KEY) }));
+    }
+}
+/**
+ * The two schemas whose `key` is compared for a schema pair. Where one version wraps the schema
+ * whole (`nullable` + `allOf: [$ref]`, `oneOf: [$ref, {type: 'null'}]`, see rules/wrap.ts), the
+ * wrapper is no change of its own: when no wrapper carries `key`, the walker compares what is wrapped
+ * with the other side (undefined here, so it is judged once, there); when one does, the key is judged
+ * here, and a wrapper without it reads as what it wraps.
+ */
+function lifecycleSides(p, key) {
+    const w = wrapOf(p);
+    if (!w)
+        return [p.base, p.rev];
+    const carries = (side, keyword) => keyword !== undefined && loc_own(side.v, key) !== undefined;
+    if (!carries(p.base, w.baseKeyword) && !carries(p.rev, w.revKeyword))
+        return undefined;
+    return [wrapped(p, p.base, w.baseKeyword, key), wrapped(p, p.rev, w.revKeyword, key)];
+}
+/** A wrapper without `key` read as the one member it wraps (null left aside); anything else as itself. */
+function wrapped(p, side, keyword, key) {
+    if (keyword === undefined || loc_own(side.v, key) !== undefined)
+        return side;
+    const list = child(side, keyword);
+    if (!Array.isArray(list.v))
+        return side;
+    for (let i = 0; i < list.v.length; i++) {
+        const member = p.deref(child(list, i));
+        const t = loc_own(member.v, 'type');
+        if (t !== 'null' && !(Array.isArray(t) && t.length === 1 && t[0] === 'null'))
+            return member;
+    }
+    return side;
 }
 const lifecycleFamily = {
     name: 'lifecycle',
@@ -42808,7 +43664,7 @@ class Sameness {
                     return false;
             return true;
         }
-        if (!loc_isObj(x) || !loc_isObj(y))
+        if (!isObj(x) || !isObj(y))
             return false;
         const rx = refOf(x);
         const ry = refOf(y);
@@ -42862,7 +43718,7 @@ function sameness(s) {
  * followed, apart from the keys in `ignore` (top level only: `description` of a response or header).
  */
 function readsSame(s, b, r, ignore = []) {
-    if (!loc_isObj(b.v) || !loc_isObj(r.v))
+    if (!isObj(b.v) || !isObj(r.v))
         return false;
     const keys = new Set([...Object.keys(b.v), ...Object.keys(r.v)].filter((k) => !ignore.includes(k)));
     const same = sameness(s);
@@ -42902,298 +43758,6 @@ function mediaTypeKey(name) {
         .map(([k, v]) => `${k}=${v}`)
         .sort();
     return [type, ...kept].join(';');
-}
-
-;// CONCATENATED MODULE: ./src/breaking/schema-match.ts
-// Matching and comparing subschemas across versions: which allOf/anyOf/oneOf members are the same
-// member, and whether two schemas say the same. Used by the walker and by the composition rules.
-
-
-/** Keywords holding one subschema. */
-const SINGLE = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema'];
-/** Keywords that document a schema without constraining the instances it accepts. */
-const ANNOTATION_KEYWORDS = new Set(['title', 'description', 'default', 'example', 'examples', 'externalDocs', '$comment']);
-/**
- * Compare the members of allOf/anyOf/oneOf the way oasdiff does: `$ref` members by reference;
- * inline members that are identical are unchanged, then members with the same title are paired, and
- * a lone untitled member left on each side is taken as the same member modified. Finally an
- * inline member and a `$ref` member that accept the same instances are a refactor, not a change.
- */
-function diffSubschemas(base, rev, keyword, derefBase, derefRev) {
-    const bv = loc_own(base.v, keyword);
-    const rv = loc_own(rev.v, keyword);
-    // The rules and the walk both ask for the same lists; an answer depends only on the two lists.
-    if (!Array.isArray(bv) || !Array.isArray(rv))
-        return computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev);
-    let inner = diffMemo.get(bv);
-    if (!inner)
-        diffMemo.set(bv, (inner = new Map()));
-    let d = inner.get(rv);
-    if (!d)
-        inner.set(rv, (d = computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev)));
-    return d;
-}
-const diffMemo = new WeakMap();
-function computeSubschemaDiff(base, rev, keyword, bv, rv, derefBase, derefRev) {
-    const bl = Array.isArray(bv) ? bv : [];
-    const rl = Array.isArray(rv) ? rv : [];
-    const modified = [];
-    let added = [];
-    let deleted = [];
-    if (bl.length === 0 && rl.length === 0)
-        return { modified, added, deleted };
-    const bItem = (i) => loc_child(loc_child(base, keyword), i);
-    const rItem = (j) => loc_child(loc_child(rev, keyword), j);
-    const usedRev = new Set();
-    const usedBase = new Set();
-    bl.forEach((b, i) => {
-        const ref = refOf(b);
-        if (ref === undefined)
-            return;
-        const j = rl.findIndex((r, jj) => !usedRev.has(jj) && refOf(r) === ref);
-        if (j < 0)
-            return;
-        usedRev.add(j);
-        usedBase.add(i);
-        modified.push([ref.split('/').pop() || String(i), i, j]);
-    });
-    const inlineBase = bl.map((_, i) => i).filter((i) => refOf(bl[i]) === undefined);
-    let inlineRev = rl.map((_, j) => j).filter((j) => refOf(rl[j]) === undefined);
-    let restBase = [];
-    for (const i of inlineBase) {
-        const j = inlineRev.find((jj) => sameSchema(bItem(i), rItem(jj), derefBase, derefRev, false));
-        if (j === undefined)
-            restBase.push(i);
-        else
-            inlineRev = inlineRev.filter((jj) => jj !== j);
-    }
-    const titleOf = (v) => {
-        const t = loc_own(v, 'title');
-        return typeof t === 'string' ? t : '';
-    };
-    for (const j of [...inlineRev]) {
-        const t = titleOf(rl[j]);
-        if (!t)
-            continue;
-        const i = restBase.find((ii) => titleOf(bl[ii]) === t);
-        if (i === undefined)
-            continue;
-        restBase = restBase.filter((ii) => ii !== i);
-        inlineRev = inlineRev.filter((jj) => jj !== j);
-        modified.push([t, i, j]);
-    }
-    if (restBase.length === 1 && inlineRev.length === 1 && !titleOf(bl[restBase[0]]) && !titleOf(rl[inlineRev[0]])) {
-        modified.push([`#${restBase[0]}`, restBase[0], inlineRev[0]]);
-        restBase = [];
-        inlineRev = [];
-    }
-    deleted = [...bl.map((_, i) => i).filter((i) => refOf(bl[i]) !== undefined && !usedBase.has(i)), ...restBase].sort((x, y) => x - y);
-    added = [...rl.map((_, j) => j).filter((j) => refOf(rl[j]) !== undefined && !usedRev.has(j)), ...inlineRev].sort((x, y) => x - y);
-    // An inline member replaced by an equivalent `$ref` member (or back), or a member whose component
-    // was renamed with the same content, is a refactor.
-    const matchedAdded = new Set();
-    deleted = deleted.filter((i) => {
-        const j = added.find((jj) => !matchedAdded.has(jj) && sameSchema(bItem(i), rItem(jj), derefBase, derefRev, true));
-        if (j === undefined)
-            return true;
-        matchedAdded.add(j);
-        return false;
-    });
-    added = added.filter((j) => !matchedAdded.has(j));
-    return { modified, added, deleted };
-}
-/** Keywords whose value is a map of subschemas, and keywords whose value is a list of subschemas. */
-const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs', 'definitions']);
-const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-/**
- * Whether two schemas (either side, `$ref`s followed) are the same; with `validationOnly`,
- * annotation keywords are ignored at every schema level.
- */
-function sameSchema(a, b, derefA, derefB, validationOnly, seen = new Set()) {
-    const x = derefA(a);
-    const y = derefB(b);
-    if (!loc_isObj(x.v) || !loc_isObj(y.v))
-        return schema_match_sameValue(x.v, y.v);
-    const key = `${locId(x)}|${locId(y)}`;
-    if (seen.has(key))
-        return true;
-    seen.add(key);
-    const keys = (v) => Object.keys(v).filter((k) => k !== '$ref' && !(validationOnly && ANNOTATION_KEYWORDS.has(k)));
-    const kx = keys(x.v);
-    const ky = keys(y.v);
-    if (kx.length !== ky.length || kx.some((k) => !Object.prototype.hasOwnProperty.call(y.v, k)))
-        return false;
-    for (const k of kx) {
-        const cx = loc_child(x, k);
-        const cy = loc_child(y, k);
-        if (SCHEMA_MAPS.has(k) && loc_isObj(cx.v) && loc_isObj(cy.v)) {
-            const nx = Object.keys(cx.v);
-            if (nx.length !== Object.keys(cy.v).length)
-                return false;
-            for (const n of nx) {
-                if (!Object.prototype.hasOwnProperty.call(cy.v, n) || !sameSchema(loc_child(cx, n), loc_child(cy, n), derefA, derefB, validationOnly, seen))
-                    return false;
-            }
-        }
-        else if (SCHEMA_LISTS.has(k) && Array.isArray(cx.v) && Array.isArray(cy.v)) {
-            if (cx.v.length !== cy.v.length)
-                return false;
-            for (let i = 0; i < cx.v.length; i++)
-                if (!sameSchema(loc_child(cx, i), loc_child(cy, i), derefA, derefB, validationOnly, seen))
-                    return false;
-        }
-        else if (loc_isObj(cx.v) && loc_isObj(cy.v) && (SINGLE.includes(k) || k === 'items')) {
-            if (!sameSchema(cx, cy, derefA, derefB, validationOnly, seen))
-                return false;
-        }
-        else if (!schema_match_sameValue(cx.v, cy.v))
-            return false;
-    }
-    return true;
-}
-function schema_match_sameValue(a, b) {
-    if (a === b)
-        return true;
-    if (Array.isArray(a) && Array.isArray(b))
-        return a.length === b.length && a.every((v, i) => schema_match_sameValue(v, b[i]));
-    if (loc_isObj(a) && loc_isObj(b)) {
-        const ka = Object.keys(a);
-        return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && schema_match_sameValue(a[k], b[k]));
-    }
-    return false;
-}
-/** Pair the members of allOf/anyOf/oneOf that are the same member on both sides (see diffSubschemas). */
-function matchSubschemas(base, rev, keyword, derefBase, derefRev) {
-    return diffSubschemas(base, rev, keyword, derefBase, derefRev).modified.map(([label, i, j]) => [
-        label,
-        loc_child(loc_child(base, keyword), i),
-        loc_child(loc_child(rev, keyword), j),
-    ]);
-}
-/**
- * Whether two schemas, at least one holding allOf, accept the same instances once their allOf
- * members are folded into one object: properties moved from a schema into an allOf member (or
- * back) change nothing. Conservative: members saying different things about one keyword, or a
- * keyword whose meaning depends on its neighbours (`additionalProperties`), fall back to the walk.
- */
-function sameMergedAllOf(base, rev, derefBase, derefRev) {
-    const b = mergeAllOf(base, derefBase, 0);
-    if (!b)
-        return false;
-    const r = mergeAllOf(rev, derefRev, 0);
-    if (!r || b.props.size !== r.props.size || b.required.size !== r.required.size || b.rest.size !== r.rest.size)
-        return false;
-    for (const n of b.required)
-        if (!r.required.has(n))
-            return false;
-    for (const [n, l] of b.props) {
-        const o = r.props.get(n);
-        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
-            return false;
-    }
-    for (const [k, l] of b.rest) {
-        const o = r.rest.get(k);
-        if (!o || !sameSchema(l, o, derefBase, derefRev, true))
-            return false;
-    }
-    return true;
-}
-function mergeAllOf(loc, deref, depth, into = { props: new Map(), required: new Set(), rest: new Map() }) {
-    const x = deref(loc);
-    if (!loc_isObj(x.v) || depth > 8)
-        return undefined;
-    for (const k of Object.keys(x.v)) {
-        if (k === '$ref' || ANNOTATION_KEYWORDS.has(k))
-            continue;
-        const c = loc_child(x, k);
-        if (k === 'allOf') {
-            if (!Array.isArray(c.v))
-                return undefined;
-            for (let i = 0; i < c.v.length; i++)
-                if (!mergeAllOf(loc_child(c, i), deref, depth + 1, into))
-                    return undefined;
-        }
-        else if (k === 'properties') {
-            if (!loc_isObj(c.v))
-                return undefined;
-            for (const n of Object.keys(c.v)) {
-                const known = into.props.get(n);
-                if (known && !sameSchema(known, loc_child(c, n), deref, deref, true))
-                    return undefined;
-                into.props.set(n, loc_child(c, n));
-            }
-        }
-        else if (k === 'required') {
-            if (!Array.isArray(c.v))
-                return undefined;
-            for (const n of c.v)
-                if (typeof n === 'string')
-                    into.required.add(n);
-        }
-        else if (k === 'additionalProperties' || k === 'unevaluatedProperties' || k === 'patternProperties') {
-            // What these admit depends on the properties of their own schema, not the merged ones.
-            return undefined;
-        }
-        else {
-            const known = into.rest.get(k);
-            if (known && !sameSchema(known, c, deref, deref, true))
-                return undefined;
-            into.rest.set(k, c);
-        }
-    }
-    return into;
-}
-
-;// CONCATENATED MODULE: ./src/breaking/rules/wrap.ts
-
-
-
-const KEYWORDS = ['allOf', 'anyOf', 'oneOf'];
-/** Keywords a wrapper may carry beside its list: they describe the wrapped schema, or are judged elsewhere. */
-const WRAPPER_EXTRAS = new Set([...ANNOTATION_KEYWORDS, 'nullable', 'deprecated', 'readOnly', 'writeOnly']);
-const known = new WeakMap();
-function wrapOf(p) {
-    let w = known.get(p);
-    if (w === undefined)
-        known.set(p, (w = find(p, p.base, p.rev, 'rev') ?? find(p, p.rev, p.base, 'base') ?? null));
-    return w ?? undefined;
-}
-function find(p, plain, wrapper, side) {
-    if (!loc_isObj(plain.v) || !loc_isObj(wrapper.v) || KEYWORDS.some((k) => loc_own(plain.v, k) !== undefined))
-        return undefined;
-    const used = KEYWORDS.filter((k) => loc_own(wrapper.v, k) !== undefined);
-    if (used.length !== 1)
-        return undefined;
-    const keyword = used[0];
-    for (const key of Object.keys(wrapper.v)) {
-        if (key === keyword || key.startsWith('x-') || WRAPPER_EXTRAS.has(key))
-            continue;
-        if (key === 'type' && JSON.stringify(loc_own(wrapper.v, 'type')) === JSON.stringify(loc_own(plain.v, 'type')))
-            continue;
-        return undefined;
-    }
-    const list = loc_child(wrapper, keyword);
-    if (!Array.isArray(list.v))
-        return undefined;
-    const members = list.v.map((_, i) => loc_child(list, i));
-    const rest = members.filter((m) => !isNullSchema(p.deref(m).v));
-    const nullMember = rest.length < members.length;
-    if (rest.length !== 1 || (keyword === 'allOf' && nullMember))
-        return undefined;
-    const member = rest[0];
-    if (!sameComponent(plain, p.deref(member)) && !sameSchema(plain, member, p.deref, p.deref, true))
-        return undefined;
-    return { side, keyword, nullable: nullMember || loc_own(wrapper.v, 'nullable') === true, member };
-}
-/** Both are the same named schema of their version: the same pointer, or the whole of a file of the same name. */
-function sameComponent(a, b) {
-    if (a.path.length !== b.path.length || !a.path.every((k, i) => b.path[i] === k))
-        return false;
-    return a.path.length > 0 || external_node_path_default().basename(a.doc.name) === external_node_path_default().basename(b.doc.name);
-}
-function isNullSchema(v) {
-    const t = loc_own(v, 'type');
-    return t === 'null' || (Array.isArray(t) && t.length === 1 && t[0] === 'null');
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/sub-result.ts
@@ -43380,8 +43944,9 @@ class SchemaWalker {
     ids = new Map();
     idOf(loc) {
         let id = this.ids.get(loc);
+        // A schema copied for a wrap pair (see rules/wrap.ts) has results of its own, apart from its original's.
         if (id === undefined)
-            this.ids.set(loc, (id = locId(loc)));
+            this.ids.set(loc, (id = isWalkCopy(loc) ? `${locId(loc)}~copy` : locId(loc)));
         return id;
     }
     /** The part of a place the rules read (see RuleFamily.schemaContext): results are shared where it is equal. */
@@ -43450,44 +44015,49 @@ class SchemaWalker {
     subPairs(pair) {
         const { base, rev } = pair;
         const out = [];
-        if (!loc_isObj(base.v) || !loc_isObj(rev.v))
+        if (!isObj(base.v) || !isObj(rev.v))
             return out;
-        // A schema wrapped whole (see rules/wrap.ts) is compared with what it wraps, at the same path.
+        // A schema wrapped whole (see rules/wrap.ts): what each side wraps (or the plain one) is compared, at the same path.
         const wrap = wrapOf(pair);
         if (wrap) {
-            out.push(wrap.side === 'rev' ? ['', base, wrap.member] : ['', wrap.member, rev]);
+            out.push(['', wrap.base, wrap.rev]);
             return out;
         }
         for (const k of SINGLE) {
             const bv = loc_own(base.v, k);
             const rv = loc_own(rev.v, k);
-            if (loc_isObj(bv) && loc_isObj(rv) && !this.sameness.sameValues(bv, rv, base, rev))
-                out.push([k, loc_child(base, k), loc_child(rev, k)]);
-            else if (k === 'items' && loc_isObj(bv) !== loc_isObj(rv) && bv === undefined !== (rv === undefined) && isArrayType(base.v) && isArrayType(rev.v)) {
+            if (isObj(bv) && isObj(rv) && !this.sameness.sameValues(bv, rv, base, rev))
+                out.push([k, child(base, k), child(rev, k)]);
+            else if (k === 'items' && isObj(bv) !== isObj(rv) && bv === undefined !== (rv === undefined) && isArrayType(base.v) && isArrayType(rev.v)) {
                 // `items` dropped (any item) or added: compared with the empty schema, located at the array.
-                out.push(bv === undefined ? [k, anyItems(base), loc_child(rev, k)] : [k, loc_child(base, k), anyItems(rev)]);
+                out.push(bv === undefined ? [k, anySchema(base), child(rev, k)] : [k, child(base, k), anySchema(rev)]);
+            }
+            else if (k === 'additionalProperties' && isObj(bv) !== isObj(rv) && (isAny(bv) || isAny(rv))) {
+                // Extra properties constrained by a schema where any were allowed (absent or `true`), or freed:
+                // the schema is compared with the empty one. (`false` on either side is the properties rules' business.)
+                out.push(isAny(bv) ? [k, anySchema(base), child(rev, k)] : [k, child(base, k), anySchema(rev)]);
             }
         }
         for (const k of MAPS) {
             const bm = loc_own(base.v, k);
             const rm = loc_own(rev.v, k);
-            if (!loc_isObj(bm) || !loc_isObj(rm))
+            if (!isObj(bm) || !isObj(rm))
                 continue;
             let bl;
             let rl;
             for (const name of Object.keys(rm)) {
                 if (!Object.prototype.hasOwnProperty.call(bm, name) || this.sameness.sameValues(bm[name], rm[name], base, rev))
                     continue;
-                bl ??= loc_child(base, k);
-                rl ??= loc_child(rev, k);
-                out.push([k === 'properties' ? name : `${k}[${name}]`, loc_child(bl, name), loc_child(rl, name)]);
+                bl ??= child(base, k);
+                rl ??= child(rev, k);
+                out.push([k === 'properties' ? name : `${k}[${name}]`, child(bl, name), child(rl, name)]);
             }
         }
         const bp = loc_own(base.v, 'prefixItems');
         const rp = loc_own(rev.v, 'prefixItems');
         if (Array.isArray(bp) && Array.isArray(rp)) {
             for (let i = 0; i < Math.min(bp.length, rp.length); i++)
-                out.push([`prefixItems[${i}]`, loc_child(loc_child(base, 'prefixItems'), i), loc_child(loc_child(rev, 'prefixItems'), i)]);
+                out.push([`prefixItems[${i}]`, child(child(base, 'prefixItems'), i), child(child(rev, 'prefixItems'), i)]);
         }
         const derefBase = (l) => this.baseSpec.deref(l);
         const derefRev = (l) => this.revSpec.deref(l);
@@ -43523,7 +44093,7 @@ function allOfRequired(base, rev, derefBase, derefRev) {
         const list = loc_own(holder.v, 'allOf');
         if (Array.isArray(list))
             for (let i = 0; i < list.length; i++)
-                add(deref(loc_child(loc_child(holder, 'allOf'), i)).v);
+                add(deref(child(child(holder, 'allOf'), i)).v);
         return new Set(names.sort());
     };
     const b = side(base, derefBase);
@@ -43534,9 +44104,13 @@ function isArrayType(v) {
     const t = loc_own(v, 'type');
     return t === 'array' || (Array.isArray(t) && t.includes('array'));
 }
-/** The implicit `items` of an array schema without one: any value, at the array's own place. */
-function anyItems(array) {
-    return { v: {}, doc: array.doc, path: array.path };
+/** An implicit subschema accepting anything (`items` or `additionalProperties` left out), at its holder's place. */
+function anySchema(holder) {
+    return { v: {}, doc: holder.doc, path: holder.path };
+}
+/** `additionalProperties` left out or `true`: any extra property allowed. */
+function isAny(v) {
+    return v === undefined || v === true;
 }
 function hasAllOf(v) {
     return loc_own(v, 'allOf') !== undefined;
@@ -43577,48 +44151,94 @@ function walkSpecs(base, rev, families, scope, opts, sinks) {
     for (const f of families)
         f.spec?.(scope);
     const schemas = new SchemaWalker(families, scope, base, rev);
-    const basePaths = pathsOf(base, opts);
-    const revPaths = pathsOf(rev, opts);
+    walkPaths(pathsOf(base, opts), pathsOf(rev, opts), families, scope, schemas, base, rev, sinks);
+    // Webhooks (OpenAPI 3.1) kept in both versions are compared like paths named `webhook:NAME`, as oasdiff
+    // does; a webhook added or removed as a whole is the paths family's webhook-added/removed.
+    const bw = webhooksOf(base, opts);
+    const rw = webhooksOf(rev, opts);
+    for (const key of [...bw.keys()])
+        if (!rw.has(key))
+            bw.delete(key);
+    for (const key of [...rw.keys()])
+        if (!bw.has(key))
+            rw.delete(key);
+    if (bw.size > 0)
+        walkPaths(bw, rw, families, scope, schemas, base, rev, sinks);
+}
+function walkPaths(basePaths, revPaths, families, scope, schemas, base, rev, sinks) {
     const keys = new Set([...basePaths.keys(), ...revPaths.keys()]);
     for (const key of keys) {
-        const b = basePaths.get(key);
-        const r = revPaths.get(key);
+        const bl = basePaths.get(key);
+        const rl = revPaths.get(key);
         for (const method of context_METHODS) {
-            const bo = b && loc_own(b.item.v, method);
-            const ro = r && loc_own(r.item.v, method);
-            if (!loc_isObj(bo) && !loc_isObj(ro))
+            // Paths that differ only in parameter names are one endpoint; a spec may still split its methods
+            // over both spellings (`GET /pets/{id}`, `DELETE /pets/{petId}`): each method is read where it is.
+            const b = withMethod(bl, method);
+            const r = withMethod(rl, method);
+            if (!b && !r)
                 continue;
-            const path = (b && loc_isObj(bo) ? b.path : r?.path) ?? '';
+            const path = (b ?? r).path;
+            const revItem = r ?? rl?.[0];
             const op = {
                 method,
                 path,
                 basePath: b?.path,
                 revPath: r?.path,
-                base: b && loc_isObj(bo) ? base.deref(loc_child(b.item, method)) : undefined,
-                rev: r && loc_isObj(ro) ? rev.deref(loc_child(r.item, method)) : undefined,
-                basePathItem: b?.item,
-                revPathItem: r?.item,
+                base: b ? base.deref(child(b.item, method)) : undefined,
+                rev: r ? rev.deref(child(r.item, method)) : undefined,
+                basePathItem: b?.item ?? bl?.[0]?.item,
+                revPathItem: revItem?.item,
                 operation: `${method.toUpperCase()} ${path}`,
             };
             walkOperation(op, families, scope, schemas, base, rev, sinks);
         }
     }
 }
+/** The entry whose path item has an operation for `method`. */
+function withMethod(list, method) {
+    return list?.find((e) => isObj(loc_own(e.item.v, method)));
+}
 function pathsOf(spec, opts) {
     const out = new Map();
     const root = { v: spec.root.value, doc: spec.root, path: [] };
-    const paths = loc_child(root, 'paths');
-    for (const p of loc_ownKeys(paths.v)) {
+    const paths = child(root, 'paths');
+    for (const p of ownKeys(paths.v)) {
         if (opts.matchPath && !opts.matchPath.test(p))
             continue;
         if (opts.unmatchPath && opts.unmatchPath.test(p))
             continue;
-        const item = spec.deref(loc_child(paths, p));
-        if (!loc_isObj(item.v))
+        const item = spec.deref(child(paths, p));
+        if (!isObj(item.v))
             continue;
-        out.set(pathKey(p, opts.includePathParams ?? false), { path: p, item });
+        const key = pathKey(p, opts.includePathParams ?? false);
+        const list = out.get(key);
+        if (list)
+            list.push({ path: p, item });
+        else
+            out.set(key, [{ path: p, item }]);
     }
     return out;
+}
+/** The webhooks of a 3.1 spec as paths named `webhook:NAME`. */
+function webhooksOf(spec, opts) {
+    const out = new Map();
+    const root = { v: spec.root.value, doc: spec.root, path: [] };
+    const hooks = child(root, 'webhooks');
+    for (const name of ownKeys(hooks.v)) {
+        const p = `webhook:${name}`;
+        if (opts.matchPath && !opts.matchPath.test(p))
+            continue;
+        if (opts.unmatchPath && opts.unmatchPath.test(p))
+            continue;
+        const item = spec.deref(child(hooks, name));
+        if (isObj(item.v))
+            out.set(p, [{ path: p, item }]);
+    }
+    return out;
+}
+/** The path item's `x-sunset`, which dates an operation that has none of its own (see rules/lifecycle.ts), reads the same. */
+function samePathItemSunset(op) {
+    return JSON.stringify(loc_own(op.basePathItem?.v, SUNSET_KEY)) === JSON.stringify(loc_own(op.revPathItem?.v, SUNSET_KEY));
 }
 function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
     const emit = sinks.schema;
@@ -43632,7 +44252,7 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
     };
     // An operation that reads the same in both versions (with its path item's parameters) has nothing
     // to report; most of a new version is such operations.
-    if (op.base && op.rev && schemas.same(op.base, op.rev) && sameParameters(op, schemas))
+    if (op.base && op.rev && schemas.same(op.base, op.rev) && sameParameters(op, schemas) && samePathItemSunset(op))
         return;
     // Draft and alpha operations are out of scope for most checks (oasdiff's default threshold).
     const inScope = inStabilityScope(op);
@@ -43660,19 +44280,19 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
     }
     const rbB = derefChild(op.base, 'requestBody', base);
     const rbR = derefChild(op.rev, 'requestBody', rev);
-    const rb = { op, base: loc_isObj(rbB?.v) ? rbB : undefined, rev: loc_isObj(rbR?.v) ? rbR : undefined };
+    const rb = { op, base: isObj(rbB?.v) ? rbB : undefined, rev: isObj(rbR?.v) ? rbR : undefined };
     if ((rb.base || rb.rev) && !(rb.base && rb.rev && schemas.same(rb.base, rb.rev))) {
         for (const f of families)
             f.requestBody?.(rb, scope);
         if (rb.base && rb.rev)
             walkContent(rb.base, rb.rev, op, 'request', undefined, families, scope, schemas, emit);
     }
-    const respB = loc_child(op.base, 'responses');
-    const respR = loc_child(op.rev, 'responses');
-    const codes = new Set([...loc_ownKeys(respB.v), ...loc_ownKeys(respR.v)]);
+    const respB = child(op.base, 'responses');
+    const respR = child(op.rev, 'responses');
+    const codes = new Set([...ownKeys(respB.v), ...ownKeys(respR.v)]);
     for (const status of codes) {
-        const b = loc_own(respB.v, status) !== undefined ? base.deref(loc_child(respB, status)) : undefined;
-        const r = loc_own(respR.v, status) !== undefined ? rev.deref(loc_child(respR, status)) : undefined;
+        const b = loc_own(respB.v, status) !== undefined ? base.deref(child(respB, status)) : undefined;
+        const r = loc_own(respR.v, status) !== undefined ? rev.deref(child(respR, status)) : undefined;
         if (b && r && schemas.same(b, r))
             continue;
         const rp = { op, status, base: b, rev: r };
@@ -43680,18 +44300,18 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
             f.response?.(rp, scope);
         if (!b || !r)
             continue;
-        const hb = loc_child(b, 'headers');
-        const hr = loc_child(r, 'headers');
-        for (const [baseName, revName] of headerNames(loc_ownKeys(hb.v), loc_ownKeys(hr.v))) {
-            const bh = baseName !== undefined ? base.deref(loc_child(hb, baseName)) : undefined;
-            const rh = revName !== undefined ? rev.deref(loc_child(hr, revName)) : undefined;
+        const hb = child(b, 'headers');
+        const hr = child(r, 'headers');
+        for (const [baseName, revName] of headerNames(ownKeys(hb.v), ownKeys(hr.v))) {
+            const bh = baseName !== undefined ? base.deref(child(hb, baseName)) : undefined;
+            const rh = revName !== undefined ? rev.deref(child(hr, revName)) : undefined;
             const name = revName ?? baseName;
             const hp = { op, status, name, base: bh, rev: rh };
             for (const f of families)
                 f.header?.(hp, scope);
             if (bh && rh && loc_own(bh.v, 'schema') !== undefined && loc_own(rh.v, 'schema') !== undefined) {
                 const place = { side: 'response', holder: 'header', op, holderName: name, status };
-                schemas.walkTop(loc_child(bh, 'schema'), loc_child(rh, 'schema'), place, emit, (rel) => rel ? `response header '${name}' (${status}) property '${rel}'` : `response header '${name}' (${status})`);
+                schemas.walkTop(child(bh, 'schema'), child(rh, 'schema'), place, emit, (rel) => rel ? `response header '${name}' (${status}) property '${rel}'` : `response header '${name}' (${status})`);
             }
         }
         walkContent(b, r, op, 'response', status, families, scope, schemas, emit);
@@ -43699,14 +44319,14 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
 }
 /** A parameter's schema: its `schema`, or the schema of its one `content` entry (JSON in a query string). */
 function parameterSchema(param) {
-    const schema = loc_child(param, 'schema');
+    const schema = child(param, 'schema');
     if (schema.v !== undefined)
         return schema;
-    const content = loc_child(param, 'content');
-    const keys = loc_ownKeys(content.v);
+    const content = child(param, 'content');
+    const keys = ownKeys(content.v);
     if (keys.length !== 1)
         return undefined;
-    const inner = loc_child(loc_child(content, keys[0]), 'schema');
+    const inner = child(child(content, keys[0]), 'schema');
     return inner.v !== undefined ? inner : undefined;
 }
 /**
@@ -43729,18 +44349,18 @@ function headerNames(baseNames, revNames) {
     return [...byLower.values(), ...out];
 }
 function walkContent(b, r, op, side, status, families, scope, schemas, emit) {
-    const cb = loc_child(b, 'content');
-    const cr = loc_child(r, 'content');
-    for (const [baseKey, mediaType] of mediaTypeKeys(loc_ownKeys(cb.v), loc_ownKeys(cr.v), side === 'response')) {
-        const mb = baseKey !== undefined ? loc_child(cb, baseKey) : undefined;
-        const mr = loc_own(cr.v, mediaType) !== undefined ? loc_child(cr, mediaType) : undefined;
+    const cb = child(b, 'content');
+    const cr = child(r, 'content');
+    for (const [baseKey, mediaType] of mediaTypeKeys(ownKeys(cb.v), ownKeys(cr.v), side === 'response')) {
+        const mb = baseKey !== undefined ? child(cb, baseKey) : undefined;
+        const mr = loc_own(cr.v, mediaType) !== undefined ? child(cr, mediaType) : undefined;
         const mp = { op, mediaType, status, base: mb, rev: mr, ...(mb && baseKey !== mediaType ? { baseMediaType: baseKey } : {}) };
         for (const f of families)
             f.mediaType?.(mp, scope);
         if (!mb || !mr)
             continue;
-        const sb = loc_child(mb, 'schema');
-        const sr = loc_child(mr, 'schema');
+        const sb = child(mb, 'schema');
+        const sr = child(mr, 'schema');
         if (sb.v === undefined || sr.v === undefined)
             continue;
         const place = { side, holder: 'body', op, holderName: mediaType, status };
@@ -43810,17 +44430,21 @@ function mediaTypeContains(wide, narrow) {
     return w.suffixes.every((x, i) => n.suffixes[i] === x);
 }
 function sameParameters(op, schemas) {
-    const b = op.basePathItem ? loc_child(op.basePathItem, 'parameters') : undefined;
-    const r = op.revPathItem ? loc_child(op.revPathItem, 'parameters') : undefined;
+    const b = op.basePathItem ? child(op.basePathItem, 'parameters') : undefined;
+    const r = op.revPathItem ? child(op.revPathItem, 'parameters') : undefined;
     if (b?.v === undefined && r?.v === undefined)
         return true;
     return !!b && !!r && schemas.same(b, r);
 }
 function derefChild(loc, key, spec) {
-    const c = loc_child(loc, key);
+    const c = child(loc, key);
     return c.v === undefined ? undefined : spec.deref(c);
 }
-/** Operation parameters merged with the path item's (the operation's win), matched by `in` + name. */
+/**
+ * Operation parameters merged with the path item's (the operation's win), matched by `in` + name; path
+ * parameters of a matched path by their place in the template, since paths match ignoring parameter
+ * names (`/users/{id}/posts/{postId}` → `/users/{userId}/posts/{id}`: `id` became `userId`).
+ */
 function parameterPairs(op, base, rev) {
     const bl = mergedParameters(base, op.basePathItem, op.base);
     const rl = mergedParameters(rev, op.revPathItem, op.rev);
@@ -43828,19 +44452,21 @@ function parameterPairs(op, base, rev) {
     const usedRev = new Set();
     const baseOrder = pathParamOrder(op.basePath ?? op.path);
     const revOrder = pathParamOrder(op.revPath ?? op.path);
+    // Path parameters named in both templates, by position.
+    const byPlace = new Map();
+    baseOrder.forEach((name, i) => {
+        const renamed = revOrder[i];
+        if (renamed === undefined || !bl.has(`path:${name}`) || !rl.has(`path:${renamed}`) || usedRev.has(`path:${renamed}`))
+            return;
+        byPlace.set(`path:${name}`, `path:${renamed}`);
+        usedRev.add(`path:${renamed}`);
+    });
     for (const [key, b] of bl) {
-        let r = rl.get(key);
-        let rkey = key;
-        if (!r && key.startsWith('path:')) {
-            // Renamed path parameter of a matched path: pair by position in the template.
-            const idx = baseOrder.indexOf(key.slice(5));
-            const renamed = idx >= 0 ? revOrder[idx] : undefined;
-            if (renamed !== undefined && rl.has(`path:${renamed}`) && !bl.has(`path:${renamed}`)) {
-                rkey = `path:${renamed}`;
-                r = rl.get(rkey);
-            }
-        }
-        if (r)
+        let rkey = byPlace.get(key);
+        if (rkey === undefined && rl.has(key) && !usedRev.has(key))
+            rkey = key;
+        const r = rkey !== undefined ? rl.get(rkey) : undefined;
+        if (rkey !== undefined)
             usedRev.add(rkey);
         out.push({ op, in: String(loc_own(b.v, 'in')), name: String(loc_own(r?.v ?? b.v, 'name')), base: b, rev: r });
     }
@@ -43959,6 +44585,8 @@ const BOUNDS = [
     { rule: 'min-length', keyword: 'minLength', read: (s) => num(loc_own(s, 'minLength')) ?? 0 },
     { rule: 'max-items', keyword: 'maxItems', read: (s) => num(loc_own(s, 'maxItems')) },
     { rule: 'min-items', keyword: 'minItems', read: (s) => num(loc_own(s, 'minItems')) },
+    { rule: 'max-properties', keyword: 'maxProperties', read: (s) => num(loc_own(s, 'maxProperties')) },
+    { rule: 'min-properties', keyword: 'minProperties', read: (s) => num(loc_own(s, 'minProperties')) ?? 0 },
 ];
 /** Item-count bounds that, on an array parameter, are also read from a misplaced spot: its `items` schema. */
 const ITEM_COUNTS = new Set(['max-items', 'min-items']);
@@ -44008,7 +44636,7 @@ function emitRule(p, e, rests, detail, at, data) {
 /** Where a keyword sits: in the revision, or in the base when it is gone. */
 function keywordAt(p, keyword, gone) {
     const side = gone ? p.base : p.rev;
-    return loc_own(side.v, keyword) !== undefined ? loc_child(side, keyword) : side;
+    return loc_own(side.v, keyword) !== undefined ? child(side, keyword) : side;
 }
 function checkBound(p, e, bound, base, rev, where, label = bound.keyword) {
     const from = bound.read(base);
@@ -44042,7 +44670,7 @@ function checkBound(p, e, bound, base, rev, where, label = bound.keyword) {
     }
     // Point at the keyword where it is written: in the revision, else (dropped) in the base.
     const side = loc_own(where.rev.v, bound.keyword) !== undefined || loc_own(where.base.v, bound.keyword) === undefined ? where.rev : where.base;
-    const at = loc_own(side.v, bound.keyword) !== undefined ? loc_child(side, bound.keyword) : side;
+    const at = loc_own(side.v, bound.keyword) !== undefined ? child(side, bound.keyword) : side;
     emitRule(p, e, [`${bound.rule}-${action}`], detail, at, { keyword: bound.keyword, from, to });
 }
 function checkPattern(p, e) {
@@ -44050,6 +44678,8 @@ function checkPattern(p, e) {
     const from = str(loc_own(p.base.v, 'pattern'));
     const to = str(loc_own(p.rev.v, 'pattern'));
     if (from === to)
+        return;
+    if (from !== undefined && to !== undefined && canonicalPattern(from) === canonicalPattern(to))
         return;
     const data = { keyword: 'pattern', from, to };
     if (from === undefined)
@@ -44061,10 +44691,163 @@ function checkPattern(p, e) {
     else
         emitRule(p, e, ['pattern-changed'], `pattern changed from '${from}' to '${to}'`, keywordAt(p, 'pattern', false), data);
 }
+/**
+ * A pattern in one spelling of what it matches, for rewrites that change nothing under ECMA-262 (the
+ * regex dialect of JSON Schema): `\d` and `[0-9]`, `\w` and `[0-9A-Z_a-z]`, a character class's
+ * characters and ranges in any order or split differently (`[a-zA-Z]`, `[A-Za-z]`), `{1,}` and `+`,
+ * `{0,}` and `*`, `{0,1}` and `?`, `{n,n}` and `{n}`. Whatever is not understood is kept as written,
+ * so two patterns spelled alike here match the same strings.
+ */
+function canonicalPattern(src) {
+    let out = '';
+    let i = 0;
+    while (i < src.length) {
+        const c = src[i];
+        if (c === '\\') {
+            const shorthand = SHORTHANDS[src[i + 1] ?? ''];
+            out += shorthand ? renderClass(false, shorthand.slice(), []) : src.slice(i, i + 2);
+            i += 2;
+        }
+        else if (c === '[') {
+            const cls = readClass(src, i);
+            if (!cls)
+                return src;
+            out += cls.text;
+            i = cls.end;
+        }
+        else if (c === '{') {
+            const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i, i + 24));
+            if (!m) {
+                out += c;
+                i++;
+                continue;
+            }
+            const lo = Number(m[1]);
+            const hi = m[2] === undefined ? lo : m[3] === '' ? Infinity : Number(m[3]);
+            out += hi === Infinity ? (lo === 0 ? '*' : lo === 1 ? '+' : `{${lo},}`) : lo === 0 && hi === 1 ? '?' : lo === hi ? `{${lo}}` : `{${lo},${hi}}`;
+            i += m[0].length;
+        }
+        else {
+            out += c;
+            i++;
+        }
+    }
+    return out;
+}
+const schema_constraints_code = (ch) => ch.codePointAt(0);
+/** Character class escapes that stand for ranges of characters. */
+const SHORTHANDS = Object.assign(Object.create(null), {
+    d: [[schema_constraints_code('0'), schema_constraints_code('9')]],
+    w: [
+        [schema_constraints_code('0'), schema_constraints_code('9')],
+        [schema_constraints_code('A'), schema_constraints_code('Z')],
+        [schema_constraints_code('_'), schema_constraints_code('_')],
+        [schema_constraints_code('a'), schema_constraints_code('z')],
+    ],
+});
+/** A character class from `[` at `start`: its canonical text and the index after its `]`; undefined if it does not close. */
+function readClass(src, start) {
+    let i = start + 1;
+    const negated = src[i] === '^';
+    if (negated)
+        i++;
+    const ranges = [];
+    const opaque = [];
+    /** One class atom at i: a code point, ranges (a shorthand), or opaque text (another escape). */
+    const atom = () => {
+        if (i >= src.length)
+            return undefined;
+        if (src[i] !== '\\') {
+            const cp = schema_constraints_code(src.slice(i));
+            return { cp, len: cp > 0xffff ? 2 : 1 };
+        }
+        const n = src[i + 1];
+        if (n === undefined)
+            return undefined;
+        if (SHORTHANDS[n])
+            return { ranges: SHORTHANDS[n], len: 2 };
+        if (/[A-Za-z0-9]/.test(n)) {
+            // \s, \D, \uXXXX, \p{…}, \cX, \0…: kept as written.
+            const m = /^\\(?:[pP]\{[^}]*\}|u\{[0-9A-Fa-f]+\}|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|c[A-Za-z]|.)/.exec(src.slice(i, i + 40));
+            return { text: m[0], len: m[0].length };
+        }
+        return { cp: schema_constraints_code(n), len: 2 };
+    };
+    while (i < src.length && src[i] !== ']') {
+        const a = atom();
+        if (!a)
+            return undefined;
+        i += a.len;
+        if (a.cp !== undefined && src[i] === '-' && i + 1 < src.length && src[i + 1] !== ']') {
+            i++;
+            const b = atom();
+            if (!b || b.cp === undefined || b.cp < a.cp)
+                return undefined;
+            i += b.len;
+            ranges.push([a.cp, b.cp]);
+        }
+        else if (a.cp !== undefined)
+            ranges.push([a.cp, a.cp]);
+        else if (a.ranges)
+            ranges.push(...a.ranges);
+        else
+            opaque.push(a.text);
+    }
+    if (i >= src.length)
+        return undefined;
+    return { text: renderClass(negated, ranges, opaque), end: i + 1 };
+}
+function renderClass(negated, ranges, opaque) {
+    ranges.sort((x, y) => x[0] - y[0]);
+    const merged = [];
+    for (const r of ranges) {
+        const last = merged[merged.length - 1];
+        if (last && r[0] <= last[1] + 1)
+            last[1] = Math.max(last[1], r[1]);
+        else
+            merged.push([r[0], r[1]]);
+    }
+    const ch = (cp) => {
+        const s = String.fromCodePoint(cp);
+        return '\\]^-['.includes(s) ? `\\${s}` : s;
+    };
+    const body = merged.map(([lo, hi]) => (lo === hi ? ch(lo) : `${ch(lo)}-${ch(hi)}`)).join('');
+    return `[${negated ? '^' : ''}${body}${[...new Set(opaque)].sort().join('')}]`;
+}
+/** Whether `a` is a whole multiple of `b` (both positive), allowing for decimal steps such as 0.01. */
+function isMultiple(a, b) {
+    const r = a / b;
+    return Math.round(r) >= 1 && Math.abs(r - Math.round(r)) < 1e-9 * Math.max(1, r);
+}
+/**
+ * multipleOf: a request accepts the old values iff the old step is a multiple of the new one (10 → 5);
+ * a response keeps sending multiples of the old step iff the new step is a multiple of it (5 → 10).
+ */
+function checkMultipleOf(p, e) {
+    const step = (v) => {
+        const n = num(loc_own(v, 'multipleOf'));
+        return n !== undefined && n > 0 ? n : undefined;
+    };
+    const from = step(p.base.v);
+    const to = step(p.rev.v);
+    if (from === to)
+        return;
+    const data = { keyword: 'multipleOf', from, to };
+    if (from === undefined)
+        emitRule(p, e, ['multiple-of-added'], `multipleOf ${to} added`, keywordAt(p, 'multipleOf', false), data);
+    else if (to === undefined)
+        emitRule(p, e, ['multiple-of-removed'], `multipleOf ${from} removed`, keywordAt(p, 'multipleOf', true), data);
+    else {
+        const keepsOld = p.place.side === 'request' ? isMultiple(from, to) : isMultiple(to, from);
+        const rest = keepsOld ? (p.place.side === 'request' ? 'multiple-of-generalized' : undefined) : 'multiple-of-changed';
+        if (rest)
+            emitRule(p, e, [rest], `multipleOf changed from ${from} to ${to}`, keywordAt(p, 'multipleOf', false), data);
+    }
+}
 const constraintsFamily = {
     name: 'schema-constraints',
     schema(p, e) {
-        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v) || wrapOf(p))
+        if (!isObj(p.base.v) || !isObj(p.rev.v) || wrapOf(p))
             return;
         const where = { base: p.base, rev: p.rev };
         for (const bound of BOUNDS) {
@@ -44074,19 +44857,22 @@ const constraintsFamily = {
             if (p.prefix === 'request-parameter' && ITEM_COUNTS.has(bound.rule) && bound.read(p.base.v) === bound.read(p.rev.v)) {
                 const bi = loc_own(p.base.v, 'items');
                 const ri = loc_own(p.rev.v, 'items');
-                if (!loc_isObj(bi) || !loc_isObj(ri))
+                if (!isObj(bi) || !isObj(ri))
                     continue;
-                const b = p.deref(loc_child(p.base, 'items'));
-                const r = p.deref(loc_child(p.rev, 'items'));
+                const b = p.deref(child(p.base, 'items'));
+                const r = p.deref(child(p.rev, 'items'));
                 if (bound.read(b.v) !== undefined && bound.read(r.v) !== undefined)
                     checkBound(p, e, bound, b.v, r.v, { base: b, rev: r }, `items ${bound.keyword}`);
             }
         }
         checkPattern(p, e);
+        checkMultipleOf(p, e);
     },
 };
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/schema-properties.ts
+
+
 
 
 /**
@@ -44102,7 +44888,7 @@ const constraintsFamily = {
 const propertiesFamily = {
     name: 'schema-properties',
     schema(p, e) {
-        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v) || wrapOf(p))
+        if (!isObj(p.base.v) || !isObj(p.rev.v) || wrapOf(p))
             return;
         const obj = new ObjectPair(p);
         if (p.place.holder === 'body') {
@@ -44110,6 +44896,7 @@ const propertiesFamily = {
                 requestBody(obj, e);
             else
                 responseBody(obj, e);
+            additionalProperties(p, e);
         }
         else if (p.place.holder === 'parameter' && p.place.holderName === 'header') {
             headerParameter(obj, e);
@@ -44126,10 +44913,16 @@ class ObjectPair {
     kept;
     /** Base properties that moved into the alternatives of a oneOf the revision wraps the schema in. */
     moved;
+    baseProps;
+    revProps;
+    baseHolder;
+    revHolder;
     constructor(p) {
         this.p = p;
-        const bp = loc_ownKeys(loc_own(p.base.v, 'properties'));
-        const rp = loc_ownKeys(loc_own(p.rev.v, 'properties'));
+        this.baseProps = loc_own(p.base.v, 'properties');
+        this.revProps = loc_own(p.rev.v, 'properties');
+        const bp = ownKeys(this.baseProps);
+        const rp = ownKeys(this.revProps);
         const inBase = new Set(bp);
         const inRev = new Set(rp);
         this.added = rp.filter((n) => !inBase.has(n));
@@ -44147,10 +44940,17 @@ class ObjectPair {
     }
     /** The property's entry under `properties` (where a finding about the property points), not its `$ref` target. */
     baseEntry(name) {
-        return loc_child(loc_child(this.p.base, 'properties'), name);
+        return child((this.baseHolder ??= child(this.p.base, 'properties')), name);
     }
     revEntry(name) {
-        return loc_child(loc_child(this.p.rev, 'properties'), name);
+        return child((this.revHolder ??= child(this.p.rev, 'properties')), name);
+    }
+    /** A property's readOnly/writeOnly flag, read in place unless the property is a `$ref` (most kept properties are not looked up). */
+    flag(side, name, key) {
+        const raw = loc_own(side === 'base' ? this.baseProps : this.revProps, name);
+        if (refOf(raw) === undefined || loc_own(raw, key) !== undefined)
+            return loc_own(raw, key) === true;
+        return flag(side === 'base' ? this.baseProp(name) : this.revProp(name), key);
     }
     /** Names that joined (`to` = true) or left the `required` list of properties present on both sides. */
     requiredChanged(to) {
@@ -44171,42 +44971,41 @@ function flag(loc, key) {
     return loc_own(loc.v, key) === true;
 }
 function hasDefault(loc) {
-    return loc_isObj(loc.v) && Object.prototype.hasOwnProperty.call(loc.v, 'default');
+    return isObj(loc.v) && Object.prototype.hasOwnProperty.call(loc.v, 'default');
 }
 /**
  * A concrete object (properties, no oneOf) that became a oneOf of alternatives with no type or
  * properties of its own: the properties found in some alternative moved, they were not removed.
  */
-function movedIntoOneOf(p, baseProps = loc_ownKeys(loc_own(p.base.v, 'properties'))) {
+function movedIntoOneOf(p, baseProps = ownKeys(loc_own(p.base.v, 'properties'))) {
     const b = p.base.v;
     const r = p.rev.v;
     const alts = loc_own(r, 'oneOf');
     if (baseProps.length === 0 || loc_own(b, 'oneOf') !== undefined || !Array.isArray(alts) || alts.length === 0)
         return new Set();
-    if (loc_ownKeys(loc_own(r, 'properties')).length > 0 || loc_own(r, 'type') !== undefined)
+    if (ownKeys(loc_own(r, 'properties')).length > 0 || loc_own(r, 'type') !== undefined)
         return new Set();
-    const altProps = alts.map((_, i) => loc_ownKeys(loc_own(p.deref(loc_child(loc_child(p.rev, 'oneOf'), i)).v, 'properties')));
+    const altProps = alts.map((_, i) => ownKeys(loc_own(p.deref(child(child(p.rev, 'oneOf'), i)).v, 'properties')));
     return new Set(baseProps.filter((n) => altProps.some((names) => names.includes(n))));
 }
 /** Emits `id` with `detail`, the property's node and its name. */
 function report(e, id, detail, at, name, extra = {}) {
     e.emit(id, detail, at, { property: name, ...extra });
 }
+const FLAGS = [
+    ['readOnly', 'read-only'],
+    ['writeOnly', 'write-only'],
+];
 /** Flag changes of kept properties, reported as `${side}-${required|optional}-property-became-${not-}${read|write}-only`. */
 function flagChanges(o, e, side) {
     for (const name of o.kept) {
-        const b = o.baseProp(name);
-        const r = o.revProp(name);
-        const kind = o.baseReq.has(name) ? 'required' : 'optional';
-        for (const [key, word] of [
-            ['readOnly', 'read-only'],
-            ['writeOnly', 'write-only'],
-        ]) {
-            const from = flag(b, key);
-            const to = flag(r, key);
+        for (const [key, word] of FLAGS) {
+            const from = o.flag('base', name, key);
+            const to = o.flag('rev', name, key);
             if (from === to)
                 continue;
-            report(e, `${side}-${kind}-property-became-${to ? '' : 'not-'}${word}`, `${kind} property '${name}' became ${to ? '' : 'not '}${word}`, r, name, {
+            const kind = o.baseReq.has(name) ? 'required' : 'optional';
+            report(e, `${side}-${kind}-property-became-${to ? '' : 'not-'}${word}`, `${kind} property '${name}' became ${to ? '' : 'not '}${word}`, o.revProp(name), name, {
                 from,
                 to,
             });
@@ -44248,6 +45047,13 @@ function requestBody(o, e) {
             continue;
         report(e, 'request-property-became-optional', `property '${name}' became optional`, o.revEntry(name), name);
     }
+    // A required property clients did not send (readOnly) that is no longer readOnly: they must send it now.
+    for (const name of o.kept) {
+        if (!o.baseReq.has(name) || !o.revReq.has(name) || !o.flag('base', name, 'readOnly') || o.flag('rev', name, 'readOnly'))
+            continue;
+        const withDefault = hasDefault(o.revProp(name));
+        report(e, withDefault ? 'request-property-became-required-with-default' : 'request-property-became-required', `property '${name}' became required: it is no longer read-only${withDefault ? ' (it has a default)' : ''}`, o.revEntry(name), name);
+    }
     flagChanges(o, e, 'request');
 }
 function responseBody(o, e) {
@@ -44275,6 +45081,29 @@ function responseBody(o, e) {
     }
     flagChanges(o, e, 'response');
 }
+/**
+ * `additionalProperties: false` set or lifted (ours: oasdiff has no id). Set, a request rejects the
+ * properties it does not list; lifted, a response may send them. Response narrowing is not reported.
+ */
+function additionalProperties(p, e) {
+    const closed = (v) => loc_own(v, 'additionalProperties') === false;
+    const from = closed(p.base.v);
+    const to = closed(p.rev.v);
+    if (from === to)
+        return;
+    // The keyword where it is written: in the revision, else (dropped) in the base.
+    const at = loc_own(p.rev.v, 'additionalProperties') !== undefined ? child(p.rev, 'additionalProperties') : child(p.base, 'additionalProperties');
+    const data = { keyword: 'additionalProperties', from: shown(p.base.v), to: shown(p.rev.v) };
+    if (to)
+        emitRule(p, e, ['additional-properties-disallowed'], 'additionalProperties became false: properties not listed are rejected', at, data);
+    else
+        emitRule(p, e, ['additional-properties-allowed'], 'additionalProperties false lifted: properties not listed are allowed', at, data);
+}
+/** `additionalProperties` as a finding's data shows it: true (also when left out), false or 'schema'. */
+function shown(schema) {
+    const v = loc_own(schema, 'additionalProperties');
+    return v === undefined ? true : isObj(v) ? 'schema' : v === false ? false : true;
+}
 /** Object-typed header parameters: new required properties and properties that became required. */
 function headerParameter(o, e) {
     for (const name of o.added) {
@@ -44295,17 +45124,38 @@ function headerParameter(o, e) {
 
 
 
+
 /** Stable text of a JSON value (object keys sorted) for equality and set membership. */
 function canon(v) {
     if (Array.isArray(v))
         return `[${v.map(canon).join(',')}]`;
-    if (loc_isObj(v))
+    if (isObj(v))
         return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}`;
     return JSON.stringify(v) ?? 'undefined';
 }
 const show = (v) => (typeof v === 'string' ? v : canon(v));
+/**
+ * `show` for values reported side by side (a default changed, enum values removed and added), except
+ * that values shown alike but different (the number 1 and the string '1') are shown as JSON.
+ */
+function distinctShow(...groups) {
+    const seen = new Map();
+    const clash = new Set();
+    for (const g of groups) {
+        for (const [v] of g) {
+            const s = show(v);
+            const c = canon(v);
+            const known = seen.get(s);
+            if (known === undefined)
+                seen.set(s, c);
+            else if (known !== c)
+                clash.add(s);
+        }
+    }
+    return (v) => (clash.has(show(v)) ? canon(v) : show(v));
+}
 function schema_types_at(side, keyword) {
-    return loc_own(side.v, keyword) !== undefined ? loc_child(side, keyword) : side;
+    return loc_own(side.v, keyword) !== undefined ? child(side, keyword) : side;
 }
 // ---------- type and format ----------
 /** The declared types (3.0 string or 3.1 list), `null` left out. */
@@ -44363,23 +45213,48 @@ function listOfTypes(p, side) {
     const single = typesOf(side.v);
     const t = loc_own(side.v, 'type');
     if (single.length === 1 && !Array.isArray(t))
-        return { types: single, list: false };
+        return { types: single, list: false, nullMember: false, pure: true };
     for (const k of ['oneOf', 'anyOf']) {
         const members = loc_own(side.v, k);
         if (!Array.isArray(members) || members.length === 0)
             continue;
         const types = [];
+        let nullMember = false;
+        let pure = true;
         for (let i = 0; i < members.length; i++) {
-            const m = p.deref(loc_child(loc_child(side, k), i)).v;
+            const m = p.deref(child(child(side, k), i)).v;
             const mt = loc_own(m, 'type');
             const plain = (typeof mt === 'string' || (Array.isArray(mt) && mt.length === 1)) && !['properties', 'oneOf', 'anyOf', 'allOf'].some((c) => loc_own(m, c) !== undefined);
             if (!plain)
                 return undefined;
-            types.push(typeof mt === 'string' ? mt : String(mt[0]));
+            const name = typeof mt === 'string' ? mt : String(mt[0]);
+            if (name === 'null')
+                nullMember = true;
+            else
+                types.push(name);
+            if (pure && Object.keys(m).some((key) => key !== 'type' && !ANNOTATION_KEYWORDS.has(key) && !key.startsWith('x-')))
+                pure = false;
         }
-        return { types: [...new Set(types)].sort(), list: true };
+        return types.length ? { types: [...new Set(types)].sort(), list: true, nullMember, pure, keyword: k } : undefined;
     }
-    return undefined;
+    // A 3.1 type list (`null` in it is nullability).
+    return single.length > 0 ? { types: single, list: false, nullMember: false, pure: true } : undefined;
+}
+/** The JSON type of a value (`integer` for a whole number). */
+function jsonType(v) {
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return 'array';
+    if (typeof v === 'number')
+        return Number.isInteger(v) ? 'integer' : 'number';
+    return typeof v;
+}
+/** The schema's enum or const values (null aside: nullability) all have one of `types`. */
+function valuesFit(s, types) {
+    const values = Array.isArray(loc_own(s, 'enum')) ? loc_own(s, 'enum') : hasKey(s, 'const') ? [loc_own(s, 'const')] : [];
+    const typed = values.filter((v) => v !== null);
+    return typed.length > 0 && types.length > 0 && typed.every((v) => types.some((t) => isSubtype(jsonType(v), t)));
 }
 /** A schema carrying its type in subschemas (wrapped in oneOf/anyOf/allOf): its own lack of `type` says nothing. */
 const composed = (s) => ['oneOf', 'anyOf', 'allOf'].some((k) => Array.isArray(loc_own(s, k)) && loc_own(s, k).length > 0);
@@ -44394,7 +45269,7 @@ function formExplode(place) {
 /** Validation keywords apart from type/nullability, for "does the item schema accept what the scalar did". */
 const NOT_CONSTRAINTS = new Set(['type', 'nullable', 'title', 'description', 'default', 'example', 'examples', 'externalDocs', '$comment', 'deprecated', 'readOnly', 'writeOnly', 'xml']);
 function constraintsOf(s) {
-    if (!loc_isObj(s))
+    if (!isObj(s))
         return canon(s);
     return canon(Object.fromEntries(Object.entries(s).filter(([k]) => !NOT_CONSTRAINTS.has(k) && !k.startsWith('x-'))));
 }
@@ -44402,9 +45277,9 @@ function constraintsOf(s) {
 function scalarToExplodedArray(p, from, to) {
     if (from.length === 0 || from.includes('array') || !sameTypes(to, ['array']) || !formExplode(p.place))
         return false;
-    if (!loc_isObj(loc_own(p.rev.v, 'items')))
+    if (!isObj(loc_own(p.rev.v, 'items')))
         return false;
-    const item = p.deref(loc_child(p.rev, 'items')).v;
+    const item = p.deref(child(p.rev, 'items')).v;
     if (typeRejects(from, typesOf(item), true))
         return false;
     return constraintsOf(item) === constraintsOf(p.base.v);
@@ -44414,19 +45289,19 @@ function typeLabel(types, format) {
     return format ? `${t}/${format}` : t;
 }
 /**
- * Whether both sides are a type or a list of types, at least one is a list, and the set of types
- * changed (e.g. `type: string` → `oneOf: [{type: string}, {type: integer}]`): reported as
- * `…-list-of-types-widened/narrowed` here, so composition leaves those oneOf/anyOf changes alone.
+ * Whether both sides are a type or a list of types, at least one is a list, and the type rules say
+ * all there is to say about the oneOf/anyOf members: the set of types changed (e.g. `type: string` →
+ * `oneOf: [{type: string}, {type: integer}]`: `…-list-of-types-widened/narrowed`), or the members
+ * say nothing but their type (the same types respelled, a `null` member added: the nullability
+ * rules). Composition leaves those oneOf/anyOf changes alone.
  */
-function listOfTypesChanged(p) {
+function listOfTypesJudged(p) {
     const b = listOfTypes(p, p.base);
     const r = listOfTypes(p, p.rev);
-    return !!b && !!r && (b.list || r.list) && !sameTypes(b.types, r.types);
+    return !!b && !!r && (b.list || r.list) && (!sameTypes(b.types, r.types) || (b.pure && r.pure));
 }
-function checkType(p, e) {
+function checkType(p, e, bl, rl) {
     // The list-of-types pattern is reported as such, and replaces a type change.
-    const bl = listOfTypes(p, p.base);
-    const rl = listOfTypes(p, p.rev);
     if (bl && rl && (bl.list || rl.list)) {
         if (sameTypes(bl.types, rl.types))
             return;
@@ -44450,6 +45325,15 @@ function checkType(p, e) {
         return;
     // A schema wrapped in (or unwrapped from) oneOf/anyOf/allOf is the composition rules' business.
     if (typeChanged && ((rt.length === 0 && composed(p.rev.v)) || (bt.length === 0 && composed(p.base.v)))) {
+        if (!formatChanged)
+            return;
+        typeChanged = false;
+    }
+    // A type written beside (or dropped from) an enum or const whose values all have that type admits
+    // the same values; so does a type changed under enums (or consts) whose values fit both types.
+    const fitsRev = valuesFit(p.base.v, rt);
+    const fitsBase = valuesFit(p.rev.v, bt);
+    if (typeChanged && ((bt.length === 0 && fitsRev) || (rt.length === 0 && fitsBase) || (fitsRev && fitsBase && valuesFit(p.base.v, bt) && valuesFit(p.rev.v, rt)))) {
         if (!formatChanged)
             return;
         typeChanged = false;
@@ -44501,35 +45385,39 @@ function nullable(s) {
     const t = loc_own(s, 'type');
     return t === 'null' || (Array.isArray(t) && t.includes('null'));
 }
-function checkNullable(p, e, wrap) {
-    const from = wrap?.side === 'base' ? wrap.nullable : nullable(p.base.v);
-    const to = wrap?.side === 'rev' ? wrap.nullable : nullable(p.rev.v);
+function checkNullable(p, e, wrap, bl, rl) {
+    const from = wrap ? wrap.baseNull !== undefined : nullable(p.base.v) || !!bl?.nullMember;
+    const to = wrap ? wrap.revNull !== undefined : nullable(p.rev.v) || !!rl?.nullMember;
     if (from === to)
         return;
     const side = to ? p.rev : p.base;
-    const wrapper = wrap && (wrap.side === 'rev') === to ? wrap.keyword : 'type';
-    const where = loc_own(side.v, 'nullable') !== undefined ? loc_child(side, 'nullable') : schema_types_at(side, wrapper);
+    // Where null is admitted (or was, in the base): a wrapper's or the list's null member, the schema's `nullable` or type.
+    const list = to ? rl : bl;
+    const where = (to ? wrap?.revNull : wrap?.baseNull) ??
+        (loc_own(side.v, 'nullable') !== undefined ? child(side, 'nullable') : list?.nullMember && list.keyword ? child(side, list.keyword) : schema_types_at(side, 'type'));
     emitRule(p, e, [to ? 'became-nullable' : 'became-not-nullable'], to ? 'became nullable' : 'became not nullable', where, { from, to });
 }
 // ---------- const and default ----------
-function checkValue(p, e, keyword, rule) {
-    const has = (s) => loc_isObj(s) && Object.prototype.hasOwnProperty.call(s, keyword);
-    const hb = has(p.base.v);
-    const hr = has(p.rev.v);
+/** `base` and `rev` hold the keyword (the pair's own sides unless a wrap says where its default is). */
+function checkValue(p, e, keyword, rule, base = p.base, rev = p.rev) {
+    const has = (s) => isObj(s) && Object.prototype.hasOwnProperty.call(s, keyword);
+    const hb = has(base.v);
+    const hr = has(rev.v);
     if (!hb && !hr)
         return;
-    const from = loc_own(p.base.v, keyword);
-    const to = loc_own(p.rev.v, keyword);
+    const from = loc_own(base.v, keyword);
+    const to = loc_own(rev.v, keyword);
     const data = { from, to };
     if (hb && hr) {
         if (canon(from) === canon(to))
             return;
-        emitRule(p, e, [`${rule}-changed`], `${keyword} changed from '${show(from)}' to '${show(to)}'`, loc_child(p.rev, keyword), data);
+        const shown = distinctShow([[from, 0], [to, 0]]);
+        emitRule(p, e, [`${rule}-changed`], `${keyword} changed from '${shown(from)}' to '${shown(to)}'`, child(rev, keyword), data);
     }
     else if (hr)
-        emitRule(p, e, [`${rule}-added`], `${keyword} '${show(to)}' added`, loc_child(p.rev, keyword), data);
+        emitRule(p, e, [`${rule}-added`], `${keyword} '${show(to)}' added`, child(rev, keyword), data);
     else
-        emitRule(p, e, [`${rule}-removed`], `${keyword} '${show(from)}' removed`, loc_child(p.base, keyword), data);
+        emitRule(p, e, [`${rule}-removed`], `${keyword} '${show(from)}' removed`, child(base, keyword), data);
 }
 // ---------- enum ----------
 function listOf(s, keyword) {
@@ -44541,26 +45429,43 @@ function missing(a, b) {
     const keys = new Set(b.map(canon));
     return a.map((v, i) => [v, i]).filter(([v]) => !keys.has(canon(v)));
 }
+/** `const` on one side only, an enum on the other: the const is compared as the one-value enum it is. */
+function constAgainstEnum(side, other) {
+    return hasKey(side, 'const') && !hasKey(other, 'const') && listOf(other, 'enum') !== undefined;
+}
+const hasKey = (s, k) => isObj(s) && Object.prototype.hasOwnProperty.call(s, k);
 function checkEnum(p, e) {
-    const from = listOf(p.base.v, 'enum');
-    const to = listOf(p.rev.v, 'enum');
+    const bConst = constAgainstEnum(p.base.v, p.rev.v);
+    const rConst = constAgainstEnum(p.rev.v, p.base.v);
+    const from = bConst ? [loc_own(p.base.v, 'const')] : listOf(p.base.v, 'enum');
+    const to = rConst ? [loc_own(p.rev.v, 'const')] : listOf(p.rev.v, 'enum');
     if (!from && to) {
-        emitRule(p, e, ['became-enum'], `became an enum (${to.map(show).join(', ')})`, loc_child(p.rev, 'enum'), { to });
+        emitRule(p, e, ['became-enum'], `became an enum (${to.map(show).join(', ')})`, child(p.rev, 'enum'), { to });
+        return;
+    }
+    // A response enum dropped (ours): clients that know only its values may now receive others.
+    if (from && !to && p.place.side === 'response' && !hasKey(p.rev.v, 'const') && loc_own(p.rev.v, 'writeOnly') !== true) {
+        emitRule(p, e, ['enum-removed'], `enum (${from.map(show).join(', ')}) removed: other values may be sent`, child(p.base, 'enum'), { from });
         return;
     }
     if (!from || !to)
         return;
+    // Where a value is written: its entry in the enum, or the const.
+    const entry = (side, isConst, i) => (isConst ? child(side, 'const') : child(child(side, 'enum'), i));
     // `null` joining or leaving the enum with `nullable` itself is the nullability change, reported once as such.
     const nullMoved = nullable(p.base.v) !== nullable(p.rev.v);
-    for (const [v, i] of missing(from, to)) {
+    const removed = missing(from, to);
+    const added = missing(to, from);
+    const shown = distinctShow(removed, added);
+    for (const [v, i] of removed) {
         if (v === null && nullMoved)
             continue;
-        emitRule(p, e, ['enum-value-removed'], `enum value '${show(v)}' removed`, loc_child(loc_child(p.base, 'enum'), i), { value: v });
+        emitRule(p, e, ['enum-value-removed'], `enum value '${shown(v)}' removed`, entry(p.base, bConst, i), { value: v });
     }
-    for (const [v, i] of missing(to, from)) {
+    for (const [v, i] of added) {
         if (v === null && nullMoved)
             continue;
-        emitRule(p, e, ['enum-value-added'], `enum value '${show(v)}' added`, loc_child(loc_child(p.rev, 'enum'), i), { value: v });
+        emitRule(p, e, ['enum-value-added'], `enum value '${shown(v)}' added`, entry(p.rev, rConst, i), { value: v });
     }
 }
 function checkExtensibleEnum(p, e) {
@@ -44569,20 +45474,27 @@ function checkExtensibleEnum(p, e) {
     if (!from || !to)
         return;
     for (const [v, i] of missing(from, to)) {
-        emitRule(p, e, ['x-extensible-enum-value-removed'], `x-extensible-enum value '${show(v)}' removed`, loc_child(loc_child(p.base, 'x-extensible-enum'), i), { value: v });
+        emitRule(p, e, ['x-extensible-enum-value-removed'], `x-extensible-enum value '${show(v)}' removed`, child(child(p.base, 'x-extensible-enum'), i), { value: v });
     }
 }
 const typesFamily = {
     name: 'schema-types',
     schema(p, e) {
-        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
+        if (!isObj(p.base.v) || !isObj(p.rev.v))
             return;
         const wrap = wrapOf(p);
-        if (wrap)
-            return checkNullable(p, e, wrap);
-        checkType(p, e);
-        checkNullable(p, e);
-        checkValue(p, e, 'const', 'const');
+        if (wrap) {
+            checkNullable(p, e, wrap);
+            checkValue(p, e, 'default', 'default-value', wrap.baseDefault, wrap.revDefault);
+            return;
+        }
+        const bl = listOfTypes(p, p.base);
+        const rl = listOfTypes(p, p.rev);
+        checkType(p, e, bl, rl);
+        checkNullable(p, e, undefined, bl, rl);
+        // A const against an enum on the other side is compared as a one-value enum (checkEnum).
+        if (!constAgainstEnum(p.base.v, p.rev.v) && !constAgainstEnum(p.rev.v, p.base.v))
+            checkValue(p, e, 'const', 'const');
         checkValue(p, e, 'default', 'default-value');
         checkEnum(p, e);
         checkExtensibleEnum(p, e);
@@ -44610,7 +45522,7 @@ const typesFamily = {
 const compositionFamily = {
     name: 'composition',
     schema(p, e) {
-        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v))
+        if (!isObj(p.base.v) || !isObj(p.rev.v))
             return;
         // A body wrapped in a oneOf is reported once as such, instead of as oneOf members added; there
         // is no such rule below the body, where the new members are reported.
@@ -44619,16 +45531,16 @@ const compositionFamily = {
         const wrapped = top && !wrap ? wrappedInOneOf(p) : 0;
         if (wrapped)
             e.emit(`${p.prefix}-wrapped-in-one-of`, `was wrapped in a oneOf of ${wrapped} alternatives`, p.rev, { alternatives: wrapped });
-        const listOfTypes = listOfTypesChanged(p);
+        const listOfTypes = listOfTypesJudged(p);
         const harmless = !listOfTypes && harmlessOneOfAnyOfSwap(p);
         for (const k of composition_KEYWORDS) {
             if (harmless && k.keyword !== 'allOf')
                 continue;
             if (k.keyword === 'oneOf' && wrapped)
                 continue;
-            if (k.keyword === wrap?.keyword)
+            if (wrap && (k.keyword === wrap.baseKeyword || k.keyword === wrap.revKeyword))
                 continue;
-            // oneOf/anyOf lists of plain types are a type change, reported as `…-list-of-types-…`.
+            // oneOf/anyOf lists of plain types are judged by the type rules (`…-list-of-types-…`, nullability).
             if (k.keyword !== 'allOf' && listOfTypes)
                 continue;
             members(p, e, k);
@@ -44649,8 +45561,8 @@ function members(p, e, k) {
     ]) {
         if (indexes.length === 0)
             continue;
-        const list = loc_child(side, k.keyword);
-        const locs = indexes.map((i) => loc_child(list, i));
+        const list = child(side, k.keyword);
+        const locs = indexes.map((i) => child(list, i));
         const annot = k.annotationOnly ? locs.filter((l) => isAnnotationOnly(p.deref(l))) : [];
         const real = locs.filter((l) => !annot.includes(l));
         for (const [group, suffix] of [
@@ -44693,8 +45605,8 @@ function harmlessOneOfAnyOfSwap(p) {
         return false;
     const used = new Set();
     for (let i = 0; i < b.length; i++) {
-        const bi = loc_child(loc_child(p.base, from), i);
-        const j = r.findIndex((_, jj) => !used.has(jj) && sameSchema(bi, loc_child(loc_child(p.rev, to), jj), p.deref, p.deref, true));
+        const bi = child(child(p.base, from), i);
+        const j = r.findIndex((_, jj) => !used.has(jj) && sameSchema(bi, child(child(p.rev, to), jj), p.deref, p.deref, true));
         if (j < 0)
             return false;
         used.add(j);
@@ -44702,7 +45614,7 @@ function harmlessOneOfAnyOfSwap(p) {
     return true;
 }
 function isAnnotationOnly(loc) {
-    return loc_isObj(loc.v) && loc_ownKeys(loc.v).every((key) => ANNOTATION_KEYWORDS.has(key));
+    return isObj(loc.v) && ownKeys(loc.v).every((key) => ANNOTATION_KEYWORDS.has(key));
 }
 /** The number of alternatives when the body was wrapped in a oneOf (see movedIntoOneOf); else 0. */
 function wrappedInOneOf(p) {
@@ -44710,39 +45622,39 @@ function wrappedInOneOf(p) {
     return Array.isArray(alts) && movedIntoOneOf(p).size > 0 ? alts.length : 0;
 }
 function discriminator(p, e) {
-    const bl = loc_child(p.base, 'discriminator');
-    const rl = loc_child(p.rev, 'discriminator');
+    const bl = child(p.base, 'discriminator');
+    const rl = child(p.rev, 'discriminator');
     const b = bl.v;
     const r = rl.v;
     const pre = `${p.prefix}-discriminator`;
-    if (!loc_isObj(b) && !loc_isObj(r))
+    if (!isObj(b) && !isObj(r))
         return;
-    if (!loc_isObj(b)) {
+    if (!isObj(b)) {
         e.emit(`${pre}-added`, 'discriminator added', rl);
         return;
     }
-    if (!loc_isObj(r)) {
+    if (!isObj(r)) {
         e.emit(`${pre}-removed`, 'discriminator removed', bl);
         return;
     }
     const bn = loc_own(b, 'propertyName');
     const rn = loc_own(r, 'propertyName');
     if (bn !== rn) {
-        e.emit(`${pre}-property-name-changed`, `discriminator property name changed from '${String(bn)}' to '${String(rn)}'`, loc_child(rl, 'propertyName'), {
+        e.emit(`${pre}-property-name-changed`, `discriminator property name changed from '${String(bn)}' to '${String(rn)}'`, child(rl, 'propertyName'), {
             from: bn,
             to: rn,
         });
     }
     const bm = loc_own(b, 'mapping');
     const rm = loc_own(r, 'mapping');
-    const bk = loc_ownKeys(bm);
-    const rk = loc_ownKeys(rm);
+    const bk = ownKeys(bm);
+    const rk = ownKeys(rm);
     const added = rk.filter((k) => !bk.includes(k));
     const deleted = bk.filter((k) => !rk.includes(k));
     if (added.length)
-        e.emit(`${pre}-mapping-added`, `discriminator mapping gained ${list(added)}`, loc_child(loc_child(rl, 'mapping'), added[0]), { added });
+        e.emit(`${pre}-mapping-added`, `discriminator mapping gained ${list(added)}`, child(child(rl, 'mapping'), added[0]), { added });
     if (deleted.length)
-        e.emit(`${pre}-mapping-deleted`, `discriminator mapping lost ${list(deleted)}`, loc_child(loc_child(bl, 'mapping'), deleted[0]), { deleted });
+        e.emit(`${pre}-mapping-deleted`, `discriminator mapping lost ${list(deleted)}`, child(child(bl, 'mapping'), deleted[0]), { deleted });
     for (const k of rk) {
         if (!bk.includes(k))
             continue;
@@ -44750,7 +45662,7 @@ function discriminator(p, e) {
         const to = loc_own(rm, k);
         if (from === to)
             continue;
-        e.emit(`${pre}-mapping-changed`, `discriminator mapping '${k}' changed from '${String(from)}' to '${String(to)}'`, loc_child(loc_child(rl, 'mapping'), k), {
+        e.emit(`${pre}-mapping-changed`, `discriminator mapping '${k}' changed from '${String(from)}' to '${String(to)}'`, child(child(rl, 'mapping'), k), {
             key: k,
             from,
             to,
@@ -44762,6 +45674,7 @@ function list(names) {
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/parameters.ts
+
 
 /**
  * Operation parameters: added, removed, required flag or serialisation changed. Changes inside parameter schemas
@@ -44800,7 +45713,7 @@ function added(p, rev, s) {
 }
 function removed(p, base, s) {
     // A parameter that was deprecated before removal is judged by the lifecycle rules (sunset dates).
-    if (loc_own(base.v, 'deprecated') === true)
+    if (markedDeprecated(s.base, base.v))
         return;
     s.emit('request-parameter-removed', `${p.in} parameter '${p.name}' removed`, base, { in: p.in, name: p.name });
 }
@@ -44811,7 +45724,7 @@ function requiredChanged(p, base, rev, s) {
     const now = isRequired(rev);
     if (was === now)
         return;
-    const at = loc_own(rev.v, 'required') !== undefined ? loc_child(rev, 'required') : rev;
+    const at = loc_own(rev.v, 'required') !== undefined ? child(rev, 'required') : rev;
     const data = { in: p.in, name: p.name, from: was, to: now };
     if (now)
         s.emit('request-parameter-became-required', `${p.in} parameter '${p.name}' became required`, at, data);
@@ -44829,7 +45742,7 @@ function serialization(param, inn) {
 function structured(param, spec) {
     if (loc_own(param.v, 'schema') === undefined)
         return false;
-    const schema = spec.deref(loc_child(param, 'schema')).v;
+    const schema = spec.deref(child(param, 'schema')).v;
     const type = loc_own(schema, 'type');
     const types = Array.isArray(type) ? type : [type];
     return types.includes('array') || types.includes('object') || (type === undefined && (loc_own(schema, 'items') !== undefined || loc_own(schema, 'properties') !== undefined));
@@ -44851,7 +45764,7 @@ function serializationChanged(p, base, rev, s) {
         return;
     const show = (x) => (shaped ? `style=${x.style}, explode=${x.explode}` : `style=${x.style}`);
     const key = loc_own(rev.v, 'style') !== undefined ? 'style' : loc_own(rev.v, 'explode') !== undefined ? 'explode' : undefined;
-    s.emit('request-parameter-serialization-changed', `${p.in} parameter '${p.name}' serialisation changed from ${show(b)} to ${show(r)}`, key ? loc_child(rev, key) : rev, { in: p.in, name: p.name, from: b, to: r });
+    s.emit('request-parameter-serialization-changed', `${p.in} parameter '${p.name}' serialisation changed from ${show(b)} to ${show(r)}`, key ? child(rev, key) : rev, { in: p.in, name: p.name, from: b, to: r });
 }
 /** True when the revision declares the parameter on the path item and the operation does not override it. */
 function fromPathItem(op, inn, name, spec) {
@@ -44860,12 +45773,12 @@ function fromPathItem(op, inn, name, spec) {
     return declares(op.revPathItem, inn, name, spec) && !declares(op.rev, inn, name, spec);
 }
 function declares(holder, inn, name, spec) {
-    const list = loc_child(holder, 'parameters');
+    const list = child(holder, 'parameters');
     if (!Array.isArray(list.v))
         return false;
     const norm = (n) => (inn === 'header' ? n.toLowerCase() : n);
     for (let i = 0; i < list.v.length; i++) {
-        const param = spec.deref(loc_child(list, i));
+        const param = spec.deref(child(list, i));
         const pn = loc_own(param.v, 'name');
         if (loc_own(param.v, 'in') === inn && typeof pn === 'string' && norm(pn) === norm(name))
             return true;
@@ -44876,8 +45789,9 @@ function declares(holder, inn, name, spec) {
 ;// CONCATENATED MODULE: ./src/breaking/rules/paths.ts
 
 
+
 /**
- * Endpoints and webhooks added or removed (removal judged against deprecation and `x-sunset`),
+ * Endpoints, webhooks and callbacks added or removed (removal judged against deprecation and `x-sunset`),
  * operationId and tag changes, and named schemas dropped from components.
  */
 function paths_operationHook(p, s) {
@@ -44897,6 +45811,52 @@ function paths_operationHook(p, s) {
         return;
     operationId(p.base, p.rev, s);
     tags(p.base, p.rev, s);
+    callbacks(p.base, p.rev, s);
+}
+/** The operations of an operation's callbacks, keyed `name → expression → method` (each dereferenced). */
+function callbackOperations(op, spec) {
+    const out = new Map();
+    const list = child(op, 'callbacks');
+    for (const name of ownKeys(list.v)) {
+        const cb = spec.deref(child(list, name));
+        const ops = new Map();
+        for (const expression of ownKeys(cb.v)) {
+            const item = spec.deref(child(cb, expression));
+            for (const method of HTTP_METHODS) {
+                if (isObj(loc_own(item.v, method)))
+                    ops.set(`${method.toUpperCase()} ${expression}`, child(item, method));
+            }
+        }
+        out.set(name, { loc: child(list, name), ops });
+    }
+    return out;
+}
+/**
+ * Callbacks added or removed: a subscriber that registered for a callback the revision drops is no
+ * longer called. A callback that keeps its name is compared by its operations (method and URL expression).
+ */
+function callbacks(base, rev, s) {
+    const b = callbackOperations(base, s.base);
+    const r = callbackOperations(rev, s.rev);
+    for (const [name, cb] of b) {
+        const kept = r.get(name);
+        if (!kept) {
+            s.emit('callback-removed', `callback '${name}' removed`, cb.loc, { callback: name });
+            continue;
+        }
+        for (const [key, at] of cb.ops) {
+            if (!kept.ops.has(key))
+                s.emit('callback-removed', `operation ${key} of callback '${name}' removed`, at, { callback: name, operation: key });
+        }
+        for (const [key, at] of kept.ops) {
+            if (!cb.ops.has(key))
+                s.emit('callback-added', `operation ${key} added to callback '${name}'`, at, { callback: name, operation: key });
+        }
+    }
+    for (const [name, cb] of r) {
+        if (!b.has(name))
+            s.emit('callback-added', `callback '${name}' added`, cb.loc, { callback: name });
+    }
 }
 function operationId(base, rev, s) {
     const b = loc_own(base.v, 'operationId');
@@ -44906,13 +45866,13 @@ function operationId(base, rev, s) {
     if (bs === rs)
         return;
     if (bs === '') {
-        s.emit('api-operation-id-added', `operationId '${rs}' added`, loc_child(rev, 'operationId'), { to: rs });
+        s.emit('api-operation-id-added', `operationId '${rs}' added`, child(rev, 'operationId'), { to: rs });
     }
     else if (rs === '') {
-        s.emit('api-operation-id-removed', `operationId '${bs}' removed`, loc_child(base, 'operationId'), { from: bs });
+        s.emit('api-operation-id-removed', `operationId '${bs}' removed`, child(base, 'operationId'), { from: bs });
     }
     else {
-        s.emit('api-operation-id-removed', `operationId changed from '${bs}' to '${rs}'`, loc_child(rev, 'operationId'), { from: bs, to: rs });
+        s.emit('api-operation-id-removed', `operationId changed from '${bs}' to '${rs}'`, child(rev, 'operationId'), { from: bs, to: rs });
     }
 }
 function tagList(loc) {
@@ -44932,9 +45892,9 @@ function tags(base, rev, s) {
     }
 }
 function tagLoc(op, tag) {
-    const list = loc_child(op, 'tags');
+    const list = child(op, 'tags');
     const i = list.v.indexOf(tag);
-    return loc_child(list, i);
+    return child(list, i);
 }
 function rootOf(spec) {
     return { v: spec.root.value, doc: spec.root, path: [] };
@@ -44943,22 +45903,22 @@ function specHook(s) {
     const base = rootOf(s.base);
     const rev = rootOf(s.rev);
     // Webhooks (OpenAPI 3.1), by name.
-    const bw = loc_child(base, 'webhooks');
-    const rw = loc_child(rev, 'webhooks');
-    for (const name of loc_ownKeys(rw.v)) {
-        if (!loc_isObj(bw.v) || loc_own(bw.v, name) === undefined)
-            s.emit('webhook-added', `webhook '${name}' added`, loc_child(rw, name), { webhook: name });
+    const bw = child(base, 'webhooks');
+    const rw = child(rev, 'webhooks');
+    for (const name of ownKeys(rw.v)) {
+        if (!isObj(bw.v) || loc_own(bw.v, name) === undefined)
+            s.emit('webhook-added', `webhook '${name}' added`, child(rw, name), { webhook: name });
     }
-    for (const name of loc_ownKeys(bw.v)) {
-        if (!loc_isObj(rw.v) || loc_own(rw.v, name) === undefined)
-            s.emit('webhook-removed', `webhook '${name}' removed`, loc_child(bw, name), { webhook: name });
+    for (const name of ownKeys(bw.v)) {
+        if (!isObj(rw.v) || loc_own(rw.v, name) === undefined)
+            s.emit('webhook-removed', `webhook '${name}' removed`, child(bw, name), { webhook: name });
     }
     // Named schemas dropped from components.
-    const bs = loc_child(loc_child(base, 'components'), 'schemas');
-    const rs = loc_child(loc_child(rev, 'components'), 'schemas');
-    for (const name of loc_ownKeys(bs.v)) {
+    const bs = child(child(base, 'components'), 'schemas');
+    const rs = child(child(rev, 'components'), 'schemas');
+    for (const name of ownKeys(bs.v)) {
         if (loc_own(rs.v, name) === undefined)
-            s.emit('api-schema-removed', `schema '${name}' removed from components`, loc_child(bs, name), { schema: name });
+            s.emit('api-schema-removed', `schema '${name}' removed from components`, child(bs, name), { schema: name });
     }
 }
 const pathsFamily = {
@@ -44971,10 +45931,12 @@ const pathsFamily = {
 ;// CONCATENATED MODULE: ./src/breaking/rules/request-body.ts
 
 
+
+
 /**
  * The request body as a whole: added, removed, `required` flipped; its media types added or
- * removed; a media type's schema appearing or disappearing. Changes inside the body schema belong
- * to the schema families.
+ * removed; a media type's schema appearing or disappearing; a form or multipart `encoding` changed.
+ * Changes inside the body schema belong to the schema families.
  */
 const requestBodyFamily = {
     name: 'request-body',
@@ -44997,7 +45959,7 @@ const requestBodyFamily = {
         const now = loc_own(p.rev.v, 'required') === true;
         if (was === now)
             return;
-        const at = loc_own(p.rev.v, 'required') !== undefined ? loc_child(p.rev, 'required') : p.rev;
+        const at = loc_own(p.rev.v, 'required') !== undefined ? child(p.rev, 'required') : p.rev;
         if (now)
             s.emit('request-body-became-required', 'request body became required', at, { from: was, to: now });
         else
@@ -45012,8 +45974,78 @@ const requestBodyFamily = {
             where: 'request body',
             schemaPrefix: 'request-body-media-type',
         });
+        if (p.base && p.rev)
+            encodingChanged(p, p.base, p.rev, s);
     },
 };
+/** A property's schema (dereferenced) in a body schema, if the schema lists it. */
+function propertySchema(body, name, spec) {
+    if (loc_own(body.v, 'schema') === undefined)
+        return undefined;
+    const props = child(spec.deref(child(body, 'schema')), 'properties');
+    return loc_own(props.v, name) !== undefined ? spec.deref(child(props, name)) : undefined;
+}
+function structuredValue(schema) {
+    const type = loc_own(schema.v, 'type');
+    const types = Array.isArray(type) ? type : [type];
+    return types.includes('array') || types.includes('object') || (type === undefined && (loc_own(schema.v, 'items') !== undefined || loc_own(schema.v, 'properties') !== undefined));
+}
+/** The media types a part's `contentType` lists (`image/png, image/jpeg`); undefined when it is not written. */
+function partTypes(enc) {
+    const v = loc_own(enc?.v, 'contentType');
+    if (typeof v !== 'string')
+        return undefined;
+    return v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
+/**
+ * A form or multipart request body's `encoding` changed for a property it still has: a part's
+ * `contentType` (written in both versions) no longer takes a type it took (`image/png, image/jpeg` →
+ * `image/png`), or a form field holding an array or object is serialised with another style/explode.
+ */
+function encodingChanged(p, base, rev, s) {
+    const bare = p.mediaType.split(';')[0].trim().toLowerCase();
+    const form = bare === 'application/x-www-form-urlencoded';
+    if (!form && !bare.startsWith('multipart/'))
+        return; // encoding applies to these only
+    const be = child(base, 'encoding');
+    const re = child(rev, 'encoding');
+    if (be.v === undefined && re.v === undefined)
+        return;
+    const names = new Set([...ownKeys(be.v), ...ownKeys(re.v)]);
+    for (const name of names) {
+        const rProp = propertySchema(rev, name, s.rev);
+        const bProp = propertySchema(base, name, s.base);
+        if (!rProp || !bProp)
+            continue; // a property added or removed is the schema families'
+        const bEnc = loc_own(be.v, name) !== undefined ? s.base.deref(child(be, name)) : undefined;
+        const rEnc = loc_own(re.v, name) !== undefined ? s.rev.deref(child(re, name)) : undefined;
+        const data = { mediaType: p.mediaType, property: name };
+        const bt = partTypes(bEnc);
+        const rt = partTypes(rEnc);
+        if (bt && rt) {
+            const takes = (t) => rt.some((w) => mediaTypeKey(w) === mediaTypeKey(t) || mediaTypeContains(w, t));
+            const lost = bt.filter((t) => !takes(t));
+            if (lost.length > 0) {
+                s.emit('request-body-media-type-encoding-changed', `part '${name}' of the request body (${p.mediaType}) no longer takes ${lost.map((t) => `'${t}'`).join(', ')}: content type '${bt.join(', ')}' → '${rt.join(', ')}'`, child(rEnc, 'contentType'), { ...data, from: bt, to: rt });
+            }
+        }
+        if (!form || !(structuredValue(bProp) || structuredValue(rProp)))
+            continue;
+        const b = formSerialization(bEnc);
+        const r = formSerialization(rEnc);
+        if (b.style === r.style && b.explode === r.explode)
+            continue;
+        const key = loc_own(rEnc?.v, 'style') !== undefined ? 'style' : loc_own(rEnc?.v, 'explode') !== undefined ? 'explode' : undefined;
+        s.emit('request-body-media-type-encoding-changed', `form field '${name}' of the request body serialised differently: style=${b.style}, explode=${b.explode} → style=${r.style}, explode=${r.explode}`, rEnc ? (key ? child(rEnc, key) : rEnc) : rev, { ...data, from: b, to: r });
+    }
+}
+/** A form field's style and explode (OpenAPI's defaults: `form`, exploded). */
+function formSerialization(enc) {
+    const st = loc_own(enc?.v, 'style');
+    const style = typeof st === 'string' ? st : 'form';
+    const ex = loc_own(enc?.v, 'explode');
+    return { style, explode: typeof ex === 'boolean' ? ex : style === 'form' };
+}
 /** A media type added or removed, or its `schema` / `itemSchema` appearing or disappearing. Shared with responses. */
 function mediaTypeChange(p, s, ids) {
     const data = { mediaType: p.mediaType };
@@ -45037,7 +46069,7 @@ function mediaTypeChange(p, s, ids) {
         const id = `${ids.schemaPrefix}-${part}-${r ? 'added' : 'removed'}`;
         if (!isRule(id))
             continue;
-        const at = r ? loc_child(p.rev, key) : loc_child(p.base, key);
+        const at = r ? child(p.rev, key) : child(p.base, key);
         s.emit(id, `${key} ${r ? 'added to' : 'removed from'} media type '${p.mediaType}' of the ${ids.where}`, at, data);
     }
 }
@@ -45065,9 +46097,9 @@ const responsesFamily = {
         const data = { status: p.status };
         // Point at the status key in the operation, not at a shared response it may reference.
         if (p.op.rev && p.rev)
-            s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, loc_child(loc_child(p.op.rev, 'responses'), p.status), data);
+            s.emit(`response-${kind}-status-added`, `${kind} response status '${p.status}' added`, child(child(p.op.rev, 'responses'), p.status), data);
         else if (p.op.base && p.base && !replacedInClass(p, p.base, s)) {
-            s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, loc_child(loc_child(p.op.base, 'responses'), p.status), data);
+            s.emit(`response-${kind}-status-removed`, `${kind} response status '${p.status}' removed`, child(child(p.op.base, 'responses'), p.status), data);
         }
     },
     mediaType(p, s) {
@@ -45104,7 +46136,7 @@ const responsesFamily = {
         if (!p.base || !p.rev)
             return;
         if (loc_own(p.base.v, 'required') === true && loc_own(p.rev.v, 'required') !== true) {
-            const at = loc_own(p.rev.v, 'required') !== undefined ? loc_child(p.rev, 'required') : p.rev;
+            const at = loc_own(p.rev.v, 'required') !== undefined ? child(p.rev, 'required') : p.rev;
             s.emit('response-header-became-optional', `response header '${p.name}' of response ${p.status} became optional`, at, data);
         }
     },
@@ -45135,8 +46167,8 @@ function mediaTypeRenamed(p, from, s) {
 function responseOf(op, status, spec) {
     if (!op)
         return undefined;
-    const list = loc_child(op, 'responses');
-    return loc_own(list.v, status) !== undefined ? spec.deref(loc_child(list, status)) : undefined;
+    const list = child(op, 'responses');
+    return loc_own(list.v, status) !== undefined ? spec.deref(child(list, status)) : undefined;
 }
 /**
  * A status code removed while the revision adds the range that holds it (`200` → `2XX`), or a range
@@ -45144,12 +46176,12 @@ function responseOf(op, status, spec) {
  * same (descriptions aside): clients get the response they handled before, so nothing was removed.
  */
 function replacedInClass(p, base, s) {
-    const revList = p.op.rev ? loc_child(p.op.rev, 'responses') : undefined;
-    const baseList = p.op.base ? loc_child(p.op.base, 'responses') : undefined;
-    if (!revList || !loc_isObj(revList.v))
+    const revList = p.op.rev ? child(p.op.rev, 'responses') : undefined;
+    const baseList = p.op.base ? child(p.op.base, 'responses') : undefined;
+    if (!revList || !isObj(revList.v))
         return false;
     const isRange = /^[1-5]XX$/i.test(p.status);
-    for (const key of loc_ownKeys(revList.v)) {
+    for (const key of ownKeys(revList.v)) {
         if (loc_own(baseList?.v, key) !== undefined || key[0] !== p.status[0])
             continue;
         const related = isRange ? /^[1-5]\d\d$/.test(key) : /^[1-5]XX$/i.test(key);
@@ -45187,7 +46219,7 @@ const ROWS = [
 const keywordsFamily = {
     name: 'schema-keywords',
     schema(p, e) {
-        if (!loc_isObj(p.base.v) || !loc_isObj(p.rev.v) || wrapOf(p))
+        if (!isObj(p.base.v) || !isObj(p.rev.v) || wrapOf(p))
             return;
         for (const row of ROWS)
             CHECKS[row.kind](p, e, row);
@@ -45200,7 +46232,7 @@ const CHECKS = {
         if (had === has)
             return;
         const change = has ? 'added' : 'removed';
-        const at = has ? loc_child(p.rev, row.keyword) : loc_child(p.base, row.keyword);
+        const at = has ? child(p.rev, row.keyword) : child(p.base, row.keyword);
         emit(p, e, row, change, `${row.what} ${change}`, at, {});
     },
     bound(p, e, row) {
@@ -45209,7 +46241,7 @@ const CHECKS = {
         if (typeof from !== 'number' || typeof to !== 'number' || from === to)
             return;
         const change = to > from ? 'increased' : 'decreased';
-        emit(p, e, row, change, `${row.what} ${change} from ${from} to ${to}`, loc_child(p.rev, row.keyword), { from, to });
+        emit(p, e, row, change, `${row.what} ${change} from ${from} to ${to}`, child(p.rev, row.keyword), { from, to });
     },
     tuple(p, e, row) {
         const from = listLength(loc_own(p.base.v, row.keyword));
@@ -45218,23 +46250,23 @@ const CHECKS = {
             return;
         const change = to > from ? 'added' : 'removed';
         const n = Math.abs(to - from);
-        const at = to > from ? loc_child(p.rev, row.keyword) : loc_child(p.base, row.keyword);
+        const at = to > from ? child(p.rev, row.keyword) : child(p.base, row.keyword);
         emit(p, e, row, change, `${n} ${row.what} ${n === 1 ? 'entry' : 'entries'} ${change} (${from} → ${to})`, at, { from, to });
     },
     map(p, e, row) {
         const bm = loc_own(p.base.v, row.keyword);
         const rm = loc_own(p.rev.v, row.keyword);
-        const bl = loc_child(p.base, row.keyword);
-        const rl = loc_child(p.rev, row.keyword);
-        for (const key of loc_ownKeys(rm)) {
+        const bl = child(p.base, row.keyword);
+        const rl = child(p.rev, row.keyword);
+        for (const key of ownKeys(rm)) {
             if (!hasOwn(bm, key))
-                emit(p, e, row, 'added', `${row.what} '${key}' added`, loc_child(rl, key), { key, value: schema_keywords_listOf(loc_own(rm, key)) });
+                emit(p, e, row, 'added', `${row.what} '${key}' added`, child(rl, key), { key, value: schema_keywords_listOf(loc_own(rm, key)) });
         }
-        for (const key of loc_ownKeys(bm)) {
+        for (const key of ownKeys(bm)) {
             if (!hasOwn(rm, key))
-                emit(p, e, row, 'removed', `${row.what} '${key}' removed`, loc_child(bl, key), { key, value: schema_keywords_listOf(loc_own(bm, key)) });
+                emit(p, e, row, 'removed', `${row.what} '${key}' removed`, child(bl, key), { key, value: schema_keywords_listOf(loc_own(bm, key)) });
         }
-        for (const key of loc_ownKeys(rm)) {
+        for (const key of ownKeys(rm)) {
             if (!hasOwn(bm, key))
                 continue;
             const from = loc_own(bm, key);
@@ -45249,7 +46281,7 @@ const CHECKS = {
             const id = ruleId(p, `${row.stem}-changed`);
             if (!id)
                 continue;
-            e.emit(id, `${row.what} '${key}' changed: ${parts.join('; ')}`, loc_child(rl, key), {
+            e.emit(id, `${row.what} '${key}' changed: ${parts.join('; ')}`, child(rl, key), {
                 keyword: row.keyword,
                 key,
                 from: from.map(String),
@@ -45264,7 +46296,7 @@ const CHECKS = {
         if (from === to || (from === undefined && to === undefined))
             return;
         const show = (v) => (v === undefined ? 'none' : `'${String(v)}'`);
-        const at = to !== undefined ? loc_child(p.rev, row.keyword) : loc_child(p.base, row.keyword);
+        const at = to !== undefined ? child(p.rev, row.keyword) : child(p.base, row.keyword);
         const id = ruleId(p, `${row.stem}-changed`);
         if (!id)
             return;
@@ -45291,10 +46323,11 @@ function schema_keywords_listOf(v) {
     return Array.isArray(v) ? v.map(String) : undefined;
 }
 function hasOwn(o, key) {
-    return loc_isObj(o) && Object.prototype.hasOwnProperty.call(o, key);
+    return isObj(o) && Object.prototype.hasOwnProperty.call(o, key);
 }
 
 ;// CONCATENATED MODULE: ./src/breaking/rules/security.ts
+
 
 /**
  * Security: the document-wide requirement list (`api-global-security-*`), each operation's own list
@@ -45310,14 +46343,14 @@ const securityFamily = {
     spec(s) {
         const base = rootLoc(s.base);
         const rev = rootLoc(s.rev);
-        diffRequirements(loc_child(base, 'security'), loc_child(rev, 'security'), s, {
+        diffRequirements(child(base, 'security'), child(rev, 'security'), s, {
             added: 'api-global-security-added',
             removed: 'api-global-security-removed',
             scopeAdded: 'api-global-security-scope-added',
             scopeRemoved: 'api-global-security-scope-removed',
             where: 'the document-wide security',
         });
-        diffSchemes(s.base.deref(loc_child(loc_child(base, 'components'), 'securitySchemes')), s.rev.deref(loc_child(loc_child(rev, 'components'), 'securitySchemes')), s);
+        diffSchemes(s.base.deref(child(child(base, 'components'), 'securitySchemes')), s.rev.deref(child(child(rev, 'components'), 'securitySchemes')), s);
     },
     operation(op, s) {
         if (!op.base || !op.rev)
@@ -45331,7 +46364,7 @@ const securityFamily = {
         // operation, so a requirement moved from the document onto it is no change and dropping a `security: []`
         // override makes the document's requirements new to it. A finding about an inherited requirement points
         // at the operation of that version (its own list there is what was added or dropped).
-        diffRequirements(ownB ? loc_child(op.base, 'security') : loc_child(rootLoc(s.base), 'security'), ownR ? loc_child(op.rev, 'security') : loc_child(rootLoc(s.rev), 'security'), s, {
+        diffRequirements(ownB ? child(op.base, 'security') : child(rootLoc(s.base), 'security'), ownR ? child(op.rev, 'security') : child(rootLoc(s.rev), 'security'), s, {
             added: 'api-security-added',
             removed: 'api-security-removed',
             scopeAdded: 'api-security-scope-added',
@@ -45345,32 +46378,69 @@ const securityFamily = {
 function rootLoc(spec) {
     return { v: spec.root.value, doc: spec.root, path: [] };
 }
-function alternatives(list) {
+function alternatives(list, renames) {
     if (!Array.isArray(list.v))
         return [];
     const out = [];
     for (let i = 0; i < list.v.length; i++) {
-        const loc = loc_child(list, i);
-        if (!loc_isObj(loc.v))
+        const loc = child(list, i);
+        if (!isObj(loc.v))
             continue;
         const schemes = new Map();
-        for (const name of loc_ownKeys(loc.v)) {
+        const written = new Map();
+        for (const name of ownKeys(loc.v)) {
             const scopes = loc_own(loc.v, name);
-            schemes.set(name, Array.isArray(scopes) ? scopes.filter((x) => typeof x === 'string') : []);
+            const key = renames?.get(name) ?? name;
+            schemes.set(key, Array.isArray(scopes) ? scopes.filter((x) => typeof x === 'string') : []);
+            written.set(key, name);
         }
-        out.push({ loc, schemes, names: [...schemes.keys()].sort().join('\u0000') });
+        out.push({ loc, schemes, written, names: [...schemes.keys()].sort().join('\u0000') });
     }
     return out;
 }
 /** `petstore_auth: [read, write] AND api_key`; empty for the anonymous alternative `{}`. */
 function describeAlternative(a) {
     return [...a.schemes.keys()]
-        .sort()
-        .map((name) => {
+        .map((name) => [a.written.get(name) ?? name, name])
+        .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+        .map(([shown, name]) => {
         const scopes = [...a.schemes.get(name)].sort();
-        return scopes.length ? `${name}: [${scopes.join(', ')}]` : name;
+        return scopes.length ? `${shown}: [${scopes.join(', ')}]` : shown;
     })
         .join(' AND ');
+}
+const renamesBySpecs = new WeakMap();
+/**
+ * Schemes renamed with the same definition: base name → revision name, for a base scheme missing from
+ * the revision whose definition (descriptions aside) matches exactly one revision scheme missing from
+ * the base, and the other way round. A requirement naming it is the same requirement: the scheme's
+ * name never goes on the wire (the components' change is still reported, as removed and added).
+ */
+function schemeRenames(s) {
+    let inner = renamesBySpecs.get(s.base);
+    if (!inner)
+        renamesBySpecs.set(s.base, (inner = new WeakMap()));
+    let out = inner.get(s.rev);
+    if (out)
+        return out;
+    out = new Map();
+    inner.set(s.rev, out);
+    const bs = s.base.deref(child(child(rootLoc(s.base), 'components'), 'securitySchemes'));
+    const rs = s.rev.deref(child(child(rootLoc(s.rev), 'components'), 'securitySchemes'));
+    const gone = ownKeys(bs.v).filter((n) => loc_own(rs.v, n) === undefined);
+    const fresh = ownKeys(rs.v).filter((n) => loc_own(bs.v, n) === undefined);
+    if (gone.length === 0 || fresh.length === 0)
+        return out;
+    const same = (b, r) => readsSame(s, s.base.deref(child(bs, b)), s.rev.deref(child(rs, r)), ['description']);
+    for (const b of gone) {
+        const matches = fresh.filter((r) => same(b, r));
+        if (matches.length !== 1)
+            continue;
+        const r = matches[0];
+        if (gone.filter((other) => same(other, r)).length === 1)
+            out.set(b, r);
+    }
+    return out;
 }
 function sameScopes(a, b) {
     for (const [name, scopes] of a.schemes) {
@@ -45385,7 +46455,7 @@ function sameScopes(a, b) {
     return true;
 }
 function diffRequirements(baseList, revList, s, ids) {
-    const base = alternatives(baseList);
+    const base = alternatives(baseList, schemeRenames(s));
     const rev = alternatives(revList);
     const usedB = new Set();
     const usedR = new Set();
@@ -45412,15 +46482,16 @@ function diffRequirements(baseList, revList, s, ids) {
         for (const [name, scopes] of r.schemes) {
             const before = new Set(b.schemes.get(name) ?? []);
             const after = new Set(scopes);
-            const schemeLoc = loc_child(r.loc, name);
+            const schemeLoc = child(r.loc, name);
             scopes.forEach((scope, k) => {
                 if (!before.has(scope)) {
-                    s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}${via(ids.revInherited)}`, ids.revInherited ?? loc_child(schemeLoc, k), { scheme: name, scope });
+                    s.emit(ids.scopeAdded, `scope '${scope}' of security scheme '${name}' added to ${ids.where}${via(ids.revInherited)}`, ids.revInherited ?? child(schemeLoc, k), { scheme: name, scope });
                 }
             });
+            const baseName = b.written.get(name) ?? name;
             (b.schemes.get(name) ?? []).forEach((scope, k) => {
                 if (!after.has(scope)) {
-                    s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}${via(ids.baseInherited)}`, ids.baseInherited ?? loc_child(loc_child(b.loc, name), k), { scheme: name, scope });
+                    s.emit(ids.scopeRemoved, `scope '${scope}' of security scheme '${name}' removed from ${ids.where}${via(ids.baseInherited)}`, ids.baseInherited ?? child(child(b.loc, baseName), k), { scheme: name, scope });
                 }
             });
         }
@@ -45446,29 +46517,29 @@ function via(inherited) {
 const FLOWS = ['implicit', 'password', 'clientCredentials', 'authorizationCode'];
 /** Schemes in `components.securitySchemes`: added, removed, type replaced, OAuth flow URLs and scopes changed. */
 function diffSchemes(base, rev, s) {
-    const bNames = loc_ownKeys(base.v);
-    const rNames = loc_ownKeys(rev.v);
+    const bNames = ownKeys(base.v);
+    const rNames = ownKeys(rev.v);
     for (const name of bNames) {
         if (loc_own(rev.v, name) === undefined) {
-            s.emit('api-security-component-removed', `security scheme '${name}' removed from components`, loc_child(base, name), { scheme: name });
+            s.emit('api-security-component-removed', `security scheme '${name}' removed from components`, child(base, name), { scheme: name });
         }
     }
     for (const name of rNames) {
         if (loc_own(base.v, name) === undefined) {
-            s.emit('api-security-component-added', `security scheme '${name}' added to components`, loc_child(rev, name), { scheme: name });
+            s.emit('api-security-component-added', `security scheme '${name}' added to components`, child(rev, name), { scheme: name });
             continue;
         }
-        const b = s.base.deref(loc_child(base, name));
-        const r = s.rev.deref(loc_child(rev, name));
+        const b = s.base.deref(child(base, name));
+        const r = s.rev.deref(child(rev, name));
         const bt = loc_own(b.v, 'type');
         const rt = loc_own(r.v, 'type');
         if (bt !== rt) {
-            const at = rt !== undefined ? loc_child(r, 'type') : r;
+            const at = rt !== undefined ? child(r, 'type') : r;
             s.emit('api-security-component-type-changed', `type of security scheme '${name}' changed from '${String(bt)}' to '${String(rt)}'`, at, { scheme: name, from: bt, to: rt });
         }
         else
             credentialsChanged(name, b, r, s);
-        diffFlows(name, loc_child(b, 'flows'), loc_child(r, 'flows'), s);
+        diffFlows(name, child(b, 'flows'), child(r, 'flows'), s);
     }
 }
 /** Where a scheme of the same type carries the credential: an API key's `in` and `name`, an HTTP scheme's `scheme`. */
@@ -45486,7 +46557,7 @@ function credentialsChanged(name, b, r, s) {
         return;
     const was = changed.map((k) => `${k} '${String(loc_own(b.v, k))}'`).join(', ');
     const now = changed.map((k) => `${k} '${String(loc_own(r.v, k))}'`).join(', ');
-    const at = loc_own(r.v, changed[0]) !== undefined ? loc_child(r, changed[0]) : r;
+    const at = loc_own(r.v, changed[0]) !== undefined ? child(r, changed[0]) : r;
     s.emit('api-security-component-credentials-changed', `security scheme '${name}' now takes its credential differently: ${was} → ${now}`, at, {
         scheme: name,
         from: Object.fromEntries(changed.map((k) => [k, loc_own(b.v, k)])),
@@ -45495,9 +46566,16 @@ function credentialsChanged(name, b, r, s) {
 }
 function diffFlows(scheme, base, rev, s) {
     for (const flow of FLOWS) {
-        const b = loc_child(base, flow);
-        const r = loc_child(rev, flow);
-        if (!loc_isObj(b.v) || !loc_isObj(r.v))
+        const b = child(base, flow);
+        const r = child(rev, flow);
+        // A flow dropped leaves its clients without a way to get a token (only when the scheme stays OAuth).
+        if (isObj(b.v) && !isObj(r.v) && isObj(rev.v)) {
+            s.emit('api-security-component-oauth-flow-removed', `${flow} flow removed from security scheme '${scheme}'`, b, { scheme, flow });
+        }
+        else if (!isObj(b.v) && isObj(r.v) && isObj(base.v)) {
+            s.emit('api-security-component-oauth-flow-added', `${flow} flow added to security scheme '${scheme}'`, r, { scheme, flow });
+        }
+        if (!isObj(b.v) || !isObj(r.v))
             continue;
         const urls = [
             ['authorizationUrl', 'api-security-component-oauth-url-changed'],
@@ -45508,24 +46586,24 @@ function diffFlows(scheme, base, rev, s) {
             const to = loc_own(r.v, key);
             if (from === to)
                 continue;
-            const at = to !== undefined ? loc_child(r, key) : r;
+            const at = to !== undefined ? child(r, key) : r;
             s.emit(id, `${key} of the ${flow} flow of security scheme '${scheme}' changed from '${String(from ?? '')}' to '${String(to ?? '')}'`, at, { scheme, flow, from, to });
         }
-        const bs = loc_child(b, 'scopes');
-        const rs = loc_child(r, 'scopes');
-        for (const scope of loc_ownKeys(bs.v)) {
+        const bs = child(b, 'scopes');
+        const rs = child(r, 'scopes');
+        for (const scope of ownKeys(bs.v)) {
             if (loc_own(rs.v, scope) === undefined) {
-                s.emit('api-security-component-oauth-scope-removed', `scope '${scope}' removed from the ${flow} flow of security scheme '${scheme}'`, loc_child(bs, scope), { scheme, flow, scope });
+                s.emit('api-security-component-oauth-scope-removed', `scope '${scope}' removed from the ${flow} flow of security scheme '${scheme}'`, child(bs, scope), { scheme, flow, scope });
             }
         }
-        for (const scope of loc_ownKeys(rs.v)) {
+        for (const scope of ownKeys(rs.v)) {
             const from = loc_own(bs.v, scope);
             const to = loc_own(rs.v, scope);
             if (from === undefined) {
-                s.emit('api-security-component-oauth-scope-added', `scope '${scope}' added to the ${flow} flow of security scheme '${scheme}'`, loc_child(rs, scope), { scheme, flow, scope });
+                s.emit('api-security-component-oauth-scope-added', `scope '${scope}' added to the ${flow} flow of security scheme '${scheme}'`, child(rs, scope), { scheme, flow, scope });
             }
             else if (from !== to) {
-                s.emit('api-security-component-oauth-scope-changed', `description of scope '${scope}' in the ${flow} flow of security scheme '${scheme}' changed`, loc_child(rs, scope), { scheme, flow, scope, from, to });
+                s.emit('api-security-component-oauth-scope-changed', `description of scope '${scope}' in the ${flow} flow of security scheme '${scheme}' changed`, child(rs, scope), { scheme, flow, scope, from, to });
             }
         }
     }
@@ -45573,14 +46651,16 @@ function checkBreaking(baseSource, revSource, opts = {}) {
     return compareSpecs(base, rev, opts);
 }
 /**
- * Walk both specs and hand every change to `sink`: hook changes deduplicated by operation, rule and
- * node; schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop) and, like
+ * Walk both specs and hand every change to `sink`: hook changes deduplicated by operation, rule, node
+ * and message; schema changes arrive deduplicated per top schema (see SchemaWalker.walkTop) and, like
  * oasdiff, the same change under two media types or status codes is reported for each.
  */
 function diffSpecs(base, rev, opts, sink) {
     const seen = new Set();
     const hook = (id, message, at, operation, data) => {
-        const key = `${operation ?? ''}\u0000${id}\u0000${at ? locId(at) : message}`;
+        // The message too: one node can hold several changes of one rule (a response component under two
+        // status codes, two inherited security requirements), each with its own message.
+        const key = `${operation ?? ''}\u0000${id}\u0000${at ? locId(at) : ''}\u0000${message}`;
         if (seen.has(key))
             return;
         seen.add(key);
@@ -45687,6 +46767,11 @@ const MIGRATION_FAMILIES = [
         hint: 'Stop calling this operation before you upgrade; move to its replacement named in the deprecation notice or the API reference.',
     },
     {
+        family: 'removed callback',
+        match: /^callback-removed$/,
+        hint: 'The API will no longer call your callback URL for this event: stop depending on it, or subscribe to its replacement.',
+    },
+    {
         family: 'removed request input',
         match: /^request-(parameter|property)-removed|^request-parameter-sunset-parse$/,
         hint: 'Stop sending it; the server no longer reads it (and a strict server rejects it).',
@@ -45708,7 +46793,7 @@ const MIGRATION_FAMILIES = [
     },
     {
         family: 'wider response values',
-        match: /^response-.*(max(-length|-items|-contains)?-(increased|unset)|exclusive-max-increased|min(-length|-items|-contains)?-(decreased|unset)|exclusive-min-decreased|type-generalized|name-generalized)$/,
+        match: /^response-.*(max(-length|-items|-contains|-properties)?-(increased|unset)|exclusive-max-increased|min(-length|-items|-contains|-properties)?-(decreased|unset)|exclusive-min-decreased|multiple-of-(removed|changed)|enum-removed|type-generalized|name-generalized)$/,
         hint: 'Responses may now hold values outside the old limits: relax client-side validation, field sizes and parsing to the new ones.',
     },
     {
@@ -45738,7 +46823,7 @@ const MIGRATION_FAMILIES = [
     },
     {
         family: 'tighter request constraint',
-        match: /^request-.*(max(-length|-items|-contains)?-(decreased|set)|exclusive-max-(decreased|set)|min(-length|-items|-contains)?-(increased|set)|exclusive-min-(increased|set)|pattern-(added|changed)|became-enum|enum-value-removed|x-extensible-enum-value-removed|name-specialized)$/,
+        match: /^request-.*(max(-length|-items|-contains|-properties)?-(decreased|set)|exclusive-max-(decreased|set)|min(-length|-items|-contains|-properties)?-(increased|set)|exclusive-min-(increased|set)|pattern-(added|changed)|multiple-of-(added|changed)|additional-properties-disallowed|became-enum|enum-value-removed|x-extensible-enum-value-removed|name-specialized)$/,
         hint: 'Validate what you send against the new limits before calling; values outside them are rejected with 400.',
     },
     {
@@ -45866,14 +46951,14 @@ function revisionNames(rev) {
 function operations(spec) {
     const out = [];
     const root = { v: spec.root.value, doc: spec.root, path: [] };
-    const paths = loc_child(root, 'paths');
-    for (const p of loc_ownKeys(paths.v)) {
-        const item = spec.deref(loc_child(paths, p));
-        if (!loc_isObj(item.v))
+    const paths = child(root, 'paths');
+    for (const p of ownKeys(paths.v)) {
+        const item = spec.deref(child(paths, p));
+        if (!isObj(item.v))
             continue;
         for (const m of context_METHODS) {
-            const node = loc_child(item, m);
-            if (loc_isObj(node.v))
+            const node = child(item, m);
+            if (isObj(node.v))
                 out.push({ op: `${m.toUpperCase()} ${p}`, node, pathItem: item });
         }
     }
@@ -45925,11 +47010,11 @@ function scanDeprecations(rev, todayDay) {
             applySunset(e, loc_own(node.v, 'x-sunset'), todayDay);
             out.push(e);
         }
-        for (const holder of [loc_child(pathItem, 'parameters'), loc_child(node, 'parameters')]) {
+        for (const holder of [child(pathItem, 'parameters'), child(node, 'parameters')]) {
             if (!Array.isArray(holder.v))
                 continue;
             holder.v.forEach((_, i) => {
-                const p = rev.deref(loc_child(holder, i));
+                const p = rev.deref(child(holder, i));
                 if (loc_own(p.v, 'deprecated') !== true)
                     return;
                 const e = {
@@ -46296,6 +47381,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
+
 /** Where the revision's spec lives inside the repository, for reading it at a tag. */
 function specPath(revision) {
     const m = /^([^:]{2,}):(.+)$/.exec(revision);
@@ -46516,6 +47602,7 @@ async function run_runReleaseNotes(i) {
 
 
 
+
 /**
  * Notes, then (only when the gate passes) the GitHub Release by tag, CHANGELOG.md, the docs site and
  * the consumer notices. Every step finds its earlier output again, so a re-run updates and never
@@ -46633,6 +47720,51 @@ async function publish_publishRelease(i) {
     return result;
 }
 
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/cli/command.ts
+
+
+
+
+/** The options every command takes besides its own. */
+const COMMON_OPTIONS = {
+    'fail-on': { type: 'string' },
+    format: { type: 'string' },
+    output: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+};
+/** Strict parseArgs over a command's own options and the common ones; what it throws is a usage error. */
+function command_parseCommand(argv, options, allowPositionals = true) {
+    return parseArgs({ args: argv, allowPositionals, strict: true, options: { ...options, ...COMMON_OPTIONS } });
+}
+/** For a command that starts with a subcommand: nothing, --help, -h or help in its place asks for the help. */
+function isHelpWord(arg) {
+    return !arg || arg === '--help' || arg === '-h' || arg === 'help';
+}
+function command_printHelp(out, help) {
+    out(help + '\n');
+    return EXIT.pass;
+}
+/** --format read and --output checked before any work is done. */
+function reportFormat(values) {
+    const format = parseFormat(values.format);
+    checkOutputPath(values.output);
+    return format;
+}
+/** Write the report to --output, else to stdout; the exit code follows the verdict. */
+function command_finish(result, text, output, out) {
+    if (output)
+        writeTextFile(output, text);
+    else
+        out(text);
+    return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+}
+/** Bad input or usage (exit 2) as opposed to a bug of ours (exit 3). */
+function command_isUsageError(e) {
+    return isInputError(e) || e.code?.startsWith('ERR_PARSE_ARGS') === true;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/release-notes.ts
 
 
@@ -46697,10 +47829,6 @@ const OPTIONS = {
     'no-pull-requests': { type: 'boolean' },
     'api-url': { type: 'string' },
     'token-env': { type: 'string' },
-    'fail-on': { type: 'string' },
-    format: { type: 'string' },
-    output: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
     draft: { type: 'boolean' },
     prerelease: { type: 'boolean' },
     name: { type: 'string' },
@@ -46713,13 +47841,10 @@ const OPTIONS = {
     'dry-run': { type: 'boolean' },
 };
 const PUBLISH_ONLY = (/* unused pure expression or super */ null && (['draft', 'prerelease', 'name', 'target', 'changelog', 'changelog-branch', 'docs-dir', 'docs-url', 'consumers', 'dry-run']));
-function release_notes_parse(argv) {
-    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
-}
 /** Parse synchronously so usage errors surface at once (exit 2 through main). */
 function parseReleaseNotesArgs(argv) {
     const publish = argv[0] === 'publish';
-    const { values, positionals } = release_notes_parse(publish ? argv.slice(1) : argv);
+    const { values, positionals } = parseCommand(publish ? argv.slice(1) : argv, OPTIONS);
     if (values.help)
         return 'help';
     if (positionals.length)
@@ -46748,21 +47873,12 @@ function tokenFrom(env, name) {
 }
 /** The command, asynchronous (GitHub calls); returns the exit code. */
 async function releaseNotesCli(argv, out, err, ctx = {}) {
-    let parsed;
-    try {
-        parsed = parseReleaseNotesArgs(argv);
-    }
-    catch (e) {
-        err(`api-delivery release-notes: ${e.message}\n`);
-        return EXIT.usage;
-    }
-    if (parsed === 'help') {
-        out(RELEASE_NOTES_HELP + '\n');
-        return EXIT.pass;
-    }
-    const v = parsed.values;
     const env = ctx.env ?? process.env;
     try {
+        const parsed = parseReleaseNotesArgs(argv);
+        if (parsed === 'help')
+            return printHelp(out, RELEASE_NOTES_HELP);
+        const v = parsed.values;
         checkOutputPath(v.output);
         const inputs = {
             base: v.base,
@@ -46803,22 +47919,18 @@ async function releaseNotesCli(argv, out, err, ctx = {}) {
         else
             result = await runReleaseNotes(inputs);
         const text = v.format === 'json' ? JSON.stringify(result, null, 2) + '\n' : result.notes + ('publish' in result ? publishReport(result) : '');
-        if (v.output)
-            writeTextFile(v.output, text);
-        else
-            out(text);
+        const code = finish(result, text, v.output, out);
         for (const f of result.findings)
             err(`${f.level}: ${f.message} [${f.id}]${f.location ? ` (${f.location.file}${f.location.line ? `:${f.location.line}` : ''})` : ''}\n`);
         if (!result.version && result.suggestedVersion)
             err(`info: advised bump ${result.semver}: the next version would be ${result.suggestedVersion} (pass --version to check one)\n`);
-        return result.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+        return code;
     }
     catch (e) {
-        if (isInputError(e)) {
-            err(`api-delivery release-notes: ${e.message}\n`);
-            return EXIT.usage;
-        }
-        throw e;
+        if (!isUsageError(e))
+            throw e;
+        err(`api-delivery release-notes: ${e.message}\n`);
+        return EXIT.usage;
     }
 }
 /** What publishing did (or, in a dry run, would do), after the notes. */
@@ -46857,11 +47969,16 @@ function publishReport(r) {
 
 /** What every gate's action does with its result: annotations, summary, outputs, files. */
 async function publishResult(result, opts) {
-    const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
-    const annotations = stepAnnotations(annotated);
-    for (const line of annotations.lines)
-        process.stdout.write(line + '\n');
-    const markdown = markdown_formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+    let markdown;
+    if (opts.annotate === false)
+        markdown = markdown_formatMarkdown(result, { title: opts.title });
+    else {
+        const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
+        const annotations = stepAnnotations(annotated);
+        for (const line of annotations.lines)
+            process.stdout.write(line + '\n');
+        markdown = markdown_formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+    }
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary.addRaw(markdown + (opts.extraSummary ? `\n${opts.extraSummary}\n` : '')).write();
     }
@@ -46897,12 +48014,19 @@ function stepAnnotations(result) {
     const lines = a.lines.filter((_, i) => i !== last);
     return { ...a, lines, shown: lines.length, omitted: { ...a.omitted, error: a.omitted.error + 1 } };
 }
-/** Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the stack. */
-async function runAction(body) {
+/**
+ * Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the
+ * stack. `annotate()` false (asked once the body ran): a failed gate exits 1 without an error annotation.
+ */
+async function runAction(body, annotate = () => true) {
     try {
         const verdict = await body();
         if (verdict === 'fail') {
-            setFailed('The gate failed: see the findings above and the job summary.');
+            const message = 'The gate failed: see the findings above and the job summary.';
+            if (annotate())
+                setFailed(message);
+            else
+                info(message);
             process.exitCode = result_EXIT.fail;
         }
     }
@@ -46924,7 +48048,8 @@ async function runAction(body) {
  * A finding as an annotation needs it: the runner places annotations by path from the repository
  * root, so the file is made relative to the workspace. A file read from git (`REV:path`, such as the
  * base of a comparison) is annotated on the checked-out file without a line: the line belongs to that
- * revision, so the message names it. A URL (a pact fetched from a broker) is no file and stays as is.
+ * revision, so the message names it. A URL (a pact fetched from a broker, a live spec) is no file and stays
+ * as is; its annotation names it in the message (see annotationLine).
  */
 function workspaceRelative(f, cwd, workspace) {
     if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file))
@@ -47037,7 +48162,7 @@ function runReleaseNotesAction() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_notes_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4038);
+/* harmony import */ var _release_notes_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(80);
 
 await (0,_release_notes_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runReleaseNotesAction */ .O)();
 

@@ -34976,7 +34976,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1452:
+/***/ 3856:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38248,7 +38248,12 @@ function annotationTitle(f) {
 function annotationLine(f) {
     const props = [];
     const loc = f.location;
-    if (loc?.file) {
+    let message = f.message;
+    if (loc?.file && /^[a-z][a-z0-9+.-]*:\/\//i.test(loc.file)) {
+        // A URL (a spec or pact read over HTTP) is no file of the checkout: the runner could not place it.
+        message += ` (at ${isPosition(loc.line) ? `line ${loc.line} of ` : ''}${loc.file})`;
+    }
+    else if (loc?.file) {
         props.push(`file=${annotations_escapeProperty(loc.file)}`);
         if (isPosition(loc.line)) {
             props.push(`line=${loc.line}`);
@@ -38257,7 +38262,7 @@ function annotationLine(f) {
         }
     }
     props.push(`title=${annotations_escapeProperty(annotationTitle(f))}`);
-    return `::${TYPE[f.level]} ${props.join(',')}::${annotations_escapeData(f.message)}`;
+    return `::${TYPE[f.level]} ${props.join(',')}::${annotations_escapeData(message)}`;
 }
 function annotations_formatAnnotations(result, opts = {}) {
     const perType = Math.max(0, opts.perType ?? ANNOTATIONS_PER_TYPE);
@@ -51188,16 +51193,24 @@ function arbitrary_integer(s) {
         min = Math.ceil(min);
     if (max !== undefined)
         max = Math.floor(max);
-    const lo = min ?? (max !== undefined ? max - 1000 : -1000);
-    const hi = max ?? (min !== undefined ? min + 1000 : 1000);
+    let lo = min ?? (max !== undefined ? max - 1000 : -1000);
+    let hi = max ?? (min !== undefined ? min + 1000 : 1000);
     if (lo > hi)
         return fc.constant(lo);
     const step = num(s.multipleOf);
     if (step && Number.isInteger(step) && step > 0) {
         const from = Math.ceil(lo / step);
         const to = Math.floor(hi / step);
-        return from > to ? fc.constant(from * step) : fc.integer({ min: from, max: to }).map((k) => k * step);
+        if (Number.isSafeInteger(from) && Number.isSafeInteger(to))
+            return from > to ? fc.constant(from * step) : fc.integer({ min: from, max: to }).map((k) => k * step);
     }
+    // fast-check's integer() wants safe bounds (beyond 2^53 it never returns): stay in the safe
+    // range when the schema's range reaches into it, else draw big integers (int64 ids) as doubles.
+    if (lo > Number.MAX_SAFE_INTEGER || hi < -Number.MAX_SAFE_INTEGER) {
+        return fc.bigInt({ min: BigInt(lo), max: BigInt(hi) }).map((b) => Number(b)).filter((n) => n >= lo && n <= hi);
+    }
+    lo = Math.max(lo, -Number.MAX_SAFE_INTEGER);
+    hi = Math.min(hi, Number.MAX_SAFE_INTEGER);
     return fc.integer({ min: lo, max: hi });
 }
 function number(s) {
@@ -51220,7 +51233,8 @@ const dates = fast_check_default.integer({ min: Date.UTC(1990, 0, 1) / DAY, max:
 function arbitrary_string(s) {
     const minLength = num(s.minLength) ?? 0;
     const maxLength = num(s.maxLength);
-    const format = typeof s.format === 'string' ? s.format : undefined;
+    // A 3.1 file (`contentMediaType`) is generated like a 3.0 `format: binary` one: some bytes, never none.
+    const format = typeof s.format === 'string' ? s.format : typeof s.contentMediaType === 'string' && s.contentEncoding === undefined ? 'binary' : undefined;
     const byFormat = formatArbitrary(format);
     let base;
     if (byFormat)
@@ -51269,6 +51283,8 @@ function formatArbitrary(format) {
             return fc.ipV4();
         case 'ipv6':
             return fc.ipV6();
+        case 'binary':
+            return fc.string({ minLength: 1, maxLength: 64, unit: 'grapheme-ascii' });
         case 'byte':
             return fc.uint8Array({ maxLength: 24 }).map((b) => Buffer.from(b).toString('base64'));
         case 'int32':
@@ -51363,7 +51379,8 @@ function cases_isJsonMedia(type) {
 }
 /**
  * Schema of a parameter as converted for requests. Path parameters are never empty, nor are query
- * parameters unless `allowEmptyValue` says so.
+ * parameters unless `allowEmptyValue` says so: no empty string, no empty array or object (they
+ * serialize to nothing, or to an empty value), no empty array item.
  */
 const pathSchemas = new WeakMap();
 const ANY_STRING = { type: 'string' };
@@ -51376,12 +51393,67 @@ function paramSchema(p, ctx) {
         return s;
     let wrapped = pathSchemas.get(p);
     if (!wrapped)
-        pathSchemas.set(p, (wrapped = { allOf: [s], minLength: 1 }));
+        pathSchemas.set(p, (wrapped = { allOf: [s], minLength: 1, minItems: 1, items: { minLength: 1 }, minProperties: 1 }));
     return wrapped;
 }
+const baseType = (type) => type.split(';')[0].trim().toLowerCase();
+/** Media types whose bodies the gate builds: JSON, forms, multipart forms, text, octet streams. */
 function bodyMedia(op) {
     const content = op.body?.content ?? [];
-    return content.find((m) => cases_isJsonMedia(m.type)) ?? content.find((m) => /x-www-form-urlencoded|^text\//i.test(m.type)) ?? undefined;
+    const by = (re) => content.find((m) => re.test(baseType(m.type)));
+    return (content.find((m) => cases_isJsonMedia(m.type)) ??
+        by(/^application\/x-www-form-urlencoded$/) ??
+        by(/^multipart\/form-data$/) ??
+        by(/^text\//) ??
+        by(/^application\/octet-stream$/) ??
+        // Another type with an example written as text (XML, CSV…): that example is sent as it is.
+        content.find((m) => m.examples.some((e) => typeof e === 'string')));
+}
+/**
+ * Why the gate cannot build a valid request for the operation, or undefined: a path template
+ * variable without a parameter, or a required body of a media type it does not generate.
+ */
+function cases_untestable(op) {
+    const declared = new Set(op.parameters.filter((p) => p.in === 'path').map((p) => p.name));
+    const missing = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).filter((n) => !declared.has(n));
+    if (missing.length > 0)
+        return `the path has ${missing.map((n) => `{${n}}`).join(', ')} but no path parameter of ${missing.length > 1 ? 'these names' : 'that name'} is declared`;
+    if (op.body?.required && op.body.content.length > 0 && !bodyMedia(op)) {
+        return `its required request body is ${op.body.content.map((m) => m.type).join(', ')}, which the gate does not generate (give the media type a text example to send it)`;
+    }
+    return undefined;
+}
+const textMedia = (type) => /^text\//.test(baseType(type));
+const binaryMedia = (type) => baseType(type) === 'application/octet-stream';
+/** A media type the gate sends only the text examples of (XML, CSV under application/…). */
+const examplesOnly = (type) => !cases_isJsonMedia(type) && !textMedia(type) && !binaryMedia(type) && !/^(application\/x-www-form-urlencoded|multipart\/form-data)$/.test(baseType(type));
+/** Properties of a multipart body sent as files: `format: binary`, or (3.1) a `contentMediaType`. */
+function fileProperties(schema, bank) {
+    const out = [];
+    for (const [name, subs] of propertySchemas(schema, bank)) {
+        const isFile = (x) => {
+            const s = resolved(x, bank);
+            if (!isObj(s))
+                return false;
+            if (s.format === 'binary' || typeof s.contentMediaType === 'string')
+                return true;
+            return isFile(s.items);
+        };
+        if (subs.some(isFile))
+            out.push(name);
+    }
+    return out;
+}
+/** The request body of `media` holding `value`, with what a form or multipart body needs to be encoded. */
+function bodyOf(media, value, ctx) {
+    const body = { mediaType: media.type, value };
+    if (Object.keys(media.encoding).length > 0)
+        body.encoding = media.encoding;
+    if (/^multipart\//.test(baseType(media.type)))
+        body.files = fileProperties(media.schema ? ctx.request.convert(media.schema) : undefined, ctx.request);
+    else if (!cases_isJsonMedia(media.type) && !/x-www-form-urlencoded/i.test(media.type) && typeof value === 'string')
+        body.raw = value;
+    return body;
 }
 function hashString(s) {
     let h = 2166136261;
@@ -51412,9 +51484,16 @@ function cases_generatedCases(op, count, ctx) {
         fields[`p${i}`] = p.required ? arb : fc.option(arb, { nil: undefined });
     });
     const media = bodyMedia(op);
-    const bodySchema = media?.schema ? ctx.request.convert(media.schema) : undefined;
+    const bodySchema = media?.schema && !examplesOnly(media.type) ? ctx.request.convert(media.schema) : undefined;
     if (media) {
-        const arb = bodySchema !== undefined ? arbitraryFor(bodySchema, ctx.request) : fc.constant({});
+        // Without a schema: an object for JSON and forms, some text for text and octet streams.
+        const arb = examplesOnly(media.type)
+            ? fc.constantFrom(...media.examples.filter((e) => typeof e === 'string'))
+            : bodySchema !== undefined
+                ? arbitraryFor(bodySchema, ctx.request)
+                : textMedia(media.type) || binaryMedia(media.type)
+                    ? fc.string({ minLength: 1, maxLength: 64, unit: 'grapheme-ascii' })
+                    : fc.constant({});
         fields.body = op.body?.required ? arb : fc.option(arb, { nil: undefined });
     }
     const samples = fc.sample(fc.record(fields), { seed: (ctx.seed ^ hashString(op.name)) | 0, numRuns: count * 3 });
@@ -51444,7 +51523,7 @@ function cases_generatedCases(op, count, ctx) {
         seen.add(key);
         const data = { params: values, credentials: true };
         if (media && (s.body !== undefined || op.body?.required))
-            data.body = { mediaType: media.type, value: s.body ?? {} };
+            data.body = bodyOf(media, s.body ?? {}, ctx);
         out.push({ op, kind: 'generated', expect: 'accept', description: 'generated from the schemas', data });
     }
     return out;
@@ -51452,7 +51531,7 @@ function cases_generatedCases(op, count, ctx) {
 /** Cases built from the spec's examples, other parameters filled from the first generated case. */
 function cases_exampleCases(op, ctx, filler) {
     const media = bodyMedia(op);
-    const bodyExamples = media?.examples ?? [];
+    const bodyExamples = (media?.examples ?? []).filter((e) => !examplesOnly(media.type) || typeof e === 'string');
     const paramWithExamples = op.parameters.filter((p) => p.examples.length > 0);
     if (bodyExamples.length === 0 && paramWithExamples.length === 0)
         return [];
@@ -51475,7 +51554,7 @@ function cases_exampleCases(op, ctx, filler) {
         if (media && bodyExamples.length > 0) {
             const example = bodyExamples[Math.min(i, bodyExamples.length - 1)];
             // One schema often serves both directions, and so does its example: the server owns readOnly properties.
-            data.body = { mediaType: media.type, value: media.schema ? withoutReadOnly(example, ctx.request.convert(media.schema), ctx.request) : example };
+            data.body = bodyOf(media, media.schema && !examplesOnly(media.type) ? withoutReadOnly(example, ctx.request.convert(media.schema), ctx.request) : example, ctx);
         }
         else if (filler?.data.body)
             data.body = filler.data.body;
@@ -51599,14 +51678,32 @@ function lengthMutations(s) {
         out.push({ value: 'x'.repeat(s.minLength - 1), what: `shorter than minLength ${s.minLength}` });
     return out;
 }
-/** Serialized the way it travels: query, path and header values are strings on the wire. */
+function fromText(s) {
+    if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(s))
+        return Number(s);
+    if (s === 'true' || s === 'false')
+        return s === 'true';
+    return s;
+}
+/**
+ * The values a server may read from `value` once serialized: on the wire a number is text, and a
+ * lone value is an array of one item (`tag=x` is `tag: [x]`), or of the items between delimiters.
+ */
+function wireReadings(p, value) {
+    const out = [value];
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+        return out;
+    const text = String(value);
+    out.push(text, fromText(text));
+    const items = text.split(p.style === 'pipeDelimited' ? '|' : p.style === 'spaceDelimited' ? ' ' : ',');
+    out.push([text], [fromText(text)], items, items.map(fromText));
+    if (p.in === 'query' && (p.explode ?? (p.style ?? 'form') === 'form'))
+        out.push({ [p.name]: text });
+    return out;
+}
+/** Serialized the way it travels: a mutation that the server would read as a valid value is no negative case. */
 function wireValid(p, schema, value, ctx) {
-    if (valid(ctx, schema, value))
-        return true;
-    // '5' for an integer parameter is a number once parsed: only a mutation that stays invalid as text counts.
-    if (typeof value === 'number' && valid(ctx, schema, String(value)))
-        return true;
-    return false;
+    return wireReadings(p, value).some((v) => valid(ctx, schema, v));
 }
 function cases_negativeCases(op, base, ctx) {
     if (!base)
@@ -51794,7 +51891,17 @@ function mediaTypes(spec, content) {
             if (own(s, 'example') !== undefined)
                 examples.push(own(s, 'example'));
         }
-        return { type, schema, examples, loc };
+        const encoding = {};
+        const enc = own(loc.v, 'encoding');
+        for (const name of ownKeys(enc)) {
+            const e = own(enc, name);
+            encoding[name] = {
+                contentType: typeof own(e, 'contentType') === 'string' ? own(e, 'contentType') : undefined,
+                style: typeof own(e, 'style') === 'string' ? own(e, 'style') : undefined,
+                explode: typeof own(e, 'explode') === 'boolean' ? own(e, 'explode') : undefined,
+            };
+        }
+        return { type, schema, examples, encoding, loc };
     });
 }
 function requestBody(spec, at) {
@@ -51810,7 +51917,7 @@ function responses(spec, at) {
         const hs = child(loc, 'headers');
         const headers = ownKeys(hs.v).map((name) => {
             const h = spec.deref(child(hs, name));
-            return { name, required: own(h.v, 'required') === true, schema: isObj(own(h.v, 'schema')) ? child(h, 'schema') : undefined };
+            return { name, required: own(h.v, 'required') === true, schema: isObj(own(h.v, 'schema')) ? child(h, 'schema') : undefined, explode: own(h.v, 'explode') === true };
         });
         return { status: status.toUpperCase() === 'DEFAULT' ? 'default' : status.toUpperCase(), content: mediaTypes(spec, child(loc, 'content')), headers, loc: keyLoc };
     });
@@ -51854,14 +51961,18 @@ function checks_isCheckId(s) {
 function mediaOf(contentType) {
     return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
-/** `application/*` and `*\/*` in the spec match any subtype / type. */
+/** `application/*` and `*\/*` in the spec match any subtype / type; `application/*+json` any subtype with that suffix. */
 function mediaMatches(declared, actual) {
     const d = mediaOf(declared);
     if (d === '*/*' || d === actual)
         return true;
     const [dt, ds] = d.split('/');
-    const [at] = actual.split('/');
-    return ds === '*' && dt === at;
+    const [at, as] = actual.split('/');
+    if (dt !== at || ds === undefined || as === undefined)
+        return false;
+    if (ds === '*')
+        return true;
+    return ds.startsWith('*+') && as.endsWith(ds.slice(1));
 }
 function bestMedia(resp, actual) {
     const exact = resp.content.find((m) => mediaOf(m.type) === actual);
@@ -51915,6 +52026,12 @@ function checks_checkResponse(c, res, ctx) {
             judge('response-schema', { message: `answered ${status} with Content-Type ${actual} and an empty body, which is not JSON (the spec documents a body)`, at, key: 'empty' });
         }
     }
+    else if (bodyAllowed && !hasBody && !actual && doc.status !== 'default' && doc.content.length > 0 && doc.content.every((m) => isJsonMedia(m.type) && m.type !== '*/*')) {
+        // Nothing at all where the spec documents only JSON bodies for this status: a client parsing the
+        // documented body fails. (Not for `default`: it is "anything else", often a framework's bare 404 or 405.)
+        const declared = doc.content.map((m) => m.type).join(', ');
+        judge('response-schema', { message: `answered ${status} with an empty body and no Content-Type; the spec documents a body (${declared})`, at, key: 'empty' });
+    }
     let media;
     if (doc.content.length > 0 && hasBody) {
         media = actual ? bestMedia(doc, actual) : undefined;
@@ -51935,7 +52052,7 @@ function checks_checkResponse(c, res, ctx) {
         if (!h.schema)
             continue;
         const schema = ctx.response.convert(h.schema);
-        const v = ctx.validator.validate(schema, value).ok || ctx.validator.validate(schema, coerce(value)).ok;
+        const v = headerReadings(value, h.explode).some((x) => ctx.validator.validate(schema, x).ok);
         judge('response-headers', v ? undefined : { message: `answered ${status} with header ${h.name}: ${JSON.stringify(value)}, not valid against its schema`, at, key: h.name });
     }
     if (!media || !isJsonMedia(media.type === '*/*' ? actual : media.type))
@@ -51944,12 +52061,15 @@ function checks_checkResponse(c, res, ctx) {
     // Inline schemas point at their own line; shared ones (components) at the operation's response.
     const inline = media.loc.doc === op.loc.doc && op.loc.path.every((k, i) => media.loc.path[i] === k);
     const schemaAt = inline ? bodyAt : at;
+    // Only the first part of a body over the size limit was read: it cannot be judged (nor is it invalid).
+    if (res.truncated)
+        return { passed, failures, unchecked: at };
     let parsed;
     try {
         parsed = JSON.parse(res.body);
     }
     catch {
-        judge('response-schema', { message: `answered ${status} with ${actual} that is not valid JSON${res.truncated ? ' (body over the size limit)' : ''}`, at: schemaAt, key: 'json' });
+        judge('response-schema', { message: `answered ${status} with ${actual} that is not valid JSON`, at: schemaAt, key: 'json' });
         return { passed, failures };
     }
     if (media.schema) {
@@ -51986,6 +52106,31 @@ function coerce(v) {
     if (v === 'true' || v === 'false')
         return v === 'true';
     return v;
+}
+/**
+ * What a header value may stand for (headers use the simple style): the text, the number or
+ * boolean it spells, a comma-separated list, an object from `k,v,…` or (exploded) `k=v,…` pairs.
+ */
+function headerReadings(value, explode = false) {
+    const items = value.split(',').map((x) => x.trim());
+    const out = [value, coerce(value), items, items.map(coerce)];
+    const obj = {};
+    if (explode) {
+        for (const item of items) {
+            const i = item.indexOf('=');
+            if (i <= 0)
+                return out;
+            obj[item.slice(0, i)] = coerce(item.slice(i + 1));
+        }
+    }
+    else {
+        if (items.length % 2 !== 0)
+            return out;
+        for (let i = 0; i < items.length; i += 2)
+            obj[items[i]] = coerce(items[i + 1]);
+    }
+    out.push(obj);
+    return out;
 }
 function statusText(res) {
     return problemDetail(res).trim();
@@ -52191,62 +52336,36 @@ function keyText(key) {
     return key === null || key === undefined ? undefined : String(key);
 }
 
-;// CONCATENATED MODULE: ./src/breaking/spec/swagger2.ts
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/converter.ts
+/**
+ * Swagger 2.0 shapes → OpenAPI 3's for the nodes written in one file: paths, operations, parameters
+ * (body and formData → requestBody), responses, security definitions.
+ */
 
-/**
- * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
- * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
- * `pointer` does the same for refs into this file from other files.
- */
-function swagger2_convertSwagger2(src) {
-    const converter = new Converter(rewriteRefs(src));
-    const value = converter.convert();
-    return { value, origin: (path) => converter.back.map(path), pointer: (path) => converter.fwd.map(path), external: converter.external };
-}
-/**
- * Path prefixes of one document → those of the other. The deepest mapped prefix of a path wins and
- * the rest is kept as is; a prefix mapped to null maps the path to undefined.
- */
-class PrefixMap {
-    root = { next: new Map() };
-    add(from, to) {
-        let node = this.root;
-        for (const k of from) {
-            let next = node.next.get(k);
-            if (!next)
-                node.next.set(k, (next = { next: new Map() }));
-            node = next;
-        }
-        node.to = to;
-    }
-    map(path) {
-        let node = this.root;
-        let to;
-        let depth = 0;
-        for (let i = 0; i < path.length && node; i++) {
-            node = node.next.get(path[i]);
-            if (node?.to !== undefined)
-                [to, depth] = [node.to, i + 1];
-        }
-        if (to === null)
-            return undefined;
-        return to ? [...to, ...path.slice(depth)] : path;
-    }
-}
+
+
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
-class Converter {
-    v;
-    external = [];
-    /** Converted paths → original ones. */
+class converter_Converter {
+    c;
+    file;
+    base;
+    /** Converted paths → original ones (in `file`). */
     back = new PrefixMap();
     /** Original paths → converted ones, where the conversion moved something. */
     fwd = new PrefixMap();
+    v;
     consumes;
     produces;
-    constructor(v) {
-        this.v = v;
-        this.consumes = strings(own(v, 'consumes')) ?? ['application/json'];
-        this.produces = strings(own(v, 'produces')) ?? ['application/json'];
+    /** Converts nodes written in `file`; a part's first node is written at `base`. */
+    constructor(c, file, base) {
+        this.c = c;
+        this.file = file;
+        this.base = base;
+        this.v = c.root;
+        this.consumes = c.consumes;
+        this.produces = c.produces;
+        if (base.length > 0)
+            this.back.add([], base);
     }
     convert() {
         const v = this.v;
@@ -52266,7 +52385,7 @@ class Converter {
         for (const p of ownKeys(paths)) {
             const item = paths[p];
             if (isObj(item))
-                outPaths[p] = this.pathItem(['paths', p], item);
+                outPaths[p] = this.placedPathItem(['paths', p], item);
         }
         out.paths = outPaths;
         return out;
@@ -52306,71 +52425,104 @@ class Converter {
         if (isObj(own(v, 'responses'))) {
             const rs = {};
             for (const [code, r] of Object.entries(own(v, 'responses'))) {
-                rs[code] = this.response(r, this.produces, ['components', 'responses', code], ['responses', code]);
+                rs[code] = this.placedResponse(r, this.produces, ['components', 'responses', code], ['responses', code]);
             }
             components.responses = rs;
         }
         if (isObj(own(v, 'parameters'))) {
             const ps = {};
-            for (const [name, p] of Object.entries(own(v, 'parameters'))) {
-                if (isBodyLike(p)) {
+            for (const name of Object.keys(own(v, 'parameters'))) {
+                const placed = this.placedOne(own(v, 'parameters')[name], ['parameters', name]);
+                if (isBodyLike(placed.p)) {
                     this.fwd.add(['parameters', name], null); // it becomes part of each operation's request body
                     continue;
                 }
-                ps[name] = this.parameter(p, ['components', 'parameters', name], ['parameters', name]);
+                ps[name] = this.plainParameter(placed, ['components', 'parameters', name], ['parameters', name]);
             }
             components.parameters = ps;
         }
         return components;
     }
-    /** A `$ref` to another file where a Swagger 2.0 shape is expected (see Converted.external). */
-    noteExternal(at, converted, v, role) {
-        const ref = isObj(v) ? v.$ref : undefined;
-        if (typeof ref === 'string' && !ref.startsWith('#'))
-            this.external.push({ at, converted, ref, role });
-    }
-    pathItem(at, item) {
-        this.noteExternal(at, at, item, 'path item');
-        const out = {};
-        const shared = this.placed(item.parameters, [...at, 'parameters']);
+    pathItem(out, src, item) {
+        this.c.check({ file: this.file, path: src, v: item }, 'path item');
+        const res = {};
+        const shared = this.placed(item.parameters, [...src, 'parameters']);
         for (const k of ownKeys(item)) {
             const op = item[k];
             if (k === 'parameters')
-                out.parameters = this.plainParameters(shared, [...at, 'parameters']);
+                res.parameters = this.plainParameters(shared, [...out, 'parameters'], [...src, 'parameters']);
             else if (METHODS.has(k) && isObj(op))
-                out[k] = this.operation([...at, k], op, shared);
+                res[k] = this.placedOperation([...out, k], [...src, k], op, shared);
             else
-                out[k] = op;
+                res[k] = op;
         }
-        return out;
+        return res;
     }
-    placed(list, at) {
+    /** A path item written here, or a `$ref` to one: converted where it is written. */
+    placedPathItem(at, written) {
+        if (!isRef(written))
+            return this.pathItem(at, at, written);
+        const from = { file: this.file, path: at, v: written };
+        const beside = Object.keys(written).find((k) => k !== '$ref' && k !== 'description' && k !== 'summary' && !k.startsWith('x-'));
+        if (beside !== undefined) {
+            throw this.c.error(from, `field '${beside}' is written beside a $ref to a path item: Swagger 2.0 leaves what that means undefined; keep the path item in one place`, undefined, beside);
+        }
+        const site = this.c.resolve(from);
+        return this.c.link(written, this.c.part('path item', site, 'path item', from, (c) => c.pathItem([], site.path, site.v)));
+    }
+    /** An operation, or a `$ref` to one (not 2.0, but written): its body may come from this path item's parameters. */
+    placedOperation(out, src, op, shared) {
+        if (!isRef(op))
+            return this.operation(out, src, op, shared);
+        const from = { file: this.file, path: src, v: op };
+        const site = this.c.resolve(from);
+        const key = `operation of ${this.file}#${src.join('/')}`;
+        return this.c.link(op, this.c.part(key, site, 'operation', from, (c) => c.operation([], site.path, site.v, shared)));
+    }
+    placed(list, src) {
         if (!Array.isArray(list))
             return [];
-        return list.map((written, i) => this.resolveLocal(written) ?? { written, p: written, at: [...at, String(i)] });
+        return list.map((written, i) => this.placedOne(written, [...src, String(i)]));
     }
-    /** A `#/parameters/…` ref (already rewritten to components) and where its target sits in the original. */
-    resolveLocal(written) {
-        if (!isObj(written) || typeof written.$ref !== 'string' || !written.$ref.startsWith('#/components/parameters/'))
-            return undefined;
-        const name = written.$ref.slice('#/components/parameters/'.length);
-        const p = own(own(this.v, 'parameters'), name);
-        return p === undefined ? undefined : { written, p, at: ['parameters', name] };
+    /** A parameter (list entry) written here at `at`, its `$ref`s followed. */
+    placedOne(written, at) {
+        const from = { file: this.file, path: at, v: written };
+        const site = this.c.resolve(from);
+        this.c.check(site, 'parameter', from);
+        return { written, p: site.v, file: site.file, at: site.path, wroteIn: this.file, wroteAt: at, viaRoot: site.viaRoot };
+    }
+    /** Where a parameter shows in this converter's file: itself, else its list entry, else the part's first node. */
+    local(placed) {
+        if (placed.file === this.file)
+            return placed.at;
+        return placed.wroteIn === this.file ? placed.wroteAt : this.base;
     }
     /** The parameters of a list that stay parameters, as written (refs kept). */
-    plainParameters(list, at) {
-        const out = [];
+    plainParameters(list, out, src) {
+        const res = [];
         list.forEach((placed, i) => {
             if (!isBodyLike(placed.p))
-                out.push(this.parameter(placed.written, [...at, String(out.length)], [...at, String(i)]));
+                res.push(this.plainParameter(placed, [...out, String(res.length)], [...src, String(i)]));
             else
-                this.fwd.add([...at, String(i)], null);
+                this.fwd.add([...src, String(i)], null);
         });
-        return out;
+        return res;
+    }
+    /**
+     * One parameter at `from` (converted: `to`): written here, or reached through the root (whose
+     * converted form the `$ref` then finds), else a part converted in its own file.
+     */
+    plainParameter(placed, to, from) {
+        if (placed.written === placed.p || placed.viaRoot)
+            return this.parameter(placed.written, to, from);
+        this.back.add(to, from);
+        this.fwd.add(from, to);
+        const site = { file: placed.file, path: placed.at, v: placed.p };
+        const written = { file: placed.wroteIn, path: placed.wroteAt, v: placed.written };
+        return this.c.link(placed.written, this.c.part('parameter', site, 'parameter', written, (c) => c.parameter(site.v, [], site.path)));
     }
     /** `forward`: a pointer to the original parameter lands on the result (not so for a form field, which becomes a schema). */
     parameter(p, from, to, forward = true) {
-        this.noteExternal(to, from, p, 'parameter');
         this.back.add(from, to);
         if (forward)
             this.fwd.add(to, from);
@@ -52395,27 +52547,37 @@ class Converter {
         }
         return out;
     }
-    operation(at, op, shared) {
-        const out = {};
+    operation(out, src, op, shared) {
+        this.c.check({ file: this.file, path: src, v: op }, 'operation');
+        const res = {};
         const consumes = strings(op.consumes) ?? this.consumes;
         const produces = strings(op.produces) ?? this.produces;
-        const mine = this.placed(op.parameters, [...at, 'parameters']);
+        const mine = this.placed(op.parameters, [...src, 'parameters']);
         const all = [...mine, ...shared.filter((s) => !mine.some((p) => samePlace(p.p, s.p)))];
         for (const k of Object.keys(op)) {
             if (k === 'parameters')
-                out.parameters = this.plainParameters(mine, [...at, 'parameters']);
+                res.parameters = this.plainParameters(mine, [...out, 'parameters'], [...src, 'parameters']);
             else if (k === 'responses' && isObj(op.responses))
-                out.responses = this.responses(op.responses, produces, [...at, 'responses']);
+                res.responses = this.responses(op.responses, produces, [...out, 'responses'], [...src, 'responses']);
             else if (k !== 'consumes' && k !== 'produces')
-                out[k] = op[k];
+                res[k] = op[k];
         }
         const body = all.find((x) => isObj(x.p) && x.p.in === 'body');
         const form = all.filter((x) => isObj(x.p) && x.p.in === 'formData');
         if (body)
-            out.requestBody = this.body(body, consumes, [...at, 'requestBody']);
+            res.requestBody = this.requestBody(body, consumes, [...out, 'requestBody']);
         else if (form.length > 0)
-            out.requestBody = this.form(form, consumes, [...at, 'requestBody']);
-        return out;
+            res.requestBody = this.form(form, consumes, [...out, 'requestBody']);
+        return res;
+    }
+    /** The request body of a body parameter: made here if it is written in this file, else a part in its own. */
+    requestBody(body, consumes, at) {
+        if (body.file === this.file)
+            return this.body(body, consumes, at);
+        this.back.add(at, this.local(body));
+        const site = { file: body.file, path: body.at, v: body.p };
+        const written = { file: body.wroteIn, path: body.wroteAt, v: body.written };
+        return this.c.link(body.written, this.c.part(`body ${consumes.join(',')}`, site, 'parameter', written, (c) => c.body(body, consumes, [])));
     }
     body(placed, consumes, at) {
         const body = placed.p;
@@ -52436,35 +52598,58 @@ class Converter {
         const schemaAt = [...at, 'content', media, 'schema'];
         // The made-up body, its media type and object schema are written nowhere: the first field stands in.
         for (const p of [at, [...at, 'content', media], schemaAt, [...schemaAt, 'type']])
-            this.back.add(p, fields[0].at);
+            this.back.add(p, this.local(fields[0]));
         const properties = {};
         const required = [];
-        for (const { p, at: original } of fields) {
-            const field = p;
+        for (const placed of fields) {
+            const field = placed.p;
             const name = String(field.name);
-            const converted = this.parameter({ ...field, in: undefined }, [...schemaAt, 'properties', name], original, false);
-            properties[name] = converted.schema ?? {};
+            const propertyAt = [...schemaAt, 'properties', name];
+            if (placed.file === this.file) {
+                const converted = this.parameter({ ...field, in: undefined }, propertyAt, placed.at, false);
+                properties[name] = converted.schema ?? {};
+            }
+            else {
+                // A field kept in another file: its schema is a part there.
+                this.back.add(propertyAt, this.local(placed));
+                const site = { file: placed.file, path: placed.at, v: field };
+                const written = { file: placed.wroteIn, path: placed.wroteAt, v: placed.written };
+                properties[name] = this.c.link(placed.written, this.c.part('form field', site, 'parameter', written, () => fieldSchema(field)));
+            }
             if (field.required !== true)
                 continue;
+            const requiredAt = placed.file === this.file ? [...placed.at, 'required'] : this.local(placed);
             if (required.length === 0)
-                this.back.add([...schemaAt, 'required'], [...original, 'required']);
-            this.back.add([...schemaAt, 'required', String(required.length)], [...original, 'required']);
+                this.back.add([...schemaAt, 'required'], requiredAt);
+            this.back.add([...schemaAt, 'required', String(required.length)], requiredAt);
             required.push(name);
         }
         return { content: { [media]: { schema: { type: 'object', properties, ...(required.length ? { required } : {}) } } } };
     }
-    responses(rs, produces, at) {
-        const out = {};
+    responses(rs, produces, out, src) {
+        const res = {};
         for (const [code, r] of Object.entries(rs))
-            out[code] = this.response(r, produces, [...at, code], [...at, code]);
-        return out;
+            res[code] = this.placedResponse(r, produces, [...out, code], [...src, code]);
+        return res;
+    }
+    /** A response written here at `to` (converted: `from`), or a `$ref` to one: one through the root is found by the `$ref`, one elsewhere is a part. */
+    placedResponse(r, produces, from, to) {
+        if (!isRef(r))
+            return this.response(r, produces, from, to);
+        const written = { file: this.file, path: to, v: r };
+        const site = this.c.resolve(written);
+        if (site.viaRoot)
+            return this.response(r, produces, from, to);
+        this.back.add(from, to);
+        this.fwd.add(to, from);
+        return this.c.link(r, this.c.part(`response ${produces.join(',')}`, site, 'response', written, (c) => c.response(site.v, produces, [], site.path)));
     }
     response(r, produces, from, to) {
-        this.noteExternal(to, from, r, 'response');
         this.back.add(from, to);
         this.fwd.add(to, from);
         if (!isObj(r) || typeof r.$ref === 'string')
             return r;
+        this.c.check({ file: this.file, path: to, v: r }, 'response');
         const out = {};
         for (const k of Object.keys(r)) {
             if (k === 'schema') {
@@ -52519,31 +52704,12 @@ const OAUTH_FLOWS = {
     application: 'clientCredentials',
     accessCode: 'authorizationCode',
 };
-function strings(v) {
-    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
-}
-/** Only refs into this document move: a ref into another file reads that file as it is written. */
-function rewriteRefs(v) {
-    if (Array.isArray(v))
-        return v.map(rewriteRefs);
-    if (!isObj(v))
-        return v;
-    const out = Object.create(null);
-    for (const k of Object.keys(v)) {
-        const x = v[k];
-        if (k === '$ref' && typeof x === 'string' && x.startsWith('#/')) {
-            out[k] = x
-                .replace('#/definitions/', '#/components/schemas/')
-                .replace('#/parameters/', '#/components/parameters/')
-                .replace('#/responses/', '#/components/responses/');
-        }
-        else if (k === 'example' || k === 'x-example') {
-            out[k] = x;
-        }
-        else {
-            out[k] = rewriteRefs(x);
-        }
-    }
+/** A formData field as a property schema: its schema keywords. */
+function fieldSchema(field) {
+    const out = {};
+    for (const k of Object.keys(field))
+        if (SCHEMA_KEYS.includes(k) && k !== 'collectionFormat')
+            out[k] = field[k];
     return out;
 }
 function isBodyLike(p) {
@@ -52556,6 +52722,188 @@ const SCHEMA_KEYS = (/* unused pure expression or super */ null && ([
     'type', 'format', 'items', 'collectionFormat', 'default', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
     'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'enum', 'multipleOf',
 ]));
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/conversion.ts
+/** The cross-file bookkeeping of one conversion: `$ref`s followed, parts made, nodes in other files checked. */
+
+
+
+
+const PARAMETER_IN = new Set(['query', 'header', 'path', 'formData', 'body']);
+/** What one conversion shares: the root's defaults, the files it reaches and the parts made so far. */
+class conversion_Conversion {
+    root;
+    files;
+    rawRefs;
+    parts = [];
+    links = new Map();
+    followed = new Set();
+    consumes;
+    produces;
+    made = new Map();
+    constructor(root, files, rawRefs) {
+        this.root = root;
+        this.files = files;
+        this.rawRefs = rawRefs;
+        this.consumes = strings(own(root, 'consumes')) ?? ['application/json'];
+        this.produces = strings(own(root, 'produces')) ?? ['application/json'];
+    }
+    /**
+     * Follow `$ref`s from a node to the value they name, and where that is written. `viaRoot`: the
+     * value is in the root, or the way there passes one of the root's own parameters or responses,
+     * which have their converted place (a `$ref` kept as written finds it, as the root's own do).
+     */
+    resolve(site) {
+        let cur = site;
+        let seen;
+        let viaRoot = false;
+        while (isRef(cur.v)) {
+            seen ??= new Set();
+            const key = `${cur.file}#${cur.path.join('/')}`;
+            if (seen.has(key) || seen.size > 64)
+                throw this.error(site, '$ref cycle: the reference never reaches a value');
+            seen.add(key);
+            if (cur.file !== this.files.root)
+                this.followed.add(cur.v);
+            const next = this.files.follow(cur.file, cur.path, (this.rawRefs.get(cur.v) ?? cur.v.$ref).trim());
+            // The root is read in its converted form's terms: its own refs already name components.
+            cur = next.file === this.files.root ? { ...next, v: valueAt(this.root, next.path) } : next;
+            viaRoot ||= cur.file === this.files.root && cur.path.length === 2 && (cur.path[0] === 'parameters' || cur.path[0] === 'responses');
+        }
+        return { ...cur, viaRoot: viaRoot || cur.file === this.files.root };
+    }
+    /**
+     * The part for `site` in a context (`key`), converted once by `make`: its first node is
+     * written at `site`, and `from` is the `$ref` that reached it (for messages).
+     */
+    part(key, site, role, from, make) {
+        const id = `${key}\u0000${site.file}#${site.path.join('/')}`;
+        const known = this.made.get(id);
+        if (known)
+            return known;
+        if (!isObj(site.v))
+            throw this.error(site, `expected a Swagger 2.0 ${role} (a mapping), found ${kind(site.v)}`, from);
+        this.check(site, role, from);
+        const c = new Converter(this, site.file, site.path);
+        const part = { file: site.file, value: undefined, origin: (p) => c.back.map(p) };
+        this.made.set(id, part);
+        part.value = make(c);
+        this.parts.push(part);
+        return part;
+    }
+    /** A `$ref` object, with the text of the one written, that leads to `part`. */
+    link(written, part) {
+        const text = isRef(written) ? written.$ref : '';
+        const holder = { $ref: text };
+        this.links.set(holder, part);
+        return holder;
+    }
+    /**
+     * A node in another file is read in Swagger 2.0's shapes: refuse what would be misread (an
+     * OpenAPI 3 file or shape, a parameter without a place or name) rather than report nothing.
+     */
+    check(site, role, from) {
+        if (site.file === this.files.root)
+            return;
+        const version = this.files.openapi(site.file);
+        if (version !== undefined) {
+            throw this.error(site, `expected a Swagger 2.0 ${role}, but ${this.files.name(site.file)} is an OpenAPI ${version} document, whose shapes a Swagger 2.0 spec does not read: keep the whole spec in one version`, from);
+        }
+        const v = site.v;
+        if (!isObj(v))
+            throw this.error(site, `expected a Swagger 2.0 ${role} (a mapping), found ${kind(v)}`, from);
+        const shape = (field, what) => this.error(site, `field '${field}' ${what}`, from, field);
+        if (role === 'parameter') {
+            if (typeof v.in !== 'string' || !PARAMETER_IN.has(v.in)) {
+                throw shape('in', `is ${v.in === undefined ? 'missing' : JSON.stringify(v.in)}: a Swagger 2.0 parameter is in query, header, path, formData or body`);
+            }
+            if (typeof v.name !== 'string')
+                throw shape('name', `is ${v.name === undefined ? 'missing' : JSON.stringify(v.name)}: a Swagger 2.0 parameter needs a name`);
+            if (v.in === 'body' && !isObj(v.schema))
+                throw shape('schema', `is ${v.schema === undefined ? 'missing' : 'not a mapping'}: a Swagger 2.0 body parameter needs a schema`);
+            for (const k of ['schema', 'content']) {
+                if (v.in !== 'body' && v[k] !== undefined) {
+                    throw shape(k, `is OpenAPI 3's shape: a Swagger 2.0 ${v.in} parameter carries type, format, items… itself (only a body parameter has a schema)`);
+                }
+            }
+        }
+        else if (role === 'response') {
+            if (v.content !== undefined)
+                throw shape('content', "is OpenAPI 3's shape: a Swagger 2.0 response has a 'schema', its media types come from produces");
+        }
+        else {
+            if (v.parameters != null && !Array.isArray(v.parameters))
+                throw shape('parameters', 'is not a list of parameters');
+            if (role === 'operation') {
+                if (v.requestBody !== undefined)
+                    throw shape('requestBody', "is OpenAPI 3's shape: a Swagger 2.0 operation takes its body from an 'in: body' parameter");
+                if (v.responses != null && !isObj(v.responses))
+                    throw shape('responses', 'is not a mapping of status codes to responses');
+            }
+        }
+    }
+    error(site, what, from, field) {
+        const name = this.files.name(site.file);
+        const path = field ? [...site.path, field] : site.path;
+        const via = from && (from.file !== site.file || from.path !== site.path) ? ` (reached from ${this.files.name(from.file)} at ${pointer(from.path)})` : '';
+        return new InputError(`${name} at ${pointer(path)}: ${what}${via}`, { file: name, field: path.join('/') });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/breaking/spec/swagger2/index.ts
+/** Swagger 2.0 → OpenAPI 3.0: the entry point, and the types the loader and the conversion share. */
+
+
+
+/**
+ * Swagger 2.0 → OpenAPI 3.0, enough for diffing: definitions, parameters (body/formData → requestBody),
+ * responses, produces/consumes, securityDefinitions. Local `#/definitions/…` refs are rewritten;
+ * `pointer` does the same for refs into this file from other files. Path items, parameters and
+ * responses reached through `files` in other files are converted too, each as a Part.
+ */
+function swagger2_convertSwagger2(src, files) {
+    const rawRefs = new WeakMap();
+    const conversion = new Conversion(rewriteRefs(src, rawRefs), files, rawRefs);
+    const converter = new Converter(conversion, files.root, []);
+    const value = converter.convert();
+    return {
+        value,
+        origin: (path) => converter.back.map(path),
+        pointer: (path) => converter.fwd.map(path),
+        parts: conversion.parts,
+        links: conversion.links,
+        followed: conversion.followed,
+    };
+}
+/**
+ * Only refs into this document move: a ref into another file reads that file as it is written.
+ * `raw` keeps the text of each rewritten ref, for following it in the file as written.
+ */
+function rewriteRefs(v, raw) {
+    if (Array.isArray(v))
+        return v.map((x) => rewriteRefs(x, raw));
+    if (!isObj(v))
+        return v;
+    const out = Object.create(null);
+    for (const k of Object.keys(v)) {
+        const x = v[k];
+        if (k === '$ref' && typeof x === 'string' && x.startsWith('#/')) {
+            out[k] = x
+                .replace('#/definitions/', '#/components/schemas/')
+                .replace('#/parameters/', '#/components/parameters/')
+                .replace('#/responses/', '#/components/responses/');
+            if (out[k] !== x)
+                raw.set(out, x);
+        }
+        else if (k === 'example' || k === 'x-example') {
+            out[k] = x;
+        }
+        else {
+            out[k] = rewriteRefs(x, raw);
+        }
+    }
+    return out;
+}
 
 ;// CONCATENATED MODULE: ./src/breaking/spec/load.ts
 
@@ -52579,17 +52927,17 @@ function load_loadSpec(source, opts = {}) {
     const loader = new Loader(cwd, opts);
     const rootSource = parseSource(source, cwd);
     const root = loader.load(rootSource, rootSource.kind === 'file' ? undefined : source);
-    const { doc, version, pointer, external } = checkOpenApi(root);
+    const { doc, version, pointer, converted } = checkOpenApi(root, loader);
     loader.replace(doc, pointer);
-    if (external)
-        refuseSwagger2External(doc, external, loader);
+    if (converted)
+        loader.addParts(root, converted);
     loader.checkAllRefs();
     return {
         root: doc,
         docs: loader.docs,
         version,
         deref: (loc) => loader.deref(loc),
-        target: (loc) => loader.resolveRef(loc, load_refOf(loc.v) ?? ''),
+        target: (loc) => loader.target(loc),
     };
 }
 function parseSource(source, cwd) {
@@ -52603,26 +52951,7 @@ function parseSource(source, cwd) {
         return { kind: 'git', rev: m[1], rel: path.posix.normalize(m[2].replace(/^\.\//, '')) };
     return { kind: 'file', abs };
 }
-/**
- * A Swagger 2.0 path item, parameter or response whose `$ref` leads into another file (and not back
- * into the root, which was converted): it is written in 2.0's shapes and would be misread.
- */
-function refuseSwagger2External(root, external, loader) {
-    const outside = external.filter(({ converted }) => {
-        let v = root.value;
-        for (const k of converted)
-            v = Array.isArray(v) ? v[Number(k)] : own(v, k);
-        return loader.deref({ v, doc: root, path: converted }).doc !== root;
-    });
-    if (outside.length === 0)
-        return;
-    const { at, ref, role } = outside[0];
-    throw new InputError(`${root.name} at /${at.map(escapePointer).join('/')}: $ref '${ref}': a Swagger 2.0 ${role} kept in another file is not supported` +
-        `${outside.length > 1 ? ` (nor ${outside.length - 1} more such $refs)` : ''}: only the root file is converted to OpenAPI 3, ` +
-        'so what it says would be misread. Bundle the spec into one file first, or convert it to OpenAPI 3 ' +
-        '(schemas kept in other files are fine)', { file: root.name, field: at.join('/') });
-}
-function checkOpenApi(doc) {
+function checkOpenApi(doc, loader) {
     const v = doc.value;
     if (!isObj(v)) {
         throw new InputError(`${doc.name}: not an OpenAPI document: expected a mapping at the top level`, { file: doc.name });
@@ -52634,8 +52963,8 @@ function checkOpenApi(doc) {
     if (typeof openapi === 'string' && /^3\.[1-9]/.test(openapi))
         return { doc, version: '3.1' };
     if (swagger === '2.0' || swagger === 2) {
-        const { value, origin, pointer, external } = convertSwagger2(v);
-        return { doc: convertedDoc(doc, value, origin), version: '2.0', pointer, external };
+        const converted = convertSwagger2(v, loader.swagger2Files(doc));
+        return { doc: convertedDoc(doc, converted.value, converted.origin), version: '2.0', pointer: converted.pointer, converted };
     }
     if (openapi !== undefined) {
         throw new InputError(`${doc.name}: field 'openapi' is ${JSON.stringify(openapi)}: expected 3.0.x or 3.1.x`, {
@@ -52663,6 +52992,52 @@ class Loader {
         this.docs.set(doc.id, doc);
         if (pointer)
             this.converted = { doc, pointer };
+    }
+    /** `$ref` objects of converted Swagger 2.0 nodes that lead to a part, not where their text points. */
+    links = new Map();
+    /** `$ref` objects in other files that the Swagger 2.0 conversion followed and checked itself. */
+    followed = new Set();
+    /** Each part's document: the file it is written in (whose refs it reads) and its way back to that file's paths. */
+    parts = new Map();
+    /** How the Swagger 2.0 conversion reads the files `root` (not yet converted) reaches. */
+    swagger2Files(root) {
+        return {
+            root: root.id,
+            name: (file) => this.docs.get(file)?.name ?? file,
+            follow: (file, at, ref) => {
+                // Not cached: the root is still read as written, before its conversion replaces it.
+                const to = this.lookupRef({ v: undefined, doc: this.docs.get(file), path: at }, ref);
+                return { file: to.doc.id, path: to.path, v: to.v };
+            },
+            openapi: (file) => {
+                const v = own(this.docs.get(file)?.value, 'openapi');
+                return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+            },
+        };
+    }
+    /** The parts a Swagger 2.0 conversion made, each a document of its own that reads and locates as its file. */
+    addParts(root, converted) {
+        const locs = new Map();
+        converted.parts.forEach((part, i) => {
+            const file = part.file === root.id ? root : this.docs.get(part.file);
+            const doc = { ...convertedDoc(file, part.value, part.origin), id: `${part.file}\u0000swagger2:${i}` };
+            this.docs.set(doc.id, doc);
+            this.parts.set(doc, { home: part.file, origin: part.origin });
+            locs.set(part, { v: part.value, doc, path: [] });
+        });
+        for (const [holder, part] of converted.links)
+            this.links.set(holder, locs.get(part));
+        for (const holder of converted.followed)
+            this.followed.add(holder);
+    }
+    /** The node the `$ref` at `loc` names: one hop. */
+    target(loc) {
+        return this.links.get(loc.v) ?? this.resolveRef(loc, load_refOf(loc.v) ?? '');
+    }
+    /** A path of `loc` as written in its file (a part's paths are the converted ones). */
+    shownPath(loc) {
+        const part = this.parts.get(loc.doc);
+        return (part ? part.origin(loc.path) : loc.path).join('/');
     }
     load(src, shownAs) {
         const id = sourceId(src);
@@ -52742,15 +53117,18 @@ class Loader {
         const hash = ref.indexOf('#');
         const target = hash < 0 ? ref : ref.slice(0, hash);
         const fragment = hash < 0 ? '' : ref.slice(hash + 1);
-        let doc = from.doc;
+        // A converted Swagger 2.0 part reads its refs as the file it was written in does.
+        const part = this.parts.get(from.doc);
+        const home = part ? this.docs.get(part.home) : from.doc;
+        let doc = home;
         if (target !== '') {
-            const src = this.relativeSource(from, target, ref);
+            const src = this.relativeSource(from, home, target, ref);
             try {
                 doc = this.load(src);
             }
             catch (e) {
                 if (e instanceof InputError) {
-                    throw new InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
+                    throw new InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
                 }
                 throw e;
             }
@@ -52763,9 +53141,9 @@ class Loader {
         for (const p of parts) {
             v = Array.isArray(v) ? v[Number(p)] : own(v, p);
             if (v === undefined) {
-                throw new InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' points at nothing in ${doc.name}`, {
+                throw new InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' points at nothing in ${doc.name}`, {
                     file: from.doc.name,
-                    field: from.path.join('/'),
+                    field: this.shownPath(from),
                 });
             }
         }
@@ -52775,22 +53153,22 @@ class Loader {
         const mapped = this.converted.pointer(parts);
         if (mapped)
             return mapped;
-        throw new InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
-            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: from.path.join('/') });
+        throw new InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
+            'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: this.shownPath(from) });
     }
-    relativeSource(from, target, ref) {
+    relativeSource(from, home, target, ref) {
         if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
             if (/^https?:/i.test(target)) {
                 if (!this.opts.allowExternalRefs) {
-                    throw new InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`, { file: from.doc.name, field: from.path.join('/') });
+                    throw new InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`, { file: from.doc.name, field: this.shownPath(from) });
                 }
                 return { kind: 'url', url: target };
             }
-            throw new InputError(`${from.doc.name} at /${from.path.join('/')}: $ref '${ref}': unsupported scheme`, {
+            throw new InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': unsupported scheme`, {
                 file: from.doc.name,
             });
         }
-        const base = this.sources.get(from.doc.id);
+        const base = this.sources.get(home.id);
         const decoded = decodeURI(target);
         if (!base || base.kind === 'file') {
             const dir = base && base.kind === 'file' ? path.dirname(base.abs) : this.cwd;
@@ -52811,13 +53189,13 @@ class Loader {
                 seen ??= new Set();
                 const key = `${cur.doc.id}#${cur.path.join('/')}`;
                 if (seen.has(key) || hops > 64) {
-                    throw new InputError(`${loc.doc.name} at /${loc.path.join('/')}: $ref cycle: the reference never reaches a value`, {
+                    throw new InputError(`${loc.doc.name} at /${this.shownPath(loc)}: $ref cycle: the reference never reaches a value`, {
                         file: loc.doc.name,
                     });
                 }
                 seen.add(key);
             }
-            const next = this.resolveRef(cur, ref);
+            const next = this.links.get(cur.v) ?? this.resolveRef(cur, ref);
             cur = mergeSiblings(cur, next);
         }
     }
@@ -52860,7 +53238,7 @@ class Loader {
             }
             const o = v;
             // The route is read (and copied) only if resolving fails, while it still names this node.
-            if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref'))
+            if (typeof o.$ref === 'string' && Object.prototype.hasOwnProperty.call(o, '$ref') && !this.followed.has(o))
                 this.deref(new LazyPathLoc(o, doc, () => route.slice()));
             for (const k in o) {
                 const x = o[k];
@@ -52970,55 +53348,162 @@ function sourceId(src) {
 /** A test case as an HTTP request (parameter serialization per OpenAPI styles), and as a curl line. */
 
 
-function scalar(v) {
+/** Integers beyond 2^53 as the exact value of the double (BigInt digits); other numbers as JavaScript writes them. */
+const plainSpell = (n) => (Number.isInteger(n) && !Number.isSafeInteger(n) ? BigInt(n).toString() : String(n));
+/**
+ * The spelling of the integer literals beyond 2^53 in the spec's source texts, by the double they
+ * parse to: an example or bound of 9223372036854775807 is sent as written, not as the double's
+ * 9223372036854775808 (which overflows an int64). Two literals for one double: the one nearer zero.
+ */
+function request_spellingFrom(texts) {
+    const exact = new Map();
+    for (const t of texts) {
+        for (const m of t.matchAll(/(?<![\w.+-])-?\d{16,}(?![\w.])/g)) {
+            const n = Number(m[0]);
+            if (!Number.isInteger(n) || Number.isSafeInteger(n))
+                continue;
+            const prev = exact.get(n);
+            const abs = (x) => BigInt(x.replace(/^-/, ''));
+            if (prev === undefined || abs(m[0]) < abs(prev))
+                exact.set(n, m[0].replace(/^(-?)0+(?=\d)/, '$1'));
+        }
+    }
+    if (exact.size === 0)
+        return plainSpell;
+    return (n) => exact.get(n) ?? plainSpell(n);
+}
+/** JSON text, integers beyond 2^53 spelled exactly. */
+function jsonText(v, spell = plainSpell) {
+    let big = false;
+    const text = JSON.stringify(v ?? null, (_k, x) => {
+        if (typeof x === 'number' && Number.isInteger(x) && !Number.isSafeInteger(x)) {
+            big = true;
+            return `\u0000${spell(x)}`;
+        }
+        return x;
+    });
+    return big ? text.replace(/"\\u0000(-?\d+)"/g, '$1') : text;
+}
+function scalar(v, spell = plainSpell) {
     if (v === null || v === undefined)
         return '';
+    if (typeof v === 'number')
+        return spell(v);
     if (typeof v === 'object')
-        return JSON.stringify(v);
+        return jsonText(v, spell);
     return String(v);
 }
-function pathSegment(v) {
-    return encodeURIComponent(v);
+/**
+ * A path or header value per its style (simple, label, matrix) and explode, as the OpenAPI
+ * specification's style table writes them: `enc` encodes each name and value, the delimiters stay.
+ */
+function styled(style, explode, name, v, enc, spell) {
+    const list = Array.isArray(v) ? v.map((x) => enc(scalar(x, spell))) : undefined;
+    const pairs = !list && isObj(v) ? Object.entries(v).map(([k, x]) => [enc(k), enc(scalar(x, spell))]) : undefined;
+    const n = enc(name);
+    if (style === 'matrix') {
+        if (list)
+            return explode ? list.map((x) => `;${n}=${x}`).join('') : `;${n}=${list.join(',')}`;
+        if (pairs)
+            return explode ? pairs.map(([k, x]) => `;${k}=${x}`).join('') : `;${n}=${pairs.flat().join(',')}`;
+        const x = enc(scalar(v, spell));
+        return x === '' ? `;${n}` : `;${n}=${x}`;
+    }
+    if (style === 'label') {
+        if (list)
+            return `.${list.join(explode ? '.' : ',')}`;
+        if (pairs)
+            return `.${explode ? pairs.map(([k, x]) => `${k}=${x}`).join('.') : pairs.flat().join(',')}`;
+        return `.${enc(scalar(v, spell))}`;
+    }
+    if (list)
+        return list.join(',');
+    if (pairs)
+        return explode ? pairs.map(([k, x]) => `${k}=${x}`).join(',') : pairs.flat().join(',');
+    return enc(scalar(v, spell));
 }
-function serialize(p, v) {
-    if (p.json)
-        return JSON.stringify(v);
-    const explode = p.explode ?? (p.style === undefined || p.style === 'form');
+/** A query (or form field) value per its style and explode: the name/value pairs to send. */
+function queryPairs(name, style, explodeFlag, v, spell) {
+    const s = style ?? 'form';
+    const explode = explodeFlag ?? s === 'form';
     if (Array.isArray(v)) {
-        if (p.in === 'query' && explode && (p.style ?? 'form') === 'form')
-            return v.map((x) => [p.name, scalar(x)]);
-        const sep = p.style === 'spaceDelimited' ? ' ' : p.style === 'pipeDelimited' ? '|' : ',';
-        return v.map(scalar).join(sep);
+        if (explode && s === 'form')
+            return v.map((x) => [name, scalar(x, spell)]);
+        const sep = s === 'spaceDelimited' ? ' ' : s === 'pipeDelimited' ? '|' : ',';
+        return [[name, v.map((x) => scalar(x, spell)).join(sep)]];
     }
     if (isObj(v)) {
-        if (p.in === 'query' && p.style === 'deepObject')
-            return Object.entries(v).map(([k, x]) => [`${p.name}[${k}]`, scalar(x)]);
-        if (p.in === 'query' && explode)
-            return Object.entries(v).map(([k, x]) => [k, scalar(x)]);
-        return Object.entries(v).flatMap(([k, x]) => [k, scalar(x)]).join(',');
+        if (s === 'deepObject')
+            return Object.entries(v).map(([k, x]) => [`${name}[${k}]`, scalar(x, spell)]);
+        if (explode)
+            return Object.entries(v).map(([k, x]) => [k, scalar(x, spell)]);
+        return [[name, Object.entries(v).flatMap(([k, x]) => [k, scalar(x, spell)]).join(',')]];
     }
-    return scalar(v);
+    return [[name, scalar(v, spell)]];
 }
-function request_buildRequest(c, baseUrl, creds) {
+const identity = (s) => s;
+/**
+ * An `application/x-www-form-urlencoded` body. Each property per its `encoding`: with a `style` or
+ * `explode`, as a query parameter of that style; else by its content type: an array as repeated
+ * fields, an object (or a JSON `contentType`) as JSON text, anything else as text.
+ */
+function formBody(value, encoding = {}, spell = plainSpell) {
+    if (!isObj(value))
+        return scalar(value, spell);
+    const q = new URLSearchParams();
+    for (const [k, x] of Object.entries(value)) {
+        const e = encoding[k];
+        // An empty list is no field at all (as an exploded one is), not an empty value.
+        if (Array.isArray(x) && x.length === 0)
+            continue;
+        const styled = e?.style !== undefined || e?.explode !== undefined;
+        if (!styled && ((e?.contentType !== undefined && /json/i.test(e.contentType)) || isObj(x)))
+            q.append(k, jsonText(x, spell));
+        else
+            for (const [n, y] of queryPairs(k, e?.style, e?.explode, x, spell))
+                q.append(n, y);
+    }
+    return q.toString();
+}
+/**
+ * A `multipart/form-data` body: one part per property (one per item of an array), files (`files`)
+ * with a filename, objects as JSON, each part's Content-Type from `encoding` when it names one.
+ */
+function multipartBody(value, files, encoding = {}, spell = plainSpell) {
+    const parts = [];
+    const entries = isObj(value) ? Object.entries(value) : [];
+    for (const [k, x] of entries) {
+        for (const item of Array.isArray(x) && !encoding[k]?.contentType?.includes('json') ? x : [x]) {
+            const file = files.has(k);
+            const type = encoding[k]?.contentType?.split(',')[0]?.trim() ?? (file ? 'application/octet-stream' : isObj(item) || Array.isArray(item) ? 'application/json' : undefined);
+            const name = k.replace(/["\r\n]/g, '_');
+            const head = [`Content-Disposition: form-data; name="${name}"${file ? `; filename="${name}.bin"` : ''}`, ...(type ? [`Content-Type: ${type}`] : [])];
+            parts.push(`${head.join('\r\n')}\r\n\r\n${type && /json/i.test(type) ? jsonText(item, spell) : scalar(item, spell)}`);
+        }
+    }
+    let boundary = 'conformance-boundary-7d0a1f';
+    for (let i = 2; parts.some((p) => p.includes(boundary)); i++)
+        boundary = `conformance-boundary-7d0a1f-${i}`;
+    return { body: `${parts.map((p) => `--${boundary}\r\n${p}\r\n`).join('')}--${boundary}--\r\n`, boundary };
+}
+function request_buildRequest(c, baseUrl, creds, spell = plainSpell) {
     let path = c.op.path;
     const query = new URLSearchParams();
     const headers = [];
     const cookies = [];
     for (const [p, v] of c.data.params) {
-        const s = serialize(p, v);
-        if (p.in === 'path')
-            path = path.split(`{${p.name}}`).join(pathSegment(typeof s === 'string' ? s : s.map((x) => x[1]).join(',')));
+        if (p.in === 'path') {
+            const text = p.json ? encodeURIComponent(jsonText(v, spell)) : styled(p.style ?? 'simple', p.explode ?? false, p.name, v, encodeURIComponent, spell);
+            path = path.split(`{${p.name}}`).join(text);
+        }
         else if (p.in === 'query') {
-            if (typeof s === 'string')
-                query.append(p.name, s);
-            else
-                for (const [k, x] of s)
-                    query.append(k, x);
+            for (const [k, x] of p.json ? [[p.name, jsonText(v, spell)]] : queryPairs(p.name, p.style, p.explode, v, spell))
+                query.append(k, x);
         }
         else if (p.in === 'header')
-            headers.push([p.name, typeof s === 'string' ? s : s.map((x) => x[1]).join(',')]);
+            headers.push([p.name, p.json ? jsonText(v, spell) : styled('simple', p.explode ?? false, p.name, v, identity, spell)]);
         else
-            cookies.push(`${p.name}=${typeof s === 'string' ? s : s.map((x) => x[1]).join(',')}`);
+            cookies.push(`${p.name}=${p.json ? jsonText(v, spell) : styled('simple', false, p.name, v, identity, spell)}`);
     }
     const credentials = c.data.credentials ? creds.headers : [];
     // One Cookie header (RFC 6265): cookie parameters and a credential cookie from --header travel together.
@@ -53029,15 +53514,21 @@ function request_buildRequest(c, baseUrl, creds) {
     let body;
     const b = c.data.body;
     if (b) {
-        headers.push(['Content-Type', b.mediaType]);
+        let type = b.mediaType;
         if (b.raw !== undefined)
             body = b.raw;
         else if (isJsonMedia(b.mediaType))
-            body = JSON.stringify(b.value ?? null);
-        else if (/x-www-form-urlencoded/i.test(b.mediaType) && isObj(b.value))
-            body = new URLSearchParams(Object.entries(b.value).map(([k, x]) => [k, scalar(x)])).toString();
+            body = jsonText(b.value, spell);
+        else if (/x-www-form-urlencoded/i.test(b.mediaType))
+            body = formBody(b.value, b.encoding, spell);
+        else if (/^multipart\//i.test(b.mediaType)) {
+            const m = multipartBody(b.value, new Set(b.files ?? []), b.encoding, spell);
+            body = m.body;
+            type = `${b.mediaType}; boundary=${m.boundary}`;
+        }
         else
-            body = scalar(b.value);
+            body = scalar(b.value, spell);
+        headers.push(['Content-Type', type]);
     }
     const qs = query.toString();
     return { method: c.op.method.toUpperCase(), url: joinUrl(baseUrl, path) + (qs ? `?${qs}` : ''), headers, body };
@@ -53070,15 +53561,32 @@ function shellQuote(s) {
  * replacing them everywhere would garble the text more than it hides.
  */
 function secretsOf(creds) {
-    const out = new Set();
+    const plain = new Set();
     for (const [k, v] of creds.headers) {
-        out.add(v);
-        const scheme = /^[A-Za-z][\w.+-]*\s+(\S.*)$/.exec(v);
+        plain.add(v);
+        const scheme = /^([A-Za-z][\w.+-]*)\s+(\S.*)$/.exec(v);
         if (scheme)
-            out.add(scheme[1]);
+            plain.add(scheme[2]);
+        // Basic credentials are base64 of `user:password`: a server may echo the decoded pair.
+        if (scheme && scheme[1].toLowerCase() === 'basic') {
+            const pair = Buffer.from(scheme[2], 'base64').toString('utf8');
+            if (/^[\x20-\x7e]+$/.test(pair)) {
+                plain.add(pair);
+                if (pair.includes(':'))
+                    plain.add(pair.slice(pair.indexOf(':') + 1));
+            }
+        }
         if (k.toLowerCase() === 'cookie')
-            for (const pair of v.split(/;\s*/))
-                out.add(pair.slice(pair.indexOf('=') + 1));
+            for (const part of v.split(/;\s*/))
+                plain.add(part.slice(part.indexOf('=') + 1));
+    }
+    // As the API may echo them: percent-encoded (a redirect's Location), form-encoded, inside a JSON string.
+    const out = new Set();
+    for (const x of plain) {
+        out.add(x);
+        out.add(encodeURIComponent(x));
+        out.add(new URLSearchParams({ x }).toString().slice(2));
+        out.add(JSON.stringify(x).slice(1, -1));
     }
     return [...out].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length);
 }
@@ -53102,9 +53610,28 @@ function request_curlLine(req, creds, showSecrets = false) {
         const whole = !showSecrets && secret.get(k.toLowerCase()) === v;
         parts.push('-H', shellQuote(`${k}: ${whole ? '***' : hide(v)}`));
     }
-    if (req.body !== undefined)
-        parts.push('--data-raw', shellQuote(hide(req.body)));
-    return parts.join(' ');
+    if (req.body === undefined)
+        return parts.join(' ');
+    const body = hide(req.body);
+    // Line breaks (multipart bodies) and other control characters: printf writes them, curl reads stdin,
+    // so the reproduction stays one line a terminal shows as it is.
+    if (!/[\x00-\x1f\x7f]/.test(body))
+        return [...parts, '--data-raw', shellQuote(body)].join(' ');
+    return `printf '%b' ${shellQuote(printfEscaped(body))} | ${[...parts, '--data-binary', '@-'].join(' ')}`;
+}
+/** `s` as an argument of printf's `%b` that prints exactly `s`: backslashes and control characters escaped. */
+function printfEscaped(s) {
+    return s.replace(/[\\\x00-\x1f\x7f]/g, (c) => {
+        if (c === '\\')
+            return '\\\\';
+        if (c === '\n')
+            return '\\n';
+        if (c === '\r')
+            return '\\r';
+        if (c === '\t')
+            return '\\t';
+        return `\\0${c.charCodeAt(0).toString(8).padStart(3, '0')}`;
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/conformance/schema.ts
@@ -53437,9 +53964,38 @@ function describeErrors(errors, max = 5) {
 
 
 
+
 const MAX_429_RETRIES = 2;
+/** Load the spec; the loader's advice for URL `$ref`s names an option of another gate. */
+function load(o) {
+    try {
+        return loadSpec(o.openapi, { cwd: o.cwd, maxBytes: o.maxSpecBytes });
+    }
+    catch (e) {
+        if (e instanceof InputError && /--allow-external-refs/.test(e.message)) {
+            const message = e.message.replace(/\s*\(pass --allow-external-refs to allow[^)]*\)/, ' (the conformance gate never fetches them: save the file next to the spec and refer to it by a relative path)');
+            throw new InputError(message, { file: e.file, field: e.field ?? 'openapi' });
+        }
+        throw e;
+    }
+}
+/** The source texts of the spec's files (for the exact digits of integers beyond 2^53). */
+function sourceTexts(spec) {
+    const out = [];
+    for (const doc of spec.docs.values()) {
+        try {
+            if (existsSync(doc.id))
+                out.push(readFileSync(doc.id, 'utf8'));
+        }
+        catch {
+            // A file read once already; if it is gone now, numbers are spelled from their doubles.
+        }
+    }
+    return out;
+}
 async function engine_runConformance(o) {
-    const spec = loadSpec(o.openapi, { cwd: o.cwd, maxBytes: o.maxSpecBytes });
+    const spec = load(o);
+    const spell = spellingFrom(sourceTexts(spec));
     const request = new SchemaBank(spec, 'request');
     const response = new SchemaBank(spec, 'response');
     const all = listOperations(spec);
@@ -53454,6 +54010,7 @@ async function engine_runConformance(o) {
     const ctx = { request, validator, seed: o.seed, hasCredentials: o.headers.length > 0, credentialHeaders: new Set(o.headers.map(([k]) => k.toLowerCase())) };
     const checkCtx = { response, validator, maxResponseTimeMs: o.maxResponseTimeMs, credentialsConfigured: o.headers.length > 0, skip: o.skipChecks };
     const coverage = new Map();
+    const untestables = [];
     const plans = [];
     for (const op of ops) {
         const cov = { operation: op.name, line: lineOf(op.loc), positive: 0, negative: 0, requests: 0, checksPassed: 0, checksFailed: 0, notRun: 0 };
@@ -53461,6 +54018,12 @@ async function engine_runConformance(o) {
         cov.skipped = skipReason(op, o);
         if (cov.skipped)
             continue;
+        const why = untestable(op);
+        if (why) {
+            cov.skipped = `not testable: ${why}`;
+            untestables.push({ op, why });
+            continue;
+        }
         const cases = casesFor(op, o, ctx);
         cov.positive = cases.filter((c) => c.expect === 'accept').length;
         cov.negative = cases.length - cov.positive;
@@ -53474,6 +54037,10 @@ async function engine_runConformance(o) {
     let sent = 0;
     /** Answers to positive cases, and how many of them were 404. */
     const positives = { answered: 0, notFound: 0 };
+    /** Requests the run's timeout cut short (not the API's fault: counted as not run). */
+    let cutShort = 0;
+    /** Per operation: answers whose body was over the size limit, so not checked. */
+    const oversized = new Map();
     const record = (c, req, passed, failures) => {
         const cov = coverage.get(c.op);
         cov.checksPassed += passed.length;
@@ -53498,7 +54065,7 @@ async function engine_runConformance(o) {
         }
     };
     const runCase = async (c) => {
-        const req = buildRequest(c, o.baseUrl, creds);
+        const req = buildRequest(c, o.baseUrl, creds, spell);
         // Never leave the base URL, and never send a path the URL parser would rewrite.
         if (!underBase(req.url, o.baseUrl) || !sendsAsBuilt(req.url))
             return;
@@ -53511,7 +54078,18 @@ async function engine_runConformance(o) {
             budget--;
             sent++;
             coverage.get(c.op).requests++;
-            const result = await send(req, Math.min(o.requestTimeoutMs, Math.max(1, deadline - Date.now())));
+            const allowed = Math.min(o.requestTimeoutMs, Math.max(1, deadline - Date.now()));
+            const result = await send(req, allowed);
+            if (!result.ok && result.timedOut && allowed < o.requestTimeoutMs) {
+                // The run's --timeout ran out before the request's own: no verdict on the API.
+                coverage.get(c.op).notRun++;
+                cutShort++;
+                return;
+            }
+            if (!result.ok && result.badPort) {
+                // Every request would fail the same way: the run cannot work as configured.
+                throw new InputError(`base-url: port ${new URL(o.baseUrl).port} is one that Node's HTTP client refuses to call (a port the Fetch standard blocks, e.g. 6000 or 6665-6669): serve the API on another port`, { field: 'base-url' });
+            }
             if (!result.ok) {
                 if (!o.skipChecks.has('request-completed')) {
                     record(c, req, [], [{ check: 'request-completed', message: `${result.answered ? 'no complete answer' : 'no answer'}: ${result.error}`, at: c.op.loc, key: result.error }]);
@@ -53531,8 +54109,15 @@ async function engine_runConformance(o) {
             if (answer.status === 404)
                 positives.notFound++;
         }
-        const { passed, failures } = checkResponse(c, answer, checkCtx);
+        const { passed, failures, unchecked } = checkResponse(c, answer, checkCtx);
         record(c, req, passed, failures);
+        if (unchecked) {
+            const seen = oversized.get(c.op);
+            if (seen)
+                seen.count++;
+            else
+                oversized.set(c.op, { count: 1, at: unchecked, status: answer.status });
+        }
     };
     const runPhase = async (list) => {
         let i = 0;
@@ -53546,7 +54131,19 @@ async function engine_runConformance(o) {
     for (const phase of phasesOf(queue))
         await runPhase(phase);
     const findings = [...recorded.values()].map((r) => toFinding(r));
-    findings.push(...runNotes(o, ops, coverage));
+    findings.push(...runNotes(o, ops, coverage, cutShort));
+    for (const { op, why } of untestables) {
+        findings.push({ id: 'operation-untestable', level: 'warning', message: `not tested: ${why}`, location: locationOf(op.loc), operation: op.name });
+    }
+    for (const [op, x] of oversized) {
+        findings.push({
+            id: 'body-too-large',
+            level: 'warning',
+            message: `answered ${x.status} with a body over ${MAX_BODY_BYTES / 1024 / 1024} MiB${x.count > 1 ? ` (${x.count} answers)` : ''}: the gate read no further and did not check it against the schema (is the list unpaginated?)`,
+            location: locationOf(x.at),
+            operation: op.name,
+        });
+    }
     if (positives.answered > 0 && positives.notFound === positives.answered)
         findings.push(allNotFound(o, spec.root.value, positives.answered, ops[0].loc));
     const sorted = sortFindings(findings);
@@ -53690,7 +54287,7 @@ function allNotFound(o, root, answered, at) {
     };
 }
 /** Findings about the run itself: credentials missing, limits reached. */
-function runNotes(o, ops, coverage) {
+function runNotes(o, ops, coverage, cutShort = 0) {
     const out = [];
     const secured = ops.filter((op) => op.needsCredentials && op.queryCredentials.length === 0 && !coverage.get(op).skipped);
     if (secured.length > 0 && o.headers.length === 0) {
@@ -53715,7 +54312,7 @@ function runNotes(o, ops, coverage) {
         out.push({
             id: 'run-incomplete',
             level: 'warning',
-            message: `${notRun} test case(s) were not sent: the limit of ${o.maxRequests} requests or the ${Math.round(o.timeoutMs / 1000)} s timeout was reached`,
+            message: `${notRun} test case(s) were not sent${cutShort > 0 ? ` or not answered in time (${cutShort} request(s) still waiting when the run's timeout ran out)` : ''}: the limit of ${o.maxRequests} requests or the ${Math.round(o.timeoutMs / 1000)} s timeout was reached`,
             location: { file: ops[0].loc.doc.name },
         });
     }
@@ -54417,7 +55014,7 @@ function judgeAnswer(c, query, answer, opts) {
 }
 
 ;// CONCATENATED MODULE: ./src/conformance/http.ts
-const MAX_BODY_BYTES = (/* unused pure expression or super */ null && (5 * 1024 * 1024));
+const http_MAX_BODY_BYTES = (/* unused pure expression or super */ null && (5 * 1024 * 1024));
 async function http_send(req, timeoutMs) {
     const started = performance.now();
     const controller = new AbortController();
@@ -54438,8 +55035,9 @@ async function http_send(req, timeoutMs) {
     catch (e) {
         const answered = status !== undefined;
         if (controller.signal.aborted)
-            return { ok: false, answered, error: answered ? `status ${status}, then no complete body within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms` };
-        return { ok: false, answered, error: describeError(e, status) };
+            return { ok: false, answered, timedOut: true, error: answered ? `status ${status}, then no complete body within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms` };
+        const cause = e.cause;
+        return { ok: false, answered, error: describeError(e, status), ...(!answered && cause?.message === 'bad port' ? { badPort: true } : {}) };
     }
     finally {
         clearTimeout(timer);
@@ -54475,7 +55073,7 @@ async function readLimited(res) {
         if (done)
             break;
         size += value.byteLength;
-        if (size > MAX_BODY_BYTES) {
+        if (size > http_MAX_BODY_BYTES) {
             await reader.cancel();
             return { text: Buffer.concat(chunks).toString('utf8'), truncated: true };
         }
@@ -54999,11 +55597,16 @@ async function runTelemetry(i, hooks = {}) {
 
 /** What every gate's action does with its result: annotations, summary, outputs, files. */
 async function publishResult(result, opts) {
-    const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
-    const annotations = stepAnnotations(annotated);
-    for (const line of annotations.lines)
-        process.stdout.write(line + '\n');
-    const markdown = markdown_formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+    let markdown;
+    if (opts.annotate === false)
+        markdown = markdown_formatMarkdown(result, { title: opts.title });
+    else {
+        const annotated = opts.annotationFinding ? { ...result, findings: result.findings.map(opts.annotationFinding) } : result;
+        const annotations = stepAnnotations(annotated);
+        for (const line of annotations.lines)
+            process.stdout.write(line + '\n');
+        markdown = markdown_formatMarkdown(result, { title: opts.title, annotated: { shown: annotations.shown, total: annotations.total } });
+    }
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary.addRaw(markdown + (opts.extraSummary ? `\n${opts.extraSummary}\n` : '')).write();
     }
@@ -55039,12 +55642,19 @@ function stepAnnotations(result) {
     const lines = a.lines.filter((_, i) => i !== last);
     return { ...a, lines, shown: lines.length, omitted: { ...a.omitted, error: a.omitted.error + 1 } };
 }
-/** Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the stack. */
-async function runAction(body) {
+/**
+ * Run an action body: bad input exits 2 with its message, a failed gate 1, an internal error 3 with the
+ * stack. `annotate()` false (asked once the body ran): a failed gate exits 1 without an error annotation.
+ */
+async function runAction(body, annotate = () => true) {
     try {
         const verdict = await body();
         if (verdict === 'fail') {
-            setFailed('The gate failed: see the findings above and the job summary.');
+            const message = 'The gate failed: see the findings above and the job summary.';
+            if (annotate())
+                setFailed(message);
+            else
+                info(message);
             process.exitCode = EXIT.fail;
         }
     }
@@ -55128,7 +55738,7 @@ function runTelemetryAction() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _telemetry_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1452);
+/* harmony import */ var _telemetry_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3856);
 
 await (0,_telemetry_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runTelemetryAction */ .Z)();
 
