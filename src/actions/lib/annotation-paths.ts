@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { isUrl } from '../../kit/format/common.js';
 import type { Finding } from '../../kit/result.js';
 
 /**
@@ -10,7 +11,7 @@ import type { Finding } from '../../kit/result.js';
  * as is; its annotation names it in the message (see annotationLine).
  */
 export function workspaceRelative(f: Finding, cwd: string, workspace: string): Finding {
-  if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file)) return f;
+  if (!f.location || isUrl(f.location.file)) return f;
   let { file, line, column } = f.location;
   let message = f.message;
   const git = existsSync(path.resolve(cwd, file)) ? null : /^([^:]{2,}):(.+)$/.exec(file);

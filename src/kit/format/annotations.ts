@@ -4,7 +4,7 @@
  * and report how many of each type were left out.
  */
 import { sortFindings, type Finding, type GateResult, type Level } from '../result.js';
-import { isPosition } from './common.js';
+import { isPosition, isUrl } from './common.js';
 
 export type AnnotationType = 'error' | 'warning' | 'notice';
 
@@ -38,7 +38,7 @@ export function annotationLine(f: Finding): string {
   const props: string[] = [];
   const loc = f.location;
   let message = f.message;
-  if (loc?.file && /^[a-z][a-z0-9+.-]*:\/\//i.test(loc.file)) {
+  if (loc?.file && isUrl(loc.file)) {
     // A URL (a spec or pact read over HTTP) is no file of the checkout: the runner could not place it.
     message += ` (at ${isPosition(loc.line) ? `line ${loc.line} of ` : ''}${loc.file})`;
   } else if (loc?.file) {

@@ -30,6 +30,11 @@ export function isPosition(n: unknown): n is number {
   return typeof n === 'number' && Number.isInteger(n) && n >= 1;
 }
 
+/** A location's file that is a URL (a spec or pact read over HTTP), not a file of the checkout. */
+export function isUrl(file: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(file);
+}
+
 /** `file:line:col`, `file:line`, `file`, or '' when there is no location. */
 export function formatLocation(loc: Location | undefined): string {
   if (!loc?.file) return '';
