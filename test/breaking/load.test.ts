@@ -53,6 +53,13 @@ describe('bad input gets a clear error naming the file', () => {
     expect(e.message).toBe("spec.yaml at /components/schemas/A: $ref '#/components/schemas/Missing' points at nothing in spec.yaml");
   });
 
+  it('where the $ref is written is a JSON pointer: a path key\'s slashes escaped, so it reads as one key', () => {
+    const paths = "  /pets/{id}:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Gone'}\n";
+    expect(loadError({ 'spec.yaml': specWith(paths) }).message).toBe(
+      "spec.yaml at /paths/~1pets~1{id}/get/responses/200: $ref '#/components/responses/Gone' points at nothing in spec.yaml",
+    );
+  });
+
   it('$ref to a missing file', () => {
     const e = loadError({ 'spec.yaml': specWith(OK_PATHS, 'components:\n  schemas:\n    A:\n      $ref: "./nope.yaml#/A"\n') });
     expect(e.message).toMatch(/\$ref '\.\/nope\.yaml#\/A': nope\.yaml: file not found/);

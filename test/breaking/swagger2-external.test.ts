@@ -449,7 +449,7 @@ describe('what cannot be converted is refused with exit 2, naming the file and f
     );
     const files: Files = { ...FILES };
     delete files['paths/pet.yaml'];
-    expect(loadError(files).message).toBe("swagger.yaml at /paths//pets/{id}: $ref 'paths/pet.yaml': paths/pet.yaml: file not found");
+    expect(loadError(files).message).toBe("swagger.yaml at /paths/~1pets~1{id}: $ref 'paths/pet.yaml': paths/pet.yaml: file not found");
   });
 
   it('a URL $ref is not fetched unless allowed; the size limit applies to the other files', () => {

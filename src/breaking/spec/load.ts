@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../kit/errors.js';
 import { convertedDoc, parseDoc, type Doc } from './doc.js';
-import { isObj, own, unescapePointer, type Loc } from './loc.js';
+import { escapePointer, isObj, own, unescapePointer, type Loc } from './loc.js';
 import { convertSwagger2, type Converted, type Files } from './swagger2/index.js';
 
 export interface LoadOptions {
@@ -156,8 +156,17 @@ class Loader {
 
   /** A path of `loc` as written in its file (a part's paths are the converted ones). */
   private shownPath(loc: Loc): string {
+    return this.writtenPath(loc).join('/');
+  }
+
+  /** The same as a JSON pointer for messages: `/paths/~1pets~1{id}`, as the Swagger 2.0 converter shows it. */
+  private shownPointer(loc: Loc): string {
+    return `/${this.writtenPath(loc).map(escapePointer).join('/')}`;
+  }
+
+  private writtenPath(loc: Loc): readonly string[] {
     const part = this.parts.get(loc.doc);
-    return (part ? part.origin(loc.path) : loc.path).join('/');
+    return part ? part.origin(loc.path) : loc.path;
   }
 
   load(src: Source, shownAs?: string): Doc {
@@ -249,7 +258,7 @@ class Loader {
         doc = this.load(src);
       } catch (e) {
         if (e instanceof InputError) {
-          throw new InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
+          throw new InputError(`${from.doc.name} at ${this.shownPointer(from)}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
         }
         throw e;
       }
@@ -261,7 +270,7 @@ class Loader {
     for (const p of parts) {
       v = Array.isArray(v) ? v[Number(p)] : own(v, p);
       if (v === undefined) {
-        throw new InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' points at nothing in ${doc.name}`, {
+        throw new InputError(`${from.doc.name} at ${this.shownPointer(from)}: $ref '${ref}' points at nothing in ${doc.name}`, {
           file: from.doc.name,
           field: this.shownPath(from),
         });
@@ -274,7 +283,7 @@ class Loader {
     const mapped = this.converted!.pointer(parts);
     if (mapped) return mapped;
     throw new InputError(
-      `${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted!.doc.name}; ` +
+      `${from.doc.name} at ${this.shownPointer(from)}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted!.doc.name}; ` +
         'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead',
       { file: from.doc.name, field: this.shownPath(from) },
     );
@@ -285,13 +294,13 @@ class Loader {
       if (/^https?:/i.test(target)) {
         if (!this.opts.allowExternalRefs) {
           throw new InputError(
-            `${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`,
+            `${from.doc.name} at ${this.shownPointer(from)}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`,
             { file: from.doc.name, field: this.shownPath(from) },
           );
         }
         return { kind: 'url', url: target };
       }
-      throw new InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': unsupported scheme`, {
+      throw new InputError(`${from.doc.name} at ${this.shownPointer(from)}: $ref '${ref}': unsupported scheme`, {
         file: from.doc.name,
       });
     }
@@ -315,7 +324,7 @@ class Loader {
         seen ??= new Set();
         const key = `${cur.doc.id}#${cur.path.join('/')}`;
         if (seen.has(key) || hops > 64) {
-          throw new InputError(`${loc.doc.name} at /${this.shownPath(loc)}: $ref cycle: the reference never reaches a value`, {
+          throw new InputError(`${loc.doc.name} at ${this.shownPointer(loc)}: $ref cycle: the reference never reaches a value`, {
             file: loc.doc.name,
           });
         }
@@ -345,7 +354,7 @@ class Loader {
     const route: string[] = [];
     const visit = (v: object, key: string): void => {
       if (route.length > MAX_DEPTH) {
-        throw new InputError(`${doc.name} at /${route.slice(0, 8).join('/')}/…: nested more than ${MAX_DEPTH} levels deep; refusing to walk it`, {
+        throw new InputError(`${doc.name} at /${route.slice(0, 8).map(escapePointer).join('/')}/…: nested more than ${MAX_DEPTH} levels deep; refusing to walk it`, {
           file: doc.name,
         });
       }
