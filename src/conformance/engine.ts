@@ -202,7 +202,9 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
       }
       if (!result.ok) {
         if (!o.skipChecks.has('request-completed')) {
-          record(c, req, [], [{ check: 'request-completed', message: `${result.answered ? 'no complete answer' : 'no answer'}: ${result.error}`, at: c.op.loc, key: result.error }]);
+          // A timeout's own text already says what was missing ('no answer within 1000 ms').
+          const message = result.timedOut ? result.error : `${result.answered ? 'no complete answer' : 'no answer'}: ${result.error}`;
+          record(c, req, [], [{ check: 'request-completed', message, at: c.op.loc, key: result.error }]);
         }
         return;
       }
