@@ -82,7 +82,11 @@ export function lifecycleElements(spec: Spec): SpecElements {
     // `x-sunset` on a path item is the date for all its operations.
     add('path item', op.itemWhat, op.item, op);
     add('operation', 'operation', op.loc, op);
-    for (const p of op.parameters) add('parameter', `${String(own(p.v, 'in'))} parameter '${String(own(p.v, 'name'))}'`, p, op);
+    for (const p of op.parameters) {
+      const what = `${String(own(p.v, 'in'))} parameter '${String(own(p.v, 'name'))}'`;
+      // Marked on the parameter, else on its schema (a JSON Schema `deprecated`, or `content`'s schema).
+      add('parameter', what, marked(p.v) ? p : (parameterSchemas(spec, p).find((s) => marked(s.v)) ?? p), op);
+    }
     for (const [name, header] of responseHeaders(spec, op.loc)) {
       add('response header', `response header '${name}'`, marked(header.v) ? header : resolve(spec, header), op);
     }
@@ -139,6 +143,12 @@ export function deprecatedKeyOf(node: unknown, extended: DeprecatedKey): Depreca
 function mediaSchemas(spec: Spec, holder: Loc): Loc[] {
   const content = child(spec.deref(holder), 'content');
   return ownKeys(content.v).map((media) => child(child(content, media), 'schema')).filter((s) => s.v !== undefined);
+}
+
+/** A parameter's schema, or the schemas of its `content` (`$ref`s followed unless the `$ref` node is itself marked). */
+function parameterSchemas(spec: Spec, param: Loc): Loc[] {
+  const out = own(param.v, 'schema') !== undefined ? [child(param, 'schema')] : mediaSchemas(spec, param);
+  return out.flatMap((s) => [s, resolve(spec, s)]);
 }
 
 function requestSchemas(spec: Spec, op: Loc): Loc[] {

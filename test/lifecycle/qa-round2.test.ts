@@ -330,3 +330,36 @@ paths:
     expect(strict.out).toContain('WARNING sunset-soon: GET /a: operation sunsets on 2026-06-20, in 5 days');
   });
 });
+
+describe("a parameter deprecated in its schema (JSON Schema's `deprecated`), or in its `content` schema", () => {
+  const spec = `openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /pets:
+    get:
+      parameters:
+        - name: limit
+          in: query
+          schema: {type: integer, deprecated: true, x-sunset: '2026-01-01'}
+        - name: filter
+          in: query
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Filter'}
+        - {name: page, in: query, schema: {type: integer}}
+      responses:
+        '200': {description: ok}
+components:
+  schemas:
+    Filter:
+      type: object
+      deprecated: true
+`;
+  test('each is named as its parameter, on the schema line that marks it; an unmarked one is not', () => {
+    const r = run({ 'openapi.yaml': spec });
+    expect(seen(r)).toEqual([
+      `deprecated-without-sunset ${lineOf(spec, /^      deprecated: true/)} GET /pets: query parameter 'filter' is deprecated without an x-sunset date`,
+      `sunset-passed ${lineOf(spec, /x-sunset: '2026-01-01'/)} GET /pets: query parameter 'limit' had its sunset on 2026-01-01, 165 days ago, and is still in the spec: remove it`,
+    ]);
+  });
+});
