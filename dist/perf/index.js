@@ -41859,6 +41859,10 @@ function common_groupByOperation(findings) {
 function isPosition(n) {
     return typeof n === 'number' && Number.isInteger(n) && n >= 1;
 }
+/** A location's file that is a URL (a spec or pact read over HTTP), not a file of the checkout. */
+function isUrl(file) {
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(file);
+}
 /** `file:line:col`, `file:line`, `file`, or '' when there is no location. */
 function common_formatLocation(loc) {
     if (!loc?.file)
@@ -41904,7 +41908,7 @@ function annotationLine(f) {
     const props = [];
     const loc = f.location;
     let message = f.message;
-    if (loc?.file && /^[a-z][a-z0-9+.-]*:\/\//i.test(loc.file)) {
+    if (loc?.file && isUrl(loc.file)) {
         // A URL (a spec or pact read over HTTP) is no file of the checkout: the runner could not place it.
         message += ` (at ${isPosition(loc.line) ? `line ${loc.line} of ` : ''}${loc.file})`;
     }
@@ -45365,6 +45369,7 @@ async function runAction(body, annotate = () => true) {
 ;// CONCATENATED MODULE: ./src/actions/lib/annotation-paths.ts
 
 
+
 /**
  * A finding as an annotation needs it: the runner places annotations by path from the repository
  * root, so the file is made relative to the workspace. A file read from git (`REV:path`, such as the
@@ -45373,7 +45378,7 @@ async function runAction(body, annotate = () => true) {
  * as is; its annotation names it in the message (see annotationLine).
  */
 function workspaceRelative(f, cwd, workspace) {
-    if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file))
+    if (!f.location || isUrl(f.location.file))
         return f;
     let { file, line, column } = f.location;
     let message = f.message;

@@ -33788,6 +33788,10 @@ function common_groupByOperation(findings) {
 function isPosition(n) {
     return typeof n === 'number' && Number.isInteger(n) && n >= 1;
 }
+/** A location's file that is a URL (a spec or pact read over HTTP), not a file of the checkout. */
+function isUrl(file) {
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(file);
+}
 /** `file:line:col`, `file:line`, `file`, or '' when there is no location. */
 function common_formatLocation(loc) {
     if (!loc?.file)
@@ -33833,7 +33837,7 @@ function annotationLine(f) {
     const props = [];
     const loc = f.location;
     let message = f.message;
-    if (loc?.file && /^[a-z][a-z0-9+.-]*:\/\//i.test(loc.file)) {
+    if (loc?.file && isUrl(loc.file)) {
         // A URL (a spec or pact read over HTTP) is no file of the checkout: the runner could not place it.
         message += ` (at ${isPosition(loc.line) ? `line ${loc.line} of ` : ''}${loc.file})`;
     }
@@ -35502,8 +35506,15 @@ class Loader {
     }
     /** A path of `loc` as written in its file (a part's paths are the converted ones). */
     shownPath(loc) {
+        return this.writtenPath(loc).join('/');
+    }
+    /** The same as a JSON pointer for messages: `/paths/~1pets~1{id}`, as the Swagger 2.0 converter shows it. */
+    shownPointer(loc) {
+        return `/${this.writtenPath(loc).map(escapePointer).join('/')}`;
+    }
+    writtenPath(loc) {
         const part = this.parts.get(loc.doc);
-        return (part ? part.origin(loc.path) : loc.path).join('/');
+        return part ? part.origin(loc.path) : loc.path;
     }
     load(src, shownAs) {
         const id = sourceId(src);
@@ -35594,7 +35605,7 @@ class Loader {
             }
             catch (e) {
                 if (e instanceof errors_InputError) {
-                    throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
+                    throw new errors_InputError(`${from.doc.name} at ${this.shownPointer(from)}: $ref '${ref}': ${e.message}`, { file: from.doc.name });
                 }
                 throw e;
             }
@@ -35607,7 +35618,7 @@ class Loader {
         for (const p of parts) {
             v = Array.isArray(v) ? v[Number(p)] : loc_own(v, p);
             if (v === undefined) {
-                throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' points at nothing in ${doc.name}`, {
+                throw new errors_InputError(`${from.doc.name} at ${this.shownPointer(from)}: $ref '${ref}' points at nothing in ${doc.name}`, {
                     file: from.doc.name,
                     field: this.shownPath(from),
                 });
@@ -35619,18 +35630,18 @@ class Loader {
         const mapped = this.converted.pointer(parts);
         if (mapped)
             return mapped;
-        throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
+        throw new errors_InputError(`${from.doc.name} at ${this.shownPointer(from)}: $ref '${ref}' names a Swagger 2.0 body or formData parameter of ${this.converted.doc.name}; ` +
             'converted to OpenAPI 3 it is part of each request body, not a node of its own: refer to a definition instead', { file: from.doc.name, field: this.shownPath(from) });
     }
     relativeSource(from, home, target, ref) {
         if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
             if (/^https?:/i.test(target)) {
                 if (!this.opts.allowExternalRefs) {
-                    throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`, { file: from.doc.name, field: this.shownPath(from) });
+                    throw new errors_InputError(`${from.doc.name} at ${this.shownPointer(from)}: $ref '${ref}' is a URL; not fetched (pass --allow-external-refs to allow)`, { file: from.doc.name, field: this.shownPath(from) });
                 }
                 return { kind: 'url', url: target };
             }
-            throw new errors_InputError(`${from.doc.name} at /${this.shownPath(from)}: $ref '${ref}': unsupported scheme`, {
+            throw new errors_InputError(`${from.doc.name} at ${this.shownPointer(from)}: $ref '${ref}': unsupported scheme`, {
                 file: from.doc.name,
             });
         }
@@ -35655,7 +35666,7 @@ class Loader {
                 seen ??= new Set();
                 const key = `${cur.doc.id}#${cur.path.join('/')}`;
                 if (seen.has(key) || hops > 64) {
-                    throw new errors_InputError(`${loc.doc.name} at /${this.shownPath(loc)}: $ref cycle: the reference never reaches a value`, {
+                    throw new errors_InputError(`${loc.doc.name} at ${this.shownPointer(loc)}: $ref cycle: the reference never reaches a value`, {
                         file: loc.doc.name,
                     });
                 }
@@ -35687,7 +35698,7 @@ class Loader {
         const route = [];
         const visit = (v, key) => {
             if (route.length > MAX_DEPTH) {
-                throw new errors_InputError(`${doc.name} at /${route.slice(0, 8).join('/')}/…: nested more than ${MAX_DEPTH} levels deep; refusing to walk it`, {
+                throw new errors_InputError(`${doc.name} at /${route.slice(0, 8).map(escapePointer).join('/')}/…: nested more than ${MAX_DEPTH} levels deep; refusing to walk it`, {
                     file: doc.name,
                 });
             }
@@ -48044,6 +48055,7 @@ async function runAction(body, annotate = () => true) {
 ;// CONCATENATED MODULE: ./src/actions/lib/annotation-paths.ts
 
 
+
 /**
  * A finding as an annotation needs it: the runner places annotations by path from the repository
  * root, so the file is made relative to the workspace. A file read from git (`REV:path`, such as the
@@ -48052,7 +48064,7 @@ async function runAction(body, annotate = () => true) {
  * as is; its annotation names it in the message (see annotationLine).
  */
 function workspaceRelative(f, cwd, workspace) {
-    if (!f.location || /^[a-z][a-z0-9+.-]*:\/\//i.test(f.location.file))
+    if (!f.location || isUrl(f.location.file))
         return f;
     let { file, line, column } = f.location;
     let message = f.message;

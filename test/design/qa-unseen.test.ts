@@ -345,9 +345,9 @@ describe('bad specs: exit 2 naming the file, never a crash, hang or fetch', () =
     get:
       responses:
         '200': { $ref: '#/components/responses/A' }`).replace('    Problem:\n', '    A: { $ref: "#/components/responses/B" }\n    B: { $ref: "#/components/responses/A" }\n    Problem:\n');
-    expect(bad(cycle)).toMatch(/^openapi\.yaml at \/paths\/\/a\/get\/responses\/200: \$ref cycle/);
+    expect(bad(cycle)).toMatch(/^openapi\.yaml at \/paths\/~1a\/get\/responses\/200: \$ref cycle/);
     expect(bad(spec(`  /a:\n    get:\n      responses:\n        '200': { $ref: '#/components/responses/Nope' }`))).toMatch(
-      /^openapi\.yaml at \/paths\/\/a\/get\/responses\/200: \$ref '#\/components\/responses\/Nope' points at nothing/,
+      /^openapi\.yaml at \/paths\/~1a\/get\/responses\/200: \$ref '#\/components\/responses\/Nope' points at nothing/,
     );
   });
 
