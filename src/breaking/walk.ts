@@ -8,7 +8,7 @@ import { mediaTypeKey } from './rules/reads-same.js';
 import { SchemaWalker } from './schema-walk.js';
 import type { Spec } from './spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from './spec/loc.js';
-import { mergedParameters } from './spec/operations.js';
+import { mergedParameters, parameterSchema } from './spec/operations.js';
 
 /** `/pets/{petId}` → `/pets/{}` unless parameter names count. */
 export function pathKey(path: string, includeParamNames: boolean): string {
@@ -184,17 +184,6 @@ function walkOperation(op: OperationPair, families: readonly RuleFamily[], specS
     }
     walkContent(b, r, op, 'response', status, families, scope, schemas, emit);
   }
-}
-
-/** A parameter's schema: its `schema`, or the schema of its one `content` entry (JSON in a query string). */
-function parameterSchema(param: Loc): Loc | undefined {
-  const schema = child(param, 'schema');
-  if (schema.v !== undefined) return schema;
-  const content = child(param, 'content');
-  const keys = ownKeys(content.v);
-  if (keys.length !== 1) return undefined;
-  const inner = child(child(content, keys[0]!), 'schema');
-  return inner.v !== undefined ? inner : undefined;
 }
 
 /**

@@ -4,10 +4,10 @@
  * schemas and those schemas' properties (and the schemas these reach through `items`,
  * `additionalProperties`, `allOf`, `anyOf` and `oneOf`).
  */
-import { hasSunset, isDeprecated } from '../breaking/rules/lifecycle.js';
+import { deprecationKey, hasSunset, isDeprecated } from '../breaking/rules/lifecycle.js';
 import { refOf, type Spec } from '../breaking/spec/load.js';
 import { child, isObj, own, ownKeys, type Loc } from '../breaking/spec/loc.js';
-import { HTTP_METHODS, mergedParameters, specOperations } from '../breaking/spec/operations.js';
+import { HTTP_METHODS, mergedParameters, parameterSchema, specOperations } from '../breaking/spec/operations.js';
 
 export type ElementKind = 'path item' | 'operation' | 'parameter' | 'response header' | 'request body' | 'response body' | 'request property' | 'response property';
 
@@ -55,9 +55,9 @@ interface Operation {
 export function lifecycleElements(spec: Spec): SpecElements {
   const found = new Map<string, Element>();
   // Swagger 2.0 has `deprecated` on operations only: parameters and schemas use the `x-deprecated` extension.
-  const extended: DeprecatedKey = spec.version === '2.0' ? 'x-deprecated' : 'deprecated';
+  const extended = spec.version === '2.0';
   const add = (kind: ElementKind, what: string, loc: Loc, op: Operation) => {
-    const dkey = kind === 'path item' || kind === 'operation' ? 'deprecated' : deprecatedKeyOf(loc.v, extended);
+    const dkey = kind === 'path item' || kind === 'operation' ? 'deprecated' : deprecationKey(loc.v, extended);
     if (own(loc.v, dkey) !== true && !hasSunset(loc.v) && !miswrittenDeprecated(loc.v, dkey)) return;
     const key = `${kind}\u0000${loc.doc.id}#${loc.path.join('/')}`;
     const known = found.get(key);
@@ -71,7 +71,7 @@ export function lifecycleElements(spec: Spec): SpecElements {
     }
   };
   const marked = (node: unknown) => {
-    const dkey = deprecatedKeyOf(node, extended);
+    const dkey = deprecationKey(node, extended);
     return own(node, dkey) === true || hasSunset(node) || miswrittenDeprecated(node, dkey);
   };
   const operations: Operation[] = [
@@ -85,7 +85,10 @@ export function lifecycleElements(spec: Spec): SpecElements {
     for (const p of op.parameters) {
       const what = `${String(own(p.v, 'in'))} parameter '${String(own(p.v, 'name'))}'`;
       // Marked on the parameter, else on its schema (a JSON Schema `deprecated`, or `content`'s schema).
-      add('parameter', what, marked(p.v) ? p : (parameterSchemas(spec, p).find((s) => marked(s.v)) ?? p), op);
+      const schema = parameterSchema(p);
+      // A 3.1 `$ref` may carry its own mark; else its target's counts.
+      const schemaMark = schema && [schema, resolve(spec, schema)].find((s) => marked(s.v));
+      add('parameter', what, marked(p.v) ? p : (schemaMark ?? p), op);
     }
     for (const [name, header] of responseHeaders(spec, op.loc)) {
       add('response header', `response header '${name}'`, marked(header.v) ? header : resolve(spec, header), op);
@@ -132,23 +135,9 @@ function webhookOperations(spec: Spec): Operation[] {
   return out;
 }
 
-/**
- * The key whose value says whether the node is deprecated: `extended` (`x-deprecated` in Swagger 2.0,
- * so messages name the key to write there) unless the node has a `deprecated` anyway.
- */
-export function deprecatedKeyOf(node: unknown, extended: DeprecatedKey): DeprecatedKey {
-  return own(node, 'deprecated') === undefined ? extended : 'deprecated';
-}
-
 function mediaSchemas(spec: Spec, holder: Loc): Loc[] {
   const content = child(spec.deref(holder), 'content');
   return ownKeys(content.v).map((media) => child(child(content, media), 'schema')).filter((s) => s.v !== undefined);
-}
-
-/** A parameter's schema, or the schemas of its `content` (`$ref`s followed unless the `$ref` node is itself marked). */
-function parameterSchemas(spec: Spec, param: Loc): Loc[] {
-  const out = own(param.v, 'schema') !== undefined ? [child(param, 'schema')] : mediaSchemas(spec, param);
-  return out.flatMap((s) => [s, resolve(spec, s)]);
 }
 
 function requestSchemas(spec: Spec, op: Loc): Loc[] {

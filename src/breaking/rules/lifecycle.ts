@@ -139,7 +139,8 @@ interface Side {
   sunset: Loc;
 }
 
-function deprecationKey(node: unknown, extended: boolean | undefined): string {
+/** The key that says whether a node is deprecated: `x-deprecated` in Swagger 2.0 (`extended`) unless the node has a `deprecated` anyway. */
+export function deprecationKey(node: unknown, extended: boolean | undefined): 'deprecated' | 'x-deprecated' {
   return extended && own(node, 'deprecated') === undefined ? 'x-deprecated' : 'deprecated';
 }
 

@@ -77,3 +77,14 @@ export function mergedParameters(spec: Spec, item: Loc | undefined, op: Loc): Ma
   }
   return out;
 }
+
+/** A parameter's schema: its `schema`, or the schema of its one `content` entry (JSON in a query string). */
+export function parameterSchema(param: Loc): Loc | undefined {
+  const schema = child(param, 'schema');
+  if (schema.v !== undefined) return schema;
+  const content = child(param, 'content');
+  const keys = ownKeys(content.v);
+  if (keys.length !== 1) return undefined;
+  const inner = child(child(content, keys[0]!), 'schema');
+  return inner.v !== undefined ? inner : undefined;
+}
