@@ -34169,10 +34169,10 @@ function isObj(v) {
 function own(o, key) {
     return isObj(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 }
-function ownKeys(o) {
+function loc_ownKeys(o) {
     return isObj(o) ? Object.keys(o) : [];
 }
-function child(loc, key) {
+function loc_child(loc, key) {
     const k = String(key);
     const v = Array.isArray(loc.v) ? loc.v[Number(k)] : own(loc.v, k);
     return new ChildLoc(v, loc.doc, loc, k);
@@ -34302,12 +34302,12 @@ class Converter {
         for (const k of ['security', 'tags', 'externalDocs'])
             if (own(v, k) !== undefined)
                 out[k] = own(v, k);
-        for (const k of ownKeys(v))
+        for (const k of loc_ownKeys(v))
             if (k.startsWith('x-'))
                 out[k] = v[k];
         const paths = own(v, 'paths');
         const outPaths = {};
-        for (const p of ownKeys(paths)) {
+        for (const p of loc_ownKeys(paths)) {
             const item = paths[p];
             if (isObj(item))
                 outPaths[p] = this.placedPathItem(['paths', p], item);
@@ -34372,7 +34372,7 @@ class Converter {
         this.c.check({ file: this.file, path: src, v: item }, 'path item');
         const res = {};
         const shared = this.placed(item.parameters, [...src, 'parameters']);
-        for (const k of ownKeys(item)) {
+        for (const k of loc_ownKeys(item)) {
             const op = item[k];
             if (k === 'parameters')
                 res.parameters = this.plainParameters(shared, [...out, 'parameters'], [...src, 'parameters']);
@@ -35282,20 +35282,20 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 function specOperations(spec) {
     const root = { v: spec.root.value, doc: spec.root, path: [] };
     const rootSecurity = own(root.v, 'security');
-    const paths = spec.deref(child(root, 'paths'));
+    const paths = spec.deref(loc_child(root, 'paths'));
     const out = [];
-    for (const path of ownKeys(paths.v)) {
+    for (const path of loc_ownKeys(paths.v)) {
         if (!path.startsWith('/'))
             continue;
-        const item = spec.deref(child(paths, path));
+        const item = spec.deref(loc_child(paths, path));
         for (const method of HTTP_METHODS) {
             // An operation written as a `$ref` to its own file (DigitalOcean's layout) is read where it points.
-            const loc = spec.deref(child(item, method));
+            const loc = spec.deref(loc_child(item, method));
             if (!isObj(loc.v))
                 continue;
             const security = own(loc.v, 'security') ?? rootSecurity;
             const securityAlternatives = Array.isArray(security) ? security.filter(isObj) : [];
-            const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => ownKeys(a).length === 0));
+            const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => loc_ownKeys(a).length === 0));
             out.push({
                 method,
                 path,
@@ -35321,11 +35321,11 @@ function mergedParameters(spec, item, op) {
     for (const holder of [item, op]) {
         if (!holder)
             continue;
-        const list = child(holder, 'parameters');
+        const list = loc_child(holder, 'parameters');
         if (!Array.isArray(list.v))
             continue;
         for (let i = 0; i < list.v.length; i++) {
-            const p = spec.deref(child(list, i));
+            const p = spec.deref(loc_child(list, i));
             const where = own(p.v, 'in');
             const name = own(p.v, 'name');
             if (typeof where !== 'string' || typeof name !== 'string')
@@ -35334,6 +35334,18 @@ function mergedParameters(spec, item, op) {
         }
     }
     return out;
+}
+/** A parameter's schema: its `schema`, or the schema of its one `content` entry (JSON in a query string). */
+function parameterSchema(param) {
+    const schema = child(param, 'schema');
+    if (schema.v !== undefined)
+        return schema;
+    const content = child(param, 'content');
+    const keys = ownKeys(content.v);
+    if (keys.length !== 1)
+        return undefined;
+    const inner = child(child(content, keys[0]), 'schema');
+    return inner.v !== undefined ? inner : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/asvs/probe/operations.ts
@@ -35357,7 +35369,7 @@ function operationsOf(spec) {
             protected: op.protected,
             public: op.public,
             params: op.parameters.flatMap((p) => paramOf(spec, p) ?? []),
-            body: bodyOf(spec, child(op.loc, 'requestBody')),
+            body: bodyOf(spec, loc_child(op.loc, 'requestBody')),
             file: op.loc.doc.name,
             ...(line ? { line } : {}),
         };
@@ -35368,10 +35380,10 @@ function paramOf(spec, p) {
     const where = own(p.v, 'in');
     if (typeof name !== 'string' || !['path', 'query', 'header', 'cookie'].includes(where))
         return undefined;
-    const schemaLoc = spec.deref(child(p, 'schema'));
+    const schemaLoc = spec.deref(loc_child(p, 'schema'));
     const schema = isObj(schemaLoc.v) ? schemaLoc.v : {};
     const examples = own(p.v, 'examples');
-    const firstExample = isObj(examples) ? own(spec.deref(child(child(p, 'examples'), ownKeys(examples)[0] ?? '')).v, 'value') : undefined;
+    const firstExample = isObj(examples) ? own(spec.deref(loc_child(loc_child(p, 'examples'), loc_ownKeys(examples)[0] ?? '')).v, 'value') : undefined;
     return {
         name,
         in: where,
@@ -35384,13 +35396,13 @@ function bodyOf(spec, loc) {
     const rb = spec.deref(loc);
     if (!isObj(rb.v))
         return undefined;
-    const content = child(rb, 'content');
-    const types = ownKeys(content.v);
+    const content = loc_child(rb, 'content');
+    const types = loc_ownKeys(content.v);
     const type = types.find((t) => /json/i.test(t)) ?? types[0];
     if (!type)
         return undefined;
-    const media = child(content, type);
-    const schema = spec.deref(child(media, 'schema'));
+    const media = loc_child(content, type);
+    const schema = spec.deref(loc_child(media, 'schema'));
     const example = own(media.v, 'example') ?? (isObj(schema.v) ? own(schema.v, 'example') : undefined);
     return { type, example, required: own(rb.v, 'required') === true };
 }

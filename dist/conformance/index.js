@@ -51130,10 +51130,10 @@ function isObj(v) {
 function own(o, key) {
     return isObj(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 }
-function ownKeys(o) {
+function loc_ownKeys(o) {
     return isObj(o) ? Object.keys(o) : [];
 }
-function child(loc, key) {
+function loc_child(loc, key) {
     const k = String(key);
     const v = Array.isArray(loc.v) ? loc.v[Number(k)] : own(loc.v, k);
     return new ChildLoc(v, loc.doc, loc, k);
@@ -51853,20 +51853,20 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 function specOperations(spec) {
     const root = { v: spec.root.value, doc: spec.root, path: [] };
     const rootSecurity = own(root.v, 'security');
-    const paths = spec.deref(child(root, 'paths'));
+    const paths = spec.deref(loc_child(root, 'paths'));
     const out = [];
-    for (const path of ownKeys(paths.v)) {
+    for (const path of loc_ownKeys(paths.v)) {
         if (!path.startsWith('/'))
             continue;
-        const item = spec.deref(child(paths, path));
+        const item = spec.deref(loc_child(paths, path));
         for (const method of HTTP_METHODS) {
             // An operation written as a `$ref` to its own file (DigitalOcean's layout) is read where it points.
-            const loc = spec.deref(child(item, method));
+            const loc = spec.deref(loc_child(item, method));
             if (!isObj(loc.v))
                 continue;
             const security = own(loc.v, 'security') ?? rootSecurity;
             const securityAlternatives = Array.isArray(security) ? security.filter(isObj) : [];
-            const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => ownKeys(a).length === 0));
+            const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => loc_ownKeys(a).length === 0));
             out.push({
                 method,
                 path,
@@ -51892,11 +51892,11 @@ function mergedParameters(spec, item, op) {
     for (const holder of [item, op]) {
         if (!holder)
             continue;
-        const list = child(holder, 'parameters');
+        const list = loc_child(holder, 'parameters');
         if (!Array.isArray(list.v))
             continue;
         for (let i = 0; i < list.v.length; i++) {
-            const p = spec.deref(child(list, i));
+            const p = spec.deref(loc_child(list, i));
             const where = own(p.v, 'in');
             const name = own(p.v, 'name');
             if (typeof where !== 'string' || typeof name !== 'string')
@@ -51905,6 +51905,18 @@ function mergedParameters(spec, item, op) {
         }
     }
     return out;
+}
+/** A parameter's schema: its `schema`, or the schema of its one `content` entry (JSON in a query string). */
+function parameterSchema(param) {
+    const schema = child(param, 'schema');
+    if (schema.v !== undefined)
+        return schema;
+    const content = child(param, 'content');
+    const keys = ownKeys(content.v);
+    if (keys.length !== 1)
+        return undefined;
+    const inner = child(child(content, keys[0]), 'schema');
+    return inner.v !== undefined ? inner : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/conformance/operations.ts
@@ -51916,11 +51928,11 @@ const STATEFUL_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 function queryKeySchemes(spec) {
     const out = new Map();
     const root = { v: spec.root.value, doc: spec.root, path: [] };
-    const schemes = child(child(root, 'components'), 'securitySchemes');
-    for (const name of ownKeys(schemes.v)) {
+    const schemes = loc_child(loc_child(root, 'components'), 'securitySchemes');
+    for (const name of loc_ownKeys(schemes.v)) {
         let s;
         try {
-            s = spec.deref(child(schemes, name));
+            s = spec.deref(loc_child(schemes, name));
         }
         catch {
             continue;
@@ -51934,9 +51946,9 @@ function listOperations(spec) {
     const queryKeys = queryKeySchemes(spec);
     return specOperations(spec).map((op) => {
         const alternatives = op.protected ? op.securityAlternatives : [];
-        const inQuery = alternatives.length > 0 && alternatives.every((a) => ownKeys(a).some((k) => queryKeys.has(k)));
+        const inQuery = alternatives.length > 0 && alternatives.every((a) => loc_ownKeys(a).some((k) => queryKeys.has(k)));
         const queryCredentials = inQuery
-            ? [...new Set(alternatives.flatMap((a) => ownKeys(a).filter((k) => queryKeys.has(k))))].map((k) => `${k} (in: query, name: ${queryKeys.get(k)})`)
+            ? [...new Set(alternatives.flatMap((a) => loc_ownKeys(a).filter((k) => queryKeys.has(k))))].map((k) => `${k} (in: query, name: ${queryKeys.get(k)})`)
             : [];
         const v = op.loc.v;
         return {
@@ -51946,10 +51958,10 @@ function listOperations(spec) {
             operationId: typeof v.operationId === 'string' ? v.operationId : undefined,
             deprecated: v.deprecated === true,
             parameters: op.parameters.flatMap((p) => parameter(spec, p) ?? []),
-            body: requestBody(spec, child(op.loc, 'requestBody')),
-            responses: responses(spec, child(op.loc, 'responses')),
+            body: requestBody(spec, loc_child(op.loc, 'requestBody')),
+            responses: responses(spec, loc_child(op.loc, 'responses')),
             needsCredentials: op.protected,
-            securitySchemes: op.securityAlternatives[0] ? ownKeys(op.securityAlternatives[0]) : [],
+            securitySchemes: op.securityAlternatives[0] ? loc_ownKeys(op.securityAlternatives[0]) : [],
             queryCredentials,
             loc: op.loc,
             pathMethods: HTTP_METHODS.filter((m) => isObj(own(op.item.v, m))).map((m) => m.toUpperCase()),
@@ -51962,15 +51974,15 @@ function parameter(spec, loc) {
     const where = own(v, 'in');
     if (typeof name !== 'string' || !['path', 'query', 'header', 'cookie'].includes(String(where)))
         return undefined;
-    let schema = isObj(own(v, 'schema')) ? child(loc, 'schema') : undefined;
+    let schema = isObj(own(v, 'schema')) ? loc_child(loc, 'schema') : undefined;
     let json = false;
     const examples = examplesOf(spec, loc);
     if (!schema && isObj(own(v, 'content'))) {
-        const media = ownKeys(own(v, 'content'))[0];
+        const media = loc_ownKeys(own(v, 'content'))[0];
         if (media) {
-            const m = child(child(loc, 'content'), media);
+            const m = loc_child(loc_child(loc, 'content'), media);
             if (isObj(own(m.v, 'schema')))
-                schema = child(m, 'schema');
+                schema = loc_child(m, 'schema');
             json = /json/i.test(media);
             examples.push(...examplesOf(spec, m));
         }
@@ -51998,19 +52010,19 @@ function examplesOf(spec, loc) {
     const out = [];
     if (own(loc.v, 'example') !== undefined)
         out.push(own(loc.v, 'example'));
-    const ex = child(loc, 'examples');
-    for (const k of ownKeys(ex.v)) {
-        const e = spec.deref(child(ex, k));
+    const ex = loc_child(loc, 'examples');
+    for (const k of loc_ownKeys(ex.v)) {
+        const e = spec.deref(loc_child(ex, k));
         if (own(e.v, 'value') !== undefined)
             out.push(own(e.v, 'value'));
     }
     return out;
 }
 function mediaTypes(spec, content) {
-    return ownKeys(content.v).map((type) => {
-        const loc = child(content, type);
+    return loc_ownKeys(content.v).map((type) => {
+        const loc = loc_child(content, type);
         const examples = examplesOf(spec, loc);
-        const schema = isObj(own(loc.v, 'schema')) ? child(loc, 'schema') : undefined;
+        const schema = isObj(own(loc.v, 'schema')) ? loc_child(loc, 'schema') : undefined;
         if (schema && examples.length === 0) {
             const s = spec.deref(schema).v;
             if (own(s, 'example') !== undefined)
@@ -52018,7 +52030,7 @@ function mediaTypes(spec, content) {
         }
         const encoding = {};
         const enc = own(loc.v, 'encoding');
-        for (const name of ownKeys(enc)) {
+        for (const name of loc_ownKeys(enc)) {
             const e = own(enc, name);
             encoding[name] = {
                 contentType: typeof own(e, 'contentType') === 'string' ? own(e, 'contentType') : undefined,
@@ -52033,18 +52045,18 @@ function requestBody(spec, at) {
     if (!isObj(at.v))
         return undefined;
     const loc = spec.deref(at);
-    return { required: own(loc.v, 'required') === true, content: mediaTypes(spec, child(loc, 'content')), loc };
+    return { required: own(loc.v, 'required') === true, content: mediaTypes(spec, loc_child(loc, 'content')), loc };
 }
 function responses(spec, at) {
-    return ownKeys(at.v).filter((k) => /^([1-5](\d\d|XX)|default)$/i.test(k)).map((status) => {
-        const keyLoc = child(at, status);
+    return loc_ownKeys(at.v).filter((k) => /^([1-5](\d\d|XX)|default)$/i.test(k)).map((status) => {
+        const keyLoc = loc_child(at, status);
         const loc = spec.deref(keyLoc);
-        const hs = child(loc, 'headers');
-        const headers = ownKeys(hs.v).map((name) => {
-            const h = spec.deref(child(hs, name));
-            return { name, required: own(h.v, 'required') === true, schema: isObj(own(h.v, 'schema')) ? child(h, 'schema') : undefined, explode: own(h.v, 'explode') === true };
+        const hs = loc_child(loc, 'headers');
+        const headers = loc_ownKeys(hs.v).map((name) => {
+            const h = spec.deref(loc_child(hs, name));
+            return { name, required: own(h.v, 'required') === true, schema: isObj(own(h.v, 'schema')) ? loc_child(h, 'schema') : undefined, explode: own(h.v, 'explode') === true };
         });
-        return { status: status.toUpperCase() === 'DEFAULT' ? 'default' : status.toUpperCase(), content: mediaTypes(spec, child(loc, 'content')), headers, loc: keyLoc };
+        return { status: status.toUpperCase() === 'DEFAULT' ? 'default' : status.toUpperCase(), content: mediaTypes(spec, loc_child(loc, 'content')), headers, loc: keyLoc };
     });
 }
 /** The documented response for a status: exact code first, then its `NXX` range, then `default`. */
@@ -52755,12 +52767,12 @@ class Converter {
         for (const k of ['security', 'tags', 'externalDocs'])
             if (own(v, k) !== undefined)
                 out[k] = own(v, k);
-        for (const k of ownKeys(v))
+        for (const k of loc_ownKeys(v))
             if (k.startsWith('x-'))
                 out[k] = v[k];
         const paths = own(v, 'paths');
         const outPaths = {};
-        for (const p of ownKeys(paths)) {
+        for (const p of loc_ownKeys(paths)) {
             const item = paths[p];
             if (isObj(item))
                 outPaths[p] = this.placedPathItem(['paths', p], item);
@@ -52825,7 +52837,7 @@ class Converter {
         this.c.check({ file: this.file, path: src, v: item }, 'path item');
         const res = {};
         const shared = this.placed(item.parameters, [...src, 'parameters']);
-        for (const k of ownKeys(item)) {
+        for (const k of loc_ownKeys(item)) {
             const op = item[k];
             if (k === 'parameters')
                 res.parameters = this.plainParameters(shared, [...out, 'parameters'], [...src, 'parameters']);
@@ -54241,7 +54253,7 @@ class SchemaBank {
         const listKey = ['oneOf', 'anyOf'].find((k) => Array.isArray(own(loc.v, k)) && Array.isArray(out[k]));
         if (typeof prop !== 'string' || !listKey)
             return;
-        const list = child(loc, listKey);
+        const list = loc_child(loc, listKey);
         const branches = list.v;
         const targetOf = (l) => {
             try {
@@ -54251,10 +54263,10 @@ class SchemaBank {
                 return undefined;
             }
         };
-        const ids = branches.map((b, i) => (refOf(b) !== undefined ? targetOf(child(list, i)) : undefined));
+        const ids = branches.map((b, i) => (refOf(b) !== undefined ? targetOf(loc_child(list, i)) : undefined));
         const explicit = branches.map(() => []);
         const mapping = own(d, 'mapping');
-        for (const key of ownKeys(mapping)) {
+        for (const key of loc_ownKeys(mapping)) {
             const value = own(mapping, key);
             if (typeof value !== 'string')
                 continue;

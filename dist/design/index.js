@@ -32053,10 +32053,10 @@ function isObj(v) {
 function own(o, key) {
     return isObj(o) && Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 }
-function ownKeys(o) {
+function loc_ownKeys(o) {
     return isObj(o) ? Object.keys(o) : [];
 }
-function child(loc, key) {
+function loc_child(loc, key) {
     const k = String(key);
     const v = Array.isArray(loc.v) ? loc.v[Number(k)] : own(loc.v, k);
     return new ChildLoc(v, loc.doc, loc, k);
@@ -32186,12 +32186,12 @@ class Converter {
         for (const k of ['security', 'tags', 'externalDocs'])
             if (own(v, k) !== undefined)
                 out[k] = own(v, k);
-        for (const k of ownKeys(v))
+        for (const k of loc_ownKeys(v))
             if (k.startsWith('x-'))
                 out[k] = v[k];
         const paths = own(v, 'paths');
         const outPaths = {};
-        for (const p of ownKeys(paths)) {
+        for (const p of loc_ownKeys(paths)) {
             const item = paths[p];
             if (isObj(item))
                 outPaths[p] = this.placedPathItem(['paths', p], item);
@@ -32256,7 +32256,7 @@ class Converter {
         this.c.check({ file: this.file, path: src, v: item }, 'path item');
         const res = {};
         const shared = this.placed(item.parameters, [...src, 'parameters']);
-        for (const k of ownKeys(item)) {
+        for (const k of loc_ownKeys(item)) {
             const op = item[k];
             if (k === 'parameters')
                 res.parameters = this.plainParameters(shared, [...out, 'parameters'], [...src, 'parameters']);
@@ -33632,20 +33632,20 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 function specOperations(spec) {
     const root = { v: spec.root.value, doc: spec.root, path: [] };
     const rootSecurity = own(root.v, 'security');
-    const paths = spec.deref(child(root, 'paths'));
+    const paths = spec.deref(loc_child(root, 'paths'));
     const out = [];
-    for (const path of ownKeys(paths.v)) {
+    for (const path of loc_ownKeys(paths.v)) {
         if (!path.startsWith('/'))
             continue;
-        const item = spec.deref(child(paths, path));
+        const item = spec.deref(loc_child(paths, path));
         for (const method of HTTP_METHODS) {
             // An operation written as a `$ref` to its own file (DigitalOcean's layout) is read where it points.
-            const loc = spec.deref(child(item, method));
+            const loc = spec.deref(loc_child(item, method));
             if (!isObj(loc.v))
                 continue;
             const security = own(loc.v, 'security') ?? rootSecurity;
             const securityAlternatives = Array.isArray(security) ? security.filter(isObj) : [];
-            const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => ownKeys(a).length === 0));
+            const isPublic = Array.isArray(security) && (security.length === 0 || securityAlternatives.some((a) => loc_ownKeys(a).length === 0));
             out.push({
                 method,
                 path,
@@ -33671,11 +33671,11 @@ function mergedParameters(spec, item, op) {
     for (const holder of [item, op]) {
         if (!holder)
             continue;
-        const list = child(holder, 'parameters');
+        const list = loc_child(holder, 'parameters');
         if (!Array.isArray(list.v))
             continue;
         for (let i = 0; i < list.v.length; i++) {
-            const p = spec.deref(child(list, i));
+            const p = spec.deref(loc_child(list, i));
             const where = own(p.v, 'in');
             const name = own(p.v, 'name');
             if (typeof where !== 'string' || typeof name !== 'string')
@@ -33684,6 +33684,18 @@ function mergedParameters(spec, item, op) {
         }
     }
     return out;
+}
+/** A parameter's schema: its `schema`, or the schema of its one `content` entry (JSON in a query string). */
+function parameterSchema(param) {
+    const schema = child(param, 'schema');
+    if (schema.v !== undefined)
+        return schema;
+    const content = child(param, 'content');
+    const keys = ownKeys(content.v);
+    if (keys.length !== 1)
+        return undefined;
+    const inner = child(child(content, keys[0]), 'schema');
+    return inner.v !== undefined ? inner : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/design/names.ts
@@ -33845,7 +33857,7 @@ function locationsOf(places) {
         let group = byDoc.get(at.doc);
         if (!group)
             byDoc.set(at.doc, (group = { paths: [], slots: [] }));
-        const candidates = key !== undefined && own(at.v, key) !== undefined ? [child(at, key).path, at.path] : [at.path];
+        const candidates = key !== undefined && own(at.v, key) !== undefined ? [loc_child(at, key).path, at.path] : [at.path];
         group.slots.push({ index, first: group.paths.length, count: candidates.length });
         group.paths.push(...candidates);
     });
@@ -33867,7 +33879,7 @@ const NO_CONTENT = new Set(['204', '205']);
 function lintSpec(spec, options) {
     const c = new Collector();
     const root = { v: spec.root.value, doc: spec.root, path: [] };
-    const components = spec.deref(child(root, 'components'));
+    const components = spec.deref(loc_child(root, 'components'));
     const ops = specOperations(spec);
     checkSecurity(spec, root, components, ops, c);
     for (const op of ops) {
@@ -33881,8 +33893,8 @@ function lintSpec(spec, options) {
     }
     checkOperationIds(ops, c);
     checkPaths(spec, root, ops, c);
-    const schemas = spec.deref(child(components, 'schemas'));
-    for (const name of ownKeys(schemas.v)) {
+    const schemas = spec.deref(loc_child(components, 'schemas'));
+    for (const name of loc_ownKeys(schemas.v)) {
         if (!schemaNameOk(name)) {
             const fix = schemaNameIn(name);
             c.add('schema-name-not-pascal-case', undefined, `schema '${name}' is not PascalCase${fix !== name ? ` (write '${fix}')` : ''}`, schemas, name);
@@ -33897,7 +33909,7 @@ function lintSpec(spec, options) {
         metrics: {
             operations: ops.length,
             'public operations': ops.filter((o) => o.public).length,
-            schemas: ownKeys(schemas.v).length,
+            schemas: loc_ownKeys(schemas.v).length,
             'unused components': unused.length,
         },
         operations: ops.map((o) => o.key),
@@ -33908,29 +33920,29 @@ function nonEmpty(v) {
 }
 // ---------------------------------------------------------------- security
 function checkSecurity(spec, root, components, ops, c) {
-    const schemes = new Set(ownKeys(spec.deref(child(components, 'securitySchemes')).v));
+    const schemes = new Set(loc_ownKeys(spec.deref(loc_child(components, 'securitySchemes')).v));
     const checkNames = (security, op) => {
         if (!Array.isArray(security.v))
             return;
         security.v.forEach((alt, i) => {
-            for (const name of ownKeys(alt)) {
+            for (const name of loc_ownKeys(alt)) {
                 if (schemes.has(name))
                     continue;
                 const whose = op ? 'its security requirement' : 'the document-wide security requirement';
-                c.add('security-scheme-undefined', op, `${whose} names '${name}', which components.securitySchemes does not define`, child(security, i), name);
+                c.add('security-scheme-undefined', op, `${whose} names '${name}', which components.securitySchemes does not define`, loc_child(security, i), name);
             }
         });
     };
-    const rootSecurity = child(root, 'security');
+    const rootSecurity = loc_child(root, 'security');
     checkNames(rootSecurity, undefined);
     // A spec with no security anywhere gets one finding, not one per operation (GitHub's has 771).
     const unsecured = ops.filter((op) => op.security === undefined);
     if (ops.length > 1 && unsecured.length === ops.length) {
-        c.add('security-missing', undefined, `no operation has a security requirement and the document has none (${ops.length} operations): define components.securitySchemes and a document-wide security (e.g. security: [{bearerAuth: []}]); mark public operations with security: [] and ${PUBLIC_MARKER}: true`, child(root, 'paths'), undefined, { operations: ops.length });
+        c.add('security-missing', undefined, `no operation has a security requirement and the document has none (${ops.length} operations): define components.securitySchemes and a document-wide security (e.g. security: [{bearerAuth: []}]); mark public operations with security: [] and ${PUBLIC_MARKER}: true`, loc_child(root, 'paths'), undefined, { operations: ops.length });
         ops = ops.filter((op) => op.security !== undefined);
     }
     for (const op of ops) {
-        const own_ = child(op.loc, 'security');
+        const own_ = loc_child(op.loc, 'security');
         const written = own_.v !== undefined;
         if (written)
             checkNames(own_, op.key);
@@ -33960,17 +33972,17 @@ function responseName(spec, r, status) {
     return `${status} response`;
 }
 function checkResponses(spec, op, options, c) {
-    const responses = spec.deref(child(op.loc, 'responses'));
-    const statuses = ownKeys(responses.v);
+    const responses = spec.deref(loc_child(op.loc, 'responses'));
+    const statuses = loc_ownKeys(responses.v);
     if (!statuses.some((s) => CLIENT_ERROR_STATUS.test(s))) {
         const hint = statuses.includes('default') ? ' (a default response does not tell clients which errors to expect)' : '';
         c.add('error-response-missing', op.key, `has no 4xx response${hint}: document the client errors it returns (400, 401, 403, 404, …)`, op.loc, 'responses');
     }
     const expected = options.errorMediaTypes.join(' or ');
     for (const status of statuses) {
-        const r = spec.deref(child(responses, status));
-        const content = child(r, 'content');
-        const types = ownKeys(content.v);
+        const r = spec.deref(loc_child(responses, status));
+        const content = loc_child(r, 'content');
+        const types = loc_ownKeys(content.v);
         const name = responseName(spec, r, status);
         if (ERROR_STATUS.test(status) || status === 'default') {
             if (types.length === 0) {
@@ -33988,10 +34000,10 @@ function checkResponses(spec, op, options, c) {
                 continue;
             }
             // OpenAPI 3.1 describes binary content by its media type alone (`image/png: {}`); 3.0 needs a schema.
-            const missing = types.filter((t) => own(child(content, t).v, 'schema') === undefined && !(spec.version === '3.1' && isBinaryMediaType(t)));
+            const missing = types.filter((t) => own(loc_child(content, t).v, 'schema') === undefined && !(spec.version === '3.1' && isBinaryMediaType(t)));
             if (missing.length > 0) {
                 const binary = spec.version !== '3.1' && missing.some(isBinaryMediaType) ? ' (binary content: schema: {type: string, format: binary})' : '';
-                c.add('success-response-schema-missing', op.key, `${name} has no schema for ${missing.join(', ')}${binary}`, child(content, missing[0]));
+                c.add('success-response-schema-missing', op.key, `${name} has no schema for ${missing.join(', ')}${binary}`, loc_child(content, missing[0]));
             }
         }
     }
@@ -34050,8 +34062,8 @@ function checkOperationIds(ops, c) {
     });
 }
 function checkPaths(spec, root, ops, c) {
-    const paths = spec.deref(child(root, 'paths'));
-    for (const path of ownKeys(paths.v)) {
+    const paths = spec.deref(loc_child(root, 'paths'));
+    for (const path of loc_ownKeys(paths.v)) {
         if (!path.startsWith('/'))
             continue;
         const bad = nonKebabSegments(pathOf(path));
@@ -34077,10 +34089,10 @@ function unusedComponents(spec, root, components, ops) {
             reached.add(`${t.doc.id}#${t.path.slice(0, i).join('/')}`);
     };
     const done = new Set();
-    const stack = ownKeys(root.v)
+    const stack = loc_ownKeys(root.v)
         .filter((k) => k !== 'components' && !k.startsWith('x-'))
-        .map((k) => ({ loc: child(root, k), key: k }));
-    const schemasLoc = spec.deref(child(components, 'schemas'));
+        .map((k) => ({ loc: loc_child(root, k), key: k }));
+    const schemasLoc = spec.deref(loc_child(components, 'schemas'));
     while (stack.length > 0) {
         const { loc, key } = stack.pop();
         const v = loc.v;
@@ -34088,7 +34100,7 @@ function unusedComponents(spec, root, components, ops) {
             continue;
         done.add(v);
         if (Array.isArray(v)) {
-            v.forEach((_, i) => stack.push({ loc: child(loc, i), key: `${key}[]` }));
+            v.forEach((_, i) => stack.push({ loc: loc_child(loc, i), key: `${key}[]` }));
             continue;
         }
         if (refOf(v) !== undefined) {
@@ -34104,27 +34116,27 @@ function unusedComponents(spec, root, components, ops) {
             const name = value.startsWith('#/') ? value.slice(2).split('/') : [...schemasLoc.path, value];
             const target = { v: undefined, doc: value.startsWith('#/') ? loc.doc : schemasLoc.doc, path: name };
             mark(target);
-            const node = value.startsWith('#/') ? undefined : child(schemasLoc, value);
+            const node = value.startsWith('#/') ? undefined : loc_child(schemasLoc, value);
             if (node && node.v !== undefined)
                 stack.push({ loc: node, key: value });
         }
-        for (const k of ownKeys(v)) {
+        for (const k of loc_ownKeys(v)) {
             if (k === '$ref' || isData(k, key, own(v, k)))
                 continue;
-            stack.push({ loc: child(loc, k), key: k });
+            stack.push({ loc: loc_child(loc, k), key: k });
         }
     }
     for (const security of [own(root.v, 'security'), ...ops.map((o) => o.security)]) {
         if (!Array.isArray(security))
             continue;
         for (const alt of security)
-            for (const name of ownKeys(alt))
+            for (const name of loc_ownKeys(alt))
                 reached.add(`schemes#${name}`);
     }
     const out = [];
     for (const kind of COMPONENT_KINDS) {
-        const holder = spec.deref(child(components, kind));
-        for (const name of ownKeys(holder.v)) {
+        const holder = spec.deref(loc_child(components, kind));
+        for (const name of loc_ownKeys(holder.v)) {
             const used = kind === 'securitySchemes' ? reached.has(`schemes#${name}`) : reached.has(`${holder.doc.id}#${[...holder.path, name].join('/')}`);
             if (!used)
                 out.push({ kind, name, holder });

@@ -31730,6 +31730,18 @@ function operations_mergedParameters(spec, item, op) {
     }
     return out;
 }
+/** A parameter's schema: its `schema`, or the schema of its one `content` entry (JSON in a query string). */
+function operations_parameterSchema(param) {
+    const schema = loc_child(param, 'schema');
+    if (schema.v !== undefined)
+        return schema;
+    const content = loc_child(param, 'content');
+    const keys = loc_ownKeys(content.v);
+    if (keys.length !== 1)
+        return undefined;
+    const inner = loc_child(loc_child(content, keys[0]), 'schema');
+    return inner.v !== undefined ? inner : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/kit/errors.ts
 /**
@@ -33754,15 +33766,16 @@ function lifecycle_hasSunset(node) {
 function lifecycle_isDeprecated(node) {
     return own(node, 'deprecated') === true;
 }
-function deprecationKey(node, extended) {
+/** The key that says whether a node is deprecated: `x-deprecated` in Swagger 2.0 (`extended`) unless the node has a `deprecated` anyway. */
+function lifecycle_deprecationKey(node, extended) {
     return extended && loc_own(node, 'deprecated') === undefined ? 'x-deprecated' : 'deprecated';
 }
 /** Whether a parameter or schema of `spec` is marked deprecated (Swagger 2.0: also `x-deprecated`). */
 function markedDeprecated(spec, node) {
-    return loc_own(node, deprecationKey(node, spec.version === '2.0')) === true;
+    return loc_own(node, lifecycle_deprecationKey(node, spec.version === '2.0')) === true;
 }
 function sideOf(node, opts = {}) {
-    const key = deprecationKey(node.v, opts.extended);
+    const key = lifecycle_deprecationKey(node.v, opts.extended);
     const sunset = !lifecycle_hasSunset(node.v) && opts.sunsetFrom && lifecycle_hasSunset(opts.sunsetFrom.v) ? opts.sunsetFrom : node;
     return { deprecated: loc_own(node.v, key) === true, deprecatedAt: at(node, key), sunset };
 }
@@ -35362,8 +35375,8 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
         for (const f of families)
             f.parameter?.(pp, scope);
         if (pp.base && pp.rev) {
-            const bs = parameterSchema(pp.base);
-            const rs = parameterSchema(pp.rev);
+            const bs = operations_parameterSchema(pp.base);
+            const rs = operations_parameterSchema(pp.rev);
             if (bs && rs) {
                 const place = { side: 'request', holder: 'parameter', op, holderName: pp.in, param: pp };
                 const named = `${pp.in} parameter '${pp.name}'`;
@@ -35409,18 +35422,6 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
         }
         walkContent(b, r, op, 'response', status, families, scope, schemas, emit);
     }
-}
-/** A parameter's schema: its `schema`, or the schema of its one `content` entry (JSON in a query string). */
-function parameterSchema(param) {
-    const schema = loc_child(param, 'schema');
-    if (schema.v !== undefined)
-        return schema;
-    const content = loc_child(param, 'content');
-    const keys = loc_ownKeys(content.v);
-    if (keys.length !== 1)
-        return undefined;
-    const inner = loc_child(loc_child(content, keys[0]), 'schema');
-    return inner.v !== undefined ? inner : undefined;
 }
 /**
  * Response header names paired as [base name, revision name]; HTTP header names ignore case, so
@@ -38234,9 +38235,9 @@ function timeoutSignal(ms) {
 function elements_lifecycleElements(spec) {
     const found = new Map();
     // Swagger 2.0 has `deprecated` on operations only: parameters and schemas use the `x-deprecated` extension.
-    const extended = spec.version === '2.0' ? 'x-deprecated' : 'deprecated';
+    const extended = spec.version === '2.0';
     const add = (kind, what, loc, op) => {
-        const dkey = kind === 'path item' || kind === 'operation' ? 'deprecated' : deprecatedKeyOf(loc.v, extended);
+        const dkey = kind === 'path item' || kind === 'operation' ? 'deprecated' : deprecationKey(loc.v, extended);
         if (own(loc.v, dkey) !== true && !hasSunset(loc.v) && !elements_miswrittenDeprecated(loc.v, dkey))
             return;
         const key = `${kind}\u0000${loc.doc.id}#${loc.path.join('/')}`;
@@ -38254,7 +38255,7 @@ function elements_lifecycleElements(spec) {
         }
     };
     const marked = (node) => {
-        const dkey = deprecatedKeyOf(node, extended);
+        const dkey = deprecationKey(node, extended);
         return own(node, dkey) === true || hasSunset(node) || elements_miswrittenDeprecated(node, dkey);
     };
     const operations = [
@@ -38268,7 +38269,10 @@ function elements_lifecycleElements(spec) {
         for (const p of op.parameters) {
             const what = `${String(own(p.v, 'in'))} parameter '${String(own(p.v, 'name'))}'`;
             // Marked on the parameter, else on its schema (a JSON Schema `deprecated`, or `content`'s schema).
-            add('parameter', what, marked(p.v) ? p : (parameterSchemas(spec, p).find((s) => marked(s.v)) ?? p), op);
+            const schema = parameterSchema(p);
+            // A 3.1 `$ref` may carry its own mark; else its target's counts.
+            const schemaMark = schema && [schema, elements_resolve(spec, schema)].find((s) => marked(s.v));
+            add('parameter', what, marked(p.v) ? p : (schemaMark ?? p), op);
         }
         for (const [name, header] of responseHeaders(spec, op.loc)) {
             add('response header', `response header '${name}'`, marked(header.v) ? header : elements_resolve(spec, header), op);
@@ -38315,21 +38319,9 @@ function webhookOperations(spec) {
     }
     return out;
 }
-/**
- * The key whose value says whether the node is deprecated: `extended` (`x-deprecated` in Swagger 2.0,
- * so messages name the key to write there) unless the node has a `deprecated` anyway.
- */
-function deprecatedKeyOf(node, extended) {
-    return own(node, 'deprecated') === undefined ? extended : 'deprecated';
-}
 function mediaSchemas(spec, holder) {
     const content = child(spec.deref(holder), 'content');
     return ownKeys(content.v).map((media) => child(child(content, media), 'schema')).filter((s) => s.v !== undefined);
-}
-/** A parameter's schema, or the schemas of its `content` (`$ref`s followed unless the `$ref` node is itself marked). */
-function parameterSchemas(spec, param) {
-    const out = own(param.v, 'schema') !== undefined ? [child(param, 'schema')] : mediaSchemas(spec, param);
-    return out.flatMap((s) => [s, elements_resolve(spec, s)]);
 }
 function requestSchemas(spec, op) {
     return mediaSchemas(spec, child(op, 'requestBody'));

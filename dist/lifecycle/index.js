@@ -31689,6 +31689,18 @@ function mergedParameters(spec, item, op) {
     }
     return out;
 }
+/** A parameter's schema: its `schema`, or the schema of its one `content` entry (JSON in a query string). */
+function parameterSchema(param) {
+    const schema = loc_child(param, 'schema');
+    if (schema.v !== undefined)
+        return schema;
+    const content = loc_child(param, 'content');
+    const keys = ownKeys(content.v);
+    if (keys.length !== 1)
+        return undefined;
+    const inner = loc_child(loc_child(content, keys[0]), 'schema');
+    return inner.v !== undefined ? inner : undefined;
+}
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
@@ -33717,6 +33729,7 @@ function hasSunset(node) {
 function isDeprecated(node) {
     return loc_own(node, 'deprecated') === true;
 }
+/** The key that says whether a node is deprecated: `x-deprecated` in Swagger 2.0 (`extended`) unless the node has a `deprecated` anyway. */
 function deprecationKey(node, extended) {
     return extended && loc_own(node, 'deprecated') === undefined ? 'x-deprecated' : 'deprecated';
 }
@@ -34432,9 +34445,9 @@ function timeoutSignal(ms) {
 function lifecycleElements(spec) {
     const found = new Map();
     // Swagger 2.0 has `deprecated` on operations only: parameters and schemas use the `x-deprecated` extension.
-    const extended = spec.version === '2.0' ? 'x-deprecated' : 'deprecated';
+    const extended = spec.version === '2.0';
     const add = (kind, what, loc, op) => {
-        const dkey = kind === 'path item' || kind === 'operation' ? 'deprecated' : deprecatedKeyOf(loc.v, extended);
+        const dkey = kind === 'path item' || kind === 'operation' ? 'deprecated' : deprecationKey(loc.v, extended);
         if (loc_own(loc.v, dkey) !== true && !hasSunset(loc.v) && !miswrittenDeprecated(loc.v, dkey))
             return;
         const key = `${kind}\u0000${loc.doc.id}#${loc.path.join('/')}`;
@@ -34452,7 +34465,7 @@ function lifecycleElements(spec) {
         }
     };
     const marked = (node) => {
-        const dkey = deprecatedKeyOf(node, extended);
+        const dkey = deprecationKey(node, extended);
         return loc_own(node, dkey) === true || hasSunset(node) || miswrittenDeprecated(node, dkey);
     };
     const operations = [
@@ -34466,7 +34479,10 @@ function lifecycleElements(spec) {
         for (const p of op.parameters) {
             const what = `${String(loc_own(p.v, 'in'))} parameter '${String(loc_own(p.v, 'name'))}'`;
             // Marked on the parameter, else on its schema (a JSON Schema `deprecated`, or `content`'s schema).
-            add('parameter', what, marked(p.v) ? p : (parameterSchemas(spec, p).find((s) => marked(s.v)) ?? p), op);
+            const schema = parameterSchema(p);
+            // A 3.1 `$ref` may carry its own mark; else its target's counts.
+            const schemaMark = schema && [schema, elements_resolve(spec, schema)].find((s) => marked(s.v));
+            add('parameter', what, marked(p.v) ? p : (schemaMark ?? p), op);
         }
         for (const [name, header] of responseHeaders(spec, op.loc)) {
             add('response header', `response header '${name}'`, marked(header.v) ? header : elements_resolve(spec, header), op);
@@ -34513,21 +34529,9 @@ function webhookOperations(spec) {
     }
     return out;
 }
-/**
- * The key whose value says whether the node is deprecated: `extended` (`x-deprecated` in Swagger 2.0,
- * so messages name the key to write there) unless the node has a `deprecated` anyway.
- */
-function deprecatedKeyOf(node, extended) {
-    return loc_own(node, 'deprecated') === undefined ? extended : 'deprecated';
-}
 function mediaSchemas(spec, holder) {
     const content = loc_child(spec.deref(holder), 'content');
     return ownKeys(content.v).map((media) => loc_child(loc_child(content, media), 'schema')).filter((s) => s.v !== undefined);
-}
-/** A parameter's schema, or the schemas of its `content` (`$ref`s followed unless the `$ref` node is itself marked). */
-function parameterSchemas(spec, param) {
-    const out = loc_own(param.v, 'schema') !== undefined ? [loc_child(param, 'schema')] : mediaSchemas(spec, param);
-    return out.flatMap((s) => [s, elements_resolve(spec, s)]);
 }
 function requestSchemas(spec, op) {
     return mediaSchemas(spec, loc_child(op, 'requestBody'));

@@ -42133,6 +42133,18 @@ function mergedParameters(spec, item, op) {
     }
     return out;
 }
+/** A parameter's schema: its `schema`, or the schema of its one `content` entry (JSON in a query string). */
+function parameterSchema(param) {
+    const schema = child(param, 'schema');
+    if (schema.v !== undefined)
+        return schema;
+    const content = child(param, 'content');
+    const keys = ownKeys(content.v);
+    if (keys.length !== 1)
+        return undefined;
+    const inner = child(child(content, keys[0]), 'schema');
+    return inner.v !== undefined ? inner : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/breaking/context.ts
 
@@ -43238,6 +43250,7 @@ function hasSunset(node) {
 function isDeprecated(node) {
     return own(node, 'deprecated') === true;
 }
+/** The key that says whether a node is deprecated: `x-deprecated` in Swagger 2.0 (`extended`) unless the node has a `deprecated` anyway. */
 function deprecationKey(node, extended) {
     return extended && loc_own(node, 'deprecated') === undefined ? 'x-deprecated' : 'deprecated';
 }
@@ -44327,18 +44340,6 @@ function walkOperation(op, families, specScope, schemas, base, rev, sinks) {
         }
         walkContent(b, r, op, 'response', status, families, scope, schemas, emit);
     }
-}
-/** A parameter's schema: its `schema`, or the schema of its one `content` entry (JSON in a query string). */
-function parameterSchema(param) {
-    const schema = child(param, 'schema');
-    if (schema.v !== undefined)
-        return schema;
-    const content = child(param, 'content');
-    const keys = ownKeys(content.v);
-    if (keys.length !== 1)
-        return undefined;
-    const inner = child(child(content, keys[0]), 'schema');
-    return inner.v !== undefined ? inner : undefined;
 }
 /**
  * Response header names paired as [base name, revision name]; HTTP header names ignore case, so
